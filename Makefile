@@ -1,0 +1,35 @@
+# Two commands on a fresh machine with Python ≥ 3.11:
+#   make run   — set up and serve the chapter on http://127.0.0.1:5000 (SQLite, nothing else)
+#   make test  — set up and run the whole test suite (browser tests use /usr/bin/chromium)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run test lint bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/flask --app app run --host 127.0.0.1 --port $${PORT:-5000}
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+screenshots: $(STAMP)
+	$(BIN)/python scripts/screenshot.py --full
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis artifacts

@@ -1,0 +1,30 @@
+"""The application factory: configuration, blueprints, error pages. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from chapter import views
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. Configuration comes from the environment, then ``instance/config.py``,
+    then ``test_config`` (tests only). ``INSTANCE_PATH`` moves the folder for local state."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True,
+                instance_path=os.path.abspath(instance_path) if instance_path else None)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-not-secret"),
+        DATABASE_URL=os.environ.get("DATABASE_URL", ""),
+        MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024)),
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    views.init_app(app)
+    return app

@@ -1,0 +1,96 @@
+"""The chapter page: assembled once at start-up, then served as prepared bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from chapter import render
+from chapter.assets import Assets
+from chapter.values import chapter_values
+from chapter.widgets import FIGURES
+from quizzes.bank import public_questions
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "chapter" / "content"
+TERMS_PATH = ROOT / "chapter" / "terms.toml"
+
+bp = Blueprint("chapter", __name__)
+
+
+@dataclass(frozen=True)
+class PreparedPage:
+    body: bytes
+    etag: str
+
+
+def build_chapter(app: Flask) -> dict:
+    """Render every section and question once; a broken content file stops start-up here."""
+    sections = render.load_chapter(CONTENT_DIR, TERMS_PATH, chapter_values(), FIGURES)
+    return {"sections": sections, "questions": public_questions()}
+
+
+def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
+    with app.test_request_context("/"):
+        body = render_template("chapter.html", **chapter).encode("utf-8")
+    return PreparedPage(body=body, etag=hashlib.sha256(body).hexdigest()[:20])
+
+
+@bp.get("/")
+def index() -> Response:
+    page: PreparedPage = current_app.extensions["chapter_page"]
+    response = Response(page.body, mimetype="text/html")
+    response.set_etag(page.etag)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response.make_conditional(request)
+
+
+def _error_page(error: HTTPException):
+    messages = {
+        404: ("This page isn't part of the chapter.",
+              "The address may be mistyped, or the page may have moved."),
+        405: ("That action isn't available here.", "Go back to the chapter and try again."),
+        413: ("That was more than this page accepts.", "Send something shorter."),
+    }
+    heading, detail = messages.get(
+        error.code, (error.name, error.description or "Go back to the chapter and try again."))
+    page = render_template("error.html", code=error.code, heading=heading, detail=detail)
+    return page, error.code
+
+
+def _server_error(error: Exception):
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    return render_template("error.html", code=500, heading="Something went wrong on our side.",
+                           detail="Reload the page in a moment; your reading is not affected."), 500
+
+
+def _immutable_static(response: Response) -> Response:
+    versioned = request.path.startswith("/static/") and request.args.get("v")
+    if versioned and response.status_code == 200:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    assets = Assets(Path(app.static_folder))
+
+    @app.context_processor
+    def _asset_url():
+        from flask import url_for
+
+        def asset(name: str) -> str:
+            return url_for("static", filename=name, v=assets.version(name))
+
+        return {"asset": asset}
+
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _server_error)
+    app.after_request(_immutable_static)
+    chapter = build_chapter(app)
+    app.extensions["chapter"] = chapter
+    app.extensions["chapter_page"] = prepare_page(app, chapter)

@@ -1,0 +1,1 @@
+"""The checkpoint: the question bank as data, pure grading, and attempt storage."""

@@ -1,0 +1,92 @@
+// The chapter's reading aids: where-am-I in the contents, the browse panel, key terms,
+// and keeping the reader's intuition answer. The page reads fine without any of it.
+(function () {
+  "use strict";
+
+  // Contents: mark the section being read.
+  const links = Array.from(document.querySelectorAll("[data-toc-link]"));
+  const sections = Array.from(document.querySelectorAll("[data-section]"));
+  function markCurrent(slug) {
+    links.forEach((a) => {
+      if (a.dataset.tocLink === slug) a.setAttribute("aria-current", "location");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  if ("IntersectionObserver" in window && sections.length) {
+    const visible = new Map();
+    const observer = new IntersectionObserver((entries) => {
+      entries.forEach((e) => visible.set(e.target.id, e.isIntersecting ? e.boundingClientRect.top : null));
+      const shown = sections.filter((s) => visible.get(s.id) != null);
+      if (shown.length) markCurrent(shown[0].id);
+    }, { rootMargin: "-20% 0px -55% 0px" });
+    sections.forEach((s) => observer.observe(s));
+  }
+
+  // Browse panel: close after a jump, on Escape, or on a click elsewhere; move focus to the section.
+  const browse = document.querySelector("[data-browse]");
+  document.querySelectorAll(".toc a").forEach((a) => {
+    a.addEventListener("click", () => {
+      const target = document.getElementById(a.hash.slice(1));
+      if (browse) browse.open = false;
+      if (target) {
+        const heading = target.querySelector("h2, h1") || target;
+        heading.setAttribute("tabindex", "-1");
+        heading.focus({ preventScroll: true });
+        markCurrent(target.id);
+      }
+    });
+  });
+  if (browse) {
+    browse.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && browse.open) {
+        browse.open = false;
+        browse.querySelector("summary").focus();
+      }
+    });
+    document.addEventListener("click", (e) => {
+      if (browse.open && !browse.contains(e.target)) browse.open = false;
+    });
+  }
+
+  // Key terms: hover and focus show the definition (CSS); tap toggles it; Escape hides it
+  // until the pointer or focus leaves (WCAG 1.4.13: dismissible, hoverable, persistent).
+  document.querySelectorAll(".term").forEach((term) => {
+    const trigger = term.querySelector(".term-trigger");
+    const reset = () => term.classList.remove("is-dismissed");
+    trigger.addEventListener("click", () => {
+      term.classList.remove("is-dismissed");
+      term.classList.toggle("is-open");
+      trigger.setAttribute("aria-expanded", term.classList.contains("is-open") ? "true" : "false");
+    });
+    term.addEventListener("mouseleave", reset);
+    term.addEventListener("focusout", (e) => {
+      if (!term.contains(e.relatedTarget)) {
+        reset();
+        term.classList.remove("is-open");
+      }
+    });
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    document.querySelectorAll(".term").forEach((term) => {
+      if (term.matches(":hover, :focus-within, .is-open")) {
+        term.classList.add("is-dismissed");
+        term.classList.remove("is-open");
+      }
+    });
+  });
+  document.addEventListener("click", (e) => {
+    document.querySelectorAll(".term.is-open").forEach((term) => {
+      if (!term.contains(e.target)) term.classList.remove("is-open");
+    });
+  });
+
+  // Intuition: keep what the reader wrote, on this device only.
+  const answer = document.getElementById("intuition-answer");
+  if (answer) {
+    try {
+      answer.value = localStorage.getItem("seeingml.chain-rule.intuition") || "";
+      answer.addEventListener("input", () => localStorage.setItem("seeingml.chain-rule.intuition", answer.value));
+    } catch (err) { /* storage may be off; the box still works */ }
+  }
+})();

@@ -1,0 +1,79 @@
+"""The engine: every derivative against central finite differences, and the chapter's numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chapter import calculus
+
+reals = st.floats(min_value=-5, max_value=5, allow_nan=False)
+
+
+@given(reals)
+def test_sigmoid_prime_matches_central_difference(u):
+    assert calculus.sigmoid_prime(u) == pytest.approx(
+        calculus.central_difference(calculus.sigmoid, u), abs=1e-7)
+
+
+@given(st.floats(min_value=-800, max_value=800, allow_nan=False))
+def test_sigmoid_is_finite_and_in_range_for_large_inputs(u):
+    s = float(calculus.sigmoid(u))
+    assert 0.0 <= s <= 1.0 and math.isfinite(s)
+
+
+def test_sigmoid_prime_peaks_at_a_quarter_at_zero():
+    grid = np.linspace(-10, 10, 20001)
+    values = calculus.sigmoid_prime(grid)
+    assert values.max() == pytest.approx(calculus.SIGMOID_PRIME_MAX)
+    assert grid[values.argmax()] == pytest.approx(0.0, abs=1e-9)
+
+
+@given(reals, reals)
+def test_neuron_chain_derivative_matches_central_difference(x, w):
+    chain = calculus.neuron_chain(x, w)
+    numeric = calculus.central_difference(lambda t: calculus.sigmoid(w * t), x)
+    assert chain.dy_dx == pytest.approx(numeric, abs=1e-6)
+    assert chain.dy_dx == pytest.approx(chain.outer_derivative * chain.inner_derivative)
+
+
+@given(reals, reals, reals, reals)
+def test_backprop_weight_gradients_match_central_difference(x, w1, w2, target):
+    bp = calculus.backward(x, w1, w2, target)
+    loss = lambda a, b: calculus.forward(x, a, b, target)[3]  # noqa: E731
+    assert bp.dL_dw1 == pytest.approx(
+        calculus.central_difference(lambda a: loss(a, w2), w1), rel=1e-4, abs=1e-6)
+    assert bp.dL_dw2 == pytest.approx(
+        calculus.central_difference(lambda b: loss(w1, b), w2), rel=1e-4, abs=1e-6)
+
+
+def test_worked_neuron_numbers():
+    chain = calculus.neuron_chain(x=1.0, w=2.0)
+    assert chain.u == 2.0
+    assert round(chain.y, 3) == 0.881
+    assert round(chain.outer_derivative, 3) == 0.105
+    assert round(chain.dy_dx, 3) == 0.210
+
+
+def test_concrete_backward_pass_numbers():
+    bp = calculus.backward(x=2.0, w1=0.5, w2=1.2, target=1.0)
+    forward = (bp.z, round(bp.h, 3), round(bp.y_hat, 3), round(bp.loss, 3))
+    assert forward == (1.0, 0.731, 0.877, 0.015)
+    assert round(bp.dL_dyhat, 3) == -0.245  # full precision; rounding ŷ first would give −0.246
+    assert (bp.dyhat_dh, round(bp.dh_dz, 3), bp.dz_dw1) == (1.2, 0.197, 2.0)
+    assert round(bp.dL_dw1, 3) == -0.116
+    assert round(bp.dL_dw2, 3) == -0.179
+
+
+@pytest.mark.parametrize(("factor", "layers", "expected"), [
+    (0.25, 10, 9.5367e-7),
+    (0.5, 10, 0.0009765625),
+    (2.0, 10, 1024.0),
+    (0.1, 10, 1e-10),
+])
+def test_chain_products(factor, layers, expected):
+    assert calculus.chain_product(factor, layers) == pytest.approx(expected, rel=1e-4)

@@ -1,0 +1,153 @@
+"""The chapter page over HTTP: every element of the spec, nothing from another host."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+SECTION_TITLES = [
+    "Functions inside functions", "A worked example", "The chain rule, stated formally",
+    "Neural networks are long compositions", "Backpropagation in plain English",
+    "A concrete backward pass", "Vanishing gradients", "In this section", "Key terms",
+    "Intuition", "Reflection: chain rule, backprop, and vanishing gradients", "Key points",
+    "Check your understanding",
+]
+CALLOUT_LABELS = ["Insight", "Common mistake", "Warning", "History", "Real world"]
+FAQ = ["What is the chain rule?", "What is backpropagation?", "What are vanishing gradients?"]
+TERMS = ["Chain rule", "Backpropagation", "Vanishing gradient"]
+
+
+@pytest.fixture
+def page(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def text_of(markup: str) -> str:
+    """What a reader sees: tags dropped (MathML's too, so −0.245 reads as one number)."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", markup)))
+
+
+def test_page_frame_title_and_lead(page):
+    assert "SeeingML" in page and "Derivatives" in page and "Chapter 3 of 3" in page
+    assert "<h1>The Chain Rule — How Backpropagation Works</h1>" in page
+    assert "Differentiating compositions" in page
+    assert "<summary><span>Browse</span>" in page
+
+
+def test_three_learning_objectives(page):
+    objectives = re.search(r'<section class="objectives".*?</section>', page, re.S).group(0)
+    assert objectives.count("<li>") == 3
+
+
+def test_every_section_in_order(page):
+    positions = [page.find(f">{title}</h2>") for title in SECTION_TITLES]
+    assert -1 not in positions, [t for t, p in zip(SECTION_TITLES, positions, strict=True) if p == -1]
+    assert positions == sorted(positions)
+
+
+def test_five_callouts_each_with_icon_and_label(page):
+    for label in CALLOUT_LABELS:
+        block = re.search(rf'<aside class="callout callout-\w+" aria-label="{label}">'
+                          rf'<p class="callout-label"><svg[^>]*aria-hidden="true".*?'
+                          rf"<span>{label}</span>", page, re.S)
+        assert block, label
+
+
+def test_three_figures_with_captions_and_descriptions(page):
+    for fig in ("nudge", "backprop", "vanishing"):
+        figure = re.search(rf'<figure class="figure" id="figure-{fig}".*?</figure>', page, re.S)
+        assert figure, fig
+        assert "<figcaption" in figure.group(0)
+        assert 'data-role="description"' in figure.group(0)
+
+
+def test_faq_terms_intuition_and_questions(page):
+    for q in FAQ:
+        assert f"<summary>{q}</summary>" in page
+    for term in TERMS:
+        assert f"<dt>{term}</dt>" in page
+    assert '<textarea id="intuition-answer"' in page
+    assert "Reveal the discussion" in page
+    for qid in ("q1", "q2", "q3", "q4"):
+        assert re.search(rf'<form class="question[^"]*" id="{qid}"', page), qid
+    assert "what is $" not in page.lower()
+
+
+def test_worked_numbers_come_from_the_engine(page):
+    text = text_of(page)
+    for number in ("0.881", "0.105", "0.210", "0.731", "0.877", "0.015", "−0.245", "0.197",
+                   "−0.116", "−0.179", "1024", "9.5 × 10⁻⁷"):
+        assert number in text, number
+    assert "−0.246" not in text  # the seed's slip: ŷ rounded before doubling
+
+
+def test_no_tex_source_is_visible(page):
+    text = text_of(page)
+    assert "\\frac" not in text and "$" not in text
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "poster", "data") and value:
+                self.refs.append((tag, name, value))
+
+
+def test_nothing_loads_from_another_host(page):
+    parser = _Refs()
+    parser.feed(page)
+    loaded = [(t, n, v) for t, n, v in parser.refs if t != "a"]
+    assert loaded, "expected the page to load its own assets"
+    for tag, name, value in loaded:
+        assert not re.match(r"^(https?:)?//", value), (tag, name, value)
+    assert "@import" not in page and "url(http" not in page
+
+
+def test_static_assets_are_served_and_cacheable(client, page):
+    for ref in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+        response = client.get(ref)
+        assert response.status_code == 200, ref
+        assert "immutable" in response.headers["Cache-Control"]
+
+
+def test_page_has_etag_and_answers_304(client):
+    first = client.get("/")
+    assert first.headers["ETag"]
+    again = client.get("/", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+
+def test_404_page_is_friendly_and_in_style(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    body = html.unescape(response.get_data(as_text=True))
+    assert "This page isn't part of the chapter." in body
+    assert "Back to the chapter" in body and "chapter.css" in body
+    assert "Traceback" not in body
+
+
+def test_an_unexpected_error_shows_a_friendly_page_not_a_traceback(app):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("internal detail")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/boom-for-test")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side." in body
+    assert "internal detail" not in body and "Traceback" not in body
+
+
+def test_favicon_is_declared_and_served(client, page):
+    href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+    assert client.get(href).status_code == 200
