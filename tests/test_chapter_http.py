@@ -46,7 +46,8 @@ def test_three_learning_objectives(page):
 
 def test_every_section_in_order(page):
     positions = [page.find(f">{title}</h2>") for title in SECTION_TITLES]
-    assert -1 not in positions, [t for t, p in zip(SECTION_TITLES, positions, strict=True) if p == -1]
+    missing = [t for t, p in zip(SECTION_TITLES, positions, strict=True) if p == -1]
+    assert not missing
     assert positions == sorted(positions)
 
 
