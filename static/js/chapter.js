@@ -24,16 +24,20 @@
 
   // Browse panel: close after a jump, on Escape, or on a click elsewhere; move focus to the section.
   const browse = document.querySelector("[data-browse]");
+  const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   document.querySelectorAll(".toc a").forEach((a) => {
-    a.addEventListener("click", () => {
+    a.addEventListener("click", (e) => {
       const target = document.getElementById(a.hash.slice(1));
       if (browse) browse.open = false;
-      if (target) {
-        const heading = target.querySelector("h2, h1") || target;
-        heading.setAttribute("tabindex", "-1");
-        heading.focus({ preventScroll: true });
-        markCurrent(target.id);
-      }
+      if (!target) return;
+      e.preventDefault();
+      history.pushState(null, "", a.hash);
+      target.scrollIntoView({ behavior: reduceMotion.matches ? "auto" : "smooth", block: "start" });
+      // Move focus too, so the next Tab continues from the section, not from the contents.
+      const heading = target.querySelector("h2, h1") || target;
+      heading.setAttribute("tabindex", "-1");
+      heading.focus({ preventScroll: true });
+      markCurrent(target.id);
     });
   });
   if (browse) {
@@ -79,6 +83,15 @@
     document.querySelectorAll(".term.is-open").forEach((term) => {
       if (!term.contains(e.target)) term.classList.remove("is-open");
     });
+  });
+
+  // Printing: open every collapsed answer so the printout holds the whole chapter.
+  const closedOnPrint = [];
+  window.addEventListener("beforeprint", () => {
+    document.querySelectorAll("details:not([open])").forEach((d) => { d.open = true; closedOnPrint.push(d); });
+  });
+  window.addEventListener("afterprint", () => {
+    closedOnPrint.splice(0).forEach((d) => { d.open = false; });
   });
 
   // Intuition: keep what the reader wrote, on this device only.

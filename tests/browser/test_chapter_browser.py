@@ -1,0 +1,131 @@
+"""The chapter in a real Chromium: clean load, real maths, contents, terms, phone, axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import PHONE, axe_violations, screenshot
+
+
+def open_chapter(page, live_server):
+    page.goto(live_server.url + "/", wait_until="networkidle")
+    return page
+
+
+def test_loads_with_no_console_error_or_failed_request(page, live_server):
+    open_chapter(page, live_server)
+    page.wait_for_timeout(300)
+    assert page.watch.errors == []
+
+
+def test_every_formula_has_a_rendered_box(page, live_server):
+    open_chapter(page, live_server)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    boxes = page.eval_on_selector_all(
+        "math", "els => els.map(m => { const r = m.getBoundingClientRect();"
+                " return [r.width, r.height, m.textContent.slice(0, 40),"
+                " !!m.closest('.term-tip')]; })")
+    assert len(boxes) > 50
+    # Definitions in closed term pop-ups have no box until opened; everything else must.
+    empty = [text for width, height, text, in_tip in boxes
+             if (width <= 0 or height <= 0) and not in_tip]
+    assert empty == []
+
+
+def test_contents_reach_a_section_by_keyboard(page, live_server):
+    open_chapter(page, live_server)
+    page.focus(".browse > summary")
+    page.keyboard.press("Enter")
+    link = page.locator(".browse .toc a", has_text="A concrete backward pass")
+    assert link.is_visible()
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(800)
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "concrete-backward-pass-h"
+    top = page.locator("#concrete-backward-pass-h").bounding_box()["y"]
+    assert 0 <= top < 300
+    assert not page.locator(".browse").evaluate("d => d.open")
+    current = page.locator(".sidebar [aria-current]")
+    assert current.get_attribute("data-toc-link") == "concrete-backward-pass"
+
+
+def test_contents_close_on_escape(page, live_server):
+    open_chapter(page, live_server)
+    page.focus(".browse > summary")
+    page.keyboard.press("Enter")
+    assert page.locator(".browse").evaluate("d => d.open")
+    page.keyboard.press("Escape")
+    assert not page.locator(".browse").evaluate("d => d.open")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+
+
+def test_term_definition_opens_on_focus_and_closes_on_escape(page, live_server):
+    open_chapter(page, live_server)
+    trigger = page.locator(".term-trigger").first
+    tip = page.locator(".term-tip").first
+    assert not tip.is_visible()
+    trigger.focus()
+    assert tip.is_visible()
+    assert "composition" in tip.inner_text()
+    page.keyboard.press("Escape")
+    assert not tip.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('term-trigger')")
+
+
+def test_term_definition_opens_on_hover(page, live_server):
+    open_chapter(page, live_server)
+    page.locator(".term-trigger").nth(1).hover()
+    assert page.locator(".term-tip").nth(1).is_visible()
+
+
+def test_term_definition_opens_on_tap(phone_page, live_server):
+    open_chapter(phone_page, live_server)
+    trigger = phone_page.locator(".term-trigger").first
+    trigger.tap()
+    assert phone_page.locator(".term-tip").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [320, PHONE["width"]])
+def test_no_horizontal_scroll_on_a_phone(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    open_chapter(page, live_server)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"chapter-phone-{width}")
+    context.close()
+
+
+def test_display_maths_scroll_inside_a_focusable_container(page, live_server):
+    open_chapter(page, live_server)
+    containers = page.locator(".math-display")
+    assert containers.count() >= 8
+    assert containers.first.get_attribute("tabindex") == "0"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_reports_no_violations(browser, live_server, scheme):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    open_chapter(page, live_server)
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert axe_violations(page) == []
+    screenshot(page, f"chapter-desktop-{scheme}")
+    context.close()
+
+
+def test_reduced_motion_turns_off_smooth_scrolling(browser, live_server):
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    open_chapter(page, live_server)
+    assert page.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == "auto"
+    context.close()
+
+
+def test_print_shows_the_whole_chapter_without_chrome(page, live_server):
+    open_chapter(page, live_server)
+    page.emulate_media(media="print")
+    assert not page.locator(".masthead").is_visible()
+    assert not page.locator(".sidebar").is_visible()
+    assert page.locator(".faq-answer").first.is_visible()
+    assert page.locator(".intuition-discussion").is_visible()
