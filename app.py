@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from chapter import views
+from chapter import security, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,5 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    security.init_app(app)
     views.init_app(app)
     return app

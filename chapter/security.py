@@ -1,0 +1,158 @@
+"""Security headers on every response, and refusing to run production with unsafe settings.
+
+Which environment is this? ``APP_ENV`` (environment variable or config) says so: ``production``
+or ``development``. Left unset, a process served by gunicorn — the production server the README
+names — counts as production, and anything else (``flask run``, ``make run``, the tests) as
+development. So ``make run`` works on a fresh machine with the built-in development key, while a
+production process with that key, no key, or debug mode on stops at start-up and says why.
+
+Configuration (environment variable, or the same key in ``instance/config.py``):
+
+- ``FRAME_ANCESTORS``: who may embed the chapter in a frame, as CSP sources, e.g.
+  ``'self' https://lms.example.edu``. Default ``'self'``.
+- ``SESSION_COOKIE_SECURE`` (environment): ``1``/``0``. Default: on in production, off in
+  development.
+  Behind a proxy that terminates HTTPS, keep it on.
+- ``PROXY_COUNT``: how many proxies (nginx, a load balancer) stand in front of the app. When
+  set, their ``X-Forwarded-For/-Proto/-Host`` headers are trusted that many hops deep, so the
+  app sees the reader's address and scheme (HSTS is sent only for HTTPS requests).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 — app.py's default, `make run` only
+MIN_SECRET_LENGTH = 16
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+class UnsafeConfiguration(RuntimeError):
+    """Start-up refused: the message says which setting is unsafe and how to fix it."""
+
+
+def _setting(app: Flask, name: str, default: str | None = None) -> str | None:
+    """A value from app config (instance config, tests) first, then the environment."""
+    value = app.config.get(name)
+    if value is None:
+        value = os.environ.get(name, default)
+    return value if value is None else str(value)
+
+
+def is_production(app: Flask) -> bool:
+    env = (_setting(app, "APP_ENV") or "").strip().lower()
+    if env:
+        if env not in {"production", "development"}:
+            raise UnsafeConfiguration(
+                f"APP_ENV={env!r} is not understood: use 'production' or 'development'.")
+        return env == "production"
+    return "gunicorn" in sys.modules and not app.testing
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """A 1/0 switch from the environment. (Flask's own config always holds a default for
+    SESSION_COOKIE_SECURE, so the config cannot tell "unset" from "off".)"""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in TRUE | FALSE:
+        raise UnsafeConfiguration(f"{name}={raw!r} is not understood: use 1 or 0.")
+    return value in TRUE
+
+
+def check_production(app: Flask) -> None:
+    """Stop start-up if a production process would run with a guessable key or debug on."""
+    key = app.config.get("SECRET_KEY")
+    if not key or key == DEVELOPMENT_SECRET_KEY or len(str(key)) < MIN_SECRET_LENGTH:
+        raise UnsafeConfiguration(
+            "Refusing to start in production without a real SECRET_KEY: set the SECRET_KEY "
+            f"environment variable to a long random value (at least {MIN_SECRET_LENGTH} "
+            "characters), e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`. "
+            "For local development, set APP_ENV=development instead.")
+    if app.debug:
+        raise UnsafeConfiguration(
+            "Refusing to start in production with debug mode on: it lets anyone who reaches an "
+            "error page run code. Unset FLASK_DEBUG (and don't pass --debug).")
+
+
+def content_security_policy(frame_ancestors: str) -> str:
+    """Scripts only from files on this host (no inline script, no eval); Plotly sets inline
+    styles and injects a <style> element, hence 'unsafe-inline' for styles only."""
+    return "; ".join([
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors}",
+    ])
+
+
+def frame_options(frame_ancestors: str) -> str | None:
+    """X-Frame-Options for browsers that ignore frame-ancestors; it cannot name an LMS, so it
+    is sent only when the policy is this site alone (or nobody)."""
+    sources = frame_ancestors.split()
+    if sources == ["'self'"]:
+        return "SAMEORIGIN"
+    if sources == ["'none'"]:
+        return "DENY"
+    return None
+
+
+def _validated_ancestors(raw: str) -> str:
+    value = " ".join(raw.split())
+    if not value or any(c in value for c in ";,\r\n"):
+        raise UnsafeConfiguration(
+            f"FRAME_ANCESTORS={raw!r} is not a list of CSP sources: separate them with spaces, "
+            "e.g. \"'self' https://lms.example.edu\".")
+    return value
+
+
+def init_app(app: Flask) -> None:
+    production = is_production(app)
+    app.config["APP_ENV"] = "production" if production else "development"
+    if production:
+        check_production(app)
+
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = _env_flag(
+        "SESSION_COOKIE_SECURE", production or bool(app.config.get("SESSION_COOKIE_SECURE")))
+
+    proxies = _setting(app, "PROXY_COUNT")
+    if proxies and proxies.strip() not in {"", "0"}:
+        if not proxies.strip().isdigit():
+            raise UnsafeConfiguration(f"PROXY_COUNT={proxies!r} must be a whole number.")
+        n = int(proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    ancestors = _validated_ancestors(_setting(app, "FRAME_ANCESTORS", "'self'") or "")
+    headers = {
+        "Content-Security-Policy": content_security_policy(ancestors),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    xfo = frame_options(ancestors)
+    if xfo:
+        headers["X-Frame-Options"] = xfo
+    headers_items = tuple(headers.items())
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        for name, value in headers_items:
+            response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
