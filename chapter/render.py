@@ -76,14 +76,20 @@ class Section:
 # --- maths -------------------------------------------------------------------------------
 
 _PRIME = re.compile(r"<msup>(<mi>[^<]*</mi>)<mi>&#x02032;</mi></msup>")
-_MATH = re.compile(r"(?<!\\)\$\$(.+?)(?<!\\)\$\$|(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$", re.S)
+_MATH = re.compile(
+    r"(?<!\\)\$\$(.+?)(?<!\\)\$\$"  # display
+    r"|(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$([.,;:!?)]*)",  # inline, with the punctuation after it
+    re.S)
+_HAT = re.compile(r"(<mover accent=\"true\">.*?)<mo>&#x0005E;</mo></mover>")
 
 
 def tex_to_mathml(tex: str, display: bool) -> str:
     """One formula as MathML, with primes set as operators after their letter."""
     mathml = latex_to_mathml(tex.strip(), display="block" if display else "inline")
     # latex2mathml raises the prime as a superscript letter; set it as f′, the way print does.
-    return _PRIME.sub(r"\1<mo>&#x02032;</mo>", mathml)
+    mathml = _PRIME.sub(r"\1<mo>&#x02032;</mo>", mathml)
+    # \hat comes out as an ASCII caret, which math fonts draw large and high; use the accent.
+    return _HAT.sub(r"\1<mo>&#x002C6;</mo></mover>", mathml)
 
 
 # --- the pipeline for one piece of Markdown -------------------------------------------------
@@ -156,6 +162,9 @@ def _render_inline_markdown(text: str, first_line: int, ctx: _Context) -> str:
             ctx.counter[0] += 1
             mathml = (f'<div class="math-display" tabindex="0" role="group" '
                       f'aria-label="Formula {ctx.counter[0]}">{mathml}</div>')
+        elif m.group(3):
+            # Keep "x." together, so a line never starts with the punctuation after a formula.
+            mathml = f'<span class="math-nowrap">{mathml}{m.group(3)}</span>'
         return stash.put(mathml)
 
     text = _MATH.sub(math, text)
