@@ -1,18 +1,174 @@
-"""Static files addressed by their content, so browsers may cache them for a year."""
+"""Static files under content-hashed names, compressed once, cached by browsers for a year.
+
+At start-up every file under ``static/`` is hashed; templates ask ``asset('css/chapter.css')``
+and get ``/static/css/chapter.<hash>.css``. A changed file gets a new name, so the old name can
+be cached ``immutable`` forever. Each text file is compressed once — brotli (quality 11) and
+gzip (level 9) — and the variant a browser accepts is served from memory with
+``Vary: Accept-Encoding``. Compression results are kept in ``static/build/`` (git-ignored; or
+``ASSET_BUILD_DIR``), named by content hash, so a restart, a second gunicorn worker or the
+next test's app reuses them instead of compressing again, and nginx can serve the same files
+directly (``gzip_static``/``brotli_static``, see deploy/nginx.conf). Unhashed names still work,
+revalidated on each use, for anything that links a file by its plain name.
+"""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import mimetypes
+import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+import brotli
+from flask import Flask, Request, Response, current_app, request, url_for
+
+ROOT = Path(__file__).resolve().parent.parent
+IMMUTABLE = "public, max-age=31536000, immutable"
+COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".html", ".txt", ".map", ".xml"}
+ENCODINGS = ("br", "gzip")  # preferred first when a browser accepts both equally
+HASH_LENGTH = 12
+
+_memory: dict[tuple[str, str], bytes] = {}  # (sha256, encoding) → body, shared within a process
+
+
+def _compressor(encoding: str):
+    if encoding == "br":
+        return lambda data: brotli.compress(data, quality=11)
+    return lambda data: gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Several workers may build the same file at once: each writes aside, then renames."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.chmod(tmp, 0o644)  # readable by a front server (nginx) serving the same files
+    os.replace(tmp, path)
+
+
+def encode(data: bytes, cache_as: Path | None = None) -> dict[str, bytes]:
+    """``{"identity": data, "br": …, "gzip": …}``, each compressed variant only if smaller.
+
+    ``cache_as`` names the file (its name carries the content hash) whose ``.br``/``.gz``
+    siblings hold the compressed bodies between runs; unwritable means memory only."""
+    digest = hashlib.sha256(data).hexdigest()
+    bodies = {"identity": data}
+    for encoding in ENCODINGS:
+        body = _memory.get((digest, encoding))
+        sibling = cache_as.with_name(cache_as.name + (".br" if encoding == "br" else ".gz")) \
+            if cache_as else None
+        if body is None and sibling is not None and sibling.is_file():
+            body = sibling.read_bytes()
+        if body is None:
+            body = _compressor(encoding)(data)
+            if sibling is not None:
+                try:
+                    _write_atomically(sibling, body)
+                except OSError:
+                    pass  # a read-only deploy still serves, compressing once per process
+        _memory[(digest, encoding)] = body
+        if len(body) < len(data):
+            bodies[encoding] = body
+    return bodies
+
+
+def choose_encoding(bodies: dict[str, bytes], req: Request) -> str:
+    """The best variant the request accepts (``identity`` when it names none)."""
+    accepted = req.accept_encodings
+    best, best_q = "identity", 0.0
+    for encoding in ENCODINGS:
+        quality = accepted[encoding] if encoding in bodies else 0
+        if quality > best_q:
+            best, best_q = encoding, quality
+    return best
+
+
+def encoded_response(bodies: dict[str, bytes], mimetype: str, etag: str,
+                     cache_control: str) -> Response:
+    """A response carrying the variant this request accepts, conditional on its ETag."""
+    encoding = choose_encoding(bodies, request)
+    response = Response(bodies[encoding], mimetype=mimetype)
+    if encoding != "identity":
+        response.headers["Content-Encoding"] = encoding
+    if len(bodies) > 1:
+        response.vary.add("Accept-Encoding")
+    response.set_etag(etag if encoding == "identity" else f"{etag}-{encoding}")
+    response.headers["Cache-Control"] = cache_control
+    return response.make_conditional(request)
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # as templates name it: css/chapter.css
+    hashed: str  # as URLs name it: css/chapter.0123456789ab.css
+    digest: str
+    mimetype: str
+    bodies: dict[str, bytes]
+
+
+def hashed_name(name: str, digest: str) -> str:
+    stem, dot, ext = name.rpartition(".")
+    if not dot or "/" in ext:
+        return f"{name}.{digest}"
+    return f"{stem}.{digest}.{ext}"
 
 
 class Assets:
-    def __init__(self, static_dir: Path):
-        self.static_dir = static_dir
-        self._versions: dict[str, str] = {}
+    """Every file under the static folder, by plain name and by hashed name."""
 
-    def version(self, name: str) -> str:
-        if name not in self._versions:
-            data = (self.static_dir / name).read_bytes()
-            self._versions[name] = hashlib.sha256(data).hexdigest()[:12]
-        return self._versions[name]
+    def __init__(self, static_dir: Path, build_dir: Path | None):
+        self.static_dir = static_dir
+        self.build_dir = build_dir
+        self.by_name: dict[str, Asset] = {}
+        self.by_hashed: dict[str, Asset] = {}
+        for path in sorted(static_dir.rglob("*")):
+            if path.is_file() and not self._skipped(path):
+                self._add(path)
+
+    def _skipped(self, path: Path) -> bool:
+        parts = path.relative_to(self.static_dir).parts
+        return parts[0] == "build" or any(p.startswith(".") for p in parts)
+
+    def _add(self, path: Path) -> None:
+        name = path.relative_to(self.static_dir).as_posix()
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+        hashed = hashed_name(name, digest)
+        built = self.build_dir / hashed if self.build_dir else None
+        if built is not None and not built.is_file():
+            try:
+                _write_atomically(built, data)
+            except OSError:
+                built = None
+        bodies = encode(data, built) if path.suffix in COMPRESSIBLE else {"identity": data}
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        asset = Asset(name, hashed, digest, mimetype, bodies)
+        self.by_name[name] = asset
+        self.by_hashed[hashed] = asset
+
+    def url(self, name: str) -> str:
+        asset = self.by_name.get(name)
+        return url_for("static", filename=asset.hashed if asset else name)
+
+    def serve(self, filename: str) -> Response:
+        asset = self.by_hashed.get(filename)
+        if asset is None:
+            return current_app.send_static_file(filename)
+        return encoded_response(asset.bodies, asset.mimetype, asset.digest, IMMUTABLE)
+
+
+def build_dir(app: Flask) -> Path:
+    configured = app.config.get("ASSET_BUILD_DIR") or os.environ.get("ASSET_BUILD_DIR")
+    return Path(configured) if configured else ROOT / "static" / "build"
+
+
+def init_app(app: Flask) -> Assets:
+    """Hash and compress the static files, serve them, and give templates ``asset(name)``."""
+    assets = Assets(Path(app.static_folder), build_dir(app))
+    app.extensions["assets"] = assets
+    app.view_functions["static"] = assets.serve
+    app.context_processor(lambda: {"asset": assets.url})
+    return assets

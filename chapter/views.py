@@ -6,11 +6,10 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template
 from werkzeug.exceptions import HTTPException
 
-from chapter import render
-from chapter.assets import Assets
+from chapter import assets, render
 from chapter.values import chapter_values
 from chapter.widgets import FIGURES
 from quizzes.bank import public_questions
@@ -26,6 +25,7 @@ bp = Blueprint("chapter", __name__)
 class PreparedPage:
     body: bytes
     etag: str
+    bodies: dict[str, bytes]  # identity, br, gzip: compressed once, here at start-up
 
 
 def build_chapter(app: Flask) -> dict:
@@ -37,16 +37,16 @@ def build_chapter(app: Flask) -> dict:
 def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
     with app.test_request_context("/"):
         body = render_template("chapter.html", **chapter).encode("utf-8")
-    return PreparedPage(body=body, etag=hashlib.sha256(body).hexdigest()[:20])
+    etag = hashlib.sha256(body).hexdigest()[:20]
+    cache = assets.build_dir(app) / f"page.{etag}.html"
+    return PreparedPage(body=body, etag=etag, bodies=assets.encode(body, cache))
 
 
 @bp.get("/")
 def index() -> Response:
     page: PreparedPage = current_app.extensions["chapter_page"]
-    response = Response(page.body, mimetype="text/html")
-    response.set_etag(page.etag)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    return response.make_conditional(request)
+    return assets.encoded_response(page.bodies, "text/html", page.etag,
+                                   "public, max-age=60")
 
 
 def _error_page(error: HTTPException):
@@ -68,29 +68,11 @@ def _server_error(error: Exception):
                            detail="Reload the page in a moment; your reading is not affected."), 500
 
 
-def _immutable_static(response: Response) -> Response:
-    versioned = request.path.startswith("/static/") and request.args.get("v")
-    if versioned and response.status_code == 200:
-        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
-
-
 def init_app(app: Flask) -> None:
-    assets = Assets(Path(app.static_folder))
-
-    @app.context_processor
-    def _asset_url():
-        from flask import url_for
-
-        def asset(name: str) -> str:
-            return url_for("static", filename=name, v=assets.version(name))
-
-        return {"asset": asset}
-
+    assets.init_app(app)
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _server_error)
-    app.after_request(_immutable_static)
     chapter = build_chapter(app)
     app.extensions["chapter"] = chapter
     app.extensions["chapter_page"] = prepare_page(app, chapter)
