@@ -129,3 +129,8 @@ def test_print_shows_the_whole_chapter_without_chrome(page, live_server):
     assert not page.locator(".sidebar").is_visible()
     assert page.locator(".faq-answer").first.is_visible()
     assert page.locator(".intuition-discussion").is_visible()
+    overflowing = page.eval_on_selector_all(
+        ".callout p, .figure p, .section > p",
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).length")
+    assert overflowing == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
