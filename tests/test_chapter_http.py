@@ -153,3 +153,23 @@ def test_an_unexpected_error_shows_a_friendly_page_not_a_traceback(app):
 def test_favicon_is_declared_and_served(client, page):
     href = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
     assert client.get(href).status_code == 200
+
+
+def test_a_broken_content_file_stops_start_up_with_file_line_and_reason(tmp_path, monkeypatch):
+    from app import create_app
+    from chapter import render, views
+
+    broken = tmp_path / "content"
+    broken.mkdir()
+    for source in sorted(views.CONTENT_DIR.glob("*.md")):
+        (broken / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    target = broken / "03-worked-example.md"
+    target.write_text(target.read_text(encoding="utf-8").replace(
+        "::: callout insight", "::: callout insigth"), encoding="utf-8")
+    monkeypatch.setattr(views, "CONTENT_DIR", broken)
+    with pytest.raises(render.ContentError) as caught:
+        create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "instance")})
+    assert caught.value.path.endswith("03-worked-example.md")
+    assert "unknown callout kind 'insigth'" in caught.value.reason
+    lines = target.read_text(encoding="utf-8").splitlines()
+    assert lines[caught.value.line - 1] == "::: callout insigth"
