@@ -54,9 +54,22 @@
 
   // Key terms: hover and focus show the definition (CSS); tap toggles it; Escape hides it
   // until the pointer or focus leaves (WCAG 1.4.13: dismissible, hoverable, persistent).
+  // A definition opened near the right edge slides left so it stays on screen.
+  function place(term) {
+    const tip = term.querySelector(".term-tip");
+    tip.style.setProperty("--tip-shift", "0px");
+    requestAnimationFrame(() => {
+      const box = tip.getBoundingClientRect();
+      const room = document.documentElement.clientWidth - 8;
+      const shift = box.right > room ? Math.max(room - box.right, 8 - box.left) : 0;
+      tip.style.setProperty("--tip-shift", `${shift}px`);
+    });
+  }
   document.querySelectorAll(".term").forEach((term) => {
     const trigger = term.querySelector(".term-trigger");
     const reset = () => term.classList.remove("is-dismissed");
+    term.addEventListener("mouseenter", () => place(term));
+    term.addEventListener("focusin", () => place(term));
     trigger.addEventListener("click", () => {
       term.classList.remove("is-dismissed");
       term.classList.toggle("is-open");

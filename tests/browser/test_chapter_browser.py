@@ -79,6 +79,16 @@ def test_term_definition_opens_on_hover(page, live_server):
     assert page.locator(".term-tip").nth(1).is_visible()
 
 
+def test_every_term_definition_stays_on_a_phone_screen(phone_page, live_server):
+    open_chapter(phone_page, live_server)
+    triggers = phone_page.locator(".term-trigger")
+    for i in range(triggers.count()):
+        triggers.nth(i).focus()
+        phone_page.wait_for_timeout(50)
+        box = phone_page.locator(".term-tip").nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], i
+
+
 def test_term_definition_opens_on_tap(phone_page, live_server):
     open_chapter(phone_page, live_server)
     trigger = phone_page.locator(".term-trigger").first
