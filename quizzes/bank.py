@@ -1,9 +1,16 @@
-"""The question bank: ``checkpoint.toml`` read, validated and rendered once at start-up."""
+"""The question bank: ``checkpoint.toml`` read, validated and rendered once at start-up.
+
+A ``Question`` holds everything the server grades with (key, feedback, explanation, examples);
+``PublicQuestion`` is the part a browser may see before it has attempted the question. A
+mistake in the bank — an unknown misconception, a key that is not a choice, a practice text
+with an unknown placeholder — stops start-up with the file, the line and the key path.
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from markupsafe import Markup
@@ -12,6 +19,9 @@ from chapter.render import ContentError, render_fragment, render_inline_fragment
 
 BANK_PATH = Path(__file__).with_name("checkpoint.toml")
 KINDS = {"choice", "truefalse", "ordering"}
+GENERATORS = {"composition", "depth"}
+PRACTICE_FEEDBACK_FIXED = {"correct", "near", "wrong"}
+_NO_HTML = Markup("")
 
 
 @dataclass(frozen=True)
@@ -31,22 +41,231 @@ class PublicQuestion:
     kind: str
     prompt_html: Markup
     options: tuple[Option, ...]
+    has_practice: bool = False
 
 
-def load_bank(path: Path = BANK_PATH) -> dict:
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label_html: Markup
+    feedback_html: Markup
+    misconception: str | None
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    label_html: Markup
+    short_html: Markup
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Ordering feedback: matches when step ``before[0]`` is placed before ``before[1]``."""
+
+    before: tuple[str, str]
+    misconception: str
+    feedback_html: Markup
+
+
+@dataclass(frozen=True)
+class Example:
+    """A submission with its expected grade; ``invalid`` is the expected refusal instead."""
+
+    answer: object
+    score: float | None = None
+    misconception: str | None = None
+    invalid: str | None = None
+    near: bool = False
+    params: dict | None = None
+
+
+@dataclass(frozen=True)
+class Practice:
+    """How to make and grade "Try another" variants. Texts stay Markdown sources with
+    ``{=name=}`` placeholders; each variant renders them with its own numbers."""
+
+    generator: str
+    tolerance: float
+    prompt: str
+    explanation: str
+    feedback: dict[str, str]
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    number: int
+    kind: str
+    prompt_html: Markup
+    key: str | tuple[str, ...]
+    explanation_html: Markup
+    choices: tuple[Choice, ...] = ()
+    steps: tuple[Step, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    correct_feedback_html: Markup = _NO_HTML
+    examples: tuple[Example, ...] = ()
+    practice: Practice | None = None
+    choice_by_id: dict[str, Choice] = field(default_factory=dict, compare=False)
+
+    def public(self) -> PublicQuestion:
+        entries = self.steps if self.kind == "ordering" else self.choices
+        return PublicQuestion(self.id, self.number, self.kind, self.prompt_html,
+                              tuple(Option(e.id, e.label_html) for e in entries),
+                              has_practice=self.practice is not None)
+
+
+@dataclass(frozen=True)
+class Bank:
+    questions: dict[str, Question]
+    misconceptions: dict[str, str]  # name → what it means, for people
+    path: Path
+
+
+class _Reader:
+    """Reads one bank file, turning every problem into a ContentError with a line number."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.text = path.read_text(encoding="utf-8")
+
+    def fail(self, where: str, reason: str, anchor: str | None = None) -> ContentError:
+        line = 1
+        if anchor:
+            found = self.text.find(anchor)
+            line = self.text.count("\n", 0, found) + 1 if found >= 0 else 1
+        return ContentError(self.path, line, f"{where}: {reason}")
+
+    def require(self, table: dict, key: str, where: str, anchor: str | None, kind=str):
+        value = table.get(key)
+        if not isinstance(value, kind) or value in ("", [], ()):
+            raise self.fail(where, f"needs a {kind.__name__} '{key}'", anchor)
+        return value
+
+    def md(self, text: str, anchor: str | None = None) -> Markup:
+        line = 1
+        if anchor:
+            found = self.text.find(anchor)
+            line = self.text.count("\n", 0, max(found, 0)) + 1
+        return render_fragment(text, self.path, line)
+
+
+def _load_toml(reader: _Reader) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(reader.text)
     except tomllib.TOMLDecodeError as exc:
-        raise ContentError(path, getattr(exc, "lineno", 1), f"not valid TOML: {exc}") from None
+        raise ContentError(reader.path, getattr(exc, "lineno", 1),
+                           f"not valid TOML: {exc}") from None
+
+
+def _examples(raw: list, where: str) -> tuple[Example, ...]:
+    return tuple(Example(answer=e.get("answer"), score=e.get("score"),
+                         misconception=e.get("misconception"), invalid=e.get("invalid"),
+                         near=bool(e.get("near", False)), params=e.get("params"))
+                 for e in raw)
+
+
+def _practice(reader: _Reader, raw: dict, qid: str, anchor: str,
+              misconceptions: dict) -> Practice:
+    where = f"question {qid} → practice"
+    generator = reader.require(raw, "generator", where, anchor)
+    if generator not in GENERATORS:
+        raise reader.fail(where, f"unknown generator {generator!r} (known: "
+                          f"{', '.join(sorted(GENERATORS))})", anchor)
+    feedback = reader.require(raw, "feedback", where, anchor, dict)
+    missing = PRACTICE_FEEDBACK_FIXED - set(feedback)
+    if missing:
+        raise reader.fail(where, f"feedback needs {', '.join(sorted(missing))}", anchor)
+    for name in set(feedback) - PRACTICE_FEEDBACK_FIXED:
+        if name not in misconceptions:
+            raise reader.fail(where, f"feedback for unknown misconception {name!r}", anchor)
+    tolerance = raw.get("tolerance", 1e-2)
+    if not isinstance(tolerance, float) or not 0 < tolerance < 1:
+        raise reader.fail(where, "tolerance must be a number between 0 and 1", anchor)
+    return Practice(generator, tolerance, reader.require(raw, "prompt", where, anchor),
+                    reader.require(raw, "explanation", where, anchor), dict(feedback),
+                    _examples(raw.get("example", []), where))
+
+
+def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Question:
+    qid = reader.require(q, "id", f"question {number}", None)
+    anchor = f'id = "{qid}"'
+    where = f"question {qid}"
+    kind = q.get("kind")
+    if kind not in KINDS:
+        raise reader.fail(where, f"unknown kind {kind!r} (known: {', '.join(sorted(KINDS))})",
+                          anchor)
+
+    def known(name: str | None, place: str) -> str | None:
+        if name is not None and name not in misconceptions:
+            raise reader.fail(f"{where} → {place}", f"misconception {name!r} is not listed "
+                              "in [misconceptions]", anchor)
+        return name
+
+    common = dict(id=qid, number=number, kind=kind,
+                  prompt_html=reader.md(reader.require(q, "prompt", where, anchor), anchor),
+                  explanation_html=reader.md(reader.require(q, "explanation", where, anchor)),
+                  examples=_examples(q.get("example", []), where))
+    if "practice" in q:
+        common["practice"] = _practice(reader, q["practice"], qid, anchor, misconceptions)
+    if kind == "ordering":
+        steps = tuple(Step(s["id"], render_inline_fragment(s["label"], reader.path),
+                           render_inline_fragment(s.get("short", s["label"]), reader.path))
+                      for s in reader.require(q, "step", where, anchor, list))
+        ids = [s.id for s in steps]
+        key = tuple(reader.require(q, "key", where, anchor, list))
+        if sorted(key) != sorted(ids) or len(set(ids)) != len(ids):
+            raise reader.fail(where, "key must list every step id exactly once", anchor)
+        if any("," in i for i in ids):
+            raise reader.fail(where, "step ids may not contain commas", anchor)
+        rules = []
+        for r in q.get("rule", []):
+            before = tuple(r.get("before", ()))
+            if len(before) != 2 or not set(before) <= set(ids):
+                raise reader.fail(f"{where} → rule", "before must name two step ids", anchor)
+            rules.append(Rule(before, known(r.get("misconception"), "rule"),
+                              reader.md(reader.require(r, "feedback", where, anchor))))
+        return Question(**common, key=key, steps=steps, rules=tuple(rules),
+                        correct_feedback_html=reader.md(
+                            reader.require(q, "correct_feedback", where, anchor)))
+    choices = []
+    for c in reader.require(q, "choice", where, anchor, list):
+        cid = reader.require(c, "id", where, anchor)
+        choices.append(Choice(cid, render_inline_fragment(c["label"], reader.path),
+                              reader.md(reader.require(c, "feedback", f"{where} → {cid}",
+                                                       anchor)),
+                              known(c.get("misconception"), f"choice {cid}")))
+    key = reader.require(q, "key", where, anchor)
+    by_id = {c.id: c for c in choices}
+    if key not in by_id:
+        raise reader.fail(where, f"key {key!r} is not one of its choices", anchor)
+    for c in choices:
+        if c.id != key and c.misconception is None:
+            raise reader.fail(f"{where} → choice {c.id}", "a wrong choice must name the "
+                              "misconception it reveals", anchor)
+    return Question(**common, key=key, choices=tuple(choices), choice_by_id=by_id)
+
+
+def load_bank(path: Path = BANK_PATH) -> Bank:
+    reader = _Reader(path)
+    data = _load_toml(reader)
+    misconceptions = data.get("misconceptions", {})
+    questions: dict[str, Question] = {}
+    for number, q in enumerate(data.get("question", []), start=1):
+        question = _question(reader, q, number, misconceptions)
+        if question.id in questions:
+            raise reader.fail(f"question {question.id}", "id used twice")
+        questions[question.id] = question
+    return Bank(questions, dict(misconceptions), path)
+
+
+@cache
+def default_bank() -> Bank:
+    """The bank the app serves: read once per process."""
+    return load_bank(BANK_PATH)
 
 
 def public_questions(path: Path = BANK_PATH) -> list[PublicQuestion]:
-    questions = []
-    for number, q in enumerate(load_bank(path).get("question", []), start=1):
-        if q.get("kind") not in KINDS:
-            raise ContentError(path, 1, f"question {q.get('id')!r}: unknown kind {q.get('kind')!r}")
-        entries = q.get("step" if q["kind"] == "ordering" else "choice", [])
-        options = tuple(Option(e["id"], render_inline_fragment(e["label"], path)) for e in entries)
-        questions.append(PublicQuestion(q["id"], number, q["kind"],
-                                        render_fragment(q["prompt"], path), options))
-    return questions
+    bank = default_bank() if path == BANK_PATH else load_bank(path)
+    return [q.public() for q in bank.questions.values()]

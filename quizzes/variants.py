@@ -1,0 +1,224 @@
+"""Practice variants for "Try another": fresh numbers for q1 and q3, graded on the server.
+
+A variant is a handful of parameters (which inner and outer function, which point; or how
+deep and which local derivative). From them the server computes the reference answer and
+what each named misconception would have produced, so a typed number can be matched to the
+slip it reveals. The parameters travel to the browser and back in a token signed with the
+app's secret key: the server grades without trusting the browser and without storing every
+variant it ever handed out.
+
+Only variants whose misconception values are clearly apart from the answer and from each
+other are handed out, so a number is never ambiguous between two explanations.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import dataclass
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from chapter.calculus import chain_product, sigmoid, sigmoid_prime
+
+SALT = "checkpoint-practice-v1"
+# Slips lie further from the answer than "right idea, not precise enough" reaches (10 %), and
+# further from each other than five tolerances, so no typed number can match two of them.
+DISTINCT_FROM_ANSWER = 0.2
+DISTINCT_SLIPS = 0.05
+X_GRID = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5)
+INNER = {"pow": (2, 3), "sin": (0,), "lin": (-2, 2, 3, 4)}
+OUTER = {"exp": (0,), "sin": (0,), "sigmoid": (0,), "pow": (2, 3)}
+DEPTHS = range(3, 31)
+LOCAL_DERIVATIVES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75)
+REFERENCE_RANGE = (1e-3, 1e5)  # keep answers a person can type and read
+
+
+class InvalidVariant(ValueError):
+    """A token that was not signed here, or parameters outside what this module hands out."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    question_id: str
+    generator: str
+    params: dict
+    reference: float
+    misconceptions: dict[str, float]  # name → the number that slip produces
+    texts: dict[str, str]  # {=name=} values for the practice prompt, feedback, explanation
+
+
+# --- numbers as a reader sees them ----------------------------------------------------------
+
+def plain_number(value: float, digits: int = 4) -> str:
+    """218.4, 1e-10, 9.537e-7: ``digits`` significant figures, exponent without padding."""
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def tex_number(value: float, digits: int = 4) -> str:
+    mantissa, _, exponent = plain_number(value, digits).partition("e")
+    return rf"{mantissa}\times 10^{{{exponent}}}" if exponent else mantissa
+
+
+def _relation(value: float, shown: str) -> str:
+    """'=' when the number shown is the value itself, '≈' (in TeX) when it is rounded."""
+    return "=" if float(shown.replace(r"\times 10^{", "e").rstrip("}")) == value else r"\approx"
+
+
+# --- q1: y = f(g(x)) -------------------------------------------------------------------------
+
+def _inner(kind: str, a: int, x: float) -> tuple[float, float]:
+    """g(x) and g′(x)."""
+    if kind == "pow":
+        return x ** a, a * x ** (a - 1)
+    if kind == "sin":
+        return math.sin(x), math.cos(x)
+    return a * x, float(a)
+
+
+def _outer_prime(kind: str, b: int, u: float) -> float:
+    """f′(u)."""
+    if kind == "exp":
+        return math.exp(u)
+    if kind == "sin":
+        return math.cos(u)
+    if kind == "sigmoid":
+        return float(sigmoid_prime(u))
+    return b * u ** (b - 1)
+
+
+def _outer(kind: str, b: int, u: float) -> float:
+    """f(u) — only the tests need it, to check f′ against finite differences."""
+    return {"exp": math.exp, "sin": math.sin, "sigmoid": lambda v: float(sigmoid(v)),
+            "pow": lambda v: v ** b}[kind](u)
+
+
+_INNER_TEX = {"pow": ("x^{{{a}}}", "{a}x^{{{a1}}}"), "sin": (r"\sin x", r"\cos x"),
+              "lin": ("{a}x", "{a}")}
+_OUTER_TEX = {"exp": ("e^{{u}}", "e^{{u}}"), "sin": (r"\sin u", r"\cos u"),
+              "sigmoid": (r"\sigma(u)", r"\sigma(u)\,(1-\sigma(u))"),
+              "pow": ("u^{{{b}}}", "{b}u^{{{b1}}}")}
+
+
+def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
+    inner, a, outer, b, x = (params.get(k) for k in ("inner", "a", "outer", "b", "x"))
+    if (inner not in INNER or a not in INNER[inner] or outer not in OUTER
+            or b not in OUTER[outer] or x not in X_GRID):
+        raise InvalidVariant("unknown composition parameters")
+    u, g_prime = _inner(inner, a, x)
+    f_prime = _outer_prime(outer, b, u)
+    reference = f_prime * g_prime
+    slips = {
+        "forgot-inner-derivative": f_prime,
+        "outer-at-x": _outer_prime(outer, b, x) * g_prime,
+        "added-instead-of-multiplied": f_prime + g_prime,
+        "forgot-outer-derivative": g_prime,
+    }
+    if inner == "pow":
+        slips["inner-derivative-constant"] = f_prime * a  # d/dx xⁿ taken as n
+    inner_tex, inner_prime_tex = (t.format(a=a, a1=a - 1) for t in _INNER_TEX[inner])
+    if inner == "pow" and a == 2:
+        inner_prime_tex = "2x"
+    outer_tex, outer_prime_tex = (t.format(b=b, b1=b - 1) for t in _OUTER_TEX[outer])
+    if outer == "pow" and b == 2:
+        outer_prime_tex = "2u"
+    texts = {"inner_tex": inner_tex, "inner_prime_tex": inner_prime_tex,
+             "outer_tex": outer_tex, "outer_prime_tex": outer_prime_tex,
+             "x": plain_number(x)}
+    for name, value in (("u", u), ("inner_prime", g_prime), ("outer_prime", f_prime),
+                        ("reference", reference)):
+        texts[name] = tex_number(value)
+        texts[f"{name}_rel"] = _relation(value, texts[name])
+    return reference, slips, texts
+
+
+# --- q3: a deep stack of equal local derivatives ----------------------------------------------
+
+def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
+    depth, d = params.get("depth"), params.get("d")
+    if depth not in DEPTHS or d not in LOCAL_DERIVATIVES or isinstance(depth, bool):
+        raise InvalidVariant("unknown depth parameters")
+    reference = chain_product(d, depth)
+    slips = {
+        "added-instead-of-multiplied": depth * d,
+        "no-compounding": d,
+        "off-by-one-layer": chain_product(d, depth - 1),
+        "inverted-derivative": chain_product(1 / d, depth),
+    }
+    texts = {"depth": str(depth), "d": plain_number(d), "reference": tex_number(reference)}
+    texts["reference_rel"] = _relation(reference, texts["reference"])
+    return reference, slips, texts
+
+
+GENERATORS = {"composition": _composition, "depth": _depth}
+
+
+def build(question_id: str, generator: str, params: dict) -> Variant:
+    if generator not in GENERATORS or not isinstance(params, dict):
+        raise InvalidVariant("unknown practice generator")
+    reference, slips, texts = GENERATORS[generator](params)
+    return Variant(question_id, generator, dict(params), reference, slips, texts)
+
+
+def _relative_gap(a: float, b: float) -> float:
+    scale = max(abs(a), abs(b))
+    return abs(a - b) / scale if scale else 0.0
+
+
+def distinguishable(variant: Variant) -> bool:
+    """Every slip gives a number clearly apart from the answer and from every other slip."""
+    low, high = REFERENCE_RANGE
+    slips = list(variant.misconceptions.values())
+    if not all(math.isfinite(v) for v in [variant.reference, *slips]):
+        return False
+    if not low <= abs(variant.reference) <= high:
+        return False
+    return (all(_relative_gap(variant.reference, s) > DISTINCT_FROM_ANSWER for s in slips)
+            and all(_relative_gap(a, b) > DISTINCT_SLIPS
+                    for i, a in enumerate(slips) for b in slips[i + 1:]))
+
+
+def random_params(generator: str, rng) -> dict:
+    if generator == "composition":
+        inner, outer = rng.choice(sorted(INNER)), rng.choice(sorted(OUTER))
+        return {"inner": inner, "a": rng.choice(INNER[inner]), "outer": outer,
+                "b": rng.choice(OUTER[outer]), "x": rng.choice(X_GRID)}
+    return {"depth": rng.choice(DEPTHS), "d": rng.choice(LOCAL_DERIVATIVES)}
+
+
+def new_variant(question_id: str, generator: str, rng=None) -> Variant:
+    """A fresh variant whose every slip is recognisable. Most draws qualify; the rest are
+    drawn again."""
+    rng = rng or secrets.SystemRandom()
+    while True:
+        variant = build(question_id, generator, random_params(generator, rng))
+        if distinguishable(variant):
+            return variant
+
+
+class VariantSigner:
+    """Variant parameters in a token only this server can have made."""
+
+    def __init__(self, secret_key: str):
+        self._serializer = URLSafeSerializer(secret_key, salt=SALT)
+
+    def dumps(self, variant: Variant) -> str:
+        return self._serializer.dumps({"q": variant.question_id, "g": variant.generator,
+                                       "p": variant.params, "n": secrets.token_hex(4)})
+
+    def loads(self, token: object, question_id: str) -> Variant:
+        if not isinstance(token, str) or len(token) > 1000:
+            raise InvalidVariant("the practice token must be the text it was sent as")
+        try:
+            data = self._serializer.loads(token)
+        except BadSignature:
+            raise InvalidVariant("this practice question's token is not one this server "
+                                 "made; press Try another for a new question") from None
+        if data.get("q") != question_id:
+            raise InvalidVariant(f"this practice token belongs to {data.get('q')}, "
+                                 f"not {question_id}")
+        return build(question_id, data.get("g"), data.get("p"))

@@ -1,0 +1,102 @@
+"""The typed-number parser: what a reader may write, and what it refuses (with a reason)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizzes.numbers import EXPECTED, NumberFormatError, parse_number
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("218.4", 218.4),
+    ("  218.4 ", 218.4),
+    ("2.18e2", 218.0),
+    ("2.18E+2", 218.0),
+    ("1e-10", 1e-10),
+    (".5", 0.5),
+    ("4.", 4.0),
+    ("-3", -3.0),
+    ("−3", -3.0),  # a typographic minus sign
+    ("4e^4", 4 * math.e ** 4),
+    ("4e4", 40000.0),  # scientific notation, as calculators read it
+    ("4 e^4", 4 * math.e ** 4),
+    ("4*exp(4)", 4 * math.exp(4)),
+    ("4exp(4)", 4 * math.exp(4)),
+    ("4·e^4", 4 * math.e ** 4),
+    ("4 × e^4", 4 * math.e ** 4),
+    ("e^4*2*2", 4 * math.e ** 4),
+    ("0.1^10", 0.1 ** 10),
+    ("0.1**10", 0.1 ** 10),
+    ("10^-10", 1e-10),
+    ("2^3^2", 512.0),  # powers group from the right
+    ("-2^2", -4.0),  # the power binds before the sign
+    ("(0.25)^10", 0.25 ** 10),
+    ("1/1024", 1 / 1024),
+    ("2(3+1)", 8.0),
+    ("cos(4)*4", math.cos(4) * 4),
+    ("sqrt(2)", math.sqrt(2)),
+    ("ln(e)", 1.0),
+    ("pi", math.pi),
+    ("2π", 2 * math.pi),
+    (7, 7.0),
+    (0.5, 0.5),
+])
+def test_accepted_answers_have_the_value_a_calculator_gives(text, value):
+    assert parse_number(text).value == pytest.approx(value, rel=1e-12)
+
+
+def test_the_stored_text_is_trimmed_with_spaces_collapsed():
+    assert parse_number("  4 *   e^4 ").text == "4 * e^4"
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("", "empty"),
+    ("   ", "empty"),
+    ("0,5", "point for decimals"),
+    ("abc", "not a name I know"),
+    ("__import__('os')", "not part of a number"),
+    ("2 3", "Unexpected “3”"),
+    ("4+", "Expected more"),
+    ("(4", "Expected “)”"),
+    ("4)", "Unexpected “)”"),
+    ("exp 4", "with brackets"),
+    ("1/0", "divides by zero"),
+    ("0^-1", "divides by zero"),
+    ("1e999", "not a finite number"),
+    ("10^10^10", "too large"),
+    ("exp(1000)", "too large"),
+    ("1e308*10", "not a finite number"),
+    ("(-8)^(1/3)", "not real"),
+    ("sqrt(-1)", "not defined"),
+    ("ln(0)", "not defined"),
+    ("inf", "not a name I know"),
+    ("nan", "not a name I know"),
+    ("(" * 30 + "1" + ")" * 30, "nested"),
+    ("-" * 30 + "1", "nested"),
+    ("1" * 101, "longer than 100"),
+    (None, "text or a number"),
+    (True, "text or a number"),
+    (["4"], "text or a number"),
+])
+def test_refused_answers_say_why_and_what_to_type(text, reason):
+    with pytest.raises(NumberFormatError) as error:
+        parse_number(text)
+    assert reason in str(error.value)
+    assert EXPECTED in str(error.value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300))
+def test_any_number_python_prints_reads_back_exactly(value):
+    assert parse_number(repr(value)).value == value
+
+
+@given(st.text(max_size=120))
+def test_any_text_either_parses_to_a_finite_number_or_is_refused(text):
+    try:
+        assert math.isfinite(parse_number(text).value)
+    except NumberFormatError:
+        pass
