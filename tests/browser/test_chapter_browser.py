@@ -73,10 +73,17 @@ def test_term_definition_opens_on_focus_and_closes_on_escape(page, live_server):
     assert page.evaluate("document.activeElement.classList.contains('term-trigger')")
 
 
-def test_term_definition_opens_on_hover(page, live_server):
+def test_term_definition_opens_on_hover_and_stays_while_the_pointer_moves_onto_it(
+        page, live_server):
     open_chapter(page, live_server)
-    page.locator(".term-trigger").nth(1).hover()
-    assert page.locator(".term-tip").nth(1).is_visible()
+    trigger, tip = page.locator(".term-trigger").nth(1), page.locator(".term-tip").nth(1)
+    trigger.hover()
+    assert tip.is_visible()
+    start, end = trigger.bounding_box(), tip.bounding_box()
+    x = start["x"] + 5
+    for y in range(int(start["y"] + start["height"] / 2), int(end["y"] + 20), 3):
+        page.mouse.move(x, y)
+    assert tip.is_visible()
 
 
 def test_every_term_definition_stays_on_a_phone_screen(phone_page, live_server):
