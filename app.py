@@ -6,7 +6,7 @@ import os
 
 from flask import Flask
 
-from chapter import security, views
+from chapter import security, views, widget_api
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,5 +27,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     security.init_app(app)
+    widget_api.init_app(app)  # before views: the page links the plotly.js it serves
     views.init_app(app)
     return app
