@@ -24,6 +24,8 @@ import os
 import sys
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 — app.py's default, `make run` only
@@ -119,6 +121,20 @@ def _validated_ancestors(raw: str) -> str:
     return value
 
 
+class SigningOnceSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once per key instead of on
+    every request (it cost ~90 µs a request, a third of serving the chapter page)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if key not in self._serializers:
+            self._serializers[key] = super().get_signing_serializer(app)
+        return self._serializers[key]
+
+
 def init_app(app: Flask) -> None:
     production = is_production(app)
     app.config["APP_ENV"] = "production" if production else "development"
@@ -149,10 +165,15 @@ def init_app(app: Flask) -> None:
         headers["X-Frame-Options"] = xfo
     headers_items = tuple(headers.items())
 
+    app.session_interface = SigningOnceSessionInterface()
+
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        for name, value in headers_items:
-            response.headers.setdefault(name, value)
+        # A plain scan: werkzeug's `in`/setdefault raise and catch an exception per miss,
+        # which costs more than the rest of serving the prepared page.
+        present = {name.lower() for name, _ in response.headers}
+        response.headers.extend(
+            item for item in headers_items if item[0].lower() not in present)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response

@@ -25,7 +25,7 @@ bp = Blueprint("chapter", __name__)
 class PreparedPage:
     body: bytes
     etag: str
-    bodies: dict[str, bytes]  # identity, br, gzip: compressed once, here at start-up
+    prepared: assets.Prepared  # identity, br and gzip, with their headers, made at start-up
 
 
 def build_chapter(app: Flask) -> dict:
@@ -39,14 +39,15 @@ def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
         body = render_template("chapter.html", **chapter).encode("utf-8")
     etag = hashlib.sha256(body).hexdigest()[:20]
     cache = assets.build_dir(app) / f"page.{etag}.html"
-    return PreparedPage(body=body, etag=etag, bodies=assets.encode(body, cache))
+    prepared = assets.Prepared(assets.encode(body, cache), "text/html", etag,
+                               "public, max-age=60")
+    return PreparedPage(body=body, etag=etag, prepared=prepared)
 
 
 @bp.get("/")
 def index() -> Response:
     page: PreparedPage = current_app.extensions["chapter_page"]
-    return assets.encoded_response(page.bodies, "text/html", page.etag,
-                                   "public, max-age=60")
+    return page.prepared.respond()
 
 
 def _error_page(error: HTTPException):

@@ -1,0 +1,1 @@
+"""Speed and size measurements for the chapter: `make bench` (python -m benchmarks)."""
