@@ -6,6 +6,7 @@ import os
 
 from flask import Flask
 
+import instructors
 from chapter import security, views, widget_api
 
 
@@ -29,4 +30,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     widget_api.init_app(app)  # before views: the page links the plotly.js it serves
     views.init_app(app)
+    instructors.init_app(app)  # after the checkpoint: it shares its store
     return app

@@ -1,6 +1,7 @@
 """Attempt storage: every graded answer, kept in SQLite by default or PostgreSQL at scale.
 
-All SQL of the app lives here, written with SQLAlchemy Core so one piece of code serves both
+The schema lives here, and all SQL of the checkpoint (the classes' queries are in
+instructors/store.py), written with SQLAlchemy Core so one piece of code serves both
 databases. The schema is owned by Alembic migrations in ``quizzes/migrations``; the table
 objects below describe the *current* schema for queries, and a test checks that the
 migrations produce exactly them. To add a table or a column: change ``metadata`` here, add a
@@ -25,12 +26,14 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Float,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
     create_engine,
     event,
     func,
@@ -60,8 +63,36 @@ attempts = Table(
     Column("correct", Boolean, nullable=False),
     Column("misconception", String(64), nullable=True),  # its name in checkpoint.toml
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # The class the learner was enrolled in when answering (instructors/store.py); NULL = none.
+    Column("class_id", Integer, nullable=True),
     Index("ix_attempts_learner_question", "learner_id", "question_id"),
     Index("ix_attempts_question", "question_id"),
+    Index("ix_attempts_class", "class_id"),
+)
+
+# --- classes and their students: queried by instructors/store.py ---------------------------
+
+classes = Table(
+    "classes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token", String(64), nullable=False, unique=True),  # the student link's, public
+    Column("key_hash", String(64), nullable=False),  # SHA-256 of the instructor key, hex
+    Column("name", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("class_id", Integer, ForeignKey("classes.id"), nullable=False),
+    Column("learner_id", String(64), nullable=False),
+    Column("display_name", String(80), nullable=False),
+    # When the learner last opened this class's link: the latest is their current class.
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("class_id", "learner_id", name="uq_enrolments_class_learner"),
+    Index("ix_enrolments_learner", "learner_id"),
 )
 
 
@@ -91,6 +122,7 @@ class Attempt:
     correct: bool
     misconception: str | None
     created_at: datetime
+    class_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -177,12 +209,18 @@ class Store:
         Returns only after the transaction has committed."""
         try:
             self.ensure_schema()
+            # The attempt carries the learner's current class (the class link they opened
+            # last), read in the same statement: no route has to know about classes.
+            class_id = (select(enrolments.c.class_id)
+                        .where(enrolments.c.learner_id == new.learner_id)
+                        .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
+                        .limit(1).scalar_subquery())
             with self.engine.begin() as conn:
                 conn.execute(attempts.insert().values(
                     learner_id=new.learner_id, question_id=new.question_id,
                     variant=new.variant, answer=new.answer, score=float(new.score),
                     correct=bool(new.correct), misconception=new.misconception,
-                    created_at=datetime.now(UTC)))
+                    created_at=datetime.now(UTC), class_id=class_id))
                 same_variant = (attempts.c.variant.is_(None) if new.variant is None
                                 else attempts.c.variant == new.variant)
                 count = conn.execute(

@@ -1,0 +1,25 @@
+"""Instructors: classes, the student link, the class dashboard and its CSV exports.
+
+``init_app`` registers the pages, the ``flask classes`` commands and the banner a student in
+a class sees. It shares the checkpoint's store (quizzes/store.py), opening it if the
+checkpoint has not yet.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from instructors import routes
+    from instructors.cli import classes_cli
+    from instructors.ratelimit import Backoff
+    from quizzes import store
+
+    if "checkpoint_store" not in app.extensions:
+        store.init_app(app)
+    app.extensions["instructor_backoff"] = Backoff()
+    app.register_blueprint(routes.bp)
+    app.cli.add_command(classes_cli)
+    app.add_template_global(routes.class_membership, "class_membership")
+    app.add_template_global(routes.csrf_token, "class_csrf_token")

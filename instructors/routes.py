@@ -1,0 +1,297 @@
+"""The instructor and student pages: create a class, join it, and the class's dashboard.
+
+Routes parse, call instructors/classes.py and instructors/store.py, and render. Who sees what:
+
+- ``/classes/new``: anyone may create a class; the instructor link is shown once, never again.
+- ``/join/<token>``: the student link. The token is random, so it says nothing about the
+  class's row id or its key. A student names themselves once; the name is editable at
+  ``/class/name``.
+- ``/teach/<token>/<key>…``: the dashboard, its live data and the CSV exports. Anything but
+  the class's own key answers exactly like an unknown page (404), and an address that keeps
+  guessing is made to wait (instructors/ratelimit.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+import unicodedata
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from instructors import classes as logic
+from instructors import store as class_store
+from instructors.charts import answer_figure
+from instructors.ratelimit import Backoff
+from quizzes.bank import default_bank
+from quizzes.store import StoreUnavailable
+
+bp = Blueprint("instructors", __name__)
+
+LEARNER_KEY = "learner"  # the anonymous learner id in the signed session (quizzes/routes.py)
+CLASS_KEY = "class"  # {"token", "name", "student"}: the reader's current class, for the banner
+CSRF_KEY = "csrf"
+POLL_SECONDS = 10
+PRIVATE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",  # the key is in the path: never send it anywhere
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+def _store():
+    return current_app.extensions["checkpoint_store"]
+
+
+def _limiter() -> Backoff:
+    return current_app.extensions["instructor_backoff"]
+
+
+def learner_id() -> str:
+    """The reader's anonymous id, made on first need and kept in the signed session cookie —
+    made the way the checkpoint makes it, so their first attempt finds it and keeps it."""
+    if not session.get(LEARNER_KEY):
+        session.permanent = True  # the class survives closing the browser, like progress
+        session[LEARNER_KEY] = secrets.token_urlsafe(16)
+    return session[LEARNER_KEY]
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+def csrf_token() -> str:
+    if not session.get(CSRF_KEY):
+        session[CSRF_KEY] = secrets.token_urlsafe(24)
+    return session[CSRF_KEY]
+
+
+def _form_allowed() -> bool:
+    sent = request.form.get("csrf_token", "")
+    expected = session.get(CSRF_KEY, "")
+    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _private(response: Response) -> Response:
+    for name, value in PRIVATE_HEADERS.items():
+        response.headers[name] = value
+    return response
+
+
+def _page(template: str, status: int = 200, **context) -> Response:
+    return _private(Response(render_template(template, **context), status,
+                             mimetype="text/html"))
+
+
+EXPIRED = "This form had expired. It has been refreshed: send it again."
+
+
+@bp.route("/classes/new", methods=["GET", "POST"])
+def new_class():
+    if request.method == "GET":
+        return _page("instructors/new.html", name="")
+    name = request.form.get("name", "")
+    if not _form_allowed():
+        return _page("instructors/new.html", 400, name=name, error=EXPIRED)
+    try:
+        clean = logic.clean_name(name, "name", logic.CLASS_NAME_MAX, "a name for the class")
+    except logic.BadName as exc:
+        return _page("instructors/new.html", 400, name=name, error=exc.message)
+    key = logic.new_key()
+    record = class_store.create_class(_store(), clean, logic.new_token(), logic.hash_key(key))
+    return _page("instructors/created.html", cls=record,
+                 student_url=url_for(".join", token=record.token, _external=True),
+                 teach_url=url_for(".dashboard", token=record.token, key=key, _external=True))
+
+
+# --- students ---------------------------------------------------------------------------------
+
+def _remember(record: class_store.ClassRecord, display_name: str) -> None:
+    session[CLASS_KEY] = {"token": record.token, "name": record.name, "student": display_name}
+
+
+def _known_class(token: str) -> class_store.ClassRecord:
+    record = class_store.class_by_token(_store(), token) if len(token) <= 64 else None
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join(token: str):
+    record = _known_class(token)
+    if request.method == "GET":
+        me = session.get(LEARNER_KEY)
+        enrolled = class_store.student(_store(), record.id, me) if me else None
+        if enrolled is not None:  # asked once: the link now simply opens the chapter
+            class_store.make_current(_store(), record.id, me)
+            _remember(record, enrolled.display_name)
+            return redirect(url_for("chapter.index"), 303)
+        return _page("instructors/join.html", cls=record, name="", editing=False)
+    name = request.form.get("name", "")
+    if not _form_allowed():
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=False,
+                     error=EXPIRED)
+    try:
+        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
+                                 "your name or student ID")
+    except logic.BadName as exc:
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=False,
+                     error=exc.message)
+    class_store.enrol(_store(), record.id, learner_id(), clean)
+    class_store.make_current(_store(), record.id, learner_id())
+    _remember(record, clean)
+    return redirect(url_for("chapter.index"), 303)
+
+
+@bp.route("/class/name", methods=["GET", "POST"])
+def edit_name():
+    current = session.get(CLASS_KEY)
+    me = session.get(LEARNER_KEY)
+    record = class_store.class_by_token(_store(), current["token"]) if current and me else None
+    enrolled = class_store.student(_store(), record.id, me) if record else None
+    if enrolled is None:
+        abort(404)
+    if request.method == "GET":
+        return _page("instructors/join.html", cls=record, name=enrolled.display_name,
+                     editing=True)
+    name = request.form.get("name", "")
+    if not _form_allowed():
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=True,
+                     error=EXPIRED)
+    try:
+        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
+                                 "your name or student ID")
+    except logic.BadName as exc:
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=True,
+                     error=exc.message)
+    class_store.enrol(_store(), record.id, me, clean)
+    _remember(record, clean)
+    return redirect(url_for("chapter.index"), 303)
+
+
+def class_membership() -> dict | None:
+    """For the banner in base.html: the reader's class and display name, or None. Read from
+    the session only, so the page shared by readers without a cookie never changes."""
+    current = session.get(CLASS_KEY) if session else None
+    return current if isinstance(current, dict) else None
+
+
+# --- instructors ------------------------------------------------------------------------------
+
+def _instructor_class(token: str, key: str) -> class_store.ClassRecord:
+    """The class whose token *and* key these are, or 404 — the same 404 as any unknown page.
+    A wrong key and an unknown class cost the same time and count the same miss."""
+    address = request.remote_addr or "unknown"
+    wait = _limiter().retry_after(address)
+    if wait:
+        abort(Response(render_template(
+            "error.html", code=429, heading="Too many wrong instructor links.",
+            detail=f"Check the link you saved, then try again in {int(wait) + 1} seconds."),
+            429, {"Retry-After": str(int(wait) + 1)}, mimetype="text/html"))
+    record = class_store.class_by_token(_store(), token) if len(token) <= 64 else None
+    stored_hash = record.key_hash if record else logic.hash_key(secrets.token_urlsafe(8))
+    if not logic.key_matches(key, stored_hash) or record is None:
+        _limiter().miss(address)
+        abort(404)
+    return record
+
+
+def _when(moment: datetime | None) -> str:
+    moment = logic.as_utc(moment)
+    return moment.astimezone(UTC).strftime("%-d %b, %H:%M UTC") if moment else "—"
+
+
+def _dashboard_context(record: class_store.ClassRecord) -> dict:
+    bank = default_bank()
+    students = class_store.students(_store(), record.id)
+    attempts = class_store.class_attempts(_store(), record.id)
+    stats = logic.class_stats(bank, attempts)
+    return {"cls": record, "bank": bank, "stats": stats,
+            "rows": logic.roster(bank, students, attempts), "students": students,
+            "attempt_count": len(attempts), "when": _when, "now": datetime.now(UTC),
+            "last_activity": max((a.created_at for a in attempts), default=None),
+            "figures": {s.id: answer_figure(s) for s in stats}}
+
+
+@bp.get("/teach/<token>/<key>")
+def dashboard(token: str, key: str):
+    record = _instructor_class(token, key)
+    return _page("instructors/dashboard.html", poll_seconds=POLL_SECONDS,
+                 student_url=url_for(".join", token=record.token, _external=True),
+                 key=key, **_dashboard_context(record))
+
+
+def _question_numbers(s: logic.QuestionStats) -> dict:
+    return {"id": s.id, "attempted": s.attempted, "first_try_correct": s.first_try_correct,
+            "eventually_correct": s.eventually_correct, "attempts": s.attempts,
+            "first_try_rate": s.first_try_rate, "eventual_rate": s.eventual_rate,
+            "mean_attempts": s.mean_attempts,
+            "answers": [{"answer": a.answer, "label": a.label_text, "correct": a.correct,
+                         "misconception": a.misconception, "first": a.first,
+                         "total": a.total} for a in s.answers]}
+
+
+@bp.get("/teach/<token>/<key>/data.json")
+def live_data(token: str, key: str):
+    """What the open dashboard polls: the numbers, and its regions rendered again."""
+    record = _instructor_class(token, key)
+    context = _dashboard_context(record)
+    html = {region: render_template(f"instructors/_{region}.html", **context)
+            for region in ("summary", "questions", "roster")}
+    return _private(jsonify({
+        "students": len(context["students"]), "attempts": context["attempt_count"],
+        "questions": [_question_numbers(s) for s in context["stats"]],
+        "roster": [{"number": r.number, "name": r.name, "score": r.score,
+                    "states": {q: c.state for q, c in r.cells.items()},
+                    "attempts": {q: c.attempts for q, c in r.cells.items()}}
+                   for r in context["rows"]],
+        "figures": context["figures"], "html": html}))
+
+
+def _filename(record: class_store.ClassRecord, what: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", record.name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_name).strip("-").lower()[:40] or "class"
+    return f"{slug}-{what}.csv"
+
+
+def _csv(record: class_store.ClassRecord, what: str, text: str) -> Response:
+    response = Response("\ufeff" + text, mimetype="text/csv")  # BOM: spreadsheets read UTF-8
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_filename(record, what)}"')
+    return _private(response)
+
+
+@bp.get("/teach/<token>/<key>/roster.csv")
+def roster_csv(token: str, key: str):
+    record = _instructor_class(token, key)
+    bank = default_bank()
+    attempts = class_store.class_attempts(_store(), record.id)
+    rows = logic.roster(bank, class_store.students(_store(), record.id), attempts)
+    return _csv(record, "roster", logic.roster_csv(bank, rows))
+
+
+@bp.get("/teach/<token>/<key>/attempts.csv")
+def attempts_csv(token: str, key: str):
+    record = _instructor_class(token, key)
+    return _csv(record, "attempts", logic.attempts_csv(
+        default_bank(), class_store.students(_store(), record.id),
+        class_store.class_attempts(_store(), record.id)))
+
+
+@bp.errorhandler(StoreUnavailable)
+def _store_down(exc: StoreUnavailable):
+    current_app.logger.warning("class storage unavailable: %s", exc)
+    return _page("error.html", 503, code=503, heading="Classes are unavailable right now.",
+                 detail="The chapter itself still works. Try this page again in a minute.")

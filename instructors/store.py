@@ -1,0 +1,140 @@
+"""Classes and their students in the database: every query the instructor pages need.
+
+The tables are part of the app's one schema (``classes`` and ``enrolments`` in
+quizzes/store.py, created by migration 0002); these functions use the same ``Store`` — its
+engine, its lazy migration and its ``StoreUnavailable`` — so SQLite and PostgreSQL behave
+alike and a database that is down gives callers one exception to handle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from quizzes.store import (
+    Attempt,
+    Store,
+    StoreUnavailable,
+    _row_to_attempt,
+    attempts,
+    classes,
+    enrolments,
+)
+
+
+@dataclass(frozen=True)
+class ClassRecord:
+    id: int
+    token: str
+    key_hash: str
+    name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Student:
+    learner_id: str
+    display_name: str
+    joined_at: datetime
+
+
+def _run(store: Store, work, write: bool = False):
+    """Run ``work(conn)`` in one transaction; any database failure becomes StoreUnavailable."""
+    try:
+        store.ensure_schema()
+        with (store.engine.begin() if write else store.engine.connect()) as conn:
+            return work(conn)
+    except IntegrityError:
+        raise
+    except SQLAlchemyError as exc:
+        raise StoreUnavailable(str(exc)) from exc
+
+
+def _class(row) -> ClassRecord:
+    return ClassRecord(**{k: row._mapping[k] for k in ClassRecord.__dataclass_fields__})
+
+
+def create_class(store: Store, name: str, token: str, key_hash: str) -> ClassRecord:
+    now = datetime.now(UTC)
+
+    def work(conn):
+        new_id = conn.execute(classes.insert().values(
+            token=token, key_hash=key_hash, name=name, created_at=now)
+            .returning(classes.c.id)).scalar_one()
+        return ClassRecord(new_id, token, key_hash, name, now)
+
+    return _run(store, work, write=True)
+
+
+def class_by_token(store: Store, token: str) -> ClassRecord | None:
+    row = _run(store, lambda conn: conn.execute(
+        select(classes).where(classes.c.token == token)).first())
+    return _class(row) if row else None
+
+
+def list_classes(store: Store) -> list[tuple[ClassRecord, int]]:
+    """Every class, oldest first, with its number of students."""
+    counts = (select(enrolments.c.class_id, func.count().label("n"))
+              .group_by(enrolments.c.class_id).subquery())
+    query = (select(classes, func.coalesce(counts.c.n, 0).label("students"))
+             .outerjoin(counts, counts.c.class_id == classes.c.id).order_by(classes.c.id))
+    rows = _run(store, lambda conn: conn.execute(query).all())
+    return [(_class(row), int(row._mapping["students"])) for row in rows]
+
+
+def enrol(store: Store, class_id: int, learner_id: str, display_name: str) -> Student:
+    """Join the class under ``display_name``, or change the name of a student already in it."""
+    now = datetime.now(UTC)
+    mine = (enrolments.c.class_id == class_id) & (enrolments.c.learner_id == learner_id)
+
+    def update(conn):
+        conn.execute(enrolments.update().where(mine).values(display_name=display_name))
+        return conn.execute(select(enrolments.c.joined_at).where(mine)).scalar_one()
+
+    def work(conn):
+        if conn.execute(select(enrolments.c.id).where(mine)).first():
+            return update(conn)
+        conn.execute(enrolments.insert().values(
+            class_id=class_id, learner_id=learner_id, display_name=display_name,
+            joined_at=now))
+        return now
+
+    try:
+        joined = _run(store, work, write=True)
+    except IntegrityError:  # the same learner joining twice at once, in two workers
+        joined = _run(store, update, write=True)
+    return Student(learner_id, display_name, joined)
+
+
+def make_current(store: Store, class_id: int, learner_id: str) -> None:
+    """The learner opened this class's link again: their next attempts count for it."""
+    _run(store, lambda conn: conn.execute(
+        enrolments.update().where(enrolments.c.class_id == class_id,
+                                  enrolments.c.learner_id == learner_id)
+        .values(joined_at=datetime.now(UTC))), write=True)
+
+
+def student(store: Store, class_id: int, learner_id: str) -> Student | None:
+    row = _run(store, lambda conn: conn.execute(
+        select(enrolments).where(enrolments.c.class_id == class_id,
+                                 enrolments.c.learner_id == learner_id)).first())
+    return Student(row.learner_id, row.display_name, row.joined_at) if row else None
+
+
+def students(store: Store, class_id: int) -> list[Student]:
+    """The class's students in the order they joined."""
+    rows = _run(store, lambda conn: conn.execute(
+        select(enrolments).where(enrolments.c.class_id == class_id)
+        .order_by(enrolments.c.id)).all())
+    return [Student(r.learner_id, r.display_name, r.joined_at) for r in rows]
+
+
+def class_attempts(store: Store, class_id: int) -> list[Attempt]:
+    """Every attempt made in the class, practice variants included, oldest first."""
+    rows = _run(store, lambda conn: conn.execute(
+        select(attempts).where(attempts.c.class_id == class_id)
+        .order_by(attempts.c.id)).all())
+    return [_row_to_attempt(r) for r in rows]
