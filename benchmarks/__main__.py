@@ -10,6 +10,7 @@ stops the servers it started. The table is also written to artifacts/bench.txt.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import time
 import traceback
@@ -48,6 +49,9 @@ def main(names: list[str]) -> int:
             traceback.print_exc()
             rows.append((name, "failed", type(error).__name__, str(error)[:60]))
         print(f"  {name}: {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    rows.append(("machine", "load average after the run (1/5/15 min)",
+                 f"{load} on {os.cpu_count()} cores", "figures are noisy if ≫ cores"))
     text = table(rows)
     print(text)
     (ROOT / "artifacts").mkdir(exist_ok=True)

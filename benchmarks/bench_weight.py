@@ -1,0 +1,82 @@
+"""Page weight: the bytes a reader downloads before the first interaction, raw/gzip/brotli.
+
+That is the HTML plus everything it links for the first paint: stylesheets, the icon and
+the deferred scripts. plotly.js is fetched only when a figure nears the viewport, so it is
+reported on its own line, not counted. Target: ≤ 120 KB compressed.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+from app import create_app
+
+TARGET_KB = 120
+ENCODINGS = {"raw": "identity", "gzip": "gzip", "brotli": "br"}
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.lazy: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        url = a.get("href") if tag == "link" else a.get("src") if tag in {"script", "img"} \
+            else None
+        if url and url.startswith("/") and a.get("loading") != "lazy":
+            self.urls.append(url)
+        self.lazy += [v for k, v in attrs if k == "data-plotly-src" and v]
+
+
+def first_load_urls(page: str) -> tuple[list[str], list[str]]:
+    """(what the browser fetches to show the page, what scripts fetch later)."""
+    parser = _Links()
+    parser.feed(page)
+    return list(dict.fromkeys(parser.urls)), parser.lazy
+
+
+def run() -> list[tuple[str, str, str, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"INSTANCE_PATH": tmp, "SECRET_KEY": "b" * 32,
+                          "DATABASE_URL": f"sqlite:///{Path(tmp) / 'w.sqlite'}"})
+        client = app.test_client()
+        page = client.get("/").get_data(as_text=True)
+        first, lazy = first_load_urls(page)
+        urls = ["/", *first]
+        sizes: dict[str, dict[str, int]] = {}
+        for url in urls:
+            sizes[url] = {}
+            for label, accept in ENCODINGS.items():
+                response = client.get(url, headers={"Accept-Encoding": accept})
+                assert response.status_code == 200, (url, response.status_code)
+                sizes[url][label] = len(response.data)
+        lazy_sizes = {}
+        if lazy:
+            for label, accept in ENCODINGS.items():
+                lazy_sizes[label] = len(client.get(lazy[0],
+                                                   headers={"Accept-Encoding": accept}).data)
+
+    def kb(n: int) -> str:
+        return f"{n / 1024:,.1f} KB"
+
+    rows = []
+    for url, by in sizes.items():
+        name = re.sub(r"\.[0-9a-f]{12}\.", ".", url)
+        rows.append(("weight", f"{name}", f"{kb(by['raw'])} / {kb(by['gzip'])} / "
+                     f"{kb(by['brotli'])}", "raw / gzip / br"))
+    total = {label: sum(by[label] for by in sizes.values()) for label in ENCODINGS}
+    worst = max(total["gzip"], total["brotli"])
+    rows.append(("weight", f"before first interaction ({len(urls)} requests)",
+                 f"{kb(total['raw'])} / {kb(total['gzip'])} / {kb(total['brotli'])}",
+                 f"≤ {TARGET_KB} KB compressed "
+                 f"{'ok' if worst <= TARGET_KB * 1024 else 'MISSED'}"))
+    if lazy_sizes:
+        rows.append(("weight", "plotly.js, loaded when a figure nears (not counted)",
+                     f"{kb(lazy_sizes['raw'])} / {kb(lazy_sizes['gzip'])} / "
+                     f"{kb(lazy_sizes['brotli'])}", "lazy"))
+    return rows
