@@ -14,7 +14,7 @@ from instructors.classes import QuestionStats
 
 CORRECT = "#0072B2"
 WRONG = "#E69F00"
-WRAP = 26  # characters per line of an answer's label
+WRAP = 24  # characters per line of an answer's label
 
 
 def _wrapped(text: str) -> str:
@@ -27,22 +27,27 @@ def answer_figure(stats: QuestionStats) -> dict:
     of = stats.attempted
     shares = [round(100 * a.share(of), 1) for a in answers]
     notes = [("correct" if a.correct else (a.misconception_text or "wrong")) for a in answers]
+    labels = [f"{_wrapped(a.label_text)}<br><i>{_wrapped(n[:1].lower() + n[1:])}</i>"
+              for a, n in zip(answers, notes, strict=True)]
+    lines = sum(label.count("<br>") + 1 for label in labels)
     return {
         "data": [{
             "type": "bar",
             "orientation": "h",
             "x": shares,
-            "y": [_wrapped(a.label_text) for a in answers],
-            "text": [f"{s:g} % ({a.first}) · {n}" for s, a, n in zip(
-                shares, answers, notes, strict=True)],
-            "textposition": "auto",
-            "hovertemplate": "%{text}<extra></extra>",
+            "y": labels,
+            "text": [f"{s:g} % ({a.first})" for s, a in zip(shares, answers, strict=True)],
+            # Inside a long bar (Plotly picks a contrasting colour), beside a short one.
+            "textposition": ["inside" if share > 60 else "outside" for share in shares],
+            "cliponaxis": False,
+            "hovertemplate": "%{y}: %{text}<extra></extra>",
             "marker": {"color": [CORRECT if a.correct else WRONG for a in answers]},
         }],
         "layout": {
-            "height": 70 + 46 * len(answers),
-            "margin": {"l": 10, "r": 10, "t": 10, "b": 40},
+            "height": 70 + 17 * lines + 18 * len(answers),
+            "margin": {"l": 10, "r": 70, "t": 10, "b": 40},
             "xaxis": {"range": [0, 100], "ticksuffix": " %", "fixedrange": True,
+                      "tickvals": [0, 50, 100],
                       "title": {"text": f"first answers of {of} student{'s' if of != 1 else ''}"}},
             "yaxis": {"automargin": True, "fixedrange": True},
             "bargap": 0.3,

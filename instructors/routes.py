@@ -44,7 +44,7 @@ bp = Blueprint("instructors", __name__)
 LEARNER_KEY = "learner"  # the anonymous learner id in the signed session (quizzes/routes.py)
 CLASS_KEY = "class"  # {"token", "name", "student"}: the reader's current class, for the banner
 CSRF_KEY = "csrf"
-POLL_SECONDS = 10
+POLL_SECONDS = 10  # how often an open dashboard refreshes; DASHBOARD_POLL_SECONDS overrides
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the key is in the path: never send it anywhere
@@ -228,7 +228,8 @@ def _dashboard_context(record: class_store.ClassRecord) -> dict:
 @bp.get("/teach/<token>/<key>")
 def dashboard(token: str, key: str):
     record = _instructor_class(token, key)
-    return _page("instructors/dashboard.html", poll_seconds=POLL_SECONDS,
+    poll = current_app.config.get("DASHBOARD_POLL_SECONDS", POLL_SECONDS)
+    return _page("instructors/dashboard.html", poll_seconds=poll,
                  student_url=url_for(".join", token=record.token, _external=True),
                  key=key, **_dashboard_context(record))
 

@@ -5,7 +5,7 @@
   const main = document.querySelector("main[data-live-url]");
   if (!main) return;
   const LIVE_URL = main.dataset.liveUrl;
-  const POLL_MS = Math.max(2, Number(main.dataset.pollSeconds) || 10) * 1000;
+  const POLL_MS = Math.max(1, Number(main.dataset.pollSeconds) || 10) * 1000;
   const PLOTLY_SRC = main.dataset.plotlySrc || "";
   const status = main.querySelector("[data-live-status]");
   const updated = main.querySelector("[data-updated]");
@@ -74,12 +74,13 @@
       return numeric ? Number(raw) : raw;
     };
     const sign = sortState.dir === "ascending" ? 1 : -1;
+    const name = (row) => row.cells[0].dataset.value || "";
     rows.sort((a, b) => {
       const x = value(a);
       const y = value(b);
       if (x < y) return -sign;
       if (x > y) return sign;
-      return 0;
+      return name(a) < name(b) ? -1 : (name(a) > name(b) ? 1 : 0);  // ties: A to Z
     });
     rows.forEach((row) => body.appendChild(row));
     headers.forEach((th, i) => {
