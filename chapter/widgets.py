@@ -94,7 +94,6 @@ def _layout(height: int, **extra) -> dict:
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "margin": {"l": 56, "r": 16, "t": 36, "b": 48}, "dragmode": False,
         "hovermode": "closest", "showlegend": False,
-        "transition": {"duration": 0},
     }
     layout.update(extra)
     return layout
@@ -242,14 +241,20 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
         annotations.append({"text": "Gap is 0 for every Δx: a straight line has no curvature.",
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": MUTED}})
+    # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
+    drawn_gaps = shown_gaps[np.isfinite(shown_gaps) & (shown_gaps > 0)]
+    gap_range = ([float(np.log10(drawn_gaps.min())) - 0.3, float(np.log10(drawn_gaps.max())) + 0.3]
+                 if drawn_gaps.size else [-6.0, 0.0])
     layout = _layout(
         height,
         xaxis=_axis("x", dom["g"][0], "y", range=[xs[0], xs[-1]]),
         yaxis=_axis("u", dom["g"][1], "x", range=g_range),
         xaxis2=_axis("u", dom["f"][0], "y2", range=[us[0], us[-1]]),
         yaxis2=_axis("y", dom["f"][1], "x2", range=f_range),
-        xaxis3=_axis("Δx (log scale)", dom["s"][0], "y3", type="log", exponentformat="power"),
-        yaxis3=_axis("gap (log)", dom["s"][1], "x3", type="log", exponentformat="power"),
+        xaxis3=_axis("Δx (log scale)", dom["s"][0], "y3", type="log", exponentformat="power",
+                     range=[-5.2, 0.4]),
+        yaxis3=_axis("gap (log)", dom["s"][1], "x3", type="log", exponentformat="power",
+                     range=gap_range),
         annotations=annotations,
     )
     captions = [
@@ -340,7 +345,7 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
         edge_mid = [(0.55, -(i + 0.5) * gap - 0.05) for i in range(4)]
         text_anchor = edge_anchor = "middle right"
         xr, yr = [-2.9, 3.3], [-4 * gap - 0.6, 0.6]
-        side_label_pos = [(px - 0.35, py) for px, py in side.values()]
+        side_label_pos = [(px - 0.45, py) for px, py in side.values()]
         side_anchor = "middle left"
         dw2_pos, dw2_anchor = (side["W₂"][0], side["W₂"][1] - 0.55), "middle center"
     else:

@@ -180,7 +180,7 @@
       this.table = el("table", { class: "widget-table" });
       this.tableBox = el("details", { class: "widget-data" }, [
         el("summary", { text: "Data table" }),
-        el("div", { class: "widget-table-scroll", tabindex: "0", role: "region", "aria-label": "Data table (scrolls)" }, [this.table]),
+        el("div", { class: "widget-table-scroll", tabindex: "0", role: "region", "aria-label": `${this.spec.label.replace(" controls", "")} data table (scrolls sideways)` }, [this.table]),
       ]);
       this.root.append(this.readout, this.tableBox);
       stage.insertBefore(this.root, stage.firstChild);

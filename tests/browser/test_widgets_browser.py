@@ -1,0 +1,187 @@
+"""The three figures in a real Chromium: drawn lazily, driven by keyboard and touch, read out
+in words, clean under a strict Content-Security-Policy and axe-core."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+from tests.browser.conftest import DESKTOP, PHONE, LiveServer, PageWatch, axe_violations, screenshot
+
+WIDGETS = ("nudge", "backprop", "vanishing")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'")
+
+
+@pytest.fixture(scope="module")
+def strict_server(tmp_path_factory):
+    """The app behind exactly the policy the page must live with: scripts from files only."""
+    folder = tmp_path_factory.mktemp("widgets-live")
+    app = create_app({"TESTING": True, "SECRET_KEY": "widgets-browser",
+                      "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",
+                      "INSTANCE_PATH": str(folder)})
+
+    @app.after_request
+    def _strict_policy(response):
+        response.headers["Content-Security-Policy"] = CSP
+        return response
+
+    with LiveServer(app) as server:
+        yield server
+
+
+def open_page(browser, viewport, **options):
+    context = browser.new_context(viewport=viewport, **options)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    page.violations = violations
+    return context, page
+
+
+def ready(page, name: str, timeout: float = 20000):
+    """Scroll the figure near and wait until its chart is drawn."""
+    page.locator(f"#figure-{name}").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#figure-{name} .widget[data-state='ready'] .widget-plot svg.main-svg",
+                           timeout=timeout)
+    return page.locator(f"#figure-{name}")
+
+
+def readout(page, name: str) -> str:
+    return page.locator(f"#widget-{name}-readout").inner_text()
+
+
+def trace(page, name: str, index: int, key: str = "x"):
+    return page.evaluate(
+        "([id, i, k]) => document.getElementById(id).data[i][k]",
+        [f"widget-{name}-plot", index, key])
+
+
+def assert_clean(page):
+    assert page.watch.errors == []
+    assert page.violations == []
+
+
+def test_widgets_load_plotly_only_near_the_viewport_and_respond_to_keyboard(browser, strict_server):
+    context, page = open_page(browser, DESKTOP)
+    vendor_requests: list[str] = []
+    page.on("request", lambda r: "/vendor/plotly-" in r.url and vendor_requests.append(r.url))
+    page.goto(strict_server.url + "/", wait_until="load")
+    assert page.evaluate("typeof window.Plotly") == "undefined"
+    assert vendor_requests == []  # the top of the page paints without 4.8 MB of plotly.js
+
+    # Figure 1: the worked neuron, then a slider moved by keyboard.
+    figure = ready(page, "nudge")
+    assert len(vendor_requests) == 1
+    assert "0.105 × 2 = 0.210" in readout(page, "nudge")
+    assert page.locator("#widget-nudge-x-value").inner_text() == "1"
+    before = trace(page, "nudge", 2)  # the point (x, u)
+    page.focus("#widget-nudge-x")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.getElementById('widget-nudge-readout').textContent.includes('x = 1.25')")
+    assert page.locator("#widget-nudge-x-value").inner_text() == "1.25"
+    assert trace(page, "nudge", 2) != before
+    assert trace(page, "nudge", 2) == [1.25]
+    screenshot(page, "widget-nudge-desktop")
+    figure.screenshot(path=str(screenshot(page, "widget-nudge-desktop").parent
+                               / "widget-nudge-desktop-figure.png"))
+
+    # A different composition: "double then triple" scales a nudge by 6, and w disappears.
+    page.select_option("#widget-nudge-fn", "double_triple")
+    page.wait_for_function(
+        "() => document.getElementById('widget-nudge-summary').textContent.endsWith('3 × 2 = 6')")
+    assert page.locator("#widget-nudge-w").is_hidden()
+
+    # Step buttons by keyboard: Back shows the previous stage, Next returns.
+    page.focus("#figure-nudge .widget-stepper button:text('Back')")
+    page.keyboard.press("Enter")
+    step = page.locator("#widget-nudge-step")
+    assert step.inner_text().startswith("Step 3 of 4")
+    assert trace(page, "nudge", 11, "text")[1] == ""  # the Δy segment is not drawn yet
+    page.keyboard.press("Enter")
+    assert step.inner_text().startswith("Step 2 of 4")
+    page.focus("#figure-nudge .widget-stepper button:text('Next')")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    assert step.inner_text().startswith("Step 4 of 4")
+    page.wait_for_function(
+        "() => document.getElementById('widget-nudge-plot').data[11].text[1] !== ''")
+
+    # Figure 2: the chapter's backward pass, then a gradient step taken with the keyboard.
+    ready(page, "backprop")
+    assert "∂L/∂W₁ ≈ −0.116" in readout(page, "backprop")
+    page.focus("#figure-backprop button:text('Take a gradient step')")
+    page.keyboard.press("Space")
+    page.wait_for_function(
+        "() => document.getElementById('widget-backprop-readout').textContent"
+        ".includes('After 1 gradient step')")
+    losses = trace(page, "backprop", 3, "y")  # the loss curve now has steps 0 and 1
+    assert len(losses) == 2 and losses[1] < losses[0]
+
+    # Figure 3: sigmoid against ReLU, then the "exploding" preset.
+    ready(page, "vanishing")
+    assert "2.78 × 10⁻⁷" in readout(page, "vanishing")
+    page.click("#figure-vanishing button:text('Exploding: 10 layers × 2')")
+    page.wait_for_function(
+        "() => document.getElementById('widget-vanishing-summary').textContent.includes('1024')")
+    assert page.locator("#widget-vanishing-activation").input_value() == "linear"
+    table = page.locator("#figure-vanishing .widget-table tbody tr")
+    assert table.count() == 10
+    screenshot(page, "widget-vanishing-desktop")
+    assert_clean(page)
+    context.close()
+
+
+def test_widgets_are_axe_clean_and_print_their_text_alternatives(browser, strict_server):
+    context, page = open_page(browser, DESKTOP)
+    page.goto(strict_server.url + "/", wait_until="load")
+    for name in WIDGETS:
+        ready(page, name)
+        page.locator(f"#figure-{name} .widget-data summary").click()  # open the data table
+    assert axe_violations(page) == []
+    page.emulate_media(media="print")
+    for name in WIDGETS:
+        assert page.locator(f"#widget-{name}-readout").is_visible()
+        assert page.locator(f"#figure-{name} .widget-table").is_visible()
+        assert page.locator(f"#figure-{name} .widget-controls").is_hidden()
+    assert_clean(page)
+    context.close()
+
+
+def test_widgets_work_by_touch_at_phone_width_in_dark_mode(browser, strict_server):
+    context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True,
+                              color_scheme="dark")
+    page.goto(strict_server.url + "/", wait_until="load")
+    for name in WIDGETS:
+        figure = ready(page, name)
+        page.wait_for_timeout(200)
+        figure.screenshot(path=str(screenshot(page, f"widget-{name}-phone").parent
+                                   / f"widget-{name}-phone-figure.png"))
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{name} makes the page scroll sideways ({width}px)"
+        plot_width = page.locator(f"#widget-{name}-plot .main-svg").first.bounding_box()["width"]
+        assert plot_width <= PHONE["width"]
+    # Dark mode: the series take the lightened palette from the CSS variables.
+    assert trace(page, "vanishing", 1, "line")["color"] == "#56b4e9"
+    page.locator("#figure-backprop button:text('Take a gradient step')").tap()
+    page.wait_for_function(
+        "() => document.getElementById('widget-backprop-readout').textContent"
+        ".includes('After 1 gradient step')")
+    page.locator("#figure-backprop button:text('Back')").tap()
+    assert page.locator("#widget-backprop-step").inner_text().startswith("Step 8 of 9")
+    assert_clean(page)
+    context.close()
+
+
+def test_reduced_motion_replaces_play_with_step_buttons(browser, strict_server):
+    context, page = open_page(browser, DESKTOP, reduced_motion="reduce")
+    page.goto(strict_server.url + "/", wait_until="load")
+    ready(page, "vanishing")
+    assert page.locator("#figure-vanishing button:text('Play')").is_hidden()
+    page.locator("#figure-vanishing button:text('Back')").click()
+    assert page.locator("#widget-vanishing-step").inner_text().startswith("Step 10 of 11")
+    assert_clean(page)
+    context.close()
