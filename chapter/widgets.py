@@ -66,6 +66,9 @@ def _approx(value: float) -> str:
 
 def _round(values, digits: int = 5) -> list:
     """Figure coordinates to a few significant digits (the JSON stays small); None is a gap."""
+    if len(values) <= 24:  # NumPy's per-call overhead outweighs a short loop
+        return [None if v is None or not math.isfinite(v) else float(f"{v:.{digits}g}")
+                for v in map(float, (np.nan if v is None else v for v in values))]
     a = np.asarray(values, dtype=float)
     out = np.where(a == 0, 0.0, np.nan)
     keep = np.isfinite(a) & (a != 0)
@@ -127,6 +130,11 @@ def _focus_range(curve, lo: float, hi: float) -> list[float]:
         c_lo, c_hi = max(c_lo, lo - 2 * span), min(c_hi, hi + 2 * span)
     pad = 0.1 * (c_hi - c_lo) or max(0.5, 0.1 * abs(c_hi))
     return [c_lo - pad, c_hi + pad]
+
+
+def _changes(traces: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """A frame carries only what it changes; Plotly merges it onto the drawn traces."""
+    return [{k: t[k] for k in keys if k in t} for t in traces]
 
 
 def _table(caption: str, columns: list[str], rows: list[list]) -> dict:
@@ -266,8 +274,8 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
         f"The outer stage scales that by f′(u) {_approx(n.outer_derivative)}: "
         f"Δy {_approx(n.dy)}, which is {num(n.dy_dx)} × Δx.",
     ]
-    frames = [{"name": f"step-{i}", "traces": segment_ids, "data": nudge_segments(i)}
-              for i in range(4)]
+    frames = [{"name": f"step-{i}", "traces": segment_ids,
+               "data": _changes(nudge_segments(i), ("x", "y", "text"))} for i in range(4)]
 
     shrink = []
     for small in SHRINK_TABLE_DXS:
@@ -449,8 +457,8 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
         f"Backward: multiply by ∂z/∂W₁ = x = {param(now.dz_dw1)}: ∂L/∂W₁ "
         f"{_approx(now.dL_dw1)}; and ∂L/∂W₂ = ∂L/∂ŷ · h {_approx(now.dL_dw2)}.",
     ]
-    frames = [{"name": f"step-{i}", "traces": animated_ids, "data": animated(i)}
-              for i in range(9)]
+    frames = [{"name": f"step-{i}", "traces": animated_ids,
+               "data": _changes(animated(i), ("x", "y", "text", "marker"))} for i in range(9)]
 
     values = {key: getattr(bp, key) for key in (
         "x", "w1", "w2", "target", "z", "h", "y_hat", "loss", "dL_dyhat", "dyhat_dh", "dh_dz",
@@ -545,7 +553,8 @@ def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float
     data += [series(a, i, depth) for i, a in enumerate(acts)]
     series_ids = list(range(first, first + len(acts)))
     frames = [{"name": f"step-{j}", "traces": series_ids,
-               "data": [series(a, i, j) for i, a in enumerate(acts)]} for j in range(depth + 1)]
+               "data": _changes([series(a, i, j) for i, a in enumerate(acts)], ("y",))}
+              for j in range(depth + 1)]
 
     all_mags = [abs(v) for a in acts for v in magnitudes(a) if v != 0]
     drawn = all_mags + [y for y in (data[0]["y"] if show_bound else []) if y]
