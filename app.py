@@ -29,6 +29,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     widget_api.init_app(app)  # before views: the page links the plotly.js it serves
+    instructors.init_app(app)  # after the checkpoint (it shares its store), before views
     views.init_app(app)
-    instructors.init_app(app)  # after the checkpoint: it shares its store
     return app

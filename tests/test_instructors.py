@@ -30,7 +30,7 @@ def create_class(client, name="ML 101") -> dict:
     page = client.get("/classes/new")
     response = client.post("/classes/new", data={"name": name, "csrf_token": csrf(page.text)})
     assert response.status_code == 200, response.text
-    teach = re.search(r'id="teach-url" value="http://localhost([^"]+)"', response.text).group(1)
+    teach = re.search(r'id="teach-url"[^>]*>http://localhost([^<]+)<', response.text).group(1)
     join = re.search(r'id="student-url" value="http://localhost([^"]+)"', response.text).group(1)
     token, key = teach.split("/")[2:4]
     return {"teach": teach, "join": join, "token": token, "key": key, "page": response}
@@ -339,3 +339,24 @@ def test_flask_classes_create_and_list(app, client):
     assert teach.split("/")[3] not in listed.output  # the key is never printed again
     bad = runner.invoke(args=["classes", "create", "  "])
     assert bad.exit_code != 0 and "cannot be empty" in bad.output
+
+
+def test_the_chapter_footer_tells_instructors_where_to_start(client):
+    page = client.get("/").text
+    assert '<a href="/classes/new">Teaching with this chapter? Assign it to a class</a>' in page
+
+
+def test_a_database_that_is_down_gives_a_friendly_503_not_a_traceback(tmp_path):
+    from app import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                      "DATABASE_URL": "postgresql://nobody:nothing@127.0.0.1:1/none",
+                      "INSTANCE_PATH": str(tmp_path)})
+    client = app.test_client()
+    for url in ("/join/some-token", f"/teach/{'a' * 22}/{'b' * 43}"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert "The chapter itself still works" in response.text
+    page = client.get("/classes/new")
+    response = client.post("/classes/new", data={"name": "X", "csrf_token": csrf(page.text)})
+    assert response.status_code == 503
