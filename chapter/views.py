@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from chapter import assets, render
@@ -59,6 +59,11 @@ def _error_page(error: HTTPException):
     }
     heading, detail = messages.get(
         error.code, (error.name, error.description or "Go back to the chapter and try again."))
+    if request.path.startswith("/api/"):  # API clients get the message as JSON, always
+        response = jsonify({"error": f"{heading} {detail}", "field": None})
+        if getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response, error.code
     page = render_template("error.html", code=error.code, heading=heading, detail=detail)
     return page, error.code
 
