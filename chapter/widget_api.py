@@ -94,7 +94,7 @@ SCHEMAS = {
     },
     "backprop": {
         "x": Number(*UNIT, 2.0), "w1": Number(*UNIT, 0.5), "w2": Number(*UNIT, 1.2),
-        "target": Number(*UNIT, 1.0), "eta": Number(0.01, 2.0, 0.5),
+        "target": Number(*UNIT, 1.0), "eta": Number(0.01, 2.0, 0.2),
         "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),
     },
     "vanishing": {

@@ -58,9 +58,13 @@ def param(value: float) -> str:
     return f"{float(value):g}".replace("-", "−")
 
 
-def _approx(value: float) -> str:
-    """"= 2" for exact-looking numbers, "≈ 0.881" otherwise."""
+def _approx(value: float, short: bool = False) -> str:
+    """"= 2" for exact-looking numbers, "≈ 0.881" otherwise (``short``: 2 digits, no spaces,
+    for labels inside the chart)."""
     text = num(value)
+    if short and " × " in text:
+        mantissa, power = text.split(" × ")
+        text = f"{float(mantissa.replace('−', '-')):.1f}×{power}".replace("-", "−")
     return f"= {text}" if float(value).is_integer() and abs(value) < 1e4 else f"≈ {text}"
 
 
@@ -86,7 +90,8 @@ def _font(size: int = 13) -> dict:
 def _axis(title: str, domain, anchor: str, **extra) -> dict:
     axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
-            "tickfont": {"size": 11}, "automargin": True, "fixedrange": True}
+            "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
+            "exponentformat": "power"}
     axis.update(extra)
     return axis
 
@@ -207,14 +212,15 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
             _segment(x, n.u, x + dx_len, n.u, ORANGE, f"Δx = {param(dx)}" if step >= 1 else "",
                      axes=g_ax, textposition="bottom center", name="Δx"),
             _segment(x + dx, n.u, x + dx, n.u + du_len, VERMILION,
-                     f"Δu {_approx(n.du)}" if step >= 2 else "", dash="dot", axes=g_ax,
-                     textposition="middle right", name="Δu"),
+                     f"Δu {_approx(n.du, True)}" if step >= 2 else "", dash="dot", axes=g_ax,
+                     textposition="top center" if n.du >= 0 else "bottom center", name="Δu"),
             _segment(n.u, n.y, n.u + du_len, n.y, VERMILION,
-                     f"Δu {_approx(n.du)}" if step >= 2 else "", dash="dot", axes=f_ax,
+                     f"Δu {_approx(n.du, True)}" if step >= 2 else "", dash="dot", axes=f_ax,
                      textposition="bottom center", name="Δu"),
             _segment(n.u + n.du, n.y, n.u + n.du, n.y + dy_len, PURPLE,
-                     f"Δy {_approx(n.dy)}" if step >= 3 else "", dash="dashdot", axes=f_ax,
-                     textposition="middle right", name="Δy"),
+                     f"Δy {_approx(n.dy, True)}" if step >= 3 else "", dash="dashdot",
+                     axes=f_ax, textposition="top center" if n.dy >= 0 else "bottom center",
+                     name="Δy"),
         ]
 
     data = [
@@ -259,9 +265,9 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
         yaxis=_axis("u", dom["g"][1], "x", range=g_range),
         xaxis2=_axis("u", dom["f"][0], "y2", range=[us[0], us[-1]]),
         yaxis2=_axis("y", dom["f"][1], "x2", range=f_range),
-        xaxis3=_axis("Δx (log scale)", dom["s"][0], "y3", type="log", exponentformat="power",
+        xaxis3=_axis("Δx (log scale)", dom["s"][0], "y3", type="log",
                      range=[-5.2, 0.4]),
-        yaxis3=_axis("gap (log)", dom["s"][1], "x3", type="log", exponentformat="power",
+        yaxis3=_axis("gap (log)", dom["s"][1], "x3", type="log",
                      range=gap_range),
         annotations=annotations,
     )
@@ -319,7 +325,7 @@ MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing th
 
 
 def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
-                    eta: float = 0.5, steps: int = 0, narrow: bool = False) -> dict:
+                    eta: float = 0.2, steps: int = 0, narrow: bool = False) -> dict:
     bp = calculus.backward(x, w1, w2, target)
     history = calculus.train(x, w1, w2, target, eta, steps)
     diverged = next((i for i, h in enumerate(history)
@@ -340,13 +346,16 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
 
     chain = [at(i, 0) for i in range(5)]
     side = {k: at(i, -1.3 if narrow else -1.25) for k, i in (("x", 1), ("W₂", 3), ("t", 4))}
-    forward_texts = [f"W₁ = {wnum(now.w1)}", f"z {_approx(now.z)}", f"h {_approx(now.h)}",
-                     f"ŷ {_approx(now.y_hat)}", f"L {_approx(now.loss)}"]
-    grad_texts = [f"∂L/∂W₁{sep}{_approx(now.dL_dw1)}", f"∂L/∂z{sep}{_approx(now.dL_dz)}",
-                  f"∂L/∂h{sep}{_approx(now.dL_dh)}", f"∂L/∂ŷ{sep}{_approx(now.dL_dyhat)}",
+    def short(v):
+        return _approx(v, True)
+
+    forward_texts = [f"W₁ = {wnum(now.w1)}", f"z {short(now.z)}", f"h {short(now.h)}",
+                     f"ŷ {short(now.y_hat)}", f"L {short(now.loss)}"]
+    grad_texts = [f"∂L/∂W₁{sep}{short(now.dL_dw1)}", f"∂L/∂z{sep}{short(now.dL_dz)}",
+                  f"∂L/∂h{sep}{short(now.dL_dh)}", f"∂L/∂ŷ{sep}{short(now.dL_dyhat)}",
                   f"∂L/∂L{sep}= 1"]
-    locals_ = [f"× x{sep}= {param(now.dz_dw1)}", f"× σ′(z){sep}{_approx(now.dh_dz)}",
-               f"× W₂{sep}= {wnum(now.w2)}", f"× 2(ŷ − t){sep}{_approx(now.dL_dyhat)}"]
+    locals_ = [f"× x{sep}= {param(now.dz_dw1)}", f"× σ′(z){sep}{short(now.dh_dz)}",
+               f"× W₂{sep}= {wnum(now.w2)}", f"× 2(ŷ − t){sep}{short(now.dL_dyhat)}"]
     if narrow:
         fwd_pos = [(0.55, y + 0.24) for _, y in chain]
         grad_pos = [(0.55, y - 0.24) for _, y in chain]
@@ -364,7 +373,7 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
         xr, yr = [-0.55, 4.55], [-2.05, 1.85]
         side_label_pos = [(px, py + 0.32) for px, py in side.values()]
         side_anchor = "top center"
-        dw2_pos, dw2_anchor = (side["W₂"][0] + 0.5, side["W₂"][1]), "middle center"
+        dw2_pos, dw2_anchor = (side["W₂"][0] - 0.55, side["W₂"][1]), "middle center"
 
     def text_trace(pos, texts, color, name, anchor, size=13):
         return {"type": "scatter", "mode": "text", "x": _round([p[0] for p in pos]),
@@ -415,7 +424,7 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
             text_trace(fwd_pos, fwd, BLUE, "forward values", text_anchor),
             text_trace(edge_mid, local_labels, VERMILION, "local derivatives", edge_anchor, 12),
             text_trace(grad_pos, grads, VERMILION, "gradients", text_anchor),
-            text_trace([dw2_pos], [f"∂L/∂W₂{sep}{_approx(now.dL_dw2)}" if back >= 4 else ""],
+            text_trace([dw2_pos], [f"∂L/∂W₂{sep}{short(now.dL_dw2)}" if back >= 4 else ""],
                        VERMILION, "weight gradient", dw2_anchor),
             sig,
         ]
@@ -588,9 +597,11 @@ def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float
                f"x = {param(x)}, residual connections {'on' if residual else 'off'}")
     main = chains[activation]
     local_values = [layer.local_derivative for layer in main]
+    spread = (f"are all {num(local_values[0])}" if min(local_values) == max(local_values) else
+              f"lie between {num(min(local_values))} and {num(max(local_values))}")
     description = (
-        f"{setting}. Through {label[activation]} layers the local derivatives lie between "
-        f"{num(min(local_values))} and {num(max(local_values))}; multiplied together, the "
+        f"{setting}. Through {label[activation]} layers the local derivatives {spread}; "
+        f"multiplied together, the "
         f"gradient that leaves the last layer as 1 reaches the first layer as "
         f"{num(main[0].gradient)}."
     )
