@@ -198,9 +198,10 @@ class Store:
         self._schema_ready = revision == "head"
 
     def ensure_schema(self) -> None:
-        """Migrate once per process, lazily again if the database was down at start-up."""
+        """Migrate once per process, lazily again if the database was down at start-up.
+        One try, no sleeping between retries: this runs inside a reader's request."""
         if not self._schema_ready:
-            self.upgrade()
+            self.upgrade(retries=1)
 
     # --- attempts ------------------------------------------------------------------------
 
