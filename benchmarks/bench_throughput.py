@@ -12,6 +12,7 @@ for brotli, as browsers do. Target: page no more than 1.3× slower than constant
 
 from __future__ import annotations
 
+import re
 import statistics
 import tempfile
 import urllib.request
@@ -50,6 +51,7 @@ def run() -> list[tuple[str, str, str, str]]:
                     "cached": front.url + "/",
                 }
                 same = {name: _fetch(url)[0] == page for name, url in targets.items()}
+                front_rows = check_front(front.url, page)
                 _fetch(front.url + "/")
                 cache_status = _fetch(front.url + "/")[1].get("X-Cache-Status", "?")
                 results: dict[str, list[wrk.WrkResult]] = {name: [] for name in targets}
@@ -82,4 +84,24 @@ def run() -> list[tuple[str, str, str, str]]:
         ("throughput", "errors (socket + non-2xx), bodies identical",
          f"{errors}, {'yes' if all(same.values()) else same}", "0"),
     ]
-    return rows
+    return rows + front_rows
+
+
+def check_front(base: str, page: bytes) -> list[tuple[str, str, str, str]]:
+    """deploy/nginx.conf does what it says: which requests it answers itself."""
+    def status(path: str, **headers: str) -> tuple[str, str]:
+        _, h = _fetch(base + path, headers)
+        return h.get("X-Cache-Status", "-"), h.get("Content-Encoding", "identity")
+
+    css = re.search(rb'href="(/static/css/chapter\.[0-9a-f]{12}\.css)"', page).group(1).decode()
+    widget = "/api/widgets/nudge?x=1.5"
+    status(widget)
+    checks = {
+        "GET / anonymous, again": status("/"),
+        "GET / with a session cookie": status("/", Cookie="session=abc"),
+        f"GET {widget}, again": status(widget, **{"Accept-Encoding": "gzip"}),
+        "hashed CSS, Accept-Encoding br": ("from disk", status(css, **{
+            "Accept-Encoding": "br"})[1]),
+    }
+    return [("nginx front", name, f"cache {cache}, {encoding}", "")
+            for name, (cache, encoding) in checks.items()]
