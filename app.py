@@ -8,6 +8,7 @@ from flask import Flask
 
 import instructors
 from chapter import security, views, widget_api
+from quizzes import routes as checkpoint
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     security.init_app(app)
     widget_api.init_app(app)  # before views: the page links the plotly.js it serves
+    checkpoint.init_app(app)  # before views: the page's forms post to its routes
     instructors.init_app(app)  # after the checkpoint (it shares its store), before views
     views.init_app(app)
     return app

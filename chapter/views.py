@@ -13,6 +13,7 @@ from chapter import assets, render
 from chapter.values import chapter_values
 from chapter.widgets import FIGURES
 from quizzes.bank import public_questions
+from quizzes.routes import reader_state
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "chapter" / "content"
@@ -46,8 +47,22 @@ def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
 
 @bp.get("/")
 def index() -> Response:
+    reader = reader_state()  # None for a reader without a session: the shared bytes below
+    if reader is not None:
+        return reader_page(reader)
     page: PreparedPage = current_app.extensions["chapter_page"]
-    return page.prepared.respond()
+    response = page.prepared.respond()
+    response.vary.add("Cookie")
+    return response
+
+
+def reader_page(reader: dict) -> Response:
+    """The page for one reader: the cached sections, with their checkpoint state filled in."""
+    body = render_template("chapter.html", **current_app.extensions["chapter"], reader=reader)
+    response = Response(body, mimetype="text/html")
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Cookie")
+    return response
 
 
 def _error_page(error: HTTPException):

@@ -8,6 +8,7 @@ with an unknown placeholder — stops start-up with the file, the line and the k
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,6 +31,7 @@ class Option:
 
     id: str
     label_html: Markup
+    label_text: str = ""  # plain words for a label that is all maths (its accessible name)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Choice:
     label_html: Markup
     feedback_html: Markup
     misconception: str | None
+    label_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ class Practice:
     explanation: str
     feedback: dict[str, str]
     examples: tuple[Example, ...]
+    format: str = "Type a number such as 218.4, 2.18e2 or 4*e^4."  # what may be typed
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ class Question:
     def public(self) -> PublicQuestion:
         entries = self.steps if self.kind == "ordering" else self.choices
         return PublicQuestion(self.id, self.number, self.kind, self.prompt_html,
-                              tuple(Option(e.id, e.label_html) for e in entries),
+                              tuple(Option(e.id, e.label_html, getattr(e, "label_text", ""))
+                                    for e in entries),
                               has_practice=self.practice is not None)
 
 
@@ -121,6 +126,22 @@ class Bank:
     questions: dict[str, Question]
     misconceptions: dict[str, str]  # name → what it means, for people
     path: Path
+
+
+_TEX_WORDS = [(r"\\approx", "≈"), (r"\\cdot", "·"), (r"\\times", "×"), (r"\\,", " "),
+              (r"\^\{([^{}]*)\}", r"^\1"), (r"[{}$\\]", "")]
+
+
+def label_text(source: str) -> str:
+    """A maths-only label as plain text ("e^4 ≈ 54.6"): assistive technology and checkers
+    that cannot read MathML still get a name for the control. Empty for labels in words."""
+    stripped = source.strip()
+    if not (stripped.startswith("$") and stripped.endswith("$")):
+        return ""
+    text = stripped
+    for pattern, replacement in _TEX_WORDS:
+        text = re.sub(pattern, replacement, text)
+    return " ".join(text.split())
 
 
 class _Reader:
@@ -185,7 +206,8 @@ def _practice(reader: _Reader, raw: dict, qid: str, anchor: str,
         raise reader.fail(where, "tolerance must be a number between 0 and 1", anchor)
     return Practice(generator, tolerance, reader.require(raw, "prompt", where, anchor),
                     reader.require(raw, "explanation", where, anchor), dict(feedback),
-                    _examples(raw.get("example", []), where))
+                    _examples(raw.get("example", []), where),
+                    reader.require(raw, "format", where, anchor))
 
 
 def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Question:
@@ -235,7 +257,8 @@ def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Qu
         choices.append(Choice(cid, render_inline_fragment(c["label"], reader.path),
                               reader.md(reader.require(c, "feedback", f"{where} → {cid}",
                                                        anchor)),
-                              known(c.get("misconception"), f"choice {cid}")))
+                              known(c.get("misconception"), f"choice {cid}"),
+                              label_text(c["label"])))
     key = reader.require(q, "key", where, anchor)
     by_id = {c.id: c for c in choices}
     if key not in by_id:

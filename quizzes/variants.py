@@ -60,13 +60,15 @@ def plain_number(value: float, digits: int = 4) -> str:
 
 
 def tex_number(value: float, digits: int = 4) -> str:
+    """The number for TeX; a negative one braced, so its minus is a sign, not a subtraction."""
     mantissa, _, exponent = plain_number(value, digits).partition("e")
-    return rf"{mantissa}\times 10^{{{exponent}}}" if exponent else mantissa
+    text = rf"{mantissa}\times 10^{{{exponent}}}" if exponent else mantissa
+    return f"{{{text}}}" if value < 0 else text
 
 
-def _relation(value: float, shown: str) -> str:
+def _relation(value: float, digits: int = 4) -> str:
     """'=' when the number shown is the value itself, '≈' (in TeX) when it is rounded."""
-    return "=" if float(shown.replace(r"\times 10^{", "e").rstrip("}")) == value else r"\approx"
+    return "=" if float(plain_number(value, digits)) == value else r"\approx"
 
 
 # --- q1: y = f(g(x)) -------------------------------------------------------------------------
@@ -97,9 +99,9 @@ def _outer(kind: str, b: int, u: float) -> float:
             "pow": lambda v: v ** b}[kind](u)
 
 
-_INNER_TEX = {"pow": ("x^{{{a}}}", "{a}x^{{{a1}}}"), "sin": (r"\sin x", r"\cos x"),
+_INNER_TEX = {"pow": ("x^{{{a}}}", "{a}x^{{{a1}}}"), "sin": (r"\sin(x)", r"\cos(x)"),
               "lin": ("{a}x", "{a}")}
-_OUTER_TEX = {"exp": ("e^{{u}}", "e^{{u}}"), "sin": (r"\sin u", r"\cos u"),
+_OUTER_TEX = {"exp": ("e^{{u}}", "e^{{u}}"), "sin": (r"\sin(u)", r"\cos(u)"),
               "sigmoid": (r"\sigma(u)", r"\sigma(u)\,(1-\sigma(u))"),
               "pow": ("u^{{{b}}}", "{b}u^{{{b1}}}")}
 
@@ -128,11 +130,11 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
         outer_prime_tex = "2u"
     texts = {"inner_tex": inner_tex, "inner_prime_tex": inner_prime_tex,
              "outer_tex": outer_tex, "outer_prime_tex": outer_prime_tex,
-             "x": plain_number(x)}
+             "x": tex_number(x)}
     for name, value in (("u", u), ("inner_prime", g_prime), ("outer_prime", f_prime),
                         ("reference", reference)):
         texts[name] = tex_number(value)
-        texts[f"{name}_rel"] = _relation(value, texts[name])
+        texts[f"{name}_rel"] = _relation(value)
     return reference, slips, texts
 
 
@@ -150,7 +152,7 @@ def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
         "inverted-derivative": chain_product(1 / d, depth),
     }
     texts = {"depth": str(depth), "d": plain_number(d), "reference": tex_number(reference)}
-    texts["reference_rel"] = _relation(reference, texts["reference"])
+    texts["reference_rel"] = _relation(reference)
     return reference, slips, texts
 
 

@@ -1,0 +1,261 @@
+"""The checkpoint in a real Chromium: all four questions by mouse, by keyboard only, and by
+touch on a phone; practice variants; JavaScript off; axe-core clean in each state."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import ARTIFACTS, DESKTOP, axe_violations, screenshot
+
+TARGET = ["b", "a", "d", "c"]  # shown as a, c, b, d
+
+
+def open_checkpoint(page, live_server):
+    page.goto(live_server.url + "/#checkpoint", wait_until="networkidle")
+    page.wait_for_selector("#q4 .step-moves")  # the script has enhanced the forms
+    return page
+
+
+def shot(locator, name: str) -> None:
+    """A screenshot of one part of the page, for a person to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def result(page, qid):
+    return page.locator(f"#{qid} [data-role=result] .result")
+
+
+def order(page) -> list[str]:
+    return page.eval_on_selector_all("#q4 .step", "els => els.map(e => e.dataset.step)")
+
+
+def focused(page) -> str:
+    return page.evaluate(
+        "(() => { const a = document.activeElement;"
+        " const li = a.closest('.step'); return [a.dataset.move || a.tagName,"
+        " li ? li.dataset.step : ''].join(':'); })()")
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab (only Tab) until the element matching ``selector`` has focus."""
+    for _ in range(limit):
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}; focus is on {focused(page)}")
+
+
+def checkpoint_violations(page) -> list[str]:
+    """axe-core on the checkpoint section: the part of the page these tests change."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, context="#checkpoint").response["violations"]
+    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in found]
+
+
+def clean(page, expected: str | None = None, whole_page: bool = False) -> None:
+    """axe-core finds nothing, and no request failed or logged an error (other than the one
+    status the test provoked on purpose)."""
+    assert (axe_violations(page) if whole_page else checkpoint_violations(page)) == []
+    assert [e for e in page.watch.errors if not (expected and expected in e)] == []
+    page.watch.errors.clear()
+
+
+def test_all_four_by_mouse_with_drag_then_practice_and_reload(page, live_server):
+    open_checkpoint(page, live_server)
+    clean(page, whole_page=True)
+
+    page.click("label[for=q1-e4]")
+    page.click("#q1 [data-role=submit]")
+    assert "Not quite" in result(page, "q1").inner_text()
+    assert "Attempt 1" in result(page, "q1").inner_text()
+    assert "inner" in page.locator("#q1 .result-feedback").inner_text()
+    assert page.locator("#q1 [data-role=submit]").inner_text() == "Try again"
+    page.click("label[for=q1-4e4]")
+    page.click("#q1 [data-role=submit]")
+    page.locator("#q1 .result-attempt", has_text="Attempt 2").wait_for()
+    assert "Correct" in result(page, "q1").inner_text()
+
+    for qid, choice in (("q2", "false"), ("q3", "1e-10")):
+        page.click(f"label[for={qid}-{choice}]")
+        page.click(f"#{qid} [data-role=submit]")
+        result(page, qid).wait_for()
+        assert "Correct" in result(page, qid).inner_text()
+
+    # q4: drag step b by its handle to the top, then one Move down click.
+    assert order(page) == ["a", "c", "b", "d"]
+    page.locator("#q4 .steps").scroll_into_view_if_needed()
+    handle = page.locator("#q4 [data-step=b] .step-handle").bounding_box()
+    first = page.locator("#q4 [data-step=a]").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + 5, first["y"] + first["height"] * 0.4, steps=8)
+    page.mouse.move(handle["x"] + 5, first["y"] + 4, steps=4)
+    page.mouse.up()
+    assert order(page) == ["b", "a", "c", "d"]
+    page.click("#q4 [data-step=c] [data-move=down]")
+    assert order(page) == TARGET
+    page.click("#q4 [data-role=submit]")
+    assert "Correct" in result(page, "q4").inner_text()
+    assert page.locator("[data-role=summary]").inner_text().startswith("4 of 4")
+    shot(page.locator(".checkpoint").first, "checkpoint-desktop-answered")
+    clean(page)
+
+    # "Try another": a typed number gets a receipt with the accepted interval.
+    page.click("#q1 [data-role=try-another]")
+    page.wait_for_selector("#q1-practice .practice-prompt math")
+    assert page.evaluate("document.activeElement.id") == "q1-practice-input"
+    page.fill("#q1-practice-input", "1.5")
+    page.click("#q1-practice button[type=submit]")
+    receipt = page.locator("#q1-practice .result-receipt")
+    receipt.wait_for()
+    assert "Your value" in receipt.inner_text() and "Accepted" in receipt.inner_text()
+    page.fill("#q1-practice-input", "two")
+    page.click("#q1-practice button[type=submit]")
+    assert "Type a number" in page.locator("#q1-practice .result-error").inner_text()
+    page.fill("#q1-practice-input", "")
+    clean(page, expected="422")
+    shot(page.locator("#q1-practice"), "checkpoint-desktop-practice")
+
+    # A reload shows every question's state from the server.
+    page.reload(wait_until="networkidle")
+    for qid in ("q1", "q2", "q3", "q4"):
+        assert "Correct" in result(page, qid).inner_text()
+    assert "Attempt 2" in result(page, "q1").inner_text()
+    assert page.is_checked("#q1-4e4")
+    assert order(page) == TARGET
+    assert page.locator("[data-role=summary]").inner_text().startswith("4 of 4")
+    assert page.watch.errors == []
+
+
+def test_all_four_by_keyboard_only(page, live_server):
+    open_checkpoint(page, live_server)
+    page.focus("#q1-e4")  # the reader has tabbed to the first question
+    for qid, presses in (("q1", 2), ("q2", 1), ("q3", 1)):
+        tab_to(page, f"#{qid} input[name=answer]")
+        page.keyboard.press("Space")
+        for _ in range(presses):
+            page.keyboard.press("ArrowDown")
+        tab_to(page, f"#{qid} [data-role=submit]")
+        page.keyboard.press("Enter")
+        result(page, qid).wait_for()
+        assert "Correct" in result(page, qid).inner_text(), qid
+        assert focused(page).startswith("BUTTON")
+
+    # q4 from a, c, b, d: step b up twice (nearly right), then step d up once.
+    tab_to(page, "#q4 [data-step=b] [data-move=up]")
+    page.keyboard.press("Enter")
+    assert focused(page) == "up:b"  # focus travels with the moved step
+    page.keyboard.press("Enter")
+    assert order(page) == ["b", "a", "c", "d"]
+    assert focused(page) == "down:b"  # at the top, Move up is disabled: focus its neighbour
+    page.locator("[data-role=announce]", has_text="position 1 of 4").wait_for(state="attached")
+    tab_to(page, "#q4 [data-role=submit]")
+    page.keyboard.press("Enter")
+    page.locator("#q4 .result-partial").wait_for()
+    text = result(page, "q4").inner_text()
+    assert re.search(r"Partly right: 67\s?% credit", text)
+    assert "2 of 4 steps are in their right place" in text
+    assert focused(page) == "BUTTON:"
+
+    page.keyboard.press("Shift+Tab")
+    tab_to(page, "#q4 [data-step=d] [data-move=up]")
+    page.keyboard.press("Enter")
+    assert order(page) == TARGET
+    tab_to(page, "#q4 [data-role=submit]")
+    page.keyboard.press("Enter")
+    page.locator("#q4 .result-correct").wait_for()
+    assert "Attempt 2" in result(page, "q4").inner_text()
+    clean(page)
+
+
+def touch_drag(page, start, end, steps=10):
+    """A finger dragging from ``start`` to ``end`` (Chromium's touch events, via CDP)."""
+    cdp = page.context.new_cdp_session(page)
+
+    def touch(kind, x, y):
+        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", *start)
+    for i in range(1, steps + 1):
+        touch("touchMove", start[0] + (end[0] - start[0]) * i / steps,
+              start[1] + (end[1] - start[1]) * i / steps)
+        page.wait_for_timeout(16)
+    # Rest before lifting, as a finger does: lifting mid-motion is a fling, and the next tap
+    # would only stop the fling instead of clicking.
+    page.wait_for_timeout(200)
+    touch("touchMove", *end)
+    page.wait_for_timeout(50)
+    touch("touchEnd", *end)
+
+
+def test_all_four_by_touch_on_a_phone(phone_page, live_server):
+    page = open_checkpoint(phone_page, live_server)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    for qid, choice in (("q1", "4e4"), ("q2", "false"), ("q3", "1e-10")):
+        page.locator(f"label[for={qid}-{choice}]").tap()
+        page.locator(f"#{qid} [data-role=submit]").tap()
+        result(page, qid).wait_for()
+        assert "Correct" in result(page, qid).inner_text()
+
+    page.locator("#q4 .steps").scroll_into_view_if_needed()
+    handle = page.locator("#q4 [data-step=b] .step-handle").bounding_box()
+    first = page.locator("#q4 [data-step=a]").bounding_box()
+    start = (handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    touch_drag(page, start, (start[0], first["y"] + 4))
+    assert order(page) == ["b", "a", "c", "d"]
+    page.locator("#q4 [data-step=d] [data-move=up]").tap()
+    page.locator("#q4 .step:nth-child(3)[data-step=d]").wait_for(timeout=5000)
+    assert order(page) == TARGET
+    screenshot(page, "checkpoint-phone-ordering")
+    page.locator("#q4 [data-role=submit]").tap()
+    result(page, "q4").wait_for()
+    assert "Correct" in result(page, "q4").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("#q3 [data-role=try-another]").tap()
+    page.wait_for_selector("#q3-practice .practice-prompt math")
+    page.locator("#q3-practice-input").fill("0.5")
+    page.locator("#q3-practice button[type=submit]").tap()
+    page.locator("#q3-practice .result-receipt").wait_for()
+    page.locator("#q3-practice").scroll_into_view_if_needed()
+    screenshot(page, "checkpoint-phone-practice")
+    page.locator("#q4").scroll_into_view_if_needed()
+    screenshot(page, "checkpoint-phone-answered")
+    clean(page)
+
+
+def test_without_javascript_the_forms_post_and_the_result_comes_back(browser, live_server):
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/#checkpoint")
+        page.check("#q2-true")
+        page.click("#q2 [data-role=submit]")
+        page.wait_for_url(re.compile(r"#q2$"))
+        assert "Not quite" in result(page, "q2").inner_text()
+        page.select_option("#q4-pos-a", "2")
+        page.select_option("#q4-pos-c", "4")
+        page.select_option("#q4-pos-b", "1")
+        page.select_option("#q4-pos-d", "3")
+        page.click("#q4 [data-role=submit]")
+        page.wait_for_url(re.compile(r"#q4$"))
+        assert "Correct" in result(page, "q4").inner_text()
+        assert "Not quite" in result(page, "q2").inner_text()  # earlier answers stay shown
+        shot(page.locator("#q4"), "checkpoint-nojs-q4")
+        state = context.storage_state()
+    finally:
+        context.close()
+    # axe-core needs script; look at the same reader's page with only the checkpoint's own
+    # script held back, so the DOM checked is the one a reader without JavaScript gets.
+    context = browser.new_context(viewport=DESKTOP, storage_state=state)
+    page = context.new_page()
+    try:
+        page.route(re.compile(r"/static/js/checkpoint\."), lambda route: route.abort())
+        page.goto(live_server.url + "/#q4", wait_until="networkidle")
+        assert page.locator("#q4 select").count() == 4  # not enhanced: position menus
+        assert checkpoint_violations(page) == []
+    finally:
+        context.close()
