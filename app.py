@@ -7,7 +7,7 @@ import os
 from flask import Flask
 
 import instructors
-from chapter import security, views, widget_api
+from chapter import openapi, security, views, widget_api
 from quizzes import routes as checkpoint
 
 
@@ -32,5 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     widget_api.init_app(app)  # before views: the page links the plotly.js it serves
     checkpoint.init_app(app)  # before views: the page's forms post to its routes
     instructors.init_app(app)  # after the checkpoint (it shares its store), before views
+    openapi.init_app(app)  # after the APIs it describes
     views.init_app(app)
     return app
