@@ -186,6 +186,7 @@ class PlotlyBundle:
         fd, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=".plotly-")
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        os.chmod(tmp, 0o644)  # a front server (nginx) may serve the same file
         os.replace(tmp, self._path(encoding))  # atomic: readers never see half a file
 
     def body(self, encoding: str) -> bytes:

@@ -11,6 +11,7 @@
   const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
   const NARROW_BELOW = 560; // px of figure width: stack the panels instead of side by side
   const DEBOUNCE_MS = 150;
+  const DWELL_MS = 250;
 
   // Light-theme colours the server writes → the CSS variable that carries that role.
   const THEME = {
@@ -307,6 +308,7 @@
       };
       const loading = this.plot.querySelector(".widget-loading");
       if (loading) loading.remove();
+      if (this.playing) this.stopped(); // new numbers end any animation of the old ones
       await Plotly.react(this.plot, { data: figure.data, layout: figure.layout, frames: figure.frames, config });
       if (!this.listening) {
         this.listening = true;
@@ -414,18 +416,31 @@
   reduceMotion.addEventListener("change", applyMotionPreference);
   darkScheme.addEventListener("change", () => widgets.forEach((w) => w.redraw()));
 
-  if ("IntersectionObserver" in window) {
+  function watch() {
+    if (!("IntersectionObserver" in window)) {
+      widgets.forEach((w) => w.start());
+      return;
+    }
+    // A figure starts once it has stayed near the viewport for a moment: a jump through the
+    // contents (smooth-scrolling past every figure) must not fetch and draw them all.
+    const pending = new Map();
     const observer = new IntersectionObserver((entries) => {
       entries.forEach((entry) => {
-        if (!entry.isIntersecting) return;
-        observer.unobserve(entry.target);
         const widget = widgets.find((w) => w.figure === entry.target);
-        if (widget) widget.start();
+        window.clearTimeout(pending.get(widget));
+        if (!entry.isIntersecting || !widget) return;
+        pending.set(widget, window.setTimeout(() => {
+          observer.unobserve(entry.target);
+          widget.start();
+        }, DWELL_MS));
       });
     }, { rootMargin: "600px 0px" });
     widgets.forEach((w) => observer.observe(w.figure));
-  } else {
-    widgets.forEach((w) => w.start());
   }
+  // Start watching once the page has loaded and settled on its #fragment, so a reader who
+  // lands on the checkpoint does not download and draw the figures far above it.
+  const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
+  if (document.readyState === "complete") settle();
+  else window.addEventListener("load", settle, { once: true });
   window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; }));
 })();
