@@ -23,6 +23,7 @@ def join_as(browser, link: str, name: str, **context_options):
     page.goto(link)
     if context_options.get("is_mobile"):
         screenshot(page, "class-join-phone")
+        assert axe_violations(page) == []
     page.get_by_label("Your name or student ID").fill(name)
     page.get_by_role("button", name="Start reading").click()
     page.wait_for_url(re.compile(r"/$"))
@@ -30,6 +31,7 @@ def join_as(browser, link: str, name: str, **context_options):
     assert f"Reading as {name} in Period 3 ML" in " ".join(banner.inner_text().split())
     if context_options.get("is_mobile"):
         screenshot(page, "class-banner-phone")
+        assert axe_violations(page) == []  # the chapter, with the class banner
     return context, page
 
 
