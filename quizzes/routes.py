@@ -103,7 +103,9 @@ def _store():
 def _grade_dict(question: Question, result: Grade) -> dict:
     data = {"question": question.id, "correct": result.correct, "score": round(result.score, 4),
             "feedback": str(result.feedback), "explanation": str(result.explanation),
-            "misconception": result.misconception, "answer": result.answer}
+            "misconception": result.misconception,
+            "misconception_label": default_bank().misconceptions.get(result.misconception or ""),
+            "answer": result.answer}
     if result.in_place is not None:
         data["in_place"] = list(result.in_place)
     if result.receipt is not None:

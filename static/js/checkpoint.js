@@ -63,6 +63,7 @@
     const block = el("div", { class: "result result-" + kind }, [verdict]);
     if (data.saved === false && data.notice) block.appendChild(el("p", { class: "result-notice", text: data.notice }));
     if (data.near) block.classList.add("result-near");
+    if (data.misconception_label) block.appendChild(el("p", { class: "result-slip", text: "Common slip: " + data.misconception_label }));
     block.appendChild(el("div", { class: "result-feedback", html: data.feedback }));
     if (data.receipt) block.appendChild(receipt(data.receipt));
     block.appendChild(el("div", { class: "result-explanation" }, [
