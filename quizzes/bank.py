@@ -8,6 +8,7 @@ with an unknown placeholder — stops start-up with the file, the line and the k
 
 from __future__ import annotations
 
+import random
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -204,10 +205,31 @@ def _practice(reader: _Reader, raw: dict, qid: str, anchor: str,
     tolerance = raw.get("tolerance", 1e-2)
     if not isinstance(tolerance, float) or not 0 < tolerance < 1:
         raise reader.fail(where, "tolerance must be a number between 0 and 1", anchor)
-    return Practice(generator, tolerance, reader.require(raw, "prompt", where, anchor),
-                    reader.require(raw, "explanation", where, anchor), dict(feedback),
-                    _examples(raw.get("example", []), where),
-                    reader.require(raw, "format", where, anchor))
+    practice = Practice(generator, tolerance, reader.require(raw, "prompt", where, anchor),
+                        reader.require(raw, "explanation", where, anchor), dict(feedback),
+                        _examples(raw.get("example", []), where),
+                        reader.require(raw, "format", where, anchor))
+    _check_practice_texts(reader, practice, qid, anchor)
+    return practice
+
+
+def _check_practice_texts(reader: _Reader, practice: Practice, qid: str, anchor: str) -> None:
+    """Typeset every practice text once with a sample variant's numbers, so a misspelt
+    placeholder stops start-up instead of failing a reader's answer later."""
+    from quizzes.variants import new_variant
+
+    sample = new_variant(qid, practice.generator, random.Random(0))  # noqa: S311 — a fixed sample
+    texts = {"prompt": practice.prompt, "explanation": practice.explanation,
+             **{f"feedback {k}": v for k, v in practice.feedback.items()}}
+    for name, text in texts.items():
+        try:
+            render_fragment(text, reader.path, 1, values=sample.texts)
+        except ContentError as exc:
+            raise reader.fail(f"question {qid} → practice {name}", exc.reason, anchor) from None
+    missing = set(sample.misconceptions) - set(practice.feedback)
+    if missing:
+        raise reader.fail(f"question {qid} → practice", "feedback needs "
+                          f"{', '.join(sorted(missing))}", anchor)
 
 
 def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Question:

@@ -136,6 +136,10 @@ def test_every_wrong_choice_names_a_listed_misconception_and_has_its_own_feedbac
     (('key = ["b", "a", "d", "c"]', 'key = ["b", "a", "d"]'), "every step id exactly once"),
     (('generator = "depth"', 'generator = "width"'), "unknown generator 'width'"),
     (('kind = "truefalse"', 'kind = "essay"'), "unknown kind 'essay'"),
+    (("its way back:\n${=d=}", "its way back:\n${=dd=}"),
+     "practice explanation: unknown value"),
+    (("  off-by-one-layer = '", "  off-by-one-layr = '"),
+     "feedback for unknown misconception 'off-by-one-layr'"),
 ])
 def test_a_broken_bank_stops_start_up_naming_file_line_and_reason(tmp_path, change, reason):
     from chapter.render import ContentError
