@@ -362,9 +362,9 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
         edge_mid = [(0.55, -(i + 0.5) * gap - 0.05) for i in range(4)]
         text_anchor = edge_anchor = "middle right"
         xr, yr = [-2.9, 3.3], [-4 * gap - 0.6, 0.6]
-        side_label_pos = [(px - 0.45, py) for px, py in side.values()]
+        side_label_pos = [(px - 0.6, py) for px, py in side.values()]
         side_anchor = "middle left"
-        dw2_pos, dw2_anchor = (side["W₂"][0], side["W₂"][1] - 0.55), "middle center"
+        dw2_pos, dw2_anchor = (side["W₂"][0], side["W₂"][1] - 0.62), "middle center"
     else:
         fwd_pos = [(px, -0.45) for px, _ in chain]
         edge_mid = [(i + 0.5, -0.95) for i in range(4)]
@@ -424,7 +424,7 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
             text_trace(fwd_pos, fwd, BLUE, "forward values", text_anchor),
             text_trace(edge_mid, local_labels, VERMILION, "local derivatives", edge_anchor, 12),
             text_trace(grad_pos, grads, VERMILION, "gradients", text_anchor),
-            text_trace([dw2_pos], [f"∂L/∂W₂{sep}{short(now.dL_dw2)}" if back >= 4 else ""],
+            text_trace([dw2_pos], [f"∂L/∂W₂<br>{short(now.dL_dw2)}" if back >= 4 else ""],
                        VERMILION, "weight gradient", dw2_anchor),
             sig,
         ]
