@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from chapter import assets, render
+from chapter import assets, fastpage, render
 from chapter.values import chapter_values
 from chapter.widgets import FIGURES
 from quizzes.bank import public_questions
@@ -97,3 +97,4 @@ def init_app(app: Flask) -> None:
     chapter = build_chapter(app)
     app.extensions["chapter"] = chapter
     app.extensions["chapter_page"] = prepare_page(app, chapter)
+    fastpage.install(app, app.extensions["chapter_page"].prepared)  # anonymous GET /, replayed
