@@ -199,23 +199,27 @@ def class_stats(bank: Bank, attempts: Sequence) -> list[QuestionStats]:
 
 def roster(bank: Bank, students: Sequence, attempts: Sequence) -> list[RosterRow]:
     """One row per student in joining order, whether or not they have answered anything."""
-    base = _base(attempts)
+    tries_of: dict[tuple[str, str], list] = {}  # (learner, question) → base attempts
+    latest: dict[str, datetime] = {}  # learner → their last attempt of any kind
+    for a in attempts:
+        if a.variant is None:
+            tries_of.setdefault((a.learner_id, a.question_id), []).append(a)
+        if a.learner_id not in latest or a.created_at > latest[a.learner_id]:
+            latest[a.learner_id] = a.created_at
     rows = []
     for number, student in enumerate(students, start=1):
-        theirs = [a for a in base if a.learner_id == student.learner_id]
         cells = {}
         for qid in bank.questions:
-            tries = [a for a in theirs if a.question_id == qid]
+            tries = tries_of.get((student.learner_id, qid), [])
             if not tries:
                 cells[qid] = Cell("not-tried")
             else:
                 cells[qid] = Cell("right" if any(a.correct for a in tries) else "wrong",
                                   len(tries), max(a.score for a in tries))
-        everything = [a for a in attempts if a.learner_id == student.learner_id]
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
             score=round(sum(c.best for c in cells.values()), 4),
-            last_activity=max((a.created_at for a in everything), default=None)))
+            last_activity=latest.get(student.learner_id)))
     return rows
 
 

@@ -13,7 +13,9 @@ Routes parse, call instructors/classes.py and instructors/store.py, and render. 
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
 import re
 import secrets
 import unicodedata
@@ -213,6 +215,12 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%-d %b, %H:%M UTC") if moment else "—"
 
 
+def _version(record: class_store.ClassRecord) -> str:
+    """Changes whenever anything the dashboard shows does: a new attempt, student or name."""
+    seen = class_store.class_version(_store(), record.id)
+    return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:24]
+
+
 def _dashboard_context(record: class_store.ClassRecord) -> dict:
     bank = default_bank()
     students = class_store.students(_store(), record.id)
@@ -246,8 +254,13 @@ def _question_numbers(s: logic.QuestionStats) -> dict:
 
 @bp.get("/teach/<token>/<key>/data.json")
 def live_data(token: str, key: str):
-    """What the open dashboard polls: the numbers, and its regions rendered again."""
+    """What the open dashboard polls: the numbers, and its regions rendered again — or just
+    ``{"unchanged": true}`` when ``?since=`` names the current version, so polling an idle
+    class costs a query and no rendering."""
     record = _instructor_class(token, key)
+    version = _version(record)
+    if request.args.get("since") == version:
+        return _private(jsonify({"unchanged": True, "version": version}))
     context = _dashboard_context(record)
     html = {region: render_template(f"instructors/_{region}.html", **context)
             for region in ("summary", "questions", "roster")}
@@ -258,7 +271,7 @@ def live_data(token: str, key: str):
                     "states": {q: c.state for q, c in r.cells.items()},
                     "attempts": {q: c.attempts for q, c in r.cells.items()}}
                    for r in context["rows"]],
-        "figures": context["figures"], "html": html}))
+        "figures": context["figures"], "html": html, "version": version}))
 
 
 def _filename(record: class_store.ClassRecord, what: str) -> str:

@@ -138,3 +138,18 @@ def class_attempts(store: Store, class_id: int) -> list[Attempt]:
         select(attempts).where(attempts.c.class_id == class_id)
         .order_by(attempts.c.id)).all())
     return [_row_to_attempt(r) for r in rows]
+
+
+def class_version(store: Store, class_id: int) -> tuple:
+    """What changes whenever the dashboard would: attempts (their count and newest id) and
+    the students with their names — without reading every attempt."""
+    def work(conn):
+        count, newest = conn.execute(
+            select(func.count(), func.max(attempts.c.id))
+            .where(attempts.c.class_id == class_id)).one()
+        names = conn.execute(
+            select(enrolments.c.learner_id, enrolments.c.display_name)
+            .where(enrolments.c.class_id == class_id).order_by(enrolments.c.id)).all()
+        return int(count), int(newest or 0), tuple(tuple(row) for row in names)
+
+    return _run(store, work)

@@ -360,3 +360,16 @@ def test_a_database_that_is_down_gives_a_friendly_503_not_a_traceback(tmp_path):
     page = client.get("/classes/new")
     response = client.post("/classes/new", data={"name": "X", "csrf_token": csrf(page.text)})
     assert response.status_code == 503
+
+
+def test_an_idle_dashboard_poll_gets_a_short_answer_until_something_changes(app, client,
+                                                                            klass):
+    url = klass["teach"] + "/data.json"
+    version = client.get(url).json["version"]
+    assert client.get(f"{url}?since={version}").json == {"unchanged": True,
+                                                         "version": version}
+    student = join(app, klass["join"], "Ada")
+    changed = client.get(f"{url}?since={version}").json
+    assert changed["students"] == 1 and changed["version"] != version
+    answer(app, student, "q1", "e4")
+    assert client.get(f"{url}?since={changed['version']}").json["attempts"] == 1

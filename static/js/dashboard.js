@@ -105,6 +105,7 @@
 
   // --- live refresh -----------------------------------------------------------------------
   let version = null;
+  let seen = null;  // the server's version of the numbers this page shows
   let counts = null;
   let timer = null;
 
@@ -136,13 +137,17 @@
   async function refresh() {
     let data;
     try {
-      const response = await fetch(LIVE_URL, { headers: { Accept: "application/json" }, cache: "no-store" });
+      const url = seen ? `${LIVE_URL}?since=${encodeURIComponent(seen)}` : LIVE_URL;
+      const response = await fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" });
       if (!response.ok) throw new Error(String(response.status));
       data = await response.json();
     } catch (err) {
       if (updated) updated.textContent = "Could not refresh just now; trying again shortly.";
       return;
     }
+    if (updated) updated.textContent = `Numbers as of ${new Date().toLocaleTimeString()}.`;
+    if (data.unchanged) return;
+    seen = data.version;
     const next = JSON.stringify(data.html);
     const now = { students: data.students, attempts: data.attempts };
     figures = data.figures || {};
@@ -160,7 +165,6 @@
       announce(counts, now);
       counts = now;
     }
-    if (updated) updated.textContent = `Numbers as of ${new Date().toLocaleTimeString()}.`;
   }
 
   function schedule() {
