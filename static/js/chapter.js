@@ -38,8 +38,29 @@
       heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: true });
       markCurrent(target.id);
+      holdInPlace(target);
     });
   });
+
+  // Figures above a section may finish loading just after a jump and grow; for a moment after
+  // the jump, keep the chosen section where the reader asked for it.
+  let holding = null;
+  function holdInPlace(target) {
+    if (!("ResizeObserver" in window)) return;
+    if (holding) holding.disconnect();
+    const chapter = document.querySelector(".chapter");
+    let settled = false;
+    const realign = () => {
+      if (settled) target.scrollIntoView({ behavior: "auto", block: "start" });
+    };
+    holding = new ResizeObserver(realign);
+    holding.observe(chapter);
+    window.setTimeout(() => { settled = true; }, reduceMotion.matches ? 0 : 900);
+    window.setTimeout(() => { realign(); holding.disconnect(); holding = null; }, 2500);
+    ["wheel", "touchstart", "keydown"].forEach((type) =>
+      window.addEventListener(type, () => { if (holding) { holding.disconnect(); holding = null; } },
+        { once: true, passive: true }));
+  }
   if (browse) {
     browse.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && browse.open) {

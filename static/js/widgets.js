@@ -119,6 +119,10 @@
     return walk(figure);
   }
 
+  // Plotly rejects an animation's promise (with no reason) when a newer one interrupts it, as a
+  // quick second press of Back or Next does. That is expected, not an error.
+  const interrupted = () => {};
+
   // --- one widget ----------------------------------------------------------------------------
   class Widget {
     constructor(figure, spec) {
@@ -145,6 +149,10 @@
       this.form = el("form", { class: "widget-controls", "aria-label": this.spec.label });
       this.form.addEventListener("submit", (e) => e.preventDefault());
       this.spec.controls.forEach((c) => this.form.appendChild(this.control(c)));
+      // Choices start at their first option, so the fields they reveal take their room now,
+      // not when the first answer arrives (nothing below the figure jumps).
+      this.spec.controls.filter((c) => c.kind === "select")
+        .forEach((c) => { this.params[c.name] = this.inputs[c.name].value; });
       this.root.appendChild(this.form);
 
       const actions = [];
@@ -354,7 +362,7 @@
       window.Plotly.animate(this.plot, [`step-${n}`], {
         mode: "immediate", frame: { duration: this.motion(400), redraw: false },
         transition: { duration: this.motion(350), easing: "cubic-in-out" },
-      });
+      }).catch(interrupted);
     }
 
     playAll() {
@@ -367,11 +375,12 @@
       window.Plotly.animate(this.plot, names, {
         mode: "immediate", frame: { duration: perFrame, redraw: false },
         transition: { duration: perFrame * 0.6, easing: "cubic-in-out" },
-      }).then(() => this.stopped());
+      }).then(() => this.stopped(), interrupted);
     }
 
     pause() {
-      window.Plotly.animate(this.plot, [null], { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } });
+      window.Plotly.animate(this.plot, [null], { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } })
+        .catch(interrupted);
       this.stopped();
     }
 
