@@ -440,3 +440,32 @@ def train(x: float, w1: float, w2: float, target: float, eta: float,
         w1, w2 = gradient_step(x, w1, w2, target, eta)
         history.append(backward(x, w1, w2, target))
     return history
+
+
+# --- practice compositions: the checkpoint's "Try another" variants ---------------------------
+# Inner functions g with a parameter a: x^a, sin x, a·x. Outer functions f with a parameter b:
+# e^u, sin u, σ(u), u^b. Each returns (value, derivative) at the point given.
+
+
+def inner_function(kind: str, a: int, x: float) -> tuple[float, float]:
+    """g(x) and g′(x) for ``kind`` in pow (x^a), sin, lin (a·x)."""
+    if kind == "pow":
+        return x**a, a * x ** (a - 1)
+    if kind == "sin":
+        return math.sin(x), math.cos(x)
+    if kind == "lin":
+        return a * x, float(a)
+    raise ValueError(f"unknown inner function {kind!r}")
+
+
+def outer_function(kind: str, b: int, u: float) -> tuple[float, float]:
+    """f(u) and f′(u) for ``kind`` in exp, sin, sigmoid, pow (u^b)."""
+    if kind == "exp":
+        return math.exp(u), math.exp(u)
+    if kind == "sin":
+        return math.sin(u), math.cos(u)
+    if kind == "sigmoid":
+        return float(sigmoid(u)), float(sigmoid_prime(u))
+    if kind == "pow":
+        return u**b, b * u ** (b - 1)
+    raise ValueError(f"unknown outer function {kind!r}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from chapter.calculus import chain_product, sigmoid, sigmoid_prime
+from chapter.calculus import chain_product, inner_function, outer_function
 
 SALT = "checkpoint-practice-v1"
 # Slips lie further from the answer than "right idea, not precise enough" reaches (10 %), and
@@ -73,32 +73,6 @@ def _relation(value: float, digits: int = 4) -> str:
 
 # --- q1: y = f(g(x)) -------------------------------------------------------------------------
 
-def _inner(kind: str, a: int, x: float) -> tuple[float, float]:
-    """g(x) and g′(x)."""
-    if kind == "pow":
-        return x ** a, a * x ** (a - 1)
-    if kind == "sin":
-        return math.sin(x), math.cos(x)
-    return a * x, float(a)
-
-
-def _outer_prime(kind: str, b: int, u: float) -> float:
-    """f′(u)."""
-    if kind == "exp":
-        return math.exp(u)
-    if kind == "sin":
-        return math.cos(u)
-    if kind == "sigmoid":
-        return float(sigmoid_prime(u))
-    return b * u ** (b - 1)
-
-
-def _outer(kind: str, b: int, u: float) -> float:
-    """f(u) — only the tests need it, to check f′ against finite differences."""
-    return {"exp": math.exp, "sin": math.sin, "sigmoid": lambda v: float(sigmoid(v)),
-            "pow": lambda v: v ** b}[kind](u)
-
-
 _INNER_TEX = {"pow": ("x^{{{a}}}", "{a}x^{{{a1}}}"), "sin": (r"\sin(x)", r"\cos(x)"),
               "lin": ("{a}x", "{a}")}
 _OUTER_TEX = {"exp": ("e^{{u}}", "e^{{u}}"), "sin": (r"\sin(u)", r"\cos(u)"),
@@ -111,12 +85,12 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
     if (inner not in INNER or a not in INNER[inner] or outer not in OUTER
             or b not in OUTER[outer] or x not in X_GRID):
         raise InvalidVariant("unknown composition parameters")
-    u, g_prime = _inner(inner, a, x)
-    f_prime = _outer_prime(outer, b, u)
+    u, g_prime = inner_function(inner, a, x)
+    f_prime = outer_function(outer, b, u)[1]
     reference = f_prime * g_prime
     slips = {
         "forgot-inner-derivative": f_prime,
-        "outer-at-x": _outer_prime(outer, b, x) * g_prime,
+        "outer-at-x": outer_function(outer, b, x)[1] * g_prime,
         "added-instead-of-multiplied": f_prime + g_prime,
         "forgot-outer-derivative": g_prime,
     }

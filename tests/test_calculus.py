@@ -77,3 +77,19 @@ def test_concrete_backward_pass_numbers():
 ])
 def test_chain_products(factor, layers, expected):
     assert calculus.chain_product(factor, layers) == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.parametrize(("kind", "a"), [("pow", 2), ("pow", 3), ("sin", 0), ("lin", -2)])
+@given(x=st.floats(min_value=-3, max_value=3, allow_nan=False))
+def test_practice_inner_functions_derivative_matches_central_difference(kind, a, x):
+    _, slope = calculus.inner_function(kind, a, x)
+    numeric = calculus.central_difference(lambda t: calculus.inner_function(kind, a, t)[0], x)
+    assert slope == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+
+
+@pytest.mark.parametrize(("kind", "b"), [("exp", 0), ("sin", 0), ("sigmoid", 0), ("pow", 3)])
+@given(u=st.floats(min_value=-3, max_value=3, allow_nan=False))
+def test_practice_outer_functions_derivative_matches_central_difference(kind, b, u):
+    _, slope = calculus.outer_function(kind, b, u)
+    numeric = calculus.central_difference(lambda t: calculus.outer_function(kind, b, t)[0], u)
+    assert slope == pytest.approx(numeric, rel=1e-6, abs=1e-6)
