@@ -415,36 +415,39 @@
   }
 
   // --- start each widget when it comes near the viewport ------------------------------------
+  // A widget's controls and chart are built only when its figure comes near: building all
+  // three at load would block the main thread while the reader is still at the top.
+  const figures = Array.from(document.querySelectorAll("figure[data-widget]"))
+    .filter((figure) => SPECS[figure.dataset.widget] && PLOTLY_SRC);
   const widgets = [];
-  document.querySelectorAll("figure[data-widget]").forEach((figure) => {
-    const spec = SPECS[figure.dataset.widget];
-    if (spec && PLOTLY_SRC) widgets.push(new Widget(figure, spec));
-  });
-  const applyMotionPreference = () => widgets.forEach((w) => { w.play.hidden = reduceMotion.matches; });
-  applyMotionPreference();
-  reduceMotion.addEventListener("change", applyMotionPreference);
+  function begin(figure) {
+    const widget = new Widget(figure, SPECS[figure.dataset.widget]);
+    widget.play.hidden = reduceMotion.matches;
+    widgets.push(widget);
+    widget.start();
+  }
+  reduceMotion.addEventListener("change", () => widgets.forEach((w) => { w.play.hidden = reduceMotion.matches; }));
   darkScheme.addEventListener("change", () => widgets.forEach((w) => w.redraw()));
 
   function watch() {
     if (!("IntersectionObserver" in window)) {
-      widgets.forEach((w) => w.start());
+      figures.forEach(begin);
       return;
     }
     // A figure starts once it has stayed near the viewport for a moment: a jump through the
-    // contents (smooth-scrolling past every figure) must not fetch and draw them all.
+    // contents (smooth-scrolling past every figure) must not build, fetch and draw them all.
     const pending = new Map();
     const observer = new IntersectionObserver((entries) => {
       entries.forEach((entry) => {
-        const widget = widgets.find((w) => w.figure === entry.target);
-        window.clearTimeout(pending.get(widget));
-        if (!entry.isIntersecting || !widget) return;
-        pending.set(widget, window.setTimeout(() => {
+        window.clearTimeout(pending.get(entry.target));
+        if (!entry.isIntersecting) return;
+        pending.set(entry.target, window.setTimeout(() => {
           observer.unobserve(entry.target);
-          widget.start();
+          begin(entry.target);
         }, DWELL_MS));
       });
     }, { rootMargin: "600px 0px" });
-    widgets.forEach((w) => observer.observe(w.figure));
+    figures.forEach((figure) => observer.observe(figure));
   }
   // Start watching once the page has loaded and settled on its #fragment, so a reader who
   // lands on the checkpoint does not download and draw the figures far above it.
