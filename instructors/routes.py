@@ -130,6 +130,25 @@ def _known_class(token: str) -> class_store.ClassRecord:
     return record
 
 
+def _save_name(record: class_store.ClassRecord, learner: str, editing: bool):
+    """The join form and the rename form: check the name, store it, back to the chapter."""
+    name = request.form.get("name", "")
+    if not _form_allowed():
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
+                     error=EXPIRED)
+    try:
+        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
+                                 "your name or student ID")
+    except logic.BadName as exc:
+        return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
+                     error=exc.message)
+    class_store.enrol(_store(), record.id, learner, clean)
+    if not editing:
+        class_store.make_current(_store(), record.id, learner)
+    _remember(record, clean)
+    return redirect(url_for("chapter.index"), 303)
+
+
 @bp.route("/join/<token>", methods=["GET", "POST"])
 def join(token: str):
     record = _known_class(token)
@@ -141,20 +160,7 @@ def join(token: str):
             _remember(record, enrolled.display_name)
             return redirect(url_for("chapter.index"), 303)
         return _page("instructors/join.html", cls=record, name="", editing=False)
-    name = request.form.get("name", "")
-    if not _form_allowed():
-        return _page("instructors/join.html", 400, cls=record, name=name, editing=False,
-                     error=EXPIRED)
-    try:
-        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
-                                 "your name or student ID")
-    except logic.BadName as exc:
-        return _page("instructors/join.html", 400, cls=record, name=name, editing=False,
-                     error=exc.message)
-    class_store.enrol(_store(), record.id, learner_id(), clean)
-    class_store.make_current(_store(), record.id, learner_id())
-    _remember(record, clean)
-    return redirect(url_for("chapter.index"), 303)
+    return _save_name(record, learner_id(), editing=False)
 
 
 @bp.route("/class/name", methods=["GET", "POST"])
@@ -168,19 +174,7 @@ def edit_name():
     if request.method == "GET":
         return _page("instructors/join.html", cls=record, name=enrolled.display_name,
                      editing=True)
-    name = request.form.get("name", "")
-    if not _form_allowed():
-        return _page("instructors/join.html", 400, cls=record, name=name, editing=True,
-                     error=EXPIRED)
-    try:
-        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
-                                 "your name or student ID")
-    except logic.BadName as exc:
-        return _page("instructors/join.html", 400, cls=record, name=name, editing=True,
-                     error=exc.message)
-    class_store.enrol(_store(), record.id, me, clean)
-    _remember(record, clean)
-    return redirect(url_for("chapter.index"), 303)
+    return _save_name(record, me, editing=True)
 
 
 def class_membership() -> dict | None:

@@ -11,22 +11,7 @@
   const updated = main.querySelector("[data-updated]");
 
   // --- plotly.js, loaded once, only if the page has charts ------------------------------
-  let plotlyPromise = null;
-  function loadPlotly() {
-    if (window.Plotly) return Promise.resolve(window.Plotly);
-    if (!PLOTLY_SRC) return Promise.reject(new Error("no plotly.js on this site"));
-    if (!plotlyPromise) {
-      plotlyPromise = new Promise((resolve, reject) => {
-        const tag = document.createElement("script");
-        tag.src = PLOTLY_SRC;
-        tag.async = true;
-        tag.addEventListener("load", () => resolve(window.Plotly));
-        tag.addEventListener("error", () => reject(new Error("plotly.js did not load")));
-        document.head.appendChild(tag);
-      });
-    }
-    return plotlyPromise;
-  }
+  const loadPlotly = () => window.SeeingML.loadPlotly(PLOTLY_SRC);
 
   function cssVar(name, fallback) {
     const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();

@@ -72,21 +72,7 @@
   };
 
   // --- plotly.js, loaded once, on demand ---------------------------------------------------
-  let plotlyPromise = null;
-  function loadPlotly() {
-    if (window.Plotly) return Promise.resolve(window.Plotly);
-    if (!plotlyPromise) {
-      plotlyPromise = new Promise((resolve, reject) => {
-        const tag = document.createElement("script");
-        tag.src = PLOTLY_SRC;
-        tag.async = true;
-        tag.addEventListener("load", () => resolve(window.Plotly));
-        tag.addEventListener("error", () => reject(new Error("plotly.js did not load")));
-        document.head.appendChild(tag);
-      });
-    }
-    return plotlyPromise;
-  }
+  const loadPlotly = () => window.SeeingML.loadPlotly(PLOTLY_SRC);
 
   // --- small DOM helpers -------------------------------------------------------------------
   function el(tag, attrs, children) {
