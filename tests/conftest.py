@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.apps import make_app
 
 
 @pytest.fixture
 def app(tmp_path):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-        "INSTANCE_PATH": str(tmp_path),
-    })
+    return make_app(tmp_path)
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import itertools
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from app import create_app
 from chapter.fastpage import FastPage
+from tests.apps import make_app
 
 
 def fast_layer(app) -> FastPage:
@@ -27,9 +27,7 @@ def call(wsgi, method="GET", path="/", base="http://localhost", **headers):
 
 @pytest.fixture(params=[{}, {"PROXY_COUNT": "1"}], ids=["direct", "behind-proxy"])
 def app(request, tmp_path):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
-                       "INSTANCE_PATH": str(tmp_path), **request.param})
+    return make_app(tmp_path, **request.param)
 
 
 ENCODINGS = ["br", "gzip, deflate", "identity", "br;q=0, gzip;q=0"]

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app import create_app
 from chapter import openapi
 from chapter.widget_api import SCHEMAS
+from tests.apps import make_app
 
 FUZZ = settings(max_examples=120, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -48,9 +48,7 @@ JSON = st.recursive(JSON_LEAF, lambda inner: st.one_of(
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("fuzz")
-    app = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret-key-0123456789",
-                      "DATABASE_URL": f"sqlite:///{tmp / 'fuzz.sqlite'}",
-                      "INSTANCE_PATH": str(tmp)})
+    app = make_app(tmp)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # a bug must show as the 500 a user would get
     return app.test_client()
 

@@ -11,6 +11,7 @@ from flask import session
 
 from app import create_app
 from chapter.security import DEVELOPMENT_SECRET_KEY, UnsafeConfiguration
+from tests.apps import make_app
 
 REAL_KEY = "k" * 40
 
@@ -20,12 +21,6 @@ def _clean_env(monkeypatch):
     for name in ("APP_ENV", "FRAME_ANCESTORS", "SESSION_COOKIE_SECURE", "PROXY_COUNT",
                  "SECRET_KEY", "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
-
-
-def make_app(tmp_path, **config):
-    return create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
-                       "INSTANCE_PATH": str(tmp_path),
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}", **config})
 
 
 def directives(csp: str) -> dict[str, list[str]]:

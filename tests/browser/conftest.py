@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
+from tests.apps import make_app
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,12 +58,7 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",
-        "INSTANCE_PATH": str(folder),
-    })
+    return make_app(folder)
 
 
 @pytest.fixture(scope="session")

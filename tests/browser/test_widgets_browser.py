@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from tests.apps import make_app
 from tests.browser.conftest import DESKTOP, PHONE, LiveServer, PageWatch, axe_violations, screenshot
 
 WIDGETS = ("nudge", "backprop", "vanishing")
@@ -17,9 +17,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 def strict_server(tmp_path_factory):
     """The app behind exactly the policy the page must live with: scripts from files only."""
     folder = tmp_path_factory.mktemp("widgets-live")
-    app = create_app({"TESTING": True, "SECRET_KEY": "widgets-browser",
-                      "DATABASE_URL": f"sqlite:///{folder / 'live.sqlite'}",
-                      "INSTANCE_PATH": str(folder)})
+    app = make_app(folder)
 
     @app.after_request
     def _strict_policy(response):
