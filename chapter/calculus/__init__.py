@@ -1,0 +1,57 @@
+"""The maths engine of the chapter: every number a reader sees comes from here.
+
+One module per idea — activations (and the central difference the tests check every
+derivative by), compositions (the nudge through y = f(g(x))), the two-layer network
+(forward, backward, training) and depth (gradients through a deep chain or network).
+Callers use this package's names: ``from chapter import calculus; calculus.backward(...)``.
+"""
+
+from chapter.calculus.activations import (
+    ACTIVATIONS,
+    SIGMOID_PRIME_MAX,
+    Activation,
+    central_difference,
+    linear,
+    linear_prime,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    tanh,
+    tanh_prime,
+)
+from chapter.calculus.compositions import (
+    COMPOSITIONS,
+    Composition,
+    NeuronChain,
+    Nudge,
+    difference_quotients,
+    inner_function,
+    neuron_chain,
+    nudge,
+    outer_function,
+    tangent,
+)
+from chapter.calculus.depth import (
+    INITS,
+    ChainLayer,
+    NetworkLayer,
+    chain_output,
+    chain_product,
+    gradient_flow,
+    network_gradients,
+    network_output,
+    network_setup,
+    sigmoid_bound,
+)
+from chapter.calculus.network import Backprop, backward, forward, gradient_step, train
+
+__all__ = [
+    "ACTIVATIONS", "COMPOSITIONS", "INITS", "SIGMOID_PRIME_MAX", "Activation", "Backprop",
+    "ChainLayer", "Composition", "NetworkLayer", "NeuronChain", "Nudge", "backward",
+    "central_difference", "chain_output", "chain_product", "difference_quotients", "forward",
+    "gradient_flow", "gradient_step", "inner_function", "linear", "linear_prime",
+    "network_gradients", "network_output", "network_setup", "neuron_chain", "nudge",
+    "outer_function", "relu", "relu_prime", "sigmoid", "sigmoid_bound", "sigmoid_prime",
+    "tangent", "tanh", "tanh_prime", "train",
+]

@@ -1,0 +1,146 @@
+"""Gradients through depth: a chain of one neuron per layer, and a real width-n network."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from chapter.calculus.activations import ACTIVATIONS, SIGMOID_PRIME_MAX
+
+
+def sigmoid_bound(weight: float, layers: int) -> float:
+    """The most a gradient can keep through ``layers`` sigmoid layers of weight w: (0.25·|w|)ⁿ."""
+    return (SIGMOID_PRIME_MAX * abs(weight)) ** layers
+
+
+def chain_product(local_derivative: float, layers: int) -> float:
+    """The gradient left after ``layers`` stages that each scale it by ``local_derivative``."""
+    return float(local_derivative) ** layers
+
+
+# --- a deep chain of one neuron per layer ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainLayer:
+    z: float  # wₖ·aₖ₋₁
+    a: float  # φ(zₖ) (+ aₖ₋₁ with a residual connection)
+    local_derivative: float  # ∂aₖ/∂aₖ₋₁ = wₖφ′(zₖ) (+ 1)
+    gradient: float  # ∂a_depth/∂aₖ₋₁: the product of local derivatives from layer k to the end
+    weight_gradient: float  # ∂a_depth/∂wₖ = ∂a_depth/∂aₖ · φ′(zₖ) · aₖ₋₁
+
+
+def gradient_flow(depth: int, activation: str, weight: float, x: float,
+                  residual: bool = False) -> list[ChainLayer]:
+    """Forward through a₀ = x, aₖ = φ(w·aₖ₋₁) (+ aₖ₋₁), then the chain rule back to every layer.
+
+    Returned first layer first. The gradient reaching layer k is the product of every local
+    derivative after it — which is why it vanishes (or explodes) with depth.
+    """
+    act = ACTIVATIONS[activation]
+    skip = 1.0 if residual else 0.0
+    inputs, zs, outputs, primes = [], [], [], []
+    a = float(x)
+    for _ in range(depth):
+        z = weight * a
+        prime = float(act.prime(z))
+        inputs.append(a)
+        a = float(act.fn(z)) + skip * a
+        zs.append(z)
+        outputs.append(a)
+        primes.append(prime)
+    layers: list[ChainLayer] = []
+    downstream = 1.0  # ∂a_depth/∂aₖ, starting at the output
+    for k in reversed(range(depth)):
+        local = weight * primes[k] + skip
+        weight_gradient = downstream * primes[k] * inputs[k]
+        downstream = downstream * local
+        layers.append(ChainLayer(z=zs[k], a=outputs[k], local_derivative=local,
+                                 gradient=downstream, weight_gradient=weight_gradient))
+    layers.reverse()
+    return layers
+
+
+def chain_output(depth: int, activation: str, weights, x: float, residual: bool = False) -> float:
+    """a_depth for per-layer weights — the plain forward pass that tests differentiate."""
+    act = ACTIVATIONS[activation]
+    a = float(x)
+    for k in range(depth):
+        a = float(act.fn(weights[k] * a)) + (a if residual else 0.0)
+    return a
+
+
+# --- a real network: width-n layers with random initialisation ------------------------------
+
+
+INITS = {
+    # Variance of each weight. Xavier (Glorot) keeps variance through tanh/sigmoid-like layers;
+    # He doubles it to make up for ReLU zeroing half its inputs.
+    "xavier": lambda fan_in, fan_out: 2.0 / (fan_in + fan_out),
+    "he": lambda fan_in, fan_out: 2.0 / fan_in,
+}
+
+
+@dataclass(frozen=True)
+class NetworkLayer:
+    gradient_norm: float  # ‖∂L/∂aₖ₋₁‖: the signal arriving at the layer's input
+    weight_gradient_norm: float  # ‖∂L/∂Wₖ‖ (Frobenius): how hard training pushes the layer
+
+
+@functools.lru_cache(maxsize=16)
+def network_setup(depth: int, width: int, init: str, seed: int):
+    """(input x, read-out v, weights) drawn from ``seed``: the same seed, the same network.
+
+    Input and read-out come first, then layer by layer, so a deeper stack keeps the same
+    first layers. Cached (read-only) because a comparison runs two activations through the
+    very same weights, and drawing them is most of the work.
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, size=width)
+    readout = rng.normal(0.0, 1.0, size=width)
+    readout /= np.linalg.norm(readout)
+    std = np.sqrt(INITS[init](width, width))
+    weights = rng.normal(0.0, std, size=(depth, width, width))
+    for array in (x, readout, weights):
+        array.flags.writeable = False
+    return x, readout, weights
+
+
+def network_gradients(depth: int, width: int, activation: str, init: str, seed: int,
+                      residual: bool = False) -> list[NetworkLayer]:
+    """Per-layer gradient norms of a width-n stack aₖ = φ(Wₖaₖ₋₁) (+ aₖ₋₁), first layer first.
+
+    The output is read out as L = v·a_depth with a fixed random unit vector v, so the gradient
+    entering the stack has norm 1 and every change along the way is the layers' doing.
+    """
+    act = ACTIVATIONS[activation]
+    a, readout, weights = network_setup(depth, width, init, seed)
+    inputs, primes = [], []
+    for k in range(depth):
+        z = weights[k] @ a
+        inputs.append(a)
+        primes.append(act.prime(z))
+        a = act.fn(z) + (a if residual else 0.0)
+    layers: list[NetworkLayer] = []
+    delta = readout  # ∂L/∂aₖ
+    for k in reversed(range(depth)):
+        local = primes[k] * delta  # ∂L/∂zₖ
+        # ∂L/∂Wₖ is the outer product local·aₖ₋₁ᵀ, whose Frobenius norm is the product of norms.
+        weight_grad_norm = math.sqrt(float(local @ local) * float(inputs[k] @ inputs[k]))
+        delta = weights[k].T @ local + (delta if residual else 0.0)
+        layers.append(NetworkLayer(gradient_norm=math.sqrt(float(delta @ delta)),
+                                   weight_gradient_norm=weight_grad_norm))
+    layers.reverse()
+    return layers
+
+
+def network_output(weights, x, readout, activation: str, residual: bool = False) -> float:
+    """L = v·a_depth for explicit weights — the forward pass the tests differentiate."""
+    act = ACTIVATIONS[activation]
+    a = np.asarray(x, dtype=float)
+    for w in weights:
+        a = act.fn(w @ a) + (a if residual else 0.0)
+    return float(readout @ a)
