@@ -1,4 +1,4 @@
-"""The application factory: configuration, blueprints, error pages. Nothing else lives here."""
+"""The application factory: configuration, then each package's ``init_app``. Nothing else."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import os
 from flask import Flask
 
 import instructors
-from chapter import openapi, security, views, widget_api
+from chapter import api as widget_api
+from chapter import views
 from quizzes import routes as checkpoint
+from web import assets, errors, openapi, security
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -29,9 +31,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     security.init_app(app)
-    widget_api.init_app(app)  # before views: the page links the plotly.js it serves
-    checkpoint.init_app(app)  # before views: the page's forms post to its routes
-    instructors.init_app(app)  # after the checkpoint (it shares its store), before views
-    openapi.init_app(app)  # after the APIs it describes
-    views.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)  # before the page: it links hashed files and plotly.js
+    widget_api.init_app(app)
+    checkpoint.init_app(app)  # before the page: its forms post to these routes
+    instructors.init_app(app)  # after the checkpoint (it shares its store), before the page
+    views.init_app(app, **checkpoint.page_context())
+    openapi.init_app(app)  # last: it describes what the others registered
     return app

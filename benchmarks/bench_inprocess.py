@@ -11,7 +11,7 @@ from werkzeug.test import EnvironBuilder
 
 from app import create_app
 from benchmarks.constant_app import app as constant_app
-from chapter.fastpage import FastPage
+from web.fastpage import FastPage
 
 CALLS = 3000
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import math
 
 from chapter import calculus
-
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+from chapter.format import SUPERSCRIPT as _SUPERSCRIPT
+from chapter.format import minus
 
 
 def _fixed(value: float, places: int = 3) -> str:
     text = f"{value:.{places}f}"
-    return text.replace("-", "−")  # a real minus sign, in prose and in MathML alike
+    return minus(text)  # a real minus sign, in prose and in MathML alike
 
 
 def _sci_parts(value: float, digits: int = 2) -> tuple[str, int]:

@@ -1,8 +1,8 @@
 """Instructors: classes, the student link, the class dashboard and its CSV exports.
 
 ``init_app`` registers the pages, the ``flask classes`` commands and the banner a student in
-a class sees. It shares the checkpoint's store (quizzes/store.py), opening it if the
-checkpoint has not yet.
+a class sees. It shares the app's one store (quizzes/store), opening it if the checkpoint
+has not yet.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from instructors.cli import classes_cli
     from instructors.ratelimit import Backoff
     from quizzes import store
+    from web import reader
 
     if "checkpoint_store" not in app.extensions:
         store.init_app(app)
@@ -22,4 +23,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(routes.bp)
     app.cli.add_command(classes_cli)
     app.add_template_global(routes.class_membership, "class_membership")
-    app.add_template_global(routes.csrf_token, "class_csrf_token")
+    app.add_template_global(reader.csrf_token, "class_csrf_token")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 
-from instructors.classes import QuestionStats
+from instructors.stats import QuestionStats
 
 CORRECT = "#0072B2"
 WRONG = "#E69F00"

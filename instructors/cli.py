@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from instructors import classes as logic
-from instructors import store as class_store
+from instructors import keys as logic
+from quizzes.store import classes as class_store
 
 classes_cli = AppGroup("classes", help="Classes: create one, or list them.")
 

@@ -14,7 +14,6 @@ Routes parse, call instructors/classes.py and instructors/store.py, and render. 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -34,18 +33,18 @@ from flask import (
     url_for,
 )
 
-from instructors import classes as logic
-from instructors import store as class_store
+from instructors import export, keys, stats
 from instructors.charts import answer_figure
 from instructors.ratelimit import Backoff
 from quizzes.bank import default_bank
 from quizzes.store import StoreUnavailable
+from quizzes.store import classes as class_store
+from web import reader
+from web.errors import ClientError
 
 bp = Blueprint("instructors", __name__)
 
-LEARNER_KEY = "learner"  # the anonymous learner id in the signed session (quizzes/routes.py)
 CLASS_KEY = "class"  # {"token", "name", "student"}: the reader's current class, for the banner
-CSRF_KEY = "csrf"
 POLL_SECONDS = 10  # how often an open dashboard refreshes; DASHBOARD_POLL_SECONDS overrides
 PRIVATE_HEADERS = {
     "Cache-Control": "no-store",
@@ -62,27 +61,8 @@ def _limiter() -> Backoff:
     return current_app.extensions["instructor_backoff"]
 
 
-def learner_id() -> str:
-    """The reader's anonymous id, made on first need and kept in the signed session cookie —
-    made the way the checkpoint makes it, so their first attempt finds it and keeps it."""
-    if not session.get(LEARNER_KEY):
-        session.permanent = True  # the class survives closing the browser, like progress
-        session[LEARNER_KEY] = secrets.token_urlsafe(16)
-    return session[LEARNER_KEY]
-
-
-# --- forms ------------------------------------------------------------------------------------
-
-def csrf_token() -> str:
-    if not session.get(CSRF_KEY):
-        session[CSRF_KEY] = secrets.token_urlsafe(24)
-    return session[CSRF_KEY]
-
-
 def _form_allowed() -> bool:
-    sent = request.form.get("csrf_token", "")
-    expected = session.get(CSRF_KEY, "")
-    return bool(expected) and hmac.compare_digest(sent.encode(), expected.encode())
+    return reader.csrf_ok(request.form.get("csrf_token", ""))
 
 
 def _private(response: Response) -> Response:
@@ -107,11 +87,11 @@ def new_class():
     if not _form_allowed():
         return _page("instructors/new.html", 400, name=name, error=EXPIRED)
     try:
-        clean = logic.clean_name(name, "name", logic.CLASS_NAME_MAX, "a name for the class")
-    except logic.BadName as exc:
+        clean = keys.clean_name(name, "name", keys.CLASS_NAME_MAX, "a name for the class")
+    except keys.BadName as exc:
         return _page("instructors/new.html", 400, name=name, error=exc.message)
-    key = logic.new_key()
-    record = class_store.create_class(_store(), clean, logic.new_token(), logic.hash_key(key))
+    key = keys.new_key()
+    record = class_store.create_class(_store(), clean, keys.new_token(), keys.hash_key(key))
     return _page("instructors/created.html", cls=record,
                  student_url=url_for(".join", token=record.token, _external=True),
                  teach_url=url_for(".dashboard", token=record.token, key=key, _external=True))
@@ -137,9 +117,9 @@ def _save_name(record: class_store.ClassRecord, learner: str, editing: bool):
         return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
                      error=EXPIRED)
     try:
-        clean = logic.clean_name(name, "name", logic.DISPLAY_NAME_MAX,
+        clean = keys.clean_name(name, "name", keys.DISPLAY_NAME_MAX,
                                  "your name or student ID")
-    except logic.BadName as exc:
+    except keys.BadName as exc:
         return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
                      error=exc.message)
     class_store.enrol(_store(), record.id, learner, clean)
@@ -153,20 +133,20 @@ def _save_name(record: class_store.ClassRecord, learner: str, editing: bool):
 def join(token: str):
     record = _known_class(token)
     if request.method == "GET":
-        me = session.get(LEARNER_KEY)
+        me = session.get(reader.LEARNER)
         enrolled = class_store.student(_store(), record.id, me) if me else None
         if enrolled is not None:  # asked once: the link now simply opens the chapter
             class_store.make_current(_store(), record.id, me)
             _remember(record, enrolled.display_name)
             return redirect(url_for("chapter.index"), 303)
         return _page("instructors/join.html", cls=record, name="", editing=False)
-    return _save_name(record, learner_id(), editing=False)
+    return _save_name(record, reader.ensure_learner(), editing=False)
 
 
 @bp.route("/class/name", methods=["GET", "POST"])
 def edit_name():
     current = session.get(CLASS_KEY)
-    me = session.get(LEARNER_KEY)
+    me = session.get(reader.LEARNER)
     record = class_store.class_by_token(_store(), current["token"]) if current and me else None
     enrolled = class_store.student(_store(), record.id, me) if record else None
     if enrolled is None:
@@ -192,20 +172,20 @@ def _instructor_class(token: str, key: str) -> class_store.ClassRecord:
     address = request.remote_addr or "unknown"
     wait = _limiter().retry_after(address)
     if wait:
-        abort(Response(render_template(
-            "error.html", code=429, heading="Too many wrong instructor links.",
-            detail=f"Check the link you saved, then try again in {int(wait) + 1} seconds."),
-            429, {"Retry-After": str(int(wait) + 1)}, mimetype="text/html"))
+        raise ClientError(
+            f"Check the link you saved, then try again in {int(wait) + 1} seconds.",
+            status=429, heading="Too many wrong instructor links.",
+            headers={"Retry-After": str(int(wait) + 1)})
     record = class_store.class_by_token(_store(), token) if len(token) <= 64 else None
-    stored_hash = record.key_hash if record else logic.hash_key(secrets.token_urlsafe(8))
-    if not logic.key_matches(key, stored_hash) or record is None:
+    stored_hash = record.key_hash if record else keys.hash_key(secrets.token_urlsafe(8))
+    if not keys.key_matches(key, stored_hash) or record is None:
         _limiter().miss(address)
         abort(404)
     return record
 
 
 def _when(moment: datetime | None) -> str:
-    moment = logic.as_utc(moment)
+    moment = export.as_utc(moment)
     return moment.astimezone(UTC).strftime("%-d %b, %H:%M UTC") if moment else "—"
 
 
@@ -219,12 +199,12 @@ def _dashboard_context(record: class_store.ClassRecord) -> dict:
     bank = default_bank()
     students = class_store.students(_store(), record.id)
     attempts = class_store.class_attempts(_store(), record.id)
-    stats = logic.class_stats(bank, attempts)
-    return {"cls": record, "bank": bank, "stats": stats,
-            "rows": logic.roster(bank, students, attempts), "students": students,
+    per_question = stats.class_stats(bank, attempts)
+    return {"cls": record, "bank": bank, "stats": per_question,
+            "rows": stats.roster(bank, students, attempts), "students": students,
             "attempt_count": len(attempts), "when": _when, "now": datetime.now(UTC),
             "last_activity": max((a.created_at for a in attempts), default=None),
-            "figures": {s.id: answer_figure(s) for s in stats}}
+            "figures": {s.id: answer_figure(s) for s in per_question}}
 
 
 @bp.get("/teach/<token>/<key>")
@@ -236,7 +216,7 @@ def dashboard(token: str, key: str):
                  key=key, **_dashboard_context(record))
 
 
-def _question_numbers(s: logic.QuestionStats) -> dict:
+def _question_numbers(s: stats.QuestionStats) -> dict:
     return {"id": s.id, "attempted": s.attempted, "first_try_correct": s.first_try_correct,
             "eventually_correct": s.eventually_correct, "attempts": s.attempts,
             "first_try_rate": s.first_try_rate, "eventual_rate": s.eventual_rate,
@@ -286,14 +266,14 @@ def roster_csv(token: str, key: str):
     record = _instructor_class(token, key)
     bank = default_bank()
     attempts = class_store.class_attempts(_store(), record.id)
-    rows = logic.roster(bank, class_store.students(_store(), record.id), attempts)
-    return _csv(record, "roster", logic.roster_csv(bank, rows))
+    rows = stats.roster(bank, class_store.students(_store(), record.id), attempts)
+    return _csv(record, "roster", export.roster_csv(bank, rows))
 
 
 @bp.get("/teach/<token>/<key>/attempts.csv")
 def attempts_csv(token: str, key: str):
     record = _instructor_class(token, key)
-    return _csv(record, "attempts", logic.attempts_csv(
+    return _csv(record, "attempts", export.attempts_csv(
         default_bank(), class_store.students(_store(), record.id),
         class_store.class_attempts(_store(), record.id)))
 
@@ -301,5 +281,7 @@ def attempts_csv(token: str, key: str):
 @bp.errorhandler(StoreUnavailable)
 def _store_down(exc: StoreUnavailable):
     current_app.logger.warning("class storage unavailable: %s", exc)
-    return _page("error.html", 503, code=503, heading="Classes are unavailable right now.",
-                 detail="The chapter itself still works. Try this page again in a minute.")
+    return _private(Response(render_template(
+        "error.html", code=503, heading="Classes are unavailable right now.",
+        detail="The chapter itself still works. Try this page again in a minute."), 503,
+        mimetype="text/html"))

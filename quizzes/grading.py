@@ -14,11 +14,12 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
+from chapter.format import plain_number
 from chapter.render import render_fragment
 from quizzes.bank import Question
 from quizzes.numbers import NumberFormatError, parse_number
 from quizzes.ordering import ordering_score, placed_before, positions_in_place
-from quizzes.variants import Variant, plain_number
+from quizzes.variants import Variant
 
 REL_TOL = 1e-2  # default relative tolerance for typed numbers (the bank may set its own)
 NEAR_FACTOR = 10  # within ten tolerances: "right idea, not precise enough"

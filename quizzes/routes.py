@@ -14,139 +14,46 @@ without a CORS preflight this app never grants; that is their CSRF protection.
 
 from __future__ import annotations
 
-import hmac
 import json
-import secrets
 
-from flask import (
-    Blueprint,
-    Flask,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
-from markupsafe import Markup
+from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
 from quizzes import store as store_module
-from quizzes.bank import Question, default_bank
-from quizzes.grading import (
-    Grade,
-    InvalidAnswer,
-    grade,
-    grade_answer,
-    grade_practice,
-    practice_prompt,
-    stored_response,
-)
+from quizzes.bank import Question, default_bank, public_questions
+from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
+from quizzes.progress import NOT_SAVED, grade_dict, reader_state
 from quizzes.store import NewAttempt, StoreUnavailable
 from quizzes.variants import InvalidVariant, VariantSigner, new_variant
+from web import openapi, reader
+from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
-NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
-NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
 
 bp = Blueprint("checkpoint", __name__)
 
 
-class BadRequest(Exception):
-    """A request this module refuses, with the status, message and field to report."""
-
-    def __init__(self, status: int, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status, self.message, self.field = status, message, field
-
-
-# --- the reader ---------------------------------------------------------------------------
-
-def _learner() -> str | None:
-    """The learner id in the session, without creating a session for a reader who has none."""
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
-        return None
-    return session.get("learner")
-
-
-def _ensure_learner() -> str:
-    learner = _learner()
-    if learner is None:
-        session.clear()
-        session.permanent = True  # progress survives closing the browser, not just a reload
-        learner = session["learner"] = secrets.token_urlsafe(16)
-        session["csrf"] = secrets.token_urlsafe(24)
-    return learner
-
-
-def _csrf_ok(sent: str | None) -> bool:
-    expected = session.get("csrf")
-    return bool(expected and sent) and hmac.compare_digest(str(expected), str(sent))
+def refusal(status: int, message: str, field: str | None = None) -> ClientError:
+    """A checkpoint refusal; its page links back to the question it came from."""
+    qid = (request.view_args or {}).get("qid", "")
+    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
+        url_for("chapter.index"))
+    heading = "That question isn't part of the chapter." if status == 404 else None
+    return ClientError(message, field, status=status, heading=heading,
+                       back=(back, "Back to the question"))
 
 
 def _question(qid: str) -> Question:
     question = default_bank().questions.get(qid)
     if question is None:
         known = ", ".join(default_bank().questions)
-        raise BadRequest(404, f"There is no question {qid!r}. The questions are {known}.",
+        raise refusal(404, f"There is no question {qid!r}. The questions are {known}.",
                          "question")
     return question
 
 
 def _store():
     return current_app.extensions["checkpoint_store"]
-
-
-# --- state for a reader, for the page and for /api/progress --------------------------------
-
-def _grade_dict(question: Question, result: Grade) -> dict:
-    data = {"question": question.id, "correct": result.correct, "score": round(result.score, 4),
-            "feedback": str(result.feedback), "explanation": str(result.explanation),
-            "misconception": result.misconception,
-            "misconception_label": default_bank().misconceptions.get(result.misconception or ""),
-            "answer": result.answer}
-    if result.in_place is not None:
-        data["in_place"] = list(result.in_place)
-    if result.receipt is not None:
-        data["receipt"] = result.receipt.as_dict()
-        data["near"] = result.near
-    return data
-
-
-def reader_state(learner: str | None = None) -> dict | None:
-    """What this reader has done: per attempted question its last answer, grade, feedback
-    and explanation, and attempt count; a summary. None for a reader with no learner id."""
-    learner = learner or _learner()
-    if learner is None:
-        return None
-    bank = default_bank()
-    questions: dict[str, dict] = {}
-    notice = None
-    try:
-        progress = _store().learner_progress(learner)
-    except StoreUnavailable:
-        progress, notice = {}, NOT_LOADED
-    for qid, record in progress.items():
-        question = bank.questions.get(qid)
-        try:
-            result = grade(question, stored_response(question, record.last.answer))
-        except (InvalidAnswer, AttributeError, KeyError):
-            continue  # an answer the current bank no longer has; nothing to show for it
-        questions[qid] = {**_grade_dict(question, result), "attempts": record.attempts}
-    pending = session.get("unsaved")
-    if pending and pending.get("q") in bank.questions and pending["q"] not in questions:
-        question = bank.questions[pending["q"]]
-        try:
-            result = grade(question, stored_response(question, pending["a"]))
-            questions[question.id] = {**_grade_dict(question, result), "attempts": None}
-            notice = NOT_SAVED
-        except InvalidAnswer:
-            pass
-    correct = sum(1 for q in questions.values() if q["correct"])
-    return {"questions": questions, "csrf": session.get("csrf"), "notice": notice,
-            "summary": {"correct": correct, "attempted": len(questions),
-                        "total": len(bank.questions)}}
 
 
 # --- one attempt ----------------------------------------------------------------------------
@@ -156,19 +63,19 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     variant = None
     if token is not None:
         if question.practice is None:
-            raise BadRequest(422, f"{question.id} has no practice variants; send only "
+            raise refusal(422, f"{question.id} has no practice variants; send only "
                              "an answer.", "token")
         try:
             variant = current_app.extensions["checkpoint_signer"].loads(token, question.id)
         except InvalidVariant as exc:
-            raise BadRequest(422, f"The practice token is not valid: {exc}.", "token") from None
+            raise refusal(422, f"The practice token is not valid: {exc}.", "token") from None
     try:
         result = (grade_practice(question, variant, answer) if variant
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
-        raise BadRequest(422, exc.message, exc.field) from None
-    learner = _ensure_learner()
-    data = _grade_dict(question, result)
+        raise refusal(422, exc.message, exc.field) from None
+    learner = reader.ensure_learner()
+    data = grade_dict(question, result)
     try:
         attempt = _store().record_attempt(NewAttempt(
             learner, question.id, result.answer, result.score, result.correct,
@@ -183,7 +90,7 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
         data["variant"] = True
     state = reader_state(learner)
     data["summary"] = state["summary"] if state and not state["notice"] else None
-    data["csrf"] = session.get("csrf")
+    data["csrf"] = reader.current_csrf()
     return data
 
 
@@ -192,15 +99,15 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
 def _json_body() -> dict:
     request.max_content_length = MAX_BODY
     if request.mimetype != "application/json":
-        raise BadRequest(415, "Send the answer as JSON with Content-Type: application/json.",
+        raise refusal(415, "Send the answer as JSON with Content-Type: application/json.",
                          "content-type")
     try:
         body = json.loads(request.get_data(cache=False))
     except (ValueError, RecursionError):
-        raise BadRequest(400, 'The body is not valid JSON. Send {"answer": "<choice id>"}.',
+        raise refusal(400, 'The body is not valid JSON. Send {"answer": "<choice id>"}.',
                          "body") from None
     if not isinstance(body, dict) or "answer" not in body:
-        raise BadRequest(400, 'Send a JSON object with an "answer", such as '
+        raise refusal(400, 'Send a JSON object with an "answer", such as '
                          '{"answer": "4e4"} or {"answer": ["b", "a", "d", "c"]}.', "answer")
     return body
 
@@ -230,9 +137,9 @@ def _form_order(question: Question) -> list[str]:
     if not positions:
         return order
     if len(positions) != len(order) or not all(p.isdigit() for p in positions):
-        raise BadRequest(422, "Give every step a position number.", "position")
+        raise refusal(422, "Give every step a position number.", "position")
     if len(set(positions)) != len(positions):
-        raise BadRequest(422, "Give each step a different position: 1 for the first step, "
+        raise refusal(422, "Give each step a different position: 1 for the first step, "
                          "2 for the next, and so on.", "position")
     return [step for _, step in sorted(zip((int(p) for p in positions), order, strict=True))]
 
@@ -241,15 +148,15 @@ def _form_order(question: Question) -> list[str]:
 def form_attempt(qid: str):
     request.max_content_length = MAX_BODY
     question = _question(qid)
-    if _learner() is not None and not _csrf_ok(request.form.get("csrf_token")):
-        raise BadRequest(403, "This form has expired. Reload the page and answer again.",
+    if reader.learner() is not None and not reader.csrf_ok(request.form.get("csrf_token")):
+        raise refusal(403, "This form has expired. Reload the page and answer again.",
                          "csrf_token")
     if question.kind == "ordering":
         answer: object = _form_order(question)
     else:
         answer = request.form.get("answer")
         if answer is None:
-            raise BadRequest(422, "Choose one of the answers, then press Reveal.", "answer")
+            raise refusal(422, "Choose one of the answers, then press Reveal.", "answer")
     _attempt(question, answer)
     return redirect(url_for("chapter.index", _anchor=question.id), code=303)
 
@@ -258,7 +165,7 @@ def form_attempt(qid: str):
 def api_variant(qid: str):
     question = _question(qid)
     if question.practice is None:
-        raise BadRequest(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
+        raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
     variant = new_variant(qid, question.practice.generator)
     response = jsonify({"question": qid, "token": current_app.extensions[
         "checkpoint_signer"].dumps(variant), "prompt": str(practice_prompt(question, variant)),
@@ -277,42 +184,62 @@ def api_progress():
     return response
 
 
-# --- errors: JSON for the API, a friendly page for the form ----------------------------------
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def _error(status: int, message: str, field: str | None):
-    if _wants_json():
-        return jsonify({"error": message, "field": field}), status
-    qid = (request.view_args or {}).get("qid", "")
-    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
-        url_for("chapter.index"))
-    detail = Markup('{} <a href="{}">Back to the question</a>.').format(message, back)
-    headings = {403: "This form has expired.", 404: "That question isn't part of the chapter.",
-                413: "That was more than this form accepts.",
-                422: "That answer couldn't be graded."}
-    page = render_template("error.html", code=status, detail=detail,
-                           heading=headings.get(status, "That request couldn't be handled."))
-    return page, status
-
-
-@bp.errorhandler(BadRequest)
-def _bad_request(error: BadRequest):
-    return _error(error.status, error.message, error.field)
-
-
 @bp.errorhandler(HTTPException)
 def _http_error(error: HTTPException):
     messages = {413: f"The body is larger than {MAX_BODY} bytes; an answer is much shorter."}
-    return _error(error.code or 400, messages.get(error.code, error.description or error.name),
-                  "body" if error.code == 413 else None)
+    return respond(refusal(error.code or 400,
+                           messages.get(error.code, error.description or error.name),
+                           "body" if error.code == 413 else None))
+
+
+def openapi_part() -> dict:
+    """The checkpoint's endpoints, with question ids from the bank."""
+    qid = {"name": "qid", "in": "path", "required": True,
+           "schema": {"type": "string", "enum": list(default_bank().questions)}}
+    grade_ref = {"$ref": "#/components/schemas/Grade"}
+    paths = {
+        "/api/checkpoint/{qid}": {"post": {
+            "summary": "Grade an answer and store the attempt",
+            "parameters": [qid],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Answer"}}}},
+            "responses": {"200": {"description": "The grade", "content": {
+                "application/json": {"schema": grade_ref}}},
+                **openapi.error_responses(400, 404, 413, 415, 422)},
+        }},
+        "/api/checkpoint/{qid}/variant": {"get": {
+            "summary": "A fresh practice variant, with a signed token to answer it with",
+            "parameters": [qid], "responses": {"200": {"description": "The variant"},
+                                               **openapi.error_responses(404)}}},
+        "/api/progress": {"get": {
+            "summary": "This reader's progress (from the session cookie)",
+            "responses": {"200": {"description": "Per question: the last grade and attempts"}}}},
+    }
+    schemas = {
+        "Answer": {"type": "object", "required": ["answer"], "properties": {
+            "answer": {"oneOf": [{"type": "string", "maxLength": 200},
+                                 {"type": "array", "items": {"type": "string"}}]},
+            "token": {"type": "string"}}},
+        "Grade": {"type": "object", "required": ["correct", "score", "feedback",
+                                                 "explanation"], "properties": {
+            "correct": {"type": "boolean"},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "feedback": {"type": "string"}, "explanation": {"type": "string"},
+            "saved": {"type": "boolean"}, "notice": {"type": ["string", "null"]}}},
+    }
+    return {"paths": paths, "schemas": schemas}
+
+
+def page_context() -> dict:
+    """What the chapter page needs from the checkpoint: the public questions once, and
+    this reader's state per request (None for a reader without a session)."""
+    return {"questions": public_questions(), "reader_state": reader_state}
 
 
 def init_app(app: Flask) -> None:
     """The store (migrated), the variant signer, the routes. Session cookies are HttpOnly and
-    SameSite=Lax by chapter/security.py."""
+    SameSite=Lax by web/security.py."""
     store_module.init_app(app)
     app.extensions["checkpoint_signer"] = VariantSigner(app.config["SECRET_KEY"])
     app.register_blueprint(bp)
+    openapi.contribute(app, openapi_part())

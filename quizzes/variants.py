@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from chapter.calculus import chain_product, inner_function, outer_function
+from chapter.format import plain_number, tex_number, tex_relation
 
 SALT = "checkpoint-practice-v1"
 # Slips lie further from the answer than "right idea, not precise enough" reaches (10 %), and
@@ -46,29 +47,6 @@ class Variant:
     reference: float
     misconceptions: dict[str, float]  # name → the number that slip produces
     texts: dict[str, str]  # {=name=} values for the practice prompt, feedback, explanation
-
-
-# --- numbers as a reader sees them ----------------------------------------------------------
-
-def plain_number(value: float, digits: int = 4) -> str:
-    """218.4, 1e-10, 9.537e-7: ``digits`` significant figures, exponent without padding."""
-    text = f"{value:.{digits}g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
-
-
-def tex_number(value: float, digits: int = 4) -> str:
-    """The number for TeX; a negative one braced, so its minus is a sign, not a subtraction."""
-    mantissa, _, exponent = plain_number(value, digits).partition("e")
-    text = rf"{mantissa}\times 10^{{{exponent}}}" if exponent else mantissa
-    return f"{{{text}}}" if value < 0 else text
-
-
-def _relation(value: float, digits: int = 4) -> str:
-    """'=' when the number shown is the value itself, '≈' (in TeX) when it is rounded."""
-    return "=" if float(plain_number(value, digits)) == value else r"\approx"
 
 
 # --- q1: y = f(g(x)) -------------------------------------------------------------------------
@@ -108,7 +86,7 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
     for name, value in (("u", u), ("inner_prime", g_prime), ("outer_prime", f_prime),
                         ("reference", reference)):
         texts[name] = tex_number(value)
-        texts[f"{name}_rel"] = _relation(value)
+        texts[f"{name}_rel"] = tex_relation(value)
     return reference, slips, texts
 
 
@@ -126,7 +104,7 @@ def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
         "inverted-derivative": chain_product(1 / d, depth),
     }
     texts = {"depth": str(depth), "d": plain_number(d), "reference": tex_number(reference)}
-    texts["reference_rel"] = _relation(reference)
+    texts["reference_rel"] = tex_relation(reference)
     return reference, slips, texts
 
 

@@ -10,7 +10,7 @@ import brotli
 import pytest
 from flask import Flask
 
-from chapter import assets
+from web import assets
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 

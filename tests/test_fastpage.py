@@ -7,8 +7,8 @@ import itertools
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from chapter.fastpage import FastPage
 from tests.apps import make_app
+from web.fastpage import FastPage
 
 
 def fast_layer(app) -> FastPage:

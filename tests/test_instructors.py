@@ -13,11 +13,11 @@ import re
 
 import pytest
 
-from instructors import classes as logic
-from instructors import store as class_store
+from instructors import export, keys
 from instructors.labels import plain_text
 from instructors.ratelimit import FREE_MISSES
 from quizzes.store import NewAttempt
+from quizzes.store import classes as class_store
 
 SUFFIXES = ["", "/data.json", "/roster.csv", "/attempts.csv"]
 
@@ -78,7 +78,7 @@ def test_creating_a_class_shows_both_links_and_says_to_save_the_secret_one(app, 
     assert len(klass["token"]) >= 22  # 128 bits
     # Only the key's hash is stored; the database cannot show the key again.
     (record, students), = class_store.list_classes(app.extensions["checkpoint_store"])
-    assert record.key_hash == logic.hash_key(klass["key"]) != klass["key"]
+    assert record.key_hash == keys.hash_key(klass["key"]) != klass["key"]
     assert (record.name, students) == ("ML 101", 0)
 
 
@@ -89,7 +89,7 @@ def test_the_student_token_says_nothing_about_the_class_row_or_its_key(app, clie
     for made in (first, second):
         record = records[made["token"]]
         assert not made["token"].isdigit() and len(made["token"]) >= 22  # not a row number
-        assert logic.hash_key(made["token"]) != record.key_hash  # not the key
+        assert keys.hash_key(made["token"]) != record.key_hash  # not the key
         assert made["token"] not in made["key"] and made["key"] not in made["join"]
     # Made independently at random: consecutive classes share no structure.
     assert sum(a == b for a, b in zip(first["token"], second["token"], strict=False)) < 8
@@ -279,7 +279,7 @@ def test_the_attempts_csv_has_one_row_per_attempt_practice_marked(client, busy_c
     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Ada", "Ada"), ("a=b", "a=b"), (3, 3), (-1.5, -1.5),
 ])
 def test_cells_a_spreadsheet_would_run_get_an_apostrophe(cell, written):
-    assert logic.csv_safe(cell) == written
+    assert export.csv_safe(cell) == written
 
 
 # --- who gets in -----------------------------------------------------------------------------

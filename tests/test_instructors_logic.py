@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from instructors import classes as logic
+from instructors import keys as logic
 from instructors.labels import plain_text
 from instructors.ratelimit import FREE_MISSES, MAX_WAIT, Backoff
 from quizzes.bank import default_bank

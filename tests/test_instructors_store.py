@@ -1,11 +1,10 @@
-"""instructors/store.py against SQLite always, and PostgreSQL when TEST_DATABASE_URL is set."""
+"""quizzes/store/classes.py against SQLite always, and PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
 import pytest
 
-from instructors import store as classes
-from quizzes.store import NewAttempt, Store
+from quizzes.store import NewAttempt, Store, classes
 from tests.test_store import pg_database, store_url  # noqa: F401 — fixtures
 
 

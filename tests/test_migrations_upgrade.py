@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select, text
 
-from quizzes import migrate
-from quizzes.store import NewAttempt, Store, attempts
+from quizzes.store import NewAttempt, Store, migrate
+from quizzes.store.schema import attempts
 from tests.test_store import pg_database, store_url  # noqa: F401 — fixtures
 
 OLD_ROWS = [

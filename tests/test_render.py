@@ -101,8 +101,8 @@ def test_bad_front_matter_is_reported(tmp_path, terms, front, reason):
 
 
 def test_the_real_chapter_renders_with_no_tex_or_placeholders_left():
+    from chapter.figures import TITLES as FIGURES
     from chapter.views import CONTENT_DIR, TERMS_PATH
-    from chapter.widgets import FIGURES
 
     sections = render.load_chapter(CONTENT_DIR, TERMS_PATH, chapter_values(), FIGURES)
     html = "".join(s.html for s in sections)

@@ -10,8 +10,8 @@ import pytest
 from flask import session
 
 from app import create_app
-from chapter.security import DEVELOPMENT_SECRET_KEY, UnsafeConfiguration
 from tests.apps import make_app
+from web.security import DEVELOPMENT_SECRET_KEY, UnsafeConfiguration
 
 REAL_KEY = "k" * 40
 

@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, text
 
-from quizzes import migrate
-from quizzes.store import NewAttempt, Store, StoreUnavailable, database_url, metadata
+from quizzes.store import NewAttempt, Store, StoreUnavailable, database_url, migrate
+from quizzes.store.schema import metadata
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
 

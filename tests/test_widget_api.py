@@ -9,7 +9,8 @@ import re
 import brotli
 import pytest
 
-from chapter import calculus, widget_api
+from chapter import calculus
+from web import assets
 
 
 def get(client, path):
@@ -177,7 +178,7 @@ def test_plotly_is_served_precompressed_by_accept_encoding(client, accept, encod
     assert response.headers["Vary"] == "Accept-Encoding"
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "javascript" in response.mimetype
-    raw = widget_api.PLOTLY_JS.read_bytes()
+    raw = assets.PLOTLY_JS.read_bytes()
     body = response.get_data()
     decoded = {"br": brotli.decompress, "gzip": gzip.decompress, None: bytes}[encoding](body)
     assert decoded == raw
@@ -198,11 +199,11 @@ def test_plotly_under_a_stale_hash_is_not_found(client):
 
 
 def test_compressed_plotly_is_reused_from_disk_not_compressed_again(tmp_path, monkeypatch):
-    monkeypatch.setattr(widget_api, "_MEMORY", {})
-    first = widget_api.PlotlyBundle(widget_api.PLOTLY_JS, tmp_path)
-    body = first.body("gzip")
+    monkeypatch.setattr(assets, "_memory", {})
+    first = assets.Vendor("plotly", assets.PLOTLY_JS, tmp_path)
+    body = first.prepared().bodies["gzip"]
     assert (tmp_path / f"plotly-{first.digest}.js.gz").read_bytes() == body
-    monkeypatch.setattr(widget_api, "_MEMORY", {})  # as if in a new process
-    second = widget_api.PlotlyBundle(widget_api.PLOTLY_JS, tmp_path)
-    monkeypatch.setattr(second, "_compress", lambda *a: pytest.fail("compressed again"))
-    assert second.body("gzip") == body
+    monkeypatch.setattr(assets, "_memory", {})  # as if in a new process
+    second = assets.Vendor("plotly", assets.PLOTLY_JS, tmp_path)
+    monkeypatch.setattr(assets, "_compress", lambda *a: pytest.fail("compressed again"))
+    assert second.prepared().bodies["gzip"] == body

@@ -12,7 +12,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chapter import calculus, widgets
+from chapter import calculus
+from chapter import figures as widgets
+from chapter.figures.backprop import MAX_TRAINED_WEIGHT
+from chapter.format import num
 
 reals = st.floats(min_value=-5, max_value=5, allow_nan=False)
 activations = st.sampled_from(sorted(calculus.ACTIVATIONS))
@@ -242,7 +245,7 @@ def test_backprop_training_that_diverges_stops_and_says_so():
     json.dumps(built, allow_nan=False)
     if built["values"]["diverged"]:
         assert "diverged" in built["description"]
-    assert all(abs(t["w2"]) < widgets.MAX_TRAINED_WEIGHT for t in built["values"]["training"])
+    assert all(abs(t["w2"]) < MAX_TRAINED_WEIGHT for t in built["values"]["training"])
 
 
 def test_vanishing_figure_draws_first_layer_on_the_left_and_a_dead_relu_as_a_gap():
@@ -268,4 +271,4 @@ def test_vanishing_animation_reveals_layers_from_the_last_back_to_the_first():
     (0.0, "0"), (7.2e10, "7.20 × 10¹⁰"), (0.00555, "0.00555"),
 ])
 def test_numbers_are_written_as_the_chapter_writes_them(value, text):
-    assert widgets.num(value) == text
+    assert num(value) == text

@@ -2,11 +2,12 @@
 
 from alembic import context
 
-from quizzes.store import metadata
+from quizzes.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through quizzes.migrate (flask db upgrade), not alembic")
+    raise RuntimeError("run migrations through quizzes.store.migrate (flask db upgrade), "
+                       "not alembic")
 
 # render_as_batch: SQLite cannot ALTER most things in place; batch mode copies the table.
 context.configure(connection=connection, target_metadata=metadata, render_as_batch=True)

@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Engine
 
-from quizzes.store import MIGRATIONS_DIR
+from quizzes.store.schema import MIGRATIONS_DIR
 
 # Alembic keeps its running context in module globals: one migration per process at a time.
 _LOCK = threading.Lock()
@@ -80,8 +80,8 @@ def current_command() -> None:
 
 @db_cli.command("revision")
 @click.option("-m", "--message", required=True)
-@click.option("--autogenerate", is_flag=True, help="Compare quizzes/store.py with the database.")
+@click.option("--autogenerate", is_flag=True, help="Compare schema.py with the database.")
 def revision_command(message: str, autogenerate: bool) -> None:
-    """Write a new migration script into quizzes/migrations/versions."""
+    """Write a new migration script into quizzes/store/migrations/versions."""
     with _LOCK, _engine().begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=autogenerate)

@@ -1,7 +1,7 @@
 """Classes and their students in the database: every query the instructor pages need.
 
 The tables are part of the app's one schema (``classes`` and ``enrolments`` in
-quizzes/store.py, created by migration 0002); these functions use the same ``Store`` — its
+schema.py, created by migration 0002); these functions use the same ``Store`` — its
 engine, its lazy migration and its ``StoreUnavailable`` — so SQLite and PostgreSQL behave
 alike and a database that is down gives callers one exception to handle.
 """
@@ -14,15 +14,8 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from quizzes.store import (
-    Attempt,
-    Store,
-    StoreUnavailable,
-    _row_to_attempt,
-    attempts,
-    classes,
-    enrolments,
-)
+from quizzes.store.attempts import Attempt, Store, StoreUnavailable, row_to_attempt
+from quizzes.store.schema import attempts, classes, enrolments
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,7 @@ def class_attempts(store: Store, class_id: int) -> list[Attempt]:
     rows = _run(store, lambda conn: conn.execute(
         select(attempts).where(attempts.c.class_id == class_id)
         .order_by(attempts.c.id)).all())
-    return [_row_to_attempt(r) for r in rows]
+    return [row_to_attempt(r) for r in rows]
 
 
 def class_version(store: Store, class_id: int) -> tuple:

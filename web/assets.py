@@ -19,11 +19,14 @@ import mimetypes
 import os
 import re
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import brotli
-from flask import Flask, Response, current_app, request, url_for
+import click
+import plotly
+from flask import Flask, Response, abort, current_app, request, url_for
 from werkzeug.http import parse_accept_header
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,10 +39,10 @@ HASHED = re.compile(rf"(?P<name>.+)\.(?P<digest>[0-9a-f]{{{HASH_LENGTH}}})(?P<ex
 _memory: dict[tuple[str, str], bytes] = {}  # (sha256, encoding) → body, shared within a process
 
 
-def _compressor(encoding: str):
+def _compress(data: bytes, encoding: str, quality: int = 11) -> bytes:
     if encoding == "br":
-        return lambda data: brotli.compress(data, quality=11)
-    return lambda data: gzip.compress(data, compresslevel=9, mtime=0)
+        return brotli.compress(data, quality=quality, mode=brotli.MODE_TEXT)
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -52,11 +55,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def encode(data: bytes, cache_as: Path | None = None) -> dict[str, bytes]:
+def encode(data: bytes, cache_as: Path | None = None, quality: int = 11) -> dict[str, bytes]:
     """``{"identity": data, "br": …, "gzip": …}``, each compressed variant only if smaller.
 
     ``cache_as`` names the file (its name carries the content hash) whose ``.br``/``.gz``
-    siblings hold the compressed bodies between runs; unwritable means memory only."""
+    siblings hold the compressed bodies between runs; unwritable means memory only.
+    ``quality`` is brotli's: 11 for small files, lower for a megabyte made on first use."""
     digest = hashlib.sha256(data).hexdigest()
     bodies = {"identity": data}
     for encoding in ENCODINGS:
@@ -66,7 +70,7 @@ def encode(data: bytes, cache_as: Path | None = None) -> dict[str, bytes]:
         if body is None and sibling is not None and sibling.is_file():
             body = sibling.read_bytes()
         if body is None:
-            body = _compressor(encoding)(data)
+            body = _compress(data, encoding, quality)
             if sibling is not None:
                 try:
                     _write_atomically(sibling, body)
@@ -213,15 +217,81 @@ class Assets:
         return asset
 
 
+class Vendor:
+    """A script from an installed package (plotly.js), served like a static file under its
+    content hash — but compressed on first use, at a quicker brotli quality, since it is a
+    megabyte: ``build()`` stores the best compression ahead of time for deployment."""
+
+    FIRST_USE_QUALITY = 5  # ~0.3 s for plotly.js; `build()` stores quality 11
+
+    def __init__(self, name: str, source: Path, cache_dir: Path | None):
+        self.name, self.source, self.cache_dir = name, source, cache_dir
+        self.digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        self._prepared: Prepared | None = None
+        self._lock = threading.Lock()
+
+    def cache_path(self) -> Path | None:
+        return self.cache_dir / f"{self.name}-{self.digest}.js" if self.cache_dir else None
+
+    def prepared(self) -> Prepared:
+        if self._prepared is None:
+            with self._lock:
+                if self._prepared is None:
+                    bodies = encode(self.source.read_bytes(), self.cache_path(),
+                                    self.FIRST_USE_QUALITY)
+                    self._prepared = Prepared(bodies, "text/javascript", self.digest, IMMUTABLE)
+        return self._prepared
+
+    def build(self) -> None:
+        """Compress with the best settings into the cache folder, ahead of time."""
+        data = self.source.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for encoding in ENCODINGS:
+            _memory.pop((digest, encoding), None)
+            path = self.cache_path()
+            if path is not None:
+                path.with_name(path.name + (".br" if encoding == "br" else ".gz")).unlink(
+                    missing_ok=True)
+        self._prepared = Prepared(encode(data, self.cache_path(), 11), "text/javascript",
+                                  self.digest, IMMUTABLE)
+
+
 def build_dir(app: Flask) -> Path:
     configured = app.config.get("ASSET_BUILD_DIR") or os.environ.get("ASSET_BUILD_DIR")
     return Path(configured) if configured else ROOT / "static" / "build"
 
 
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+
+
+def plotly_js(digest: str) -> Response:
+    vendor: Vendor = current_app.extensions["plotly"]
+    if digest != vendor.digest:
+        abort(404)
+    return vendor.prepared().respond()
+
+
 def init_app(app: Flask) -> Assets:
-    """Hash and compress the static files, serve them, and give templates ``asset(name)``."""
+    """Hash and compress the static files, serve them and plotly.js, and give templates
+    ``asset(name)`` and ``plotly_url()``."""
     assets = Assets(Path(app.static_folder), build_dir(app))
+    vendor = Vendor("plotly", PLOTLY_JS, build_dir(app))
     app.extensions["assets"] = assets
+    app.extensions["plotly"] = vendor
     app.view_functions["static"] = assets.serve
-    app.context_processor(lambda: {"asset": assets.url})
+    app.add_url_rule("/vendor/plotly-<digest>.min.js", "plotly_js", plotly_js)
+    app.context_processor(lambda: {
+        "asset": assets.url,
+        "plotly_url": lambda: url_for("plotly_js", digest=vendor.digest)})
+
+    @app.cli.group("widgets")
+    def widgets_cli():
+        """The widgets' static assets."""
+
+    @widgets_cli.command("build")
+    def build():
+        """Pre-compress plotly.js (brotli 11, gzip 9) into the build folder."""
+        vendor.build()
+        click.echo(f"plotly.js compressed into {vendor.cache_dir}")
+
     return assets

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from chapter.assets import Prepared, choose_encoding
+from web.assets import Prepared, choose_encoding
 
 Captured = tuple[str, list[tuple[str, str]], bytes]
 

@@ -1,11 +1,8 @@
-"""Attempt storage: every graded answer, kept in SQLite by default or PostgreSQL at scale.
+"""The store: the app's handle on its database, and every query about attempts.
 
-The schema lives here, and all SQL of the checkpoint (the classes' queries are in
-instructors/store.py), written with SQLAlchemy Core so one piece of code serves both
-databases. The schema is owned by Alembic migrations in ``quizzes/migrations``; the table
-objects below describe the *current* schema for queries, and a test checks that the
-migrations produce exactly them. To add a table or a column: change ``metadata`` here, add a
-migration (``flask db revision -m "…"``), never edit an applied one.
+SQLite by default, PostgreSQL at scale, through SQLAlchemy Core so one piece of code serves
+both. The tables are in ``schema.py``, the classes' queries in ``classes.py``, migrations in
+``migrate.py`` and ``migrations/``.
 
 Storage may fail (a read-only file, a database that is down). Every public method then raises
 ``StoreUnavailable`` so callers can still grade, and tell the reader their progress was not
@@ -20,80 +17,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    create_engine,
-    event,
-    func,
-    select,
-)
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from quizzes.store import migrate
+from quizzes.store.schema import attempts, enrolments
+
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 DEFAULT_FILE = "checkpoint.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 5000  # concurrent gunicorn workers queue for the write lock
 PG_CONNECT_TIMEOUT_S = 3  # a server that is down answers "not saved" quickly, not after minutes
-
-metadata = MetaData()
-
-attempts = Table(
-    "attempts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("learner_id", String(64), nullable=False),
-    Column("question_id", String(32), nullable=False),
-    Column("variant", Text, nullable=True),  # the practice variant's signed token; NULL = base
-    Column("answer", Text, nullable=False),  # as submitted, normalised ("b,a,d,c", "4e2")
-    Column("score", Float, nullable=False),
-    Column("correct", Boolean, nullable=False),
-    Column("misconception", String(64), nullable=True),  # its name in checkpoint.toml
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    # The class the learner was enrolled in when answering (instructors/store.py); NULL = none.
-    Column("class_id", Integer, nullable=True),
-    Index("ix_attempts_learner_question", "learner_id", "question_id"),
-    Index("ix_attempts_question", "question_id"),
-    Index("ix_attempts_class", "class_id"),
-)
-
-# --- classes and their students: queried by instructors/store.py ---------------------------
-
-classes = Table(
-    "classes",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("token", String(64), nullable=False, unique=True),  # the student link's, public
-    Column("key_hash", String(64), nullable=False),  # SHA-256 of the instructor key, hex
-    Column("name", String(120), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-)
-
-enrolments = Table(
-    "enrolments",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("class_id", Integer, ForeignKey("classes.id"), nullable=False),
-    Column("learner_id", String(64), nullable=False),
-    Column("display_name", String(80), nullable=False),
-    # When the learner last opened this class's link: the latest is their current class.
-    Column("joined_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("class_id", "learner_id", name="uq_enrolments_class_learner"),
-    Index("ix_enrolments_learner", "learner_id"),
-)
 
 
 class StoreUnavailable(Exception):
@@ -168,7 +103,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
-def _row_to_attempt(row) -> Attempt:
+def row_to_attempt(row) -> Attempt:
     return Attempt(**{key: row._mapping[key] for key in Attempt.__dataclass_fields__})
 
 
@@ -185,8 +120,6 @@ class Store:
     def upgrade(self, revision: str = "head", retries: int = 3) -> None:
         """Apply the migrations. Several workers starting at once may race to create the
         schema; the loser retries and finds it done."""
-        from quizzes import migrate
-
         for attempt in range(retries):
             try:
                 migrate.upgrade(self.engine, revision)
@@ -250,7 +183,7 @@ class Store:
         counts: dict[str, int] = {}
         last: dict[str, Attempt] = {}
         for row in rows:
-            attempt = _row_to_attempt(row)
+            attempt = row_to_attempt(row)
             counts[attempt.question_id] = counts.get(attempt.question_id, 0) + 1
             last[attempt.question_id] = attempt
         return {qid: QuestionProgress(counts[qid], last[qid]) for qid in last}
@@ -266,7 +199,7 @@ class Store:
         try:
             self.ensure_schema()
             with self.engine.connect() as conn:
-                return [_row_to_attempt(row) for row in conn.execute(query)]
+                return [row_to_attempt(row) for row in conn.execute(query)]
         except SQLAlchemyError as exc:
             raise StoreUnavailable(str(exc)) from exc
 
@@ -277,13 +210,11 @@ class Store:
 def init_app(app) -> Store:
     """Open the store ``DATABASE_URL`` names and migrate it. A database that is down at
     start-up does not stop the chapter: the store migrates on its first successful use."""
-    from quizzes.migrate import db_cli
-
     store = Store(database_url(app.config.get("DATABASE_URL", ""), app.instance_path))
     try:
         store.upgrade()
     except StoreUnavailable as exc:
         app.logger.warning("checkpoint storage unavailable at start-up: %s", exc)
     app.extensions["checkpoint_store"] = store
-    app.cli.add_command(db_cli)
+    app.cli.add_command(migrate.db_cli)
     return store

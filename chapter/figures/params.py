@@ -1,0 +1,94 @@
+"""Each figure's parameters: their ranges and defaults, defined once, validated here.
+
+The widget API parses a request's query with a figure's schema (a reader can act on the 400
+message); the OpenAPI description and the page's controls are generated from the same
+schema, so no range or default is written twice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from web.errors import ClientError
+
+
+class ParamError(ClientError):
+    """A parameter the schema refuses: a 400 naming the field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message, field, status=400)
+
+
+@dataclass(frozen=True)
+class Number:
+    low: float
+    high: float
+    default: float
+    whole: bool = False  # an integer, such as a layer count
+
+    def parse(self, field: str, text: str):
+        kind = "a whole number" if self.whole else "a number"
+        allowed = f"{kind} from {self.low:g} to {self.high:g}"
+        try:
+            value = float(text)
+        except ValueError:
+            raise ParamError(field, f"{field} must be {allowed}; got {text!r}.") from None
+        if not math.isfinite(value):
+            raise ParamError(field, f"{field} must be a finite number ({allowed}); got {text!r}.")
+        if self.whole and not value.is_integer():
+            raise ParamError(field, f"{field} must be {allowed}; got {text!r}.")
+        if not self.low <= value <= self.high:
+            raise ParamError(field, f"{field} must be {allowed}; {text} is out of range.")
+        return int(value) if self.whole else value
+
+    def json_schema(self) -> dict:
+        kind = "integer" if self.whole else "number"
+        return {"type": kind, "minimum": self.low, "maximum": self.high, "default": self.default}
+
+
+@dataclass(frozen=True)
+class Choice:
+    options: tuple[str, ...]
+    default: str
+
+    def parse(self, field: str, text: str):
+        if text not in self.options:
+            raise ParamError(field, f"{field} must be one of {', '.join(self.options)}; "
+                                    f"got {text!r}.")
+        return text
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "enum": list(self.options), "default": self.default}
+
+
+@dataclass(frozen=True)
+class Flag:
+    default: bool
+
+    def parse(self, field: str, text: str):
+        if text not in ("0", "1"):
+            raise ParamError(field, f"{field} must be 0 (off) or 1 (on); got {text!r}.")
+        return text == "1"
+
+    def json_schema(self) -> dict:
+        return {"type": "string", "enum": ["0", "1"], "default": "1" if self.default else "0"}
+
+
+Schema = dict[str, Number | Choice | Flag]
+UNIT = (-5.0, 5.0)
+
+
+def parse_params(schema: Schema, args) -> dict:
+    """Defaults for what is missing; a ParamError naming the first bad field otherwise."""
+    params = {}
+    for field, spec in schema.items():
+        if field not in args:
+            params[field] = spec.default
+            continue
+        text = args.get(field, "").strip()
+        if text == "":
+            raise ParamError(field, f"{field} is present but empty; leave it out for the "
+                                    f"default, or give a value.")
+        params[field] = spec.parse(field, text)
+    return params

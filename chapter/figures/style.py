@@ -1,0 +1,100 @@
+"""How every figure looks: the palette, axes, layout, labels and compact coordinates.
+
+Colours are the Okabe–Ito palette written as light-theme hex values; the page's script swaps
+each for the CSS variable of the same role, so dark mode needs no second figure. Meaning is
+always carried twice: by colour and by a label, marker shape or dash style.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from chapter.format import num
+
+# Okabe–Ito, plus the page's own ink colours (light theme); static/js/widgets.js maps each to
+# a CSS variable so the same figure reads in dark mode.
+BLUE, VERMILION, GREEN, PURPLE, ORANGE = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"
+INK, MUTED, RULE, WHITE = "#1f2328", "#57606a", "#d8d4ca", "#ffffff"
+
+
+def round_sig(values, digits: int = 5) -> list:
+    """Figure coordinates to a few significant digits (the JSON stays small); None is a gap."""
+    if len(values) <= 24:  # NumPy's per-call overhead outweighs a short loop
+        return [None if v is None or not math.isfinite(v) else float(f"{v:.{digits}g}")
+                for v in map(float, (np.nan if v is None else v for v in values))]
+    a = np.asarray(values, dtype=float)
+    out = np.where(a == 0, 0.0, np.nan)
+    keep = np.isfinite(a) & (a != 0)
+    if keep.any():
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
+        out[keep] = np.round(a[keep] * scale) / scale
+    return [None if v != v else v for v in out.tolist()]  # v != v: NaN
+
+
+def font(size: int = 13) -> dict:
+    return {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            "size": size, "color": INK}
+
+
+def axis(title: str, domain, anchor: str, **extra) -> dict:
+    axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
+            "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
+            "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
+            "exponentformat": "power"}
+    axis.update(extra)
+    return axis
+
+
+def layout(height: int, **extra) -> dict:
+    layout = {
+        "height": height, "autosize": True, "font": font(),
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 56, "r": 16, "t": 36, "b": 48}, "dragmode": False,
+        "hovermode": "closest", "showlegend": False,
+    }
+    layout.update(extra)
+    return layout
+
+
+def panel_title(text: str, xdomain, ytop: float) -> dict:
+    return {"text": f"<b>{text}</b>", "x": (xdomain[0] + xdomain[1]) / 2, "y": ytop,
+            "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
+            "showarrow": False, "font": {"size": 13, "color": INK}}
+
+
+def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y"),
+             textposition="top center", name="") -> dict:
+    """A straight segment from (x0, y0) to (x1, y1), its label at the far end."""
+    return {"type": "scatter", "mode": "lines+markers+text", "x": round_sig([x0, x1]),
+            "y": round_sig([y0, y1]), "xaxis": axes[0], "yaxis": axes[1], "name": name,
+            "line": {"color": color, "width": width, "dash": dash},
+            "marker": {"size": [0, 9], "color": color, "symbol": "diamond"},
+            "text": ["", label], "textposition": textposition,
+            "textfont": {"color": INK, "size": 13}, "hoverinfo": "skip", "cliponaxis": False}
+
+
+def focus_range(curve, lo: float, hi: float) -> list[float]:
+    """A y-range showing the curve, but never so tall that the nudge becomes invisible."""
+    finite = np.asarray(curve, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    c_lo, c_hi = (float(finite.min()), float(finite.max())) if finite.size else (lo, hi)
+    c_lo, c_hi = min(c_lo, lo), max(c_hi, hi)
+    span = hi - lo
+    if span > 0 and c_hi - c_lo > 12 * span:
+        c_lo, c_hi = max(c_lo, lo - 2 * span), min(c_hi, hi + 2 * span)
+    pad = 0.1 * (c_hi - c_lo) or max(0.5, 0.1 * abs(c_hi))
+    return [c_lo - pad, c_hi + pad]
+
+
+def changes(traces: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    """A frame carries only what it changes; Plotly merges it onto the drawn traces."""
+    return [{k: t[k] for k in keys if k in t} for t in traces]
+
+
+def table(caption: str, columns: list[str], rows: list[list]) -> dict:
+    return {"caption": caption, "columns": columns,
+            "rows": [[cell if isinstance(cell, str) else num(cell) for cell in row]
+                     for row in rows]}
+

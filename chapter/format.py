@@ -1,0 +1,82 @@
+"""Numbers as the chapter writes them, in prose, figures, feedback and receipts alike.
+
+A real minus sign (−), powers of ten with superscripts (2.78 × 10⁻⁷), "= 2" for an exact
+value and "≈ 0.881" for a rounded one. Every package formats through here.
+"""
+
+from __future__ import annotations
+
+import math
+
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def minus(text: str) -> str:
+    """ASCII hyphens as the minus sign, as print sets them."""
+    return text.replace("-", "−")
+
+
+def num(value: float) -> str:
+    """A number as the chapter writes it: 0.210, 2, −0.116, 2.78 × 10⁻⁷ (a real minus sign)."""
+    value = float(value)
+    if value == 0:
+        return "0"
+    magnitude = abs(value)
+    if magnitude >= 1e4 or magnitude < 1e-3:
+        mantissa, exponent = f"{value:.2e}".split("e")
+        text = f"{mantissa} × 10{str(int(exponent)).translate(SUPERSCRIPT)}"
+    elif value.is_integer():
+        text = f"{value:.0f}"
+    elif magnitude >= 0.01:
+        text = f"{value:.3f}"
+    else:
+        text = f"{value:.3g}"
+    return text.replace("-", "−")
+
+
+
+def param(value: float) -> str:
+    """A reader's chosen setting, as short as it was typed: 0.5, 1.2, −3."""
+    return f"{float(value):g}".replace("-", "−")
+
+
+def approx(value: float, short: bool = False) -> str:
+    """"= 2" for exact-looking numbers, "≈ 0.881" otherwise (``short``: 2 digits, no spaces,
+    for labels inside the chart)."""
+    text = num(value)
+    if short and " × " in text:
+        mantissa, power = text.split(" × ")
+        text = f"{float(mantissa.replace('−', '-')):.1f}×{power}".replace("-", "−")
+    return f"= {text}" if float(value).is_integer() and abs(value) < 1e4 else f"≈ {text}"
+
+
+
+def power_of_ten(exponent: int) -> str:
+    """10 raised to ``exponent``, as text: 10⁻⁶."""
+    return "10" + str(exponent).translate(SUPERSCRIPT)
+
+
+def plain_number(value: float, digits: int = 4) -> str:
+    """218.4, 1e-10, 9.537e-7: ``digits`` significant figures, exponent without padding —
+    what a reader can type back into an answer box."""
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def tex_number(value: float, digits: int = 4) -> str:
+    """The number for TeX; a negative one braced, so its minus is a sign, not a subtraction."""
+    mantissa, _, exponent = plain_number(value, digits).partition("e")
+    text = rf"{mantissa}\times 10^{{{exponent}}}" if exponent else mantissa
+    return f"{{{text}}}" if value < 0 else text
+
+
+def tex_relation(value: float, digits: int = 4) -> str:
+    """'=' when the number shown is the value itself, '≈' (in TeX) when it is rounded."""
+    return "=" if float(plain_number(value, digits)) == value else r"\approx"
+
+
+def is_finite(value: float) -> bool:
+    return math.isfinite(value)

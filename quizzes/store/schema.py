@@ -1,0 +1,74 @@
+"""The schema: every table of the app's one database, as SQLAlchemy Core objects.
+
+Alembic migrations in ``migrations/`` own the schema; these objects describe the *current*
+schema for queries, and a test checks that the migrations produce exactly them. To add a
+table or a column: change ``metadata`` here, add a migration (``flask db revision -m "…"``),
+never edit an applied one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+metadata = MetaData()
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner_id", String(64), nullable=False),
+    Column("question_id", String(32), nullable=False),
+    Column("variant", Text, nullable=True),  # the practice variant's signed token; NULL = base
+    Column("answer", Text, nullable=False),  # as submitted, normalised ("b,a,d,c", "4e2")
+    Column("score", Float, nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("misconception", String(64), nullable=True),  # its name in checkpoint.toml
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # The class the learner was enrolled in when answering (classes.py); NULL = none.
+    Column("class_id", Integer, nullable=True),
+    Index("ix_attempts_learner_question", "learner_id", "question_id"),
+    Index("ix_attempts_question", "question_id"),
+    Index("ix_attempts_class", "class_id"),
+)
+
+# --- classes and their students: queried by classes.py -------------------------------------
+
+classes = Table(
+    "classes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token", String(64), nullable=False, unique=True),  # the student link's, public
+    Column("key_hash", String(64), nullable=False),  # SHA-256 of the instructor key, hex
+    Column("name", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+enrolments = Table(
+    "enrolments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("class_id", Integer, ForeignKey("classes.id"), nullable=False),
+    Column("learner_id", String(64), nullable=False),
+    Column("display_name", String(80), nullable=False),
+    # When the learner last opened this class's link: the latest is their current class.
+    Column("joined_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("class_id", "learner_id", name="uq_enrolments_class_learner"),
+    Index("ix_enrolments_learner", "learner_id"),
+)
