@@ -51,11 +51,14 @@ def chapter_values() -> dict[str, str]:
     """Every computed number the chapter's prose uses, by name."""
     values: dict[str, str] = {}
 
-    # Section 1: a nudge scaled by 3, then by 2.
-    inner_scale, outer_scale = 3, 2
-    values["nudge_inner"] = str(inner_scale)
-    values["nudge_outer"] = str(outer_scale)
-    values["nudge_total"] = f"{calculus.chain_product(inner_scale, 1) * outer_scale:g}"
+    # Section 1: a nudge doubled by the inner stage, then tripled by the outer one — Figure 1's
+    # "double, then triple" composition, g(x) = 2x then f(u) = 3u.
+    double_triple = calculus.nudge("double_triple", x=1.0, dx=1.0)
+    inner_scale = double_triple.inner_derivative
+    outer_scale = double_triple.outer_derivative
+    values["nudge_inner"] = f"{inner_scale:g}"
+    values["nudge_outer"] = f"{outer_scale:g}"
+    values["nudge_total"] = f"{double_triple.dy_dx:g}"
 
     # Section 2: the worked neuron y = σ(wx) with w = 2, x = 1.
     neuron = calculus.neuron_chain(x=1.0, w=2.0)
@@ -66,6 +69,8 @@ def chapter_values() -> dict[str, str]:
     values["neuron_one_minus_sigma"] = _fixed(1.0 - neuron.y)
     values["neuron_outer"] = _fixed(neuron.outer_derivative)
     values["neuron_dy_dx"] = _fixed(neuron.dy_dx)
+    # Training needs the weight's derivative: dy/dw = σ′(wx)·x, the same σ′ times the input.
+    values["neuron_dy_dw"] = _fixed(neuron.outer_derivative * neuron.x)
 
     # The sigmoid's ceiling, and what ten such factors leave at most.
     values["sigmoid_max"] = f"{calculus.SIGMOID_PRIME_MAX:g}"
@@ -73,6 +78,20 @@ def chapter_values() -> dict[str, str]:
     values["sigmoid_bound10"] = _sci_text(ten_sigmoids)
     values["sigmoid_bound10_tex"] = _sci_tex(ten_sigmoids)
     values["sigmoid_bound10_order"] = _order_text(ten_sigmoids)
+
+    # The weights multiply in too: a sigmoid layer's factor is w·σ′(z), bounded by 0.25·|w|,
+    # so only a weight above 1/0.25 can lift it past 1. Figure 3 at that weight and x = 0 shows
+    # a first-layer factor of exactly 0.25·w; one step further, the ten-layer bound exceeds 1.
+    offset_weight = 1.0 / calculus.SIGMOID_PRIME_MAX
+    values["sigmoid_offset_weight"] = f"{offset_weight:g}"
+    at_offset = calculus.gradient_flow(10, "sigmoid", offset_weight, 0.0)
+    values["sigmoid_offset_factor"] = f"{at_offset[0].local_derivative:.1f}"
+    big_weight = offset_weight + 1.0
+    values["sigmoid_big_weight"] = f"{big_weight:g}"
+    values["sigmoid_big_bound10"] = f"{calculus.sigmoid_bound(big_weight, 10):.1f}"
+    # … while the gradient itself, at that weight and x = 1, saturates to almost nothing.
+    saturated = calculus.gradient_flow(10, "sigmoid", big_weight, 1.0)[0].gradient
+    values["sigmoid_big_actual"] = _sci_text(saturated)
 
     # Section 6: the concrete backward pass.
     bp = calculus.backward(x=2.0, w1=0.5, w2=1.2, target=1.0)
@@ -95,6 +114,48 @@ def chapter_values() -> dict[str, str]:
         bp_dL_dw2=_fixed(bp.dL_dw2),
         bp_direction="increase" if bp.dL_dw1 < 0 else "decrease",
     )
+
+    # Checking a backward pass: the central difference (L(W₁+ε) − L(W₁−ε)) / 2ε against it.
+    def loss_at(w1: float) -> float:
+        return calculus.forward(bp.x, w1, bp.w2, bp.target)[3]
+
+    check_eps, check_eps_small = 0.01, 0.001
+    central = calculus.central_difference(loss_at, bp.w1, h=check_eps)
+    central_small = calculus.central_difference(loss_at, bp.w1, h=check_eps_small)
+    values.update(
+        bp_check_eps=f"{check_eps:g}",
+        bp_check_eps_small=f"{check_eps_small:g}",
+        bp_check_central=_fixed(central, 5),
+        bp_check_backprop=_fixed(bp.dL_dw1, 5),
+        bp_check_gap=_sci_text(abs(central - bp.dL_dw1)),
+        bp_check_gap_small=_sci_text(abs(central_small - bp.dL_dw1)),
+    )
+
+    # Fan-out: x feeds a = x² and b = 2x + 1, then y = a·b; the gradient sums the two paths.
+    fan = calculus.fan_out(3.0)
+    values.update({f"fan_{name}": f"{getattr(fan, name):g}" for name in (
+        "x", "a", "b", "y", "da_dx", "db_dx", "dy_da", "dy_db", "path_a", "path_b", "dy_dx")})
+    fan_central = calculus.central_difference(lambda t: calculus.fan_out(t).y, fan.x, h=1e-4)
+    values["fan_central"] = _fixed(fan_central, 4)
+
+    # Figure 3, at the widget's own defaults (10 layers, input x = 1; network width 16, seed 0).
+    depth, x_in, width, seed = 10, 1.0, 16, 0
+    values["fig3_depth"] = f"{depth}"
+    values["fig3_width"] = f"{width}"
+    values["fig3_seed"] = f"{seed}"
+    relu_half = calculus.gradient_flow(depth, "relu", 0.5, x_in)[0].gradient
+    values["relu_half10"] = _sci_text(relu_half)
+    values["relu_half10_tex"] = _sci_tex(relu_half)
+    residual_relu = calculus.gradient_flow(depth, "relu", 1.0, x_in, residual=True)[0].gradient
+    values["residual_relu10"] = f"{residual_relu:g}"
+    block = calculus.gradient_flow(depth, "relu", 1.0, x_in, residual=True)[0].local_derivative
+    values["residual_relu_factor"] = f"{block:g}"
+
+    def first_layer(activation: str, init: str) -> float:
+        return calculus.network_gradients(depth, width, activation, init, seed)[0].gradient_norm
+
+    values["net_relu_xavier"] = f"{first_layer('relu', 'xavier'):.2g}"
+    values["net_relu_he"] = f"{first_layer('relu', 'he'):.2g}"
 
     # Intuition: ten layers of 0.5, and ten of 2.
     values["half10"] = f"{calculus.chain_product(0.5, 10):.3f}"

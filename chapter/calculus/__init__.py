@@ -44,12 +44,14 @@ from chapter.calculus.depth import (
     network_setup,
     sigmoid_bound,
 )
+from chapter.calculus.fanout import FanOut, fan_out
 from chapter.calculus.network import Backprop, backward, forward, gradient_step, train
 
 __all__ = [
     "ACTIVATIONS", "COMPOSITIONS", "INITS", "SIGMOID_PRIME_MAX", "Activation", "Backprop",
-    "ChainLayer", "Composition", "NetworkLayer", "NeuronChain", "Nudge", "backward",
-    "central_difference", "chain_output", "chain_product", "difference_quotients", "forward",
+    "ChainLayer", "Composition", "FanOut", "NetworkLayer", "NeuronChain", "Nudge", "backward",
+    "central_difference", "chain_output", "chain_product", "difference_quotients", "fan_out",
+    "forward",
     "gradient_flow", "gradient_step", "inner_function", "linear", "linear_prime",
     "network_gradients", "network_output", "network_setup", "neuron_chain", "nudge",
     "outer_function", "relu", "relu_prime", "sigmoid", "sigmoid_bound", "sigmoid_prime",
