@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from chapter import calculus
+from chapter.figures import FIGURES
 from chapter.format import SUPERSCRIPT as _SUPERSCRIPT
 from chapter.format import minus
 
@@ -47,10 +48,7 @@ def _sci_tex(value: float, digits: int = 2) -> str:
     return rf"{mantissa}\times 10^{{{exponent}}}"
 
 
-def chapter_values() -> dict[str, str]:
-    """Every computed number the chapter's prose uses, by name."""
-    values: dict[str, str] = {}
-
+def _composition_values(values: dict[str, str]) -> None:
     # Section 1: a nudge doubled by the inner stage, then tripled by the outer one — Figure 1's
     # "double, then triple" composition, g(x) = 2x then f(u) = 3u.
     double_triple = calculus.nudge("double_triple", x=1.0, dx=1.0)
@@ -60,6 +58,8 @@ def chapter_values() -> dict[str, str]:
     values["nudge_outer"] = f"{outer_scale:g}"
     values["nudge_total"] = f"{double_triple.dy_dx:g}"
 
+
+def _neuron_values(values: dict[str, str]) -> None:
     # Section 2: the worked neuron y = σ(wx) with w = 2, x = 1.
     neuron = calculus.neuron_chain(x=1.0, w=2.0)
     values["neuron_w"] = f"{neuron.w:g}"
@@ -72,6 +72,8 @@ def chapter_values() -> dict[str, str]:
     # Training needs the weight's derivative: dy/dw = σ′(wx)·x, the same σ′ times the input.
     values["neuron_dy_dw"] = _fixed(neuron.outer_derivative * neuron.x)
 
+
+def _sigmoid_values(values: dict[str, str]) -> None:
     # The sigmoid's ceiling, and what ten such factors leave at most.
     values["sigmoid_max"] = f"{calculus.SIGMOID_PRIME_MAX:g}"
     ten_sigmoids = calculus.chain_product(calculus.SIGMOID_PRIME_MAX, 10)
@@ -93,6 +95,8 @@ def chapter_values() -> dict[str, str]:
     saturated = calculus.gradient_flow(10, "sigmoid", big_weight, 1.0)[0].gradient
     values["sigmoid_big_actual"] = _sci_text(saturated)
 
+
+def _backprop_values(values: dict[str, str]) -> None:
     # Section 6: the concrete backward pass.
     bp = calculus.backward(x=2.0, w1=0.5, w2=1.2, target=1.0)
     values.update(
@@ -114,7 +118,10 @@ def chapter_values() -> dict[str, str]:
         bp_dL_dw2=_fixed(bp.dL_dw2),
         bp_direction="increase" if bp.dL_dw1 < 0 else "decrease",
     )
+    _gradient_check_values(values, bp)
 
+
+def _gradient_check_values(values: dict[str, str], bp: calculus.Backprop) -> None:
     # Checking a backward pass: the central difference (L(W₁+ε) − L(W₁−ε)) / 2ε against it.
     def loss_at(w1: float) -> float:
         return calculus.forward(bp.x, w1, bp.w2, bp.target)[3]
@@ -131,6 +138,8 @@ def chapter_values() -> dict[str, str]:
         bp_check_gap_small=_sci_text(abs(central_small - bp.dL_dw1)),
     )
 
+
+def _fanout_values(values: dict[str, str]) -> None:
     # Fan-out: x feeds a = x² and b = 2x + 1, then y = a·b; the gradient sums the two paths.
     fan = calculus.fan_out(3.0)
     values.update({f"fan_{name}": f"{getattr(fan, name):g}" for name in (
@@ -138,8 +147,12 @@ def chapter_values() -> dict[str, str]:
     fan_central = calculus.central_difference(lambda t: calculus.fan_out(t).y, fan.x, h=1e-4)
     values["fan_central"] = _fixed(fan_central, 4)
 
-    # Figure 3, at the widget's own defaults (10 layers, input x = 1; network width 16, seed 0).
-    depth, x_in, width, seed = 10, 1.0, 16, 0
+
+def _depth_values(values: dict[str, str]) -> None:
+    # Figure 3, at the widget's own defaults, so the "try this" prompts match what it shows.
+    schema = FIGURES["vanishing"].schema
+    depth, x_in = schema["depth"].default, schema["x"].default
+    width, seed = schema["width"].default, schema["seed"].default
     values["fig3_depth"] = f"{depth}"
     values["fig3_width"] = f"{width}"
     values["fig3_seed"] = f"{seed}"
@@ -157,6 +170,8 @@ def chapter_values() -> dict[str, str]:
     values["net_relu_xavier"] = f"{first_layer('relu', 'xavier'):.2g}"
     values["net_relu_he"] = f"{first_layer('relu', 'he'):.2g}"
 
+
+def _intuition_values(values: dict[str, str]) -> None:
     # Intuition: ten layers of 0.5, and ten of 2.
     values["half10"] = f"{calculus.chain_product(0.5, 10):.3f}"
     values["half10_round"] = f"{calculus.chain_product(0.5, 10):.1g}"
@@ -167,4 +182,12 @@ def chapter_values() -> dict[str, str]:
     tenth10 = calculus.chain_product(0.1, 10)
     values["tenth10"] = _order_text(tenth10)
     values["tenth10_tex"] = _order_tex(tenth10)
+
+
+def chapter_values() -> dict[str, str]:
+    """Every computed number the chapter's prose uses, by name."""
+    values: dict[str, str] = {}
+    for add in (_composition_values, _neuron_values, _sigmoid_values, _backprop_values,
+                _fanout_values, _depth_values, _intuition_values):
+        add(values)
     return values
