@@ -9,10 +9,14 @@ STAMP   = $(VENV)/.installed
 
 .PHONY: run test lint bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# plotly.js's basic bundle, pinned by package-lock.json's integrity hash; without npm the
+	@# app serves the full plotly.js that the plotly package ships.
+	npm ci --no-audit --no-fund --loglevel=error \
+	  || echo "npm ci failed: the app will serve the plotly package's full plotly.js instead"
 	touch $(STAMP)
 
 run: $(STAMP)
