@@ -71,18 +71,28 @@
     document.addEventListener("click", (e) => {
       if (browse.open && !browse.contains(e.target)) browse.open = false;
     });
+    // Tabbing out of the open panel closes it, so it never covers what focus moved to.
+    browse.addEventListener("focusout", (e) => {
+      if (browse.open && e.relatedTarget && !browse.contains(e.relatedTarget)) browse.open = false;
+    });
   }
 
   // Key terms: hover and focus show the definition (CSS); tap toggles it; Escape hides it
   // until the pointer or focus leaves (WCAG 1.4.13: dismissible, hoverable, persistent).
   // A definition opened near the right edge slides left so it stays on screen.
+  // One measurement per frame, from the unshifted position: a tap fires mouseenter (twice,
+  // on some phones) and focusin, and passes that measured a shifted box undid each other.
   function place(term) {
     const tip = term.querySelector(".term-tip");
-    tip.style.setProperty("--tip-shift", "0px");
+    if (tip.dataset.placing) return;
+    tip.dataset.placing = "1";
     requestAnimationFrame(() => {
+      delete tip.dataset.placing;
+      const current = parseFloat(tip.style.getPropertyValue("--tip-shift")) || 0;
       const box = tip.getBoundingClientRect();
+      const left = box.left - current, right = box.right - current;
       const room = document.documentElement.clientWidth - 8;
-      const shift = box.right > room ? Math.max(room - box.right, 8 - box.left) : 0;
+      const shift = right > room ? Math.max(room - right, 8 - left) : 0;
       tip.style.setProperty("--tip-shift", `${shift}px`);
     });
   }
@@ -92,15 +102,20 @@
     term.addEventListener("mouseenter", () => place(term));
     term.addEventListener("focusin", () => place(term));
     trigger.addEventListener("click", () => {
-      term.classList.remove("is-dismissed");
-      term.classList.toggle("is-open");
-      trigger.setAttribute("aria-expanded", term.classList.contains("is-open") ? "true" : "false");
+      const opening = !term.classList.contains("is-open");
+      term.classList.toggle("is-open", opening);
+      // Closing by a second tap must hide it even though the button keeps focus (and a
+      // touch screen keeps its emulated hover): dismissed until the pointer or focus leaves.
+      term.classList.toggle("is-dismissed", !opening);
+      trigger.setAttribute("aria-expanded", opening ? "true" : "false");
+      if (opening) place(term);
     });
     term.addEventListener("mouseleave", reset);
     term.addEventListener("focusout", (e) => {
       if (!term.contains(e.relatedTarget)) {
         reset();
         term.classList.remove("is-open");
+        trigger.setAttribute("aria-expanded", "false");
       }
     });
   });
@@ -110,12 +125,16 @@
       if (term.matches(":hover, :focus-within, .is-open")) {
         term.classList.add("is-dismissed");
         term.classList.remove("is-open");
+        term.querySelector(".term-trigger").setAttribute("aria-expanded", "false");
       }
     });
   });
   document.addEventListener("click", (e) => {
     document.querySelectorAll(".term.is-open").forEach((term) => {
-      if (!term.contains(e.target)) term.classList.remove("is-open");
+      if (!term.contains(e.target)) {
+        term.classList.remove("is-open");
+        term.querySelector(".term-trigger").setAttribute("aria-expanded", "false");
+      }
     });
   });
 
