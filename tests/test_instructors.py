@@ -18,31 +18,9 @@ from instructors.labels import plain_text
 from instructors.ratelimit import FREE_MISSES
 from quizzes.store import NewAttempt
 from quizzes.store import classes as class_store
+from tests.classes_helpers import create_class, csrf, join
 
 SUFFIXES = ["", "/data.json", "/roster.csv", "/attempts.csv"]
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def create_class(client, name="ML 101") -> dict:
-    page = client.get("/classes/new")
-    response = client.post("/classes/new", data={"name": name, "csrf_token": csrf(page.text)})
-    assert response.status_code == 200, response.text
-    teach = re.search(r'id="teach-url"[^>]*>http://localhost([^<]+)<', response.text).group(1)
-    join = re.search(r'id="student-url" value="http://localhost([^"]+)"', response.text).group(1)
-    token, key = teach.split("/")[2:4]
-    return {"teach": teach, "join": join, "token": token, "key": key, "page": response}
-
-
-def join(app, link: str, name: str):
-    client = app.test_client()
-    page = client.get(link)
-    assert page.status_code == 200 and "Your name or student ID" in page.text
-    response = client.post(link, data={"name": name, "csrf_token": csrf(page.text)})
-    assert response.status_code == 303 and response.location == "/"
-    return client
 
 
 def learner_of(client) -> str:

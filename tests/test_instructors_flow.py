@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from tests.test_instructors import create_class, join
+from tests.classes_helpers import create_class, join
 
 
 def test_answers_through_the_checkpoint_reach_the_dashboard_with_their_misconception(app,

@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from quizzes.store import NewAttempt, Store, classes
-from tests.test_store import pg_database, store_url  # noqa: F401 — fixtures
-
-
-@pytest.fixture
-def store(store_url):  # noqa: F811 — the fixture imported above
-    store = Store(store_url)
-    store.upgrade()
-    yield store
-    store.dispose()
+from quizzes.store import NewAttempt, classes
 
 
 def attempt(learner: str, qid: str = "q1", answer: str = "e4") -> NewAttempt:

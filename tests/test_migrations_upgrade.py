@@ -13,7 +13,6 @@ from sqlalchemy import inspect, select, text
 
 from quizzes.store import NewAttempt, Store, migrate
 from quizzes.store.schema import attempts
-from tests.test_store import pg_database, store_url  # noqa: F401 — fixtures
 
 OLD_ROWS = [
     # learner, question, variant, answer, score, correct, misconception
@@ -26,7 +25,7 @@ OLD_ROWS = [
 
 
 @pytest.fixture
-def old_database(store_url):  # noqa: F811 — the fixture imported above
+def old_database(store_url):
     """A database at revision 0001 holding attempts written with that schema's columns."""
     store = Store(store_url)
     store.upgrade("0001")

@@ -23,8 +23,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_store import pg_database  # noqa: F401 — the throwaway PostgreSQL database
-
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -61,7 +59,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @pytest.fixture
-def two_processes(pg_database, tmp_path):  # noqa: F811 — the fixture imported above
+def two_processes(pg_database, tmp_path):
     env = {**os.environ, "DATABASE_URL": pg_database, "SECRET_KEY": "scale-out-test-" + "k" * 24,
            "SESSION_COOKIE_SECURE": "0", "INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("FLASK_DEBUG", None)

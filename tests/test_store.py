@@ -2,62 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import MetaData, create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from quizzes.store import NewAttempt, Store, StoreUnavailable, database_url, migrate
 from quizzes.store.schema import metadata
-
-PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
-
-
-@pytest.fixture(scope="session")
-def pg_database():
-    """A throwaway PostgreSQL database for this test run, so parallel runs never collide."""
-    if not PG_ADMIN_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    admin = create_engine(database_url(PG_ADMIN_URL, ""), isolation_level="AUTOCOMMIT")
-    name = f"seeingml_t_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = database_url(PG_ADMIN_URL, "").rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-def empty_database(url: str) -> None:
-    """Drop every table, the migration history included: each test starts from nothing."""
-    engine = create_engine(url)
-    reflected = MetaData()
-    reflected.reflect(engine)
-    reflected.drop_all(engine)
-    engine.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'store.sqlite'}"
-    url = request.getfixturevalue("pg_database")
-    empty_database(url)
-    return url
-
-
-@pytest.fixture
-def store(store_url):
-    store = Store(store_url)
-    store.upgrade()
-    yield store
-    store.dispose()
 
 
 def attempt(learner="L1", question="q1", answer="4e4", score=1.0, correct=True,

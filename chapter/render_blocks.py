@@ -1,0 +1,161 @@
+"""``:::`` blocks: find them in a section body, check them, render each with its partial.
+
+The parse decides *what* a block is (its kind, argument and parts, with the line it opened
+on for errors); ``templates/blocks/<kind>.html`` decides how it looks. A block that is a
+*slot* (the checkpoint) is not HTML at all: the section keeps it as a part of its own, and
+the page template puts the live checkpoint there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from chapter.render_markdown import Context, Stash, render_markdown, unwrap_paragraph
+from chapter.render_partials import partial
+
+CALLOUT_KINDS = {
+    "insight": "Insight",
+    "mistake": "Common mistake",
+    "warning": "Warning",
+    "history": "History",
+    "realworld": "Real world",
+}
+SLOT_KINDS = {"checkpoint"}  # blocks the page fills in, rather than the renderer
+
+
+@dataclass(frozen=True)
+class Part:
+    """One piece of a section's body: finished HTML, or a named slot for the page to fill."""
+
+    html: Markup = field(default_factory=Markup)
+    slot: str = ""
+
+
+@dataclass(frozen=True)
+class Block:
+    """A parsed ``::: kind arg`` block: its body and the file line it opened on."""
+
+    kind: str
+    arg: str
+    body: str
+    line: int
+
+
+_OPEN = re.compile(r"^:::\s*([a-z]+)\s*(.*?)\s*$")
+_CLOSE = re.compile(r"^:::\s*$")
+
+
+def _read_block(lines: list[str], i: int, first_line: int, ctx: Context) -> tuple[Block, int]:
+    """The block opening at ``lines[i]``, and the index just past its closing ``:::``."""
+    opened = _OPEN.match(lines[i])
+    kind, arg, start = opened.group(1), opened.group(2), i
+    i += 1
+    inner: list[str] = []
+    while i < len(lines) and not _CLOSE.match(lines[i]):
+        if _OPEN.match(lines[i]):
+            raise ctx.fail(first_line + i, f"a ::: block cannot hold another "
+                           f"(the {kind} block opened on line {first_line + start} "
+                           "is still open)")
+        inner.append(lines[i])
+        i += 1
+    if i == len(lines):
+        raise ctx.fail(first_line + start, f"::: {kind} block is never closed")
+    return Block(kind, arg, "\n".join(inner), first_line + start), i + 1
+
+
+def render_body(body: str, first_line: int, ctx: Context,
+                figures_used: list[str]) -> list[Part]:
+    """A section body as parts: ``:::`` blocks rendered apart, the rest as Markdown, split
+    where a slot block stands. Figures the body shows are appended to ``figures_used``."""
+    lines = body.split("\n")
+    parts: list[Part] = []
+    out: list[str] = []
+    stash = Stash()
+    segment_line = first_line
+
+    def flush() -> None:
+        parts.append(Part(html=Markup(stash.restore(render_markdown("\n".join(out),
+                                                                    segment_line, ctx)))))
+
+    i = 0
+    while i < len(lines):
+        if not _OPEN.match(lines[i]):
+            if _CLOSE.match(lines[i]):
+                raise ctx.fail(first_line + i, "::: closes a block that was never opened")
+            out.append(lines[i])
+            i += 1
+            continue
+        block, i = _read_block(lines, i, first_line, ctx)
+        if block.kind in SLOT_KINDS:
+            flush()
+            parts.append(Part(slot=block.kind))
+            out, segment_line = [], first_line + i
+            continue
+        out.extend(["", stash.put(render_block(block, ctx, figures_used)), ""])
+    flush()
+    return parts
+
+
+def _split_parts(block: Block, ctx: Context) -> tuple[str, str]:
+    parts = re.split(r"^\+\+\+\s*$", block.body, maxsplit=1, flags=re.M)
+    if len(parts) != 2:
+        raise ctx.fail(block.line, f"::: {block.kind} needs two parts separated by a line of +++")
+    return parts[0], parts[1]
+
+
+def _callout(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if block.arg not in CALLOUT_KINDS:
+        raise ctx.fail(block.line, f"unknown callout kind {block.arg!r} "
+                       f"(known: {', '.join(CALLOUT_KINDS)})")
+    return partial("callout", kind=block.arg, label=CALLOUT_KINDS[block.arg],
+                   inner=render_markdown(block.body, block.line + 1, ctx))
+
+
+def _figure(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if block.arg not in ctx.figures:
+        raise ctx.fail(block.line, f"unknown figure id {block.arg!r} "
+                       f"(known: {', '.join(ctx.figures)})")
+    caption, description = _split_parts(block, ctx)
+    figures_used.append(block.arg)
+    return partial("figure", fig_id=block.arg, title=ctx.figures[block.arg],
+                   caption=unwrap_paragraph(render_markdown(caption, block.line + 1, ctx)),
+                   description=render_markdown(description, block.line + 1, ctx))
+
+
+def _faq(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if not block.arg:
+        raise ctx.fail(block.line, "::: faq needs its question on the same line")
+    return partial("faq", question=unwrap_paragraph(render_markdown(block.arg, block.line, ctx)),
+                   answer=render_markdown(block.body, block.line + 1, ctx))
+
+
+def _intuition(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    prompt, discussion = _split_parts(block, ctx)
+    return partial("intuition", prompt=render_markdown(prompt, block.line + 1, ctx),
+                   discussion=render_markdown(discussion, block.line + 1, ctx))
+
+
+def _glossary(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    return partial("glossary", terms=list(ctx.terms.values()))
+
+
+_RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
+    "callout": _callout,
+    "figure": _figure,
+    "faq": _faq,
+    "intuition": _intuition,
+    "glossary": _glossary,
+}
+
+
+def render_block(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    """One non-slot block as HTML; an unknown kind is a ``ContentError`` on its line."""
+    renderer = _RENDERERS.get(block.kind)
+    if renderer is None:
+        known = ", ".join([*_RENDERERS, *sorted(SLOT_KINDS)])
+        raise ctx.fail(block.line, f"unknown block kind ::: {block.kind} (known: {known})")
+    return renderer(block, ctx, figures_used)
