@@ -29,10 +29,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from chapter import speech
 from chapter.render_blocks import CALLOUT_KINDS, Part, render_body
 from chapter.render_markdown import (
+    SPEECH_SLOT,
     ContentError,
     Context,
     Term,
@@ -137,12 +139,23 @@ def load_chapter(content_dir: Path, terms_path: Path, values: dict[str, str],
     lookup = {t.name.lower(): t.id for t in terms.values()}
     for t in terms.values():
         lookup.update({alias.lower(): t.id for alias in t.aliases})
-    counter = [0, 0]
-    sections = [_load_section(path, Context(path, values, terms, lookup, figures, counter))
+    counter, formulas = [0, 0], []
+    sections = [_load_section(path, Context(path, values, terms, lookup, figures, counter,
+                                            formulas))
                 for path in sorted(content_dir.glob("*.md"))]
     if not sections:
         raise ContentError(content_dir, 1, "no section files (NN-slug.md) found")
+    _fill_speech(sections, speech.speak_all(formulas))
     return sections
+
+
+def _fill_speech(sections: list[Section], texts: list[str]) -> None:
+    """Every display formula's "Read as words" text, spoken for the whole chapter at once."""
+    def fill(html: Markup) -> Markup:
+        return Markup(SPEECH_SLOT.sub(lambda m: escape(texts[int(m.group(1))]), str(html)))
+
+    for section in sections:
+        section.parts = [Part(html=fill(p.html), slot=p.slot) for p in section.parts]
 
 
 def _load_section(path: Path, ctx: Context) -> Section:

@@ -46,6 +46,7 @@ class Context:
     term_lookup: dict[str, str]
     figures: dict[str, str]
     counter: list[int]
+    formulas: list[str] | None = None  # display MathML, collected to be spoken (speech.py)
 
     def fail(self, line: int, reason: str) -> ContentError:
         return ContentError(self.path, line, reason)
@@ -88,6 +89,14 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     return _HAT.sub(r"\1<mo>&#x002C6;</mo></mover>", mathml)
 
 
+def speech_slot(index: int) -> str:
+    """Where a display formula's speech text goes once the chapter's formulas are spoken."""
+    return f"zzspeech{index}zz"
+
+
+SPEECH_SLOT = re.compile(r"zzspeech(\d+)zz")
+
+
 def _line_at(text: str, pos: int, first_line: int) -> int:
     return first_line + text.count("\n", 0, pos)
 
@@ -103,7 +112,12 @@ def _stash_maths(text: str, first_line: int, ctx: Context, stash: Stash) -> str:
                            f"cannot typeset ${tex}$: {exc}") from None
         if display:
             ctx.counter[0] += 1
-            return stash.put(partial("math_display", mathml=mathml, number=ctx.counter[0]))
+            speech = None
+            if ctx.formulas is not None:
+                speech = speech_slot(len(ctx.formulas))
+                ctx.formulas.append(str(mathml))
+            return stash.put(partial("math_display", mathml=mathml, number=ctx.counter[0],
+                                     speech=speech))
         if m.group(3):
             return stash.put(partial("math_nowrap", mathml=mathml, punctuation=m.group(3)))
         return stash.put(mathml)
