@@ -8,6 +8,7 @@ always carried twice: by colour and by a label, marker shape or dash style.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -25,8 +26,9 @@ def round_sig(values, digits: int = 5) -> list:
         return [None if v is None or not math.isfinite(v) else float(f"{v:.{digits}g}")
                 for v in map(float, (np.nan if v is None else v for v in values))]
     a = np.asarray(values, dtype=float)
-    out = np.where(a == 0, 0.0, np.nan)
-    keep = np.isfinite(a) & (a != 0)
+    tiny = np.abs(a) < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
+    out = np.where(tiny, 0.0, np.nan)
+    keep = np.isfinite(a) & ~tiny
     if keep.any():
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
         out[keep] = np.round(a[keep] * scale) / scale
@@ -98,3 +100,19 @@ def table(caption: str, columns: list[str], rows: list[list]) -> dict:
             "rows": [[cell if isinstance(cell, str) else num(cell) for cell in row]
                      for row in rows]}
 
+
+
+_SUPERSCRIPTS = str.maketrans("xuw²", "ˣᵘʷ²")
+_POWER = re.compile(r"e\^(\(([^()]*)\)|(\w))")
+
+
+def typeset(formula: str, html: bool) -> str:
+    """A formula as it is printed, not typed: e^(x²) becomes e with x² raised — as Plotly's
+    <sup> in a figure (``html``), as Unicode superscripts in the words a reader hears."""
+    def power(match):
+        exponent = match.group(2) if match.group(2) is not None else match.group(3)
+        if html:
+            return f"e<sup>{exponent}</sup>"
+        raised = exponent.translate(_SUPERSCRIPTS)
+        return f"e{raised}" if all(c in "ˣᵘʷ²" for c in raised) else f"exp({exponent})"
+    return _POWER.sub(power, formula)
