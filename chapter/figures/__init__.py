@@ -23,6 +23,8 @@ from chapter.figures.vanishing import vanishing_widget
 
 @dataclass(frozen=True)
 class Figure:
+    """A figure as the registry knows it: everything the API and the page need."""
+
     id: str
     title: str  # shown before its caption
     schema: Schema

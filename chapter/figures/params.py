@@ -23,6 +23,8 @@ class ParamError(ClientError):
 
 @dataclass(frozen=True)
 class Number:
+    """A number (or whole number) in [low, high]."""
+
     low: float
     high: float
     default: float
@@ -32,6 +34,7 @@ class Number:
     when: tuple = ()  # (field, options): shown only while that field is one of those options
 
     def parse(self, field: str, text: str):
+        """The query's text as a value, or a ParamError a reader can act on."""
         kind = "a whole number" if self.whole else "a number"
         allowed = f"{kind} from {self.low:g} to {self.high:g}"
         try:
@@ -47,6 +50,7 @@ class Number:
         return int(value) if self.whole else value
 
     def json_schema(self) -> dict:
+        """The same rule for the OpenAPI document."""
         kind = "integer" if self.whole else "number"
         return {"type": kind, "minimum": self.low, "maximum": self.high, "default": self.default}
 
@@ -61,6 +65,8 @@ class Number:
 
 @dataclass(frozen=True)
 class Choice:
+    """One of a fixed list of options."""
+
     options: tuple[str, ...]
     default: str
     label: str = ""
@@ -68,12 +74,14 @@ class Choice:
     when: tuple = ()
 
     def parse(self, field: str, text: str):
+        """The query's text as a value, or a ParamError a reader can act on."""
         if text not in self.options:
             raise ParamError(field, f"{field} must be one of {', '.join(self.options)}; "
                                     f"got {text!r}.")
         return text
 
     def json_schema(self) -> dict:
+        """The same rule for the OpenAPI document."""
         return {"type": "string", "enum": list(self.options), "default": self.default}
 
     def control(self, name: str) -> dict | None:
@@ -88,15 +96,19 @@ class Choice:
 
 @dataclass(frozen=True)
 class Flag:
+    """0 (off) or 1 (on), as a query writes a checkbox."""
+
     default: bool
     label: str = ""
 
     def parse(self, field: str, text: str):
+        """The query's text as a value, or a ParamError a reader can act on."""
         if text not in ("0", "1"):
             raise ParamError(field, f"{field} must be 0 (off) or 1 (on); got {text!r}.")
         return text == "1"
 
     def json_schema(self) -> dict:
+        """The same rule for the OpenAPI document."""
         return {"type": "string", "enum": ["0", "1"], "default": "1" if self.default else "0"}
 
     def control(self, name: str) -> dict | None:

@@ -36,11 +36,13 @@ def round_sig(values, digits: int = 5) -> list:
 
 
 def font(size: int = 13) -> dict:
+    """The page's own type, so a figure reads as part of the text around it."""
     return {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "size": size, "color": INK}
 
 
 def axis(title: str, domain, anchor: str, **extra) -> dict:
+    """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
     axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
             "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
@@ -50,6 +52,7 @@ def axis(title: str, domain, anchor: str, **extra) -> dict:
 
 
 def layout(height: int, **extra) -> dict:
+    """A transparent layout, so the page's light or dark surface shows through."""
     layout = {
         "height": height, "autosize": True, "font": font(),
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
@@ -61,6 +64,7 @@ def layout(height: int, **extra) -> dict:
 
 
 def panel_title(text: str, xdomain, ytop: float) -> dict:
+    """A panel's title as an annotation: Plotly has one title per figure, not per panel."""
     return {"text": f"<b>{text}</b>", "x": (xdomain[0] + xdomain[1]) / 2, "y": ytop,
             "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
             "showarrow": False, "font": {"size": 13, "color": INK}}
@@ -96,6 +100,7 @@ def changes(traces: list[dict], keys: tuple[str, ...]) -> list[dict]:
 
 
 def table(caption: str, columns: list[str], rows: list[list]) -> dict:
+    """The figure's data table, every number written as the prose writes it."""
     return {"caption": caption, "columns": columns,
             "rows": [[cell if isinstance(cell, str) else num(cell) for cell in row]
                      for row in rows]}
