@@ -26,6 +26,7 @@ def _json(payload: dict, status: int = 200) -> Response:
 
 @bp.get("/api/widgets/<name>")
 def widget(name: str) -> Response:
+    """Validate, build, answer: a client gets the figure or a 4xx naming the field."""
     figure = FIGURES.get(name)
     if figure is None:
         raise ClientError(f"There is no widget called {name!r}; the widgets are "
@@ -58,5 +59,6 @@ def openapi_part() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    """The endpoint, and its part of the OpenAPI document."""
     app.register_blueprint(bp)
     openapi.contribute(app, openapi_part())

@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, render_template
 
 from chapter import render
-from chapter.figures import TITLES
+from chapter.figures import TITLES, figure_params
 from chapter.values import chapter_values
 from web import assets, fastpage
 
@@ -75,7 +75,7 @@ def init_app(app: Flask, questions: list, reader_state: Callable[[], dict | None
     reader's results (None for a reader without a session)."""
     app.register_blueprint(bp)
     chapter = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-               "questions": questions}
+               "questions": questions, "figure_params": figure_params()}
     app.extensions["chapter"] = chapter
     app.extensions["chapter_reader"] = reader_state
     app.extensions["chapter_page"] = prepare_page(app, chapter)

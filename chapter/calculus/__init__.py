@@ -46,6 +46,7 @@ from chapter.calculus.depth import (
 )
 from chapter.calculus.fanout import FanOut, fan_out
 from chapter.calculus.network import Backprop, backward, forward, gradient_step, train
+from chapter.calculus.nudge_changes import NudgeChanges, nudge_changes  # noqa: F401
 
 __all__ = [
     "ACTIVATIONS", "COMPOSITIONS", "INITS", "SIGMOID_PRIME_MAX", "Activation", "Backprop",

@@ -1,181 +1,298 @@
-"""Figure 1 — a nudge flowing through a composition y = f(g(x))."""
+"""Figure 1 — a nudge flowing through a composition y = f(g(x)).
+
+The figure shows what a nudge Δx really does to u and y beside what the tangent lines (the
+chain rule's first-order estimate) say it does, so the estimate is never taken for the change.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from chapter import calculus
 from chapter.figures import style
-from chapter.figures.style import round_sig
+from chapter.figures.style import round_sig, typeset
 from chapter.format import approx, num, param
 
 SHRINK_DXS = np.logspace(0, -5, 26)
 SHRINK_TABLE_DXS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
+G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
+
+
+@dataclass(frozen=True)
+class _State:
+    """Everything the figure shows, computed once by the engine."""
+
+    fn: str
+    x: float
+    w: float
+    dx: float
+    comp: calculus.Composition
+    n: calculus.Nudge
+    ch: calculus.NudgeChanges
+
+    def exact(self, actual: float, linear: float) -> bool:
+        """The tangent's estimate is the change itself (a straight stage), up to rounding."""
+        return abs(actual - linear) <= 1e-12 * max(1.0, abs(actual), abs(linear))
+
+    def formula(self, which: str, html: bool = False) -> str:
+        return typeset(getattr(self.comp, which), html)
 
 
 def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
                  narrow: bool = False) -> dict:
-    comp = calculus.COMPOSITIONS[fn]
-    n = calculus.nudge(fn, x, w, dx)
-    weight = w if comp.uses_w else 1.0
+    """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
+    estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
+    s = _State(fn, x, w, dx, calculus.COMPOSITIONS[fn], calculus.nudge(fn, x, w, dx),
+               calculus.nudge_changes(fn, x, w, dx))
+    shrink = _shrink(s)
+    data, ranges = _stage_traces(s)
+    data += _shrink_traces(s, shrink)
+    first_segment = len(data)
+    data += _segments(s, 3)
+    segment_ids = list(range(first_segment, len(data)))
+    frames = [{"name": f"step-{i}", "traces": segment_ids,
+               "data": style.changes(_segments(s, i), ("x", "y", "text"))} for i in range(4)]
+    return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, narrow),
+                       "frames": frames},
+            "values": _values(s, shrink), "description": _description(s, shrink),
+            "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s)}
 
-    # Panel domains: g and f side by side above the shrinking-Δx panel; stacked when narrow.
-    if narrow:
-        dom = {"g": ((0, 1), (0.72, 1)), "f": ((0, 1), (0.38, 0.64)), "s": ((0, 1), (0, 0.28))}
-        height = 900
-    else:
-        dom = {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
-               "s": ((0, 1), (0, 0.28))}
-        height = 640
 
-    # Inner stage g around x, outer stage f around u, each with its tangent line.
-    xs = np.linspace(x - 3 * dx, x + 3 * dx, 121)
-    us_curve = comp.inner(xs, weight)
-    half_u = max(2.5 * abs(n.du), 1.5)
+# --- the two stages ---------------------------------------------------------------------------
+
+
+def _curve(xv, yv, color, name, axes) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": round_sig(xv), "y": round_sig(yv),
+            "xaxis": axes[0], "yaxis": axes[1], "name": name,
+            "line": {"color": color, "width": 3},
+            "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
+
+
+def _tangent(at, value, slope, ts, axes, name) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ts),
+            "y": round_sig(calculus.tangent(at, value, slope, ts)), "xaxis": axes[0],
+            "yaxis": axes[1], "name": name, "hoverinfo": "skip",
+            "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
+
+
+def _point(px, py, label, axes, color) -> dict:
+    return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
+            "y": round_sig([py]), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
+            "textposition": "top left", "textfont": {"color": color},
+            "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
+            "hoverinfo": "skip", "cliponaxis": False}
+
+
+def _stage_traces(s: _State) -> tuple[list[dict], dict]:
+    """Inner stage g around x, outer stage f around u, each with its tangent line; and the
+    axis ranges that keep both the real change and the estimate in view."""
+    n, ch = s.n, s.ch
+    xs = np.linspace(s.x - 3 * s.dx, s.x + 3 * s.dx, 121)
+    us_curve = s.comp.inner(xs, s.w)
+    half_u = max(2.5 * max(abs(ch.du_actual), abs(ch.du_linear)), 1.5)
     us = np.linspace(n.u - half_u, n.u + half_u, 161)
-    ys_curve = comp.outer(us)
-    g_range = style.focus_range(us_curve, min(n.u, n.u + n.du), max(n.u, n.u + n.du))
-    f_range = style.focus_range(ys_curve, min(n.y, n.y + n.dy), max(n.y, n.y + n.dy))
-
-    def curve(xv, yv, color, name, axes):
-        return {"type": "scatter", "mode": "lines", "x": round_sig(xv), "y": round_sig(yv),
-                "xaxis": axes[0], "yaxis": axes[1], "name": name,
-                "line": {"color": color, "width": 3}, "hovertemplate": "%{x:.3g}, %{y:.3g}"
-                "<extra>" + name + "</extra>"}
-
-    def tangent(at, value, slope, ts, axes, name):
-        return {"type": "scatter", "mode": "lines", "x": round_sig(ts),
-                "y": round_sig(calculus.tangent(at, value, slope, ts)), "xaxis": axes[0],
-                "yaxis": axes[1], "name": name, "hoverinfo": "skip",
-                "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
-
-    def point(px, py, label, axes, color):
-        return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
-            "y": round_sig([py]),
-                "xaxis": axes[0], "yaxis": axes[1], "text": [label],
-                "textposition": "top left", "textfont": {"color": color},
-                "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
-                "hoverinfo": "skip", "cliponaxis": False}
-
-    g_ax, f_ax = ("x", "y"), ("x2", "y2")
-    _, gaps, rounding = calculus.difference_quotients(fn, x, w, SHRINK_DXS)
-    exact = gaps <= rounding  # a straight line: the quotient is exact but for rounding
-    shown_gaps = np.where(exact, np.nan, gaps)
-    _, current_gap, _ = calculus.difference_quotients(fn, x, w, [dx])
-
-    # The nudge's four stages, as segments; hidden segments have zero length at their start.
-    def nudge_segments(step: int) -> list[dict]:
-        dx_len = dx if step >= 1 else 0.0
-        du_len = n.du if step >= 2 else 0.0
-        dy_len = n.dy if step >= 3 else 0.0
-        return [
-            style.segment(x, n.u, x + dx_len, n.u, style.ORANGE,
-                f"Δx = {param(dx)}" if step >= 1 else "",
-                     axes=g_ax, textposition="bottom center", name="Δx"),
-            style.segment(x + dx, n.u, x + dx, n.u + du_len, style.VERMILION,
-                     f"Δu {approx(n.du, True)}" if step >= 2 else "", dash="dot", axes=g_ax,
-                     textposition="top center" if n.du >= 0 else "bottom center", name="Δu"),
-            style.segment(n.u, n.y, n.u + du_len, n.y, style.VERMILION,
-                     f"Δu {approx(n.du, True)}" if step >= 2 else "", dash="dot", axes=f_ax,
-                     textposition="bottom center", name="Δu"),
-            style.segment(n.u + n.du, n.y, n.u + n.du, n.y + dy_len, style.PURPLE,
-                     f"Δy {approx(n.dy, True)}" if step >= 3 else "", dash="dashdot",
-                     axes=f_ax, textposition="top center" if n.dy >= 0 else "bottom center",
-                     name="Δy"),
-        ]
-
+    ys_curve = s.comp.outer(us)
+    u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
+    y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
+    ranges = {"xs": [xs[0], xs[-1]], "us": [us[0], us[-1]],
+              "g": style.focus_range(us_curve, min(u_ends), max(u_ends)),
+              "f": style.focus_range(ys_curve, min(y_ends), max(y_ends))}
     data = [
-        curve(xs, us_curve, style.BLUE, f"inner: {comp.inner_formula}", g_ax),
-        tangent(x, n.u, n.inner_derivative, xs, g_ax, "tangent, slope g′(x)"),
-        point(x, n.u, "(x, u)", g_ax, style.BLUE),
-        curve(us, ys_curve, style.GREEN, f"outer: {comp.outer_formula}", f_ax),
-        tangent(n.u, n.y, n.outer_derivative, us, f_ax, "tangent, slope f′(u)"),
-        point(n.u, n.y, "(u, y)", f_ax, style.GREEN),
+        _curve(xs, us_curve, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
+        _tangent(s.x, n.u, n.inner_derivative, xs, G_AXES, "tangent, slope g′(x)"),
+        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
+        _curve(us, ys_curve, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
+        _tangent(n.u, n.y, n.outer_derivative, us, F_AXES, "tangent, slope f′(u)"),
+        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
+    ]
+    return data, ranges
+
+
+def _segments(s: _State, step: int) -> list[dict]:
+    """The nudge's stages as segments: Δx, then the real Δu and Δy (solid) with the tangent
+    estimates beside them (dotted). Hidden segments have zero length at their start."""
+    n, ch, x, dx = s.n, s.ch, s.x, s.dx
+    du_a, du_l = (ch.du_actual, ch.du_linear) if step >= 2 else (0.0, 0.0)
+    dy_a, dy_l = (ch.dy_actual, ch.dy_linear) if step >= 3 else (0.0, 0.0)
+    u_same, y_same = s.exact(ch.du_actual, ch.du_linear), s.exact(ch.dy_actual, ch.dy_linear)
+    u_text = (f"Δu = g′·Δx {approx(ch.du_actual, True)}" if u_same else
+              f"actual Δu {approx(ch.du_actual, True)}") if step >= 2 else ""
+    y_text = (f"Δy = f′·g′·Δx {approx(ch.dy_actual, True)}" if y_same else
+              f"actual Δy {approx(ch.dy_actual, True)}") if step >= 3 else ""
+    u_est = "" if u_same or step < 2 else f"tangent g′·Δx {approx(ch.du_linear, True)}"
+    y_est = "" if y_same or step < 3 else f"tangent f′·g′·Δx {approx(ch.dy_linear, True)}"
+    seg = style.segment
+    return [
+        seg(x, n.u, x + (dx if step >= 1 else 0.0), n.u, style.ORANGE,
+            f"Δx = {param(dx)}" if step >= 1 else "", axes=G_AXES,
+            textposition="bottom center", name="Δx"),
+        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, u_text, axes=G_AXES,
+            textposition="middle right", name="actual Δu"),
+        seg(n.u, n.y, n.u + du_a, n.y, style.VERMILION, u_text if step >= 2 else "",
+            axes=F_AXES, textposition="bottom center", name="actual Δu"),
+        seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, y_text,
+            axes=F_AXES, textposition="middle right", name="actual Δy"),
+        seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, u_est, dash="dot", width=2,
+            axes=G_AXES, textposition="middle left", name="tangent estimate of Δu"),
+        seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
+            dash="dot", width=2, axes=F_AXES, textposition="middle left",
+            name="tangent estimate of Δy"),
+    ]
+
+
+# --- the shrinking-Δx panel -------------------------------------------------------------------
+
+
+def _shrink(s: _State) -> dict:
+    """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx, from the engine."""
+    _, gaps, rounding = calculus.difference_quotients(s.fn, s.x, s.w, SHRINK_DXS)
+    exact = gaps <= rounding  # a straight line: the quotient is exact but for rounding
+    _, current_gap, _ = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
+    rows = []
+    for small in SHRINK_TABLE_DXS:
+        q, gap, _ = calculus.difference_quotients(s.fn, s.x, s.w, [small])
+        rows.append({"dx": small, "quotient": float(q[0]), "gap": float(gap[0])})
+    return {"gaps": np.where(exact, np.nan, gaps), "exact": bool(exact.all()),
+            "current": float(current_gap[0]), "rows": rows}
+
+
+def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
+    return [
         {"type": "scatter", "mode": "lines+markers", "x": round_sig(SHRINK_DXS),
-         "y": round_sig(shown_gaps), "xaxis": "x3", "yaxis": "y3", "name": "gap",
+         "y": round_sig(shrink["gaps"]), "xaxis": "x3", "yaxis": "y3", "name": "gap",
          "line": {"color": style.BLUE, "width": 2}, "marker": {"size": 6, "symbol": "circle"},
          "hovertemplate": "Δx = %{x:.1e}: gap %{y:.2e}<extra></extra>"},
-        {"type": "scatter", "mode": "markers", "x": round_sig([dx]),
-         "y": round_sig([np.nan if exact.all() else current_gap[0]]), "xaxis": "x3",
+        {"type": "scatter", "mode": "markers", "x": round_sig([s.dx]),
+         "y": round_sig([np.nan if shrink["exact"] else shrink["current"]]), "xaxis": "x3",
          "yaxis": "y3", "name": "your Δx", "hoverinfo": "skip",
          "marker": {"size": 13, "symbol": "diamond", "color": style.ORANGE,
                     "line": {"color": style.INK, "width": 1}}},
     ]
-    first_segment = len(data)
-    data += nudge_segments(3)
-    segment_ids = list(range(first_segment, first_segment + 4))
 
+
+def _domains(narrow: bool) -> tuple[dict, int]:
+    """g and f side by side above the shrinking-Δx panel; stacked when narrow."""
+    if narrow:
+        return {"g": ((0, 1), (0.72, 1)), "f": ((0, 1), (0.38, 0.64)),
+                "s": ((0, 1), (0, 0.28))}, 900
+    return {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
+            "s": ((0, 1), (0, 0.28))}, 640
+
+
+def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
+    dom, height = _domains(narrow)
     annotations = [
-        style.panel_title(f"Inner stage {comp.inner_formula}", dom["g"][0], dom["g"][1][1]),
-        style.panel_title(f"Outer stage {comp.outer_formula}", dom["f"][0], dom["f"][1][1]),
+        style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
+                          dom["g"][1][1]),
+        style.panel_title(f"Outer stage {s.formula('outer_formula', True)}", dom["f"][0],
+                          dom["f"][1][1]),
         style.panel_title("Shrinking Δx: gap to f′(u)·g′(x)" if narrow else
-                     "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"][0],
-                     dom["s"][1][1]),
+                          "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"][0],
+                          dom["s"][1][1]),
     ]
-    if exact.all():
+    if shrink["exact"]:
         annotations.append({"text": "Gap is 0 for every Δx: a straight line has no curvature.",
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED}})
     # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
-    drawn_gaps = shown_gaps[np.isfinite(shown_gaps) & (shown_gaps > 0)]
-    gap_range = ([float(np.log10(drawn_gaps.min())) - 0.3, float(np.log10(drawn_gaps.max())) + 0.3]
-                 if drawn_gaps.size else [-6.0, 0.0])
-    layout = style.layout(
+    drawn = shrink["gaps"][np.isfinite(shrink["gaps"]) & (shrink["gaps"] > 0)]
+    gap_range = ([float(np.log10(drawn.min())) - 0.3, float(np.log10(drawn.max())) + 0.3]
+                 if drawn.size else [-6.0, 0.0])
+    return style.layout(
         height,
-        xaxis=style.axis("x", dom["g"][0], "y", range=[xs[0], xs[-1]]),
-        yaxis=style.axis("u", dom["g"][1], "x", range=g_range),
-        xaxis2=style.axis("u", dom["f"][0], "y2", range=[us[0], us[-1]]),
-        yaxis2=style.axis("y", dom["f"][1], "x2", range=f_range),
-        xaxis3=style.axis("Δx (log scale)", dom["s"][0], "y3", type="log",
-                     range=[-5.2, 0.4]),
-        yaxis3=style.axis("gap (log)", dom["s"][1], "x3", type="log",
-                     range=gap_range),
+        xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),
+        yaxis=style.axis("u", dom["g"][1], "x", range=ranges["g"]),
+        xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"]),
+        yaxis2=style.axis("y", dom["f"][1], "x2", range=ranges["f"]),
+        xaxis3=style.axis("Δx (log scale)", dom["s"][0], "y3", type="log", range=[-5.2, 0.4]),
+        yaxis3=style.axis("gap (log)", dom["s"][1], "x3", type="log", range=gap_range),
         annotations=annotations,
     )
-    captions = [
-        f"The point: x = {param(x)} goes in, the inner stage gives u {approx(n.u)}, "
-        f"the outer stage gives y {approx(n.y)}.",
-        f"A nudge Δx = {param(dx)} enters the inner stage.",
-        f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: "
-        f"Δu {approx(n.du)}.",
-        f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: "
-        f"Δy {approx(n.dy)}, which is {num(n.dy_dx)} × Δx.",
-    ]
-    frames = [{"name": f"step-{i}", "traces": segment_ids,
-               "data": style.changes(nudge_segments(i), ("x", "y", "text"))} for i in range(4)]
 
-    shrink = []
-    for small in SHRINK_TABLE_DXS:
-        q, gap, _ = calculus.difference_quotients(fn, x, w, [small])
-        shrink.append({"dx": small, "quotient": float(q[0]), "gap": float(gap[0])})
-    values = {
-        "fn": fn, "x": x, "w": w, "dx": dx, "u": n.u, "y": n.y,
-        "inner_derivative": n.inner_derivative, "outer_derivative": n.outer_derivative,
-        "dy_dx": n.dy_dx, "du": n.du, "dy": n.dy, "shrink": shrink,
-    }
-    where = f"x = {param(x)}" + (f", w = {param(w)}" if comp.uses_w else "")
-    summary = (f"outer × inner = total: {num(n.outer_derivative)} × {num(n.inner_derivative)}"
-               f" = {num(n.dy_dx)}")
-    description = (
-        f"{comp.formula} at {where}. Inner stage {comp.inner_formula}: u {approx(n.u)}, "
-        f"inner derivative g′(x) {approx(n.inner_derivative)}. Outer stage "
-        f"{comp.outer_formula}: y {approx(n.y)}, outer derivative f′(u) "
+
+# --- words and numbers ------------------------------------------------------------------------
+
+
+def _captions(s: _State) -> list[str]:
+    """One caption per animation step, each naming real changes and estimates apart."""
+    n, ch = s.n, s.ch
+    inner = (f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: Δu "
+             f"{approx(ch.du_actual)}, exactly the tangent's g′(x)·Δx (a straight stage)."
+             if s.exact(ch.du_actual, ch.du_linear) else
+             f"The inner stage turns it into Δu = g(x + Δx) − g(x) {approx(ch.du_actual)}; "
+             f"its tangent estimate g′(x)·Δx is {num(ch.du_linear)}.")
+    outer = (f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: Δy "
+             f"{approx(ch.dy_actual)}, exactly {num(n.dy_dx)} × Δx."
+             if s.exact(ch.dy_actual, ch.dy_linear) else
+             f"The outer stage turns that into an actual Δy {approx(ch.dy_actual)}; the "
+             f"tangent estimate f′(u)·g′(x)·Δx = {num(n.dy_dx)} × Δx is {num(ch.dy_linear)}.")
+    return [
+        f"The point: x = {param(s.x)} goes in, the inner stage gives u {approx(n.u)}, "
+        f"the outer stage gives y {approx(n.y)}.",
+        f"A nudge Δx = {param(s.dx)} enters the inner stage.",
+        inner,
+        outer,
+    ]
+
+
+def _where(s: _State) -> str:
+    return f"x = {param(s.x)}" + (f", w = {param(s.w)}" if s.comp.uses_w else "")
+
+
+def _description(s: _State, shrink: dict) -> str:
+    """The figure in words: the same numbers, in the same order as the picture."""
+    n, ch, rows = s.n, s.ch, shrink["rows"]
+    if s.exact(ch.dy_actual, ch.dy_linear):
+        nudged = (f"A nudge Δx = {param(s.dx)} changes u by {num(ch.du_actual)} and y by "
+                  f"{num(ch.dy_actual)}, exactly the tangent estimates: both stages are "
+                  f"straight lines. ")
+    else:
+        nudged = (f"A nudge Δx = {param(s.dx)} actually changes u by {num(ch.du_actual)} and "
+                  f"y by {num(ch.dy_actual)}; the tangent estimates are g′(x)·Δx "
+                  f"{approx(ch.du_linear)} and f′(u)·g′(x)·Δx {approx(ch.dy_linear)}, off by "
+                  f"{num(abs(ch.dy_linear - ch.dy_actual))} in y. ")
+    shrinking = ("The difference quotient is exact for every Δx: this composition is a straight "
+                 "line." if shrink["exact"] else
+                 f"As Δx shrinks from 0.1 to 0.00001, the difference quotient's gap to "
+                 f"{num(n.dy_dx)} falls from {num(rows[0]['gap'])} to {num(rows[-1]['gap'])}.")
+    return (
+        f"{s.formula('formula')} at {_where(s)}. Inner stage {s.formula('inner_formula')}: "
+        f"u {approx(n.u)}, inner derivative g′(x) {approx(n.inner_derivative)}. Outer stage "
+        f"{s.formula('outer_formula')}: y {approx(n.y)}, outer derivative f′(u) "
         f"{approx(n.outer_derivative)}, evaluated at u, not at x. Chain rule: dy/dx = "
         f"{num(n.outer_derivative)} × {num(n.inner_derivative)} = {num(n.dy_dx)}. "
-        f"A nudge Δx = {param(dx)} becomes Δu {approx(n.du)} after the inner stage and "
-        f"Δy {approx(n.dy)} after the outer. "
-        + ("The difference quotient is exact for every Δx: this composition is a straight "
-           "line." if exact.all() else
-           f"As Δx shrinks from 0.1 to 0.00001, the difference quotient's gap to "
-           f"{num(n.dy_dx)} falls from {num(shrink[0]['gap'])} to {num(shrink[-1]['gap'])}.")
+        + nudged + shrinking
     )
-    table = style.table(
-        f"{comp.formula} at {where}", ["quantity", "value"],
-        [["u = g(x)", n.u], ["y = f(u)", n.y], ["inner derivative g′(x)", n.inner_derivative],
-         ["outer derivative f′(u)", n.outer_derivative], ["dy/dx = f′(u) × g′(x)", n.dy_dx]]
-        + [[f"quotient at Δx = {num(s['dx'])} (gap)",
-            f"{num(s['quotient'])} ({num(s['gap'])})"] for s in shrink])
-    return {"figure": {"data": data, "layout": layout, "frames": frames}, "values": values,
-            "description": description, "summary": summary, "table": table,
-            "steps": captions}
 
+
+def _summary(s: _State) -> str:
+    n = s.n
+    return (f"outer × inner = total: {num(n.outer_derivative)} × {num(n.inner_derivative)}"
+            f" = {num(n.dy_dx)}")
+
+
+def _table(s: _State, shrink: dict) -> dict:
+    n, ch = s.n, s.ch
+    return style.table(
+        f"{s.formula('formula')} at {_where(s)}", ["quantity", "value"],
+        [["u = g(x)", n.u], ["y = f(u)", n.y], ["inner derivative g′(x)", n.inner_derivative],
+         ["outer derivative f′(u)", n.outer_derivative], ["dy/dx = f′(u) × g′(x)", n.dy_dx],
+         ["actual Δu = g(x + Δx) − g(x)", ch.du_actual],
+         ["tangent estimate g′(x)·Δx", ch.du_linear],
+         ["actual Δy = f(g(x + Δx)) − f(g(x))", ch.dy_actual],
+         ["tangent estimate f′(u)·g′(x)·Δx", ch.dy_linear]]
+        + [[f"quotient at Δx = {num(r['dx'])} (gap)", f"{num(r['quotient'])} ({num(r['gap'])})"]
+           for r in shrink["rows"]])
+
+
+def _values(s: _State, shrink: dict) -> dict:
+    n, ch = s.n, s.ch
+    return {
+        "fn": s.fn, "x": s.x, "w": s.w, "dx": s.dx, "u": n.u, "y": n.y,
+        "inner_derivative": n.inner_derivative, "outer_derivative": n.outer_derivative,
+        "dy_dx": n.dy_dx, "du": n.du, "dy": n.dy, "du_actual": ch.du_actual,
+        "dy_actual": ch.dy_actual, "du_linear": ch.du_linear, "dy_linear": ch.dy_linear,
+        "shrink": shrink["rows"],
+    }

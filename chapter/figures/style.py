@@ -8,6 +8,7 @@ always carried twice: by colour and by a label, marker shape or dash style.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -25,8 +26,9 @@ def round_sig(values, digits: int = 5) -> list:
         return [None if v is None or not math.isfinite(v) else float(f"{v:.{digits}g}")
                 for v in map(float, (np.nan if v is None else v for v in values))]
     a = np.asarray(values, dtype=float)
-    out = np.where(a == 0, 0.0, np.nan)
-    keep = np.isfinite(a) & (a != 0)
+    tiny = np.abs(a) < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
+    out = np.where(tiny, 0.0, np.nan)
+    keep = np.isfinite(a) & ~tiny
     if keep.any():
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
         out[keep] = np.round(a[keep] * scale) / scale
@@ -34,11 +36,13 @@ def round_sig(values, digits: int = 5) -> list:
 
 
 def font(size: int = 13) -> dict:
+    """The page's own type, so a figure reads as part of the text around it."""
     return {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "size": size, "color": INK}
 
 
 def axis(title: str, domain, anchor: str, **extra) -> dict:
+    """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
     axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
             "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
@@ -48,6 +52,7 @@ def axis(title: str, domain, anchor: str, **extra) -> dict:
 
 
 def layout(height: int, **extra) -> dict:
+    """A transparent layout, so the page's light or dark surface shows through."""
     layout = {
         "height": height, "autosize": True, "font": font(),
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
@@ -59,6 +64,7 @@ def layout(height: int, **extra) -> dict:
 
 
 def panel_title(text: str, xdomain, ytop: float) -> dict:
+    """A panel's title as an annotation: Plotly has one title per figure, not per panel."""
     return {"text": f"<b>{text}</b>", "x": (xdomain[0] + xdomain[1]) / 2, "y": ytop,
             "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom",
             "showarrow": False, "font": {"size": 13, "color": INK}}
@@ -94,7 +100,24 @@ def changes(traces: list[dict], keys: tuple[str, ...]) -> list[dict]:
 
 
 def table(caption: str, columns: list[str], rows: list[list]) -> dict:
+    """The figure's data table, every number written as the prose writes it."""
     return {"caption": caption, "columns": columns,
             "rows": [[cell if isinstance(cell, str) else num(cell) for cell in row]
                      for row in rows]}
 
+
+
+_SUPERSCRIPTS = str.maketrans("xuw²", "ˣᵘʷ²")
+_POWER = re.compile(r"e\^(\(([^()]*)\)|(\w))")
+
+
+def typeset(formula: str, html: bool) -> str:
+    """A formula as it is printed, not typed: e^(x²) becomes e with x² raised — as Plotly's
+    <sup> in a figure (``html``), as Unicode superscripts in the words a reader hears."""
+    def power(match):
+        exponent = match.group(2) if match.group(2) is not None else match.group(3)
+        if html:
+            return f"e<sup>{exponent}</sup>"
+        raised = exponent.translate(_SUPERSCRIPTS)
+        return f"e{raised}" if all(c in "ˣᵘʷ²" for c in raised) else f"exp({exponent})"
+    return _POWER.sub(power, formula)

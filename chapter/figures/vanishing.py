@@ -1,8 +1,13 @@
-"""Figure 3 — gradients shrinking (or not) through a deep stack of layers."""
+"""Figure 3 — gradients shrinking (or not) through a deep stack of layers.
+
+The gradient axis is logarithmic, where an exact zero has no place: a zero gradient is drawn
+pinned at the axis floor and named, and the words say which layers pass back 0 and why.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -15,10 +20,48 @@ SERIES_STYLE = [  # first and second activation: colour, dash and marker all dif
     {"color": style.BLUE, "dash": "solid", "symbol": "circle"},
     {"color": style.VERMILION, "dash": "dash", "symbol": "square"},
 ]
+CHAIN_QUANTITY = "|∂a<sub>depth</sub>/∂a<sub>k−1</sub>|"
+NETWORK_QUANTITY = "‖∂L/∂a<sub>k−1</sub>‖"
+
+
+@dataclass(frozen=True)
+class _State:
+    """The settings and what the engine computed from them, for every part of the figure."""
+
+    depth: int
+    activation: str
+    weight: float
+    x: float
+    residual: bool
+    mode: str
+    width: int
+    init: str
+    seed: int
+    acts: list
+    chains: dict
+    networks: dict
+
+    def label(self, a: str) -> str:
+        return calculus.ACTIVATIONS[a].label
+
+    def magnitudes(self, a: str) -> list[float]:
+        """What the figure plots for activation a, first layer first."""
+        if self.mode == "network":
+            return [layer.gradient_norm for layer in self.networks[a]]
+        return [layer.gradient for layer in self.chains[a]]
+
+    def zero_layers(self, a: str) -> list[int]:
+        return [k + 1 for k, m in enumerate(self.magnitudes(a)) if m == 0]
+
+    @property
+    def show_bound(self) -> bool:
+        return (self.mode == "chain" and not self.residual and "sigmoid" in self.acts
+                and self.weight != 0)
 
 
 def _magnitudes(values) -> list:
-    """|v| for a log axis; an exact zero cannot be drawn there, so it becomes a gap."""
+    """|v| for a log axis; an exact zero cannot be drawn there, so it becomes a gap (the zero
+    markers draw it instead)."""
     return round_sig([abs(v) if v != 0 else np.nan for v in values], 4)
 
 
@@ -26,142 +69,238 @@ def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float
                      x: float = 1.0, residual: bool = False, compare: str = "relu",
                      mode: str = "chain", width: int = 16, init: str = "he",
                      seed: int = 0, narrow: bool = False) -> dict:
+    """Figure 3: per-layer gradients for one activation (and one to compare), revealed from
+    the last layer back to the first, in a scalar chain or a real network."""
     acts = [activation] + ([compare] if compare not in ("none", activation) else [])
-    chains = {a: calculus.gradient_flow(depth, a, weight, x, residual) for a in acts}
-    networks = ({a: calculus.network_gradients(depth, width, a, init, seed, residual)
-                 for a in acts} if mode == "network" else {})
-    label = {a: calculus.ACTIVATIONS[a].label for a in acts}
-    layers_x = list(range(1, depth + 1))
-
-    def magnitudes(a):
-        if mode == "network":
-            return [layer.gradient_norm for layer in networks[a]]
-        return [layer.gradient for layer in chains[a]]
-
-    drawn_mags = {a: _magnitudes(magnitudes(a)) for a in acts}
-
-    def series(a, i, reach: int) -> dict:
-        """Activation a's gradients, revealed only for the layers the signal has reached."""
-        style = SERIES_STYLE[i]
-        mags = drawn_mags[a]
-        shown = [m if k >= depth - reach else None for k, m in enumerate(mags)]
-        return {"type": "scatter", "mode": "lines+markers", "x": layers_x, "y": shown,
-                "name": label[a], "line": {"color": style["color"], "dash": style["dash"],
-                                           "width": 2.5},
-                "marker": {"symbol": style["symbol"], "size": 8, "color": style["color"]},
-                "hovertemplate": f"{label[a]}, layer %{{x}}: %{{y:.3e}}<extra></extra>"}
-
-    data: list[dict] = []
-    show_bound = mode == "chain" and not residual and "sigmoid" in acts and weight != 0
-    if show_bound:
-        data.append({"type": "scatter", "mode": "lines", "x": layers_x,
-                     "y": _magnitudes([calculus.sigmoid_bound(weight, depth - k + 1)
-                                       for k in layers_x]),
-                     "name": "sigmoid bound (0.25·|w|)ⁿ", "hoverinfo": "skip",
-                     "line": {"color": style.MUTED, "dash": "dot", "width": 2}})
+    s = _State(depth, activation, weight, x, residual, mode, width, init, seed, acts,
+               {a: calculus.gradient_flow(depth, a, weight, x, residual) for a in acts},
+               {a: calculus.network_gradients(depth, width, a, init, seed, residual)
+                for a in acts} if mode == "network" else {})
+    y_range = _y_range(s)
+    floor = 10 ** (y_range[0] + 0.12)
+    data = [_bound_trace(s)] if s.show_bound else []
     first = len(data)
-    data += [series(a, i, depth) for i, a in enumerate(acts)]
-    series_ids = list(range(first, first + len(acts)))
-    frames = [{"name": f"step-{j}", "traces": series_ids,
-               "data": style.changes([series(a, i, j) for i, a in enumerate(acts)], ("y",))}
-              for j in range(depth + 1)]
+    data += _animated(s, depth, floor)
+    ids = list(range(first, len(data)))
+    frames = [{"name": f"step-{j}", "traces": ids,
+               "data": style.changes(_animated(s, j, floor), ("y",))} for j in range(depth + 1)]
+    return {"figure": {"data": data, "layout": _layout(s, y_range, narrow), "frames": frames},
+            "values": _values(s), "description": _description(s), "summary": _summary(s),
+            "table": _table(s), "steps": _captions(s)}
 
-    all_mags = [abs(v) for a in acts for v in magnitudes(a) if v != 0]
-    drawn = all_mags + [y for y in (data[0]["y"] if show_bound else []) if y]
-    # A fixed log range, so the axis holds still while the gradient travels back.
-    y_range = ([math.log10(min(drawn)) - 0.4, math.log10(max(drawn)) + 0.4] if drawn
-               else [-1, 1])
+
+# --- traces -----------------------------------------------------------------------------------
+
+
+def _animated(s: _State, reach: int, floor: float) -> list[dict]:
+    """The series, then their zero markers, revealed for the layers the signal has reached."""
+    series = [_series(s, a, i, reach) for i, a in enumerate(s.acts)]
+    zeros = [_zeros(s, a, i, reach, floor) for i, a in enumerate(s.acts) if s.zero_layers(a)]
+    return series + zeros
+
+
+def _series(s: _State, a: str, i: int, reach: int) -> dict:
+    look = SERIES_STYLE[i]
+    mags = _magnitudes(s.magnitudes(a))
+    shown = [m if k >= s.depth - reach else None for k, m in enumerate(mags)]
+    return {"type": "scatter", "mode": "lines+markers", "x": list(range(1, s.depth + 1)),
+            "y": shown, "name": s.label(a),
+            "line": {"color": look["color"], "dash": look["dash"], "width": 2.5},
+            "marker": {"symbol": look["symbol"], "size": 8, "color": look["color"]},
+            "hovertemplate": f"{s.label(a)}, layer %{{x}}: %{{y:.3e}}<extra></extra>"}
+
+
+def _zeros(s: _State, a: str, i: int, reach: int, floor: float) -> dict:
+    """Exactly-zero gradients, pinned at the axis floor and labelled, never silently absent."""
+    layers = s.zero_layers(a)
+    label = f"0 ({_zero_cause(s, a)[0]})"
+    return {"type": "scatter", "mode": "markers+text", "x": layers,
+            "y": [floor if k > s.depth - reach else None for k in layers],
+            "name": f"{s.label(a)}: exactly 0", "showlegend": False, "cliponaxis": False,
+            "text": [label if k == layers[-1] else "" for k in layers],
+            "textposition": "top center", "textfont": {"color": SERIES_STYLE[i]["color"]},
+            "marker": {"symbol": "x-thin-open", "size": 11, "color": SERIES_STYLE[i]["color"],
+                       "line": {"width": 2, "color": SERIES_STYLE[i]["color"]}},
+            "hovertemplate": f"{s.label(a)}, layer %{{x}}: exactly 0<extra></extra>"}
+
+
+def _bound_trace(s: _State) -> dict:
+    layers = range(1, s.depth + 1)
+    return {"type": "scatter", "mode": "lines", "x": list(layers),
+            "y": _magnitudes([calculus.sigmoid_bound(s.weight, s.depth - k + 1) for k in layers]),
+            "name": "sigmoid bound (0.25·|w|)ⁿ", "hoverinfo": "skip",
+            "line": {"color": style.MUTED, "dash": "dot", "width": 2}}
+
+
+def _y_range(s: _State) -> list[float]:
+    """A fixed log range, so the axis holds still while the gradient travels back."""
+    drawn = [abs(v) for a in s.acts for v in s.magnitudes(a) if v != 0]
+    if s.show_bound:
+        drawn += [y for y in _bound_trace(s)["y"] if y]
+    if not drawn:
+        return [-1, 1]
+    return [math.log10(min(drawn)) - 0.4, math.log10(max(drawn)) + 0.4]
+
+
+def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
     annotations = []
-    if not all_mags:
+    if not any(m != 0 for a in s.acts for m in s.magnitudes(a)):
         annotations.append({"text": "Every gradient here is exactly 0: no signal gets back.",
                             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED, "size": 14}})
-    quantity = "‖∂L/∂aₖ₋₁‖" if mode == "network" else "|∂a_depth/∂aₖ₋₁|"
-    layout = style.layout(
+    quantity = NETWORK_QUANTITY if s.mode == "network" else CHAIN_QUANTITY
+    depth = s.depth
+    return style.layout(
         480 if narrow else 440, showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
                 "font": {"size": 12}},
         margin={"l": 60, "r": 16, "t": 40, "b": 56},
         xaxis=style.axis("layer k (the gradient enters on the right)" if narrow else
-                    "layer k (first layer on the left; the gradient enters on the right)",
-                    (0, 1), "y", range=[0.5, depth + 0.5],
-                    dtick=1 if depth <= 12 else 5 if depth <= 30 else 10),
+                         "layer k (first layer on the left; the gradient enters on the right)",
+                         (0, 1), "y", range=[0.5, depth + 0.5],
+                         dtick=1 if depth <= 12 else 5 if depth <= 30 else 10),
         yaxis=style.axis(f"gradient {quantity} (log)", (0, 1), "x", type="log",
-                    exponentformat="power", range=y_range),
+                         exponentformat="power", range=y_range),
         annotations=annotations,
     )
 
-    def first_layer(a):
-        return magnitudes(a)[0]
 
-    setting = (f"{depth} layer{'s' if depth != 1 else ''}, every weight {param(weight)}, input "
-               f"x = {param(x)}, residual connections {'on' if residual else 'off'}")
-    main = chains[activation]
-    local_values = [layer.local_derivative for layer in main]
-    spread = (f"are all {num(local_values[0])}" if min(local_values) == max(local_values) else
-              f"lie between {num(min(local_values))} and {num(max(local_values))}")
-    description = (
-        f"{setting}. Through {label[activation]} layers the local derivatives {spread}; "
-        f"multiplied together, the "
-        f"gradient that leaves the last layer as 1 reaches the first layer as "
-        f"{num(main[0].gradient)}."
-    )
-    if show_bound:
-        power = str(depth).translate(SUPERSCRIPT)
-        description += (f" The sigmoid bound (0.25 × |w|){power} is "
-                        f"{num(calculus.sigmoid_bound(weight, depth))}.")
-    for a in acts[1:]:
-        description += (f" Through {label[a]} layers it reaches the first layer as "
-                        f"{num(chains[a][0].gradient)}.")
-    if mode == "network":
-        description += (f" In a real network of width {width} with {init.capitalize()} "
-                        f"initialisation (seed {seed}), the gradient norm at the first layer is "
-                        + "; ".join(f"{num(first_layer(a))} for {label[a]}" for a in acts)
-                        + ".")
-    summary = "first-layer gradient: " + ", ".join(
-        f"{label[a]} {num(first_layer(a))}" for a in acts)
-    if mode == "network":
-        summary += f" (width-{width} network, {init.capitalize()} init)"
+# --- words ------------------------------------------------------------------------------------
 
-    columns = ["layer k", f"{label[activation]}: local derivative",
-               f"{label[activation]}: gradient ∂a_depth/∂aₖ₋₁",
-               f"{label[activation]}: weight gradient"]
-    columns += [f"{label[a]}: gradient" for a in acts[1:]]
-    if mode == "network":
-        columns += [f"network {label[a]}: ‖∂L/∂aₖ₋₁‖" for a in acts]
-    rows = []
-    for k in range(depth):
-        row = [str(k + 1), main[k].local_derivative, main[k].gradient,
-               main[k].weight_gradient]
-        row += [chains[a][k].gradient for a in acts[1:]]
-        row += [networks[a][k].gradient_norm for a in networks]
-        rows.append(row)
-    table = style.table(f"Per-layer gradients, first layer first ({setting})", columns, rows)
-    captions = [f"The gradient enters at layer {depth}, the last layer."]
-    for j in range(1, depth + 1):
-        k = depth - j + 1
+
+def _zero_cause(s: _State, a: str) -> tuple[str, str]:
+    """(short label, the reason in words) for activation a's exactly-zero gradients."""
+    layers = s.chains[a] if s.mode == "chain" else []
+    dead = [k + 1 for k, layer in enumerate(layers) if layer.local_derivative == 0]
+    if s.mode == "network":
+        if a == "relu":
+            return "dead units", "every ReLU unit of a layer is switched off (z ≤ 0)"
+        return "underflow", "the product of local derivatives underflows to 0 in floating point"
+    if not dead:
+        return "underflow", "the product of local derivatives underflows to 0 in floating point"
+    if s.weight == 0:
+        return "weight 0", f"with every weight 0, layer {dead[-1]}'s local derivative is 0"
+    first = dead[0]
+    return "dead unit", (f"ReLU′(z) = 0 wherever z ≤ 0 (a dead unit) — here from layer {first} "
+                         f"(z = {num(layers[first - 1].z)}) on — and every earlier gradient "
+                         f"is multiplied by that 0")
+
+
+def _zero_sentences(s: _State) -> str:
+    out = ""
+    for a in s.acts:
+        layers = s.zero_layers(a)
+        if layers:
+            span = (f"layer {layers[0]}" if len(layers) == 1 else
+                    f"layers {layers[0]}–{layers[-1]}" if layers == list(
+                        range(layers[0], layers[-1] + 1)) else
+                    "layers " + ", ".join(map(str, layers)))
+            out += (f" Through {s.label(a)}, the gradient at {span} is exactly 0: "
+                    f"{_zero_cause(s, a)[1]}.")
+    return out
+
+
+def _setting(s: _State) -> str:
+    layers = f"{s.depth} layer{'s' if s.depth != 1 else ''}"
+    skip = f"residual connections {'on' if s.residual else 'off'}"
+    if s.mode == "network":
+        return (f"a real network of {layers}, width {s.width}, {s.init.capitalize()} "
+                f"initialisation (seed {s.seed}), {skip}")
+    return f"{layers}, every weight {param(s.weight)}, input x = {param(s.x)}, {skip}"
+
+
+def _chain_sentence(s: _State) -> str:
+    main = s.chains[s.activation]
+    local = [layer.local_derivative for layer in main]
+    name = s.label(s.activation)
+    with_skip = " (each includes the skip path's + 1)" if s.residual else ""
+    if s.depth == 1:
+        return (f"Through one {name} layer the local derivative is {num(local[0])}"
+                f"{with_skip}, so the gradient that leaves it as 1 arrives as "
+                f"{num(main[0].gradient)}.")
+    spread = (f"are all {num(local[0])}" if min(local) == max(local) else
+              f"lie between {num(min(local))} and {num(max(local))}")
+    return (f"Through {s.depth} {name} layers the local derivatives {spread}{with_skip}; "
+            f"multiplied together, the gradient that leaves the last layer as 1 reaches the "
+            f"first layer as {num(main[0].gradient)}.")
+
+
+def _description(s: _State) -> str:
+    """The figure in words, for exactly the settings drawn."""
+    if s.mode == "network":
+        text = (f"In {_setting(s)}, the gradient norm ‖∂L/∂aₖ₋₁‖ at the first layer is "
+                + "; ".join(f"{num(s.magnitudes(a)[0])} for {s.label(a)} (at the last layer "
+                            f"{num(s.magnitudes(a)[-1])})" for a in s.acts) + ".")
+        return text + _zero_sentences(s)
+    text = f"{_setting(s)}. {_chain_sentence(s)}"
+    if s.show_bound:
+        power = str(s.depth).translate(SUPERSCRIPT)
+        text += (f" The sigmoid bound (0.25 × |w|){power} is "
+                 f"{num(calculus.sigmoid_bound(s.weight, s.depth))}.")
+    for a in s.acts[1:]:
+        text += (f" Through {s.label(a)} layers it reaches the first layer as "
+                 f"{num(s.chains[a][0].gradient)}.")
+    return text + _zero_sentences(s)
+
+
+def _summary(s: _State) -> str:
+    kind = "gradient norm" if s.mode == "network" else "gradient"
+    text = f"first-layer {kind}: " + ", ".join(
+        f"{s.label(a)} {num(s.magnitudes(a)[0])}" for a in s.acts)
+    if s.mode == "network":
+        text += f" (width-{s.width} network, {s.init.capitalize()} init)"
+    return text
+
+
+def _captions(s: _State) -> list[str]:
+    captions = [f"The gradient enters at layer {s.depth}, the last layer."]
+    kind = "gradient norm" if s.mode == "network" else "gradient"
+    for j in range(1, s.depth + 1):
+        k = s.depth - j + 1
         captions.append(f"Layer {k}: " + "; ".join(
-            f"{label[a]} gradient {num(magnitudes(a)[k - 1])}" for a in acts) + ".")
+            f"{s.label(a)} {kind} {num(s.magnitudes(a)[k - 1])}"
+            + (" (exactly 0)" if s.magnitudes(a)[k - 1] == 0 else "") for a in s.acts) + ".")
+    return captions
 
-    def layer_dict(layer):
-        return {"local_derivative": layer.local_derivative, "gradient": layer.gradient,
-                "weight_gradient": layer.weight_gradient}
 
+def _table(s: _State) -> dict:
+    if s.mode == "network":
+        columns = ["layer k"]
+        for a in s.acts:
+            columns += [f"{s.label(a)}: ‖∂L/∂aₖ₋₁‖", f"{s.label(a)}: ‖∂L/∂Wₖ‖"]
+        rows = [[str(k + 1)] + [v for a in s.acts for v in (
+                    s.networks[a][k].gradient_norm, s.networks[a][k].weight_gradient_norm)]
+                for k in range(s.depth)]
+        return style.table(f"Per-layer gradient norms, first layer first ({_setting(s)})",
+                           columns, rows)
+    main, name = s.chains[s.activation], s.label(s.activation)
+    columns = ["layer k", f"{name}: local derivative", f"{name}: gradient to the output",
+               f"{name}: weight gradient"] + [f"{s.label(a)}: gradient" for a in s.acts[1:]]
+    rows = [[str(k + 1), main[k].local_derivative, main[k].gradient, main[k].weight_gradient]
+            + [s.chains[a][k].gradient for a in s.acts[1:]] for k in range(s.depth)]
+    return style.table(f"Per-layer gradients, first layer first ({_setting(s)})", columns, rows)
+
+
+def _layer_dict(layer) -> dict:
+    return {"local_derivative": layer.local_derivative, "gradient": layer.gradient,
+            "weight_gradient": layer.weight_gradient}
+
+
+def _values(s: _State) -> dict:
+    main = s.chains[s.activation]
     values = {
-        "depth": depth, "activation": activation, "weight": weight, "x": x,
-        "residual": int(residual), "output": main[-1].a,
-        "layers": [layer_dict(layer) for layer in main],
-        "compare": ({"activation": acts[1], "layers": [layer_dict(la) for la in chains[acts[1]]]}
-                    if len(acts) > 1 else None),
-        "mode": mode,
+        "depth": s.depth, "activation": s.activation, "weight": s.weight, "x": s.x,
+        "residual": int(s.residual), "output": main[-1].a,
+        "layers": [_layer_dict(layer) for layer in main],
+        "compare": ({"activation": s.acts[1],
+                     "layers": [_layer_dict(la) for la in s.chains[s.acts[1]]]}
+                    if len(s.acts) > 1 else None),
+        "mode": s.mode,
     }
-    if mode == "network":
+    if s.mode == "network":
         values["network"] = {
-            "width": width, "init": init, "seed": seed,
+            "width": s.width, "init": s.init, "seed": s.seed,
             "layers": {a: [{"gradient_norm": n.gradient_norm,
                             "weight_gradient_norm": n.weight_gradient_norm}
-                           for n in networks[a]] for a in acts}}
-    return {"figure": {"data": data, "layout": layout, "frames": frames}, "values": values,
-            "description": description, "summary": summary, "table": table,
-            "steps": captions}
-
+                           for n in s.networks[a]] for a in s.acts}}
+    return values

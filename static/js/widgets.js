@@ -20,56 +20,11 @@
     "#57606a": "--muted", "#d8d4ca": "--rule", "#ffffff": "--surface",
   };
 
-  const range = (name, label, min, max, step) => ({ kind: "range", name, label, min, max, step });
-  const select = (name, label, options) => ({ kind: "select", name, label, options });
-
-  const SPECS = {
-    nudge: {
-      label: "Figure 1 controls",
-      controls: [
-        select("fn", "Composition", [["sigmoid", "σ(wx), the worked neuron"], ["sin_square", "sin(x²)"],
-          ["exp_square", "e^(x²)"], ["double_triple", "double, then triple"]]),
-        range("x", "Input x", -5, 5, 0.05),
-        Object.assign(range("w", "Weight w", -5, 5, 0.05), { when: (p) => p.fn === "sigmoid" }),
-        range("dx", "Nudge Δx", 0.05, 2, 0.05),
-      ],
-    },
-    backprop: {
-      label: "Figure 2 controls",
-      controls: [
-        range("x", "Input x", -5, 5, 0.1),
-        range("w1", "Weight W₁", -5, 5, 0.05),
-        range("w2", "Weight W₂", -5, 5, 0.05),
-        range("target", "Target t", -5, 5, 0.1),
-        range("eta", "Learning rate η", 0.05, 2, 0.05),
-      ],
-      hidden: ["steps"],
-      training: true,
-    },
-    vanishing: {
-      label: "Figure 3 controls",
-      controls: [
-        range("depth", "Depth (layers)", 1, 50, 1),
-        select("activation", "Activation", [["sigmoid", "sigmoid"], ["tanh", "tanh"], ["relu", "ReLU"],
-          ["linear", "linear (local derivative = w)"]]),
-        select("compare", "Compare with", [["relu", "ReLU"], ["sigmoid", "sigmoid"], ["tanh", "tanh"],
-          ["linear", "linear"], ["none", "nothing"]]),
-        range("weight", "Weight w (every layer)", -5, 5, 0.05),
-        range("x", "Input x", -5, 5, 0.1),
-        { kind: "checkbox", name: "residual", label: "Residual connections" },
-        select("mode", "Network", [["chain", "one neuron per layer"], ["network", "real network (width n)"]]),
-        Object.assign(range("width", "Width n", 2, 64, 1), { when: (p) => p.mode === "network" }),
-        Object.assign(select("init", "Initialisation", [["he", "He"], ["xavier", "Xavier"]]),
-          { when: (p) => p.mode === "network" }),
-        Object.assign(range("seed", "Random seed", 0, 50, 1), { when: (p) => p.mode === "network" }),
-      ],
-      presets: [
-        ["Vanishing: 10 layers × 0.5", { activation: "linear", compare: "none", weight: "0.5", depth: "10", residual: "0", mode: "chain" }],
-        ["Exploding: 10 layers × 2", { activation: "linear", compare: "none", weight: "2", depth: "10", residual: "0", mode: "chain" }],
-        ["Sigmoid versus ReLU", { activation: "sigmoid", compare: "relu", weight: "1", x: "1", depth: "10", residual: "0", mode: "chain" }],
-      ],
-    },
-  };
+  // Every control's label, range, step, default, options and presets come from the server's
+  // parameter schemas (a JSON data block in the page), so the page cannot drift from the API.
+  const paramsBlock = document.getElementById("figure-params");
+  const SPECS = paramsBlock ? JSON.parse(paramsBlock.textContent) : {};
+  const shownWhen = (c, params) => !c.when || c.when.options.includes(params[c.when.field]);
 
   // --- plotly.js, loaded once, on demand ---------------------------------------------------
   const loadPlotly = () => window.SeeingML.loadPlotly(PLOTLY_SRC);
@@ -135,14 +90,16 @@
       this.form = el("form", { class: "widget-controls", "aria-label": this.spec.label });
       this.form.addEventListener("submit", (e) => e.preventDefault());
       this.spec.controls.forEach((c) => this.form.appendChild(this.control(c)));
-      // Choices start at their first option, so the fields they reveal take their room now,
-      // not when the first answer arrives (nothing below the figure jumps).
-      this.spec.controls.filter((c) => c.kind === "select")
-        .forEach((c) => { this.params[c.name] = this.inputs[c.name].value; });
+      // Controls start at the server's defaults, so the fields they reveal take their room
+      // now, not when the first answer arrives (nothing below the figure jumps).
+      this.spec.controls.forEach((c) => {
+        this.params[c.name] = String(c.default);
+        this.setControl(c.name, String(c.default));
+      });
       this.root.appendChild(this.form);
 
       const actions = [];
-      if (this.spec.training) {
+      if (this.spec.max_steps) {
         this.stepButton = el("button", { type: "button", class: "button", text: "Take a gradient step" });
         this.resetButton = el("button", { type: "button", class: "button button-quiet", text: "Reset training" });
         this.stepButton.addEventListener("click", () => this.train(1));
@@ -221,13 +178,13 @@
 
     syncVisibility() {
       Object.values(this.fields).forEach(({ wrap, spec }) => {
-        wrap.hidden = spec.when ? !spec.when(this.params) : false;
+        wrap.hidden = !shownWhen(spec, this.params);
       });
     }
 
     changed(name, value, debounce) {
       this.params[name] = value;
-      if (this.spec.training && name !== "steps") this.params.steps = "0";
+      if (this.spec.max_steps && name !== "steps") this.params.steps = "0";
       this.syncVisibility();
       window.clearTimeout(this.timer);
       if (debounce) this.timer = window.setTimeout(() => this.load(), DEBOUNCE_MS);
@@ -242,7 +199,7 @@
 
     train(delta) {
       const steps = Number(this.params.steps || 0);
-      this.params.steps = String(delta ? Math.min(steps + delta, 50) : 0);
+      this.params.steps = String(delta ? Math.min(steps + delta, this.spec.max_steps) : 0);
       this.load();
     }
 
@@ -317,10 +274,10 @@
       this.readout.textContent = payload.description;
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
       this.renderTable(payload.table);
-      if (this.spec.training) {
+      if (this.spec.max_steps) {
         const taken = payload.values.steps_taken || 0;
         this.resetButton.disabled = taken === 0 && Number(this.params.steps || 0) === 0;
-        this.stepButton.disabled = Number(this.params.steps || 0) >= 50 || payload.values.diverged;
+        this.stepButton.disabled = Number(this.params.steps || 0) >= this.spec.max_steps || payload.values.diverged;
       }
     }
 
