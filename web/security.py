@@ -86,6 +86,25 @@ class RateWindow:
             return 0.0
 
 
+ANSWERS_PER_MINUTE_LEARNER = 30  # a person answering, retrying and practising stays far below
+ANSWERS_PER_MINUTE_ADDRESS = 300  # a whole class behind one school address, too
+
+
+def answer_wait(learner: str | None, address: str | None) -> float:
+    """Seconds before this learner (when known) and address may store another answer; 0 now.
+    Counted per worker (RateWindow) and only for answers that would be stored."""
+    from flask import current_app
+
+    windows = current_app.extensions.get("answer_windows")
+    if windows is None:
+        return 0.0
+    if learner:
+        wait = windows["learner"].hit(learner)
+        if wait:
+            return wait
+    return windows["address"].hit(address or "unknown")
+
+
 def is_production(app: Flask) -> bool:
     env = (_setting(app, "APP_ENV") or "").strip().lower()
     if env:
@@ -243,6 +262,11 @@ def init_app(app: Flask) -> None:
     headers_items = tuple(headers.items())
 
     app.session_interface = SigningOnceSessionInterface()
+    app.extensions["answer_windows"] = {
+        "learner": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_LEARNER",
+                                                 ANSWERS_PER_MINUTE_LEARNER)), 60.0),
+        "address": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_ADDRESS",
+                                                 ANSWERS_PER_MINUTE_ADDRESS)), 60.0)}
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -262,6 +262,13 @@ class Store:
             with self.engine.connect() as conn:
                 return {row.question_id: bool(row.correct) for row in conn.execute(query)}
 
+    def learner_summary(self, learner_id: str, question_ids) -> dict:
+        """``{correct, attempted, total}`` over ``question_ids``: how many this learner
+        attempted, and on how many their latest attempt was correct."""
+        wanted = set(question_ids)
+        mine = {q: ok for q, ok in self.latest_correct(learner_id).items() if q in wanted}
+        return {"correct": sum(mine.values()), "attempted": len(mine), "total": len(wanted)}
+
     def learner_progress(self, learner_id: str) -> dict[str, QuestionProgress]:
         """Per base question (practice variants excluded): attempt count and last attempt."""
         with self.guard("progress not read"):
