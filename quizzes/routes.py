@@ -76,13 +76,13 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
-    wait = security.answer_wait(reader.learner(), request.remote_addr)
+    learner = reader.ensure_learner()
+    wait = security.answer_wait(learner, request.remote_addr)
     if wait:  # a flood: refused before anything is stored or shown, not an attempt
         error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
                         "then answer again.", "answer")
         error.headers["Retry-After"] = str(int(wait) + 1)
         raise error
-    learner = reader.ensure_learner()
     data = grade_dict(question, result)
     try:
         attempt = _store().record_attempt(NewAttempt(
