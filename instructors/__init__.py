@@ -13,13 +13,15 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from instructors import routes
     from instructors.cli import classes_cli
-    from instructors.ratelimit import Backoff
+    from instructors.ratelimit import CREATE_LIMIT, CREATE_WINDOW, StoredBackoff
     from quizzes import store
     from web import reader
+    from web.security import RateWindow
 
     if "checkpoint_store" not in app.extensions:
         store.init_app(app)
-    app.extensions["instructor_backoff"] = Backoff()
+    app.extensions["instructor_backoff"] = StoredBackoff(app.extensions["checkpoint_store"])
+    app.extensions["class_creation_window"] = RateWindow(CREATE_LIMIT, CREATE_WINDOW)
     app.register_blueprint(routes.bp)
     app.cli.add_command(classes_cli)
     app.add_template_global(routes.class_membership, "class_membership")

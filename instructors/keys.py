@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 import unicodedata
 
@@ -16,6 +17,28 @@ TOKEN_BYTES = 16  # the student link: 128 random bits, unrelated to the class's 
 KEY_BYTES = 32  # the instructor key: 256 random bits, so a hash without salt is enough
 CLASS_NAME_MAX = 120
 DISPLAY_NAME_MAX = 80
+
+
+# What new_token/new_key make: base64url, 22 and 43 characters. Anything else in a link is
+# refused as an unknown page before any query (a NUL byte never reaches PostgreSQL).
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22,64}", re.ASCII)
+KEY_RE = re.compile(r"[A-Za-z0-9_-]{43,64}", re.ASCII)
+
+
+def well_formed_token(token: str) -> bool:
+    return TOKEN_RE.fullmatch(token) is not None
+
+
+def well_formed_key(key: str) -> bool:
+    return KEY_RE.fullmatch(key) is not None
+
+
+def code_matches(sent: object, code: str) -> bool:
+    """The instructor code the operator set, compared in constant time."""
+    if not isinstance(sent, str) or not code:
+        return False
+    return hmac.compare_digest(sent.strip().encode("utf-8", "surrogatepass"),
+                               code.encode("utf-8", "surrogatepass"))
 
 
 def new_token() -> str:

@@ -1,14 +1,17 @@
-"""Slow down guessing of instructor links: a small in-process limiter with backoff.
+"""Slow down guessing of instructor links and instructor codes, with backoff.
 
-Each address may get a few wrong instructor links wrong for free; after that it must wait,
-and the wait doubles with each further miss (1 s, 2 s, 4 s … up to ``MAX_WAIT``). Misses are
-forgotten after ``FORGET_AFTER`` of quiet. A blocked address is refused even with a right
-key, or guessing would simply continue.
+Each bucket — an address *and* the class token it guesses keys for (or the instructor code
+of the create form) — may miss a few times for free; after that it must wait, and the wait
+doubles with each further miss (1 s, 2 s, 4 s … up to ``MAX_WAIT``). Misses are forgotten
+after ``FORGET_AFTER`` of quiet.
 
-The state lives in the process: with ``gunicorn -w 4`` each worker counts on its own, so the
-effective allowance is four times larger — still hopeless against a 256-bit key, and the
-limit exists to stop noise and scans, not to make the key strong. A shared limiter belongs
-in front (nginx ``limit_req``) when that matters.
+Only misses count, and only misses wait: the routes check the key first (in constant time),
+so the right instructor link is never refused, however much someone else guesses — even
+from the same address (a school's NAT) at the same class.
+
+``StoredBackoff`` keeps the counts in the database (``guess_misses``, migration 0003), so
+every gunicorn worker and every process behind the load balancer shares them. ``Backoff``
+is the same policy in one process's memory, for tests and tools.
 """
 
 from __future__ import annotations
@@ -18,10 +21,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from quizzes.store import Store, limits
+
 FREE_MISSES = 5
 MAX_WAIT = 300.0  # seconds
 FORGET_AFTER = 900.0  # seconds without a miss
 MAX_TRACKED = 10_000  # addresses kept; the quietest are dropped first
+CREATE_LIMIT, CREATE_WINDOW = 10, 3600.0  # classes one address may create per hour (per worker)
+
+
+def wait_after(misses: int) -> float:
+    """How long a bucket must wait after its ``misses``-th miss."""
+    if misses <= FREE_MISSES:
+        return 0.0
+    return min(MAX_WAIT, 2.0 ** (misses - FREE_MISSES - 1))
 
 
 @dataclass
@@ -58,9 +71,34 @@ class Backoff:
             record.misses += 1
             record.last_miss = now
             if record.misses > FREE_MISSES:
-                wait = min(MAX_WAIT, 2.0 ** (record.misses - FREE_MISSES - 1))
-                record.blocked_until = now + wait
+                record.blocked_until = now + wait_after(record.misses)
             if len(self._records) > MAX_TRACKED:
                 quietest = sorted(self._records, key=lambda a: self._records[a].last_miss)
                 for stale in quietest[: len(self._records) - MAX_TRACKED]:
                     del self._records[stale]
+
+
+class StoredBackoff:
+    """The same policy as ``Backoff``, its counts in the app's database (shared by all
+    workers). A database that is down raises StoreUnavailable, like every instructor page."""
+
+    def __init__(self, store: Store, clock: Callable[[], float] = time.time):
+        self._store = store
+        self._clock = clock
+
+    def retry_after(self, bucket: str) -> float:
+        now = self._clock()
+        record = limits.read(self._store, bucket)
+        if record is None or now - record.last_miss > FORGET_AFTER:
+            return 0.0
+        return max(0.0, record.blocked_until - now)
+
+    def miss(self, bucket: str) -> float:
+        """Count a miss; the seconds this bucket must now wait."""
+        now = self._clock()
+        record = limits.record(self._store, bucket, now, FORGET_AFTER, wait_after)
+        return max(0.0, record.blocked_until - now)
+
+
+def bucket(address: str, what: str) -> str:
+    return f"{address[:100]} {what[:90]}"

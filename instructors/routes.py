@@ -2,7 +2,11 @@
 
 Routes parse, call instructors/classes.py and instructors/store.py, and render. Who sees what:
 
-- ``/classes/new``: anyone may create a class; the instructor link is shown once, never again.
+- ``/classes/new``: says how classes are made. Creating one needs the instructor code the
+  operator sets (``INSTRUCTOR_CODE``, environment or config, compared in constant time);
+  without one, the form is not offered and only ``flask --app app classes create NAME`` makes
+  classes. The instructor link is shown once, never again. Wrong codes count as misses of
+  the guessing limiter, and each address may create only a few classes an hour.
 - ``/join/<token>``: the student link. The token is random, so it says nothing about the
   class's row id or its key. A student names themselves once; the name is editable at
   ``/class/name``.
@@ -35,11 +39,11 @@ from flask import (
 
 from instructors import export, keys, stats
 from instructors.charts import answer_figure
-from instructors.ratelimit import Backoff
+from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
 from quizzes.store import StoreUnavailable
 from quizzes.store import classes as class_store
-from web import reader
+from web import reader, security
 from web.errors import ClientError
 
 bp = Blueprint("instructors", __name__)
@@ -57,8 +61,23 @@ def _store():
     return current_app.extensions["checkpoint_store"]
 
 
-def _limiter() -> Backoff:
+def _limiter() -> StoredBackoff:
     return current_app.extensions["instructor_backoff"]
+
+
+def _address() -> str:
+    return request.remote_addr or "unknown"
+
+
+def instructor_code() -> str:
+    """The code that lets a browser create a class; empty when the operator set none."""
+    return (security.setting(current_app, "INSTRUCTOR_CODE") or "").strip()
+
+
+def _too_many(wait: float, heading: str, message: str) -> ClientError:
+    seconds = int(wait) + 1
+    return ClientError(f"{message} Try again in {seconds} seconds.", status=429,
+                       heading=heading, headers={"Retry-After": str(seconds)})
 
 
 def _form_allowed() -> bool:
@@ -79,17 +98,43 @@ def _page(template: str, status: int = 200, **context) -> Response:
 EXPIRED = "This form had expired. It has been refreshed: send it again."
 
 
+CODE_FIELD = "instructor_code"
+WRONG_CODE = ("That instructor code is not right. Ask the person who runs this site for it, "
+              "or have them make the class for you.")
+
+
 @bp.route("/classes/new", methods=["GET", "POST"])
 def new_class():
+    code = instructor_code()
     if request.method == "GET":
-        return _page("instructors/new.html", name="")
+        return _page("instructors/new.html", name="", code_required=bool(code))
+    if not code:  # no code set: classes are made from the command line only
+        return _page("instructors/new.html", 403, name="", code_required=False,
+                     refused=True)
     name = request.form.get("name", "")
+
+    def again(status: int, error: str, field: str = "name") -> Response:
+        return _page("instructors/new.html", status, name=name, code_required=True,
+                     error=error, error_field=field)
+
     if not _form_allowed():
-        return _page("instructors/new.html", 400, name=name, error=EXPIRED)
+        return again(400, EXPIRED)
+    guesses = bucket(_address(), "instructor-code")
+    if not keys.code_matches(request.form.get(CODE_FIELD), code):
+        wait = _limiter().retry_after(guesses)
+        if wait:
+            raise _too_many(wait, "Too many wrong instructor codes.",
+                            "Check the code you were given.")
+        _limiter().miss(guesses)
+        return again(403, WRONG_CODE, CODE_FIELD)
     try:
         clean = keys.clean_name(name, "name", keys.CLASS_NAME_MAX, "a name for the class")
     except keys.BadName as exc:
-        return _page("instructors/new.html", 400, name=name, error=exc.message)
+        return again(400, exc.message)
+    wait = current_app.extensions["class_creation_window"].hit(_address())
+    if wait:
+        raise _too_many(wait, "Too many new classes.",
+                        "This address has made several classes in the last hour.")
     key = keys.new_key()
     record = class_store.create_class(_store(), clean, keys.new_token(), keys.hash_key(key))
     return _page("instructors/created.html", cls=record,
@@ -104,7 +149,9 @@ def _remember(record: class_store.ClassRecord, display_name: str) -> None:
 
 
 def _known_class(token: str) -> class_store.ClassRecord:
-    record = class_store.class_by_token(_store(), token) if len(token) <= 64 else None
+    if not keys.well_formed_token(token):
+        abort(404)
+    record = class_store.class_by_token(_store(), token)
     if record is None:
         abort(404)
     return record
@@ -168,20 +215,25 @@ def class_membership() -> dict | None:
 
 def _instructor_class(token: str, key: str) -> class_store.ClassRecord:
     """The class whose token *and* key these are, or 404 — the same 404 as any unknown page.
-    A wrong key and an unknown class cost the same time and count the same miss."""
-    address = request.remote_addr or "unknown"
-    wait = _limiter().retry_after(address)
-    if wait:
-        raise ClientError(
-            f"Check the link you saved, then try again in {int(wait) + 1} seconds.",
-            status=429, heading="Too many wrong instructor links.",
-            headers={"Retry-After": str(int(wait) + 1)})
-    record = class_store.class_by_token(_store(), token) if len(token) <= 64 else None
-    stored_hash = record.key_hash if record else keys.hash_key(secrets.token_urlsafe(8))
-    if not keys.key_matches(key, stored_hash) or record is None:
-        _limiter().miss(address)
+    A wrong key and an unknown class cost the same time and count the same miss. The key is
+    checked first, so the right one is never refused; only misses count, and only misses
+    of a (address, class token) that kept missing are made to wait (429)."""
+    if not (keys.well_formed_token(token) and keys.well_formed_key(key)):
         abort(404)
-    return record
+    record = class_store.class_by_token(_store(), token)
+    stored_hash = record.key_hash if record else _NO_CLASS_HASH
+    if keys.key_matches(key, stored_hash) and record is not None:
+        return record
+    guesses = bucket(_address(), token)
+    wait = _limiter().retry_after(guesses)
+    if wait:
+        raise _too_many(wait, "Too many wrong instructor links.",
+                        "Check the link you saved.")
+    _limiter().miss(guesses)
+    abort(404)
+
+
+_NO_CLASS_HASH = keys.hash_key(secrets.token_urlsafe(32))  # matches no key anyone can send
 
 
 def _when(moment: datetime | None) -> str:

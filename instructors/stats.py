@@ -10,6 +10,8 @@ get back numbers, rows and CSV text. The definitions a dashboard reader relies o
   **mean attempts**: attempts per student who attempted.
 - The **answer distribution** counts each student's first answer (what the class thought
   before any feedback), and also all attempts.
+- A question nobody in the class has attempted shows no answers at all: its key and its
+  misconceptions stay unrevealed, as they are to any reader before an attempt.
 - A student's **state** on a question: right once any attempt is correct, wrong if attempted
   but never right, otherwise not tried. **Score**: the sum of the best score per question.
 """
@@ -118,6 +120,8 @@ def question_stats(question: Question, attempts: Sequence, bank: Bank) -> Questi
         answers = [c.id for c in question.choices] + sorted(set(totals) - set(
             question.choice_by_id))
     rows = []
+    if not mine:
+        answers = []  # nothing attempted: reveal no key and no misconception
     for answer in answers:
         html, text = answer_text(question, answer)
         name = named.get(answer)

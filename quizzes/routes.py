@@ -23,12 +23,14 @@ from quizzes import store as store_module
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
-from quizzes.store import NewAttempt, StoreUnavailable
+from quizzes.store import AttemptCapReached, NewAttempt, StoreUnavailable
 from quizzes.variants import InvalidVariant, VariantSigner, new_variant
-from web import openapi, reader
+from web import openapi, reader, security
 from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
+CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
+              "answers as the chapter keeps for one reader.")
 
 bp = Blueprint("checkpoint", __name__)
 
@@ -75,6 +77,12 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
     learner = reader.ensure_learner()
+    wait = security.answer_wait(learner, request.remote_addr)
+    if wait:  # a flood: refused before anything is stored or shown, not an attempt
+        error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
+                        "then answer again.", "answer")
+        error.headers["Retry-After"] = str(int(wait) + 1)
+        raise error
     data = grade_dict(question, result)
     try:
         attempt = _store().record_attempt(NewAttempt(
@@ -82,14 +90,19 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
             result.misconception, token if variant else None))
         data.update(attempt=attempt, saved=True, notice=None)
         session.pop("unsaved", None)
+    except AttemptCapReached:
+        data.update(attempt=None, saved=False, notice=CAP_NOTICE)
     except StoreUnavailable:
         data.update(attempt=None, saved=False, notice=NOT_SAVED)
         if variant is None:
             session["unsaved"] = {"q": question.id, "a": result.answer}
     if variant is not None:
         data["variant"] = True
-    state = reader_state(learner)
-    data["summary"] = state["summary"] if state and not state["notice"] else None
+    try:  # one small query, whatever the length of the learner's history
+        data["summary"] = (_store().learner_summary(learner, default_bank().questions)
+                           if data["saved"] else None)
+    except StoreUnavailable:
+        data["summary"] = None
     data["csrf"] = reader.current_csrf()
     return data
 
@@ -136,7 +149,8 @@ def _form_order(question: Question) -> list[str]:
     positions = request.form.getlist("position")
     if not positions:
         return order
-    if len(positions) != len(order) or not all(p.isdigit() for p in positions):
+    if len(positions) != len(order) or not all(
+            p.isascii() and p.isdigit() and len(p) <= 3 for p in positions):
         raise refusal(422, "Give every step a position number.", "position")
     if len(set(positions)) != len(positions):
         raise refusal(422, "Give each step a different position: 1 for the first step, "

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import re
 
+CODE = "test-instructor-code"  # the INSTRUCTOR_CODE the class tests set
+
 
 def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def create_class(client, name="ML 101") -> dict:
+    client.application.config.setdefault("INSTRUCTOR_CODE", CODE)
     page = client.get("/classes/new")
-    response = client.post("/classes/new", data={"name": name, "csrf_token": csrf(page.text)})
+    response = client.post("/classes/new", data={
+        "name": name, "instructor_code": CODE, "csrf_token": csrf(page.text)})
     assert response.status_code == 200, response.text
     teach = re.search(r'id="teach-url"[^>]*>http://localhost([^<]+)<', response.text).group(1)
     join = re.search(r'id="student-url" value="http://localhost([^"]+)"', response.text).group(1)

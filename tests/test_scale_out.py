@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.classes_helpers import CODE
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
@@ -60,7 +62,7 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 @pytest.fixture
 def two_processes(pg_database, tmp_path):
-    env = {**os.environ, "DATABASE_URL": pg_database, "SECRET_KEY": "scale-out-test-" + "k" * 24,
+    env = {**os.environ, "DATABASE_URL": pg_database, "INSTRUCTOR_CODE": CODE, "SECRET_KEY": "scale-out-test-" + "k" * 24,
            "SESSION_COOKIE_SECURE": "0", "INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("FLASK_DEBUG", None)
     processes, urls = [], []
@@ -117,7 +119,8 @@ def test_two_processes_one_database_one_dashboard(two_processes):
     a, b = two_processes
     instructor = Browser()
     made = instructor.post_form(f"{a}/classes/new", {
-        "name": "Two servers", "csrf_token": csrf(instructor.get(f"{b}/classes/new"))})
+        "name": "Two servers", "instructor_code": CODE,
+        "csrf_token": csrf(instructor.get(f"{b}/classes/new"))})
     teach = re.search(r'id="teach-url"[^>]*>http://[^/]+(/teach/[^<]+)<', made).group(1)
     join = re.search(r'id="student-url" value="http://[^/]+(/join/[^"]+)"', made).group(1)
 

@@ -80,7 +80,8 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
     store.upgrade()
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
+        # A writer waits for the lock, but briefly: a request has a short budget (issue 11).
+        assert 250 <= conn.execute(text("PRAGMA busy_timeout")).scalar() <= 500
     store.dispose()
 
 

@@ -20,8 +20,12 @@ Configuration (environment variable, or the same key in ``instance/config.py``):
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
 
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
@@ -44,6 +48,61 @@ def _setting(app: Flask, name: str, default: str | None = None) -> str | None:
     if value is None:
         value = os.environ.get(name, default)
     return value if value is None else str(value)
+
+
+setting = _setting  # for features: one reading of "config first, then the environment"
+
+
+class RateWindow:
+    """At most ``limit`` hits per key in each ``seconds``-long window, in this process's memory.
+    For floods (answers, class creation), where a per-worker count is enough: the window is
+    generous for people and still caps a script at ``workers × limit`` per window."""
+
+    def __init__(self, limit: int, seconds: float, clock: Callable[[], float] = time.monotonic,
+                 max_keys: int = 50_000):
+        self.limit, self.seconds, self._clock, self._max_keys = limit, seconds, clock, max_keys
+        self._windows: dict[str, tuple[float, int]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> float:
+        """Count one hit; 0 when allowed, else the seconds until the key may try again (the
+        refused hit is not counted)."""
+        now = self._clock()
+        with self._lock:
+            start, count = self._windows.get(key, (now, 0))
+            if now - start >= self.seconds:
+                start, count = now, 0
+            if count >= self.limit:
+                return max(0.001, start + self.seconds - now)
+            self._windows[key] = (start, count + 1)
+            if len(self._windows) > self._max_keys:
+                for stale in [k for k, (t, _) in self._windows.items()
+                              if now - t >= self.seconds]:
+                    del self._windows[stale]
+                if len(self._windows) > self._max_keys:  # all fresh: forget the oldest half
+                    oldest = sorted(self._windows, key=lambda k: self._windows[k][0])
+                    for stale in oldest[: len(oldest) // 2]:
+                        del self._windows[stale]
+            return 0.0
+
+
+ANSWERS_PER_MINUTE_LEARNER = 30  # a person answering, retrying and practising stays far below
+ANSWERS_PER_MINUTE_ADDRESS = 300  # a whole class behind one school address, too
+
+
+def answer_wait(learner: str | None, address: str | None) -> float:
+    """Seconds before this learner (when known) and address may store another answer; 0 now.
+    Counted per worker (RateWindow) and only for answers that would be stored."""
+    from flask import current_app
+
+    windows = current_app.extensions.get("answer_windows")
+    if windows is None:
+        return 0.0
+    if learner:
+        wait = windows["learner"].hit(learner)
+        if wait:
+            return wait
+    return windows["address"].hit(address or "unknown")
 
 
 def is_production(app: Flask) -> bool:
@@ -121,9 +180,39 @@ def _validated_ancestors(raw: str) -> str:
     return value
 
 
+log = logging.getLogger(__name__)
+
+PROXY_WARNING = (
+    "X-Forwarded-For arrived but PROXY_COUNT is not set: the app is behind a proxy it does "
+    "not trust, so every reader seems to come from the proxy's address (one shared limit "
+    "for everyone) and HTTPS is not recognised (no HSTS). Set PROXY_COUNT to the number of "
+    "proxies in front of the app, e.g. PROXY_COUNT=1 behind nginx.")
+
+
+class ForwardedWithoutProxyCount(ProxyFix):
+    """WSGI middleware for a deployment without PROXY_COUNT: trusts nothing, and the first
+    request that carries X-Forwarded-For logs one loud warning (once per process). A ProxyFix
+    that trusts zero hops, so whatever wraps the app inside a ProxyFix (web/fastpage.py) sits
+    behind this check too."""
+
+    def __init__(self, wsgi_app, logger: logging.Logger = log):
+        super().__init__(wsgi_app, x_for=0, x_proto=0, x_host=0, x_port=0, x_prefix=0)
+        self.logger, self.warned = logger, False
+
+    def __call__(self, environ, start_response):
+        if not self.warned and "HTTP_X_FORWARDED_FOR" in environ:
+            self.warned = True
+            self.logger.warning("!!! %s", PROXY_WARNING)
+        return self.app(environ, start_response)
+
+
 class SigningOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signer built once per key instead of on
-    every request (it cost ~90 µs a request, a third of serving the chapter page)."""
+    every request (it cost ~90 µs a request, a third of serving the chapter page).
+
+    A response marked ``Cache-Control: public`` (widgets, the OpenAPI description, static
+    files, plotly.js) never carries the session: a shared cache must not store one reader's
+    cookie, and the response does not depend on it."""
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
@@ -133,6 +222,11 @@ class SigningOnceSessionInterface(SecureCookieSessionInterface):
         if key not in self._serializers:
             self._serializers[key] = super().get_signing_serializer(app)
         return self._serializers[key]
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if response.cache_control.public:
+            return
+        super().save_session(app, session, response)
 
 
 def init_app(app: Flask) -> None:
@@ -152,6 +246,8 @@ def init_app(app: Flask) -> None:
             raise UnsafeConfiguration(f"PROXY_COUNT={proxies!r} must be a whole number.")
         n = int(proxies)
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    else:
+        app.wsgi_app = ForwardedWithoutProxyCount(app.wsgi_app, app.logger)
 
     ancestors = _validated_ancestors(_setting(app, "FRAME_ANCESTORS", "'self'") or "")
     headers = {
@@ -166,6 +262,11 @@ def init_app(app: Flask) -> None:
     headers_items = tuple(headers.items())
 
     app.session_interface = SigningOnceSessionInterface()
+    app.extensions["answer_windows"] = {
+        "learner": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_LEARNER",
+                                                 ANSWERS_PER_MINUTE_LEARNER)), 60.0),
+        "address": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_ADDRESS",
+                                                 ANSWERS_PER_MINUTE_ADDRESS)), 60.0)}
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -8,6 +8,7 @@ exception a failing database raises.
 
 from quizzes.store.attempts import (
     Attempt,
+    AttemptCapReached,
     NewAttempt,
     QuestionProgress,
     Store,
@@ -17,5 +18,6 @@ from quizzes.store.attempts import (
     make_engine,
 )
 
-__all__ = ["Attempt", "NewAttempt", "QuestionProgress", "Store", "StoreUnavailable",
+__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Store",
+           "StoreUnavailable",
            "database_url", "init_app", "make_engine"]

@@ -7,19 +7,30 @@ both. The tables are in ``schema.py``, the classes' queries in ``classes.py``, m
 Storage may fail (a read-only file, a database that is down). Every public method then raises
 ``StoreUnavailable`` so callers can still grade, and tell the reader their progress was not
 saved, instead of failing the request.
+
+Storage gets a short time budget inside a request: SQLite waits at most
+``SQLITE_BUSY_TIMEOUT_MS`` for a write lock; PostgreSQL gets ``PG_CONNECT_TIMEOUT_S`` to
+connect and ``PG_STATEMENT_TIMEOUT_MS`` per statement, and the pool hands out a connection
+within ``POOL_TIMEOUT_S`` or not at all. After a failure, the same request never touches
+storage again, and a failure that looks like an unreachable, hung or locked database opens a
+circuit breaker: for ``BREAKER_SECONDS`` every call raises ``StoreUnavailable`` at once,
+without waiting on the database.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from quizzes.store import migrate
 from quizzes.store.schema import attempts, enrolments
@@ -27,12 +38,24 @@ from quizzes.store.schema import attempts, enrolments
 log = logging.getLogger(__name__)
 
 DEFAULT_FILE = "checkpoint.sqlite"
-SQLITE_BUSY_TIMEOUT_MS = 5000  # concurrent gunicorn workers queue for the write lock
-PG_CONNECT_TIMEOUT_S = 3  # a server that is down answers "not saved" quickly, not after minutes
+SQLITE_BUSY_TIMEOUT_MS = 400  # workers queue for the write lock, but a request never stalls
+PG_CONNECT_TIMEOUT_S = 1  # a server that is down answers "not saved" quickly
+PG_STATEMENT_TIMEOUT_MS = 1500  # a hung query is cancelled by the server
+POOL_TIMEOUT_S = 1.0  # every pooled connection busy: give up instead of queueing 30 s
+BREAKER_SECONDS = 5.0  # after an outage-like failure, fail at once for this long
+MAX_ATTEMPTS_PER_LEARNER = 2000  # what one learner may store; beyond it answers are graded only
+# A failure that took this long, or whose message says so, means waiting would not help.
+SLOW_FAILURE_S = 0.1
+OUTAGE_WORDS = ("connect", "timeout", "timed out", "locked", "canceling statement", "closed",
+                "terminat", "server", "busy")
 
 
 class StoreUnavailable(Exception):
     """The database could not be reached or written; nothing was stored."""
+
+
+class AttemptCapReached(StoreUnavailable):
+    """This learner has stored ``MAX_ATTEMPTS_PER_LEARNER`` attempts; this one was not."""
 
 
 @dataclass(frozen=True)
@@ -98,9 +121,22 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == (
-        "postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S,
+                    "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"} if (
+        parsed.get_backend_name() == "postgresql") else {}
+    return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S,
+                         connect_args=connect_args)
+
+
+def _request_flags() -> dict | None:
+    """Per-request notes (flask.g), or None outside a request."""
+    try:
+        from flask import g, has_request_context
+    except ImportError:  # pragma: no cover
+        return None
+    if not has_request_context():
+        return None
+    return g.__dict__.setdefault("_store_failed", {})
 
 
 def row_to_attempt(row) -> Attempt:
@@ -110,10 +146,51 @@ def row_to_attempt(row) -> Attempt:
 class Store:
     """The app's handle on its database. One per process; safe to share between threads."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, breaker_seconds: float = BREAKER_SECONDS,
+                 clock=time.monotonic):
         self.url = url
         self.engine = make_engine(url)
         self._schema_ready = False
+        self.breaker_seconds = breaker_seconds
+        self._clock = clock
+        self._open_until = 0.0
+        self._lock = threading.Lock()
+
+    # --- the time budget -------------------------------------------------------------
+
+    def breaker_open(self) -> bool:
+        return self._clock() < self._open_until
+
+    @contextmanager
+    def guard(self, what: str) -> Iterator[None]:
+        """Run one storage operation: refused at once while the breaker is open or after this
+        request already saw storage fail; any database failure becomes StoreUnavailable.
+        IntegrityError (a constraint, not an outage) passes through unchanged."""
+        flags = _request_flags()
+        if flags and flags.get(id(self)):
+            raise StoreUnavailable(f"{what}: storage already failed in this request")
+        if self.breaker_open():
+            raise StoreUnavailable(f"{what}: storage failed a moment ago; not retried yet")
+        started = self._clock()
+        try:
+            yield
+        except (IntegrityError, AttemptCapReached):
+            raise
+        except StoreUnavailable as exc:  # the lazy migration inside failed
+            self._failed(exc, self._clock() - started, flags)
+            raise
+        except SQLAlchemyError as exc:
+            self._failed(exc, self._clock() - started, flags)
+            log.warning("%s: %s", what, exc)
+            raise StoreUnavailable(str(exc)) from exc
+
+    def _failed(self, exc: Exception, took: float, flags: dict | None) -> None:
+        if flags is not None:
+            flags[id(self)] = True
+        message = str(exc).lower()
+        if took >= SLOW_FAILURE_S or any(word in message for word in OUTAGE_WORDS):
+            with self._lock:
+                self._open_until = self._clock() + self.breaker_seconds
 
     # --- schema ------------------------------------------------------------------------
 
@@ -140,8 +217,9 @@ class Store:
 
     def record_attempt(self, new: NewAttempt) -> int:
         """Store one attempt and return its number for this learner, question and variant.
-        Returns only after the transaction has committed."""
-        try:
+        Returns only after the transaction has committed. A learner who already stored
+        ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
+        with self.guard("attempt not stored"):
             self.ensure_schema()
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
@@ -150,6 +228,13 @@ class Store:
                         .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
                         .limit(1).scalar_subquery())
             with self.engine.begin() as conn:
+                stored = conn.execute(
+                    select(func.count()).select_from(
+                        select(attempts.c.id).where(attempts.c.learner_id == new.learner_id)
+                        .limit(MAX_ATTEMPTS_PER_LEARNER).subquery())).scalar_one()
+                if stored >= MAX_ATTEMPTS_PER_LEARNER:
+                    raise AttemptCapReached(
+                        f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
                 conn.execute(attempts.insert().values(
                     learner_id=new.learner_id, question_id=new.question_id,
                     variant=new.variant, answer=new.answer, score=float(new.score),
@@ -163,13 +248,30 @@ class Store:
                         attempts.c.question_id == new.question_id, same_variant)
                 ).scalar_one()
             return int(count)
-        except SQLAlchemyError as exc:
-            log.warning("attempt not stored: %s", exc)
-            raise StoreUnavailable(str(exc)) from exc
+
+    def latest_correct(self, learner_id: str) -> dict[str, bool]:
+        """Per base question this learner attempted: was their latest attempt correct? One
+        small query (at most one row per question), whatever the learner's history."""
+        latest = (select(func.max(attempts.c.id).label("id"))
+                  .where(attempts.c.learner_id == learner_id, attempts.c.variant.is_(None))
+                  .group_by(attempts.c.question_id).subquery())
+        query = select(attempts.c.question_id, attempts.c.correct).join(
+            latest, latest.c.id == attempts.c.id)
+        with self.guard("summary not read"):
+            self.ensure_schema()
+            with self.engine.connect() as conn:
+                return {row.question_id: bool(row.correct) for row in conn.execute(query)}
+
+    def learner_summary(self, learner_id: str, question_ids) -> dict:
+        """``{correct, attempted, total}`` over ``question_ids``: how many this learner
+        attempted, and on how many their latest attempt was correct."""
+        wanted = set(question_ids)
+        mine = {q: ok for q, ok in self.latest_correct(learner_id).items() if q in wanted}
+        return {"correct": sum(mine.values()), "attempted": len(mine), "total": len(wanted)}
 
     def learner_progress(self, learner_id: str) -> dict[str, QuestionProgress]:
         """Per base question (practice variants excluded): attempt count and last attempt."""
-        try:
+        with self.guard("progress not read"):
             self.ensure_schema()
             with self.engine.connect() as conn:
                 rows = conn.execute(
@@ -177,9 +279,6 @@ class Store:
                                            attempts.c.variant.is_(None))
                     .order_by(attempts.c.id)
                 ).all()
-        except SQLAlchemyError as exc:
-            log.warning("progress not read: %s", exc)
-            raise StoreUnavailable(str(exc)) from exc
         counts: dict[str, int] = {}
         last: dict[str, Attempt] = {}
         for row in rows:
@@ -196,12 +295,10 @@ class Store:
             query = query.where(attempts.c.learner_id == learner_id)
         if question_id is not None:
             query = query.where(attempts.c.question_id == question_id)
-        try:
+        with self.guard("attempts not read"):
             self.ensure_schema()
             with self.engine.connect() as conn:
                 return [row_to_attempt(row) for row in conn.execute(query)]
-        except SQLAlchemyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

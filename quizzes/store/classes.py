@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
-from quizzes.store.attempts import Attempt, Store, StoreUnavailable, row_to_attempt
+from quizzes.store.attempts import Attempt, Store, row_to_attempt
 from quizzes.store.schema import attempts, classes, enrolments
 
 
@@ -36,14 +36,10 @@ class Student:
 
 def _run(store: Store, work, write: bool = False):
     """Run ``work(conn)`` in one transaction; any database failure becomes StoreUnavailable."""
-    try:
+    with store.guard("class storage"):
         store.ensure_schema()
         with (store.engine.begin() if write else store.engine.connect()) as conn:
             return work(conn)
-    except IntegrityError:
-        raise
-    except SQLAlchemyError as exc:
-        raise StoreUnavailable(str(exc)) from exc
 
 
 def _class(row) -> ClassRecord:

@@ -72,3 +72,15 @@ enrolments = Table(
     UniqueConstraint("class_id", "learner_id", name="uq_enrolments_class_learner"),
     Index("ix_enrolments_learner", "learner_id"),
 )
+
+# --- guessing counters: misses per (address, class token), shared by every worker ----------
+
+guess_misses = Table(
+    "guess_misses",
+    metadata,
+    Column("bucket", String(200), primary_key=True),  # "<address> <class token or purpose>"
+    Column("misses", Integer, nullable=False),
+    Column("last_miss", Float, nullable=False),  # seconds since the epoch
+    Column("blocked_until", Float, nullable=False),
+    Index("ix_guess_misses_last_miss", "last_miss"),
+)

@@ -42,12 +42,14 @@ def answer(page, qid: str, choice: str) -> None:
     form.locator("[data-role=result] .result").wait_for()
 
 
-def test_a_class_from_creation_to_a_live_dashboard(browser, live_server, fast_poll):
+def test_a_class_from_creation_to_a_live_dashboard(browser, live_app, live_server, fast_poll):
+    live_app.config["INSTRUCTOR_CODE"] = "browser-test-code"
     instructor = browser.new_context(viewport=DESKTOP)
     page = instructor.new_page()
     watch = PageWatch(page)
     page.goto(f"{live_server.url}/classes/new")
     page.get_by_label("Class name").fill("Period 3 ML")
+    page.get_by_label("Instructor code").fill("browser-test-code")
     page.get_by_role("button", name="Create the class").click()
     page.get_by_text("This link is shown only once").wait_for()
     teach = page.locator("#teach-url").input_value()

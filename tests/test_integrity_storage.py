@@ -1,0 +1,122 @@
+"""Issue 11, item 3: slow or broken storage costs a request a short, bounded wait, once."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+
+import pytest
+from sqlalchemy import text as sql
+from sqlalchemy.exc import OperationalError
+
+from quizzes.store import NewAttempt, Store, StoreUnavailable
+from quizzes.store import attempts as store_module
+from tests.apps import make_app
+
+ATTEMPT = NewAttempt("L1", "q1", "4e4", 1.0, True, None, None)
+
+
+def test_a_write_locked_sqlite_file_fails_within_the_budget_then_at_once(tmp_path):
+    path = tmp_path / "locked.sqlite"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    other = sqlite3.connect(path, isolation_level=None)  # another process holding the lock
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            store.record_attempt(ATTEMPT)
+        assert time.monotonic() - started < 1.5  # ~0.4 s busy timeout, once
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):
+            store.record_attempt(ATTEMPT)  # the breaker is open: no wait at all
+        with pytest.raises(StoreUnavailable):
+            store.learner_progress("L1")
+        assert time.monotonic() - started < 0.05
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store.dispose()
+
+
+class Clock:
+    now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_the_breaker_closes_again_after_a_few_seconds(tmp_path, monkeypatch):
+    clock = Clock()
+    store = Store(f"sqlite:///{tmp_path / 'b.sqlite'}", clock=clock)
+    store.upgrade()
+    calls = []
+    real_begin = store.engine.begin
+
+    def failing_begin():
+        calls.append(1)
+        raise OperationalError("INSERT", {}, Exception("could not connect to server"))
+
+    monkeypatch.setattr(store.engine, "begin", failing_begin)
+    with pytest.raises(StoreUnavailable):
+        store.record_attempt(ATTEMPT)
+    with pytest.raises(StoreUnavailable):
+        store.record_attempt(ATTEMPT)
+    assert len(calls) == 1  # the second never reached the database
+    monkeypatch.setattr(store.engine, "begin", real_begin)
+    clock.now += store_module.BREAKER_SECONDS + 0.1
+    assert store.record_attempt(ATTEMPT) == 1
+    store.dispose()
+
+
+def test_a_request_never_touches_storage_twice_after_it_failed(tmp_path, monkeypatch):
+    app = make_app(tmp_path)
+    store = app.extensions["checkpoint_store"]
+    store.breaker_seconds = 0  # only the per-request rule is under test
+    touched = []
+    monkeypatch.setattr(store.engine, "begin", lambda: touched.append("begin") or (
+        _ for _ in ()).throw(OperationalError("x", {}, Exception("disk I/O error"))))
+    monkeypatch.setattr(store.engine, "connect", lambda: touched.append("connect") or (
+        _ for _ in ()).throw(OperationalError("x", {}, Exception("disk I/O error"))))
+    client = app.test_client()
+    response = client.post("/api/checkpoint/q1", json={"answer": "4e4"})
+    assert response.status_code == 200 and response.json["saved"] is False
+    assert response.json["summary"] is None
+    assert len(touched) == 1, touched
+    touched.clear()
+    assert client.get("/").status_code == 200  # a reader with a session: progress read once
+    assert len(touched) <= 1
+
+
+def test_the_page_for_a_reader_with_a_session_does_not_wait_on_a_broken_store(tmp_path):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    assert client.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["saved"]
+    store = app.extensions["checkpoint_store"]
+    store._open_until = time.monotonic() + 60  # as after a failure a moment ago
+    started = time.monotonic()
+    for url in ("/", "/api/progress", "/api/widgets/nudge"):
+        assert client.get(url).status_code == 200, url
+    assert time.monotonic() - started < 2
+
+
+def test_postgresql_gets_a_short_connect_and_statement_timeout(pg_database):
+    store = Store(pg_database)
+    with store.engine.connect() as conn:
+        assert conn.execute(sql("SHOW statement_timeout")).scalar() == "1500ms"
+    assert store_module.PG_CONNECT_TIMEOUT_S == 1
+    assert store.engine.pool.timeout() <= 1
+    store.dispose()
+
+
+def test_a_postgresql_that_is_down_fails_fast_and_then_at_once():
+    store = Store("postgresql+psycopg://nobody:nothing@127.0.0.1:1/none")
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        store.record_attempt(ATTEMPT)
+    first = time.monotonic() - started
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailable):
+        store.learner_progress("L1")
+    assert first < 2 and time.monotonic() - started < 0.05
+    store.dispose()
