@@ -62,7 +62,8 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 @pytest.fixture
 def two_processes(pg_database, tmp_path):
-    env = {**os.environ, "DATABASE_URL": pg_database, "INSTRUCTOR_CODE": CODE, "SECRET_KEY": "scale-out-test-" + "k" * 24,
+    env = {**os.environ, "DATABASE_URL": pg_database, "INSTRUCTOR_CODE": CODE,
+           "SECRET_KEY": "scale-out-test-" + "k" * 24,
            "SESSION_COOKIE_SECURE": "0", "INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("FLASK_DEBUG", None)
     processes, urls = [], []
