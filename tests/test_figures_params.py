@@ -17,8 +17,7 @@ WIDGETS_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "widgets
 
 def page_params(client) -> dict:
     page = client.get("/").get_data(as_text=True)
-    match = re.search(r'<script type="application/json" id="figure-params">(.*?)</script>',
-                      page, re.S)
+    match = re.search(r"<script [^>]*data-figure-params='([^']*)'", page)
     assert match, "the page carries the figures' parameter schemas"
     return json.loads(html.unescape(match.group(1)))
 

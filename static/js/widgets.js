@@ -21,9 +21,10 @@
   };
 
   // Every control's label, range, step, default, options and presets come from the server's
-  // parameter schemas (a JSON data block in the page), so the page cannot drift from the API.
-  const paramsBlock = document.getElementById("figure-params");
-  const SPECS = paramsBlock ? JSON.parse(paramsBlock.textContent) : {};
+  // parameter schemas (JSON in this script tag's data-figure-params), so the page cannot drift
+  // from the API.
+  const paramsHolder = document.querySelector("script[data-figure-params]");
+  const SPECS = paramsHolder ? JSON.parse(paramsHolder.dataset.figureParams) : {};
   const shownWhen = (c, params) => !c.when || c.when.options.includes(params[c.when.field]);
 
   // --- plotly.js, loaded once, on demand ---------------------------------------------------
