@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import lti.schema  # noqa: F401 — its tables are on the app's one metadata, as in the app
 from tests.apps import make_app
 
 
