@@ -7,6 +7,7 @@ import os
 from flask import Flask
 
 import instructors
+import lti
 from chapter import api as widget_api
 from chapter import views
 from quizzes import routes as checkpoint
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     widget_api.init_app(app)
     checkpoint.init_app(app)  # before the page: its forms post to these routes
     instructors.init_app(app)  # after the checkpoint (it shares its store), before the page
+    lti.init_app(app)  # after instructors: LTI launches open classes and their dashboards
     views.init_app(app, **checkpoint.page_context())
     openapi.init_app(app)  # last: it describes what the others registered
     return app

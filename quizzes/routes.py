@@ -89,6 +89,8 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
             learner, question.id, result.answer, result.score, result.correct,
             result.misconception, token if variant else None))
         data.update(attempt=attempt, saved=True, notice=None)
+        for listener in current_app.extensions.get("attempt_listeners", ()):
+            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
         session.pop("unsaved", None)
     except AttemptCapReached:
         data.update(attempt=None, saved=False, notice=CAP_NOTICE)

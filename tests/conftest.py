@@ -13,6 +13,7 @@ import uuid
 import pytest
 from sqlalchemy import MetaData, create_engine, text
 
+import lti.schema  # noqa: F401 — its tables are on the app's one metadata, as in the app
 from quizzes.store import Store, database_url
 from tests.apps import make_app
 

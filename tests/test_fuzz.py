@@ -228,9 +228,12 @@ SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
            "/teach/{}/{}", "/teach/{}/{}/data.json", "/teach/{}/{}/roster.csv",
            "/teach/{}/{}/attempts.csv", "/classes/new", "/class/name", "/{}", "/api/{}",
            "/api/openapi.json",
-           "/api/widgets/{}", "/api/checkpoint/{}/{}"]),
+           "/api/widgets/{}", "/api/checkpoint/{}/{}", "/lti/login", "/lti/launch",
+           "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link"]),
        parts=st.lists(SEGMENT, min_size=2, max_size=2),
-       form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x"]),
+       form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x",
+                                             "id_token", "state", "iss", "login_hint",
+                                             "item"]),
                             TEXT, max_size=3))
 def test_any_method_any_route(client, method, template, parts, form):
     path = template.format(*parts)
@@ -246,7 +249,8 @@ def test_every_route_is_covered_by_a_strategy(client):
                "/api/checkpoint/<qid>/variant", "/api/progress", "/classes/new",
                "/join/<token>", "/class/name", "/teach/<token>/<key>",
                "/teach/<token>/<key>/data.json", "/teach/<token>/<key>/roster.csv",
-               "/teach/<token>/<key>/attempts.csv"}
+               "/teach/<token>/<key>/attempts.csv", "/lti/login", "/lti/launch", "/lti/jwks",
+               "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link"}
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
     assert rules <= covered, sorted(rules - covered)
 

@@ -1,0 +1,232 @@
+"""The launch: OIDC third-party login initiation, then the id_token the platform posts.
+
+    login(params)           → a state and a nonce stored, the browser sent to the platform
+    verify(form, cookies)   → the id_token's claims, every check passed, its nonce used up
+
+Each failed check is a ``LaunchRefused`` with a status and a sentence naming the check.
+The order matters: the state names the login (and so the registration) before the token is
+read; the nonce is marked used only after everything else passed, in one UPDATE that only
+one request can win, so a replay fails in this browser, another one, another worker and
+another app instance sharing the database.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import current_app, request
+from sqlalchemy import select
+
+from lti import adapter, db
+from lti import registrations as regs
+from lti.schema import nonces
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
+MESSAGE_TYPES = {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+STATE_COOKIE = "lti1p3-state-"  # + the state: several launches may be under way at once
+LOGIN_MAX_AGE = timedelta(minutes=10)
+LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
+                "lti_deployment_id", "lti_storage_target")
+
+INSTRUCTOR_ROLES = {
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper",
+    "Instructor",
+}
+TA_ROLES = {
+    "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant",
+    "http://purl.imsglobal.org/vocab/lis/v2/membership#TeachingAssistant",
+}
+
+
+class LaunchRefused(Exception):
+    def __init__(self, status: int, message: str, login: dict | None = None,
+                 registration: regs.Registration | None = None):
+        super().__init__(message)
+        self.status, self.message = status, message
+        self.login, self.registration = login, registration
+
+
+class NeedsPlatformStorage(Exception):
+    """No state cookie came back, but the platform offered its storage: ask it."""
+
+    def __init__(self, state: str, target: str, registration: regs.Registration):
+        super().__init__(state)
+        self.state, self.target, self.registration = state, target, registration
+
+
+def base_url() -> str:
+    return request.host_url.rstrip("/")
+
+
+def _on_this_tool(url: str) -> bool:
+    return regs.origin(url) == regs.origin(base_url())
+
+
+# --- login initiation -------------------------------------------------------------------------
+
+def login(params: dict) -> tuple[str, str, dict, regs.Registration]:
+    """(platform URL to send the browser to, the state, the login's parameters, registration)."""
+    login_params = {k: str(params[k]) for k in LOGIN_PARAMS if params.get(k)}
+    issuer = login_params.get("iss")
+    if not issuer or not login_params.get("login_hint"):
+        raise LaunchRefused(400, "The login request names no platform (iss) or no user "
+                                 "(login_hint). Start the launch from your LMS.")
+    registration = regs.find(issuer, login_params.get("client_id"))
+    if registration is None:
+        raise LaunchRefused(403, f"This tool is not registered with the platform {issuer!r}"
+                                 + (f" for client {login_params['client_id']!r}"
+                                    if login_params.get("client_id") else "")
+                                 + ". Ask your LMS administrator to install it.")
+    target = login_params.get("target_link_uri", "")
+    if not _on_this_tool(target):
+        raise LaunchRefused(400, "The launch's target link URI is not on this tool.",
+                            registration=registration)
+    deployment = login_params.get("lti_deployment_id")
+    if deployment and deployment not in registration.deployment_ids:
+        raise LaunchRefused(403, f"The deployment {deployment!r} is not registered with "
+                                 "this tool.", registration=registration)
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    db.run(lambda conn: conn.execute(nonces.insert().values(
+        nonce=nonce, state=state, registration_id=registration.id,
+        login=json.dumps(login_params), created_at=datetime.now(UTC))), write=True)
+    query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post",
+             "prompt": "none", "client_id": registration.client_id,
+             "redirect_uri": f"{base_url()}/lti/launch", "login_hint": login_params["login_hint"],
+             "state": state, "nonce": nonce}
+    if "lti_message_hint" in login_params:
+        query["lti_message_hint"] = login_params["lti_message_hint"]
+    separator = "&" if "?" in registration.auth_login_url else "?"
+    return (registration.auth_login_url + separator + urlencode(query), state, login_params,
+            registration)
+
+
+# --- the launch -------------------------------------------------------------------------------
+
+def _login_row(state: str):
+    return db.run(lambda conn: conn.execute(
+        select(nonces).where(nonces.c.state == state)).first())
+
+
+def _use_nonce(nonce: str) -> bool:
+    def work(conn):
+        return conn.execute(nonces.update().where(
+            nonces.c.nonce == nonce, nonces.c.used_at.is_(None))
+            .values(used_at=datetime.now(UTC))).rowcount
+    return db.run(work, write=True) == 1
+
+
+def verify(form, cookies, keys: regs.PlatformKeys) -> tuple[dict, regs.Registration, str]:
+    """(claims, registration, state) of a launch that passed every check."""
+    token, state = form.get("id_token"), form.get("state")
+    if not token or not state or len(state) > 64:
+        error = form.get("error_description") or form.get("error")
+        raise LaunchRefused(400, f"The platform refused the login: {error}." if error else
+                            "The launch carries no id_token or no state. Start it again "
+                            "from your LMS.")
+    row = _login_row(state)
+    if row is None:
+        raise LaunchRefused(403, "This launch's state is unknown to the tool: it was not "
+                                 "started here. Start it again from your LMS.")
+    login_params = json.loads(row.login)
+    registration = regs.by_id(row.registration_id)
+    refuse = lambda status, message: LaunchRefused(  # noqa: E731
+        status, message, login_params, registration)
+    if row.used_at is not None:
+        raise refuse(403, "This launch has already been used (a replayed id_token). Start "
+                          "it again from your LMS.")
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+    if datetime.now(UTC) - created > LOGIN_MAX_AGE:
+        raise refuse(403, "The login took too long and has expired. Start it again from "
+                          "your LMS.")
+    if cookies.get(STATE_COOKIE + state) != "1":
+        storage_state = form.get("lti_storage_state")
+        target = login_params.get("lti_storage_target")
+        if storage_state is None and target:
+            raise NeedsPlatformStorage(state, target, registration)
+        if storage_state is None or not secrets.compare_digest(storage_state, state):
+            raise refuse(401, "This browser did not start the launch: its cookie for the "
+                              "launch is missing, which happens where third-party cookies "
+                              "are blocked.")
+
+    header = _header(token, refuse)
+    jwk = keys.key(registration.jwks_url, header.get("kid"))
+    if jwk is None:
+        raise refuse(401, f"The token is signed with a key (kid {header.get('kid')!r}) the "
+                          "platform does not publish.")
+    try:
+        claims = adapter.verify(token, jwk, audience=registration.client_id,
+                                issuer=registration.issuer)
+    except adapter.TokenInvalid as exc:
+        raise refuse(401, f"The launch's id_token failed a check: {exc}.") from None
+    _check_claims(claims, registration, row.nonce, refuse)
+    if not _use_nonce(row.nonce):
+        raise refuse(403, "This launch has already been used (a replayed id_token). Start "
+                          "it again from your LMS.")
+    return claims, registration, state
+
+
+def _header(token: str, refuse) -> dict:
+    try:
+        header = adapter.header(token)
+    except adapter.TokenInvalid as exc:
+        raise refuse(400, f"The id_token is not readable: {exc}.") from None
+    if header.get("alg") != adapter.ALGORITHM:
+        raise refuse(401, f"The id_token is signed with {header.get('alg')!r}; LTI uses RS256.")
+    return header
+
+
+def _check_claims(claims: dict, registration: regs.Registration, nonce: str, refuse) -> None:
+    aud = claims.get("aud")
+    azp = claims.get("azp")
+    if isinstance(aud, list) and len(aud) > 1 and not azp:
+        raise refuse(401, "The id_token has several audiences and no azp claim.")
+    if azp is not None and azp != registration.client_id:
+        raise refuse(401, "The id_token's authorized party (azp) is another client.")
+    if not isinstance(claims.get("nonce"), str) or not secrets.compare_digest(
+            claims["nonce"], nonce):
+        raise refuse(401, "The id_token's nonce is not the one this login sent.")
+    if claims.get(LTI + "version") != "1.3.0":
+        raise refuse(400, "The launch is not LTI version 1.3.0.")
+    message_type = claims.get(LTI + "message_type")
+    if message_type not in MESSAGE_TYPES:
+        raise refuse(400, f"The tool cannot handle the message type {message_type!r}.")
+    deployment = claims.get(LTI + "deployment_id")
+    if deployment not in registration.deployment_ids:
+        raise refuse(403, f"The deployment {deployment!r} is not registered with this tool.")
+    target = claims.get(LTI + "target_link_uri")
+    if not isinstance(target, str) or not _on_this_tool(target):
+        raise refuse(400, "The launch's target link URI is not on this tool.")
+    if message_type == "LtiResourceLinkRequest":
+        if not (claims.get(LTI + "resource_link") or {}).get("id"):
+            raise refuse(400, "The launch names no resource link.")
+        if not claims.get("sub"):
+            raise refuse(400, "The launch names no user (sub).")
+    elif not (claims.get(DL + "deep_linking_settings") or {}).get("deep_link_return_url"):
+        raise refuse(400, "The deep-linking request has no return URL.")
+
+
+def is_instructor(claims: dict) -> bool:
+    roles = set(claims.get(LTI + "roles") or [])
+    if roles & INSTRUCTOR_ROLES:
+        return True
+    return bool(roles & TA_ROLES) and bool(current_app.config.get("LTI_TA_IS_INSTRUCTOR"))
+
+
+def frame_origins(registration: regs.Registration | None, claims: dict | None = None) -> list:
+    """Who may frame the tool's pages for this launch: the platform's own origins and the
+    one its signed launch says the course page is on."""
+    if registration is None:
+        return []
+    found = set(registration.origins())
+    presentation = (claims or {}).get(LTI + "launch_presentation") or {}
+    if regs.origin(presentation.get("return_url")):
+        found.add(regs.origin(presentation["return_url"]))
+    return sorted(found)
+

@@ -1,0 +1,344 @@
+"""LTI over HTTP. Routes parse, call lti's modules, and render.
+
+    GET|POST /lti/login       OIDC login initiation (third-party initiated)
+    POST     /lti/launch      the platform posts the id_token here (the redirect URI)
+    GET      /lti/jwks        the tool's public keys
+    GET      /lti/config      the tool's configuration, for installing it by hand
+    GET      /lti/register    Dynamic Registration initiation (openid_configuration, token)
+    GET      /lti/dashboard   the class dashboard, for an instructor who launched from the LMS
+    POST     /lti/deep-link   the instructor's pick, returned to the platform as a signed JWT
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from urllib.parse import urlencode
+
+from cryptography.fernet import Fernet, InvalidToken
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from instructors import keys as class_keys
+from instructors import routes as instructor_pages
+from lti import ags, db, deep_linking, launch
+from lti import registrations as regs
+from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
+from lti.schema import contexts, learners
+from quizzes.store import StoreUnavailable
+from quizzes.store import classes as class_store
+from quizzes.store.schema import classes
+from web import reader
+from web.security import content_security_policy
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+
+SESSION = "lti"  # {"reg", "sub", "frame", "instructor", "class_id", "lineitem"}
+DEEP_LINK = "lti_dl"
+TITLE = "The Chain Rule — How Backpropagation Works (SeeingML)"
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+def _page(template: str, status: int = 200, **context) -> Response:
+    response = Response(render_template(template, **context), status, mimetype="text/html")
+    response.headers.update(PRIVATE)
+    return response
+
+
+def _refused(exc: LaunchRefused) -> Response:
+    """A failed launch: a page saying what failed; where the browser's launch cookie went
+    missing, a way to open the launch in a new window."""
+    g.lti_frame = launch.frame_origins(exc.registration)
+    new_window = None
+    if exc.status == 401 and exc.login and "cookie" in exc.message:
+        new_window = url_for(".login", _external=True) + "?" + urlencode(exc.login)
+    return _page("lti/refused.html", exc.status, message=exc.message, new_window=new_window)
+
+
+def _state_cookie(response: Response, state: str) -> None:
+    response.set_cookie(launch.STATE_COOKIE + state, "1", max_age=600, path="/lti/",
+                        secure=True, httponly=True, samesite="None", partitioned=True)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    try:
+        url, state, params, registration = launch.login(request.values)
+    except LaunchRefused as exc:
+        return _refused(exc)
+    g.lti_frame = launch.frame_origins(registration)
+    if params.get("lti_storage_target"):
+        response = _page("lti/storage.html", mode="put", state=state, auth_url=url,
+                         target=params["lti_storage_target"],
+                         platform=regs.origin(registration.auth_login_url))
+    else:
+        response = redirect(url, 302)
+    _state_cookie(response, state)
+    return response
+
+
+@bp.post("/launch")
+def launch_endpoint():
+    try:
+        claims, registration, state = launch.verify(
+            request.form, request.cookies, current_app.extensions["lti_platform_keys"])
+    except NeedsPlatformStorage as need:
+        g.lti_frame = launch.frame_origins(need.registration)
+        return _page("lti/storage.html", mode="get", state=need.state, target=need.target,
+                     id_token=request.form.get("id_token", ""),
+                     platform=regs.origin(need.registration.auth_login_url))
+    except LaunchRefused as exc:
+        return _refused(exc)
+    response = _start(claims, registration)
+    response.delete_cookie(launch.STATE_COOKIE + state, path="/lti/", secure=True,
+                           httponly=True, samesite="None", partitioned=True)
+    return response
+
+
+# --- after a launch: who, which class, where to --------------------------------------------
+
+def _learner_for(registration_id: int, sub: str) -> str:
+    def find(conn):
+        return conn.execute(select(learners.c.learner_id).where(
+            learners.c.registration_id == registration_id, learners.c.sub == sub)).scalar()
+
+    found = db.run(find)
+    if found:
+        return found
+    new = "lti-" + hashlib.sha256(f"{registration_id}:{sub}".encode()).hexdigest()[:32]
+    try:
+        db.run(lambda conn: conn.execute(learners.insert().values(
+            registration_id=registration_id, sub=sub, learner_id=new)), write=True)
+    except IntegrityError:  # the same person launching twice at once
+        pass
+    return db.run(find)
+
+
+def _sealer() -> Fernet:
+    secret = hashlib.sha256(b"lti-class-key:" + str(current_app.secret_key).encode()).digest()
+    return Fernet(base64.urlsafe_b64encode(secret))
+
+
+def _class_for(registration: regs.Registration, context: dict, create: bool):
+    """The class of this LMS course: made on the first instructor launch."""
+    def find(conn):
+        return conn.execute(select(contexts.c.class_id, classes.c.token).join(
+            classes, classes.c.id == contexts.c.class_id).where(
+            contexts.c.registration_id == registration.id,
+            contexts.c.context_id == str(context["id"]))).first()
+
+    row = db.run(find)
+    if row is None and create:
+        name = (context.get("title") or context.get("label") or "LMS course")[:120]
+        key = class_keys.new_key()
+        record = class_store.create_class(db.store(), name, class_keys.new_token(),
+                                          class_keys.hash_key(key))
+        sealed = _sealer().encrypt(key.encode()).decode()
+        try:
+            db.run(lambda conn: conn.execute(contexts.insert().values(
+                registration_id=registration.id, context_id=str(context["id"]),
+                class_id=record.id, sealed_key=sealed)), write=True)
+        except IntegrityError:
+            pass  # another worker made it first: use theirs
+        row = db.run(find)
+    return class_store.class_by_token(db.store(), row.token) if row else None
+
+
+def _display_name(claims: dict) -> str:
+    name = claims.get("name") or " ".join(
+        part for part in (claims.get("given_name"), claims.get("family_name")) if part)
+    name = name or claims.get("email") or f"LMS user {str(claims.get('sub'))[:8]}"
+    return " ".join(str(name).split())[:80]
+
+
+def _start(claims: dict, registration: regs.Registration) -> Response:
+    instructor = launch.is_instructor(claims)
+    message_type = claims[LTI + "message_type"]
+    sub = str(claims.get("sub") or "")
+    context = claims.get(LTI + "context") or {}
+    record = _class_for(registration, context, create=instructor) if context.get("id") else None
+    session.clear()  # a launch says who this is: nothing of a previous reader carries over
+    learner = _learner_for(registration.id, sub) if sub else None
+    if learner:
+        session.permanent = True
+        session[reader.LEARNER] = learner
+    reader.csrf_token()
+    info = {"reg": registration.id, "sub": sub, "instructor": instructor,
+            "class_id": record.id if record else None,
+            "frame": launch.frame_origins(registration, claims)}
+    endpoint = claims.get(AGS_ENDPOINT) or {}
+    if ags.SCORE_SCOPE in (endpoint.get("scope") or []) and endpoint.get("lineitem"):
+        info["lineitem"] = endpoint["lineitem"]
+    session[SESSION] = info
+    g.lti_frame = info["frame"]
+    if record is not None and learner and not instructor:
+        name = _display_name(claims)
+        class_store.enrol(db.store(), record.id, learner, name)
+        class_store.make_current(db.store(), record.id, learner)
+        session[instructor_pages.CLASS_KEY] = {"token": record.token, "name": record.name,
+                                               "student": name}
+    if message_type == "LtiDeepLinkingRequest":
+        if not instructor:
+            return _refused(LaunchRefused(403, "Only an instructor can add this chapter to a "
+                                               "course.", registration=registration))
+        session[DEEP_LINK] = deep_linking.settings(claims)
+        return _page("lti/deep_link.html", choices=deep_linking.CHOICES)
+    if instructor and record is not None:
+        return redirect(url_for(".dashboard"), 303)
+    item = (claims.get(LTI + "custom") or {}).get("item")
+    return redirect(url_for("chapter.index", _anchor="q1" if item == "checkpoint" else None),
+                    303)
+
+
+# --- the instructor's pages -------------------------------------------------------------------
+
+@bp.get("/dashboard")
+def dashboard():
+    info = session.get(SESSION) or {}
+    if not info.get("instructor") or not info.get("class_id"):
+        return _refused(LaunchRefused(403, "The class dashboard opens from your LMS: launch "
+                                           "the chapter there as the course's instructor.",
+                                      registration=regs.by_id(info["reg"])
+                                      if info.get("reg") else None))
+    row = db.run(lambda conn: conn.execute(select(contexts.c.sealed_key, classes.c.token).join(
+        classes, classes.c.id == contexts.c.class_id).where(
+        contexts.c.class_id == info["class_id"],
+        contexts.c.registration_id == info["reg"])).first())
+    try:
+        key = _sealer().decrypt(row.sealed_key.encode()).decode() if row else None
+    except InvalidToken:  # SECRET_KEY changed since the class was made
+        key = None
+    record = class_store.class_by_token(db.store(), row.token) if row else None
+    if key is None or record is None:
+        return _refused(LaunchRefused(404, "This course's class could not be opened. Launch "
+                                           "the chapter from your LMS again."))
+    poll = current_app.config.get("DASHBOARD_POLL_SECONDS", instructor_pages.POLL_SECONDS)
+    return instructor_pages._page(
+        "instructors/dashboard.html", poll_seconds=poll, key=key,
+        student_url=url_for("instructors.join", token=record.token, _external=True),
+        lti_pending=ags.pending_count(record.id),
+        **instructor_pages._dashboard_context(record))
+
+
+@bp.post("/deep-link")
+def deep_link():
+    saved, info = session.get(DEEP_LINK), session.get(SESSION) or {}
+    registration = regs.by_id(info["reg"]) if info.get("reg") else None
+    if not saved or registration is None or not info.get("instructor") or not reader.csrf_ok(
+            request.form.get("csrf_token")):
+        return _refused(LaunchRefused(403, "This choice has expired. Open the tool again "
+                                           "from your LMS's content picker.",
+                                      registration=registration))
+    choice = request.form.get("item")
+    if choice not in deep_linking.CHOICES:
+        return _refused(LaunchRefused(422, "Choose the chapter or the checkpoint.",
+                                      registration=registration))
+    token = deep_linking.response_jwt(registration, saved, choice, launch.base_url())
+    session.pop(DEEP_LINK, None)
+    g.lti_frame = info.get("frame")
+    g.lti_form_action = regs.origin(saved["return_url"])
+    return _page("lti/deep_link_return.html", action=saved["return_url"], jwt=token)
+
+
+# --- what platforms read ----------------------------------------------------------------------
+
+@bp.get("/jwks")
+def jwks():
+    from lti import keys
+
+    response = jsonify(keys.jwks())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/config")
+def config():
+    base = launch.base_url()
+    tool = regs.tool_configuration(base, TITLE)
+    body = {
+        "title": TITLE, "description": tool[regs.LTI_TOOL_CONFIG]["description"],
+        "oidc_initiation_url": tool["initiate_login_uri"],
+        "target_link_uri": f"{base}/lti/launch", "redirect_uris": tool["redirect_uris"],
+        "public_jwk_url": tool["jwks_uri"], "scopes": regs.SCOPES,
+        "dynamic_registration_url": f"{base}/lti/register",
+        "deep_linking_url": f"{base}/lti/launch",
+        "extensions": [{"platform": "canvas.instructure.com", "privacy_level": "public",
+                        "settings": {"placements": [
+                            {"placement": "assignment_selection",
+                             "message_type": "LtiDeepLinkingRequest",
+                             "target_link_uri": f"{base}/lti/launch"},
+                            {"placement": "link_selection",
+                             "message_type": "LtiDeepLinkingRequest",
+                             "target_link_uri": f"{base}/lti/launch"}]}}],
+        "custom_fields": {},
+        "registration": tool,
+    }
+    return jsonify(body)
+
+
+@bp.get("/register")
+def register():
+    configuration = request.args.get("openid_configuration", "")
+    g.lti_frame = [regs.origin(configuration)] if regs.origin(configuration) else []
+    if not regs.origin(configuration):
+        return _page("lti/refused.html", 400, new_window=None, message=(
+            "Open this address from your LMS's tool registration: it needs the "
+            "openid_configuration parameter the LMS adds."))
+    try:
+        registration = regs.register_dynamically(
+            configuration, request.args.get("registration_token"), launch.base_url(), TITLE)
+    except regs.RegistrationError as exc:
+        return _page("lti/refused.html", 502, new_window=None,
+                     message=f"The registration did not complete: {exc}.")
+    return _page("lti/registered.html", registration=registration)
+
+
+@bp.errorhandler(StoreUnavailable)
+def _store_down(exc: StoreUnavailable):
+    current_app.logger.warning("LTI storage unavailable: %s", exc)
+    return _page("lti/refused.html", 503, new_window=None,
+                 message="The tool's database is unavailable right now. Try the launch again "
+                         "in a minute.")
+
+
+@bp.after_app_request
+def _frame_for_platforms(response: Response) -> Response:
+    """Pages of a launch may be framed by its platform, and no one else."""
+    origins = g.get("lti_frame")
+    if origins is None and request.cookies:
+        origins = (session.get(SESSION) or {}).get("frame")
+    if origins:
+        policy = content_security_policy(" ".join(["'self'", *origins]))
+        if g.get("lti_form_action"):
+            policy = policy.replace("form-action 'self'",
+                                    f"form-action 'self' {g.lti_form_action}")
+        response.headers["Content-Security-Policy"] = policy
+        response.headers.pop("X-Frame-Options", None)
+    return response
+
+
+def attempt_listener(learner_id: str, question_id: str) -> None:
+    """After a checkpoint attempt is stored: queue the LTI learner's score, send the queue.
+    Never lets a platform's trouble reach the learner's answer."""
+    info = session.get(SESSION) or {}
+    if not info.get("lineitem") or not info.get("sub"):
+        return
+    try:
+        ags.queue(info["reg"], info["lineitem"], info.get("class_id"),
+                  ags.score_for(learner_id, info["sub"]))
+        ags.flush()
+    except Exception:  # grading must not fail because of passback
+        current_app.logger.exception("LTI score for %s not queued or sent", learner_id)
+
