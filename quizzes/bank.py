@@ -23,6 +23,7 @@ BANK_PATH = Path(__file__).with_name("checkpoint.toml")
 KINDS = {"choice", "truefalse", "ordering"}
 GENERATORS = {"composition", "depth"}
 PRACTICE_FEEDBACK_FIXED = {"correct", "near", "wrong"}
+PLACEMENT_TEXTS = {"none", "one", "some", "step", "and", "missing_one", "missing_some"}
 _NO_HTML = Markup("")
 
 
@@ -61,6 +62,7 @@ class Step:
     id: str
     label_html: Markup
     short_html: Markup
+    short: str = ""  # Markdown source, for the placement sentence that quotes it
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class Question:
     steps: tuple[Step, ...] = ()
     rules: tuple[Rule, ...] = ()
     correct_feedback_html: Markup = _NO_HTML
+    placement: dict[str, str] = field(default_factory=dict)  # ordering: which steps are in place
     examples: tuple[Example, ...] = ()
     practice: Practice | None = None
     choice_by_id: dict[str, Choice] = field(default_factory=dict, compare=False)
@@ -226,7 +229,11 @@ def _check_practice_texts(reader: _Reader, practice: Practice, qid: str, anchor:
             render_fragment(text, reader.path, 1, values=sample.texts)
         except ContentError as exc:
             raise reader.fail(f"question {qid} → practice {name}", exc.reason, anchor) from None
-    missing = set(sample.misconceptions) - set(practice.feedback)
+    from quizzes.variants import all_params, build
+
+    names = {name for params in all_params(practice.generator)
+             for name, _ in build(qid, practice.generator, params).slips}
+    missing = names - set(practice.feedback)
     if missing:
         raise reader.fail(f"question {qid} → practice", "feedback needs "
                           f"{', '.join(sorted(missing))}", anchor)
@@ -254,25 +261,7 @@ def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Qu
     if "practice" in q:
         common["practice"] = _practice(reader, q["practice"], qid, anchor, misconceptions)
     if kind == "ordering":
-        steps = tuple(Step(s["id"], render_inline_fragment(s["label"], reader.path),
-                           render_inline_fragment(s.get("short", s["label"]), reader.path))
-                      for s in reader.require(q, "step", where, anchor, list))
-        ids = [s.id for s in steps]
-        key = tuple(reader.require(q, "key", where, anchor, list))
-        if sorted(key) != sorted(ids) or len(set(ids)) != len(ids):
-            raise reader.fail(where, "key must list every step id exactly once", anchor)
-        if any("," in i for i in ids):
-            raise reader.fail(where, "step ids may not contain commas", anchor)
-        rules = []
-        for r in q.get("rule", []):
-            before = tuple(r.get("before", ()))
-            if len(before) != 2 or not set(before) <= set(ids):
-                raise reader.fail(f"{where} → rule", "before must name two step ids", anchor)
-            rules.append(Rule(before, known(r.get("misconception"), "rule"),
-                              reader.md(reader.require(r, "feedback", where, anchor))))
-        return Question(**common, key=key, steps=steps, rules=tuple(rules),
-                        correct_feedback_html=reader.md(
-                            reader.require(q, "correct_feedback", where, anchor)))
+        return _ordering(reader, q, common, known)
     choices = []
     for c in reader.require(q, "choice", where, anchor, list):
         cid = reader.require(c, "id", where, anchor)
@@ -290,6 +279,36 @@ def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Qu
             raise reader.fail(f"{where} → choice {c.id}", "a wrong choice must name the "
                               "misconception it reveals", anchor)
     return Question(**common, key=key, choices=tuple(choices), choice_by_id=by_id)
+
+
+def _ordering(reader: _Reader, q: dict, common: dict, known) -> Question:
+    qid, where = common["id"], f"question {common['id']}"
+    anchor = f'id = "{qid}"'
+    steps = tuple(Step(s["id"], render_inline_fragment(s["label"], reader.path),
+                       render_inline_fragment(s.get("short", s["label"]), reader.path),
+                       s.get("short", s["label"]))
+                  for s in reader.require(q, "step", where, anchor, list))
+    ids = [s.id for s in steps]
+    key = tuple(reader.require(q, "key", where, anchor, list))
+    if sorted(key) != sorted(ids) or len(set(ids)) != len(ids):
+        raise reader.fail(where, "key must list every step id exactly once", anchor)
+    if any("," in i for i in ids):
+        raise reader.fail(where, "step ids may not contain commas", anchor)
+    rules = []
+    for r in q.get("rule", []):
+        before = tuple(r.get("before", ()))
+        if len(before) != 2 or not set(before) <= set(ids):
+            raise reader.fail(f"{where} → rule", "before must name two step ids", anchor)
+        rules.append(Rule(before, known(r.get("misconception"), "rule"),
+                          reader.md(reader.require(r, "feedback", where, anchor))))
+    placement = reader.require(q, "placement", where, anchor, dict)
+    missing = PLACEMENT_TEXTS - set(placement)
+    if missing:
+        raise reader.fail(f"{where} → placement", f"needs {', '.join(sorted(missing))}", anchor)
+    return Question(**common, key=key, steps=steps, rules=tuple(rules),
+                    placement={k: str(v) for k, v in placement.items()},
+                    correct_feedback_html=reader.md(
+                        reader.require(q, "correct_feedback", where, anchor)))
 
 
 def load_bank(path: Path = BANK_PATH) -> Bank:

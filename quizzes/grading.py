@@ -2,19 +2,20 @@
 
 ``parse`` turns what a client sent into a well-formed response or raises ``InvalidAnswer``
 (not graded, not counted as an attempt, with a message saying what is expected). ``grade``
-turns a well-formed response into a ``Grade``: the score, the feedback for *that* answer,
-the misconception it reveals, and the explanation.
+turns a well-formed response into a ``Grade``: the score, the misconception it reveals, and
+which of the bank's texts apply with the numbers they need. Every sentence a reader sees is
+the bank's; this module only chooses it and fills in its numbers.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from markupsafe import Markup
 
-from chapter.format import plain_number
+from chapter.format import minus, plain_number
 from chapter.render import render_fragment
 from quizzes.bank import Question
 from quizzes.numbers import NumberFormatError, parse_number
@@ -22,8 +23,8 @@ from quizzes.ordering import ordering_score, placed_before, positions_in_place
 from quizzes.variants import Variant
 
 REL_TOL = 1e-2  # default relative tolerance for typed numbers (the bank may set its own)
-NEAR_FACTOR = 10  # within ten tolerances: "right idea, not precise enough"
 DISPLAY_DIGITS = 4  # the accepted interval is shown and graded at these significant figures
+NEAR_FIGURES = 2  # "right idea, not precise enough": agrees to this many significant figures
 
 
 class InvalidAnswer(ValueError):
@@ -48,28 +49,42 @@ class Receipt:
     def as_dict(self) -> dict:
         return {"value": self.value, "reference": self.reference, "low": self.low,
                 "high": self.high, "tolerance": self.tolerance,
-                "value_text": plain_number(self.value, 6),
-                "reference_text": plain_number(self.reference, DISPLAY_DIGITS + 2),
-                "low_text": plain_number(self.low, DISPLAY_DIGITS),
-                "high_text": plain_number(self.high, DISPLAY_DIGITS)}
+                "value_text": minus(plain_number(self.value, DISPLAY_DIGITS + 2)),
+                "reference_text": minus(plain_number(self.reference, DISPLAY_DIGITS + 2)),
+                "low_text": minus(plain_number(self.low, DISPLAY_DIGITS)),
+                "high_text": minus(plain_number(self.high, DISPLAY_DIGITS))}
 
 
 @dataclass(frozen=True)
 class Grade:
+    """A graded response as data: which of the bank's texts apply (``feedback_ids``) and the
+    numbers they need (``values``); ``feedback`` and ``explanation`` render those texts."""
+
     correct: bool
     score: float
-    feedback: Markup
-    explanation: Markup
+    feedback_ids: tuple[str, ...]  # "choice:<id>", "correct", "placement:<form>", "rule:<n>",
+    #                                "practice:<name>" (a slip, or correct / near / wrong)
     misconception: str | None
     answer: str  # the response, normalised, as it is stored
+    values: tuple[tuple[str, str], ...] = ()  # {=name=} → text, for the texts that need them
     in_place: tuple[int, ...] | None = None  # ordering: 1-based positions that are right
     receipt: Receipt | None = None
     near: bool = False
+    question: Question | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def feedback(self) -> Markup:
+        return feedback_html(self)
+
+    @property
+    def explanation(self) -> Markup:
+        return explanation_html(self)
 
 
 # --- parse ------------------------------------------------------------------------------------
 
 def parse(question: Question, raw: object) -> str | tuple[str, ...]:
+    """A well-formed response, or InvalidAnswer (not graded, not counted) saying what to send."""
     if question.kind == "ordering":
         ids = [s.id for s in question.steps]
         expected = f"Send every step exactly once, as a list of step ids: {', '.join(ids)}."
@@ -92,16 +107,17 @@ def stored_response(question: Question, stored: str) -> str | tuple[str, ...]:
 # --- grade ------------------------------------------------------------------------------------
 
 def grade(question: Question, response: str | tuple[str, ...]) -> Grade:
+    """A parsed response graded against the key: pure, so a stored answer regrades alike."""
     if question.kind == "ordering":
         return _grade_ordering(question, tuple(response))
     choice = question.choice_by_id[response]
     correct = response == question.key
-    return Grade(correct, 1.0 if correct else 0.0, choice.feedback_html,
-                 question.explanation_html, None if correct else choice.misconception,
-                 answer=response)
+    return Grade(correct, 1.0 if correct else 0.0, (f"choice:{response}",),
+                 None if correct else choice.misconception, response, question=question)
 
 
 def grade_answer(question: Question, raw: object) -> Grade:
+    """Parse, then grade: what a route calls with whatever the client sent."""
     return grade(question, parse(question, raw))
 
 
@@ -110,23 +126,78 @@ def _grade_ordering(question: Question, order: tuple[str, ...]) -> Grade:
     score = ordering_score(order, key)
     in_place = tuple(i + 1 for i in positions_in_place(order, key))
     if score == 1:
-        return Grade(True, 1.0, question.correct_feedback_html, question.explanation_html,
-                     None, ",".join(order), in_place)
-    rule = next((r for r in question.rules if placed_before(order, *r.before)), None)
-    short = {s.id: s.short_html for s in question.steps}
-    if in_place:
-        named = Markup(" and ").join(Markup("step {} ({})").format(i, short[order[i - 1]])
-                                     for i in in_place)
-        missing = [str(i) for i in range(1, len(key) + 1) if i not in in_place]
-        not_yet = f"Step {missing[0]} is" if len(missing) == 1 else (
-            f"Steps {', '.join(missing[:-1])} and {missing[-1]} are")
-        lead = Markup("<p>{} of {} steps are in their right place: {}. {} not yet.</p>").format(
-            len(in_place), len(key), named, not_yet)
-    else:
-        lead = Markup("<p>None of the {} steps is in its right place yet.</p>").format(len(key))
-    feedback = lead + (rule.feedback_html if rule else Markup(""))
-    return Grade(False, score, feedback, question.explanation_html,
-                 rule.misconception if rule else None, ",".join(order), in_place)
+        return Grade(True, 1.0, ("correct",), None, ",".join(order), in_place=in_place,
+                     question=question)
+    rule = next((n for n, r in enumerate(question.rules) if placed_before(order, *r.before)),
+                None)
+    form = "none" if not in_place else ("one" if len(in_place) == 1 else "some")
+    ids = (f"placement:{form}",) + ((f"rule:{rule}",) if rule is not None else ())
+    values = (("count", str(len(in_place))), ("total", str(len(key))))
+    return Grade(False, score, ids, question.rules[rule].misconception if rule is not None
+                 else None, ",".join(order), values, in_place, question=question)
+
+
+# --- the bank's texts for a grade ---------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def _render(source: str, values: tuple[tuple[str, str], ...]) -> Markup:
+    # Typesetting costs milliseconds; variants come from a finite grid, so each text is
+    # typeset once per process and then reused.
+    return render_fragment(source, "checkpoint.toml", values=dict(values))
+
+
+def _placement(question: Question, form: str, grade_: Grade) -> Markup:
+    """The bank's sentence on which steps are in place, with its lists filled from the bank's
+    own words (``step``, ``and``, ``missing_one`` / ``missing_some``)."""
+    words = question.placement
+    order = grade_.answer.split(",")
+    short = {s.id: s.short for s in question.steps}
+    missing = [str(i) for i in range(1, len(order) + 1) if i not in (grade_.in_place or ())]
+    named = [_fill(words["step"], position=str(i), short=short[order[i - 1]])
+             for i in grade_.in_place or ()]
+    missing_text = _fill(words["missing_one" if len(missing) == 1 else "missing_some"],
+                         positions=_join(missing, words["and"]))
+    values = dict(grade_.values, named=_join(named, words["and"]), missing=missing_text)
+    return _render(words[form], tuple(sorted(values.items())))
+
+
+def _join(items: list[str], conjunction: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def _fill(source: str, **values: str) -> str:
+    for name, value in values.items():
+        source = source.replace(f"{{={name}=}}", value)
+    return source
+
+
+def feedback_html(grade_: Grade) -> Markup:
+    """The feedback a reader sees for this grade: the bank's texts its ids name."""
+    question = grade_.question
+    parts = []
+    for text_id in grade_.feedback_ids:
+        kind, _, name = text_id.partition(":")
+        if kind == "choice":
+            parts.append(question.choice_by_id[name].feedback_html)
+        elif kind == "correct":
+            parts.append(question.correct_feedback_html)
+        elif kind == "placement":
+            parts.append(_placement(question, name, grade_))
+        elif kind == "rule":
+            parts.append(question.rules[int(name)].feedback_html)
+        else:
+            parts.append(_render(question.practice.feedback[name], grade_.values))
+    return Markup("").join(parts)
+
+
+def explanation_html(grade_: Grade) -> Markup:
+    """The explanation for this grade: a variant's own, with its numbers, or the question's."""
+    question = grade_.question
+    if any(i.startswith("practice:") for i in grade_.feedback_ids):
+        return _render(question.practice.explanation, grade_.values)
+    return question.explanation_html
 
 
 # --- practice variants: typed numbers -----------------------------------------------------------
@@ -141,56 +212,47 @@ def _round_sig(value: float, digits: int, up: bool) -> float:
 
 
 def accepted_interval(reference: float, tolerance: float) -> tuple[float, float]:
+    """The interval graded correct, rounded outward to the digits it is shown in, so what a
+    reader reads on the receipt is exactly what was graded."""
     low, high = sorted((reference * (1 - tolerance), reference * (1 + tolerance)))
     return _round_sig(low, DISPLAY_DIGITS, up=False), _round_sig(high, DISPLAY_DIGITS, up=True)
 
 
-def _near(value: float, target: float, tolerance: float) -> bool:
-    return abs(value - target) <= tolerance * abs(target)
+def near_enough(value: float, reference: float) -> bool:
+    """A rounding slip, not a wrong method: within half a unit of the reference's
+    ``NEAR_FIGURES``-th significant figure, so a value rounded early (220 for 218.4) counts
+    and a different method a few per cent away does not."""
+    half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(reference))) - NEAR_FIGURES + 1)
+    return abs(value - reference) <= half_unit * (1 + 1e-9)
 
 
-@lru_cache(maxsize=4096)
-def _render(source: str, values: tuple[tuple[str, str], ...]) -> Markup:
-    # Typesetting costs milliseconds; variants come from a finite grid, so each text is
-    # typeset once per process and then reused.
-    return render_fragment(source, "checkpoint.toml", values=dict(values))
-
-
-def _with_numbers(source: str, variant: Variant) -> Markup:
-    return _render(source, tuple(sorted(variant.texts.items())))
-
-
-def _practice_text(question: Question, name: str, variant: Variant) -> Markup:
-    return _with_numbers(question.practice.feedback[name], variant)
+def _matches(value: float, slip: float, tolerance: float) -> bool:
+    return abs(value - slip) <= tolerance * abs(slip)
 
 
 def practice_prompt(question: Question, variant: Variant) -> Markup:
-    return _with_numbers(question.practice.prompt, variant)
-
-
-def practice_explanation(question: Question, variant: Variant) -> Markup:
-    return _with_numbers(question.practice.explanation, variant)
+    """The variant's prompt with its own numbers: the only text sent before an attempt."""
+    return _render(question.practice.prompt, tuple(sorted(variant.texts.items())))
 
 
 def grade_practice(question: Question, variant: Variant, raw: object) -> Grade:
-    """A typed number against the variant's reference and each misconception's value."""
+    """A typed number against the variant's reference, then each modelled slip (so a slip is
+    named before it could be called "not precise enough"), then the rounding window."""
     try:
         parsed = parse_number(raw)
     except NumberFormatError as exc:
-        raise InvalidAnswer(str(exc)) from None
+        raise InvalidAnswer(f"{exc.problem} {question.practice.format}") from None
     tolerance = question.practice.tolerance or REL_TOL
     low, high = accepted_interval(variant.reference, tolerance)
-    receipt = Receipt(parsed.value, variant.reference, low, high, tolerance)
-    explanation = practice_explanation(question, variant)
     value = parsed.value
+    common = dict(answer=parsed.text, values=tuple(sorted(variant.texts.items())),
+                  receipt=Receipt(value, variant.reference, low, high, tolerance),
+                  question=question)
     if low <= value <= high:
-        return Grade(True, 1.0, _practice_text(question, "correct", variant), explanation,
-                     None, parsed.text, receipt=receipt)
-    for name, slip in variant.misconceptions.items():
-        if _near(value, slip, tolerance) and name in question.practice.feedback:
-            return Grade(False, 0.0, _practice_text(question, name, variant), explanation,
-                         name, parsed.text, receipt=receipt)
-    near = _near(value, variant.reference, tolerance * NEAR_FACTOR)
-    feedback = _practice_text(question, "near" if near else "wrong", variant)
-    return Grade(False, 0.0, feedback, explanation, None, parsed.text, receipt=receipt,
-                 near=near)
+        return Grade(True, 1.0, ("practice:correct",), None, **common)
+    for name, slip in variant.slips:
+        if _matches(value, slip, tolerance) and name in question.practice.feedback:
+            return Grade(False, 0.0, (f"practice:{name}",), name, **common)
+    near = near_enough(value, variant.reference)
+    return Grade(False, 0.0, (f"practice:{'near' if near else 'wrong'}",), None, near=near,
+                 **common)

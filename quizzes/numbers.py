@@ -41,6 +41,7 @@ class NumberFormatError(ValueError):
 
     def __init__(self, problem: str):
         super().__init__(f"{problem} {EXPECTED}")
+        self.problem = problem  # what is wrong, without the examples (a caller may add its own)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,17 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from werkzeug.exceptions import HTTPException
 
 from quizzes import store as store_module
@@ -139,7 +149,8 @@ def api_wrong_method(qid: str):
 def api_attempt(qid: str):
     question = _question(qid)
     body = _json_body()
-    response = jsonify(_attempt(question, body["answer"], body.get("token")))
+    data = _attempt(question, body["answer"], body.get("token"))
+    response = jsonify({**data, "result_html": result_html(data)})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -190,10 +201,17 @@ def api_variant(qid: str):
     return response
 
 
+def result_html(grade: dict) -> str:
+    """The result block, from the same partial the page uses, for the script to insert."""
+    return render_template("partials/result.html", s=grade)
+
+
 @bp.get("/api/progress")
 def api_progress():
     state = reader_state() or {"questions": {}, "csrf": None, "notice": None, "summary": {
         "correct": 0, "attempted": 0, "total": len(default_bank().questions)}}
+    for grade in state["questions"].values():
+        grade["result_html"] = result_html(grade)
     response = jsonify(state)
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
@@ -241,6 +259,8 @@ def openapi_part() -> dict:
             "correct": {"type": "boolean"},
             "score": {"type": "number", "minimum": 0, "maximum": 1},
             "feedback": {"type": "string"}, "explanation": {"type": "string"},
+            "result_html": {"type": "string", "description": "the result block, as the page "
+                            "draws it"},
             "saved": {"type": "boolean"}, "notice": {"type": ["string", "null"]}}},
     }
     return {"paths": paths, "schemas": schemas}

@@ -23,16 +23,24 @@ from chapter.calculus import chain_product, inner_function, outer_function
 from chapter.format import plain_number, tex_number, tex_relation
 
 SALT = "checkpoint-practice-v1"
-# Slips lie further from the answer than "right idea, not precise enough" reaches (10 %), and
-# further from each other than five tolerances, so no typed number can match two of them.
-DISTINCT_FROM_ANSWER = 0.2
-DISTINCT_SLIPS = 0.05
+# Every modelled slip lies further from the answer than the rounding window reaches (at most
+# 5 %: half a unit of the answer's second significant figure, see grading.py), and slips
+# with different names lie more than two tolerances apart (1 % each), so no typed number
+# can match the answer and a slip, or two different slips.
+DISTINCT_FROM_ANSWER = 0.1
+DISTINCT_SLIPS = 0.025
+SAME_VALUE = 1e-9  # two slips this close are one number: the first one listed explains it
 X_GRID = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5)
 INNER = {"pow": (2, 3), "sin": (0,), "lin": (-2, 2, 3, 4)}
 OUTER = {"exp": (0,), "sin": (0,), "sigmoid": (0,), "pow": (2, 3)}
 DEPTHS = range(3, 31)
 LOCAL_DERIVATIVES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75)
-REFERENCE_RANGE = (1e-3, 1e5)  # keep answers a person can type and read
+# Answers a person can type and read; q3 reaches the chapter's own scale of vanishing.
+REFERENCE_RANGE = {"composition": (1e-3, 1e5), "depth": (0.9e-12, 1.0)}
+# The base questions' own parameters: a variant never repeats them (its receipt would give
+# the base question's key away).
+BASE_PARAMS = {"composition": {"inner": "pow", "a": 2, "outer": "exp", "b": 0, "x": 2.0},
+               "depth": {"depth": 10, "d": 0.1}}
 
 
 class InvalidVariant(ValueError):
@@ -45,8 +53,19 @@ class Variant:
     generator: str
     params: dict
     reference: float
-    misconceptions: dict[str, float]  # name → the number that slip produces
+    slips: tuple[tuple[str, float], ...]  # every modelled slip: (misconception, its number)
     texts: dict[str, str]  # {=name=} values for the practice prompt, feedback, explanation
+
+    @property
+    def misconceptions(self) -> dict[str, float]:
+        """Each named slip's number (the first, where one name models several forms), leaving
+        out a slip whose number an earlier slip already gives: that one is graded by name."""
+        named: dict[str, float] = {}
+        for n, (name, value) in enumerate(self.slips):
+            if name not in named and not any(_relative_gap(value, earlier) <= SAME_VALUE
+                                             for _, earlier in self.slips[:n]):
+                named[name] = value
+        return named
 
 
 # --- q1: y = f(g(x)) -------------------------------------------------------------------------
@@ -64,17 +83,24 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
             or b not in OUTER[outer] or x not in X_GRID):
         raise InvalidVariant("unknown composition parameters")
     u, g_prime = inner_function(inner, a, x)
-    f_prime = outer_function(outer, b, u)[1]
+    f_value, f_prime = outer_function(outer, b, u)
+    f_prime_at_x = outer_function(outer, b, x)[1]
     reference = f_prime * g_prime
-    slips = {
-        "forgot-inner-derivative": f_prime,
-        "outer-at-x": outer_function(outer, b, x)[1] * g_prime,
-        "added-instead-of-multiplied": f_prime + g_prime,
-        "forgot-outer-derivative": g_prime,
-    }
+    slips = [
+        ("forgot-inner-derivative", f_prime),  # f′(g(x)) alone
+        ("outer-at-x", f_prime_at_x * g_prime),  # f′(x)·g′(x)
+        ("outer-at-x", f_prime_at_x),  # f′(x) alone
+        ("added-instead-of-multiplied", f_prime + g_prime),
+        ("forgot-outer-derivative", g_prime),
+        ("inner-function-not-derivative", f_prime * u),  # f′(g(x))·g(x)
+        ("outer-at-inner-derivative", outer_function(outer, b, g_prime)[1] * g_prime),
+        ("function-not-derivative", f_value),  # f(g(x))
+        ("sign-slip", -reference),
+    ]
     if inner == "pow":
-        slips["inner-derivative-constant"] = f_prime * a  # d/dx xⁿ taken as n
+        slips.append(("inner-derivative-constant", f_prime * a))  # d/dx xⁿ taken as n
     inner_tex, inner_prime_tex = (t.format(a=a, a1=a - 1) for t in _INNER_TEX[inner])
+    exponent_tex = str(a) if inner == "pow" else "n"  # only pow has an exponent slip
     if inner == "pow" and a == 2:
         inner_prime_tex = "2x"
     outer_tex, outer_prime_tex = (t.format(b=b, b1=b - 1) for t in _OUTER_TEX[outer])
@@ -82,7 +108,7 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
         outer_prime_tex = "2u"
     texts = {"inner_tex": inner_tex, "inner_prime_tex": inner_prime_tex,
              "outer_tex": outer_tex, "outer_prime_tex": outer_prime_tex,
-             "x": tex_number(x)}
+             "x": tex_number(x), "exponent": exponent_tex}
     for name, value in (("u", u), ("inner_prime", g_prime), ("outer_prime", f_prime),
                         ("reference", reference)):
         texts[name] = tex_number(value)
@@ -97,13 +123,17 @@ def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
     if depth not in DEPTHS or d not in LOCAL_DERIVATIVES or isinstance(depth, bool):
         raise InvalidVariant("unknown depth parameters")
     reference = chain_product(d, depth)
-    slips = {
-        "added-instead-of-multiplied": depth * d,
-        "no-compounding": d,
-        "off-by-one-layer": chain_product(d, depth - 1),
-        "inverted-derivative": chain_product(1 / d, depth),
-    }
-    texts = {"depth": str(depth), "d": plain_number(d), "reference": tex_number(reference)}
+    slips = [
+        ("added-instead-of-multiplied", depth * d),
+        ("no-compounding", d),
+        ("off-by-one-layer", chain_product(d, depth - 1)),
+        ("extra-layer", chain_product(d, depth + 1)),
+        ("inverted-derivative", chain_product(1 / d, depth)),
+        ("inverted-derivative", chain_product(1 / d, depth - 1)),
+        ("inverted-derivative", chain_product(1 / d, depth + 1)),
+    ]
+    texts = {"depth": str(depth), "d": plain_number(d), "reference": tex_number(reference),
+             "depth_less": str(depth - 1), "depth_more": str(depth + 1)}
     texts["reference_rel"] = tex_relation(reference)
     return reference, slips, texts
 
@@ -115,7 +145,7 @@ def build(question_id: str, generator: str, params: dict) -> Variant:
     if generator not in GENERATORS or not isinstance(params, dict):
         raise InvalidVariant("unknown practice generator")
     reference, slips, texts = GENERATORS[generator](params)
-    return Variant(question_id, generator, dict(params), reference, slips, texts)
+    return Variant(question_id, generator, dict(params), reference, tuple(slips), texts)
 
 
 def _relative_gap(a: float, b: float) -> float:
@@ -123,17 +153,33 @@ def _relative_gap(a: float, b: float) -> float:
     return abs(a - b) / scale if scale else 0.0
 
 
+def is_base(variant: Variant) -> bool:
+    """The base question itself, or a variant whose answer is the base question's key."""
+    base = build(variant.question_id, variant.generator, BASE_PARAMS[variant.generator])
+    return (variant.params == base.params
+            or _relative_gap(variant.reference, base.reference) <= DISTINCT_FROM_ANSWER)
+
+
 def distinguishable(variant: Variant) -> bool:
-    """Every slip gives a number clearly apart from the answer and from every other slip."""
-    low, high = REFERENCE_RANGE
-    slips = list(variant.misconceptions.values())
-    if not all(math.isfinite(v) for v in [variant.reference, *slips]):
+    """Every modelled slip gives a number clearly apart from the answer, and slips with
+    different names give numbers apart from each other (or the very same number)."""
+    low, high = REFERENCE_RANGE[variant.generator]
+    values = [v for _, v in variant.slips]
+    if not all(math.isfinite(v) for v in [variant.reference, *values]):
         return False
     if not low <= abs(variant.reference) <= high:
         return False
-    return (all(_relative_gap(variant.reference, s) > DISTINCT_FROM_ANSWER for s in slips)
-            and all(_relative_gap(a, b) > DISTINCT_SLIPS
-                    for i, a in enumerate(slips) for b in slips[i + 1:]))
+    if any(_relative_gap(variant.reference, v) <= DISTINCT_FROM_ANSWER for v in values):
+        return False
+    return all(name_a == name_b or _relative_gap(a, b) <= SAME_VALUE
+               or _relative_gap(a, b) > DISTINCT_SLIPS
+               for i, (name_a, a) in enumerate(variant.slips)
+               for name_b, b in variant.slips[i + 1:])
+
+
+def handed_out(variant: Variant) -> bool:
+    """Whether "Try another" may hand this variant out."""
+    return distinguishable(variant) and not is_base(variant)
 
 
 def random_params(generator: str, rng) -> dict:
@@ -144,13 +190,22 @@ def random_params(generator: str, rng) -> dict:
     return {"depth": rng.choice(DEPTHS), "d": rng.choice(LOCAL_DERIVATIVES)}
 
 
+def all_params(generator: str) -> list[dict]:
+    """Every parameter set the generator can draw, in a fixed order (for tests)."""
+    if generator == "composition":
+        return [{"inner": i, "a": a, "outer": o, "b": b, "x": x}
+                for i in sorted(INNER) for a in INNER[i] for o in sorted(OUTER)
+                for b in OUTER[o] for x in X_GRID]
+    return [{"depth": n, "d": d} for n in DEPTHS for d in LOCAL_DERIVATIVES]
+
+
 def new_variant(question_id: str, generator: str, rng=None) -> Variant:
-    """A fresh variant whose every slip is recognisable. Most draws qualify; the rest are
-    drawn again."""
+    """A fresh variant whose every slip is recognisable and which is not the base question.
+    Most draws qualify; the rest are drawn again."""
     rng = rng or secrets.SystemRandom()
     while True:
         variant = build(question_id, generator, random_params(generator, rng))
-        if distinguishable(variant):
+        if handed_out(variant):
             return variant
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 
 import pytest
@@ -133,9 +134,18 @@ def test_a_typed_number_is_graded_with_a_receipt(client, app):
     receipt = right["receipt"]
     assert receipt["low"] <= v.reference <= receipt["high"]
     assert {"value_text", "reference_text", "low_text", "high_text"} <= set(receipt)
-    near = post(client, "q1", {"answer": str(v.reference * 1.05),
-                               "token": data["token"]}).get_json()
-    assert (near["correct"], near["near"], near["attempt"]) == (False, True, 2)
+    assert right["receipt"]["reference_text"] and "result_html" in right
+
+
+def test_a_number_rounded_too_early_is_the_right_idea_not_precise_enough(client, app):
+    for _ in range(40):  # a variant whose two-figure window reaches past the interval
+        data, v = variant(client, app)
+        half = 0.5 * 10.0 ** (math.floor(math.log10(abs(v.reference))) - 1)
+        rounded = v.reference + 0.98 * half
+        if abs(rounded - v.reference) > 0.011 * abs(v.reference):
+            break
+    near = post(client, "q1", {"answer": repr(rounded), "token": data["token"]}).get_json()
+    assert (near["correct"], near["near"], near["misconception"]) == (False, True, None)
     assert "Right idea, not precise enough" in near["feedback"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -41,15 +42,44 @@ def test_a_random_variant_grades_its_key_right_and_each_slip_by_name(qid, seed):
         assert name in BANK.misconceptions
 
 
+def rounding_half_unit(reference: float) -> float:
+    """Half a unit of the reference's second significant figure: the rounding window."""
+    return 0.5 * 10.0 ** (math.floor(math.log10(abs(reference))) - 1)
+
+
 @settings(max_examples=60, deadline=None)
-@given(seed=st.integers(0, 2**32))
-def test_a_number_just_outside_the_interval_is_the_right_idea_not_precise_enough(seed):
+@given(qid=st.sampled_from(["q1", "q3"]), seed=st.integers(0, 2**32))
+def test_a_number_rounded_to_two_figures_is_the_right_idea_and_a_wider_miss_is_not(qid, seed):
+    question = PRACTICE[qid]
+    variant = variant_for(qid, seed)
+    low, high = accepted_interval(variant.reference, question.practice.tolerance)
+    half = rounding_half_unit(variant.reference)
+    rounded = variant.reference + 0.98 * half
+    if not low <= rounded <= high:  # a window wider than the tolerance: there is a gap
+        grade = grade_practice(question, variant, repr(rounded))
+        assert (grade.correct, grade.near, grade.misconception) == (False, True, None)
+        assert "Right idea, not precise enough" in str(grade.feedback)
+    for miss in (variant.reference + 1.05 * half, variant.reference - 1.05 * half,
+                 variant.reference * 1.08, variant.reference * 0.93):
+        grade = grade_practice(question, variant, repr(miss))
+        if low <= miss <= high:
+            assert grade.correct  # a window narrower than the tolerance
+            continue
+        assert not grade.correct and not grade.near
+        assert "Right idea" not in str(grade.feedback)
+
+
+def test_a_slip_is_named_before_it_could_be_called_not_precise_enough():
+    """e^(−0.5)-style wrong methods a few per cent off used to be praised; now the rounding
+    window is narrower than the gap every slip keeps from the answer."""
     question = PRACTICE["q1"]
-    variant = variant_for("q1", seed)
-    off = variant.reference * 1.04
-    grade = grade_practice(question, variant, repr(off))
-    assert (grade.correct, grade.near, grade.misconception) == (False, True, None)
-    assert "Right idea, not precise enough" in str(grade.feedback)
+    for params in variants.all_params("composition"):
+        variant = build("q1", "composition", params)
+        if not variants.handed_out(variant):
+            continue
+        for name, value in variant.misconceptions.items():
+            grade = grade_practice(question, variant, repr(value))
+            assert (grade.misconception, grade.near) == (name, False)
 
 
 @settings(max_examples=60, deadline=None)

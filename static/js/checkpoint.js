@@ -14,12 +14,6 @@
   const announcer = root.querySelector("[data-role=announce]");
   const attempts = {}; // question id → attempts the server has counted
 
-  const ICONS = {
-    correct: "M5 12.5l4.5 4.5L19 7.5",
-    partial: "M5 12h14",
-    incorrect: "M6 6l12 12M18 6L6 18",
-  };
-
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(([k, v]) => {
@@ -31,55 +25,24 @@
     return node;
   }
 
-  function icon(kind) {
-    const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
-    svg.setAttribute("class", "result-icon");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    const path = document.createElementNS("http://www.w3.org/2000/svg", "path");
-    path.setAttribute("d", ICONS[kind]);
-    svg.appendChild(path);
-    return svg;
-  }
-
   function announce(message) {
     if (!announcer) return;
     announcer.textContent = "";
     window.setTimeout(() => { announcer.textContent = message; }, 50);
   }
 
-  function verdictOf(data) {
-    if (data.correct) return ["correct", "Correct"];
-    if (data.score > 0) return ["partial", "Partly right: " + Math.round(data.score * 100) + " % credit"];
-    return ["incorrect", "Not quite"];
-  }
-
-  // One graded answer, drawn the way the server draws it on the page.
+  // One graded answer: the server renders it from the same partial as the page
+  // (templates/partials/result.html); only a locally counted attempt is added here.
   function resultBlock(data, attempt) {
-    const [kind, words] = verdictOf(data);
-    const verdict = el("p", { class: "result-verdict" }, [icon(kind), el("strong", { text: words })]);
-    if (attempt) verdict.appendChild(el("span", { class: "result-attempt", text: "Attempt " + attempt }));
-    const block = el("div", { class: "result result-" + kind }, [verdict]);
-    if (data.saved === false && data.notice) block.appendChild(el("p", { class: "result-notice", text: data.notice }));
-    if (data.near) block.classList.add("result-near");
-    if (data.misconception_label) block.appendChild(el("p", { class: "result-slip", text: "Common slip: " + data.misconception_label }));
-    block.appendChild(el("div", { class: "result-feedback", html: data.feedback }));
-    if (data.receipt) block.appendChild(receipt(data.receipt));
-    block.appendChild(el("div", { class: "result-explanation" }, [
-      el("p", { class: "result-explanation-title", text: "Explanation" }),
-      el("div", { html: data.explanation }),
-    ]));
+    const holder = document.createElement("div");
+    holder.innerHTML = data.result_html || ""; // markup rendered by the server, never input
+    const block = holder.firstElementChild || el("div", { class: "result" });
+    const verdict = block.querySelector(".result-verdict");
+    if (attempt && verdict && !block.querySelector(".result-attempt")) {
+      verdict.appendChild(document.createTextNode(" "));
+      verdict.appendChild(el("span", { class: "result-attempt", text: "Attempt " + attempt }));
+    }
     return block;
-  }
-
-  function receipt(r) {
-    const row = (name, value) => [el("dt", { text: name }), el("dd", { text: value })];
-    return el("dl", { class: "result-receipt", "aria-label": "Grading receipt" }, [
-      ...row("Your value", r.value_text),
-      ...row("Reference", r.reference_text),
-      ...row("Accepted", r.low_text + " to " + r.high_text),
-    ]);
   }
 
   function showError(region, message) {
