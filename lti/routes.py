@@ -41,7 +41,7 @@ from quizzes.store import StoreUnavailable
 from quizzes.store import classes as class_store
 from quizzes.store.schema import classes
 from web import reader
-from web.security import content_security_policy
+from web.security import content_security_policy, setting
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
@@ -288,8 +288,28 @@ def config():
     return jsonify(body)
 
 
+def _registration_refusal():
+    """Dynamic registration makes this server fetch the address it is given, so only an
+    operator's own registration link (with the code they set) may start one."""
+    code = (setting(current_app, "LTI_REGISTRATION_CODE") or "").strip()
+    if not code:
+        return _page("lti/refused.html", 403, new_window=None, message=(
+            "Dynamic registration is off on this site. The operator turns it on by setting "
+            "LTI_REGISTRATION_CODE, then gives the LMS the registration URL "
+            "/lti/register?code=<that code>. Without it, install the tool by hand from "
+            "/lti/config."))
+    if not class_keys.code_matches(request.args.get("code"), code):
+        return _page("lti/refused.html", 403, new_window=None, message=(
+            "This registration link is missing the site's registration code, or it is wrong. "
+            "Ask the site's operator for the registration URL."))
+    return None
+
+
 @bp.get("/register")
 def register():
+    refused = _registration_refusal()
+    if refused is not None:
+        return refused
     configuration = request.args.get("openid_configuration", "")
     g.lti_frame = [regs.origin(configuration)] if regs.origin(configuration) else []
     if not regs.origin(configuration):

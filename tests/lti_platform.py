@@ -90,6 +90,7 @@ class Platform:
         self.scores: dict[str, list[dict]] = {}
         self.deep_links: list[dict] = []
         self.registered: dict | None = None
+        self.configuration_reads = 0  # how often a tool fetched the openid configuration
         self.registration_token = secrets.token_urlsafe(12)
         self.client_id = "tool-client-1"
         self.deployment_id = "deployment-1"
@@ -157,6 +158,7 @@ class Platform:
 
         @app.get("/.well-known/openid-configuration")
         def openid_configuration():
+            self.configuration_reads += 1
             return jsonify({
                 "issuer": self.url, "authorization_endpoint": f"{self.url}/auth",
                 "token_endpoint": f"{self.url}/token", "jwks_uri": f"{self.url}/jwks",
@@ -240,6 +242,7 @@ class Platform:
         self.served.stop()
 
 
+REGISTRATION_CODE = "platform-registration-code"
 FORM_FIELD = re.compile(r'name="(id_token|state)" value="([^"]*)"')
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 
@@ -253,6 +256,7 @@ class World:
         self.cert, key = self_signed(folder)
         self.db_url = f"sqlite:///{folder / 'tool.sqlite'}"
         self.config = {"DATABASE_URL": self.db_url, "LTI_JWKS_REFETCH_SECONDS": 0,
+                       "LTI_REGISTRATION_CODE": REGISTRATION_CODE,
                        "LTI_RETRY_DELAYS": (0.05, 0.1)}
         self.app = make_app(folder, **self.config)
         self.tool = Served(self.app, ssl_context=(self.cert, key))
@@ -265,6 +269,7 @@ class World:
 
     def register(self, browser: requests.Session) -> requests.Response:
         return browser.get(f"{self.tool.url}/lti/register", params={
+            "code": REGISTRATION_CODE,
             "openid_configuration": f"{self.platform.url}/.well-known/openid-configuration",
             "registration_token": self.platform.registration_token})
 

@@ -10,7 +10,7 @@ import requests
 
 from lti import ags, keys
 from tests.apps import make_app
-from tests.lti_platform import INSTRUCTOR, TA, World
+from tests.lti_platform import INSTRUCTOR, REGISTRATION_CODE, TA, World
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -46,9 +46,21 @@ def test_dynamic_registration_posts_the_tools_urls_and_stores_the_platform(world
 
 
 def test_register_without_a_configuration_is_a_400_page(world):
-    response = world.browser().get(f"{world.tool.url}/lti/register")
+    response = world.browser().get(f"{world.tool.url}/lti/register",
+                                   params={"code": REGISTRATION_CODE})
     assert response.status_code == 400
     assert "openid_configuration" in response.text
+
+
+@pytest.mark.parametrize("code", [None, "a-guess"])
+def test_registration_without_the_operators_code_fetches_nothing(world, code):
+    reads = world.platform.configuration_reads
+    response = world.browser().get(f"{world.tool.url}/lti/register", params={
+        "code": code,
+        "openid_configuration": f"{world.platform.url}/.well-known/openid-configuration"})
+    assert response.status_code == 403
+    assert "registration code" in response.text
+    assert world.platform.configuration_reads == reads
 
 
 def test_instructor_opens_the_dashboard_and_a_student_gets_scored(world):
