@@ -219,7 +219,8 @@ def _link_factors(mathml: str, names: list[str], line: int,
 def _fill_placeholders(mathml: str, found: list[str], ctx: Context) -> str:
     def token(m: re.Match) -> str:
         kind, name = found[int(m.group(1))].split(":")
-        return (f'<mn data-{kind}="{name}">{ctx.placeholders[name]}</mn>')
+        attribute = "data-value" if kind == "val" else "data-param"
+        return f'<mn {attribute}="{name}">{ctx.placeholders[name]}</mn>'
 
     return _VALUE_SENTINEL.sub(token, mathml)
 

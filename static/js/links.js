@@ -183,7 +183,8 @@
     else text = String(Number(v.toPrecision(3)));
     return minus(text);
   }
-  const param = (value) => minus(String(Number(value)));
+  // A setting as short as it was typed (0.5, 1.2, −3); a trained weight to 3 decimals at most.
+  const param = (value) => minus(String(Number(Number(value).toFixed(3))));
   window.SeeingML = window.SeeingML || {};
   window.SeeingML.formatNumber = num;
 
@@ -215,7 +216,8 @@
         if (v != null) mn.textContent = num(v);
       });
       box.querySelectorAll("[data-param]").forEach((mn) => {
-        const v = params[mn.dataset.param];
+        // The figure's own values first: after a gradient step its weights are the trained ones.
+        const v = values[mn.dataset.param] != null ? values[mn.dataset.param] : params[mn.dataset.param];
         if (v != null) mn.textContent = param(v);
       });
     }
