@@ -170,6 +170,19 @@ def _numbers(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
                    elsewhere=render_markdown(elsewhere, block.line + 1, ctx) if elsewhere else "")
 
 
+# What a prediction asks about, per figure: the value the figure's event will report.
+PREDICTIONS = {"backprop": "sign_size", "vanishing": "magnitude"}
+
+
+def _predict(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if block.arg not in PREDICTIONS:
+        raise ctx.fail(block.line, f"unknown prediction {block.arg!r} "
+                       f"(known: {', '.join(PREDICTIONS)})")
+    return partial("predict", fig_id=block.arg, kind=PREDICTIONS[block.arg],
+                   label=ctx.figures.get(block.arg, block.arg).split(" — ")[0],
+                   prompt=render_markdown(block.body, block.line + 1, ctx))
+
+
 _RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
     "callout": _callout,
     "figure": _figure,
@@ -177,6 +190,7 @@ _RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
     "intuition": _intuition,
     "glossary": _glossary,
     "numbers": _numbers,
+    "predict": _predict,
 }
 
 
