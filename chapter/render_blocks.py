@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from chapter.render_markdown import Context, Stash, render_markdown, unwrap_paragraph
 from chapter.render_partials import partial
+from chapter.values import WORKED_NUMBERS
 
 CALLOUT_KINDS = {
     "insight": "Insight",
@@ -143,12 +144,53 @@ def _glossary(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
     return partial("glossary", terms=list(ctx.terms.values()))
 
 
+# A "With your numbers" box follows its figure only while the figure shows what the worked
+# example works: Figure 1's sigmoid neuron, not its other compositions.
+NUMBERS_WHEN = {"nudge": "fn=sigmoid"}
+
+
+def _numbers(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if block.arg not in WORKED_NUMBERS:
+        raise ctx.fail(block.line, f"::: numbers needs a figure whose numbers it follows "
+                       f"(known: {', '.join(WORKED_NUMBERS)})")
+    # The worked lines, then (after +++) what to say while the figure shows something else.
+    worked, *rest = re.split(r"^\+\+\+\s*$", block.body, maxsplit=1, flags=re.M)
+    elsewhere = rest[0] if rest else ""
+    missing = [key for key in WORKED_NUMBERS[block.arg].values() if key not in ctx.values]
+    if missing:
+        raise ctx.fail(block.line, f"::: numbers {block.arg} needs the values "
+                       f"{', '.join(missing)}")
+    ctx.placeholders = {name: ctx.values[key] for name, key in WORKED_NUMBERS[block.arg].items()}
+    try:
+        inner = render_markdown(worked, block.line + 1, ctx)
+    finally:
+        ctx.placeholders = None
+    return partial("numbers", fig_id=block.arg, when=NUMBERS_WHEN.get(block.arg, ""),
+                   label=ctx.figures.get(block.arg, block.arg).split(" — ")[0], inner=inner,
+                   elsewhere=render_markdown(elsewhere, block.line + 1, ctx) if elsewhere else "")
+
+
+# What a prediction asks about, per figure: the value the figure's event will report.
+PREDICTIONS = {"backprop": "sign_size", "vanishing": "magnitude"}
+
+
+def _predict(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+    if block.arg not in PREDICTIONS:
+        raise ctx.fail(block.line, f"unknown prediction {block.arg!r} "
+                       f"(known: {', '.join(PREDICTIONS)})")
+    return partial("predict", fig_id=block.arg, kind=PREDICTIONS[block.arg],
+                   label=ctx.figures.get(block.arg, block.arg).split(" — ")[0],
+                   prompt=render_markdown(block.body, block.line + 1, ctx))
+
+
 _RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
     "callout": _callout,
     "figure": _figure,
     "faq": _faq,
     "intuition": _intuition,
     "glossary": _glossary,
+    "numbers": _numbers,
+    "predict": _predict,
 }
 
 

@@ -3,13 +3,23 @@
 Maths and terms become finished HTML before Markdown runs, and are kept behind placeholders
 (a ``Stash``) so Markdown cannot rewrite them. How a term or a display formula looks is a
 partial under ``templates/blocks/``; this module only finds them and checks them.
+
+Inside maths, two macros of the chapter's own:
+
+- ``\\link{name}{…}`` marks a factor that has a counterpart in a figure (names and figures
+  in ``chapter.values.LINKS``): its ``<mrow>`` gets ``data-link``, ``tabindex="0"`` and an
+  ``aria-describedby`` naming a visually hidden note (the factor, in words, and its number at
+  the chapter's values). The formula is spoken as if unlinked.
+- ``\\val{name}`` and ``\\param{name}``, only inside ``::: numbers``, are placeholders
+  (``<mn data-value>`` / ``<mn data-param>``) that the page's script fills with a figure's
+  values or settings; they start at the chapter's numbers.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import markdown
@@ -17,6 +27,7 @@ from latex2mathml.converter import convert as latex_to_mathml
 from markupsafe import Markup
 
 from chapter.render_partials import partial
+from chapter.values import LINKS
 
 
 class ContentError(Exception):
@@ -47,6 +58,10 @@ class Context:
     figures: dict[str, str]
     counter: list[int]
     formulas: list[str] | None = None  # display MathML, collected to be spoken (speech.py)
+    # Inside a "With your numbers" block: the figure's value names → the chapter's numbers,
+    # which ``\\val{…}`` and ``\\param{…}`` may name (render_blocks sets it, then clears it).
+    placeholders: dict[str, str] | None = None
+    links_made: list[int] = field(default_factory=lambda: [0])  # ids for the factors' notes
 
     def fail(self, line: int, reason: str) -> ContentError:
         return ContentError(self.path, line, reason)
@@ -101,26 +116,153 @@ def _line_at(text: str, pos: int, first_line: int) -> int:
     return first_line + text.count("\n", 0, pos)
 
 
+@dataclass(frozen=True)
+class LinkNote:
+    """A linked factor's visually hidden description, which its ``aria-describedby`` names."""
+
+    id: str
+    text: str
+
+
+_LINK_OPEN = re.compile(r"\\link\s*\{([^{}]*)\}\s*\{")
+_PLACEHOLDER = re.compile(r"\\(val|param)\s*\{([^{}]*)\}")
+_SENTINEL = re.compile(r"<mrow><mtext>zzlink(\d+)zz</mtext>")
+_VALUE_SENTINEL = re.compile(r"<mtext>zzval(\d+)zz</mtext>")
+
+
+def _closing_brace(tex: str, start: int) -> int:
+    """The index of the ``}`` that closes the group whose body starts at ``start``."""
+    depth = 1
+    for i in range(start, len(tex)):
+        if tex[i] == "\\":
+            continue
+        if tex[i] == "{" and (i == 0 or tex[i - 1] != "\\"):
+            depth += 1
+        elif tex[i] == "}" and (i == 0 or tex[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _expand_links(tex: str, line: int, ctx: Context) -> tuple[str, str, list[str]]:
+    r"""``\link{name}{body}`` → a sentinel group that becomes the factor's ``<mrow>``.
+
+    Returns the TeX to typeset, the same TeX with every link unwrapped (what is spoken, so a
+    linked formula sounds exactly as it did unlinked), and the link names in order."""
+    marked, plain, names = tex, tex, []
+    while (m := _LINK_OPEN.search(marked)):
+        name = m.group(1).strip()
+        if name not in LINKS:
+            raise ctx.fail(line, f"unknown link \\link{{{name}}} (known: {', '.join(LINKS)})")
+        end = _closing_brace(marked, m.end())
+        if end == -1:
+            raise ctx.fail(line, f"\\link{{{name}}}{{…}} is never closed by a }}")
+        marked = (marked[:m.start()] + rf"{{\text{{zzlink{len(names)}zz}} "
+                  + marked[m.end():end] + "}" + marked[end + 1:])
+        names.append(name)
+        p = _LINK_OPEN.search(plain)
+        close = _closing_brace(plain, p.end())
+        plain = plain[:p.start()] + plain[p.end():close] + plain[close + 1:]
+    return marked, plain, names
+
+
+def _expand_placeholders(tex: str, line: int, ctx: Context) -> tuple[str, str, list[str]]:
+    r"""``\val{name}`` / ``\param{name}`` → a sentinel that becomes ``<mn data-value>``.
+
+    Returns the TeX to typeset, the TeX with the chapter's numbers written in (for speech),
+    and the names with their kind, in order."""
+    found: list[str] = []
+
+    def mark(m: re.Match) -> str:
+        kind, name = m.group(1), m.group(2).strip()
+        if ctx.placeholders is None:
+            raise ctx.fail(line, f"\\{kind}{{{name}}} belongs inside a ::: numbers block")
+        if name not in ctx.placeholders:
+            raise ctx.fail(line, f"unknown \\{kind}{{{name}}} "
+                           f"(known: {', '.join(ctx.placeholders)})")
+        found.append(f"{kind}:{name}")
+        return rf"\text{{zzval{len(found) - 1}zz}}"
+
+    def number(m: re.Match) -> str:
+        return "{" + ctx.placeholders[m.group(2).strip()].replace("−", "-") + "}"
+
+    marked = _PLACEHOLDER.sub(mark, tex)
+    return marked, _PLACEHOLDER.sub(number, tex) if found else tex, found
+
+
+def _link_factors(mathml: str, names: list[str], line: int,
+                  ctx: Context) -> tuple[str, list[LinkNote]]:
+    """Each link's sentinel ``<mrow>`` becomes a focusable factor described by its note."""
+    notes: list[LinkNote] = []
+
+    def factor(m: re.Match) -> str:
+        link = LINKS[names[int(m.group(1))]]
+        ctx.links_made[0] += 1
+        note = LinkNote(f"link-{ctx.path.stem}-{ctx.links_made[0]}",
+                        f"{link.symbol}, {link.meaning}, {ctx.values[link.value]} at the "
+                        "chapter's numbers")
+        notes.append(note)
+        return (f'<mrow class="link-factor" data-link="{names[int(m.group(1))]}" '
+                f'data-figure="{link.figure}" tabindex="0" aria-describedby="{note.id}">')
+
+    for name in names:
+        if LINKS[name].value not in ctx.values:
+            raise ctx.fail(line, f"\\link{{{name}}} needs the value {{={LINKS[name].value}=}}")
+    linked = _SENTINEL.sub(factor, mathml)
+    if len(notes) != len(names):
+        raise ctx.fail(line, "a \\link{…}{…} must wrap part of a formula, not stand inside "
+                       "another command's argument")
+    return linked, notes
+
+
+def _fill_placeholders(mathml: str, found: list[str], ctx: Context) -> str:
+    def token(m: re.Match) -> str:
+        kind, name = found[int(m.group(1))].split(":")
+        attribute = "data-value" if kind == "val" else "data-param"
+        return f'<mn {attribute}="{name}">{ctx.placeholders[name]}</mn>'
+
+    return _VALUE_SENTINEL.sub(token, mathml)
+
+
+def _typeset(tex: str, display: bool, line: int, ctx: Context) -> tuple[Markup, str, list]:
+    """A formula's MathML with its links and placeholders in place, the MathML to speak,
+    and the linked factors' notes."""
+    marked, plain, names = _expand_links(tex, line, ctx)
+    marked, _, found = _expand_placeholders(marked, line, ctx)
+
+    def plain_numbers_of(unlinked: str) -> str:
+        return _expand_placeholders(unlinked, line, ctx)[1] if found else unlinked
+
+    try:
+        mathml = tex_to_mathml(marked, display)
+        spoken = mathml if not (names or found) else tex_to_mathml(plain_numbers_of(plain), display)
+    except Exception as exc:  # latex2mathml raises several types for bad TeX
+        raise ctx.fail(line, f"cannot typeset ${tex}$: {exc}") from None
+    mathml, notes = _link_factors(mathml, names, line, ctx)
+    if found:
+        mathml = _fill_placeholders(mathml, found, ctx)
+    return Markup(mathml), spoken, notes
+
+
 def _stash_maths(text: str, first_line: int, ctx: Context, stash: Stash) -> str:
     def math(m: re.Match) -> str:
         display = m.group(1) is not None
         tex = m.group(1) if display else m.group(2)
-        try:
-            mathml = Markup(tex_to_mathml(tex, display))
-        except Exception as exc:  # latex2mathml raises several types for bad TeX
-            raise ctx.fail(_line_at(text, m.start(), first_line),
-                           f"cannot typeset ${tex}$: {exc}") from None
+        line = _line_at(text, m.start(), first_line)
+        mathml, spoken, notes = _typeset(tex, display, line, ctx)
         if display:
             ctx.counter[0] += 1
             speech = None
             if ctx.formulas is not None:
                 speech = speech_slot(len(ctx.formulas))
-                ctx.formulas.append(str(mathml))
+                ctx.formulas.append(spoken)
             return stash.put(partial("math_display", mathml=mathml, number=ctx.counter[0],
-                                     speech=speech))
+                                     speech=speech, notes=notes))
         if m.group(3):
-            return stash.put(partial("math_nowrap", mathml=mathml, punctuation=m.group(3)))
-        return stash.put(mathml)
+            return stash.put(partial("math_nowrap", mathml=mathml, punctuation=m.group(3),
+                                     notes=notes))
+        return stash.put(mathml + partial("link_notes", notes=notes) if notes else mathml)
 
     text = _MATH.sub(math, text)
     stray = re.search(r"(?<!\\)\$", text)

@@ -8,6 +8,7 @@ use inside ``$…$`` maths; the others are plain text.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from chapter import calculus
 from chapter.figures import FIGURES
@@ -191,3 +192,49 @@ def chapter_values() -> dict[str, str]:
                 _fanout_values, _depth_values, _intuition_values):
         add(values)
     return values
+
+
+# --- linked factors and the reader's numbers -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    """A factor a formula can link to its counterpart in a figure (``\\link{name}{…}``)."""
+
+    figure: str  # the figure that draws it
+    symbol: str  # how a sentence names it
+    meaning: str  # what it is, in words
+    value: str  # the chapter's number for it: a name in ``chapter_values()``
+
+
+# The names are the figures' ``meta.link`` names, so a formula and a figure agree on them.
+LINKS: dict[str, Link] = {
+    "outer_derivative": Link("nudge", "f′(u)", "the outer derivative, the sigmoid's slope at u",
+                             "neuron_outer"),
+    "inner_derivative": Link("nudge", "g′(x)", "the inner derivative, here the weight w",
+                             "neuron_w"),
+    "dy_dx": Link("nudge", "dy/dx", "the whole composition's derivative, outer times inner",
+                  "neuron_dy_dx"),
+    "dL_dyhat": Link("backprop", "∂L/∂ŷ", "the loss's sensitivity to the prediction",
+                     "bp_dL_dyhat"),
+    "dyhat_dh": Link("backprop", "∂ŷ/∂h", "the prediction's sensitivity to the hidden unit, W₂",
+                     "bp_dyhat_dh"),
+    "dh_dz": Link("backprop", "∂h/∂z", "the sigmoid's slope at the hidden unit's input",
+                  "bp_dh_dz"),
+    "dz_dw1": Link("backprop", "∂z/∂W₁", "the hidden input's sensitivity to the first weight, x",
+                   "bp_dz_dw1"),
+    "dL_dw1": Link("backprop", "∂L/∂W₁", "the gradient for the first weight, all four factors "
+                   "multiplied", "bp_dL_dw1"),
+}
+
+# A "With your numbers" box names a figure's values (``\val{…}``) and settings
+# (``\param{…}``) as the widget API does; before the reader changes anything, each shows the
+# chapter's own number, from ``chapter_values()``.
+WORKED_NUMBERS: dict[str, dict[str, str]] = {
+    "nudge": {"x": "neuron_x", "w": "neuron_w", "u": "neuron_u", "y": "neuron_sigma",
+              "outer_derivative": "neuron_outer", "inner_derivative": "neuron_w",
+              "dy_dx": "neuron_dy_dx"},
+    "backprop": {name: f"bp_{name}" for name in (
+        "x", "w1", "w2", "target", "z", "h", "y_hat", "loss", "dL_dyhat", "dyhat_dh", "dh_dz",
+        "dz_dw1", "dL_dw1", "dL_dw2")},
+}

@@ -1,0 +1,193 @@
+// "Predict, then see": an optional guess before a figure, compared with the value the figure's
+// `seeingml:figure` event reports. Predictions live in this browser's localStorage only; they
+// are never sent anywhere and never graded. Without this script the forms stay hidden.
+(function () {
+  "use strict";
+
+  const KEY = "seeingml:predictions";
+  const blocks = Array.from(document.querySelectorAll("[data-predict]"));
+  if (!blocks.length) return;
+  const fmt = (v) => (window.SeeingML && window.SeeingML.formatNumber
+    ? window.SeeingML.formatNumber(v) : String(v).replace(/-/g, "−"));
+  const SUPERSCRIPT = { "⁻": "-", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9" };
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function save(list) {
+    try { window.localStorage.setItem(KEY, JSON.stringify(list.slice(-50))); } catch (e) { /* private mode */ }
+  }
+
+  // "0.001", "1e-6", "1e−6", "10^-6", "10**-6", "10⁻⁶", "2 × 10^-3": a positive size, or null.
+  function parseSize(text) {
+    let t = String(text || "").trim().toLowerCase().replace(/[−–]/g, "-").replace(/\s+/g, "");
+    t = t.replace(/[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+$/, (s) => "^" + Array.from(s).map((c) => SUPERSCRIPT[c]).join(""));
+    t = t.replace(/\*\*/g, "^").replace(/[×x*]10\^/, "e").replace(/^10\^/, "1e");
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return null;
+    const v = Math.abs(Number(t));
+    return Number.isFinite(v) && v > 0 ? v : null;
+  }
+
+  // The gap, in words: a ratio when close, orders of magnitude when far apart.
+  function gap(predicted, actual) {
+    const a = Math.abs(actual);
+    if (a === 0) return "the figure's value is exactly 0, so no ratio can be taken";
+    const ratio = predicted / a;
+    const orders = Math.log10(ratio);
+    if (Math.abs(orders) >= 1) {
+      const n = Math.abs(orders).toFixed(1).replace(/\.0$/, "");
+      return `about ${n} orders of magnitude ${orders > 0 ? "too large" : "too small"}`;
+    }
+    if (Math.abs(ratio - 1) < 0.05) return "within 5% of it";
+    return ratio > 1 ? `about ${ratio.toFixed(1)} times the real size`
+      : `about ${(1 / ratio).toFixed(1)} times smaller than the real size`;
+  }
+
+  // What the figure's event says the real value is, or null when its settings do not fit.
+  function actualOf(kind, detail) {
+    const v = detail.values || {};
+    if (kind === "sign_size") return typeof v.dL_dw1 === "number" ? { value: v.dL_dw1 } : null;
+    const p = detail.params || {};
+    const fits = Number(p.depth) === 10 && String(p.activation) === "sigmoid"
+      && !(p.residual === true || String(p.residual) === "1") && (p.mode == null || p.mode === "chain");
+    const first = Array.isArray(v.layers) && v.layers[0];
+    return fits && first ? { value: first.gradient, note: `weight ${fmt(p.weight)}, input ${fmt(p.x)}` } : null;
+  }
+
+  // A prediction as the reader typed it (0.5, not 0.500); tiny ones as powers of ten.
+  const typed = (v) => (v >= 1e-3 && v < 1e4 ? String(Number(v.toPrecision(3))) : fmt(v));
+
+  function describe(entry) {
+    const said = entry.kind === "sign_size"
+      ? `${entry.sign < 0 ? "negative" : "positive"}, about ${typed(entry.size)}` : typed(entry.size);
+    let text = `${entry.label}: you predicted ${said}`;
+    if (entry.actual != null) {
+      text += `; the figure shows ${fmt(entry.actual)}`;
+      if (entry.kind === "sign_size") {
+        const sameSign = Math.sign(entry.actual) === entry.sign;
+        text += sameSign ? " (the sign is right, " : " (the sign is the other way, ";
+        text += `and the size is ${gap(entry.size, entry.actual)})`;
+      } else {
+        text += ` (${gap(entry.size, entry.actual)})`;
+      }
+      if (entry.note) text += `, at ${entry.note}`;
+    }
+    return text + ".";
+  }
+
+  const latest = {}; // figure name → its last event's detail
+  const pending = {}; // figure name → the prediction waiting for the figure's value
+
+  function show(block, entry) {
+    const result = block.querySelector("[data-role='result']");
+    if (entry.actual == null) {
+      result.textContent = `${describe(entry)} ${entry.kind === "sign_size"
+        ? "The figure's backward pass will show the real value."
+        : "Set Figure 3 to 10 sigmoid layers (its starting settings) to compare."}`;
+    } else {
+      result.textContent = describe(entry);
+    }
+  }
+
+  function settle(name) {
+    const entry = pending[name];
+    const detail = latest[name];
+    const block = blocks.find((b) => b.dataset.predict === name);
+    if (!entry || !detail || !block) return;
+    const actual = actualOf(entry.kind, detail);
+    if (!actual) return;
+    entry.actual = actual.value;
+    entry.note = actual.note || "";
+    delete pending[name]; // compared once, with the first value that fits
+    const list = load();
+    const stored = list.find((e) => e.id === entry.id);
+    if (stored) Object.assign(stored, entry);
+    save(list);
+    show(block, entry);
+    renderHistory();
+  }
+
+  function renderHistory() {
+    const list = load();
+    blocks.forEach((block) => {
+      const ol = block.querySelector("[data-role='list']");
+      ol.replaceChildren(...list.map((e) => {
+        const li = document.createElement("li");
+        li.textContent = describe(e);
+        return li;
+      }));
+      if (!list.length) {
+        const li = document.createElement("li");
+        li.textContent = "None yet.";
+        ol.appendChild(li);
+      }
+    });
+  }
+
+  blocks.forEach((block) => {
+    const name = block.dataset.predict;
+    const kind = block.dataset.kind;
+    const form = block.querySelector("[data-role='form']");
+    const error = block.querySelector("[data-role='error']");
+    const size = form.elements.size;
+    const again = block.querySelector("[data-role='again']");
+    const result = block.querySelector("[data-role='result']");
+    const label = (document.querySelector(`#figure-${name} .figure-title`) || { textContent: name })
+      .textContent.split(" — ")[0].replace(/\.$/, "");
+    block.hidden = false;
+
+    function fail(message, field) {
+      error.textContent = message;
+      field.setAttribute("aria-invalid", "true");
+      field.focus();
+    }
+
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      error.textContent = "";
+      size.removeAttribute("aria-invalid");
+      let sign = 0;
+      if (kind === "sign_size") {
+        const chosen = form.querySelector("input[name='sign']:checked");
+        if (!chosen) { fail("Choose negative or positive first.", form.querySelector("input[name='sign']")); return; }
+        sign = Number(chosen.value);
+      }
+      const value = parseSize(size.value);
+      if (value == null) {
+        fail(kind === "sign_size" ? "Give a size greater than 0, such as 0.5."
+          : "Give a number greater than 0 (0.001) or a power of ten (1e-6).", size);
+        return;
+      }
+      const entry = { id: `${name}-${Date.now()}`, figure: name, kind, label, sign, size: value, actual: null };
+      const list = load();
+      list.push(entry);
+      save(list);
+      pending[name] = entry;
+      show(block, entry);
+      settle(name);
+      renderHistory();
+    });
+
+    block.querySelector("[data-role='skip']").addEventListener("click", () => {
+      form.hidden = true;
+      again.hidden = false;
+      result.textContent = "Skipped. You can still predict before you look.";
+      again.focus();
+    });
+    again.addEventListener("click", () => {
+      form.hidden = false;
+      again.hidden = true;
+      result.textContent = "";
+      (form.querySelector("input") || size).focus();
+    });
+    block.querySelector("[data-role='history']").addEventListener("toggle", renderHistory);
+  });
+
+  document.addEventListener("seeingml:figure", (e) => {
+    const detail = e.detail || {};
+    if (!detail.name) return;
+    latest[detail.name] = detail;
+    settle(detail.name);
+  });
+  renderHistory();
+})();
