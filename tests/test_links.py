@@ -39,7 +39,7 @@ def test_a_linked_factor_is_a_focusable_mrow_described_by_its_name_and_value(tmp
     html = str(section.html)
     [(name, figure, note_id)] = FACTOR.findall(html)
     assert (name, figure) == ("dL_dyhat", "backprop")
-    note = re.search(rf'<span class="visually-hidden" id="{note_id}">([^<]*)</span>', html)
+    note = re.search(rf'<span class="link-note" hidden id="{note_id}">([^<]*)</span>', html)
     assert unescape(note.group(1)) == ("∂L/∂ŷ, the loss's sensitivity to the prediction, "
                                        "−0.245 at the chapter's numbers")
     # The factor wraps the fraction itself, inside the MathML.
@@ -87,7 +87,7 @@ def test_every_factor_note_exists_once_and_quotes_the_chapter_number(chapter_htm
     ids = [note_id for _, _, note_id in FACTOR.findall(chapter_html)]
     assert len(ids) == len(set(ids))
     for name, _, note_id in FACTOR.findall(chapter_html):
-        notes = re.findall(rf'<span class="visually-hidden" id="{note_id}">([^<]*)</span>',
+        notes = re.findall(rf'<span class="link-note" hidden id="{note_id}">([^<]*)</span>',
                            chapter_html)
         assert len(notes) == 1, note_id
         text = unescape(notes[0])

@@ -33,22 +33,23 @@ def identifiers(mathml: str) -> set[str]:
     return {n for n in names if any(c.isalpha() for c in n) and n != "d"}
 
 
+engine = pytest.mark.skipif(not speech._engine_available() and not os.environ.get("CI"),
+                            reason="speech-rule-engine is installed by the setup's npm step")
+
+
 def test_every_display_formula_has_a_speech_text():
     found = formulas()
     assert len(found) >= 10
     assert all(text for _, text in found), [m[:80] for m, text in found if not text]
 
 
+@engine
 def test_each_speech_text_mentions_every_identifier_of_its_formula():
     for mathml, text in formulas():
         said = text.lower()
         for name in identifiers(mathml):
             word = SPOKEN.get(name, name).lower()
             assert re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", said), (name, text)
-
-
-engine = pytest.mark.skipif(not speech._engine_available() and not os.environ.get("CI"),
-                            reason="speech-rule-engine is installed by the setup's npm step")
 
 
 @engine
