@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from instructors.stats import RosterRow, answer_text
@@ -33,44 +33,85 @@ def _iso(moment: datetime | None) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_safe(h) for h in header])
-    for row in rows:
+class _Line:
+    """A file-like sink for csv.writer that hands back each line it was given."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
+    """The CSV one line at a time, formula-safe: for a streamed response."""
+    sink = _Line()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    for row in itertools.chain([header], rows):
         writer.writerow([csv_safe(v) for v in row])
-    return out.getvalue()
+        yield sink.text
 
 
-def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
+def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
+    return "".join(iter_csv(header, rows))
+
+
+def _roster_header(bank: Bank) -> list[str]:
     header = ["student_no", "student"]
     for qid in bank.questions:
         header += [f"{qid}_state", f"{qid}_attempts", f"{qid}_score"]
-    header += ["score", "out_of", "last_activity", "joined"]
-    lines = []
+    return [*header, "score", "out_of", "last_activity", "joined"]
+
+
+def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
     for r in rows:
         line: list = [r.number, r.name]
         for qid in bank.questions:
             c = r.cells[qid]
             line += [c.state, c.attempts, round(c.best, 4)]
-        line += [r.score, len(bank.questions), _iso(r.last_activity), _iso(r.joined_at)]
-        lines.append(line)
-    return to_csv(header, lines)
+        yield [*line, r.score, len(bank.questions), _iso(r.last_activity), _iso(r.joined_at)]
 
 
-def attempts_csv(bank: Bank, students: Sequence, attempts: Sequence) -> str:
-    """One row per attempt, oldest first; practice variants marked, never their token."""
+def iter_roster_csv(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[str]:
+    return iter_csv(_roster_header(bank), _roster_lines(bank, rows))
+
+
+def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
+    return "".join(iter_roster_csv(bank, rows))
+
+
+TEXT_CACHE = 4096  # distinct answers whose text is kept while one export runs
+ATTEMPTS_HEADER = ["time", "student_no", "student", "question", "practice", "answer",
+                   "answer_text", "correct", "score", "misconception"]
+
+
+def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[list]:
     numbers = {s.learner_id: (n, s.display_name) for n, s in enumerate(students, start=1)}
-    header = ["time", "student_no", "student", "question", "practice", "answer",
-              "answer_text", "correct", "score", "misconception"]
-    lines = []
+    texts: dict[tuple[str, str], str] = {}  # (question, answer) → its text, made once
+
+    def text_of(a) -> str:
+        question = bank.questions.get(a.question_id)
+        if question is None or a.variant is not None:
+            return a.answer
+        key = (a.question_id, a.answer)
+        if key not in texts:
+            if len(texts) >= TEXT_CACHE:
+                return answer_text(question, a.answer)[1]
+            texts[key] = answer_text(question, a.answer)[1]
+        return texts[key]
+
     for a in attempts:
         number, name = numbers.get(a.learner_id, ("", ""))
-        question = bank.questions.get(a.question_id)
-        text = (answer_text(question, a.answer)[1]
-                if question is not None and a.variant is None else a.answer)
-        lines.append([_iso(a.created_at), number, name, a.question_id,
-                      "yes" if a.variant else "no", a.answer, text,
-                      "yes" if a.correct else "no", round(a.score, 4),
-                      a.misconception or ""])
-    return to_csv(header, lines)
+        yield [_iso(a.created_at), number, name, a.question_id,
+               "yes" if a.variant else "no", a.answer, text_of(a),
+               "yes" if a.correct else "no", round(a.score, 4), a.misconception or ""]
+
+
+def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[str]:
+    """One row per attempt, oldest first; practice variants marked, never their token.
+    ``attempts`` may be a stream: each is written as it comes."""
+    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts))
+
+
+def attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> str:
+    return "".join(iter_attempts_csv(bank, students, attempts))

@@ -8,10 +8,11 @@ alike and a database that is down gives callers one exception to handle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizzes.store.attempts import Attempt, Store, row_to_attempt
@@ -127,6 +128,85 @@ def class_attempts(store: Store, class_id: int) -> list[Attempt]:
         select(attempts).where(attempts.c.class_id == class_id)
         .order_by(attempts.c.id)).all())
     return [row_to_attempt(r) for r in rows]
+
+
+def iter_class_attempts(store: Store, class_id: int, chunk: int = 1000) -> Iterator[Attempt]:
+    """``class_attempts`` one at a time, read in chunks of ``chunk`` rows (a server-side cursor
+    on PostgreSQL), so a class of any size is exported in constant memory."""
+    query = (select(attempts).where(attempts.c.class_id == class_id)
+             .order_by(attempts.c.id).execution_options(yield_per=chunk))
+    with store.guard("class storage"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield row_to_attempt(row)
+
+
+@dataclass(frozen=True)
+class Tries:
+    """One learner's base attempts at one question, reduced: what the dashboard shows."""
+
+    attempts: int
+    right: bool  # any attempt correct
+    best: float  # the best score
+    first_answer: str
+    first_correct: bool
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    """A class's attempts reduced in the database to what the dashboard needs."""
+
+    tries: dict[tuple[str, str], Tries] = field(default_factory=dict)  # (learner, question)
+    # question → answer → (base attempts with it, its misconception's name or None)
+    answers: dict[str, dict[str, tuple[int, str | None]]] = field(default_factory=dict)
+    latest: dict[str, datetime] = field(default_factory=dict)  # learner → last attempt, any
+    attempt_count: int = 0  # practice variants included
+    last_activity: datetime | None = None
+
+
+def _tries_query(class_id: int):
+    """Per (learner, question), base attempts only: count, any right, best score, and the
+    first attempt's answer and correctness (the attempt with the smallest id)."""
+    base = (attempts.c.class_id == class_id) & attempts.c.variant.is_(None)
+    grouped = (select(attempts.c.learner_id, attempts.c.question_id,
+                      func.count().label("n"),
+                      func.max(case((attempts.c.correct, 1), else_=0)).label("right"),
+                      func.max(attempts.c.score).label("best"),
+                      func.min(attempts.c.id).label("first_id"))
+               .where(base).group_by(attempts.c.learner_id, attempts.c.question_id)
+               .subquery())
+    return select(grouped, attempts.c.answer, attempts.c.correct).join(
+        attempts, attempts.c.id == grouped.c.first_id)
+
+
+def _answers_query(class_id: int):
+    return (select(attempts.c.question_id, attempts.c.answer, func.count().label("n"),
+                   func.max(attempts.c.misconception).label("misconception"))
+            .where(attempts.c.class_id == class_id, attempts.c.variant.is_(None))
+            .group_by(attempts.c.question_id, attempts.c.answer))
+
+
+def class_summary(store: Store, class_id: int) -> ClassSummary:
+    """The dashboard's numbers from GROUP BY queries: at most a row per student and question,
+    per distinct answer, and per student — however many attempts the class made."""
+    latest_query = (select(attempts.c.learner_id, func.max(attempts.c.created_at))
+                    .where(attempts.c.class_id == class_id).group_by(attempts.c.learner_id))
+
+    def work(conn) -> ClassSummary:
+        tries = {(r.learner_id, r.question_id): Tries(
+            int(r.n), bool(r.right), float(r.best), r.answer, bool(r.correct))
+            for r in conn.execute(_tries_query(class_id))}
+        answers: dict[str, dict[str, tuple[int, str | None]]] = {}
+        for r in conn.execute(_answers_query(class_id)):
+            answers.setdefault(r.question_id, {})[r.answer] = (int(r.n), r.misconception)
+        latest = dict(conn.execute(latest_query).all())
+        count = conn.execute(select(func.count()).where(
+            attempts.c.class_id == class_id)).scalar_one()
+        return ClassSummary(tries, answers, latest, int(count),
+                            max(latest.values(), default=None))
+
+    return _run(store, work)
 
 
 def class_version(store: Store, class_id: int) -> tuple:
