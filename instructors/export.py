@@ -29,8 +29,11 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 
 def _iso(moment: datetime | None) -> str:
-    moment = as_utc(moment)
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}Z"
 
 
 class _Line:
@@ -43,13 +46,19 @@ class _Line:
         self.text = text
 
 
-def iter_csv(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
-    """The CSV one line at a time, formula-safe: for a streamed response."""
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence], lines: int = 1) -> Iterator[str]:
+    """The CSV a few ``lines`` at a time, formula-safe: for a streamed response."""
     sink = _Line()
     writer = csv.writer(sink, lineterminator="\r\n")
+    batch = []
     for row in itertools.chain([header], rows):
         writer.writerow([csv_safe(v) for v in row])
-        yield sink.text
+        batch.append(sink.text)
+        if len(batch) >= lines:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
@@ -80,6 +89,7 @@ def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
     return "".join(iter_roster_csv(bank, rows))
 
 
+CSV_LINES = 500  # lines per chunk of a streamed export
 TEXT_CACHE = 4096  # distinct answers whose text is kept while one export runs
 ATTEMPTS_HEADER = ["time", "student_no", "student", "question", "practice", "answer",
                    "answer_text", "correct", "score", "misconception"]
@@ -110,7 +120,7 @@ def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable) -> Iterat
 def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[str]:
     """One row per attempt, oldest first; practice variants marked, never their token.
     ``attempts`` may be a stream: each is written as it comes."""
-    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts))
+    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts), CSV_LINES)
 
 
 def attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> str:

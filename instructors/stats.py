@@ -118,9 +118,9 @@ def summarize(attempts: Iterable) -> ClassSummary:
     tries: dict[tuple[str, str], Tries] = {}
     answers: dict[str, dict[str, tuple[int, str | None]]] = {}
     latest: dict[str, datetime] = {}
-    count = 0
+    count = newest = 0
     for a in attempts:
-        count += 1
+        count, newest = count + 1, max(newest, a.id)
         if a.learner_id not in latest or a.created_at > latest[a.learner_id]:
             latest[a.learner_id] = a.created_at
         if a.variant is not None:
@@ -133,7 +133,8 @@ def summarize(attempts: Iterable) -> ClassSummary:
         per_answer = answers.setdefault(a.question_id, {})
         n, name = per_answer.get(a.answer, (0, None))
         per_answer[a.answer] = (n + 1, a.misconception or name)
-    return ClassSummary(tries, answers, latest, count, max(latest.values(), default=None))
+    return ClassSummary(tries, answers, latest, count, max(latest.values(), default=None),
+                        newest)
 
 
 def _summary(data: ClassSummary | Iterable) -> ClassSummary:

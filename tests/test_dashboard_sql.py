@@ -87,9 +87,12 @@ def test_the_attempts_export_streams_every_row_in_order(store):
     assert streamed == classes.class_attempts(store, class_id)
     bank = default_bank()
     students = classes.students(store, class_id)
-    lines = list(export.iter_attempts_csv(bank, students, iter(streamed)))
-    assert len(lines) == len(streamed) + 1 and all(line.endswith("\r\n") for line in lines)
-    assert "".join(lines) == export.attempts_csv(bank, students, streamed)
+    chunks = list(export.iter_attempts_csv(bank, students, iter(streamed)))
+    assert len(chunks) == 1 + len(streamed) // export.CSV_LINES  # a few chunks, not one
+    assert all(chunk.endswith("\r\n") for chunk in chunks)
+    text = "".join(chunks)
+    assert text.count("\r\n") == len(streamed) + 1
+    assert text == export.attempts_csv(bank, students, streamed)
 
 
 def test_partial_credit_is_not_called_wrong():
@@ -110,3 +113,40 @@ def test_both_csvs_are_streamed_responses(app, client):
         assert response.headers["Cache-Control"] == "no-store"
         assert b"".join(response.response).startswith("\ufeff".encode())
         response.close()
+
+
+def _add(store, class_id: int, rows: list[dict]) -> None:
+    """Attempts at q1, wrong unless said otherwise, with their choice's misconception."""
+    q1 = default_bank().questions["q1"]
+    with store.engine.begin() as conn:
+        conn.execute(attempts_table.insert(), [
+            {"learner_id": "L0", "question_id": "q1", "score": 0.0, "correct": False,
+             "misconception": q1.choice_by_id[row["answer"]].misconception, "variant": None,
+             "created_at": START + timedelta(hours=3), "class_id": class_id, **row}
+            for row in rows])
+
+
+def test_the_summary_is_brought_up_to_date_and_remade_when_an_older_id_commits_late(store):
+    """Each poll adds only what came since; an attempt with an older id than the newest
+    counted (a transaction that committed late) makes it count everything again."""
+    bank = default_bank()
+    class_id = seed_class(store, random.Random(3), students=6, attempts=120)
+
+    def check():
+        every = classes.class_attempts(store, class_id)
+        students = classes.students(store, class_id)
+        summary = classes.class_summary(store, class_id)
+        assert stats.class_stats(bank, summary) == reference.class_stats(bank, every)
+        assert stats.roster(bank, students, summary) == reference.roster(bank, students, every)
+        assert summary.attempt_count == len(every)
+        return summary
+
+    first = check()
+    _add(store, class_id, [{"answer": "e4"}, {"answer": "4e4", "score": 1.0, "correct": True,
+                                              "misconception": None, "learner_id": "L5"}])
+    assert check().attempt_count == first.attempt_count + 2
+    _add(store, class_id, [{"id": first.newest_id + 50, "answer": "4e2"}])
+    check()
+    _add(store, class_id, [{"id": first.newest_id + 10, "answer": "2e4",
+                            "learner_id": "L4", "question_id": "q1"}])  # an older id, late
+    check()
