@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from instructors.stats import RosterRow, answer_text
@@ -29,48 +29,99 @@ def as_utc(moment: datetime | None) -> datetime | None:
 
 
 def _iso(moment: datetime | None) -> str:
-    moment = as_utc(moment)
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z") if moment else ""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}Z"
+
+
+class _Line:
+    """A file-like sink for csv.writer that hands back each line it was given."""
+
+    def __init__(self):
+        self.text = ""
+
+    def write(self, text: str) -> None:
+        self.text = text
+
+
+def iter_csv(header: Sequence[str], rows: Iterable[Sequence], lines: int = 1) -> Iterator[str]:
+    """The CSV a few ``lines`` at a time, formula-safe: for a streamed response."""
+    sink = _Line()
+    writer = csv.writer(sink, lineterminator="\r\n")
+    batch = []
+    for row in itertools.chain([header], rows):
+        writer.writerow([csv_safe(v) for v in row])
+        batch.append(sink.text)
+        if len(batch) >= lines:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([csv_safe(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
-    return out.getvalue()
+    return "".join(iter_csv(header, rows))
 
 
-def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
+def _roster_header(bank: Bank) -> list[str]:
     header = ["student_no", "student"]
     for qid in bank.questions:
         header += [f"{qid}_state", f"{qid}_attempts", f"{qid}_score"]
-    header += ["score", "out_of", "last_activity", "joined"]
-    lines = []
+    return [*header, "score", "out_of", "last_activity", "joined"]
+
+
+def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
     for r in rows:
         line: list = [r.number, r.name]
         for qid in bank.questions:
             c = r.cells[qid]
             line += [c.state, c.attempts, round(c.best, 4)]
-        line += [r.score, len(bank.questions), _iso(r.last_activity), _iso(r.joined_at)]
-        lines.append(line)
-    return to_csv(header, lines)
+        yield [*line, r.score, len(bank.questions), _iso(r.last_activity), _iso(r.joined_at)]
 
 
-def attempts_csv(bank: Bank, students: Sequence, attempts: Sequence) -> str:
-    """One row per attempt, oldest first; practice variants marked, never their token."""
+def iter_roster_csv(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[str]:
+    return iter_csv(_roster_header(bank), _roster_lines(bank, rows))
+
+
+def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
+    return "".join(iter_roster_csv(bank, rows))
+
+
+CSV_LINES = 500  # lines per chunk of a streamed export
+TEXT_CACHE = 4096  # distinct answers whose text is kept while one export runs
+ATTEMPTS_HEADER = ["time", "student_no", "student", "question", "practice", "answer",
+                   "answer_text", "correct", "score", "misconception"]
+
+
+def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[list]:
     numbers = {s.learner_id: (n, s.display_name) for n, s in enumerate(students, start=1)}
-    header = ["time", "student_no", "student", "question", "practice", "answer",
-              "answer_text", "correct", "score", "misconception"]
-    lines = []
+    texts: dict[tuple[str, str], str] = {}  # (question, answer) → its text, made once
+
+    def text_of(a) -> str:
+        question = bank.questions.get(a.question_id)
+        if question is None or a.variant is not None:
+            return a.answer
+        key = (a.question_id, a.answer)
+        if key not in texts:
+            if len(texts) >= TEXT_CACHE:
+                return answer_text(question, a.answer)[1]
+            texts[key] = answer_text(question, a.answer)[1]
+        return texts[key]
+
     for a in attempts:
         number, name = numbers.get(a.learner_id, ("", ""))
-        question = bank.questions.get(a.question_id)
-        text = (answer_text(question, a.answer)[1]
-                if question is not None and a.variant is None else a.answer)
-        lines.append([_iso(a.created_at), number, name, a.question_id,
-                      "yes" if a.variant else "no", a.answer, text,
-                      "yes" if a.correct else "no", round(a.score, 4),
-                      a.misconception or ""])
-    return to_csv(header, lines)
+        yield [_iso(a.created_at), number, name, a.question_id,
+               "yes" if a.variant else "no", a.answer, text_of(a),
+               "yes" if a.correct else "no", round(a.score, 4), a.misconception or ""]
+
+
+def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[str]:
+    """One row per attempt, oldest first; practice variants marked, never their token.
+    ``attempts`` may be a stream: each is written as it comes."""
+    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts), CSV_LINES)
+
+
+def attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> str:
+    return "".join(iter_attempts_csv(bank, students, attempts))

@@ -18,6 +18,7 @@ Routes parse, call instructors/classes.py and instructors/store.py, and render. 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import secrets
@@ -238,7 +239,7 @@ _NO_CLASS_HASH = keys.hash_key(secrets.token_urlsafe(32))  # matches no key anyo
 
 def _when(moment: datetime | None) -> str:
     moment = export.as_utc(moment)
-    return moment.astimezone(UTC).strftime("%-d %b, %H:%M UTC") if moment else "—"
+    return moment.astimezone(UTC).strftime("%-d %b, %H:%M") if moment else "—"  # all UTC
 
 
 def _version(record: class_store.ClassRecord) -> str:
@@ -250,12 +251,13 @@ def _version(record: class_store.ClassRecord) -> str:
 def _dashboard_context(record: class_store.ClassRecord) -> dict:
     bank = default_bank()
     students = class_store.students(_store(), record.id)
-    attempts = class_store.class_attempts(_store(), record.id)
-    per_question = stats.class_stats(bank, attempts)
+    summary = class_store.class_summary(_store(), record.id)  # reduced in the database
+    per_question = stats.class_stats(bank, summary)
+    rows = stats.roster(bank, students, summary)
     return {"cls": record, "bank": bank, "stats": per_question,
-            "rows": stats.roster(bank, students, attempts), "students": students,
-            "attempt_count": len(attempts), "when": _when, "now": datetime.now(UTC),
-            "last_activity": max((a.created_at for a in attempts), default=None),
+            "rows": rows, "students": students, "overview": stats.overview(bank, rows),
+            "attempt_count": summary.attempt_count, "when": _when, "now": datetime.now(UTC),
+            "last_activity": summary.last_activity,
             "figures": {s.id: answer_figure(s) for s in per_question}}
 
 
@@ -306,8 +308,12 @@ def _filename(record: class_store.ClassRecord, what: str) -> str:
     return f"{slug}-{what}.csv"
 
 
-def _csv(record: class_store.ClassRecord, what: str, text: str) -> Response:
-    response = Response("\ufeff" + text, mimetype="text/csv")  # BOM: spreadsheets read UTF-8
+def _csv(record: class_store.ClassRecord, what: str, lines) -> Response:
+    """A streamed CSV: lines are written as they are made (BOM first: spreadsheets then read
+    UTF-8), so a large class is exported in constant memory. The lines need no request
+    context (the store is already in hand), so none is held open while they are written."""
+    body = itertools.chain(["\ufeff"], lines)
+    response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_filename(record, what)}"')
     return _private(response)
@@ -317,17 +323,19 @@ def _csv(record: class_store.ClassRecord, what: str, text: str) -> Response:
 def roster_csv(token: str, key: str):
     record = _instructor_class(token, key)
     bank = default_bank()
-    attempts = class_store.class_attempts(_store(), record.id)
-    rows = stats.roster(bank, class_store.students(_store(), record.id), attempts)
-    return _csv(record, "roster", export.roster_csv(bank, rows))
+    rows = stats.roster(bank, class_store.students(_store(), record.id),
+                        class_store.class_summary(_store(), record.id))
+    return _csv(record, "roster", export.iter_roster_csv(bank, rows))
 
 
 @bp.get("/teach/<token>/<key>/attempts.csv")
 def attempts_csv(token: str, key: str):
+    """Every attempt, streamed: read from the database in chunks while the response is
+    written. The students are read first, so storage that is down is still a 503."""
     record = _instructor_class(token, key)
-    return _csv(record, "attempts", export.attempts_csv(
-        default_bank(), class_store.students(_store(), record.id),
-        class_store.class_attempts(_store(), record.id)))
+    students = class_store.students(_store(), record.id)
+    return _csv(record, "attempts", export.iter_attempts_csv(
+        default_bank(), students, class_store.iter_class_attempts(_store(), record.id)))
 
 
 @bp.errorhandler(StoreUnavailable)

@@ -1,7 +1,9 @@
 """What a class did, as plain data: per-question numbers and the roster.
 
-No Flask, no SQL: the routes hand in rows from quizzes/store/classes.py and the question bank, and
-get back numbers, rows and CSV text. The definitions a dashboard reader relies on:
+No Flask, no SQL: the routes hand in the class's summary from quizzes/store/classes.py
+(reduced in the database by GROUP BY queries) and the question bank, and get back numbers
+and rows; ``summarize`` makes the same summary from a list of attempts. The definitions a
+dashboard reader relies on:
 
 - A question counts **base attempts** only; "Try another" practice variants are kept out of
   the per-question numbers and the roster (they appear in the raw-attempts export).
@@ -27,6 +29,7 @@ from markupsafe import Markup
 
 from instructors.labels import plain_text
 from quizzes.bank import Bank, Question
+from quizzes.store.classes import ClassSummary, Tries
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,17 @@ class Cell:
     attempts: int = 0
     best: float = 0.0
 
+    @property
+    def partial(self) -> bool:
+        """Wrong, but some credit: an ordering with some steps in place."""
+        return self.state == "wrong" and 0 < self.best < 1
+
+    @property
+    def label(self) -> str:
+        if self.partial:
+            return f"Partly right ({self.best * 100:.0f} %)"
+        return {"right": "Right", "wrong": "Wrong", "not-tried": "Not tried"}[self.state]
+
 
 @dataclass(frozen=True)
 class RosterRow:
@@ -83,10 +97,6 @@ class RosterRow:
     cells: dict[str, Cell] = field(default_factory=dict)
     score: float = 0.0
     last_activity: datetime | None = None
-
-
-def _base(attempts: Iterable) -> list:
-    return [a for a in attempts if a.variant is None]
 
 
 def answer_text(question: Question, answer: str) -> tuple[Markup, str]:
@@ -102,26 +112,57 @@ def answer_text(question: Question, answer: str) -> tuple[Markup, str]:
     return choice.label_html, plain_text(choice.label_html)
 
 
-def question_stats(question: Question, attempts: Sequence, bank: Bank) -> QuestionStats:
-    """The numbers for one question from its base attempts, in the order they were made."""
-    mine = [a for a in _base(attempts) if a.question_id == question.id]
-    by_learner: dict[str, list] = {}
-    for a in mine:
-        by_learner.setdefault(a.learner_id, []).append(a)
-    firsts = Counter(tries[0].answer for tries in by_learner.values())
-    totals = Counter(a.answer for a in mine)
-    named = {a.answer: a.misconception for a in mine if a.misconception}
-    key = ",".join(question.key) if question.kind == "ordering" else question.key
+def summarize(attempts: Iterable) -> ClassSummary:
+    """The reduction ``classes.class_summary`` makes in SQL, made in Python from attempts in
+    the order they were made: for callers that already hold the attempts."""
+    tries: dict[tuple[str, str], Tries] = {}
+    answers: dict[str, dict[str, tuple[int, str | None]]] = {}
+    latest: dict[str, datetime] = {}
+    count = newest = 0
+    for a in attempts:
+        count, newest = count + 1, max(newest, a.id)
+        if a.learner_id not in latest or a.created_at > latest[a.learner_id]:
+            latest[a.learner_id] = a.created_at
+        if a.variant is not None:
+            continue
+        key = (a.learner_id, a.question_id)
+        seen = tries.get(key)
+        tries[key] = Tries(1, a.correct, a.score, a.answer, a.correct) if seen is None else (
+            Tries(seen.attempts + 1, seen.right or a.correct, max(seen.best, a.score),
+                  seen.first_answer, seen.first_correct))
+        per_answer = answers.setdefault(a.question_id, {})
+        n, name = per_answer.get(a.answer, (0, None))
+        per_answer[a.answer] = (n + 1, a.misconception or name)
+    return ClassSummary(tries, answers, latest, count, max(latest.values(), default=None),
+                        newest)
+
+
+def _summary(data: ClassSummary | Iterable) -> ClassSummary:
+    return data if isinstance(data, ClassSummary) else summarize(data)
+
+
+def _answer_order(question: Question, firsts: Counter, totals: Counter) -> list[str]:
     if question.kind == "ordering":
+        key = ",".join(question.key)
         others = sorted((a for a in totals if a != key),
                         key=lambda a: (-firsts[a], -totals[a], a))
-        answers = [key, *others]
-    else:
-        answers = [c.id for c in question.choices] + sorted(set(totals) - set(
-            question.choice_by_id))
+        return [key, *others]
+    return [c.id for c in question.choices] + sorted(set(totals) - set(question.choice_by_id))
+
+
+def question_stats(question: Question, data: ClassSummary | Iterable,
+                   bank: Bank) -> QuestionStats:
+    """The numbers for one question, from the class's summary (or its attempts in order)."""
+    summary = _summary(data)
+    mine = [t for (_, qid), t in summary.tries.items() if qid == question.id]
+    counted = summary.answers.get(question.id, {})
+    firsts = Counter(t.first_answer for t in mine)
+    totals = Counter({answer: n for answer, (n, _) in counted.items()})
+    named = {answer: name for answer, (_, name) in counted.items() if name}
+    key = ",".join(question.key) if question.kind == "ordering" else question.key
+    # Nothing attempted: reveal no key and no misconception.
+    answers = _answer_order(question, firsts, totals) if mine else []
     rows = []
-    if not mine:
-        answers = []  # nothing attempted: reveal no key and no misconception
     for answer in answers:
         html, text = answer_text(question, answer)
         name = named.get(answer)
@@ -132,37 +173,65 @@ def question_stats(question: Question, attempts: Sequence, bank: Bank) -> Questi
                                 firsts[answer], totals[answer]))
     return QuestionStats(
         id=question.id, number=question.number, prompt_html=question.prompt_html,
-        attempted=len(by_learner),
-        first_try_correct=sum(1 for t in by_learner.values() if t[0].correct),
-        eventually_correct=sum(1 for t in by_learner.values() if any(a.correct for a in t)),
-        attempts=len(mine), answers=tuple(rows))
+        attempted=len(mine), first_try_correct=sum(1 for t in mine if t.first_correct),
+        eventually_correct=sum(1 for t in mine if t.right),
+        attempts=sum(totals.values()), answers=tuple(rows))
 
 
-def class_stats(bank: Bank, attempts: Sequence) -> list[QuestionStats]:
-    return [question_stats(q, attempts, bank) for q in bank.questions.values()]
+def class_stats(bank: Bank, data: ClassSummary | Iterable) -> list[QuestionStats]:
+    summary = _summary(data)
+    return [question_stats(q, summary, bank) for q in bank.questions.values()]
 
 
-def roster(bank: Bank, students: Sequence, attempts: Sequence) -> list[RosterRow]:
+def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable) -> list[RosterRow]:
     """One row per student in joining order, whether or not they have answered anything."""
-    tries_of: dict[tuple[str, str], list] = {}  # (learner, question) → base attempts
-    latest: dict[str, datetime] = {}  # learner → their last attempt of any kind
-    for a in attempts:
-        if a.variant is None:
-            tries_of.setdefault((a.learner_id, a.question_id), []).append(a)
-        if a.learner_id not in latest or a.created_at > latest[a.learner_id]:
-            latest[a.learner_id] = a.created_at
+    summary = _summary(data)
     rows = []
     for number, student in enumerate(students, start=1):
         cells = {}
         for qid in bank.questions:
-            tries = tries_of.get((student.learner_id, qid), [])
-            if not tries:
-                cells[qid] = Cell("not-tried")
-            else:
-                cells[qid] = Cell("right" if any(a.correct for a in tries) else "wrong",
-                                  len(tries), max(a.score for a in tries))
+            tries = summary.tries.get((student.learner_id, qid))
+            cells[qid] = Cell("not-tried") if tries is None else Cell(
+                "right" if tries.right else "wrong", tries.attempts, tries.best)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
             score=round(sum(c.best for c in cells.values()), 4),
-            last_activity=latest.get(student.learner_id)))
+            last_activity=summary.latest.get(student.learner_id)))
     return rows
+
+
+@dataclass(frozen=True)
+class QuestionTally:
+    id: str
+    number: int
+    right: int
+    partial: int  # wrong, with some credit
+    wrong: int  # wrong, no credit
+    not_tried: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The roster in a few numbers, for the top of the dashboard (and a phone)."""
+
+    students: int
+    started: int  # attempted at least one question
+    all_right: int  # right on every question
+    mean_score: float | None  # over students who started
+    questions: tuple[QuestionTally, ...]
+
+
+def overview(bank: Bank, rows: Sequence[RosterRow]) -> Overview:
+    started = [r for r in rows if any(c.state != "not-tried" for c in r.cells.values())]
+    tallies = []
+    for q in bank.questions.values():
+        cells = [r.cells[q.id] for r in rows]
+        partial = sum(1 for c in cells if c.partial)
+        tallies.append(QuestionTally(
+            q.id, q.number, sum(1 for c in cells if c.state == "right"), partial,
+            sum(1 for c in cells if c.state == "wrong") - partial,
+            sum(1 for c in cells if c.state == "not-tried")))
+    return Overview(
+        len(rows), len(started),
+        sum(1 for r in rows if all(c.state == "right" for c in r.cells.values())),
+        sum(r.score for r in started) / len(started) if started else None, tuple(tallies))

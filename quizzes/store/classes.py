@@ -8,10 +8,14 @@ alike and a database that is down gives callers one exception to handle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizzes.store.attempts import Attempt, Store, row_to_attempt
@@ -127,6 +131,153 @@ def class_attempts(store: Store, class_id: int) -> list[Attempt]:
         select(attempts).where(attempts.c.class_id == class_id)
         .order_by(attempts.c.id)).all())
     return [row_to_attempt(r) for r in rows]
+
+
+def iter_class_attempts(store: Store, class_id: int, chunk: int = 1000) -> Iterator[Attempt]:
+    """``class_attempts`` one at a time, read in chunks of ``chunk`` rows (a server-side cursor
+    on PostgreSQL), so a class of any size is exported in constant memory."""
+    columns = [attempts.c[name] for name in Attempt.__dataclass_fields__]
+    query = (select(*columns).where(attempts.c.class_id == class_id)
+             .order_by(attempts.c.id).execution_options(yield_per=chunk))
+    with store.guard("class storage"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            for row in conn.execute(query):
+                yield Attempt(*row)
+
+
+@dataclass(frozen=True)
+class Tries:
+    """One learner's base attempts at one question, reduced: what the dashboard shows."""
+
+    attempts: int
+    right: bool  # any attempt correct
+    best: float  # the best score
+    first_answer: str
+    first_correct: bool
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    """A class's attempts reduced in the database to what the dashboard needs."""
+
+    tries: dict[tuple[str, str], Tries] = field(default_factory=dict)  # (learner, question)
+    # question → answer → (base attempts with it, its misconception's name or None)
+    answers: dict[str, dict[str, tuple[int, str | None]]] = field(default_factory=dict)
+    latest: dict[str, datetime] = field(default_factory=dict)  # learner → last attempt, any
+    attempt_count: int = 0  # practice variants included
+    last_activity: datetime | None = None
+    newest_id: int = 0  # the newest attempt counted
+
+
+def _mine(class_id: int, after: int):
+    """The class's attempts with an id above ``after``. Past a newest id, the primary key's
+    range is the short way in (a few new rows): ``class_id + 0`` keeps both databases'
+    planners off the class index, which would visit every attempt of the class."""
+    if not after:
+        return attempts.c.class_id == class_id
+    return ((attempts.c.class_id + 0) == class_id) & (attempts.c.id > after)
+
+
+def _tries_query(class_id: int, after: int):
+    """Per (learner, question), base attempts only: count, any right, best score, and the
+    first attempt's answer and correctness (the attempt with the smallest id)."""
+    base = _mine(class_id, after) & attempts.c.variant.is_(None)
+    grouped = (select(attempts.c.learner_id, attempts.c.question_id,
+                      func.count().label("n"),
+                      func.max(case((attempts.c.correct, 1), else_=0)).label("right"),
+                      func.max(attempts.c.score).label("best"),
+                      func.min(attempts.c.id).label("first_id"))
+               .where(base).group_by(attempts.c.learner_id, attempts.c.question_id)
+               .subquery())
+    return select(grouped, attempts.c.answer, attempts.c.correct).join(
+        attempts, attempts.c.id == grouped.c.first_id)
+
+
+def _answers_query(class_id: int, after: int):
+    return (select(attempts.c.question_id, attempts.c.answer, func.count().label("n"),
+                   func.max(attempts.c.misconception).label("misconception"))
+            .where(_mine(class_id, after), attempts.c.variant.is_(None))
+            .group_by(attempts.c.question_id, attempts.c.answer))
+
+
+def _latest_query(class_id: int, after: int):
+    return (select(attempts.c.learner_id, func.max(attempts.c.created_at),
+                   func.max(attempts.c.id))
+            .where(_mine(class_id, after)).group_by(attempts.c.learner_id))
+
+
+def _summarize_since(conn, class_id: int, after: int) -> ClassSummary:
+    """The summary of the class's attempts with an id above ``after`` (0: all of them)."""
+    tries = {(r.learner_id, r.question_id): Tries(
+        int(r.n), bool(r.right), float(r.best), r.answer, bool(r.correct))
+        for r in conn.execute(_tries_query(class_id, after))}
+    answers: dict[str, dict[str, tuple[int, str | None]]] = {}
+    for r in conn.execute(_answers_query(class_id, after)):
+        answers.setdefault(r.question_id, {})[r.answer] = (int(r.n), r.misconception)
+    latest, newest, count = {}, after, 0
+    for learner, moment, top in conn.execute(_latest_query(class_id, after)):
+        latest[learner], newest = moment, max(newest, int(top))
+    if latest:
+        count = conn.execute(select(func.count()).where(_mine(class_id, after))).scalar_one()
+    return ClassSummary(tries, answers, latest, int(count),
+                        max(latest.values(), default=None), newest)
+
+
+def merge(old: ClassSummary, new: ClassSummary) -> ClassSummary:
+    """``old`` followed by ``new`` (attempts made after every one of old's)."""
+    tries = dict(old.tries)
+    for key, t in new.tries.items():
+        seen = tries.get(key)
+        tries[key] = t if seen is None else Tries(
+            seen.attempts + t.attempts, seen.right or t.right, max(seen.best, t.best),
+            seen.first_answer, seen.first_correct)
+    answers = {qid: dict(counts) for qid, counts in old.answers.items()}
+    for qid, counts in new.answers.items():
+        mine = answers.setdefault(qid, {})
+        for answer, (n, name) in counts.items():
+            before, old_name = mine.get(answer, (0, None))
+            mine[answer] = (before + n, name or old_name)
+    latest = {**old.latest, **new.latest}
+    moments = [m for m in (old.last_activity, new.last_activity) if m is not None]
+    return ClassSummary(tries, answers, latest, old.attempt_count + new.attempt_count,
+                        max(moments, default=None), max(old.newest_id, new.newest_id))
+
+
+# Per store (so a new database never sees another's numbers), per class id.
+_summaries: WeakKeyDictionary[Store, OrderedDict[int, ClassSummary]] = WeakKeyDictionary()
+_summaries_lock = threading.Lock()
+CACHED_CLASSES = 64  # summaries kept per process, the most recently used
+
+
+def class_summary(store: Store, class_id: int) -> ClassSummary:
+    """The dashboard's numbers from GROUP BY queries: at most a row per student and question,
+    per distinct answer, and per student — however many attempts the class made.
+
+    Attempts are only ever added, so the summary this process made last time is brought up
+    to date with the attempts made since (the same queries over ``id > newest``, served by
+    the primary key); if the total then disagrees (a transaction that took an older id
+    committed late), the summary is made again from every attempt."""
+    with _summaries_lock:
+        mine = _summaries.setdefault(store, OrderedDict())
+        cached = mine.get(class_id)
+
+    def work(conn) -> ClassSummary:
+        if cached is not None:
+            fresh = merge(cached, _summarize_since(conn, class_id, cached.newest_id))
+            total, newest = conn.execute(select(func.count(), func.max(attempts.c.id)).where(
+                attempts.c.class_id == class_id)).one()
+            if (fresh.attempt_count, fresh.newest_id) == (total, newest or 0):
+                return fresh
+        return _summarize_since(conn, class_id, 0)
+
+    summary = _run(store, work)
+    with _summaries_lock:
+        mine[class_id] = summary
+        mine.move_to_end(class_id)
+        while len(mine) > CACHED_CLASSES:
+            mine.popitem(last=False)
+    return summary
 
 
 def class_version(store: Store, class_id: int) -> tuple:

@@ -107,6 +107,25 @@
     }
   }
 
+  // The page states one time zone, UTC, for every time it shows.
+  const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function utcTime(d) {
+    const two = (n) => String(n).padStart(2, "0");
+    return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  }
+
+  // Folded question sections stay folded when the regions are drawn again.
+  function foldedQuestions() {
+    return Array.from(main.querySelectorAll("details[data-question]:not([open])"))
+      .map((d) => d.dataset.question);
+  }
+  function refold(ids) {
+    ids.forEach((id) => {
+      const d = main.querySelector(`details[data-question="${id}"]`);
+      if (d) d.open = false;
+    });
+  }
+
   function plural(n, one, many) { return `${n} ${n === 1 ? one : many}`; }
 
   function announce(previous, now) {
@@ -130,7 +149,7 @@
       if (updated) updated.textContent = "Could not refresh just now; trying again shortly.";
       return;
     }
-    if (updated) updated.textContent = `Numbers as of ${new Date().toLocaleTimeString()}.`;
+    if (updated) updated.textContent = `Numbers as of ${utcTime(new Date())}.`;
     if (data.unchanged) return;
     seen = data.version;
     const next = JSON.stringify(data.html);
@@ -142,8 +161,10 @@
       drawCharts();
     } else if (next !== version) {
       version = next;
+      const folded = foldedQuestions();
       replaceRegion("summary", data.html.summary);
       replaceRegion("questions", data.html.questions);
+      refold(folded);
       replaceRegion("roster", data.html.roster);
       sortRoster();
       drawCharts();

@@ -110,3 +110,54 @@ def test_a_class_from_creation_to_a_live_dashboard(browser, live_app, live_serve
     screenshot(small, "dashboard-phone", full_page=True)
     for context in (instructor, ada_context, ben_context, phone):
         context.close()
+
+
+def test_on_a_phone_each_roster_row_is_a_card_showing_every_state_and_the_score(browser,
+                                                                               live_app,
+                                                                               live_server):
+    """At 390 px: the roster summary comes first, question sections fold, and a student's
+    row shows every question's state (partial credit as "Partly right") and the score."""
+    from instructors import keys
+    from quizzes.store import NewAttempt
+    from quizzes.store import classes as class_store
+
+    store = live_app.extensions["checkpoint_store"]
+    key = keys.new_key()
+    record = class_store.create_class(store, "Phone class", keys.new_token(), keys.hash_key(key))
+    class_store.enrol(store, record.id, "phone-ada", "Ada Phone")
+    class_store.enrol(store, record.id, "phone-ben", "Ben Phone")
+    for attempt in (NewAttempt("phone-ada", "q1", "4e4", 1.0, True),
+                    NewAttempt("phone-ada", "q2", "true", 0.0, False, "forward-order"),
+                    NewAttempt("phone-ada", "q4", "b,a,c,d", 2 / 3, False, "forward-order"),
+                    NewAttempt("phone-ben", "q1", "e4", 0.0, False, "forgot-inner-derivative")):
+        store.record_attempt(attempt)
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/teach/{record.token}/{key}")
+
+    overview = page.locator("[data-overview]")
+    assert "2 of 2 students have answered" in " ".join(overview.inner_text().split())
+    questions = page.locator("#questions-h").bounding_box()
+    assert overview.bounding_box()["y"] < questions["y"]  # the roster summary first
+    assert "All times UTC" in page.locator(".live-note").inner_text()
+    q1 = page.locator("details[data-question='q1']")
+    q1.locator("summary").click()
+    assert q1.get_attribute("open") is None  # folded away
+    q1.locator("summary").click()
+
+    row = page.locator("[data-roster] tbody tr", has=page.locator("th", has_text="Ada Phone"))
+    row.scroll_into_view_if_needed()
+    expected = {"Q1": "Right, 1 try", "Q2": "Wrong, 1 try", "Q3": "Not tried",
+                "Q4": "Partly right (67 %), 1 try", "Score": "1.67 of 4"}
+    for label, text in expected.items():
+        cell = row.locator(f"td[data-label='{label}']")
+        assert cell.is_visible(), label
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (label, box)
+        assert text in " ".join(cell.inner_text().split()), (label, cell.inner_text())
+    assert "Wrong" not in row.locator("td[data-label='Q4']").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the dashboard scrolls sideways at 390 px ({width} px)"
+    assert axe_violations(page) == []
+    screenshot(page, "dashboard-roster-phone", full_page=True)
+    context.close()
