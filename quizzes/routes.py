@@ -197,6 +197,8 @@ def api_progress():
         "correct": 0, "attempted": 0, "total": len(default_bank().questions)}}
     for grade in state["questions"].values():
         grade["result_html"] = result_html(grade)
+    state["ending_html"] = (render_template("partials/ending.html", ending=state["ending"])
+                            if state.get("ending") else None)
     response = jsonify(state)
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
