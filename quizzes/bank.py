@@ -24,6 +24,8 @@ KINDS = {"choice", "truefalse", "ordering"}
 GENERATORS = {"composition", "depth"}
 PRACTICE_FEEDBACK_FIXED = {"correct", "near", "wrong"}
 PLACEMENT_TEXTS = {"none", "one", "some", "step", "and", "missing_one", "missing_some"}
+REVEAL_AFTER = 3  # tries after which the explanation is part of the answer, unless the bank says
+SECTIONS_DIR = Path(__file__).resolve().parent.parent / "chapter" / "content"
 _NO_HTML = Markup("")
 
 
@@ -98,6 +100,8 @@ class Practice:
     feedback: dict[str, str]
     examples: tuple[Example, ...]
     format: str = "Type a number such as 218.4, 2.18e2 or 4*e^4."  # what may be typed
+    hints: tuple[str, ...] = ()  # the hint ladder, Markdown with the variant's {=name=}s
+    solution: str = ""  # the worked solution, shown with the explanation
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class Question:
     placement: dict[str, str] = field(default_factory=dict)  # ordering: which steps are in place
     examples: tuple[Example, ...] = ()
     practice: Practice | None = None
+    hints: tuple[Markup, ...] = ()  # the hint ladder, each a step closer
+    reveal_after: int = REVEAL_AFTER  # tries after which the explanation comes unasked
     choice_by_id: dict[str, Choice] = field(default_factory=dict, compare=False)
 
     def public(self) -> PublicQuestion:
@@ -130,6 +136,7 @@ class Bank:
     questions: dict[str, Question]
     misconceptions: dict[str, str]  # name → what it means, for people
     path: Path
+    revisit: dict[str, str] = field(default_factory=dict)  # name → section slug to reread
 
 
 _TEX_WORDS = [(r"\\approx", "≈"), (r"\\cdot", "·"), (r"\\times", "×"), (r"\\,", " "),
@@ -211,7 +218,9 @@ def _practice(reader: _Reader, raw: dict, qid: str, anchor: str,
     practice = Practice(generator, tolerance, reader.require(raw, "prompt", where, anchor),
                         reader.require(raw, "explanation", where, anchor), dict(feedback),
                         _examples(raw.get("example", []), where),
-                        reader.require(raw, "format", where, anchor))
+                        reader.require(raw, "format", where, anchor),
+                        tuple(_hint_sources(reader, raw, where, anchor)),
+                        reader.require(raw, "solution", where, anchor))
     _check_practice_texts(reader, practice, qid, anchor)
     return practice
 
@@ -223,6 +232,8 @@ def _check_practice_texts(reader: _Reader, practice: Practice, qid: str, anchor:
 
     sample = new_variant(qid, practice.generator, random.Random(0))  # noqa: S311 — a fixed sample
     texts = {"prompt": practice.prompt, "explanation": practice.explanation,
+             "solution": practice.solution,
+             **{f"hint {n}": h for n, h in enumerate(practice.hints, start=1)},
              **{f"feedback {k}": v for k, v in practice.feedback.items()}}
     for name, text in texts.items():
         try:
@@ -237,6 +248,37 @@ def _check_practice_texts(reader: _Reader, practice: Practice, qid: str, anchor:
     if missing:
         raise reader.fail(f"question {qid} → practice", "feedback needs "
                           f"{', '.join(sorted(missing))}", anchor)
+
+
+def _hint_sources(reader: _Reader, raw: dict, where: str, anchor: str) -> list[str]:
+    hints = reader.require(raw, "hints", where, anchor, list)
+    if not all(isinstance(h, str) and h.strip() for h in hints):
+        raise reader.fail(where, "every hint must be Markdown text", anchor)
+    return hints
+
+
+def _reveal_after(reader: _Reader, q: dict, where: str, anchor: str) -> int:
+    value = q.get("reveal_after", REVEAL_AFTER)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 20:
+        raise reader.fail(where, "reveal_after must be a whole number of tries, 1 to 20", anchor)
+    return value
+
+
+def _misconceptions(reader: _Reader, raw: dict) -> tuple[dict[str, str], dict[str, str]]:
+    """Each misconception's label, and the section a reader who showed it should reread."""
+    slugs = {p.stem.split("-", 1)[1] for p in SECTIONS_DIR.glob("[0-9][0-9]-*.md")}
+    labels, revisit = {}, {}
+    for name, entry in raw.items():
+        where = f"misconception {name}"
+        if not isinstance(entry, dict):
+            raise reader.fail(where, "needs { label = …, revisit = … }", f"{name} =")
+        labels[name] = reader.require(entry, "label", where, f"{name} =")
+        slug = reader.require(entry, "revisit", where, f"{name} =")
+        if slug not in slugs:
+            raise reader.fail(where, f"revisit {slug!r} is not a section (known: "
+                              f"{', '.join(sorted(slugs))})", f"{name} =")
+        revisit[name] = slug
+    return labels, revisit
 
 
 def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Question:
@@ -257,7 +299,10 @@ def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Qu
     common = dict(id=qid, number=number, kind=kind,
                   prompt_html=reader.md(reader.require(q, "prompt", where, anchor), anchor),
                   explanation_html=reader.md(reader.require(q, "explanation", where, anchor)),
-                  examples=_examples(q.get("example", []), where))
+                  examples=_examples(q.get("example", []), where),
+                  hints=tuple(reader.md(h, anchor)
+                              for h in _hint_sources(reader, q, where, anchor)),
+                  reveal_after=_reveal_after(reader, q, where, anchor))
     if "practice" in q:
         common["practice"] = _practice(reader, q["practice"], qid, anchor, misconceptions)
     if kind == "ordering":
@@ -314,14 +359,14 @@ def _ordering(reader: _Reader, q: dict, common: dict, known) -> Question:
 def load_bank(path: Path = BANK_PATH) -> Bank:
     reader = _Reader(path)
     data = _load_toml(reader)
-    misconceptions = data.get("misconceptions", {})
+    misconceptions, revisit = _misconceptions(reader, data.get("misconceptions", {}))
     questions: dict[str, Question] = {}
     for number, q in enumerate(data.get("question", []), start=1):
         question = _question(reader, q, number, misconceptions)
         if question.id in questions:
             raise reader.fail(f"question {question.id}", "id used twice")
         questions[question.id] = question
-    return Bank(questions, dict(misconceptions), path)
+    return Bank(questions, dict(misconceptions), path, revisit)
 
 
 @cache

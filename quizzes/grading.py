@@ -256,3 +256,26 @@ def grade_practice(question: Question, variant: Variant, raw: object) -> Grade:
     near = near_enough(value, variant.reference)
     return Grade(False, 0.0, (f"practice:{'near' if near else 'wrong'}",), None, near=near,
                  **common)
+
+
+# --- help: hints and the worked solution, with a variant's numbers ----------------------------
+
+def hint_sources(question: Question, variant: Variant | None) -> tuple:
+    """The hint ladder for the base question (typeset) or a variant (Markdown sources)."""
+    return question.practice.hints if variant is not None else question.hints
+
+
+def hint_html(question: Question, variant: Variant | None, index: int) -> Markup:
+    """Hint ``index`` (1-based): the bank's text, with the variant's numbers for a variant."""
+    if variant is None:
+        return question.hints[index - 1]
+    return _render(question.practice.hints[index - 1], tuple(sorted(variant.texts.items())))
+
+
+def variant_explanation_html(question: Question, variant: Variant) -> Markup:
+    return _render(question.practice.explanation, tuple(sorted(variant.texts.items())))
+
+
+def solution_html(question: Question, values: tuple[tuple[str, str], ...]) -> Markup:
+    """The variant's worked solution, typeset with its own numbers."""
+    return _render(question.practice.solution, values)

@@ -1,67 +1,211 @@
-"""A reader's progress: per attempted question, their last answer graded again, and a summary.
+"""A reader's progress: per question its one honest state, their last answer graded again,
+the help they asked for, and a summary.
 
 The page fills its checkpoint from this, and ``GET /api/progress`` returns it. Feedback and
 explanation come from grading the stored answer with the current bank, so a corrected bank
-text reaches readers who answered before the correction.
+text reaches readers who answered before the correction. An explanation is included only
+once it is earned (quizzes/reveal.py); a hint only once it was asked for.
+
+``state_of`` is the one function that names a question's state; ``question_states`` applies
+it to many learners at once (for a class dashboard or a CSV export).
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 from flask import current_app, session
 
-from quizzes.bank import Question, default_bank
-from quizzes.grading import Grade, InvalidAnswer, grade, stored_response
-from quizzes.store import StoreUnavailable
+from quizzes.bank import Bank, Question, default_bank
+from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
+from quizzes.reveal import earned, reveal_info
+from quizzes.store import Attempt, StoreUnavailable
+from quizzes.store.help import Help, learners_help
 from web import reader
 
 NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
 NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
 
+NOT_TRIED, WRONG, PARTLY, FIRST_TRY, AFTER_TRIES, REVEALED = (
+    "not-tried", "wrong", "partly-right", "right-first-try", "right-after-tries", "revealed")
+DONE = {FIRST_TRY, AFTER_TRIES, REVEALED}
 
-def grade_dict(question: Question, result: Grade) -> dict:
+
+@dataclass(frozen=True)
+class QuestionState:
+    """One learner's standing on one base question, in one word and its label."""
+
+    state: str  # one of the six names above
+    label: str  # the same, for people: "Right after 3 tries", "Partly right: 67 % credit"
+    tries: int
+    credit: float | None  # the last try's score, for a partly right answer
+    hints: int
+    done: bool  # right, or revealed: nothing more is asked of the reader here
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+NO_HELP = Help()
+
+
+def state_of(attempts: list[Attempt], help_: Help = NO_HELP) -> QuestionState:
+    """The state of one question from its attempts (oldest first, base question only) and
+    the help asked for. A reveal before the first right answer makes it "revealed"."""
+    tries = len(attempts)
+    first_right = next((n for n, a in enumerate(attempts, start=1) if a.correct), None)
+    revealed_first = help_.revealed_at is not None and (
+        first_right is None or help_.revealed_at <= attempts[first_right - 1].created_at)
+    common = dict(tries=tries, hints=help_.hints)
+    if revealed_first:
+        return QuestionState(REVEALED, "Revealed", credit=None, done=True, **common)
+    if first_right == 1:
+        return QuestionState(FIRST_TRY, "Right first try", credit=1.0, done=True, **common)
+    if first_right:
+        return QuestionState(AFTER_TRIES, f"Right after {first_right} tries", credit=1.0,
+                             done=True, **common)
+    if not attempts:
+        return QuestionState(NOT_TRIED, "Not tried", credit=None, done=False, **common)
+    last = attempts[-1].score
+    if last > 0:
+        return QuestionState(PARTLY, f"Partly right: {round(last * 100)} % credit",
+                             credit=round(last, 4), done=False, **common)
+    return QuestionState(WRONG, "Wrong", credit=0.0, done=False, **common)
+
+
+def question_states(store, learner_ids, question_ids=None,
+                    attempts: list[Attempt] | None = None) -> dict[str, dict[str, QuestionState]]:
+    """Per learner, per base question: its state. Two queries for all the learners (their
+    attempts, unless ``attempts`` is given, e.g. a class's; and their help)."""
+    learners = list(learner_ids)
+    qids = list(question_ids or default_bank().questions)
+    if attempts is None:
+        attempts = [a for learner in learners for a in store.attempts(learner_id=learner)]
+    helps = learners_help(store, learners)
+    mine: dict[tuple[str, str], list[Attempt]] = {}
+    for a in sorted(attempts, key=lambda a: a.id):
+        if a.variant is None:
+            mine.setdefault((a.learner_id, a.question_id), []).append(a)
+    return {learner: {qid: state_of(mine.get((learner, qid), []),
+                                    helps.get(learner, {}).get(qid, Help()))
+                      for qid in qids} for learner in learners}
+
+
+def grade_dict(question: Question, result: Grade, available: bool = False,
+               tries: int | None = None) -> dict:
+    """A grade as JSON. Before the explanation is ``available`` it carries the feedback only:
+    no explanation, and for a variant no reference value, interval or worked solution."""
     data = {"question": question.id, "correct": result.correct, "score": round(result.score, 4),
-            "feedback": str(result.feedback), "explanation": str(result.explanation),
+            "feedback": str(result.feedback),
+            "explanation": str(result.explanation) if available else None,
             "misconception": result.misconception,
             "misconception_label": default_bank().misconceptions.get(result.misconception or ""),
-            "answer": result.answer}
+            "answer": result.answer, "reveal": reveal_info(question, tries, available)}
     if result.in_place is not None:
         data["in_place"] = list(result.in_place)
     if result.receipt is not None:
-        data["receipt"] = result.receipt.as_dict()
+        receipt = result.receipt.as_dict()
+        data["receipt"] = receipt if available else {
+            k: receipt[k] for k in ("value", "value_text", "tolerance")}
         data["near"] = result.near
+        if available:
+            data["solution"] = str(solution_html(question, result.values))
     return data
 
 
+def _question_entry(question: Question, mine: list[Attempt], state: QuestionState,
+                    help_: Help) -> dict | None:
+    try:
+        result = grade(question, stored_response(question, mine[-1].answer))
+    except (InvalidAnswer, AttributeError, KeyError):
+        return None  # an answer the current bank no longer has; nothing to show for it
+    available = earned(question, len(mine), any(a.correct for a in mine),
+                       help_.revealed_at is not None)
+    return {**grade_dict(question, result, available, len(mine)), "attempts": len(mine),
+            "state": state.state, "state_label": state.label}
+
+
+def help_entry(question: Question, hints: int, explanation: bool) -> dict:
+    """The help a reader has asked for on a base question: hints taken, and the explanation
+    when it is theirs (revealed, or earned)."""
+    return {"hints": [str(h) for h in question.hints[:hints]],
+            "more_hints": hints < len(question.hints),
+            "explanation": str(question.explanation_html) if explanation else None}
+
+
+def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], str | None]:
+    store = current_app.extensions["checkpoint_store"]
+    try:
+        return (store.attempts(learner_id=learner),
+                learners_help(store, [learner]).get(learner, {}), None)
+    except StoreUnavailable:
+        return [], {}, NOT_LOADED
+
+
 def reader_state(learner: str | None = None) -> dict | None:
-    """What this reader has done: per attempted question its last answer, grade, feedback
-    and explanation, and attempt count; a summary. None for a reader with no learner id."""
+    """What this reader has done: per attempted question its last answer, grade, feedback,
+    state and attempt count; per question its state and the help asked for; a summary and,
+    once every question is done, the ending. None for a reader with no learner id."""
     learner = learner or reader.learner()
     if learner is None:
         return None
     bank = default_bank()
+    history, helps, notice = _load(learner)
     questions: dict[str, dict] = {}
-    notice = None
-    try:
-        progress = current_app.extensions["checkpoint_store"].learner_progress(learner)
-    except StoreUnavailable:
-        progress, notice = {}, NOT_LOADED
-    for qid, record in progress.items():
-        question = bank.questions.get(qid)
-        try:
-            result = grade(question, stored_response(question, record.last.answer))
-        except (InvalidAnswer, AttributeError, KeyError):
-            continue  # an answer the current bank no longer has; nothing to show for it
-        questions[qid] = {**grade_dict(question, result), "attempts": record.attempts}
-    pending = session.get("unsaved")
-    if pending and pending.get("q") in bank.questions and pending["q"] not in questions:
-        question = bank.questions[pending["q"]]
-        try:
-            result = grade(question, stored_response(question, pending["a"]))
-            questions[question.id] = {**grade_dict(question, result), "attempts": None}
-            notice = NOT_SAVED
-        except InvalidAnswer:
-            pass
+    states: dict[str, QuestionState] = {}
+    help_: dict[str, dict] = {}
+    for qid, question in bank.questions.items():
+        mine = [a for a in history if a.question_id == qid and a.variant is None]
+        mine_help = helps.get(qid, Help())
+        states[qid] = state_of(mine, mine_help)
+        entry = _question_entry(question, mine, states[qid], mine_help) if mine else None
+        if entry:
+            questions[qid] = entry
+        shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
+        help_[qid] = help_entry(question, mine_help.hints, shown)
+    notice = _pending(bank, questions, states) or notice
     correct = sum(1 for q in questions.values() if q["correct"])
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
+            "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
+            "ending": ending(bank, states, history),
             "summary": {"correct": correct, "attempted": len(questions),
                         "total": len(bank.questions)}}
+
+
+def _pending(bank: Bank, questions: dict, states: dict) -> str | None:
+    """An answer graded while storage was down, kept in the session for the page."""
+    pending = session.get("unsaved")
+    if not (pending and pending.get("q") in bank.questions and pending["q"] not in questions):
+        return None
+    question = bank.questions[pending["q"]]
+    try:
+        result = grade(question, stored_response(question, pending["a"]))
+    except InvalidAnswer:
+        return None
+    questions[question.id] = {**grade_dict(question, result, result.correct, None),
+                              "attempts": None}
+    return NOT_SAVED
+
+
+def ending(bank: Bank, states: dict[str, QuestionState], history: list[Attempt]) -> dict | None:
+    """Once every question is right or revealed: the reader's summary, and the sections
+    tied to the misconceptions their answers showed (practice included), to revisit."""
+    if not states or not all(s.done for s in states.values()):
+        return None
+    from chapter.views import CONTENT_DIR, TERMS_PATH, chapter_sections
+
+    titles = {s.slug: s.title for s in chapter_sections(CONTENT_DIR, TERMS_PATH)}
+    sections: dict[str, dict] = {}
+    for attempt in history:
+        name = attempt.misconception
+        if name not in bank.revisit:
+            continue
+        slug = bank.revisit[name]
+        entry = sections.setdefault(slug, {"slug": slug, "title": titles.get(slug, slug),
+                                           "misconceptions": []})
+        if bank.misconceptions[name] not in entry["misconceptions"]:
+            entry["misconceptions"].append(bank.misconceptions[name])
+    return {"first_try": sum(1 for s in states.values() if s.state == FIRST_TRY),
+            "revealed": sum(1 for s in states.values() if s.state == REVEALED),
+            "hints": sum(s.hints for s in states.values()), "total": len(states),
+            "revisit": list(sections.values())}

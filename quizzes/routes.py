@@ -33,88 +33,73 @@ from quizzes import store as store_module
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
+from quizzes.reveal import earned
+from quizzes.shared import (
+    MAX_BODY,
+    checkpoint_store,
+    flood_check,
+    question_for,
+    reader_extras,
+    refusal,
+    variant_for,
+)
 from quizzes.store import AttemptCapReached, NewAttempt, StoreUnavailable
-from quizzes.variants import InvalidVariant, VariantSigner, new_variant
-from web import openapi, reader, security
-from web.errors import ClientError, respond
+from quizzes.store import help as help_store
+from quizzes.variants import VariantSigner, new_variant
+from web import openapi, reader
+from web.errors import respond
 
-MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
 CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
               "answers as the chapter keeps for one reader.")
 
 bp = Blueprint("checkpoint", __name__)
 
 
-def refusal(status: int, message: str, field: str | None = None) -> ClientError:
-    """A checkpoint refusal; its page links back to the question it came from."""
-    qid = (request.view_args or {}).get("qid", "")
-    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
-        url_for("chapter.index"))
-    heading = "That question isn't part of the chapter." if status == 404 else None
-    return ClientError(message, field, status=status, heading=heading,
-                       back=(back, "Back to the question"))
-
-
-def _question(qid: str) -> Question:
-    question = default_bank().questions.get(qid)
-    if question is None:
-        known = ", ".join(default_bank().questions)
-        raise refusal(404, f"There is no question {qid!r}. The questions are {known}.",
-                         "question")
-    return question
-
-
-def _store():
-    return current_app.extensions["checkpoint_store"]
-
-
 # --- one attempt ----------------------------------------------------------------------------
+
+def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
+    """Store the attempt; then the grade, with the explanation only if it is earned now."""
+    try:
+        attempt = checkpoint_store().record_attempt(NewAttempt(
+            learner, question.id, result.answer, result.score, result.correct,
+            result.misconception, token if variant else None))
+        for listener in current_app.extensions.get("attempt_listeners", ()):
+            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
+        session.pop("unsaved", None)
+        extra = dict(attempt=attempt, saved=True, notice=None)
+    except AttemptCapReached:
+        attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
+    except StoreUnavailable:
+        attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
+        if variant is None:
+            session["unsaved"] = {"q": question.id, "a": result.answer}
+    available = result.correct
+    if not available:
+        try:
+            key = token if variant else None
+            store = checkpoint_store()
+            _, ever = store.tries(learner, question.id, key)
+            revealed = help_store.help_for(store, learner, question.id, key).revealed_at
+            available = earned(question, attempt, ever, revealed is not None)
+        except StoreUnavailable:
+            pass
+    return {**grade_dict(question, result, available, attempt), **extra}
+
 
 def _attempt(question: Question, answer: object, token: object = None) -> dict:
     """Parse and grade (InvalidAnswer → 422, nothing stored), then store and report."""
-    variant = None
-    if token is not None:
-        if question.practice is None:
-            raise refusal(422, f"{question.id} has no practice variants; send only "
-                             "an answer.", "token")
-        try:
-            variant = current_app.extensions["checkpoint_signer"].loads(token, question.id)
-        except InvalidVariant as exc:
-            raise refusal(422, f"The practice token is not valid: {exc}.", "token") from None
+    variant = variant_for(question, token)
     try:
         result = (grade_practice(question, variant, answer) if variant
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
     learner = reader.ensure_learner()
-    wait = security.answer_wait(learner, request.remote_addr)
-    if wait:  # a flood: refused before anything is stored or shown, not an attempt
-        error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
-                        "then answer again.", "answer")
-        error.headers["Retry-After"] = str(int(wait) + 1)
-        raise error
-    data = grade_dict(question, result)
-    try:
-        attempt = _store().record_attempt(NewAttempt(
-            learner, question.id, result.answer, result.score, result.correct,
-            result.misconception, token if variant else None))
-        data.update(attempt=attempt, saved=True, notice=None)
-        for listener in current_app.extensions.get("attempt_listeners", ()):
-            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
-        session.pop("unsaved", None)
-    except AttemptCapReached:
-        data.update(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:
-        data.update(attempt=None, saved=False, notice=NOT_SAVED)
-        if variant is None:
-            session["unsaved"] = {"q": question.id, "a": result.answer}
+    flood_check(learner)
+    data = _store_attempt(question, result, learner, variant, token)
     if variant is not None:
         data["variant"] = True
-    try:  # one small query, whatever the length of the learner's history
-        data["summary"] = (_store().learner_summary(learner, default_bank().questions)
-                           if data["saved"] else None)
-    except StoreUnavailable:
-        data["summary"] = None
+    reader_extras(data, learner, question)
     data["csrf"] = reader.current_csrf()
     return data
 
@@ -147,7 +132,7 @@ def api_wrong_method(qid: str):
 
 @bp.post("/api/checkpoint/<qid>")
 def api_attempt(qid: str):
-    question = _question(qid)
+    question = question_for(qid)
     body = _json_body()
     data = _attempt(question, body["answer"], body.get("token"))
     response = jsonify({**data, "result_html": result_html(data)})
@@ -174,7 +159,7 @@ def _form_order(question: Question) -> list[str]:
 @bp.post("/checkpoint/<qid>")
 def form_attempt(qid: str):
     request.max_content_length = MAX_BODY
-    question = _question(qid)
+    question = question_for(qid)
     if reader.learner() is not None and not reader.csrf_ok(request.form.get("csrf_token")):
         raise refusal(403, "This form has expired. Reload the page and answer again.",
                          "csrf_token")
@@ -190,7 +175,7 @@ def form_attempt(qid: str):
 
 @bp.get("/api/checkpoint/<qid>/variant")
 def api_variant(qid: str):
-    question = _question(qid)
+    question = question_for(qid)
     if question.practice is None:
         raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
     variant = new_variant(qid, question.practice.generator)
@@ -212,6 +197,8 @@ def api_progress():
         "correct": 0, "attempted": 0, "total": len(default_bank().questions)}}
     for grade in state["questions"].values():
         grade["result_html"] = result_html(grade)
+    state["ending_html"] = (render_template("partials/ending.html", ending=state["ending"])
+                            if state.get("ending") else None)
     response = jsonify(state)
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
@@ -245,25 +232,63 @@ def openapi_part() -> dict:
             "summary": "A fresh practice variant, with a signed token to answer it with",
             "parameters": [qid], "responses": {"200": {"description": "The variant"},
                                                **openapi.error_responses(404)}}},
+        "/api/checkpoint/{qid}/hint": {"post": {
+            "summary": "The next hint (each a step closer); stored as help, not as an attempt",
+            "parameters": [qid],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Help"}}}},
+            "responses": {"200": {"description": "The hint", "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Hint"}}}},
+                **openapi.error_responses(400, 404, 413, 415, 422)}}},
+        "/api/checkpoint/{qid}/reveal": {"post": {
+            "summary": "Show the explanation (a variant's with its reference and worked "
+                       "solution); the reveal is recorded",
+            "parameters": [qid],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/Help"}}}},
+            "responses": {"200": {"description": "The explanation", "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/Reveal"}}}},
+                **openapi.error_responses(400, 404, 413, 415, 422)}}},
         "/api/progress": {"get": {
             "summary": "This reader's progress (from the session cookie)",
             "responses": {"200": {"description": "Per question: the last grade and attempts"}}}},
     }
-    schemas = {
+    return {"paths": paths, "schemas": _schemas()}
+
+
+def _schemas() -> dict:
+    """The request and response bodies the paths name."""
+    return {
         "Answer": {"type": "object", "required": ["answer"], "properties": {
             "answer": {"oneOf": [{"type": "string", "maxLength": 200},
                                  {"type": "array", "items": {"type": "string"}}]},
             "token": {"type": "string"}}},
+        "Help": {"type": "object", "properties": {"token": {
+            "type": "string", "description": "a practice variant's token; absent for the "
+            "question itself"}}},
+        "Hint": {"type": "object", "required": ["hint", "index", "last"], "properties": {
+            "hint": {"type": "string"}, "index": {"type": "integer", "minimum": 1},
+            "last": {"type": "boolean"}, "hints": {"type": "array", "items": {
+                "type": "string"}}}},
+        "Reveal": {"type": "object", "required": ["explanation"], "properties": {
+            "explanation": {"type": "string"}, "solution": {"type": "string"},
+            "receipt": {"type": "object"}, "html": {"type": "string"}}},
         "Grade": {"type": "object", "required": ["correct", "score", "feedback",
-                                                 "explanation"], "properties": {
+                                                 "explanation", "reveal"], "properties": {
             "correct": {"type": "boolean"},
             "score": {"type": "number", "minimum": 0, "maximum": 1},
-            "feedback": {"type": "string"}, "explanation": {"type": "string"},
+            "feedback": {"type": "string"},
+            "explanation": {"type": ["string", "null"], "description": "null until earned: "
+                            "a correct answer, the bank's number of tries, or a reveal"},
+            "reveal": {"type": "object", "properties": {
+                "after_tries": {"type": "integer"}, "tries_left": {"type": "integer"},
+                "on_request": {"type": "boolean"}, "available": {"type": "boolean"}}},
+            "solution": {"type": "string", "description": "a variant's worked solution"},
+            "state": {"type": ["object", "null"]},
             "result_html": {"type": "string", "description": "the result block, as the page "
                             "draws it"},
             "saved": {"type": "boolean"}, "notice": {"type": ["string", "null"]}}},
     }
-    return {"paths": paths, "schemas": schemas}
 
 
 def page_context() -> dict:
@@ -278,4 +303,7 @@ def init_app(app: Flask) -> None:
     store_module.init_app(app)
     app.extensions["checkpoint_signer"] = VariantSigner(app.config["SECRET_KEY"])
     app.register_blueprint(bp)
+    from quizzes import help_routes  # its routes use this module's helpers
+
+    app.register_blueprint(help_routes.bp)
     openapi.contribute(app, openapi_part())

@@ -55,6 +55,12 @@ class Variant:
     reference: float
     slips: tuple[tuple[str, float], ...]  # every modelled slip: (misconception, its number)
     texts: dict[str, str]  # {=name=} values for the practice prompt, feedback, explanation
+    solution: tuple[tuple[str, float], ...] = ()  # the worked solution's steps, the last final
+
+    @property
+    def solution_final(self) -> float:
+        """The worked solution's last number: what the solution shown arrives at."""
+        return self.solution[-1][1]
 
     @property
     def misconceptions(self) -> dict[str, float]:
@@ -141,11 +147,37 @@ def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
 GENERATORS = {"composition": _composition, "depth": _depth}
 
 
+def _composition_solution(params: dict) -> list[tuple[str, float]]:
+    """The worked solution, one engine call per stage: where the inner stage takes x, what
+    it passes on, each local derivative where its stage sees its input, then the product."""
+    x = params["x"]
+    u, g_prime = inner_function(params["inner"], params["a"], x)
+    f_prime = outer_function(params["outer"], params["b"], u)[1]
+    return [("x", x), ("u", u), ("inner_prime", g_prime), ("outer_prime", f_prime),
+            ("product", f_prime * g_prime)]
+
+
+def _depth_solution(params: dict) -> list[tuple[str, float]]:
+    """The gradient layer by layer, each a product of the engine's local derivatives."""
+    d, depth = params["d"], params["depth"]
+    return [(f"after {n}", chain_product(d, n)) for n in range(1, depth + 1)]
+
+
+SOLUTIONS = {"composition": _composition_solution, "depth": _depth_solution}
+
+
 def build(question_id: str, generator: str, params: dict) -> Variant:
     if generator not in GENERATORS or not isinstance(params, dict):
         raise InvalidVariant("unknown practice generator")
     reference, slips, texts = GENERATORS[generator](params)
-    return Variant(question_id, generator, dict(params), reference, tuple(slips), texts)
+    solution = SOLUTIONS[generator](params)
+    final = solution[-1][1]
+    texts = {**texts, "solution": tex_number(final), "solution_rel": tex_relation(final)}
+    if generator == "depth":
+        two = solution[min(1, len(solution) - 1)][1]
+        texts.update(two=tex_number(two), two_rel=tex_relation(two))
+    return Variant(question_id, generator, dict(params), reference, tuple(slips), texts,
+                   tuple(solution))
 
 
 def _relative_gap(a: float, b: float) -> float:

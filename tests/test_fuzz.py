@@ -213,6 +213,23 @@ def test_checkpoint_form_posts(client, qid, form):
     response = client.post(f"/checkpoint/{qid}", data=form)
     check(response, api=False)
     assert response.status_code in (303, 400, 403, 404, 413, 422), response.status_code
+    for action in ("hint", "reveal"):
+        response = client.post(f"/checkpoint/{qid}/{action}", data=form)
+        check(response, api=False)
+        assert response.status_code in (303, 400, 403, 404, 413, 422), response.status_code
+
+
+@FUZZ
+@given(qid=st.one_of(st.sampled_from(QIDS), st.text(min_size=1, max_size=20).filter(
+    lambda s: "/" not in s)), action=st.sampled_from(["hint", "reveal"]),
+    body=st.one_of(st.dictionaries(st.sampled_from(["token", "answer", "x"]),
+                                   st.one_of(TEXT, st.integers(), st.none(),
+                                             st.lists(TEXT, max_size=3)), max_size=3),
+                   st.lists(TEXT, max_size=3), TEXT, st.none()))
+def test_hint_and_reveal_json_bodies(client, qid, action, body):
+    response = client.post(f"/api/checkpoint/{qid}/{action}", json=body)
+    check(response, api=True)
+    assert response.status_code in (200, 400, 404, 415, 422), response.status_code
 
 
 # --- everything else in the URL map -----------------------------------------------------
@@ -247,6 +264,8 @@ def test_every_route_is_covered_by_a_strategy(client):
     covered = {"/", "/static/<path:filename>", "/api/widgets/<name>", "/api/openapi.json",
                "/vendor/plotly-<digest>.min.js", "/api/checkpoint/<qid>", "/checkpoint/<qid>",
                "/api/checkpoint/<qid>/variant", "/api/progress", "/classes/new",
+               "/api/checkpoint/<qid>/hint", "/api/checkpoint/<qid>/reveal",
+               "/checkpoint/<qid>/hint", "/checkpoint/<qid>/reveal",
                "/join/<token>", "/class/name", "/teach/<token>/<key>",
                "/teach/<token>/<key>/data.json", "/teach/<token>/<key>/roster.csv",
                "/teach/<token>/<key>/attempts.csv", "/lti/login", "/lti/launch", "/lti/jwks",

@@ -156,6 +156,17 @@ class Store:
         self._open_until = 0.0
         self._lock = threading.Lock()
 
+    def now(self) -> datetime:
+        """The wall clock every stored time comes from (tests replace it)."""
+        return datetime.now(UTC)
+
+    def current_class(self, learner_id: str):
+        """The learner's current class (the class link they opened last), as a subquery."""
+        return (select(enrolments.c.class_id)
+                .where(enrolments.c.learner_id == learner_id)
+                .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
+                .limit(1).scalar_subquery())
+
     # --- the time budget -------------------------------------------------------------
 
     def breaker_open(self) -> bool:
@@ -223,10 +234,7 @@ class Store:
             self.ensure_schema()
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
-            class_id = (select(enrolments.c.class_id)
-                        .where(enrolments.c.learner_id == new.learner_id)
-                        .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
-                        .limit(1).scalar_subquery())
+            class_id = self.current_class(new.learner_id)
             with self.engine.begin() as conn:
                 stored = conn.execute(
                     select(func.count()).select_from(
@@ -239,7 +247,7 @@ class Store:
                     learner_id=new.learner_id, question_id=new.question_id,
                     variant=new.variant, answer=new.answer, score=float(new.score),
                     correct=bool(new.correct), misconception=new.misconception,
-                    created_at=datetime.now(UTC), class_id=class_id))
+                    created_at=self.now(), class_id=class_id))
                 same_variant = (attempts.c.variant.is_(None) if new.variant is None
                                 else attempts.c.variant == new.variant)
                 count = conn.execute(
@@ -248,6 +256,18 @@ class Store:
                         attempts.c.question_id == new.question_id, same_variant)
                 ).scalar_one()
             return int(count)
+
+    def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
+        """How many attempts this learner made at this question (or variant), and whether
+        any of them was correct."""
+        same = attempts.c.variant.is_(None) if variant is None else attempts.c.variant == variant
+        query = select(func.count(), func.max(attempts.c.score)).where(
+            attempts.c.learner_id == learner_id, attempts.c.question_id == question_id, same)
+        with self.guard("attempts not read"):
+            self.ensure_schema()
+            with self.engine.connect() as conn:
+                count, best = conn.execute(query).one()
+        return int(count), best is not None and float(best) >= 1.0
 
     def latest_correct(self, learner_id: str) -> dict[str, bool]:
         """Per base question this learner attempted: was their latest attempt correct? One

@@ -84,3 +84,19 @@ guess_misses = Table(
     Column("blocked_until", Float, nullable=False),
     Index("ix_guess_misses_last_miss", "last_miss"),
 )
+
+# --- what a reader asked for: hints and reveals (help.py) ------------------------------------
+
+checkpoint_help = Table(
+    "checkpoint_help",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner_id", String(64), nullable=False),
+    Column("question_id", String(32), nullable=False),
+    Column("variant", Text, nullable=True),  # the practice variant's token; NULL = base
+    Column("kind", String(16), nullable=False),  # "hint" (one row per hint) or "reveal"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("class_id", Integer, nullable=True),  # the learner's class then, as for attempts
+    Index("ix_checkpoint_help_learner_question", "learner_id", "question_id"),
+    Index("ix_checkpoint_help_class", "class_id"),
+)

@@ -12,6 +12,7 @@
   const summary = root.querySelector("[data-role=summary]");
   const notice = root.querySelector("[data-role=notice]");
   const announcer = root.querySelector("[data-role=announce]");
+  const ending = root.querySelector("[data-role=ending]");
   const attempts = {}; // question id → attempts the server has counted
 
   function el(tag, attrs, children) {
@@ -205,10 +206,14 @@
     else attempts[qid] = (attempts[qid] || 0) + 1;
     form.querySelector("[data-role=result]").replaceChildren(resultBlock(data, attempts[qid]));
     form.querySelector("[data-role=submit]").textContent = "Try again";
+    if (data.explanation) dropRevealButton(form);
+    setState(form, data.state);
+    setEnding(data.ending_html);
     if (form.dataset.variantUrl) offerPractice(form);
   }
 
   async function submit(form, event) {
+    if (helpClick(form, event)) return;
     event.preventDefault();
     const region = form.querySelector("[data-role=result]");
     const answer = answerOf(form);
@@ -234,6 +239,85 @@
     } finally {
       form.removeAttribute("aria-busy");
     }
+  }
+
+
+  // --- help: hints and "Show me the answer" ---------------------------------------------------------
+
+  function setState(form, state) {
+    const line = form.querySelector("[data-role=state]");
+    if (!line || !state) return;
+    line.className = "question-state state-" + state.state;
+    line.replaceChildren(el("span", { class: "visually-hidden", text: "Question " + form.id.slice(1) + ": " }),
+      document.createTextNode(state.label));
+    line.hidden = false;
+  }
+
+  function setEnding(html) {
+    if (!ending || !html || ending.firstElementChild) return;
+    ending.innerHTML = html; // markup rendered by the server, never input
+  }
+
+  function addHint(list, html) {
+    const item = el("li", { class: "hint", tabindex: "-1", html });
+    list.appendChild(item);
+    list.hidden = false;
+    return item;
+  }
+
+  // One hint ladder: `holder` holds the list and the buttons; `body` is {} or {token}.
+  async function takeHint(holder, button, body) {
+    const list = holder.querySelector("[data-role=hints]");
+    const { ok, data } = await postJSON(button.dataset.api, body);
+    if (!ok || !data) {
+      showError(holder.querySelector("[data-role=result]"), (data && data.error) || "No hint could be loaded. Try again in a moment.");
+      return;
+    }
+    setCsrf(data.csrf);
+    const shown = list.querySelectorAll(".hint").length;
+    let item = null;
+    data.hints.slice(shown).forEach((h) => { item = addHint(list, h); });
+    if (data.last) {
+      const next = button.parentNode.querySelector("[data-role=reveal]") || holder.querySelector("[data-role=submit]");
+      button.remove();
+      if (!item && next) next.focus();
+    }
+    if (item) item.focus();
+    announce("Hint " + data.index + " of " + (data.last ? data.index : "several") + " shown.");
+  }
+
+  function dropRevealButton(holder) {
+    const button = holder.querySelector("[data-role=reveal]");
+    if (button) button.remove();
+    const note = holder.querySelector("[data-role=reveal-note]");
+    if (note) note.remove();
+  }
+
+  async function showAnswer(holder, button, body, target) {
+    const { ok, data } = await postJSON(button.dataset.api, body);
+    if (!ok || !data) {
+      showError(holder.querySelector("[data-role=result]"), (data && data.error) || "The explanation could not be loaded. Try again in a moment.");
+      return;
+    }
+    setCsrf(data.csrf);
+    const box = document.createElement("div");
+    box.innerHTML = data.html; // markup rendered by the server, never input
+    const block = box.firstElementChild;
+    block.setAttribute("tabindex", "-1");
+    target.appendChild(block);
+    dropRevealButton(holder);
+    block.focus();
+    if (data.state && holder.matches("form.question")) setState(holder, data.state);
+    setEnding(data.ending_html);
+  }
+
+  function helpClick(form, event) {
+    const button = event.submitter;
+    if (!button || !button.dataset.api || (button.dataset.role !== "hint" && button.dataset.role !== "reveal")) return false;
+    event.preventDefault();
+    if (button.dataset.role === "hint") takeHint(form, button, {}).catch(() => showError(form.querySelector("[data-role=result]"), "The server could not be reached."));
+    else showAnswer(form, button, {}, form.querySelector("[data-role=help]")).catch(() => showError(form.querySelector("[data-role=result]"), "The server could not be reached."));
+    return true;
   }
 
   // --- practice: "Try another" ---------------------------------------------------------------------
@@ -263,15 +347,27 @@
         el("button", { type: "submit", class: "button", text: "Check" }),
       ]),
       el("p", { class: "practice-format", id: id + "-format" }),
+      el("ol", { class: "hints", "data-role": "hints", "aria-label": "Hints for this practice question", hidden: "" }),
       el("div", { class: "question-result", "data-role": "result", "aria-live": "polite" }),
       el("div", { class: "question-actions" }, [
         el("button", { type: "button", class: "button button-quiet", "data-role": "next", text: "Try another" }),
       ]),
+      el("div", { class: "practice-help", "data-role": "help" }),
     ]);
     panel.addEventListener("submit", (e) => checkPractice(form, panel, e));
     panel.querySelector("[data-role=next]").addEventListener("click", () => loadVariant(form));
     form.after(panel);
     return panel;
+  }
+
+  function practiceHelpButtons(form, panel) {
+    const actions = panel.querySelector(".question-actions");
+    actions.querySelectorAll("[data-role=hint],[data-role=reveal]").forEach((b) => b.remove());
+    const hint = el("button", { type: "button", class: "button button-quiet", "data-role": "hint", "data-api": form.dataset.api + "/hint", text: "Hint" });
+    const show = el("button", { type: "button", class: "button button-quiet", "data-role": "reveal", "data-api": form.dataset.api + "/reveal", text: "Show me the answer" });
+    hint.addEventListener("click", () => takeHint(panel, hint, { token: panel.dataset.token }).catch(() => {}));
+    show.addEventListener("click", () => showAnswer(panel, show, { token: panel.dataset.token }, panel.querySelector("[data-role=help]")).catch(() => {}));
+    actions.prepend(hint, show);
   }
 
   async function loadVariant(form) {
@@ -284,6 +380,11 @@
       panel.querySelector(".practice-prompt").innerHTML = data.prompt;
       panel.querySelector(".practice-format").textContent = data.format;
       panel.querySelector("[data-role=result]").replaceChildren();
+      panel.querySelector("[data-role=help]").replaceChildren();
+      const hints = panel.querySelector("[data-role=hints]");
+      hints.replaceChildren();
+      hints.hidden = true;
+      practiceHelpButtons(form, panel);
       const input = panel.querySelector("input");
       input.value = "";
       input.removeAttribute("aria-invalid");
@@ -313,6 +414,7 @@
       const n = data.attempt || Number(panel.dataset.attempts || 0) + 1;
       panel.dataset.attempts = String(n);
       region.replaceChildren(resultBlock(data, n));
+      if (data.explanation) dropRevealButton(panel);
       setCsrf(data.csrf);
     } catch (e) {
       showError(region, "The server could not be reached. Check your connection, then try again.");
@@ -321,11 +423,27 @@
 
   // --- state after a reload --------------------------------------------------------------------------
 
+  function applyHelp(form, help) {
+    const list = form.querySelector("[data-role=hints]");
+    if (!help || !list || list.querySelector(".hint")) return;
+    help.hints.forEach((h) => addHint(list, h));
+    if (!help.more_hints) { const b = form.querySelector("[data-role=hint]"); if (b) b.remove(); }
+    const region = form.querySelector("[data-role=help]");
+    if (help.explanation && !form.querySelector("[data-role=explanation]")) {
+      region.appendChild(el("div", { class: "result-explanation", "data-role": "explanation" }, [
+        el("p", { class: "result-explanation-title", text: "Explanation" }), el("div", { html: help.explanation })]));
+      dropRevealButton(form);
+    }
+  }
+
   function applyProgress(progress) {
     setCsrf(progress.csrf);
     setSummary(progress.summary);
     setNotice(progress.notice);
+    setEnding(progress.ending_html);
     forms.forEach((form) => {
+      if (progress.states) setState(form, progress.states[form.dataset.question]);
+      if (progress.help) applyHelp(form, progress.help[form.dataset.question]);
       const state = progress.questions[form.dataset.question];
       if (!state) return;
       if (state.attempts) attempts[form.dataset.question] = state.attempts;

@@ -1,0 +1,165 @@
+"""Hints and "Show me the answer" over HTTP: the JSON API and the no-JS form posts.
+
+    POST /api/checkpoint/<qid>/hint     JSON {} or {"token": …} → {"hint", "index", "last", …}
+    POST /api/checkpoint/<qid>/reveal   JSON {} or {"token": …} → {"explanation", …}
+    POST /checkpoint/<qid>/hint         the page's Hint button, without JavaScript → 303
+    POST /checkpoint/<qid>/reveal       its Show me the answer button → 303
+
+Each hint is a step closer (which functions are inner and outer; their derivatives where each
+stage sees its input; the product). Hints are stored as help, never as attempts; a reveal is
+stored once. The CSRF rules are the answers' (quizzes/routes.py): JSON needs
+``Content-Type: application/json``; a form post from a reader with a session carries its token.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+
+from chapter.format import minus, plain_number
+from quizzes.bank import Question
+from quizzes.grading import (
+    accepted_interval,
+    hint_html,
+    hint_sources,
+    solution_html,
+    variant_explanation_html,
+)
+from quizzes.shared import (
+    MAX_BODY,
+    checkpoint_store,
+    question_for,
+    reader_extras,
+    refusal,
+    variant_for,
+)
+from quizzes.store import StoreUnavailable
+from quizzes.store import help as help_store
+from web import reader, security
+
+bp = Blueprint("checkpoint_help", __name__)
+SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
+
+
+def _help_body() -> dict:
+    request.max_content_length = MAX_BODY
+    if request.mimetype != "application/json":
+        raise refusal(415, "Send JSON with Content-Type: application/json: {} for the "
+                      'question, or {"token": …} for a practice variant.', "content-type")
+    try:
+        body = json.loads(request.get_data(cache=False) or b"{}")
+    except (ValueError, RecursionError):
+        raise refusal(400, 'The body is not valid JSON. Send {} or {"token": "…"}.',
+                      "body") from None
+    if not isinstance(body, dict):
+        raise refusal(400, 'Send a JSON object: {} for the question, or {"token": …} for a '
+                      "practice variant.", "body")
+    return body
+
+
+def _learner() -> str:
+    learner = reader.ensure_learner()
+    wait = security.answer_wait(learner, request.remote_addr)
+    if wait:
+        error = refusal(429, f"Too many requests at once. Wait {int(wait) + 1} seconds.",
+                        "question")
+        error.headers["Retry-After"] = str(int(wait) + 1)
+        raise error
+    return learner
+
+
+def hint(question: Question, token: object) -> dict:
+    """Take the next hint (the last one again once all are taken) and return it."""
+    variant = variant_for(question, token)
+    available = len(hint_sources(question, variant))
+    learner = _learner()
+    key = token if variant else None
+    try:
+        index = help_store.take_hint(checkpoint_store(), learner, question.id, key, available)
+        saved = True
+    except StoreUnavailable:  # counted in the session instead, for this browser only
+        counts = session.get(SESSION_HINTS) or {}
+        index = min(available, int(counts.get(question.id, 0)) + 1)
+        if variant is None:
+            session[SESSION_HINTS] = {**counts, question.id: index}
+        saved = False
+    return {"question": question.id, "hint": str(hint_html(question, variant, index)),
+            "index": index, "last": index >= available, "saved": saved,
+            "hints": [str(hint_html(question, variant, n)) for n in range(1, index + 1)],
+            "csrf": reader.current_csrf()}
+
+
+def _reference(question: Question, variant) -> dict:
+    low, high = accepted_interval(variant.reference, question.practice.tolerance)
+    return {"reference": variant.reference, "low": low, "high": high,
+            "reference_text": minus(plain_number(variant.reference, 6)),
+            "low_text": minus(plain_number(low, 4)), "high_text": minus(plain_number(high, 4))}
+
+
+def reveal(question: Question, token: object) -> dict:
+    """Record the reveal; return the explanation (a variant's with its reference value and
+    worked solution)."""
+    variant = variant_for(question, token)
+    learner = _learner()
+    try:
+        key = token if variant else None
+        help_store.record_reveal(checkpoint_store(), learner, question.id, key)
+        data: dict = {"saved": True}
+    except StoreUnavailable:
+        data = {"saved": False}
+    data["question"] = question.id
+    if variant is None:
+        data["explanation"] = str(question.explanation_html)
+    else:
+        values = tuple(sorted(variant.texts.items()))
+        data.update(explanation=str(variant_explanation_html(question, variant)),
+                    solution=str(solution_html(question, values)),
+                    receipt=_reference(question, variant), variant=True)
+    data["html"] = render_template("partials/explanation.html", s=data)
+    if variant is None:
+        reader_extras(data, learner, question)
+    data["csrf"] = reader.current_csrf()
+    return data
+
+
+def _json(data: dict):
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/api/checkpoint/<qid>/hint")
+def api_hint(qid: str):
+    question = question_for(qid)
+    return _json(hint(question, _help_body().get("token")))
+
+
+@bp.post("/api/checkpoint/<qid>/reveal")
+def api_reveal(qid: str):
+    question = question_for(qid)
+    return _json(reveal(question, _help_body().get("token")))
+
+
+def _form(qid: str) -> Question:
+    request.max_content_length = MAX_BODY
+    question = question_for(qid)
+    if reader.learner() is not None and not reader.csrf_ok(request.form.get("csrf_token")):
+        raise refusal(403, "This form has expired. Reload the page and try again.",
+                      "csrf_token")
+    return question
+
+
+@bp.post("/checkpoint/<qid>/hint")
+def form_hint(qid: str):
+    question = _form(qid)
+    hint(question, None)
+    return redirect(url_for("chapter.index", _anchor=f"{question.id}-help"), code=303)
+
+
+@bp.post("/checkpoint/<qid>/reveal")
+def form_reveal(qid: str):
+    question = _form(qid)
+    reveal(question, None)
+    return redirect(url_for("chapter.index", _anchor=f"{question.id}-help"), code=303)
+

@@ -1,0 +1,77 @@
+"""What every checkpoint route shares: refusals, the question and the store of a request,
+practice tokens, the flood check, and what a reader is told besides a grade."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template, request, url_for
+
+from quizzes.bank import Question, default_bank
+from quizzes.progress import reader_state
+from quizzes.store import StoreUnavailable
+from quizzes.variants import InvalidVariant
+from web import security
+from web.errors import ClientError
+
+MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
+
+
+def refusal(status: int, message: str, field: str | None = None) -> ClientError:
+    """A checkpoint refusal; its page links back to the question it came from."""
+    qid = (request.view_args or {}).get("qid", "")
+    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
+        url_for("chapter.index"))
+    heading = "That question isn't part of the chapter." if status == 404 else None
+    return ClientError(message, field, status=status, heading=heading,
+                       back=(back, "Back to the question"))
+
+
+def question_for(qid: str) -> Question:
+    question = default_bank().questions.get(qid)
+    if question is None:
+        known = ", ".join(default_bank().questions)
+        raise refusal(404, f"There is no question {qid!r}. The questions are {known}.",
+                         "question")
+    return question
+
+
+def checkpoint_store():
+    return current_app.extensions["checkpoint_store"]
+
+
+def variant_for(question: Question, token: object):
+    """The practice variant a token names (None without a token), or a 422 saying why not."""
+    if token is None:
+        return None
+    if question.practice is None:
+        raise refusal(422, f"{question.id} has no practice variants; send only "
+                         "an answer.", "token")
+    try:
+        return current_app.extensions["checkpoint_signer"].loads(token, question.id)
+    except InvalidVariant as exc:
+        raise refusal(422, f"The practice token is not valid: {exc}.", "token") from None
+
+
+def flood_check(learner: str) -> None:
+    wait = security.answer_wait(learner, request.remote_addr)
+    if wait:  # a flood: refused before anything is stored or shown, not an attempt
+        error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
+                        "then answer again.", "answer")
+        error.headers["Retry-After"] = str(int(wait) + 1)
+        raise error
+
+
+def reader_extras(data: dict, learner: str, question: Question) -> None:
+    """The summary, this question's state and, once every question is done, the ending."""
+    data["summary"] = data["state"] = data["ending_html"] = None
+    if not data.get("saved", True):
+        return
+    try:  # one small query, whatever the length of the learner's history
+        data["summary"] = checkpoint_store().learner_summary(learner, default_bank().questions)
+    except StoreUnavailable:
+        return
+    state = reader_state(learner)
+    if state is not None:
+        data["state"] = state["states"][question.id]
+        if state["ending"]:
+            data["ending_html"] = render_template("partials/ending.html",
+                                                  ending=state["ending"])

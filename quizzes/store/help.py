@@ -1,0 +1,121 @@
+"""What readers asked for: hints (one row per hint taken) and reveals of the explanation.
+
+Hints are metadata of a reader's attempts, never attempts: they are stored here, per learner,
+question and practice variant (``variant`` is the variant's token; NULL for the base
+question), and counted apart. Rows carry the learner's class like attempts do, so a class
+dashboard can count hints and reveals per question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from quizzes.store.attempts import Store
+from quizzes.store.schema import checkpoint_help
+
+HINT, REVEAL = "hint", "reveal"
+
+
+@dataclass(frozen=True)
+class Help:
+    """One reader's help on one question (or variant): hints taken, and when they revealed."""
+
+    hints: int = 0
+    revealed_at: datetime | None = None
+
+
+def _mine(learner_id: str, question_id: str, variant: str | None):
+    same = (checkpoint_help.c.variant.is_(None) if variant is None
+            else checkpoint_help.c.variant == variant)
+    return (checkpoint_help.c.learner_id == learner_id,
+            checkpoint_help.c.question_id == question_id, same)
+
+
+def _count(conn, learner_id, question_id, variant, kind) -> int:
+    return int(conn.execute(select(func.count()).select_from(checkpoint_help).where(
+        *_mine(learner_id, question_id, variant), checkpoint_help.c.kind == kind)).scalar_one())
+
+
+def _insert(store: Store, conn, learner_id, question_id, variant, kind) -> None:
+    conn.execute(checkpoint_help.insert().values(
+        learner_id=learner_id, question_id=question_id, variant=variant, kind=kind,
+        created_at=store.now(), class_id=store.current_class(learner_id)))
+
+
+def take_hint(store: Store, learner_id: str, question_id: str, variant: str | None,
+              available: int) -> int:
+    """Record the next hint, up to ``available``; return how many this reader has now."""
+    with store.guard("hint not stored"):
+        store.ensure_schema()
+        with store.engine.begin() as conn:
+            taken = _count(conn, learner_id, question_id, variant, HINT)
+            if taken >= available:
+                return available
+            _insert(store, conn, learner_id, question_id, variant, HINT)
+            return taken + 1
+
+
+def record_reveal(store: Store, learner_id: str, question_id: str,
+                  variant: str | None) -> None:
+    """Record that the reader asked for the explanation (once; asking again changes nothing)."""
+    with store.guard("reveal not stored"):
+        store.ensure_schema()
+        with store.engine.begin() as conn:
+            if not _count(conn, learner_id, question_id, variant, REVEAL):
+                _insert(store, conn, learner_id, question_id, variant, REVEAL)
+
+
+def help_for(store: Store, learner_id: str, question_id: str, variant: str | None) -> Help:
+    """This reader's hints and reveal on one question or variant."""
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(checkpoint_help.c.kind, checkpoint_help.c.created_at)
+                                .where(*_mine(learner_id, question_id, variant))).all()
+    return _fold(rows)
+
+
+def _fold(rows) -> Help:
+    hints = sum(1 for r in rows if r.kind == HINT)
+    reveals = [r.created_at for r in rows if r.kind == REVEAL]
+    return Help(hints, min(reveals) if reveals else None)
+
+
+def learners_help(store: Store, learner_ids) -> dict[str, dict[str, Help]]:
+    """Per learner, per base question (practice variants left out): hints and reveal. One
+    query for all of them: what the page, the summary and a class dashboard read."""
+    wanted = list(learner_ids)
+    if not wanted:
+        return {}
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(checkpoint_help).where(
+                checkpoint_help.c.learner_id.in_(wanted),
+                checkpoint_help.c.variant.is_(None)).order_by(checkpoint_help.c.id)).all()
+    grouped: dict[str, dict[str, list]] = {}
+    for row in rows:
+        grouped.setdefault(row.learner_id, {}).setdefault(row.question_id, []).append(row)
+    return {learner: {qid: _fold(found) for qid, found in questions.items()}
+            for learner, questions in grouped.items()}
+
+
+def class_help_counts(store: Store, class_id: int) -> dict[str, dict[str, int]]:
+    """Per question, in one class: hints taken and reveals asked for (practice included),
+    ``{qid: {"hints": n, "reveals": m}}``."""
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(checkpoint_help.c.question_id, checkpoint_help.c.kind,
+                                       func.count().label("n"))
+                                .where(checkpoint_help.c.class_id == class_id)
+                                .group_by(checkpoint_help.c.question_id,
+                                          checkpoint_help.c.kind)).all()
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row.question_id, {"hints": 0, "reveals": 0})[
+            "hints" if row.kind == HINT else "reveals"] = int(row.n)
+    return counts
