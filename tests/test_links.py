@@ -66,7 +66,8 @@ def test_links_do_not_change_what_a_formula_says(tmp_path):
     speech.speak_all = lambda formulas, *a, **k: (spoken.extend(formulas), [""] * len(formulas))[1]
     try:
         load(tmp_path, "$$\\link{dy_dx}{\\frac{dy}{dx}} = \\link{outer_derivative}{f'(u)}"
-                       "\\,\\link{inner_derivative}{g'(x)}$$\n\n$$\\frac{dy}{dx} = f'(u)\\,g'(x)$$\n")
+                       "\\,\\link{inner_derivative}{g'(x)}$$\n\n"
+                       "$$\\frac{dy}{dx} = f'(u)\\,g'(x)$$\n")
     finally:
         speech.speak_all = original
     assert spoken[0] == spoken[1]  # the speech engine is handed the unlinked MathML
