@@ -14,7 +14,7 @@ import brotli
 from flask import Blueprint, Flask, Response, request
 
 from chapter.figures import FIGURES
-from chapter.figures.params import parse_params
+from chapter.figures.params import Number, parse_params
 from chapter.figures.sweep import MAX_FRAMES, sweep
 from web import assets, openapi
 from web.errors import ClientError
@@ -48,23 +48,27 @@ def widget(name: str) -> Response:
         raise ClientError(f"There is no widget called {name!r}; the widgets are "
                           f"{', '.join(FIGURES)}.", "name", status=404)
     params = parse_params(figure.schema, request.args)
-    if "sweep" in request.args:
-        payload = {"params": params, "sweep": sweep(name, figure.build, figure.schema, params,
-                                                      request.args["sweep"])}
-        response = _compressed(_json(payload))
-    else:
-        payload = figure.build(**params)
-        payload["params"] = params  # what was drawn, defaults included: the controls adopt it
-        response = _json(payload)
+    swept = request.args.get("sweep")
+    frames = sweep(name, figure.build, figure.schema, params, swept) if swept is not None else None
+    payload = figure.build(**params)
+    payload["params"] = params  # what was drawn, defaults included: the controls adopt it
+    if frames is not None:
+        payload["sweep"] = frames  # the exact figure above, and the frames to scrub through
+    response = _compressed(_json(payload)) if frames is not None else _json(payload)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 
+def _sweep_param(figure) -> dict:
+    sliders = [f for f, s in figure.schema.items() if isinstance(s, Number) and s.label]
+    return {**_SWEEP_PARAM, "schema": {"type": "string", "enum": sliders}}
+
+
 _SWEEP_PARAM = {
-    "name": "sweep", "in": "query", "required": False, "schema": {"type": "string"},
+    "name": "sweep", "in": "query", "required": False,
     "description": (
-        "Name one of the figure's sliders (x, dx, depth, …) to get, instead of the figure, "
-        "a sweep along it with the other parameters fixed as given: `{\"params\", \"sweep\": "
+        "Name one of the figure's sliders (x, dx, depth, …) to get, besides the figure, "
+        "a sweep along it with the other parameters fixed as given: `{…the figure…, \"sweep\": "
         "{\"param\", \"values\": [...], \"frames\": [{\"value\", \"data\", \"layout\", "
         "\"values\", \"summary\"}]}}`, one frame per slider step (at most "
         f"{MAX_FRAMES}, evenly spaced). A frame's `data` has one entry per trace: null where "
@@ -82,7 +86,7 @@ def openapi_part() -> dict:
             "summary": f"The {figure.id} figure, its values and its text description",
             "parameters": [{"name": field, "in": "query", "required": False,
                             "schema": spec.json_schema()}
-                           for field, spec in figure.schema.items()] + [_SWEEP_PARAM],
+                           for field, spec in figure.schema.items()] + [_sweep_param(figure)],
             "responses": {"200": {"description": "The figure", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Widget"}}}},
                 **openapi.error_responses(400)},
