@@ -7,13 +7,16 @@ endpoint in the OpenAPI document.
 
 from __future__ import annotations
 
+import gzip
 import json
 
+import brotli
 from flask import Blueprint, Flask, Response, request
 
 from chapter.figures import FIGURES
-from chapter.figures.params import parse_params
-from web import openapi
+from chapter.figures.params import Number, parse_params
+from chapter.figures.sweep import MAX_FRAMES, sweep
+from web import assets, openapi
 from web.errors import ClientError
 
 bp = Blueprint("widget_api", __name__)
@@ -24,6 +27,19 @@ def _json(payload: dict, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="application/json")
 
 
+def _compressed(response: Response) -> Response:
+    """A sweep is hundreds of kilobytes of numbers: brotli or gzip it when the client can
+    take it (quickly, not at the smallest: it is made per distinct request)."""
+    encoding = assets.choose_encoding(request.headers.get("Accept-Encoding", ""), ("br", "gzip"))
+    response.vary.add("Accept-Encoding")
+    if encoding != "identity":
+        body = response.get_data()
+        response.set_data(brotli.compress(body, quality=5) if encoding == "br"
+                          else gzip.compress(body, compresslevel=6, mtime=0))
+        response.headers["Content-Encoding"] = encoding
+    return response
+
+
 @bp.get("/api/widgets/<name>")
 def widget(name: str) -> Response:
     """Validate, build, answer: a client gets the figure or a 4xx naming the field."""
@@ -32,11 +48,34 @@ def widget(name: str) -> Response:
         raise ClientError(f"There is no widget called {name!r}; the widgets are "
                           f"{', '.join(FIGURES)}.", "name", status=404)
     params = parse_params(figure.schema, request.args)
+    swept = request.args.get("sweep")
+    frames = sweep(name, figure.build, figure.schema, params, swept) if swept is not None else None
     payload = figure.build(**params)
     payload["params"] = params  # what was drawn, defaults included: the controls adopt it
-    response = _json(payload)
+    if frames is not None:
+        payload["sweep"] = frames  # the exact figure above, and the frames to scrub through
+    response = _compressed(_json(payload)) if frames is not None else _json(payload)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
+
+
+def _sweep_param(figure) -> dict:
+    sliders = [f for f, s in figure.schema.items() if isinstance(s, Number) and s.label]
+    return {**_SWEEP_PARAM, "schema": {"type": "string", "enum": sliders}}
+
+
+_SWEEP_PARAM = {
+    "name": "sweep", "in": "query", "required": False,
+    "description": (
+        "Name one of the figure's sliders (x, dx, depth, …) to get, besides the figure, "
+        "a sweep along it with the other parameters fixed as given: `{…the figure…, \"sweep\": "
+        "{\"param\", \"values\": [...], \"frames\": [{\"value\", \"data\", \"layout\", "
+        "\"values\", \"summary\"}]}}`, one frame per slider step (at most "
+        f"{MAX_FRAMES}, evenly spaced). A frame's `data` has one entry per trace: null where "
+        "the trace equals the exact figure at the given parameters, else only the keys that "
+        "differ; `layout` holds only the top-level keys that differ. Merge a frame onto "
+        "that figure to draw it. A name that is not a slider is a 400 with field `sweep`."),
+}
 
 
 def openapi_part() -> dict:
@@ -47,7 +86,7 @@ def openapi_part() -> dict:
             "summary": f"The {figure.id} figure, its values and its text description",
             "parameters": [{"name": field, "in": "query", "required": False,
                             "schema": spec.json_schema()}
-                           for field, spec in figure.schema.items()],
+                           for field, spec in figure.schema.items()] + [_sweep_param(figure)],
             "responses": {"200": {"description": "The figure", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Widget"}}}},
                 **openapi.error_responses(400)},

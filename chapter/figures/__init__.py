@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from chapter import calculus
+from chapter.figures import page
 from chapter.figures.backprop import backprop_widget
 from chapter.figures.nudge import nudge_widget
 from chapter.figures.params import UNIT, Choice, Flag, Number, Schema, parse_params
@@ -30,6 +32,7 @@ class Figure:
     schema: Schema
     build: Callable[..., dict]
     presets: tuple[tuple[str, dict[str, str]], ...] = ()  # (button label, query values)
+    main: tuple[str, ...] = ()  # the controls shown beside the chart; the rest: "More settings"
 
 
 _ACTIVATIONS = tuple(calculus.ACTIVATIONS)
@@ -46,7 +49,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in (
         "w": Number(*UNIT, 2.0, label="Weight w", step=0.05, when=("fn", ("sigmoid",))),
         "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
         "narrow": Flag(False),
-    }, nudge_widget),
+    }, nudge_widget, main=("fn", "x", "w")),
     Figure("backprop", "Figure 2 — Forward, then backward, through a two-layer network", {
         "x": Number(*UNIT, 2.0, label="Input x", step=0.1),
         "w1": Number(*UNIT, 0.5, label="Weight W₁", step=0.05),
@@ -54,7 +57,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in (
         "target": Number(*UNIT, 1.0, label="Target t", step=0.1),
         "eta": Number(0.01, 2.0, 0.2, label="Learning rate η", step=0.01),
         "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),
-    }, backprop_widget),
+    }, backprop_widget, main=("x", "w1")),
     Figure("vanishing", "Figure 3 — Gradients shrinking through sigmoid versus ReLU layers", {
         "depth": Number(1, 50, 10, whole=True, label="Depth (layers)"),
         "activation": Choice(_ACTIVATIONS, "sigmoid", "Activation",
@@ -71,7 +74,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in (
                        (("he", "He"), ("xavier", "Xavier")), when=_NETWORK),
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
-    }, vanishing_widget, presets=(
+    }, vanishing_widget, main=("depth", "activation", "compare"), presets=(
         ("Vanishing: 10 layers × 0.5", {"activation": "linear", "compare": "none",
                                         "weight": "0.5", "depth": "10", "residual": "0",
                                         "mode": "chain"}),
@@ -103,3 +106,12 @@ def figure_params() -> dict:
             "max_steps": steps.high if steps else None,
         }
     return out
+
+
+@cache
+def _page_for(fig_id: str) -> dict:
+    figure = FIGURES.get(fig_id)
+    return page.figure_page(figure, figure_params()[fig_id]) if figure else {}
+
+
+page.register(_page_for)

@@ -151,11 +151,16 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     local_labels = [t if back >= 1 and i >= 4 - back else "" for i, t in enumerate(locals_)]
     sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle") if step <= 4 else
            _pulse(chain[4 - back], style.VERMILION, "square"))
+    locals_traces = [{**_text_trace([geo["edge"][i]], [local_labels[i]], style.VERMILION,
+                                    "local derivative", geo["anchor"], 12),
+                      "meta": {"link": link}}
+                     for i, link in enumerate(("dz_dw1", "dh_dz", "dyhat_dh", "dL_dyhat"))]
     return [
         _text_trace(geo["fwd"], fwd, style.BLUE, "forward values", geo["anchor"]),
-        _text_trace(geo["edge"], local_labels, style.VERMILION, "local derivatives",
-                    geo["anchor"], 12),
-        _text_trace(geo["grad"], grads, style.VERMILION, "gradients", geo["anchor"]),
+        *locals_traces,
+        {**_text_trace(geo["grad"][:1], grads[:1], style.VERMILION, "gradient ∂L/∂W₁",
+                       geo["anchor"]), "meta": {"link": "dL_dw1"}},
+        _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"]),
         _text_trace([geo["dw2"]], [f"∂L/∂W₂<br>{_short(now.dL_dw2)}" if back >= 4 else ""],
                     style.VERMILION, "weight gradient", "middle center"),
         sig,

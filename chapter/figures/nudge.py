@@ -70,8 +70,8 @@ def _curve(xv, yv, color, name, axes) -> dict:
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
 
 
-def _tangent(at, value, slope, ts, axes, name) -> dict:
-    return {"type": "scatter", "mode": "lines", "x": round_sig(ts),
+def _tangent(at, value, slope, ts, axes, name, link) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
             "y": round_sig(calculus.tangent(at, value, slope, ts)), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
@@ -101,10 +101,12 @@ def _stage_traces(s: _State) -> tuple[list[dict], dict]:
               "f": style.focus_range(ys_curve, min(y_ends), max(y_ends))}
     data = [
         _curve(xs, us_curve, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
-        _tangent(s.x, n.u, n.inner_derivative, xs, G_AXES, "tangent, slope g′(x)"),
+        _tangent(s.x, n.u, n.inner_derivative, xs, G_AXES, "tangent, slope g′(x)",
+                 "inner_derivative"),
         _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
         _curve(us, ys_curve, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
-        _tangent(n.u, n.y, n.outer_derivative, us, F_AXES, "tangent, slope f′(u)"),
+        _tangent(n.u, n.y, n.outer_derivative, us, F_AXES, "tangent, slope f′(u)",
+                 "outer_derivative"),
         _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
     ]
     return data, ranges
@@ -136,9 +138,9 @@ def _segments(s: _State, step: int) -> list[dict]:
             axes=F_AXES, textposition="middle right", name="actual Δy"),
         seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, u_est, dash="dot", width=2,
             axes=G_AXES, textposition="middle left", name="tangent estimate of Δu"),
-        seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
-            dash="dot", width=2, axes=F_AXES, textposition="middle left",
-            name="tangent estimate of Δy"),
+        {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
+               dash="dot", width=2, axes=F_AXES, textposition="middle left",
+               name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
     ]
 
 

@@ -1,6 +1,24 @@
 // The chapter's three figures. The server computes every number and returns a Plotly figure;
-// this file only builds the controls, asks for the figure, draws it and reads it out. It never
-// does the maths itself. plotly.js loads only when a figure comes near the viewport.
+// this file only wires up the controls the page already has (templates/blocks/figure.html),
+// asks for the figure, draws it and reads it out. It never does the maths itself. plotly.js
+// loads only when a figure comes near the viewport; until then the figure shows the picture
+// of its default state the server made at start-up.
+//
+// Scrubbing: while a slider is dragged, the script asks once for a sweep along it
+// (`?<params>&sweep=<name>`, see README "Figures") and redraws from the frame nearest the
+// slider's value; on release it settles on the exact figure.
+//
+// What other scripts may rely on (keep it small):
+//  (a) after every exact draw: document event "seeingml:figure",
+//      detail {name, params, values, element} (element: the <figure>).
+//  (b) the figure JSON marks what a formula factor stands for with meta: {link: "<name>"}
+//      on its traces, annotations and shapes.
+//  (c) window.SeeingML.highlight(figureName, linkName | null): emphasises that link's
+//      elements (wider line, outline; never colour alone) and clears the others; while set,
+//      the <figure> carries data-highlight="<linkName>".
+//  (d) hovering or focusing such an element dispatches document event "seeingml:link",
+//      detail {figure, link} (link null on leave).
+//  window.SeeingML.redraws counts every chart redraw (exact or scrubbed), for measurements.
 (function () {
   "use strict";
 
@@ -66,106 +84,112 @@
   const interrupted = () => {};
 
   // --- one widget ----------------------------------------------------------------------------
+  const $ = (root, selector) => root.querySelector(selector);
+  const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
+
+  function merged(base, frame) {
+    // A sweep frame onto the exact figure: null keeps a trace, else only its changed keys.
+    const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i] || {}, d) : base.data[i]));
+    return { data, layout: Object.assign({}, base.layout, frame.layout) };
+  }
+
+  function emphasised(figure, link) {
+    // (c): the highlighted link's traces drawn wider, its annotations and shapes outlined.
+    if (!link) return figure;
+    const on = (item) => item && item.meta && item.meta.link === link;
+    const data = figure.data.map((t) => {
+      if (!on(t)) return t;
+      const line = Object.assign({}, t.line || {}, { width: ((t.line && t.line.width) || 2) * LINK_WIDTH });
+      const textfont = Object.assign({}, t.textfont || {}, { weight: 700 });
+      return Object.assign({}, t, { line, textfont });
+    });
+    const layout = Object.assign({}, figure.layout);
+    layout.annotations = (layout.annotations || []).map((a) => (on(a) ? Object.assign({}, a, {
+      bordercolor: (a.font && a.font.color) || a.arrowcolor || "#000", borderwidth: 2, borderpad: 3,
+      arrowwidth: (a.arrowwidth || 1.5) * LINK_WIDTH,
+    }) : a));
+    layout.shapes = (layout.shapes || []).map((sh) => (on(sh) ? Object.assign({}, sh, {
+      line: Object.assign({}, sh.line || {}, { width: ((sh.line && sh.line.width) || 2) * LINK_WIDTH }),
+    }) : sh));
+    return { data, layout, frames: figure.frames };
+  }
+
   class Widget {
     constructor(figure, spec) {
       this.figure = figure;
       this.name = figure.dataset.widget;
       this.spec = spec;
       this.params = {};
-      this.inputs = {};
-      this.fields = {};
       this.payload = null;
+      this.drawn = null; // the themed figure on screen (exact or a sweep frame)
       this.step = 0;
       this.playing = false;
       this.request = null;
       this.timer = 0;
       this.narrow = false;
-      this.build();
+      this.started = false;
+      this.sweeps = {}; // param → {key, promise, sweep}
+      this.link = null;
+      this.wire();
     }
 
     id(suffix) { return `widget-${this.name}-${suffix}`; }
 
-    build() {
-      const stage = this.figure.querySelector("[data-role='stage']") || this.figure;
-      this.root = el("div", { class: "widget", "data-state": "waiting" });
-      this.form = el("form", { class: "widget-controls", "aria-label": this.spec.label });
+    wire() {
+      const root = this.root = $(this.figure, ".widget");
+      this.form = $(root, ".widget-controls");
       this.form.addEventListener("submit", (e) => e.preventDefault());
-      this.spec.controls.forEach((c) => this.form.appendChild(this.control(c)));
-      // Controls start at the server's defaults, so the fields they reveal take their room
-      // now, not when the first answer arrives (nothing below the figure jumps).
+      this.inputs = {};
+      this.fields = {};
       this.spec.controls.forEach((c) => {
-        this.params[c.name] = String(c.default);
-        this.setControl(c.name, String(c.default));
+        const input = this.form.elements.namedItem(c.name);
+        this.inputs[c.name] = input;
+        this.fields[c.name] = { wrap: $(this.form, `[data-field="${c.name}"]`), spec: c, output: $(this.form, `#${this.id(c.name)}-value`) };
+        this.params[c.name] = c.kind === "checkbox" ? (input.checked ? "1" : "0") : input.value;
+        this.listen(c, input);
+        input.disabled = false; // the script answers them now; before it ran, nothing could
       });
-      this.root.appendChild(this.form);
-
-      const actions = [];
-      if (this.spec.max_steps) {
-        this.stepButton = el("button", { type: "button", class: "button", text: "Take a gradient step" });
-        this.resetButton = el("button", { type: "button", class: "button button-quiet", text: "Reset training" });
-        this.stepButton.addEventListener("click", () => this.train(1));
-        this.resetButton.addEventListener("click", () => this.train(0));
-        actions.push(this.stepButton, this.resetButton);
-      }
-      (this.spec.presets || []).forEach(([label, values]) => {
-        const b = el("button", { type: "button", class: "button button-quiet", text: label });
-        b.addEventListener("click", () => this.applyPreset(values));
-        actions.push(b);
-      });
-      if (actions.length) this.root.appendChild(el("div", { class: "widget-actions" }, actions));
-
-      this.summary = el("p", { class: "widget-summary", id: this.id("summary") });
-      this.plot = el("div", { class: "widget-plot", role: "img", "aria-label": "Loading the figure", id: this.id("plot") },
-        [el("p", { class: "widget-loading", text: "Loading the interactive figure…" })]);
-      this.root.append(this.summary, this.plot);
-
-      this.back = el("button", { type: "button", class: "button button-quiet", text: "Back", "aria-controls": this.id("plot") });
-      this.next = el("button", { type: "button", class: "button button-quiet", text: "Next", "aria-controls": this.id("plot") });
-      this.play = el("button", { type: "button", class: "button", text: "Play", "aria-controls": this.id("plot") });
+      const action = (name) => $(root, `[data-action="${name}"]`);
+      this.back = action("back"); this.next = action("next"); this.play = action("play");
+      this.stepButton = action("step"); this.resetButton = action("reset");
       this.back.addEventListener("click", () => this.goTo(this.step - 1));
       this.next.addEventListener("click", () => this.goTo(this.step + 1));
       this.play.addEventListener("click", () => (this.playing ? this.pause() : this.playAll()));
-      this.stepText = el("p", { class: "widget-step", "aria-live": "polite", id: this.id("step") });
-      this.root.appendChild(el("div", { class: "widget-stepper", role: "group", "aria-label": "Step through the figure" },
-        [this.back, this.next, this.play, this.stepText]));
-
-      this.readout = el("p", { class: "widget-readout", "aria-live": "polite", id: this.id("readout") });
-      this.table = el("table", { class: "widget-table" });
-      this.tableBox = el("details", { class: "widget-data" }, [
-        el("summary", { text: "Data table" }),
-        el("div", { class: "widget-table-scroll", tabindex: "0", role: "region", "aria-label": `${this.spec.label.replace(" controls", "")} data table (scrolls sideways)` }, [this.table]),
-      ]);
-      this.root.append(this.readout, this.tableBox);
-      stage.insertBefore(this.root, stage.firstChild);
-      this.syncVisibility();
+      if (this.stepButton) {
+        this.stepButton.addEventListener("click", () => this.train(1));
+        this.resetButton.addEventListener("click", () => this.train(0));
+        this.stepButton.disabled = false;
+      }
+      root.querySelectorAll("[data-preset]").forEach((b) => {
+        const [, values] = this.spec.presets[Number(b.dataset.preset)];
+        b.addEventListener("click", () => this.applyPreset(values));
+        b.disabled = false;
+      });
+      this.summary = $(root, ".widget-summary");
+      this.plot = $(root, ".widget-plot");
+      this.stepText = $(root, ".widget-step");
+      this.readout = $(root, ".widget-readout");
+      this.table = $(root, ".widget-table");
+      this.tableBox = $(root, ".widget-data");
+      root.dataset.state = "waiting";
     }
 
-    control(c) {
-      const id = this.id(c.name);
-      const wrap = el("div", { class: `widget-field widget-field-${c.kind}` });
-      this.fields[c.name] = { wrap, spec: c };
-      let input;
+    listen(c, input) {
       if (c.kind === "range") {
-        input = el("input", { type: "range", id, name: c.name, min: c.min, max: c.max, step: c.step });
-        const output = el("output", { for: id, class: "widget-value", id: `${id}-value` });
-        wrap.append(el("label", { for: id, text: c.label }), output, input);
         input.addEventListener("input", () => {
-          output.textContent = minus(input.value);
+          const output = this.fields[c.name].output;
+          if (output) output.textContent = minus(input.value);
           this.changed(c.name, input.value, true);
         });
-        this.fields[c.name].output = output;
+        input.addEventListener("change", () => this.settle(c.name));
+        const prefetch = () => this.sweepFor(c.name);
+        input.addEventListener("pointerdown", () => { this.dragging = c.name; prefetch(); });
+        input.addEventListener("focus", prefetch);
       } else if (c.kind === "select") {
-        input = el("select", { id, name: c.name },
-          c.options.map(([v, text]) => el("option", { value: v, text })));
-        wrap.append(el("label", { for: id, text: c.label }), input);
         input.addEventListener("change", () => this.changed(c.name, input.value, false));
       } else {
-        input = el("input", { type: "checkbox", id, name: c.name });
-        wrap.append(input, el("label", { for: id, text: c.label }));
         input.addEventListener("change", () => this.changed(c.name, input.checked ? "1" : "0", false));
       }
-      this.inputs[c.name] = input;
-      return wrap;
     }
 
     setControl(name, value) {
@@ -179,17 +203,77 @@
 
     syncVisibility() {
       Object.values(this.fields).forEach(({ wrap, spec }) => {
-        wrap.hidden = !shownWhen(spec, this.params);
+        if (wrap) wrap.hidden = !shownWhen(spec, this.params);
       });
     }
 
-    changed(name, value, debounce) {
+    changed(name, value, scrub) {
       this.params[name] = value;
       if (this.spec.max_steps && name !== "steps") this.params.steps = "0";
       this.syncVisibility();
       window.clearTimeout(this.timer);
-      if (debounce) this.timer = window.setTimeout(() => this.load(), DEBOUNCE_MS);
+      if (!this.started) { this.start(); return; } // used before the figure came near
+      // A drag scrubs through the sweep and settles on release; a key press scrubs too, then
+      // settles once the keys rest.
+      if (scrub && this.scrub(name) && this.dragging === name) return;
+      if (scrub) this.timer = window.setTimeout(() => this.load(), DEBOUNCE_MS);
       else this.load();
+    }
+
+    settle(name) {
+      if (this.dragging !== name) return; // a key's change: the debounce settles it
+      this.dragging = null;
+      window.clearTimeout(this.timer);
+      this.load();
+    }
+
+    // --- sweeps: scrub through server-computed frames while a slider moves ------------------
+    sweepKey(name) {
+      const q = new URLSearchParams(this.drawnParams || {});
+      q.delete(name);
+      return `${name}|${q.toString()}`;
+    }
+
+    sweepFor(name) {
+      if (!this.payload || this.spec.max_steps) return null; // Figure 2 trains: no sweep
+      const key = this.sweepKey(name);
+      const known = this.sweeps[name];
+      if (known && known.key === key) return known;
+      const entry = { key, sweep: null };
+      const q = new URLSearchParams(this.drawnParams);
+      q.set("sweep", name);
+      entry.promise = fetch(`/api/widgets/${this.name}?${q}`, { headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((body) => { entry.sweep = body && body.sweep; })
+        .catch(() => {});
+      this.sweeps[name] = entry;
+      return entry;
+    }
+
+    scrub(name) {
+      const entry = this.sweepFor(name);
+      if (!entry || !entry.sweep || entry.key !== this.sweepKey(name) || !window.Plotly) return false;
+      const target = Number(this.params[name]);
+      const { values, frames } = entry.sweep;
+      let best = 0;
+      values.forEach((v, i) => { if (Math.abs(v - target) < Math.abs(values[best] - target)) best = i; });
+      if (this.scrubbing === frames[best]) return true;
+      this.scrubbing = frames[best];
+      this.root.dataset.state = "scrubbing";
+      this.summary.textContent = frames[best].summary || "";
+      if (!this.rendering) this.scrubDraw();
+      return true;
+    }
+
+    scrubDraw() {
+      // One redraw at a time: while one is drawing, later slider values wait, and only the
+      // newest is drawn next (a slow machine skips frames instead of falling behind).
+      const frame = this.scrubbing;
+      if (!frame || frame === this.scrubDrawn) { this.rendering = false; return; }
+      this.rendering = true;
+      this.scrubDrawn = frame;
+      this.drawn = themed(merged(this.payload.figure, frame), window.getComputedStyle(this.figure));
+      this.render().then(() => this.scrubDraw(), () => { this.rendering = false; });
     }
 
     applyPreset(values) {
@@ -214,10 +298,13 @@
       if (this.request) this.request.abort();
       const controller = new AbortController();
       this.request = controller;
+      this.scrubbing = null;
+      this.scrubDrawn = null;
       this.root.dataset.state = "loading";
       try {
+        const query = this.query();
         const [response, Plotly] = await Promise.all([
-          fetch(`/api/widgets/${this.name}?${this.query()}`, { signal: controller.signal, headers: { Accept: "application/json" } }),
+          fetch(`/api/widgets/${this.name}?${query}`, { signal: controller.signal, headers: { Accept: "application/json" } }),
           loadPlotly(),
         ]);
         const payload = await response.json();
@@ -228,9 +315,12 @@
           return;
         }
         this.payload = payload;
+        this.drawnParams = Object.fromEntries(new URLSearchParams(query));
         this.adoptParams(payload.params || {});
         await this.draw(Plotly);
         this.root.dataset.state = "ready";
+        document.dispatchEvent(new CustomEvent("seeingml:figure", { detail: {
+          name: this.name, params: payload.params, values: payload.values, element: this.figure } }));
       } catch (error) {
         if (error.name === "AbortError") return;
         this.root.dataset.state = "error";
@@ -250,25 +340,27 @@
       this.syncVisibility();
     }
 
-    async draw(Plotly) {
-      const payload = this.payload;
-      const styles = window.getComputedStyle(this.figure);
-      const figure = themed(payload.figure, styles);
+    render() {
+      // Draw this.drawn (with any highlight) and count the redraw.
+      const figure = emphasised(this.drawn, this.link);
       const config = {
         responsive: true, displayModeBar: false, scrollZoom: false, displaylogo: false,
         staticPlot: coarsePointer.matches, doubleClick: false,
       };
-      const loading = this.plot.querySelector(".widget-loading");
-      if (loading) loading.remove();
+      return window.Plotly.react(this.plot, { data: figure.data, layout: figure.layout, frames: figure.frames, config })
+        .then(() => { window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1; });
+    }
+
+    async draw() {
+      const payload = this.payload;
+      const styles = window.getComputedStyle(this.figure);
+      this.drawn = themed(payload.figure, styles);
+      const picture = $(this.plot, ".widget-picture");
+      if (picture) picture.remove();
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
-      await Plotly.react(this.plot, { data: figure.data, layout: figure.layout, frames: figure.frames, config });
-      if (!this.listening) {
-        this.listening = true;
-        this.plot.on("plotly_animatingframe", (e) => {
-          const n = Number(String(e.name).replace("step-", ""));
-          if (!Number.isNaN(n)) this.showStep(n);
-        });
-      }
+      await this.render();
+      if (!this.listening) this.listenToPlot();
+      this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
       this.showStep(this.steps.length - 1);
       this.summary.textContent = payload.summary || "";
@@ -280,6 +372,46 @@
         this.resetButton.disabled = taken === 0 && Number(this.params.steps || 0) === 0;
         this.stepButton.disabled = Number(this.params.steps || 0) >= this.spec.max_steps || payload.values.diverged;
       }
+    }
+
+    listenToPlot() {
+      this.listening = true;
+      this.plot.on("plotly_animatingframe", (e) => {
+        const n = Number(String(e.name).replace("step-", ""));
+        if (!Number.isNaN(n)) this.showStep(n);
+      });
+      const tell = (link) => document.dispatchEvent(new CustomEvent("seeingml:link", { detail: { figure: this.name, link } }));
+      this.plot.on("plotly_hover", (e) => {
+        const point = e.points && e.points[0];
+        const link = point && point.data && point.data.meta && point.data.meta.link;
+        if (link) tell(link);
+      });
+      this.plot.on("plotly_unhover", () => tell(null));
+      this.plot.on("plotly_afterplot", () => this.linkAnnotations(tell));
+    }
+
+    linkAnnotations(tell) {
+      // (d) for annotations: each linked one is focusable and says when it is hovered.
+      const annotations = (this.drawn && this.drawn.layout.annotations) || [];
+      this.plot.querySelectorAll("g.annotation").forEach((g) => {
+        const a = annotations[Number(g.dataset.index)];
+        const link = a && a.meta && a.meta.link;
+        if (!link || g.dataset.link === link) return;
+        g.dataset.link = link;
+        g.setAttribute("tabindex", "0");
+        g.setAttribute("aria-label", (g.textContent || "").trim());
+        const enter = () => tell(link);
+        const leave = () => tell(null);
+        g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
+        g.addEventListener("mouseleave", leave); g.addEventListener("blur", leave);
+      });
+    }
+
+    highlight(link) {
+      this.link = link || null;
+      if (this.link) this.figure.dataset.highlight = this.link;
+      else delete this.figure.dataset.highlight;
+      if (this.drawn && window.Plotly) this.render();
     }
 
     renderTable(table) {
@@ -295,6 +427,7 @@
       this.step = Math.max(0, Math.min(n, total - 1));
       this.back.disabled = this.step <= 0 || this.playing;
       this.next.disabled = this.step >= total - 1 || this.playing;
+      this.play.disabled = total < 2;
       this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
     }
 
@@ -335,6 +468,8 @@
     }
 
     start() {
+      if (this.started) return;
+      this.started = true;
       this.narrow = this.root.clientWidth < NARROW_BELOW;
       this.load();
       if ("ResizeObserver" in window) {
@@ -355,43 +490,46 @@
       }
     }
 
-    redraw() { if (this.payload && window.Plotly) this.draw(window.Plotly); }
+    redraw() { if (this.payload && window.Plotly) this.draw(); }
   }
 
-  // --- start each widget when it comes near the viewport ------------------------------------
-  // A widget's controls and chart are built only when its figure comes near: building all
-  // three at load would block the main thread while the reader is still at the top.
-  const figures = Array.from(document.querySelectorAll("figure[data-widget]"))
-    .filter((figure) => SPECS[figure.dataset.widget] && PLOTLY_SRC);
-  const widgets = [];
-  function begin(figure) {
-    const widget = new Widget(figure, SPECS[figure.dataset.widget]);
-    widget.play.hidden = reduceMotion.matches;
-    widgets.push(widget);
-    widget.start();
-  }
-  reduceMotion.addEventListener("change", () => widgets.forEach((w) => { w.play.hidden = reduceMotion.matches; }));
+  // --- wire every widget now; draw each when it comes near the viewport --------------------
+  // Wiring is cheap (the page has the controls); drawing waits until the figure comes near,
+  // or until one of its controls is used.
+  const widgets = Array.from(document.querySelectorAll("figure[data-widget]"))
+    .filter((figure) => SPECS[figure.dataset.widget] && PLOTLY_SRC && $(figure, ".widget"))
+    .map((figure) => new Widget(figure, SPECS[figure.dataset.widget]));
+  const hidePlay = () => widgets.forEach((w) => { w.play.hidden = reduceMotion.matches; });
+  hidePlay();
+  reduceMotion.addEventListener("change", hidePlay);
   darkScheme.addEventListener("change", () => widgets.forEach((w) => w.redraw()));
+  window.SeeingML = Object.assign(window.SeeingML || {}, {
+    redraws: 0,
+    highlight(figureName, link) {
+      widgets.forEach((w) => { if (w.name === figureName) w.highlight(link); });
+    },
+  });
 
   function watch() {
     if (!("IntersectionObserver" in window)) {
-      figures.forEach(begin);
+      widgets.forEach((w) => w.start());
       return;
     }
     // A figure starts once it has stayed near the viewport for a moment: a jump through the
-    // contents (smooth-scrolling past every figure) must not build, fetch and draw them all.
+    // contents (smooth-scrolling past every figure) must not fetch and draw them all.
     const pending = new Map();
+    const byFigure = new Map(widgets.map((w) => [w.figure, w]));
     const observer = new IntersectionObserver((entries) => {
       entries.forEach((entry) => {
         window.clearTimeout(pending.get(entry.target));
         if (!entry.isIntersecting) return;
         pending.set(entry.target, window.setTimeout(() => {
           observer.unobserve(entry.target);
-          begin(entry.target);
+          byFigure.get(entry.target).start();
         }, DWELL_MS));
       });
     }, { rootMargin: "600px 0px" });
-    figures.forEach((figure) => observer.observe(figure));
+    widgets.forEach((w) => observer.observe(w.figure));
   }
   // Start watching once the page has loaded and settled on its #fragment, so a reader who
   // lands on the checkpoint does not download and draw the figures far above it.

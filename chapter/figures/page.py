@@ -1,0 +1,40 @@
+"""What the page itself shows of each figure before any script runs: its controls at the
+server's defaults (rendered into the HTML, so Tab reaches them at once and nothing is
+inserted later), which of them sit beside the chart and which behind "More settings", and
+the room the chart takes. ``templates/blocks/figure.html`` reads this as ``figure_page(id)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from chapter.render_partials import environment
+
+
+def _text(value) -> str:
+    """A control's value as the page writes it: 1.0 as "1", −0.5 with a real minus."""
+    text = f"{value:g}" if isinstance(value, float | int) else str(value)
+    return text.replace("-", "−")
+
+
+def _shown(control: dict, defaults: dict) -> bool:
+    when = control.get("when")
+    return not when or defaults.get(when["field"]) in when["options"]
+
+
+def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
+    """The figure's controls for the template: each with its value, shown or hidden, main or
+    secondary; its step buttons and presets; the picture of its default state."""
+    defaults = {c["name"]: c["default"] for c in spec["controls"]}
+    controls = [{**c, "value": c["default"], "text": _text(c["default"]),
+                 "shown": _shown(c, defaults), "main": c["name"] in figure.main}
+                for c in spec["controls"]]
+    return {"label": spec["label"], "main": [c for c in controls if c["main"]],
+            "more": [c for c in controls if not c["main"]], "presets": spec["presets"],
+            "training": bool(spec["max_steps"]), "title": figure.title.split(" — ")[0],
+            "picture": picture}
+
+
+def register(lookup: Callable[[str], dict]) -> None:
+    """Make ``figure_page(id)`` available to the block partials (rendered without Flask)."""
+    environment().globals.setdefault("figure_page", lookup)
