@@ -33,12 +33,12 @@ from markupsafe import Markup
 from instructors.labels import plain_text
 from quizzes.bank import Bank, Question
 from quizzes.progress import (
+    AFTER_TRIES,
     FIRST_TRY,
     NOT_TRIED,
     PARTLY,
     REVEALED,
     WRONG,
-    AFTER_TRIES,
     QuestionState,
     state_from,
 )

@@ -306,4 +306,8 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
+    from quizzes import resume
+
+    app.register_blueprint(resume.bp)
     openapi.contribute(app, openapi_part())
+    openapi.contribute(app, resume.openapi_part())
