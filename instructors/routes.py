@@ -46,6 +46,7 @@ from quizzes.progress import question_states
 from quizzes.store import StoreUnavailable
 from quizzes.store import classes as class_store
 from quizzes.store import help as help_store
+from quizzes.store import review as review_store
 from web import reader, security
 from web.errors import ClientError
 
@@ -266,7 +267,10 @@ def _dashboard_context(record: class_store.ClassRecord) -> dict:
     per_question = stats.class_stats(bank, summary)
     rows = _rows(record, students, summary)
     help_counts = help_store.class_help_counts(_store(), record.id)
-    return {"cls": record, "bank": bank, "stats": per_question, "help_counts": help_counts,
+    reviewed_right, reviewed = review_store.class_accuracy(_store(), record.id)
+    return {"reviews": {"right": reviewed_right, "answered": reviewed,
+                        "rate": reviewed_right / reviewed if reviewed else None},
+            "cls": record, "bank": bank, "stats": per_question, "help_counts": help_counts,
             "rows": rows, "students": students,
             "overview": stats.overview(bank, rows, help_counts),
             "attempt_count": summary.attempt_count, "when": _when, "now": datetime.now(UTC),
@@ -308,6 +312,7 @@ def live_data(token: str, key: str):
             for region in ("summary", "questions", "roster")}
     return _private(jsonify({
         "students": len(context["students"]), "attempts": context["attempt_count"],
+        "reviews": context["reviews"],
         "questions": [_question_numbers(s, context["help_counts"].get(s.id, {}))
                       for s in context["stats"]],
         "roster": [{"number": r.number, "name": r.name, "score": r.score,

@@ -19,6 +19,7 @@ from flask import current_app, session
 from quizzes.bank import Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
+from quizzes.review import LAST, due_items
 from quizzes.store import Attempt, StoreUnavailable
 from quizzes.store.help import Help, learners_help
 from web import reader
@@ -183,12 +184,23 @@ def reader_state(learner: str | None = None) -> dict | None:
         shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
         help_[qid] = help_entry(question, mine_help.hints, shown)
     notice = _pending(bank, questions, states) or notice
+    review = _review(learner)
     correct = sum(1 for q in questions.values() if q["correct"])
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
-            "ending": ending(bank, states, history),
+            "ending": ending(bank, states, history), "review": review,
             "summary": {"correct": correct, "attempted": len(questions),
                         "total": len(bank.questions)}}
+
+
+def _review(learner: str) -> dict:
+    """What is due for spaced review now (with what to answer it with), and what comes later."""
+    try:
+        review = due_items(learner)
+    except StoreUnavailable:
+        review = {"due": [], "upcoming": []}
+    review["last"] = session.pop(LAST, None)
+    return review
 
 
 def _pending(bank: Bank, questions: dict, states: dict) -> str | None:

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from chapter.api import openapi_part as widget_part
 from chapter.figures import SCHEMAS
 from quizzes.resume import openapi_part as resume_part
+from quizzes.review_routes import openapi_part as review_part
 from quizzes.routes import openapi_part as checkpoint_part
 from tests.apps import make_app
 from web import openapi
@@ -253,6 +254,17 @@ def test_resume_codes_with_any_body_and_any_code(client, body, code, json_type):
     check(client.get("/resume", query_string={"code": code}), api=False)
 
 
+@FUZZ
+@given(qid=st.one_of(st.sampled_from(QIDS), st.text(min_size=1, max_size=20).filter(
+    lambda s: "/" not in s)), body=st.one_of(JSON, st.fixed_dictionaries({"answer": JSON}),
+    st.fixed_dictionaries({"answer": JSON, "token": TEXT})))
+def test_review_answers_with_any_body(client, qid, body):
+    response = client.post(f"/api/review/{qid}", json=body)
+    check(response, api=True)
+    assert response.status_code in (400, 404, 409, 413, 415, 422), response.status_code
+    check(client.get("/api/review"), api=True)
+
+
 # --- everything else in the URL map -----------------------------------------------------
 
 SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
@@ -268,7 +280,8 @@ SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
            "/api/openapi.json",
            "/api/widgets/{}", "/api/checkpoint/{}/{}", "/lti/login", "/lti/launch",
            "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
-           "/api/resume", "/resume/new", "/resume", "/resume/{}", "/resume?code={}"]),
+           "/api/resume", "/resume/new", "/resume", "/resume/{}", "/resume?code={}",
+           "/api/review", "/api/review/{}", "/review/{}"]),
        parts=st.lists(SEGMENT, min_size=2, max_size=2),
        form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x",
                                              "code",
@@ -293,14 +306,15 @@ def test_every_route_is_covered_by_a_strategy(client):
                "/teach/<token>/<key>/data.json", "/teach/<token>/<key>/roster.csv",
                "/teach/<token>/<key>/attempts.csv", "/lti/login", "/lti/launch", "/lti/jwks",
                "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
-               "/api/resume", "/resume/new", "/resume", "/resume/<code>"}
+               "/api/resume", "/resume/new", "/resume", "/resume/<code>",
+               "/api/review", "/api/review/<qid>", "/review/<qid>"}
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
     assert rules <= covered, sorted(rules - covered)
 
 
 # --- against the published OpenAPI description ------------------------------------------------
 
-SPEC = openapi.document([widget_part(), checkpoint_part(), resume_part()])
+SPEC = openapi.document([widget_part(), checkpoint_part(), resume_part(), review_part()])
 WIDGET_PATHS = sorted(p for p in SPEC["paths"] if p.startswith("/api/widgets/"))
 
 
@@ -372,7 +386,7 @@ def test_a_body_the_description_allows_is_graded_or_refused_as_invalid(client, q
 def test_the_description_is_published_and_covers_every_api_route(client):
     served = client.get("/api/openapi.json").get_json()
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
-    parts = [widget_part(), checkpoint_part(), resume_part()]
+    parts = [widget_part(), checkpoint_part(), resume_part(), review_part()]
     assert served == json.loads(json.dumps(openapi.document(parts, rules)))
     api = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule) for rule in rules
            if rule.startswith("/api/") and rule != "/api/openapi.json"}
