@@ -9,6 +9,9 @@ from datetime import UTC, datetime
 
 from instructors.stats import RosterRow, answer_text
 from quizzes.bank import Bank
+from quizzes.progress import state_from
+from quizzes.store.classes import Tries, later
+from quizzes.store.help import Help
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -68,8 +71,14 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
 def _roster_header(bank: Bank) -> list[str]:
     header = ["student_no", "student"]
     for qid in bank.questions:
-        header += [f"{qid}_state", f"{qid}_attempts", f"{qid}_score"]
-    return [*header, "score", "out_of", "last_activity", "joined"]
+        header += [f"{qid}_state", f"{qid}_label", f"{qid}_attempts", f"{qid}_first_try",
+                   f"{qid}_hints", f"{qid}_revealed", f"{qid}_score"]
+    return [*header, "first_try_right", "hints", "score", "out_of", "last_activity",
+            "joined"]
+
+
+def _yes(flag: bool | None) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
 
 
 def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
@@ -77,8 +86,10 @@ def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
         line: list = [r.number, r.name]
         for qid in bank.questions:
             c = r.cells[qid]
-            line += [c.state, c.attempts, round(c.best, 4)]
-        yield [*line, r.score, len(bank.questions), _iso(r.last_activity), _iso(r.joined_at)]
+            line += [c.state, c.label, c.attempts, _yes(c.first_try), c.hints,
+                     _yes(c.revealed), round(c.best, 4)]
+        yield [*line, r.first_try, r.hints, r.score, len(bank.questions),
+               _iso(r.last_activity), _iso(r.joined_at)]
 
 
 def iter_roster_csv(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[str]:
@@ -92,12 +103,40 @@ def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
 CSV_LINES = 500  # lines per chunk of a streamed export
 TEXT_CACHE = 4096  # distinct answers whose text is kept while one export runs
 ATTEMPTS_HEADER = ["time", "student_no", "student", "question", "practice", "answer",
-                   "answer_text", "correct", "score", "misconception"]
+                   "answer_text", "correct", "score", "misconception", "after_hint",
+                   "after_reveal", "state", "state_label"]
 
 
-def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[list]:
+class _Running:
+    """Each student's state on each question as their attempts stream past: what the row
+    of an attempt says the state was once it was made (reveals up to then counted)."""
+
+    def __init__(self, helped: dict | None):
+        self.known = helped is not None  # without the help read, the marks stay blank
+        self.helped = helped or {}
+        self.tries: dict[tuple[str, str], Tries] = {}
+
+    def after(self, a) -> tuple[str, str, str, str]:
+        """``after_hint``, ``after_reveal``, and for a base attempt the state and its label."""
+        hint, reveal = self.helped.get((a.learner_id, a.question_id, a.variant), (None, None))
+        marks = (_yes(hint is not None and hint <= a.created_at) if self.known else "",
+                 _yes(reveal is not None and reveal <= a.created_at) if self.known else "")
+        if a.variant is not None:
+            return (*marks, "", "")
+        key = (a.learner_id, a.question_id)
+        one = Tries(1, a.correct, a.score, a.answer, a.correct, 1 if a.correct else None,
+                    a.created_at if a.correct else None, a.score)
+        t = self.tries[key] = one if key not in self.tries else later(self.tries[key], one)
+        shown = Help(0, reveal if reveal is not None and reveal <= a.created_at else None)
+        state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, shown)
+        return (*marks, state.state, state.label)
+
+
+def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable,
+                   helped: dict | None = None) -> Iterator[list]:
     numbers = {s.learner_id: (n, s.display_name) for n, s in enumerate(students, start=1)}
     texts: dict[tuple[str, str], str] = {}  # (question, answer) → its text, made once
+    running = _Running(helped)
 
     def text_of(a) -> str:
         question = bank.questions.get(a.question_id)
@@ -114,14 +153,21 @@ def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable) -> Iterat
         number, name = numbers.get(a.learner_id, ("", ""))
         yield [_iso(a.created_at), number, name, a.question_id,
                "yes" if a.variant else "no", a.answer, text_of(a),
-               "yes" if a.correct else "no", round(a.score, 4), a.misconception or ""]
+               "yes" if a.correct else "no", round(a.score, 4), a.misconception or "",
+               *running.after(a)]
 
 
-def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> Iterator[str]:
+def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable,
+                      helped: dict | None = None) -> Iterator[str]:
     """One row per attempt, oldest first; practice variants marked, never their token.
-    ``attempts`` may be a stream: each is written as it comes."""
-    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts), CSV_LINES)
+    ``attempts`` may be a stream: each is written as it comes. ``helped`` is
+    quizzes/store/help.py's ``class_help_times``: it marks the attempts made after a hint or
+    a reveal. A base attempt's row also says the state it left the question in (the page's
+    words; hints don't change a state, reveals made by then do)."""
+    return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts, helped),
+                    CSV_LINES)
 
 
-def attempts_csv(bank: Bank, students: Sequence, attempts: Iterable) -> str:
-    return "".join(iter_attempts_csv(bank, students, attempts))
+def attempts_csv(bank: Bank, students: Sequence, attempts: Iterable,
+                 helped: dict | None = None) -> str:
+    return "".join(iter_attempts_csv(bank, students, attempts, helped))

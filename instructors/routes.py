@@ -42,8 +42,11 @@ from instructors import export, keys, stats
 from instructors.charts import answer_figure
 from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
+from quizzes.progress import question_states
 from quizzes.store import StoreUnavailable
 from quizzes.store import classes as class_store
+from quizzes.store import help as help_store
+from quizzes.store import review as review_store
 from web import reader, security
 from web.errors import ClientError
 
@@ -248,14 +251,28 @@ def _version(record: class_store.ClassRecord) -> str:
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:24]
 
 
+def _rows(record: class_store.ClassRecord, students, summary) -> list[stats.RosterRow]:
+    """The roster, each cell in the state the student's own page shows: from the summary
+    (reduced in the database) and the help asked for in this class (one grouped query)."""
+    bank = default_bank()
+    states = question_states(_store(), [s.learner_id for s in students], bank.questions,
+                             summary=summary, class_id=record.id)
+    return stats.roster(bank, students, summary, states)
+
+
 def _dashboard_context(record: class_store.ClassRecord) -> dict:
     bank = default_bank()
     students = class_store.students(_store(), record.id)
     summary = class_store.class_summary(_store(), record.id)  # reduced in the database
     per_question = stats.class_stats(bank, summary)
-    rows = stats.roster(bank, students, summary)
-    return {"cls": record, "bank": bank, "stats": per_question,
-            "rows": rows, "students": students, "overview": stats.overview(bank, rows),
+    rows = _rows(record, students, summary)
+    help_counts = help_store.class_help_counts(_store(), record.id)
+    reviewed_right, reviewed = review_store.class_accuracy(_store(), record.id)
+    return {"reviews": {"right": reviewed_right, "answered": reviewed,
+                        "rate": reviewed_right / reviewed if reviewed else None},
+            "cls": record, "bank": bank, "stats": per_question, "help_counts": help_counts,
+            "rows": rows, "students": students,
+            "overview": stats.overview(bank, rows, help_counts),
             "attempt_count": summary.attempt_count, "when": _when, "now": datetime.now(UTC),
             "last_activity": summary.last_activity,
             "figures": {s.id: answer_figure(s) for s in per_question}}
@@ -270,8 +287,9 @@ def dashboard(token: str, key: str):
                  key=key, **_dashboard_context(record))
 
 
-def _question_numbers(s: stats.QuestionStats) -> dict:
-    return {"id": s.id, "attempted": s.attempted, "first_try_correct": s.first_try_correct,
+def _question_numbers(s: stats.QuestionStats, helped: dict) -> dict:
+    return {"id": s.id, "attempted": s.attempted, "hints": helped.get("hints", 0),
+            "reveals": helped.get("reveals", 0), "first_try_correct": s.first_try_correct,
             "eventually_correct": s.eventually_correct, "attempts": s.attempts,
             "first_try_rate": s.first_try_rate, "eventual_rate": s.eventual_rate,
             "mean_attempts": s.mean_attempts,
@@ -294,10 +312,16 @@ def live_data(token: str, key: str):
             for region in ("summary", "questions", "roster")}
     return _private(jsonify({
         "students": len(context["students"]), "attempts": context["attempt_count"],
-        "questions": [_question_numbers(s) for s in context["stats"]],
+        "reviews": context["reviews"],
+        "questions": [_question_numbers(s, context["help_counts"].get(s.id, {}))
+                      for s in context["stats"]],
         "roster": [{"number": r.number, "name": r.name, "score": r.score,
+                    "first_try": r.first_try,
                     "states": {q: c.state for q, c in r.cells.items()},
-                    "attempts": {q: c.attempts for q, c in r.cells.items()}}
+                    "labels": {q: c.label for q, c in r.cells.items()},
+                    "attempts": {q: c.attempts for q, c in r.cells.items()},
+                    "hints": {q: c.hints for q, c in r.cells.items()},
+                    "revealed": {q: c.revealed for q, c in r.cells.items()}}
                    for r in context["rows"]],
         "figures": context["figures"], "html": html, "version": version}))
 
@@ -322,10 +346,9 @@ def _csv(record: class_store.ClassRecord, what: str, lines) -> Response:
 @bp.get("/teach/<token>/<key>/roster.csv")
 def roster_csv(token: str, key: str):
     record = _instructor_class(token, key)
-    bank = default_bank()
-    rows = stats.roster(bank, class_store.students(_store(), record.id),
-                        class_store.class_summary(_store(), record.id))
-    return _csv(record, "roster", export.iter_roster_csv(bank, rows))
+    rows = _rows(record, class_store.students(_store(), record.id),
+                 class_store.class_summary(_store(), record.id))
+    return _csv(record, "roster", export.iter_roster_csv(default_bank(), rows))
 
 
 @bp.get("/teach/<token>/<key>/attempts.csv")
@@ -334,8 +357,10 @@ def attempts_csv(token: str, key: str):
     written. The students are read first, so storage that is down is still a 503."""
     record = _instructor_class(token, key)
     students = class_store.students(_store(), record.id)
+    helped = help_store.class_help_times(_store(), record.id)
     return _csv(record, "attempts", export.iter_attempts_csv(
-        default_bank(), students, class_store.iter_class_attempts(_store(), record.id)))
+        default_bank(), students, class_store.iter_class_attempts(_store(), record.id),
+        helped))
 
 
 @bp.errorhandler(StoreUnavailable)

@@ -14,8 +14,11 @@ dashboard reader relies on:
   before any feedback), and also all attempts.
 - A question nobody in the class has attempted shows no answers at all: its key and its
   misconceptions stay unrevealed, as they are to any reader before an attempt.
-- A student's **state** on a question: right once any attempt is correct, wrong if attempted
-  but never right, otherwise not tried. **Score**: the sum of the best score per question.
+- A student's **state** on a question is the one their own page shows (quizzes/progress.py's
+  ``state_from``): Not tried, Wrong, Partly right (67 %) (the last try's credit), Right first
+  try, Right after N tries, or Revealed (the explanation asked for before a right answer).
+  Only the attempts and help of this class count. **Score**: the sum of the best score per
+  question.
 """
 
 from __future__ import annotations
@@ -29,7 +32,17 @@ from markupsafe import Markup
 
 from instructors.labels import plain_text
 from quizzes.bank import Bank, Question
-from quizzes.store.classes import ClassSummary, Tries
+from quizzes.progress import (
+    AFTER_TRIES,
+    FIRST_TRY,
+    NOT_TRIED,
+    PARTLY,
+    REVEALED,
+    WRONG,
+    QuestionState,
+    state_from,
+)
+from quizzes.store.classes import ClassSummary, Tries, later
 
 
 @dataclass(frozen=True)
@@ -73,20 +86,30 @@ class QuestionStats:
 
 @dataclass(frozen=True)
 class Cell:
-    state: str  # "not-tried" | "wrong" | "right"
+    """A student's standing on one question: their state (quizzes/progress.py's names and
+    labels, the same words as on their page), tries, best score and the help they asked for."""
+
+    state: str = NOT_TRIED
+    label: str = "Not tried"
     attempts: int = 0
     best: float = 0.0
+    hints: int = 0
+    revealed: bool = False  # asked for the explanation, before or after a right answer
+    first_try: bool | None = None  # was the first try right; None when not tried
 
     @property
     def partial(self) -> bool:
-        """Wrong, but some credit: an ordering with some steps in place."""
-        return self.state == "wrong" and 0 < self.best < 1
+        """Not right yet, but some credit: an ordering with some steps in place."""
+        return self.state == PARTLY
 
     @property
-    def label(self) -> str:
-        if self.partial:
-            return f"Partly right ({self.best * 100:.0f} %)"
-        return {"right": "Right", "wrong": "Wrong", "not-tried": "Not tried"}[self.state]
+    def right(self) -> bool:
+        return self.state in (FIRST_TRY, AFTER_TRIES)
+
+    @classmethod
+    def of(cls, state: QuestionState, tries: Tries | None) -> Cell:
+        return cls(state.state, state.label, state.tries, tries.best if tries else 0.0,
+                   state.hints, state.revealed, tries.first_correct if tries else None)
 
 
 @dataclass(frozen=True)
@@ -97,6 +120,15 @@ class RosterRow:
     cells: dict[str, Cell] = field(default_factory=dict)
     score: float = 0.0
     last_activity: datetime | None = None
+
+    @property
+    def first_try(self) -> int:
+        """Questions right at the first try."""
+        return sum(1 for c in self.cells.values() if c.state == FIRST_TRY)
+
+    @property
+    def hints(self) -> int:
+        return sum(c.hints for c in self.cells.values())
 
 
 def answer_text(question: Question, answer: str) -> tuple[Markup, str]:
@@ -127,9 +159,9 @@ def summarize(attempts: Iterable) -> ClassSummary:
             continue
         key = (a.learner_id, a.question_id)
         seen = tries.get(key)
-        tries[key] = Tries(1, a.correct, a.score, a.answer, a.correct) if seen is None else (
-            Tries(seen.attempts + 1, seen.right or a.correct, max(seen.best, a.score),
-                  seen.first_answer, seen.first_correct))
+        one = Tries(1, a.correct, a.score, a.answer, a.correct, 1 if a.correct else None,
+                    a.created_at if a.correct else None, a.score)
+        tries[key] = one if seen is None else later(seen, one)
         per_answer = answers.setdefault(a.question_id, {})
         n, name = per_answer.get(a.answer, (0, None))
         per_answer[a.answer] = (n + 1, a.misconception or name)
@@ -183,16 +215,22 @@ def class_stats(bank: Bank, data: ClassSummary | Iterable) -> list[QuestionStats
     return [question_stats(q, summary, bank) for q in bank.questions.values()]
 
 
-def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable) -> list[RosterRow]:
-    """One row per student in joining order, whether or not they have answered anything."""
+def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable,
+           states: dict | None = None) -> list[RosterRow]:
+    """One row per student in joining order, whether or not they have answered anything.
+    ``states`` is quizzes/progress.py's ``question_states`` for these students (without it,
+    from the tries alone, as if nobody asked for help)."""
     summary = _summary(data)
     rows = []
     for number, student in enumerate(students, start=1):
         cells = {}
         for qid in bank.questions:
             tries = summary.tries.get((student.learner_id, qid))
-            cells[qid] = Cell("not-tried") if tries is None else Cell(
-                "right" if tries.right else "wrong", tries.attempts, tries.best)
+            state = (states or {}).get(student.learner_id, {}).get(qid) or (
+                state_from(0, None, None, 0.0) if tries is None else state_from(
+                    tries.attempts, tries.first_right, tries.first_right_at,
+                    tries.last_score))
+            cells[qid] = Cell.of(state, tries)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
             score=round(sum(c.best for c in cells.values()), 4),
@@ -204,10 +242,14 @@ def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable) -> lis
 class QuestionTally:
     id: str
     number: int
-    right: int
-    partial: int  # wrong, with some credit
-    wrong: int  # wrong, no credit
+    right: int  # right first try or after tries
+    first_try: int
+    revealed: int
+    partial: int  # not right, some credit
+    wrong: int  # not right, no credit
     not_tried: int
+    hints: int = 0  # hints taken, practice included (class_help_counts)
+    reveals: int = 0  # reveals asked for, practice included
 
 
 @dataclass(frozen=True)
@@ -221,17 +263,20 @@ class Overview:
     questions: tuple[QuestionTally, ...]
 
 
-def overview(bank: Bank, rows: Sequence[RosterRow]) -> Overview:
-    started = [r for r in rows if any(c.state != "not-tried" for c in r.cells.values())]
+def overview(bank: Bank, rows: Sequence[RosterRow],
+             help_counts: dict | None = None) -> Overview:
+    """``help_counts``: quizzes/store/help.py's ``class_help_counts``."""
+    started = [r for r in rows if any(c.state != NOT_TRIED for c in r.cells.values())]
     tallies = []
     for q in bank.questions.values():
         cells = [r.cells[q.id] for r in rows]
-        partial = sum(1 for c in cells if c.partial)
+        states = Counter(c.state for c in cells)
+        helped = (help_counts or {}).get(q.id, {})
         tallies.append(QuestionTally(
-            q.id, q.number, sum(1 for c in cells if c.state == "right"), partial,
-            sum(1 for c in cells if c.state == "wrong") - partial,
-            sum(1 for c in cells if c.state == "not-tried")))
+            q.id, q.number, sum(1 for c in cells if c.right), states[FIRST_TRY],
+            states[REVEALED], states[PARTLY], states[WRONG], states[NOT_TRIED],
+            helped.get("hints", 0), helped.get("reveals", 0)))
     return Overview(
         len(rows), len(started),
-        sum(1 for r in rows if all(c.state == "right" for c in r.cells.values())),
+        sum(1 for r in rows if all(c.right for c in r.cells.values())),
         sum(r.score for r in started) / len(started) if started else None, tuple(tallies))

@@ -19,6 +19,7 @@ from flask import current_app, session
 from quizzes.bank import Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
+from quizzes.review import LAST, due_items
 from quizzes.store import Attempt, StoreUnavailable
 from quizzes.store.help import Help, learners_help
 from web import reader
@@ -36,11 +37,12 @@ class QuestionState:
     """One learner's standing on one base question, in one word and its label."""
 
     state: str  # one of the six names above
-    label: str  # the same, for people: "Right after 3 tries", "Partly right: 67 % credit"
+    label: str  # the same, for people: "Right after 3 tries", "Partly right (67 %)"
     tries: int
     credit: float | None  # the last try's score, for a partly right answer
     hints: int
     done: bool  # right, or revealed: nothing more is asked of the reader here
+    revealed: bool = False  # the explanation was asked for (before or after a right answer)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -52,11 +54,20 @@ NO_HELP = Help()
 def state_of(attempts: list[Attempt], help_: Help = NO_HELP) -> QuestionState:
     """The state of one question from its attempts (oldest first, base question only) and
     the help asked for. A reveal before the first right answer makes it "revealed"."""
-    tries = len(attempts)
     first_right = next((n for n, a in enumerate(attempts, start=1) if a.correct), None)
+    return state_from(len(attempts), first_right,
+                      attempts[first_right - 1].created_at if first_right else None,
+                      attempts[-1].score if attempts else 0.0, help_)
+
+
+def state_from(tries: int, first_right: int | None, first_right_at, last_score: float,
+               help_: Help = NO_HELP) -> QuestionState:
+    """The state from what it depends on: the number of tries, which one was the first right
+    one (1-based, or None) and when, the last try's score, and the help asked for. The one
+    place a state is named: the page, /api/progress, the dashboard and the CSVs use it."""
     revealed_first = help_.revealed_at is not None and (
-        first_right is None or help_.revealed_at <= attempts[first_right - 1].created_at)
-    common = dict(tries=tries, hints=help_.hints)
+        first_right is None or help_.revealed_at <= first_right_at)
+    common = dict(tries=tries, hints=help_.hints, revealed=help_.revealed_at is not None)
     if revealed_first:
         return QuestionState(REVEALED, "Revealed", credit=None, done=True, **common)
     if first_right == 1:
@@ -64,30 +75,39 @@ def state_of(attempts: list[Attempt], help_: Help = NO_HELP) -> QuestionState:
     if first_right:
         return QuestionState(AFTER_TRIES, f"Right after {first_right} tries", credit=1.0,
                              done=True, **common)
-    if not attempts:
+    if not tries:
         return QuestionState(NOT_TRIED, "Not tried", credit=None, done=False, **common)
-    last = attempts[-1].score
-    if last > 0:
-        return QuestionState(PARTLY, f"Partly right: {round(last * 100)} % credit",
-                             credit=round(last, 4), done=False, **common)
+    if last_score > 0:
+        return QuestionState(PARTLY, f"Partly right ({round(last_score * 100)} %)",
+                             credit=round(last_score, 4), done=False, **common)
     return QuestionState(WRONG, "Wrong", credit=0.0, done=False, **common)
 
 
 def question_states(store, learner_ids, question_ids=None,
-                    attempts: list[Attempt] | None = None) -> dict[str, dict[str, QuestionState]]:
+                    attempts: list[Attempt] | None = None, summary=None,
+                    class_id: int | None = None) -> dict[str, dict[str, QuestionState]]:
     """Per learner, per base question: its state. Two queries for all the learners (their
-    attempts, unless ``attempts`` is given, e.g. a class's; and their help)."""
+    attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
+    (quizzes/store/classes.py, already reduced in the database); and their help — with
+    ``class_id``, only the help asked for in that class)."""
     learners = list(learner_ids)
     qids = list(question_ids or default_bank().questions)
+    helps = learners_help(store, learners, class_id)
+    if summary is not None:
+        def state(learner: str, qid: str) -> QuestionState:
+            t = summary.tries.get((learner, qid))
+            help_ = helps.get(learner, {}).get(qid, NO_HELP)
+            return state_from(0, None, None, 0.0, help_) if t is None else state_from(
+                t.attempts, t.first_right, t.first_right_at, t.last_score, help_)
+        return {learner: {qid: state(learner, qid) for qid in qids} for learner in learners}
     if attempts is None:
         attempts = [a for learner in learners for a in store.attempts(learner_id=learner)]
-    helps = learners_help(store, learners)
     mine: dict[tuple[str, str], list[Attempt]] = {}
     for a in sorted(attempts, key=lambda a: a.id):
         if a.variant is None:
             mine.setdefault((a.learner_id, a.question_id), []).append(a)
     return {learner: {qid: state_of(mine.get((learner, qid), []),
-                                    helps.get(learner, {}).get(qid, Help()))
+                                    helps.get(learner, {}).get(qid, NO_HELP))
                       for qid in qids} for learner in learners}
 
 
@@ -164,12 +184,23 @@ def reader_state(learner: str | None = None) -> dict | None:
         shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
         help_[qid] = help_entry(question, mine_help.hints, shown)
     notice = _pending(bank, questions, states) or notice
+    review = _review(learner)
     correct = sum(1 for q in questions.values() if q["correct"])
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
-            "ending": ending(bank, states, history),
+            "ending": ending(bank, states, history), "review": review,
             "summary": {"correct": correct, "attempted": len(questions),
                         "total": len(bank.questions)}}
+
+
+def _review(learner: str) -> dict:
+    """What is due for spaced review now (with what to answer it with), and what comes later."""
+    try:
+        review = due_items(learner)
+    except StoreUnavailable:
+        review = {"due": [], "upcoming": []}
+    review["last"] = session.pop(LAST, None)
+    return review
 
 
 def _pending(bank: Bank, questions: dict, states: dict) -> str | None:

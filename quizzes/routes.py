@@ -38,6 +38,7 @@ from quizzes.shared import (
     MAX_BODY,
     checkpoint_store,
     flood_check,
+    form_order,
     question_for,
     reader_extras,
     refusal,
@@ -45,6 +46,7 @@ from quizzes.shared import (
 )
 from quizzes.store import AttemptCapReached, NewAttempt, StoreUnavailable
 from quizzes.store import help as help_store
+from quizzes.store import review as review_store
 from quizzes.variants import VariantSigner, new_variant
 from web import openapi, reader
 from web.errors import respond
@@ -67,6 +69,11 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
             listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
         session.pop("unsaved", None)
         extra = dict(attempt=attempt, saved=True, notice=None)
+        if result.correct and variant is None:  # its first review comes due in a day
+            try:
+                review_store.schedule(checkpoint_store(), learner, question.id)
+            except StoreUnavailable:
+                pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
         attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
     except StoreUnavailable:
@@ -140,22 +147,6 @@ def api_attempt(qid: str):
     return response
 
 
-def _form_order(question: Question) -> list[str]:
-    """Steps in the order the reader chose: by the position each was given, when the page
-    offered position menus (no JavaScript), else in the order they were posted."""
-    order = request.form.getlist("order")
-    positions = request.form.getlist("position")
-    if not positions:
-        return order
-    if len(positions) != len(order) or not all(
-            p.isascii() and p.isdigit() and len(p) <= 3 for p in positions):
-        raise refusal(422, "Give every step a position number.", "position")
-    if len(set(positions)) != len(positions):
-        raise refusal(422, "Give each step a different position: 1 for the first step, "
-                         "2 for the next, and so on.", "position")
-    return [step for _, step in sorted(zip((int(p) for p in positions), order, strict=True))]
-
-
 @bp.post("/checkpoint/<qid>")
 def form_attempt(qid: str):
     request.max_content_length = MAX_BODY
@@ -164,7 +155,7 @@ def form_attempt(qid: str):
         raise refusal(403, "This form has expired. Reload the page and answer again.",
                          "csrf_token")
     if question.kind == "ordering":
-        answer: object = _form_order(question)
+        answer: object = form_order(question)
     else:
         answer = request.form.get("answer")
         if answer is None:
@@ -306,4 +297,10 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
+    from quizzes import resume, review_routes
+
+    app.register_blueprint(resume.bp)
+    app.register_blueprint(review_routes.bp)
     openapi.contribute(app, openapi_part())
+    openapi.contribute(app, resume.openapi_part())
+    openapi.contribute(app, review_routes.openapi_part())

@@ -75,3 +75,19 @@ def reader_extras(data: dict, learner: str, question: Question) -> None:
         if state["ending"]:
             data["ending_html"] = render_template("partials/ending.html",
                                                   ending=state["ending"])
+
+
+def form_order(question: Question) -> list[str]:
+    """Steps in the order the reader chose: by the position each was given, when the page
+    offered position menus (no JavaScript), else in the order they were posted."""
+    order = request.form.getlist("order")
+    positions = request.form.getlist("position")
+    if not positions:
+        return order
+    if len(positions) != len(order) or not all(
+            p.isascii() and p.isdigit() and len(p) <= 3 for p in positions):
+        raise refusal(422, "Give every step a position number.", "position")
+    if len(set(positions)) != len(positions):
+        raise refusal(422, "Give each step a different position: 1 for the first step, "
+                         "2 for the next, and so on.", "position")
+    return [step for _, step in sorted(zip((int(p) for p in positions), order, strict=True))]

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from instructors.stats import AnswerCount, Cell, QuestionStats, RosterRow, answer_text
 from quizzes.bank import Bank, Question
+from quizzes.progress import state_of
+from quizzes.store.help import Help
 
 
 def _base(attempts: Iterable) -> list:
@@ -56,8 +58,11 @@ def class_stats(bank: Bank, attempts: Sequence) -> list[QuestionStats]:
     return [question_stats(q, attempts, bank) for q in bank.questions.values()]
 
 
-def roster(bank: Bank, students: Sequence, attempts: Sequence) -> list[RosterRow]:
-    """One row per student in joining order, whether or not they have answered anything."""
+def roster(bank: Bank, students: Sequence, attempts: Sequence,
+           helps: dict | None = None) -> list[RosterRow]:
+    """One row per student in joining order, whether or not they have answered anything;
+    each cell's state from quizzes/progress.py's ``state_of`` over that student's attempts
+    and ``helps`` (learner → question → Help)."""
     tries_of: dict[tuple[str, str], list] = {}  # (learner, question) → base attempts
     latest: dict[str, datetime] = {}  # learner → their last attempt of any kind
     for a in attempts:
@@ -70,11 +75,12 @@ def roster(bank: Bank, students: Sequence, attempts: Sequence) -> list[RosterRow
         cells = {}
         for qid in bank.questions:
             tries = tries_of.get((student.learner_id, qid), [])
-            if not tries:
-                cells[qid] = Cell("not-tried")
-            else:
-                cells[qid] = Cell("right" if any(a.correct for a in tries) else "wrong",
-                                  len(tries), max(a.score for a in tries))
+            help_ = (helps or {}).get(student.learner_id, {}).get(qid, Help())
+            state = state_of(tries, help_)
+            cells[qid] = Cell(state.state, state.label, len(tries),
+                              max((a.score for a in tries), default=0.0), help_.hints,
+                              help_.revealed_at is not None,
+                              tries[0].correct if tries else None)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
             score=round(sum(c.best for c in cells.values()), 4),

@@ -96,10 +96,13 @@ def test_the_attempts_export_streams_every_row_in_order(store):
 
 
 def test_partial_credit_is_not_called_wrong():
-    assert stats.Cell("wrong", 2, 2 / 3).label == "Partly right (67 %)"
-    assert stats.Cell("wrong", 1, 0.0).label == "Wrong"
-    assert stats.Cell("right", 1, 1.0).label == "Right"
-    assert stats.Cell("not-tried").label == "Not tried"
+    from quizzes.progress import state_from
+
+    assert state_from(2, None, None, 2 / 3).label == "Partly right (67 %)"
+    assert state_from(1, None, None, 0.0).label == "Wrong"
+    assert state_from(1, 1, START, 1.0).label == "Right first try"
+    assert state_from(3, 3, START, 1.0).label == "Right after 3 tries"
+    assert stats.Cell().label == "Not tried"
 
 
 def test_both_csvs_are_streamed_responses(app, client):

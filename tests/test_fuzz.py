@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from chapter.api import openapi_part as widget_part
 from chapter.figures import SCHEMAS
+from quizzes.resume import openapi_part as resume_part
+from quizzes.review_routes import openapi_part as review_part
 from quizzes.routes import openapi_part as checkpoint_part
 from tests.apps import make_app
 from web import openapi
@@ -232,6 +234,37 @@ def test_hint_and_reveal_json_bodies(client, qid, action, body):
     assert response.status_code in (200, 400, 404, 415, 422), response.status_code
 
 
+@FUZZ
+@given(body=st.one_of(JSON, st.binary(max_size=200)), code=st.one_of(
+    TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
+    st.text(alphabet="23456789ABCDEFGHJKMNPQRSTUVWXYZ-abc ", min_size=8, max_size=14)),
+    json_type=st.booleans())
+def test_resume_codes_with_any_body_and_any_code(client, body, code, json_type):
+    if isinstance(body, bytes):
+        response = client.post("/api/resume", data=body, content_type=(
+            "application/json" if json_type else "text/plain"))
+    else:
+        response = client.post("/api/resume", json=body)
+    check(response, api=True)
+    assert response.status_code in (200, 400, 413, 415, 429), response.status_code
+    for method in ("GET", "POST"):
+        response = client.open(f"/resume/{code}", method=method, data={"csrf_token": code})
+        check(response, api=False)
+        assert response.status_code in (200, 303, 400, 404, 405, 429), response.status_code
+    check(client.get("/resume", query_string={"code": code}), api=False)
+
+
+@FUZZ
+@given(qid=st.one_of(st.sampled_from(QIDS), st.text(min_size=1, max_size=20).filter(
+    lambda s: "/" not in s)), body=st.one_of(JSON, st.fixed_dictionaries({"answer": JSON}),
+    st.fixed_dictionaries({"answer": JSON, "token": TEXT})))
+def test_review_answers_with_any_body(client, qid, body):
+    response = client.post(f"/api/review/{qid}", json=body)
+    check(response, api=True)
+    assert response.status_code in (400, 404, 409, 413, 415, 422), response.status_code
+    check(client.get("/api/review"), api=True)
+
+
 # --- everything else in the URL map -----------------------------------------------------
 
 SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
@@ -246,9 +279,12 @@ SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
            "/teach/{}/{}/attempts.csv", "/classes/new", "/class/name", "/{}", "/api/{}",
            "/api/openapi.json",
            "/api/widgets/{}", "/api/checkpoint/{}/{}", "/lti/login", "/lti/launch",
-           "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link"]),
+           "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
+           "/api/resume", "/resume/new", "/resume", "/resume/{}", "/resume?code={}",
+           "/api/review", "/api/review/{}", "/review/{}"]),
        parts=st.lists(SEGMENT, min_size=2, max_size=2),
        form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x",
+                                             "code",
                                              "id_token", "state", "iss", "login_hint",
                                              "item"]),
                             TEXT, max_size=3))
@@ -269,14 +305,16 @@ def test_every_route_is_covered_by_a_strategy(client):
                "/join/<token>", "/class/name", "/teach/<token>/<key>",
                "/teach/<token>/<key>/data.json", "/teach/<token>/<key>/roster.csv",
                "/teach/<token>/<key>/attempts.csv", "/lti/login", "/lti/launch", "/lti/jwks",
-               "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link"}
+               "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
+               "/api/resume", "/resume/new", "/resume", "/resume/<code>",
+               "/api/review", "/api/review/<qid>", "/review/<qid>"}
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
     assert rules <= covered, sorted(rules - covered)
 
 
 # --- against the published OpenAPI description ------------------------------------------------
 
-SPEC = openapi.document([widget_part(), checkpoint_part()])
+SPEC = openapi.document([widget_part(), checkpoint_part(), resume_part(), review_part()])
 WIDGET_PATHS = sorted(p for p in SPEC["paths"] if p.startswith("/api/widgets/"))
 
 
@@ -348,7 +386,7 @@ def test_a_body_the_description_allows_is_graded_or_refused_as_invalid(client, q
 def test_the_description_is_published_and_covers_every_api_route(client):
     served = client.get("/api/openapi.json").get_json()
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
-    parts = [widget_part(), checkpoint_part()]
+    parts = [widget_part(), checkpoint_part(), resume_part(), review_part()]
     assert served == json.loads(json.dumps(openapi.document(parts, rules)))
     api = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule) for rule in rules
            if rule.startswith("/api/") and rule != "/api/openapi.json"}

@@ -217,9 +217,12 @@ def test_the_dashboard_names_the_misconception_behind_each_wrong_first_answer(cl
 
 def test_the_roster_shows_each_students_state_per_question(client, busy_class):
     roster = {r["name"]: r for r in client.get(busy_class["teach"] + "/data.json").json["roster"]}
-    assert roster["Ada"]["states"]["q1"] == "right" and roster["Ada"]["attempts"]["q1"] == 2
+    assert roster["Ada"]["states"]["q1"] == "right-after-tries"
+    assert roster["Ada"]["labels"]["q1"] == "Right after 2 tries"
+    assert roster["Ada"]["attempts"]["q1"] == 2
     assert roster["Ada"]["states"]["q2"] == "wrong"
-    assert roster["Ben"]["states"]["q1"] == "right" and roster["Ben"]["attempts"]["q1"] == 1
+    assert roster["Ben"]["states"]["q1"] == "right-first-try"
+    assert roster["Ben"]["attempts"]["q1"] == 1 and roster["Ben"]["first_try"] == 1
     assert roster['=HYPERLINK("x")']["states"]["q1"] == "wrong"
     assert roster["Dee"]["states"] == dict.fromkeys(("q1", "q2", "q3", "q4"), "not-tried")
     assert {n: r["score"] for n, r in roster.items()} == {
@@ -238,7 +241,9 @@ def test_the_roster_csv_has_one_row_per_student_and_is_formula_safe(client, busy
     assert [r["student_no"] for r in rows] == ["1", "2", "3", "4"]
     ada = rows[0]
     assert (ada["q1_state"], ada["q1_attempts"], ada["q2_state"], ada["q3_state"]) == (
-        "right", "2", "wrong", "not-tried")
+        "right-after-tries", "2", "wrong", "not-tried")
+    assert (ada["q1_label"], ada["q1_first_try"], ada["q3_first_try"]) == (
+        "Right after 2 tries", "no", "")
     assert (ada["score"], ada["out_of"]) == ("1.0", "4")
     assert rows[3]["last_activity"] == ""
 

@@ -62,7 +62,7 @@ def test_a_form_post_without_javascript_is_tagged_with_the_class_too(app, client
     response = student.post("/checkpoint/q3", data={"answer": "1e-10", "csrf_token": token})
     assert response.status_code in (302, 303)
     rows = client.get(klass["teach"] + "/data.json").json["roster"]
-    assert rows[0]["states"]["q3"] == "right"
+    assert rows[0]["states"]["q3"] == "right-first-try"
 
 
 def test_the_shared_page_for_readers_without_a_cookie_is_unchanged_by_classes(app, client):

@@ -48,7 +48,7 @@ def test_each_state_has_one_name_and_label():
     cases = [
         (tries(), Help(), "not-tried", "Not tried"),
         (tries(0.0), Help(), "wrong", "Wrong"),
-        (tries(0.0, 0.6667), Help(), "partly-right", "Partly right: 67 % credit"),
+        (tries(0.0, 0.6667), Help(), "partly-right", "Partly right (67 %)"),
         (tries(1.0), Help(), "right-first-try", "Right first try"),
         (tries(0.0, 0.0, 1.0), Help(2), "right-after-tries", "Right after 3 tries"),
         (tries(0.0), Help(0, at(5)), "revealed", "Revealed"),
@@ -69,7 +69,7 @@ def test_progress_names_every_questions_state_as_the_page_does(client):
     states = {qid: s["state"] for qid, s in progress["states"].items()}
     assert states == {"q1": "wrong", "q2": "right-first-try", "q3": "not-tried",
                       "q4": "partly-right"}
-    assert progress["questions"]["q4"]["state_label"] == "Partly right: 67 % credit"
+    assert progress["questions"]["q4"]["state_label"] == "Partly right (67 %)"
     page = client.get("/").get_data(as_text=True)
     for qid, s in progress["states"].items():
         section = page[page.index(f'id="{qid}"'):]

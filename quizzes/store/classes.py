@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from quizzes.store.attempts import Attempt, Store, row_to_attempt
-from quizzes.store.schema import attempts, classes, enrolments
+from quizzes.store.schema import attempts, checkpoint_help, classes, enrolments
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,11 @@ class Tries:
     best: float  # the best score
     first_answer: str
     first_correct: bool
+    # What a learner's state needs (quizzes/progress.py): which try was the first right one
+    # (1-based; None if none was), when it was made, and the last try's score.
+    first_right: int | None = None
+    first_right_at: datetime | None = None
+    last_score: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -170,28 +175,41 @@ class ClassSummary:
     newest_id: int = 0  # the newest attempt counted
 
 
-def _mine(class_id: int, after: int):
+def _mine(class_id: int, after: int, table=attempts):
     """The class's attempts with an id above ``after``. Past a newest id, the primary key's
     range is the short way in (a few new rows): ``class_id + 0`` keeps both databases'
     planners off the class index, which would visit every attempt of the class."""
     if not after:
-        return attempts.c.class_id == class_id
-    return ((attempts.c.class_id + 0) == class_id) & (attempts.c.id > after)
+        return table.c.class_id == class_id
+    return ((table.c.class_id + 0) == class_id) & (table.c.id > after)
 
 
 def _tries_query(class_id: int, after: int):
-    """Per (learner, question), base attempts only: count, any right, best score, and the
-    first attempt's answer and correctness (the attempt with the smallest id)."""
+    """Per (learner, question), base attempts only: count, any right, best score, the
+    first attempt's answer and correctness (the attempt with the smallest id), the first
+    right attempt's place and time, and the last attempt's score."""
     base = _mine(class_id, after) & attempts.c.variant.is_(None)
     grouped = (select(attempts.c.learner_id, attempts.c.question_id,
                       func.count().label("n"),
                       func.max(case((attempts.c.correct, 1), else_=0)).label("right"),
                       func.max(attempts.c.score).label("best"),
-                      func.min(attempts.c.id).label("first_id"))
+                      func.min(attempts.c.id).label("first_id"),
+                      func.min(case((attempts.c.correct, attempts.c.id))).label("right_id"),
+                      func.max(attempts.c.id).label("last_id"))
                .where(base).group_by(attempts.c.learner_id, attempts.c.question_id)
                .subquery())
-    return select(grouped, attempts.c.answer, attempts.c.correct).join(
-        attempts, attempts.c.id == grouped.c.first_id)
+    first, last, right, upto = (attempts.alias(n) for n in ("first", "last", "fr", "upto"))
+    # The first right try's place: the learner's tries up to it (a few rows, by the index).
+    place = (select(func.count()).select_from(upto).where(
+        upto.c.learner_id == grouped.c.learner_id, upto.c.question_id == grouped.c.question_id,
+        upto.c.variant.is_(None), _mine(class_id, after, upto),
+        upto.c.id <= grouped.c.right_id).scalar_subquery())
+    return (select(grouped, first.c.answer, first.c.correct,
+                   last.c.score.label("last_score"), right.c.created_at.label("right_at"),
+                   place.label("right_n"))
+            .join(first, first.c.id == grouped.c.first_id)
+            .join(last, last.c.id == grouped.c.last_id)
+            .outerjoin(right, right.c.id == grouped.c.right_id))
 
 
 def _answers_query(class_id: int, after: int):
@@ -210,7 +228,8 @@ def _latest_query(class_id: int, after: int):
 def _summarize_since(conn, class_id: int, after: int) -> ClassSummary:
     """The summary of the class's attempts with an id above ``after`` (0: all of them)."""
     tries = {(r.learner_id, r.question_id): Tries(
-        int(r.n), bool(r.right), float(r.best), r.answer, bool(r.correct))
+        int(r.n), bool(r.right), float(r.best), r.answer, bool(r.correct),
+        int(r.right_n) if r.right_id is not None else None, r.right_at, float(r.last_score))
         for r in conn.execute(_tries_query(class_id, after))}
     answers: dict[str, dict[str, tuple[int, str | None]]] = {}
     for r in conn.execute(_answers_query(class_id, after)):
@@ -224,14 +243,25 @@ def _summarize_since(conn, class_id: int, after: int) -> ClassSummary:
                         max(latest.values(), default=None), newest)
 
 
+def later(seen: Tries, t: Tries) -> Tries:
+    """A learner's tries ``seen`` followed by their tries ``t``."""
+    if seen.first_right is not None:
+        first_right, first_right_at = seen.first_right, seen.first_right_at
+    elif t.first_right is not None:
+        first_right, first_right_at = seen.attempts + t.first_right, t.first_right_at
+    else:
+        first_right, first_right_at = None, None
+    return Tries(seen.attempts + t.attempts, seen.right or t.right, max(seen.best, t.best),
+                 seen.first_answer, seen.first_correct, first_right, first_right_at,
+                 t.last_score)
+
+
 def merge(old: ClassSummary, new: ClassSummary) -> ClassSummary:
     """``old`` followed by ``new`` (attempts made after every one of old's)."""
     tries = dict(old.tries)
     for key, t in new.tries.items():
         seen = tries.get(key)
-        tries[key] = t if seen is None else Tries(
-            seen.attempts + t.attempts, seen.right or t.right, max(seen.best, t.best),
-            seen.first_answer, seen.first_correct)
+        tries[key] = t if seen is None else later(seen, t)
     answers = {qid: dict(counts) for qid, counts in old.answers.items()}
     for qid, counts in new.answers.items():
         mine = answers.setdefault(qid, {})
@@ -281,15 +311,19 @@ def class_summary(store: Store, class_id: int) -> ClassSummary:
 
 
 def class_version(store: Store, class_id: int) -> tuple:
-    """What changes whenever the dashboard would: attempts (their count and newest id) and
-    the students with their names — without reading every attempt."""
+    """What changes whenever the dashboard would: attempts (their count and newest id), the
+    hints and reveals, and the students with their names — without reading every attempt."""
     def work(conn):
         count, newest = conn.execute(
             select(func.count(), func.max(attempts.c.id))
             .where(attempts.c.class_id == class_id)).one()
+        helped = conn.execute(
+            select(func.count(), func.max(checkpoint_help.c.id))
+            .where(checkpoint_help.c.class_id == class_id)).one()
         names = conn.execute(
             select(enrolments.c.learner_id, enrolments.c.display_name)
             .where(enrolments.c.class_id == class_id).order_by(enrolments.c.id)).all()
-        return int(count), int(newest or 0), tuple(tuple(row) for row in names)
+        return (int(count), int(newest or 0), int(helped[0]), int(helped[1] or 0),
+                tuple(tuple(row) for row in names))
 
     return _run(store, work)

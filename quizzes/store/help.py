@@ -84,23 +84,54 @@ def _fold(rows) -> Help:
     return Help(hints, min(reveals) if reveals else None)
 
 
-def learners_help(store: Store, learner_ids) -> dict[str, dict[str, Help]]:
+def learners_help(store: Store, learner_ids,
+                  class_id: int | None = None) -> dict[str, dict[str, Help]]:
     """Per learner, per base question (practice variants left out): hints and reveal. One
-    query for all of them: what the page, the summary and a class dashboard read."""
+    query for all of them, reduced in the database (a row per learner, question and kind):
+    what the page, the summary and a class dashboard read. With ``class_id``, only the help
+    asked for in that class counts (as only its attempts do on its dashboard)."""
     wanted = list(learner_ids)
     if not wanted:
         return {}
+    h = checkpoint_help.c
+    where = [h.learner_id.in_(wanted), h.variant.is_(None)]
+    if class_id is not None:
+        where.append(h.class_id == class_id)
+    query = (select(h.learner_id, h.question_id, h.kind, func.count().label("n"),
+                    func.min(h.created_at).label("first"))
+             .where(*where).group_by(h.learner_id, h.question_id, h.kind))
     with store.guard("help not read"):
         store.ensure_schema()
         with store.engine.connect() as conn:
-            rows = conn.execute(select(checkpoint_help).where(
-                checkpoint_help.c.learner_id.in_(wanted),
-                checkpoint_help.c.variant.is_(None)).order_by(checkpoint_help.c.id)).all()
-    grouped: dict[str, dict[str, list]] = {}
+            rows = conn.execute(query).all()
+    found: dict[str, dict[str, Help]] = {}
     for row in rows:
-        grouped.setdefault(row.learner_id, {}).setdefault(row.question_id, []).append(row)
-    return {learner: {qid: _fold(found) for qid, found in questions.items()}
-            for learner, questions in grouped.items()}
+        mine = found.setdefault(row.learner_id, {})
+        seen = mine.get(row.question_id, Help())
+        mine[row.question_id] = (Help(int(row.n), seen.revealed_at) if row.kind == HINT
+                                 else Help(seen.hints, row.first))
+    return found
+
+
+def class_help_times(store: Store, class_id: int) -> dict[tuple, tuple]:
+    """When each reader in a class first took a hint and first revealed, per question and
+    variant: ``{(learner, question, variant): (first hint or None, reveal or None)}``, for
+    marking the attempts that came after help."""
+    h = checkpoint_help.c
+    query = (select(h.learner_id, h.question_id, h.variant, h.kind,
+                    func.min(h.created_at).label("first"))
+             .where(h.class_id == class_id)
+             .group_by(h.learner_id, h.question_id, h.variant, h.kind))
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+    times: dict[tuple, tuple] = {}
+    for row in rows:
+        key = (row.learner_id, row.question_id, row.variant)
+        hint, reveal = times.get(key, (None, None))
+        times[key] = (row.first, reveal) if row.kind == HINT else (hint, row.first)
+    return times
 
 
 def class_help_counts(store: Store, class_id: int) -> dict[str, dict[str, int]]:

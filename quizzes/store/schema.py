@@ -100,3 +100,36 @@ checkpoint_help = Table(
     Index("ix_checkpoint_help_learner_question", "learner_id", "question_id"),
     Index("ix_checkpoint_help_class", "class_id"),
 )
+
+# --- carrying progress to another device: one resume code per learner (resume.py) -----------
+
+resume_codes = Table(
+    "resume_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),  # HMAC-SHA-256 of the code, hex
+    Column("learner_id", String(64), nullable=False, unique=True),  # a new code replaces
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- spaced review: what comes due when (review.py), and how reviews went --------------------
+
+review_items = Table(
+    "review_items",
+    metadata,
+    Column("learner_id", String(64), primary_key=True),
+    Column("question_id", String(32), primary_key=True),
+    Column("step", Integer, nullable=False),  # 0: due a day after, 1: three days, 2: seven
+    Column("due_at", DateTime(timezone=True), nullable=False),
+)
+
+review_answers = Table(
+    "review_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("learner_id", String(64), nullable=False),
+    Column("question_id", String(32), nullable=False),
+    Column("correct", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("class_id", Integer, nullable=True),  # the learner's class then, as for attempts
+    Index("ix_review_answers_class", "class_id"),
+)

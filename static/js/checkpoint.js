@@ -462,6 +462,32 @@
     });
   }
 
+  // --- carry on another device: a resume code and its link, made on request --------------------
+
+  const carry = root.querySelector("[data-role=carry-form]");
+  if (carry) {
+    carry.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const button = carry.querySelector("button");
+      button.disabled = true;
+      try {
+        const { ok, data } = await postJSON(carry.dataset.api, {});
+        if (!ok || !data) throw new Error((data && data.error) || "The code could not be made.");
+        const out = root.querySelector("[data-role=carry-result]");
+        out.querySelector("[data-role=carry-code]").textContent = data.code;
+        out.querySelector("[data-role=carry-link]").value = data.link;
+        out.hidden = false;
+        button.textContent = "Make a new code (the old one stops working)";
+        setCsrf(data.csrf);
+        announce("Your resume code is " + data.code.split("").join(" "));
+      } catch (e) {
+        announce(e.message);
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
   forms.forEach((form) => {
     if (form.classList.contains("question-ordering")) enhanceOrdering(form);
     form.addEventListener("submit", (e) => submit(form, e));

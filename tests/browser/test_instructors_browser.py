@@ -95,7 +95,7 @@ def test_a_class_from_creation_to_a_live_dashboard(browser, live_app, live_serve
     status = page.locator("[data-live-status]")
     status.filter(has_text="1 new attempt").wait_for(state="attached", timeout=8000)
     ben_row = roster.locator("tbody tr", has=page.locator("th", has_text="Ben"))
-    assert "Right, 2 tries" in " ".join(ben_row.locator("td").first.inner_text().split())
+    assert "Right after 2 tries" in " ".join(ben_row.locator("td").first.inner_text().split())
     assert page.locator("th[data-col='score']").get_attribute("aria-sort") == "ascending"
     assert page.evaluate("document.activeElement.dataset.sort") == "score"
     screenshot(page, "dashboard-desktop", full_page=True)
@@ -147,7 +147,7 @@ def test_on_a_phone_each_roster_row_is_a_card_showing_every_state_and_the_score(
 
     row = page.locator("[data-roster] tbody tr", has=page.locator("th", has_text="Ada Phone"))
     row.scroll_into_view_if_needed()
-    expected = {"Q1": "Right, 1 try", "Q2": "Wrong, 1 try", "Q3": "Not tried",
+    expected = {"Q1": "Right first try", "Q2": "Wrong, 1 try", "Q3": "Not tried",
                 "Q4": "Partly right (67 %), 1 try", "Score": "1.67 of 4"}
     for label, text in expected.items():
         cell = row.locator(f"td[data-label='{label}']")

@@ -1,0 +1,221 @@
+"""Carry on another device, without an account: a short resume code and its link.
+
+    POST /api/resume          JSON {} → {"code", "link", "csrf"}: a new code for this reader
+    POST /resume/new          the same from the page's form, without JavaScript → a page
+    GET  /resume              a form to type a code (``?code=`` goes to its link)
+    GET  /resume/<code>       a confirmation page, never more: a link preview takes nothing
+    POST /resume/<code>       with the page's CSRF token: this browser becomes that reader
+
+A code is 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), random, shown
+as ``ABCDE-FGHJK``; only its HMAC (keyed with the app's secret) is stored. Making a new code
+revokes the old one. Nothing personal is asked. Wrong codes count as misses per address in
+the database (quizzes/store/limits.py), so every worker sees the same count: a few are free,
+then each further miss doubles the wait.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from quizzes.shared import MAX_BODY, checkpoint_store, refusal
+from quizzes.store import StoreUnavailable, limits
+from quizzes.store import resume as resume_store
+from web import reader, security
+from web.errors import ClientError
+
+bp = Blueprint("resume", __name__)
+
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0, O, 1, I, L
+LENGTH = 10
+FREE_MISSES, MAX_WAIT, FORGET_AFTER = 5, 300.0, 900.0
+NOT_KNOWN = ("That code is not known, or it was replaced by a newer one. Check it, or make a "
+             "new code on the device that has your progress.")
+DOWN = "Saved progress cannot be reached just now. Try again in a minute."
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+
+
+def shown(code: str) -> str:
+    return f"{code[:5]}-{code[5:]}"
+
+
+def normal(text: str) -> str | None:
+    """The code typed or linked (any case, dashes and spaces) in canonical form, or None."""
+    code = "".join(ch for ch in str(text).upper() if ch not in "- ")[:64]
+    return code if len(code) == LENGTH and all(ch in ALPHABET for ch in code) else None
+
+
+def code_hash(code: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"resume:" + code.encode(), hashlib.sha256).hexdigest()
+
+
+def wait_after(misses: int) -> float:
+    return 0.0 if misses <= FREE_MISSES else min(MAX_WAIT, 2.0 ** (misses - FREE_MISSES - 1))
+
+
+def _csrf_ok() -> bool:
+    sent = request.form.get("csrf_token") or ""
+    return sent.isascii() and reader.csrf_ok(sent)  # a token is ASCII; compare_digest needs it
+
+
+def _bucket() -> str:
+    return f"{(request.remote_addr or 'unknown')[:100]} resume"
+
+
+def _retry_after() -> float:
+    now = time.time()
+    record = limits.read(checkpoint_store(), _bucket())
+    if record is None or now - record.last_miss > FORGET_AFTER:
+        return 0.0
+    return max(0.0, record.blocked_until - now)
+
+
+def _make(learner: str) -> dict:
+    code = new_code()
+    resume_store.replace_code(checkpoint_store(), learner, code_hash(code))
+    return {"code": shown(code), "link": url_for("resume.confirm", code=code, _external=True),
+            "csrf": reader.current_csrf()}
+
+
+def _flood(learner: str, field: str) -> None:
+    wait = security.answer_wait(learner, request.remote_addr)
+    if wait:
+        error = refusal(429, f"Too many requests at once. Wait {int(wait) + 1} seconds.",
+                        field)
+        error.headers["Retry-After"] = str(int(wait) + 1)
+        raise error
+
+
+@bp.post("/api/resume")
+def api_new():
+    request.max_content_length = MAX_BODY
+    if request.mimetype != "application/json":
+        raise refusal(415, "Send JSON ({}) with Content-Type: application/json.",
+                      "content-type")
+    try:
+        body = json.loads(request.get_data(cache=False) or b"{}")
+    except (ValueError, RecursionError):
+        raise refusal(400, "The body is not valid JSON. Send {}.", "body") from None
+    if not isinstance(body, dict):
+        raise refusal(400, "Send a JSON object: {}.", "body")
+    learner = reader.ensure_learner()
+    _flood(learner, "body")
+    try:
+        data = _make(learner)
+    except StoreUnavailable:
+        raise refusal(503, DOWN, None) from None
+    response = jsonify(data)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(status: int = 200, **context):
+    response = current_app.make_response(
+        (render_template("partials/resume_page.html", **context), status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the code is in the path
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.post("/resume/new")
+def form_new():
+    request.max_content_length = MAX_BODY
+    if reader.learner() is not None and not _csrf_ok():
+        raise refusal(403, "This form has expired. Reload the page and try again.",
+                      "csrf_token")
+    learner = reader.ensure_learner()
+    _flood(learner, "csrf_token")
+    try:
+        made = _make(learner)
+    except StoreUnavailable:
+        return _page(503, mode="made", error=DOWN)
+    return _page(mode="made", made=made)
+
+
+@bp.get("/resume")
+def enter():
+    typed = request.args.get("code")
+    if typed is None:
+        return _page(mode="enter", csrf=reader.csrf_token())
+    code = normal(typed)
+    if code is None:
+        return _page(400, mode="enter", csrf=reader.csrf_token(), typed=typed[:40],
+                     error=f"A code has {LENGTH} letters and digits, like ABCDE-FGHJK.")
+    return redirect(url_for("resume.confirm", code=code), 303)
+
+
+@bp.get("/resume/<code>")
+def confirm(code: str):
+    """Only a page with a button: opening (or previewing) the link changes nothing."""
+    return _page(mode="confirm", code=normal(code) or code[:40], csrf=reader.csrf_token(),
+                 well_formed=normal(code) is not None)
+
+
+@bp.post("/resume/<code>")
+def take(code: str):
+    request.max_content_length = MAX_BODY
+    if not _csrf_ok():
+        return _page(400, mode="confirm", code=code[:40], csrf=reader.csrf_token(),
+                     well_formed=normal(code) is not None,
+                     error="This page had expired. It has been refreshed: press the button "
+                     "again.")
+    try:
+        return _take(normal(code))
+    except StoreUnavailable:
+        return _page(503, mode="confirm", code=code[:40], csrf=reader.csrf_token(),
+                     well_formed=True, error=DOWN)
+
+
+def _take(code: str | None):
+    wait = _retry_after()
+    if wait:
+        seconds = int(wait) + 1
+        raise ClientError(f"Too many wrong codes from this address. Try again in {seconds} "
+                          "seconds.", "code", status=429, heading="Too many wrong codes.",
+                          headers={"Retry-After": str(seconds)})
+    learner = resume_store.learner_for(checkpoint_store(), code_hash(code)) if code else None
+    if learner is None:
+        limits.record(checkpoint_store(), _bucket(), time.time(), FORGET_AFTER, wait_after)
+        return _page(404, mode="confirm", code=(code or "")[:40], csrf=reader.csrf_token(),
+                     well_formed=code is not None, error=NOT_KNOWN)
+    for key in ("unsaved", "hints"):  # this browser's notes about its old progress
+        session.pop(key, None)
+    session.permanent = True
+    session[reader.LEARNER] = learner
+    session[reader.CSRF] = secrets.token_urlsafe(24)  # a new reader here: a new token
+    return redirect(url_for("chapter.index", _anchor="checkpoint-carry"), 303)
+
+
+def openapi_part() -> dict:
+    from web import openapi
+
+    return {"paths": {"/api/resume": {"post": {
+        "summary": "A new resume code and link for this reader (the old code stops working)",
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {
+            "type": "object"}}}},
+        "responses": {"200": {"description": "The code and its link", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/ResumeCode"}}}},
+            **openapi.error_responses(400, 413, 415, 429)}}}},
+        "schemas": {"ResumeCode": {"type": "object", "required": ["code", "link"],
+                                   "properties": {"code": {"type": "string"},
+                                                  "link": {"type": "string"},
+                                                  "csrf": {"type": ["string", "null"]}}}}}
