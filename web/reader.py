@@ -45,5 +45,10 @@ def current_csrf() -> str | None:
 
 
 def csrf_ok(sent: str | None) -> bool:
+    """The token the form carried is this session's, compared in constant time (as bytes:
+    ``compare_digest`` refuses non-ASCII text, and a forged form may carry any)."""
     expected = session.get(CSRF)
-    return bool(expected and sent) and hmac.compare_digest(str(expected), str(sent))
+    if not (expected and sent):
+        return False
+    return hmac.compare_digest(str(expected).encode("utf-8", "surrogatepass"),
+                               str(sent).encode("utf-8", "surrogatepass"))
