@@ -237,6 +237,9 @@ def test_a_score_the_platform_refuses_is_kept_and_sent_later(world):
     no_token = requests.post(f"{world.platform.url}/lineitems/li-2/scores", json={},
                              timeout=5)
     assert no_token.status_code == 401
+    teacher = world.browser()  # the course's class exists before its student answers
+    launched, _ = world.launch(teacher, sub="teacher-1", role=INSTRUCTOR)
+    assert launched.status_code == 303
     student = world.browser()
     response, _ = world.launch(student, sub="student-3", lineitem="li-2")
     assert response.status_code == 303
@@ -249,6 +252,8 @@ def test_a_score_the_platform_refuses_is_kept_and_sent_later(world):
         class_id = world.app.extensions["checkpoint_store"].attempts(
             learner_id=None)[-1].class_id
         assert ags.pending_count(class_id) == 1
+    dashboard = teacher.get(world.tool.url + "/lti/dashboard").text
+    assert "1 score waiting to reach the LMS gradebook" in dashboard
     world.platform.token_failures = 0
     with world.app.app_context():
         assert ags.flush() == (1, 0)
