@@ -227,8 +227,8 @@ def earlier_answer(env: dict) -> tuple[str, str]:
     return answer, cookie
 
 
-def run(dbs: str = "sqlite,postgres", requests: int = 200, limit: float = 20.0,
-        workers: str = "gthread,sync") -> list[dict]:
+def measure_all(dbs: str = "sqlite,postgres", requests: int = 200, limit: float = 20.0,
+                workers: str = "gthread,sync") -> list[dict]:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="seeingml-stall-") as tmp:
         for db in dbs.split(","):
@@ -274,6 +274,16 @@ def verdict(row: dict) -> str:
     return f"< {limit:.0f} ms {'ok' if ok else 'MISSED'}"
 
 
+def run() -> list[tuple[str, str, str, str]]:
+    """For ``python -m benchmarks stall``: one row per database, storage, workers and kind."""
+    return [(f"stall {r['db']}", f"{r['storage']}, {r['workers']}, {r['kind']}",
+             f"p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms, n {r['n']}, {r['status']}"
+             + (f", not saved with notice {r['not_saved_notice']}" if r["kind"] == "answer"
+                else ""),
+             verdict(r) if r["storage"] != "healthy" else "")
+            for r in measure_all()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite,postgres")
@@ -284,7 +294,7 @@ def main() -> None:
     print("| db | storage | workers | request | n | p50 ms | p99 ms | max ms | statuses | "
           "answers saved / not-saved with notice | target p99 | load |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in run(args.db, args.requests, args.limit, args.workers):
+    for r in measure_all(args.db, args.requests, args.limit, args.workers):
         answers = (f"{r['saved']} / {r['not_saved_notice']}" if r["kind"] == "answer" else
                    (f"reader notice {r['reader_notice']}" if r["kind"] == "reader" else ""))
         print(f"| {r['db']} | {r['storage']} | {r['workers']} | {r['kind']} | {r['n']} | "
