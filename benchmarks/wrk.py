@@ -41,18 +41,20 @@ def parse(output: str) -> WrkResult:
 
 def run(url: str, seconds: int = 5, connections: int = 16, threads: int = 2,
         headers: dict[str, str] | None = None, method: str = "GET", body: str | None = None,
-        content_type: str = "application/json") -> WrkResult:
+        content_type: str = "application/json", lua: str = "") -> WrkResult:
+    """``lua``: extra wrk script appended after method, body and content type (e.g. a
+    ``request`` function that rotates cookies)."""
     assert url.startswith("http://127.0.0.1:"), "benchmarks stay on loopback"
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
            "--timeout", "10s"]
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
     with tempfile.TemporaryDirectory() as tmp:
-        if method != "GET":
+        if method != "GET" or lua:
             script = Path(tmp) / "request.lua"
             escaped = (body or "").replace("\\", "\\\\").replace('"', '\\"')
             script.write_text(f'wrk.method = "{method}"\nwrk.body = "{escaped}"\n'
-                              f'wrk.headers["Content-Type"] = "{content_type}"\n')
+                              f'wrk.headers["Content-Type"] = "{content_type}"\n' + lua)
             cmd += ["-s", str(script)]
         output = subprocess.run([*cmd, url], capture_output=True, text=True, check=True,
                                 timeout=seconds + 30).stdout

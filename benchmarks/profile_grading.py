@@ -1,0 +1,55 @@
+"""Where an answer's time goes, in process: POST /api/checkpoint/q1 through the Flask test
+client, SQLite in a temporary folder, a new learner per answer, under cProfile.
+
+    PYTHONPATH=. python -m benchmarks.profile_grading [--answers 300]
+
+Prints the mean time per answer (unprofiled), then the functions with the most cumulative
+time. Not part of ``make bench`` (its name has no ``bench_`` prefix).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import tempfile
+import time
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--answers", type=int, default=300)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    from app import create_app
+
+    with tempfile.TemporaryDirectory(prefix="seeingml-profile-") as tmp:
+        app = create_app({"INSTANCE_PATH": tmp, "SECRET_KEY": "p" * 40,
+                          "DATABASE_URL": f"sqlite:///{tmp}/profile.sqlite",
+                          "ANSWERS_PER_MINUTE_LEARNER": 10**9,
+                          "ANSWERS_PER_MINUTE_ADDRESS": 10**9})
+        body = json.dumps({"answer": "e4"})
+
+        def once() -> None:
+            response = app.test_client().post("/api/checkpoint/q1", data=body,
+                                              content_type="application/json")
+            assert response.status_code == 200 and response.json["saved"], response.json
+
+        for _ in range(50):
+            once()
+        began = time.perf_counter()
+        for _ in range(args.answers):
+            once()
+        print(f"{(time.perf_counter() - began) / args.answers * 1000:.2f} ms per answer")
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(args.answers):
+            once()
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+        app.extensions["checkpoint_store"].dispose()
+
+
+if __name__ == "__main__":
+    main()
