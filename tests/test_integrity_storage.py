@@ -104,7 +104,12 @@ def test_postgresql_gets_a_short_connect_and_statement_timeout(pg_database):
     store = Store(pg_database)
     with store.engine.connect() as conn:
         assert conn.execute(sql("SHOW statement_timeout")).scalar() == "1500ms"
-    assert store_module.PG_CONNECT_TIMEOUT_S == 1
+    # The connect timeout psycopg will really use is the one configured (it raises any
+    # value below 2 s to 2 s, so a smaller setting would only pretend).
+    from psycopg.conninfo import timeout_from_conninfo
+
+    assert timeout_from_conninfo({"connect_timeout": store_module.PG_CONNECT_TIMEOUT_S}) == (
+        store_module.PG_CONNECT_TIMEOUT_S) <= 2
     assert store.engine.pool.timeout() <= 1
     store.dispose()
 
@@ -119,4 +124,20 @@ def test_a_postgresql_that_is_down_fails_fast_and_then_at_once():
     with pytest.raises(StoreUnavailable):
         store.learner_progress("L1")
     assert first < 2 and time.monotonic() - started < 0.05
+    store.dispose()
+
+
+def test_a_request_never_queues_behind_another_threads_migration(tmp_path):
+    from quizzes.store import migrate
+
+    store = Store(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    store._schema_ready = False  # as when the database was down at start-up
+    assert migrate._LOCK.acquire()  # another thread is migrating
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable, match="being migrated"):
+            store.learner_progress("someone")
+        assert time.monotonic() - started < store_module.MIGRATION_WAIT_S + 0.5
+    finally:
+        migrate._LOCK.release()
     store.dispose()

@@ -39,12 +39,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILE = "checkpoint.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 400  # workers queue for the write lock, but a request never stalls
-PG_CONNECT_TIMEOUT_S = 1  # a server that is down answers "not saved" quickly
+PG_CONNECT_TIMEOUT_S = 2  # psycopg 3 raises any connect_timeout below 2 s to 2 s
 PG_STATEMENT_TIMEOUT_MS = 1500  # a hung query is cancelled by the server
 POOL_TIMEOUT_S = 1.0  # every pooled connection busy: give up instead of queueing 30 s
 BREAKER_SECONDS = 5.0  # after an outage-like failure, fail at once for this long
 MAX_ATTEMPTS_PER_LEARNER = 2000  # what one learner may store; beyond it answers are graded only
 # A failure that took this long, or whose message says so, means waiting would not help.
+MIGRATION_WAIT_S = 0.5  # a request queues this long at most behind another's lazy migration
 SLOW_FAILURE_S = 0.1
 OUTAGE_WORDS = ("connect", "timeout", "timed out", "locked", "canceling statement", "closed",
                 "terminat", "server", "busy")
@@ -205,13 +206,18 @@ class Store:
 
     # --- schema ------------------------------------------------------------------------
 
-    def upgrade(self, revision: str = "head", retries: int = 3) -> None:
+    def upgrade(self, revision: str = "head", retries: int = 3,
+                wait: float | None = None) -> None:
         """Apply the migrations. Several workers starting at once may race to create the
-        schema; the loser retries and finds it done."""
+        schema; the loser retries and finds it done. ``wait``: how long a request may queue
+        behind another thread's migration (one that hangs on a dead server must not hold
+        every request of the worker)."""
         for attempt in range(retries):
             try:
-                migrate.upgrade(self.engine, revision)
+                migrate.upgrade(self.engine, revision, wait=wait)
                 break
+            except migrate.MigrationBusy as exc:
+                raise StoreUnavailable(str(exc)) from exc
             except SQLAlchemyError as exc:
                 if attempt == retries - 1:
                     raise StoreUnavailable(f"cannot migrate the database: {exc}") from exc
@@ -222,7 +228,7 @@ class Store:
         """Migrate once per process, lazily again if the database was down at start-up.
         One try, no sleeping between retries: this runs inside a reader's request."""
         if not self._schema_ready:
-            self.upgrade(retries=1)
+            self.upgrade(retries=1, wait=MIGRATION_WAIT_S)
 
     # --- attempts ------------------------------------------------------------------------
 

@@ -30,9 +30,20 @@ def _config(connection=None) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    with _LOCK, engine.begin() as connection:
-        command.upgrade(_config(connection), revision)
+class MigrationBusy(RuntimeError):
+    """Another thread of this process is migrating right now."""
+
+
+def upgrade(engine: Engine, revision: str = "head", wait: float | None = None) -> None:
+    """Migrate to ``revision``. ``wait`` (seconds, inside a request) bounds how long this
+    queues behind another thread's migration; past it, MigrationBusy."""
+    if not _LOCK.acquire(timeout=-1 if wait is None else wait):
+        raise MigrationBusy("the schema is being migrated by another request")
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_config(connection), revision)
+    finally:
+        _LOCK.release()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
