@@ -145,9 +145,9 @@ def test_two_processes_one_database_one_dashboard(two_processes):
         assert (q2["attempted"], q2["first_try_correct"]) == (2, 1)
         assert (q3["attempted"], q3["first_try_correct"]) == (1, 1)
         roster = {r["name"]: r["states"] for r in data["roster"]}
-        assert roster == {"Ada": {"q1": "right", "q2": "right", "q3": "not-tried",
-                                  "q4": "not-tried"},
-                          "Ben": {"q1": "right", "q2": "wrong", "q3": "right",
-                                  "q4": "not-tried"}}
+        assert roster == {"Ada": {"q1": "right-after-tries", "q2": "right-first-try",
+                                  "q3": "not-tried", "q4": "not-tried"},
+                          "Ben": {"q1": "right-first-try", "q2": "wrong",
+                                  "q3": "right-first-try", "q4": "not-tried"}}
     exported = instructor.get(f"{b}{teach}/attempts.csv").splitlines()
     assert len(exported) == 1 + len(sent)
