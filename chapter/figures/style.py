@@ -45,7 +45,7 @@ def axis(title: str, domain, anchor: str, **extra) -> dict:
     """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
     axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
-            "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
+            "tickfont": {"size": 11}, "automargin": False, "fixedrange": True, "ticklabeloverflow": "allow",
             "exponentformat": "power"}
     axis.update(extra)
     return axis

@@ -93,6 +93,33 @@
     return { data, layout: Object.assign({}, base.layout, frame.layout) };
   }
 
+  // Scrubbing redraws only what a sweep frame moves: the changed traces' x and y, and the
+  // axes' range and tick spacing, through Plotly.animate without a full redraw (no margins,
+  // annotations or text relaid out). Trace text, the
+  // annotations and the other layout keys settle with the exact figure on release.
+  const SCRUB = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
+  const AXIS = /^[xy]axis\d*$/;
+
+  function scrubFrame(plot, base, frame, previous) {
+    const traces = [];
+    const data = [];
+    frame.data.forEach((d, i) => {
+      if (!d && !(previous && previous.data[i])) return; // the same as on screen
+      const t = d ? Object.assign({}, base.data[i], d) : base.data[i];
+      traces.push(i);
+      data.push({ x: t.x, y: t.y });
+    });
+    // The width held fixed while scrubbing: autosize would measure the page on every frame.
+    const layout = { autosize: false, width: plot._fullLayout.width };
+    const changed = Object.assign({}, previous ? previous.layout : {}, frame.layout);
+    Object.keys(changed).filter((k) => AXIS.test(k)).forEach((k) => {
+      const axis = frame.layout[k] || base.layout[k];
+      layout[k] = { range: axis.range };
+      if (axis.dtick !== undefined) layout[k].dtick = axis.dtick;
+    });
+    return { data, traces, layout };
+  }
+
   function emphasised(figure, link) {
     // (c): the highlighted link's traces drawn wider, its annotations and shapes outlined.
     if (!link) return figure;
@@ -261,7 +288,11 @@
       this.scrubbing = frames[best];
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
-      if (!this.rendering) this.scrubDraw();
+      // Coalesce: however many input events arrive, one draw per animation frame.
+      if (!this.frameAsked) {
+        this.frameAsked = true;
+        window.requestAnimationFrame(() => { this.frameAsked = false; this.scrubDraw(); });
+      }
       return true;
     }
 
@@ -269,11 +300,17 @@
       // One redraw at a time: while one is drawing, later slider values wait, and only the
       // newest is drawn next (a slow machine skips frames instead of falling behind).
       const frame = this.scrubbing;
-      if (!frame || frame === this.scrubDrawn) { this.rendering = false; return; }
+      if (!frame || frame === this.scrubDrawn || this.rendering) return;
       this.rendering = true;
+      const previous = this.scrubDrawn;
       this.scrubDrawn = frame;
-      this.drawn = themed(merged(this.payload.figure, frame), window.getComputedStyle(this.figure));
-      this.render().then(() => this.scrubDraw(), () => { this.rendering = false; });
+      const done = () => {
+        window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1;
+        this.rendering = false;
+        if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
+      };
+      window.Plotly.animate(this.plot, scrubFrame(this.plot, this.payload.figure, frame, previous), SCRUB)
+        .then(done, () => { this.rendering = false; });
     }
 
     applyPreset(values) {
@@ -411,7 +448,7 @@
       this.link = link || null;
       if (this.link) this.figure.dataset.highlight = this.link;
       else delete this.figure.dataset.highlight;
-      if (this.drawn && window.Plotly) this.render();
+      if (this.drawn && window.Plotly && !this.scrubDrawn) this.render(); // a drag settles it
     }
 
     renderTable(table) {
