@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from chapter import calculus
-from chapter.figures import page
+from chapter.figures import page, picture
 from chapter.figures.backprop import backprop_widget
 from chapter.figures.nudge import nudge_widget
 from chapter.figures.params import UNIT, Choice, Flag, Number, Schema, parse_params
@@ -111,7 +111,9 @@ def figure_params() -> dict:
 @cache
 def _page_for(fig_id: str) -> dict:
     figure = FIGURES.get(fig_id)
-    return page.figure_page(figure, figure_params()[fig_id]) if figure else {}
+    if figure is None:
+        return {}
+    return page.figure_page(figure, figure_params()[fig_id], picture.picture_for(figure))
 
 
 page.register(_page_for)

@@ -45,8 +45,10 @@ def axis(title: str, domain, anchor: str, **extra) -> dict:
     """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
     axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
-            "tickfont": {"size": 11}, "automargin": False, "fixedrange": True, "ticklabeloverflow": "allow",
-            "exponentformat": "power"}
+            "tickfont": {"size": 11}, "fixedrange": True, "exponentformat": "power",
+            # Fixed margins, labels never hidden: each costs a relayout or a measuring pass
+            # per redraw, and a scrubbed slider redraws forty times a second.
+            "automargin": False, "ticklabeloverflow": "allow"}
     axis.update(extra)
     return axis
 
