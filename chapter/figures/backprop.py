@@ -97,7 +97,8 @@ def _geometry(narrow: bool) -> dict:
 def _text_trace(pos, texts, color, name, anchor, size=13) -> dict:
     return {"type": "scatter", "mode": "text", "x": round_sig([p[0] for p in pos]),
             "y": round_sig([p[1] for p in pos]), "text": texts, "name": name,
-            "textposition": anchor, "textfont": {"color": color, "size": size},
+            "textposition": anchor,
+            "textfont": {"color": style.text_colour(color), "size": size},
             "hoverinfo": "skip", "cliponaxis": False, "xaxis": "x", "yaxis": "y"}
 
 
@@ -152,7 +153,7 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle") if step <= 4 else
            _pulse(chain[4 - back], style.VERMILION, "square"))
     locals_traces = [{**_text_trace([geo["edge"][i]], [local_labels[i]], style.VERMILION,
-                                    "local derivative", geo["anchor"], 12),
+                                    "local derivative", geo["anchor"]),
                       "meta": {"link": link}}
                      for i, link in enumerate(("dz_dw1", "dh_dz", "dyhat_dh", "dL_dyhat"))]
     return [

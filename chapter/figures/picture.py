@@ -20,7 +20,7 @@ from chapter.figures import svg
 ROOT = Path(__file__).resolve().parents[2]
 CSS = (ROOT / "static" / "css" / "chapter.css", ROOT / "static" / "css" / "widgets.css")
 SIZES = {"wide": (640, False), "narrow": (360, True)}  # px wide, the builder's narrow layout
-VERSION = "1"  # bump when svg.py draws differently: the hash names a new file
+VERSION = "2"  # bump when svg.py draws differently: the hash names a new file
 _VAR = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 
 
@@ -30,18 +30,24 @@ def build_dir() -> Path:
 
 
 @cache
-def variables() -> str:
-    """The colour variables the pictures use, light and dark, read from the page's own CSS
-    (the first ``:root`` block of each file, and the one inside its dark-scheme query)."""
-    wanted = set(svg.THEME.values()) | set(svg.TEXT_THEME.values())
+def theme_values() -> tuple[dict[str, str], dict[str, str]]:
+    """The page's CSS variables, light and dark: the first ``:root`` block of each file, and
+    the one inside its dark-scheme query."""
     light, dark = {}, {}
     for path in CSS:
         text = path.read_text(encoding="utf-8")
         media = text.find("@media (prefers-color-scheme: dark)")
-        root = text.find(":root")
-        light.update(_block(text, root))
+        light.update(_block(text, text.find(":root")))
         if media >= 0:
             dark.update(_block(text, text.find(":root", media)))
+    return light, dark
+
+
+@cache
+def variables() -> str:
+    """The colour variables the pictures use, for both schemes, as a style sheet."""
+    wanted = set(svg.THEME.values()) | set(svg.TEXT_THEME.values())
+    light, dark = theme_values()
 
     def rules(values: dict) -> str:
         return ";".join(f"{k}:{v}" for k, v in sorted(values.items()) if k in wanted)

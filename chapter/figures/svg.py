@@ -1,10 +1,8 @@
-"""A figure's JSON (the Plotly figure the builders make) written as a static SVG picture.
-
-What the figures use, and nothing more: scatter traces (lines, markers, text, gaps), bars,
-linear and log axes with ticks, grid and titles, subplot domains, annotations (with arrows),
-a horizontal legend. Colours are written as the page's CSS variables (the same roles
-static/js/widgets.js maps them to) with the light value as fallback; the picture carries
-the variables' light and dark values itself, since an <img> does not see the page's CSS.
+"""A figure's JSON (what the builders make) as a static SVG picture: scatter traces (lines,
+markers, text, gaps), bars, linear and log axes with ticks, grid and titles, subplot domains,
+annotations with arrows, a horizontal legend — what the figures use, nothing more. Colours
+are the page's CSS variables (the roles widgets.js maps them to), light value as fallback;
+the picture carries the variables' values itself, since an <img> does not see the page's CSS.
 """
 
 from __future__ import annotations
@@ -20,8 +18,10 @@ THEME = {style.BLUE: "--widget-blue", style.VERMILION: "--widget-vermilion",
          style.GREEN: "--widget-green", style.PURPLE: "--widget-purple",
          style.ORANGE: "--widget-orange", style.INK: "--text", style.MUTED: "--muted",
          style.RULE: "--rule", style.WHITE: "--surface"}
-TEXT_THEME: dict[str, str] = {}  # text-only colour variants (darker, for contrast), if any
+TEXT_THEME = {style.VERMILION_TEXT: "--fig-vermilion-text", style.GREEN_TEXT: "--fig-green-text"}
 DASHES = {"dash": "6 4", "dot": "2 3", "dashdot": "6 3 2 3", "longdash": "10 4"}
+# A label is never struck through by a line behind it: a halo of the surface around its words.
+HALO = "text{paint-order:stroke;stroke:var(--surface,#fff);stroke-width:4px;stroke-linejoin:round}"
 AXIS = re.compile(r"^([xy])axis(\d*)$")
 _TAG = re.compile(r"(</?(?:b|sup|sub)>)")
 
@@ -395,5 +395,5 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
     family = escape(canvas.font.get("family", "sans-serif"))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {canvas.height}" '
             f'width="{width}" height="{canvas.height}" role="img" font-family="{family}">'
-            f"<title>{escape(title)}</title><style>{variables}</style>"
+            f"<title>{escape(title)}</title><style>{variables}{HALO}</style>"
             f"<defs>{''.join(clips)}{_arrowheads(heads)}</defs>{''.join(body)}</svg>")

@@ -36,6 +36,7 @@
     "#0072B2": "--widget-blue", "#D55E00": "--widget-vermilion", "#009E73": "--widget-green",
     "#CC79A7": "--widget-purple", "#E69F00": "--widget-orange", "#1f2328": "--text",
     "#57606a": "--muted", "#d8d4ca": "--rule", "#ffffff": "--surface",
+    "#B34D00": "--fig-vermilion-text", "#007A5A": "--fig-green-text", // words in those hues
   };
 
   // Every control's label, range, step, default, options and presets come from the server's
