@@ -323,6 +323,7 @@
     train(delta) {
       const steps = Number(this.params.steps || 0);
       this.params.steps = String(delta ? Math.min(steps + delta, this.spec.max_steps) : 0);
+      this.trained = true;
       this.load();
     }
 
@@ -400,8 +401,20 @@
       if (!this.listening) this.listenToPlot();
       this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
-      this.showStep(this.steps.length - 1);
       this.summary.textContent = payload.summary || "";
+      // A figure that says where to start (Figure 2: its first step, "press Next") opens
+      // there; later draws keep the reader's step, and a gradient step shows the whole pass.
+      const last = this.steps.length - 1;
+      let step = last;
+      if (payload.start != null && !this.trained) step = this.opened ? Math.min(this.step, last) : payload.start;
+      this.trained = false;
+      this.opened = true;
+      this.showStep(step);
+      if (step < last) {
+        await window.Plotly.animate(this.plot, [`step-${step}`], {
+          mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 },
+        }).catch(interrupted);
+      }
       this.readout.textContent = payload.description;
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
       this.renderTable(payload.table);
@@ -467,6 +480,8 @@
       this.next.disabled = this.step >= total - 1 || this.playing;
       this.play.disabled = total < 2;
       this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
+      const summaries = this.payload && this.payload.summaries;
+      if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
     }
 
     motion(ms) { return reduceMotion.matches ? 0 : ms; }

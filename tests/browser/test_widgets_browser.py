@@ -183,3 +183,38 @@ def test_reduced_motion_replaces_play_with_step_buttons(browser, strict_server):
     assert page.locator("#widget-vanishing-step").inner_text().startswith("Step 10 of 11")
     assert_clean(page)
     context.close()
+
+
+def test_figure_2_opens_on_its_first_step_and_builds_the_product_as_it_steps(browser,
+                                                                             strict_server):
+    context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page.goto(strict_server.url + "/", wait_until="load")
+    ready(page, "backprop")
+    step = page.locator("#widget-backprop-step")
+    summary = page.locator("#widget-backprop-summary")
+    assert step.inner_text().startswith("Step 1 of 9") and "Press Next" in step.inner_text()
+    assert page.locator("#figure-backprop button:text('Next')").is_enabled()
+    assert "×" not in summary.inner_text()
+    # Step 1 draws the inputs only: no forward value beyond W₁, no gradient yet.
+    assert trace(page, "backprop", 4, "text") == ["W₁ = 0.5", "", "", "", ""]
+    for _ in range(5):
+        page.locator("#figure-backprop button:text('Next')").tap()
+    assert step.inner_text().startswith("Step 6 of 9")
+    assert summary.inner_text() == "∂L/∂W₁ = −0.245 × …"
+    for _ in range(3):
+        page.locator("#figure-backprop button:text('Next')").tap()
+    assert summary.inner_text() == "∂L/∂W₁ = −0.245 × 1.2 × 0.197 × 2 ≈ −0.116"
+    assert page.locator("#figure-backprop button:text('Next')").is_disabled()
+    page.locator("#figure-backprop").screenshot(path=str(
+        screenshot(page, "figure-backprop-phone-stepped").parent / "figure-backprop-390.png"))
+    # Nothing runs off the phone's edge: every label of the graph ends inside the chart.
+    overflow = page.evaluate("""() => {
+      const plot = document.querySelector('#widget-backprop-plot .main-svg');
+      const edge = plot.getBoundingClientRect();
+      return Array.from(document.querySelectorAll('#widget-backprop-plot .textpoint text'))
+        .map((t) => t.getBoundingClientRect())
+        .filter((b) => b.width && (b.right > edge.right + 1 || b.left < edge.left - 1)).length;
+    }""")
+    assert overflow == 0
+    assert_clean(page)
+    context.close()
