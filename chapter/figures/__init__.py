@@ -4,7 +4,8 @@ A figure is its title, its parameter schema (``params.py``: ranges and defaults,
 once) and its builder, which turns parameters into plain data the browser draws as it is::
 
     {"figure": {data, layout, frames}, "values": {...}, "description": "...",
-     "summary": one line, "table": {caption, columns, rows}, "steps": [frame captions]}
+     "summary": one line, "table": {caption, columns, rows}, "steps": [frame captions],
+     "change": the short sentence said aloud after a change}
 
 Every number comes from ``chapter.calculus``; the figure modules only decide how to show it.
 """

@@ -70,6 +70,7 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     return {"figure": {"data": data, "layout": _layout(s, geo, narrow), "frames": frames},
             "values": _values(s), "description": _description(s), "summary": _summary(s),
             "table": _table(s), "steps": _captions(s), "summaries": _summaries(s),
+            "change": _change(s),
             "start": 0}  # the script opens this figure on its first step, not its last
 
 
@@ -255,6 +256,15 @@ def _summary(s: _State) -> str:
     now = s.now
     return (f"∂L/∂W₁ = {num(now.dL_dyhat)} × {s.wnum(now.dyhat_dh)} × {num(now.dh_dz)} × "
             f"{param(now.dz_dw1)} {approx(now.dL_dw1)}")
+
+
+def _change(s: _State) -> str:
+    """One short sentence said aloud after each change."""
+    now = s.now
+    text = f"∂L/∂W₁ is now {num(now.dL_dw1)}, loss {num(now.loss)}"
+    if len(s.history) > 1:
+        text += f", after {len(s.history) - 1} gradient step{'s' if len(s.history) > 2 else ''}"
+    return text + (" (the hidden unit is saturated)" if s.saturated else "")
 
 
 def _summaries(s: _State) -> list[str]:

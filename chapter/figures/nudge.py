@@ -57,7 +57,8 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, narrow),
                        "frames": frames},
             "values": _values(s, shrink), "description": _description(s, shrink),
-            "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s)}
+            "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s),
+            "change": f"dy/dx is now {num(s.n.dy_dx)}"}  # said aloud after each change
 
 
 # --- the two stages ---------------------------------------------------------------------------

@@ -86,7 +86,9 @@ def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float
                "data": style.changes(_animated(s, j, floor), ("y",))} for j in range(depth + 1)]
     return {"figure": {"data": data, "layout": _layout(s, y_range, narrow), "frames": frames},
             "values": _values(s), "description": _description(s), "summary": _summary(s),
-            "table": _table(s), "steps": _captions(s)}
+            "table": _table(s), "steps": _captions(s),
+            "change": "The first-layer gradient is now " + ", ".join(  # said after a change
+                f"{num(s.magnitudes(a)[0])} through {s.label(a)}" for a in s.acts)}
 
 
 # --- traces -----------------------------------------------------------------------------------

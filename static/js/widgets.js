@@ -196,7 +196,9 @@
       this.summary = $(root, ".widget-summary");
       this.plot = $(root, ".widget-plot");
       this.stepText = $(root, ".widget-step");
-      this.readout = $(root, ".widget-readout");
+      this.readout = $(root, ".widget-readout"); // the full description, on demand
+      this.live = $(root, ".widget-live"); // the one polite live region: a short sentence
+      this.words = $(root, ".widget-words");
       this.table = $(root, ".widget-table");
       this.tableBox = $(root, ".widget-data");
       root.dataset.state = "waiting";
@@ -350,6 +352,8 @@
         if (controller !== this.request) return; // a newer request is on its way
         if (!response.ok) {
           this.readout.textContent = payload.error || "That setting is not allowed.";
+          this.words.open = true;
+          this.say(this.readout.textContent);
           this.root.dataset.state = "error";
           return;
         }
@@ -365,6 +369,7 @@
         this.root.dataset.state = "error";
         this.plot.setAttribute("aria-label", "The interactive figure could not load");
         this.readout.textContent = "The interactive figure could not load; the description below gives its numbers.";
+        this.say(this.readout.textContent);
       }
     }
 
@@ -392,6 +397,7 @@
 
     async draw() {
       const payload = this.payload;
+      const first = !this.opened;
       const styles = window.getComputedStyle(this.figure);
       this.drawn = themed(payload.figure, styles);
       const picture = $(this.plot, ".widget-picture");
@@ -416,6 +422,7 @@
         }).catch(interrupted);
       }
       this.readout.textContent = payload.description;
+      if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
       this.renderTable(payload.table);
       if (this.spec.max_steps) {
@@ -473,6 +480,11 @@
       this.table.replaceChildren(el("caption", { text: table.caption }), el("thead", {}, [head]), el("tbody", {}, rows));
     }
 
+    say(sentence) {
+      // One short sentence per change; the same sentence twice is still said twice.
+      this.live.textContent = this.live.textContent === sentence ? `${sentence}\u00a0` : sentence;
+    }
+
     showStep(n) {
       const total = this.steps.length;
       this.step = Math.max(0, Math.min(n, total - 1));
@@ -489,6 +501,7 @@
     goTo(n) {
       if (!this.payload || n < 0 || n >= this.steps.length) return;
       this.showStep(n);
+      this.say(this.stepText.textContent);
       window.Plotly.animate(this.plot, [`step-${n}`], {
         mode: "immediate", frame: { duration: this.motion(400), redraw: false },
         transition: { duration: this.motion(350), easing: "cubic-in-out" },
@@ -589,5 +602,5 @@
   const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
   if (document.readyState === "complete") settle();
   else window.addEventListener("load", settle, { once: true });
-  window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; }));
+  window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; w.words.open = true; }));
 })();
