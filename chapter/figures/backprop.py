@@ -220,7 +220,7 @@ def _flow_arrows(geo: dict, narrow: bool) -> list[dict]:
             arrows.append({
                 "x": round(x1, 3), "y": round(y1, 3), "ax": round(x0, 3), "ay": round(y0, 3),
                 "xref": "x", "yref": "y", "axref": "x", "ayref": "y", "text": "",
-                "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.5,
+                "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 2,
                 "arrowcolor": style.BLUE if forward else style.VERMILION,
                 "name": "forward" if forward else "backward"})
     return arrows

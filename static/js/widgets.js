@@ -17,7 +17,8 @@
 //      elements (wider line, outline; never colour alone) and clears the others; while set,
 //      the <figure> carries data-highlight="<linkName>".
 //  (d) hovering or focusing such an element dispatches document event "seeingml:link",
-//      detail {figure, link} (link null on leave).
+//      detail {figure, link} (link null on leave); a linked annotation carries data-link.
+//  (e) document event "seeingml:reset", detail {name}: that figure returns to its defaults.
 //  window.SeeingML.redraws counts every chart redraw (exact or scrubbed), for measurements.
 (function () {
   "use strict";
@@ -322,6 +323,13 @@
       this.load();
     }
 
+    resetToDefaults() {
+      const values = {};
+      this.spec.controls.forEach((c) => { values[c.name] = String(c.default); });
+      if (this.spec.max_steps) values.steps = "0";
+      this.applyPreset(values);
+    }
+
     train(delta) {
       const steps = Number(this.params.steps || 0);
       this.params.steps = String(delta ? Math.min(steps + delta, this.spec.max_steps) : 0);
@@ -405,6 +413,7 @@
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
       await this.render();
       if (!this.listening) this.listenToPlot();
+      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
       this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
       this.summary.textContent = payload.summary || "";
@@ -445,11 +454,14 @@
         if (link) tell(link);
       });
       this.plot.on("plotly_unhover", () => tell(null));
+      this.tell = tell;
       this.plot.on("plotly_afterplot", () => this.linkAnnotations(tell));
+      this.plot.on("plotly_animated", () => this.linkAnnotations(tell)); // a step reached
     }
 
     linkAnnotations(tell) {
-      // (d) for annotations: each linked one is focusable and says when it is hovered.
+      // (d) for annotations: each linked one carries data-link, is focusable (a named image
+      // part) and says when it is hovered.
       const annotations = (this.drawn && this.drawn.layout.annotations) || [];
       this.plot.querySelectorAll("g.annotation").forEach((g) => {
         const a = annotations[Number(g.dataset.index)];
@@ -457,7 +469,8 @@
         if (!link || g.dataset.link === link) return;
         g.dataset.link = link;
         g.setAttribute("tabindex", "0");
-        g.setAttribute("aria-label", (g.textContent || "").trim());
+        g.setAttribute("role", "img");
+        g.setAttribute("aria-label", (g.textContent || "").trim() || link);
         const enter = () => tell(link);
         const leave = () => tell(null);
         g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
@@ -466,6 +479,7 @@
     }
 
     highlight(link) {
+      if ((link || null) === this.link) return; // already shown: a redraw would only flicker
       this.link = link || null;
       if (this.link) this.figure.dataset.highlight = this.link;
       else delete this.figure.dataset.highlight;
@@ -569,6 +583,10 @@
   hidePlay();
   reduceMotion.addEventListener("change", hidePlay);
   darkScheme.addEventListener("change", () => widgets.forEach((w) => w.redraw()));
+  // (e) document event "seeingml:reset", detail {name}: that figure goes back to its defaults.
+  document.addEventListener("seeingml:reset", (e) => widgets.forEach((w) => {
+    if (e.detail && e.detail.name === w.name) w.resetToDefaults();
+  }));
   window.SeeingML = Object.assign(window.SeeingML || {}, {
     redraws: 0,
     highlight(figureName, link) {
