@@ -4,7 +4,8 @@ A figure is its title, its parameter schema (``params.py``: ranges and defaults,
 once) and its builder, which turns parameters into plain data the browser draws as it is::
 
     {"figure": {data, layout, frames}, "values": {...}, "description": "...",
-     "summary": one line, "table": {caption, columns, rows}, "steps": [frame captions]}
+     "summary": one line, "table": {caption, columns, rows}, "steps": [frame captions],
+     "change": the short sentence said aloud after a change}
 
 Every number comes from ``chapter.calculus``; the figure modules only decide how to show it.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from chapter import calculus
-from chapter.figures import page
+from chapter.figures import page, picture
 from chapter.figures.backprop import backprop_widget
 from chapter.figures.nudge import nudge_widget
 from chapter.figures.params import UNIT, Choice, Flag, Number, Schema, parse_params
@@ -111,7 +112,9 @@ def figure_params() -> dict:
 @cache
 def _page_for(fig_id: str) -> dict:
     figure = FIGURES.get(fig_id)
-    return page.figure_page(figure, figure_params()[fig_id]) if figure else {}
+    if figure is None:
+        return {}
+    return page.figure_page(figure, figure_params()[fig_id], picture.picture_for(figure))
 
 
 page.register(_page_for)

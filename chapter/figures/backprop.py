@@ -12,6 +12,7 @@ from chapter.figures.style import round_sig
 from chapter.format import approx, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
+SATURATED = 1e-3  # σ′(z) below this: the hidden unit is saturated, the gradient vanishes there
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class _State:
     diverged: int | None  # the first step whose weights ran away, if any
 
     @property
+    def saturated(self) -> bool:
+        return self.now.dh_dz < SATURATED
+
+    @property
     def now(self):
         return self.history[-1]  # the network after the steps taken (the start when steps = 0)
 
@@ -37,6 +42,11 @@ class _State:
 
 def _short(v) -> str:
     return approx(v, True)
+
+
+def _signed(text: str) -> str:
+    """A negative number inside an expression, in parentheses: ŷ − (−5), × (−1.2)."""
+    return f"({text})" if text.startswith("−") else text
 
 
 def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
@@ -59,7 +69,9 @@ def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
               for i in range(9)]
     return {"figure": {"data": data, "layout": _layout(s, geo, narrow), "frames": frames},
             "values": _values(s), "description": _description(s), "summary": _summary(s),
-            "table": _table(s), "steps": _captions(s)}
+            "table": _table(s), "steps": _captions(s), "summaries": _summaries(s),
+            "change": _change(s),
+            "start": 0}  # the script opens this figure on its first step, not its last
 
 
 # --- the graph --------------------------------------------------------------------------------
@@ -97,7 +109,8 @@ def _geometry(narrow: bool) -> dict:
 def _text_trace(pos, texts, color, name, anchor, size=13) -> dict:
     return {"type": "scatter", "mode": "text", "x": round_sig([p[0] for p in pos]),
             "y": round_sig([p[1] for p in pos]), "text": texts, "name": name,
-            "textposition": anchor, "textfont": {"color": color, "size": size},
+            "textposition": anchor,
+            "textfont": {"color": style.text_colour(color), "size": size},
             "hoverinfo": "skip", "cliponaxis": False, "xaxis": "x", "yaxis": "y"}
 
 
@@ -141,6 +154,7 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     grads = [f"∂L/∂W₁{sep}{_short(now.dL_dw1)}", f"∂L/∂z{sep}{_short(now.dL_dz)}",
              f"∂L/∂h{sep}{_short(now.dL_dh)}", f"∂L/∂ŷ{sep}{_short(now.dL_dyhat)}",
              f"∂L/∂L{sep}= 1"]
+    sep = "<br>"  # narrow too: a one-line "× 2(ŷ − t) ≈ −0.245" runs off a phone's edge
     locals_ = [f"× x{sep}= {param(now.dz_dw1)}", f"× σ′(z){sep}{_short(now.dh_dz)}",
                f"× W₂{sep}= {s.wnum(now.w2)}", f"× 2(ŷ − t){sep}{_short(now.dL_dyhat)}"]
     shown_fwd = min(step, 4)
@@ -152,7 +166,7 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle") if step <= 4 else
            _pulse(chain[4 - back], style.VERMILION, "square"))
     locals_traces = [{**_text_trace([geo["edge"][i]], [local_labels[i]], style.VERMILION,
-                                    "local derivative", geo["anchor"], 12),
+                                    "local derivative", geo["anchor"]),
                       "meta": {"link": link}}
                      for i, link in enumerate(("dz_dw1", "dh_dz", "dyhat_dh", "dL_dyhat"))]
     return [
@@ -185,8 +199,31 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
         yaxis2=style.axis("loss L", loss_dom, "x2", rangemode="tozero"),
-        annotations=[style.panel_title("Loss after each gradient step", (0, 1), loss_dom[1])],
+        annotations=[style.panel_title("Loss after each gradient step", (0, 1), loss_dom[1]),
+                     *_flow_arrows(geo, narrow)],
     )
+
+
+def _flow_arrows(geo: dict, narrow: bool) -> list[dict]:
+    """Arrowheads along each edge of W₁ → z → h → ŷ → L: forward (blue) on one side, pointing
+    to the loss; backward (vermilion) on the other, pointing back to W₁."""
+    arrows = []
+    for a, b in itertools.pairwise(geo["chain"]):
+        for forward, side in ((True, 1), (False, -1)):
+            tail, head = (a, b) if forward else (b, a)
+            off = (side * 0.16, 0) if narrow else (0, side * 0.14)
+
+            def at(t, tail=tail, head=head, off=off):
+                return (tail[0] + (head[0] - tail[0]) * t + off[0],
+                        tail[1] + (head[1] - tail[1]) * t + off[1])
+            (x0, y0), (x1, y1) = at(0.3), at(0.7)
+            arrows.append({
+                "x": round(x1, 3), "y": round(y1, 3), "ax": round(x0, 3), "ay": round(y0, 3),
+                "xref": "x", "yref": "y", "axref": "x", "ayref": "y", "text": "",
+                "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 2,
+                "arrowcolor": style.BLUE if forward else style.VERMILION,
+                "name": "forward" if forward else "backward"})
+    return arrows
 
 
 # --- words and numbers ------------------------------------------------------------------------
@@ -194,18 +231,22 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
 
 def _captions(s: _State) -> list[str]:
     now, wnum = s.now, s.wnum
+    sigma = (f"Backward: multiply by ∂h/∂z = σ′(z) {approx(now.dh_dz)}: ∂L/∂z "
+             f"{approx(now.dL_dz)}.")
+    if s.saturated:
+        sigma += (" σ′(z) is below 0.001 — the hidden unit is saturated, so the gradient "
+                  "vanishes right here: almost nothing is left to reach W₁.")
     return [
         f"The inputs: x = {param(s.x)}, W₁ = {wnum(now.w1)}, W₂ = {wnum(now.w2)}, target "
-        f"t = {param(s.target)}.",
+        f"t = {param(s.target)}. Press Next to send them forward.",
         f"Forward: z = W₁x {approx(now.z)}.",
         f"Forward: h = σ(z) {approx(now.h)}.",
         f"Forward: ŷ = W₂h {approx(now.y_hat)}.",
-        f"Forward: L = (ŷ − t)² {approx(now.loss)}.",
+        f"Forward: L = (ŷ − t)² = (ŷ − {_signed(param(s.target))})² {approx(now.loss)}.",
         f"Backward: start at the loss, ∂L/∂ŷ = 2(ŷ − t) {approx(now.dL_dyhat)}.",
         f"Backward: multiply by ∂ŷ/∂h = W₂ = {wnum(now.dyhat_dh)}: ∂L/∂h "
         f"{approx(now.dL_dh)}.",
-        f"Backward: multiply by ∂h/∂z = σ′(z) {approx(now.dh_dz)}: ∂L/∂z "
-        f"{approx(now.dL_dz)}.",
+        sigma,
         f"Backward: multiply by ∂z/∂W₁ = x = {param(now.dz_dw1)}: ∂L/∂W₁ "
         f"{approx(now.dL_dw1)}; and ∂L/∂W₂ = ∂L/∂ŷ · h {approx(now.dL_dw2)}.",
     ]
@@ -217,6 +258,32 @@ def _summary(s: _State) -> str:
             f"{param(now.dz_dw1)} {approx(now.dL_dw1)}")
 
 
+def _change(s: _State) -> str:
+    """One short sentence said aloud after each change."""
+    now = s.now
+    text = f"∂L/∂W₁ is now {num(now.dL_dw1)}, loss {num(now.loss)}"
+    if len(s.history) > 1:
+        text += f", after {len(s.history) - 1} gradient step{'s' if len(s.history) > 2 else ''}"
+    return text + (" (the hidden unit is saturated)" if s.saturated else "")
+
+
+def _summaries(s: _State) -> list[str]:
+    """The bold line at each step: the product ∂L/∂W₁ built factor by factor, as the backward
+    pass reaches each one (steps 5…8); before it, what the forward pass has reached."""
+    now = s.now
+    factors = [num(now.dL_dyhat), s.wnum(now.dyhat_dh), num(now.dh_dz), param(now.dz_dw1)]
+    forward = ["the forward pass comes first", f"z {approx(now.z)}", f"h {approx(now.h)}",
+               f"ŷ {approx(now.y_hat)}", f"L {approx(now.loss)}"]
+    out = [f"∂L/∂W₁ = ? — {forward[0]}"] + [f"Forward: {f}; ∂L/∂W₁ = ? (the backward pass "
+                                             f"builds it)" for f in forward[1:]]
+    for reached in range(1, 5):
+        shown = [f if i == 0 else _signed(f) for i, f in enumerate(factors[:reached])]
+        product = " × ".join(shown)
+        out.append(f"∂L/∂W₁ = {product} {approx(now.dL_dw1)}" if reached == 4 else
+                   f"∂L/∂W₁ = {product} × …")
+    return out
+
+
 def _description(s: _State) -> str:
     """The figure in words: the network as it now stands, then what training did."""
     now, wnum, history = s.now, s.wnum, s.history
@@ -224,12 +291,17 @@ def _description(s: _State) -> str:
     text = (
         f"Forward, left to right: x = {param(s.x)}, W₁ = {wnum(now.w1)}, z = W₁x "
         f"{approx(now.z)}, h = σ(z) {approx(now.h)}, ŷ = W₂h {approx(now.y_hat)} with "
-        f"W₂ = {wnum(now.w2)}, loss L = (ŷ − {param(s.target)})² {approx(now.loss)}. Backward, "
+        f"W₂ = {wnum(now.w2)}, loss L = (ŷ − {_signed(param(s.target))})² {approx(now.loss)}. "
+        f"Backward, "
         f"right to left: ∂L/∂ŷ {approx(now.dL_dyhat)}, times ∂ŷ/∂h = W₂ = "
         f"{wnum(now.dyhat_dh)}, times ∂h/∂z = σ′(z) {approx(now.dh_dz)}, times ∂z/∂W₁ = x = "
         f"{param(now.dz_dw1)}, gives ∂L/∂W₁ {approx(now.dL_dw1)}; a gradient step "
         f"{direction} W₁. ∂L/∂W₂ = ∂L/∂ŷ × h {approx(now.dL_dw2)}."
     )
+    if s.saturated:
+        text += (f" At z {approx(now.z)} the hidden unit is saturated: σ′(z) "
+                 f"{approx(now.dh_dz)} is below 0.001, so the gradient vanishes right there, at "
+                 "the hidden unit, and W₁ barely learns.")
     if len(history) > 1:
         text += (
             f" After {len(history) - 1} gradient step{'s' if len(history) > 2 else ''} with "

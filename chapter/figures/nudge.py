@@ -57,7 +57,8 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, narrow),
                        "frames": frames},
             "values": _values(s, shrink), "description": _description(s, shrink),
-            "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s)}
+            "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s),
+            "change": f"dy/dx is now {num(s.n.dy_dx)}"}  # said aloud after each change
 
 
 # --- the two stages ---------------------------------------------------------------------------
@@ -80,7 +81,7 @@ def _tangent(at, value, slope, ts, axes, name, link) -> dict:
 def _point(px, py, label, axes, color) -> dict:
     return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
             "y": round_sig([py]), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
-            "textposition": "top left", "textfont": {"color": color},
+            "textposition": "top left", "textfont": {"color": style.text_colour(color)},
             "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
             "hoverinfo": "skip", "cliponaxis": False}
 
@@ -89,10 +90,11 @@ def _stage_traces(s: _State) -> tuple[list[dict], dict]:
     """Inner stage g around x, outer stage f around u, each with its tangent line; and the
     axis ranges that keep both the real change and the estimate in view."""
     n, ch = s.n, s.ch
-    xs = np.linspace(s.x - 3 * s.dx, s.x + 3 * s.dx, 121)
+    # More room on the right, where the segments' labels run out beyond their ends.
+    xs = np.linspace(s.x - 3 * s.dx, s.x + 4.5 * s.dx, 121)
     us_curve = s.comp.inner(xs, s.w)
     half_u = max(2.5 * max(abs(ch.du_actual), abs(ch.du_linear)), 1.5)
-    us = np.linspace(n.u - half_u, n.u + half_u, 161)
+    us = np.linspace(n.u - half_u, n.u + 1.8 * half_u, 161)
     ys_curve = s.comp.outer(us)
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
@@ -137,11 +139,19 @@ def _segments(s: _State, step: int) -> list[dict]:
         seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, y_text,
             axes=F_AXES, textposition="middle right", name="actual Δy"),
         seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, u_est, dash="dot", width=2,
-            axes=G_AXES, textposition="middle left", name="tangent estimate of Δu"),
+            axes=G_AXES, textposition=_beyond(ch.du_linear, ch.du_actual),
+            name="tangent estimate of Δu"),
         {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
-               dash="dot", width=2, axes=F_AXES, textposition="middle left",
+               dash="dot", width=2, axes=F_AXES,
+               textposition=_beyond(ch.dy_linear, ch.dy_actual),
                name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
     ]
+
+
+def _beyond(estimate: float, actual: float) -> str:
+    """An estimate's label past its own end, away from the real change's segment beside it
+    (the real change's label sits to its right): above when the estimate is the larger."""
+    return "top center" if estimate >= actual else "bottom center"
 
 
 # --- the shrinking-Δx panel -------------------------------------------------------------------

@@ -18,6 +18,12 @@ from chapter.format import num
 # a CSS variable so the same figure reads in dark mode.
 BLUE, VERMILION, GREEN, PURPLE, ORANGE = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"
 INK, MUTED, RULE, WHITE = "#1f2328", "#57606a", "#d8d4ca", "#ffffff"
+# Text in a hue: vermilion and green are too light for words on the light page (3.9:1 and
+# 3.4:1), so words take a darker shade of the same hue (≥ 5:1); blue passes as it is. In dark
+# mode widgets.js maps these to --fig-*-text, which tests/test_figures_contrast.py checks.
+VERMILION_TEXT, GREEN_TEXT = "#B34D00", "#007A5A"
+_TEXT = {VERMILION: VERMILION_TEXT, GREEN: GREEN_TEXT}
+TEXT_MIN = 13  # px: no chart text is smaller
 
 
 def round_sig(values, digits: int = 5) -> list:
@@ -35,7 +41,12 @@ def round_sig(values, digits: int = 5) -> list:
     return [None if v != v else v for v in out.tolist()]  # v != v: NaN
 
 
-def font(size: int = 13) -> dict:
+def text_colour(colour: str) -> str:
+    """The colour words take in a series' hue: the darker text shade where there is one."""
+    return _TEXT.get(colour, colour)
+
+
+def font(size: int = TEXT_MIN) -> dict:
     """The page's own type, so a figure reads as part of the text around it."""
     return {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "size": size, "color": INK}
@@ -43,10 +54,12 @@ def font(size: int = 13) -> dict:
 
 def axis(title: str, domain, anchor: str, **extra) -> dict:
     """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
-    axis = {"title": {"text": title, "font": {"size": 12}}, "domain": list(domain),
+    axis = {"title": {"text": title, "font": {"size": TEXT_MIN}}, "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
-            "tickfont": {"size": 11}, "automargin": True, "fixedrange": True,
-            "exponentformat": "power"}
+            "tickfont": {"size": TEXT_MIN}, "fixedrange": True, "exponentformat": "power",
+            # Fixed margins, labels never hidden: each costs a relayout or a measuring pass
+            # per redraw, and a scrubbed slider redraws forty times a second.
+            "automargin": False, "ticklabeloverflow": "allow"}
     axis.update(extra)
     return axis
 
@@ -56,7 +69,7 @@ def layout(height: int, **extra) -> dict:
     layout = {
         "height": height, "autosize": True, "font": font(),
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 56, "r": 16, "t": 36, "b": 48}, "dragmode": False,
+        "margin": {"l": 72, "r": 16, "t": 36, "b": 52}, "dragmode": False,
         "hovermode": "closest", "showlegend": False,
     }
     layout.update(extra)

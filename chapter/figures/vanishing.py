@@ -86,7 +86,9 @@ def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float
                "data": style.changes(_animated(s, j, floor), ("y",))} for j in range(depth + 1)]
     return {"figure": {"data": data, "layout": _layout(s, y_range, narrow), "frames": frames},
             "values": _values(s), "description": _description(s), "summary": _summary(s),
-            "table": _table(s), "steps": _captions(s)}
+            "table": _table(s), "steps": _captions(s),
+            "change": "The first-layer gradient is now " + ", ".join(  # said after a change
+                f"{num(s.magnitudes(a)[0])} through {s.label(a)}" for a in s.acts)}
 
 
 # --- traces -----------------------------------------------------------------------------------
@@ -118,7 +120,8 @@ def _zeros(s: _State, a: str, i: int, reach: int, floor: float) -> dict:
             "y": [floor if k > s.depth - reach else None for k in layers],
             "name": f"{s.label(a)}: exactly 0", "showlegend": False, "cliponaxis": False,
             "text": [label if k == layers[-1] else "" for k in layers],
-            "textposition": "top center", "textfont": {"color": SERIES_STYLE[i]["color"]},
+            "textposition": "top center",
+            "textfont": {"color": style.text_colour(SERIES_STYLE[i]["color"])},
             "marker": {"symbol": "x-thin-open", "size": 11, "color": SERIES_STYLE[i]["color"],
                        "line": {"width": 2, "color": SERIES_STYLE[i]["color"]}},
             "hovertemplate": f"{s.label(a)}, layer %{{x}}: exactly 0<extra></extra>"}
@@ -153,8 +156,8 @@ def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
     return style.layout(
         480 if narrow else 440, showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
-                "font": {"size": 12}},
-        margin={"l": 60, "r": 16, "t": 40, "b": 56},
+                "font": {"size": style.TEXT_MIN}},
+        margin={"l": 76, "r": 16, "t": 40, "b": 60},
         xaxis=style.axis("layer k (the gradient enters on the right)" if narrow else
                          "layer k (first layer on the left; the gradient enters on the right)",
                          (0, 1), "y", range=[0.5, depth + 0.5],

@@ -17,7 +17,8 @@
 //      elements (wider line, outline; never colour alone) and clears the others; while set,
 //      the <figure> carries data-highlight="<linkName>".
 //  (d) hovering or focusing such an element dispatches document event "seeingml:link",
-//      detail {figure, link} (link null on leave).
+//      detail {figure, link} (link null on leave); a linked annotation carries data-link.
+//  (e) document event "seeingml:reset", detail {name}: that figure returns to its defaults.
 //  window.SeeingML.redraws counts every chart redraw (exact or scrubbed), for measurements.
 (function () {
   "use strict";
@@ -36,6 +37,7 @@
     "#0072B2": "--widget-blue", "#D55E00": "--widget-vermilion", "#009E73": "--widget-green",
     "#CC79A7": "--widget-purple", "#E69F00": "--widget-orange", "#1f2328": "--text",
     "#57606a": "--muted", "#d8d4ca": "--rule", "#ffffff": "--surface",
+    "#B34D00": "--fig-vermilion-text", "#007A5A": "--fig-green-text", // words in those hues
   };
 
   // Every control's label, range, step, default, options and presets come from the server's
@@ -91,6 +93,33 @@
     // A sweep frame onto the exact figure: null keeps a trace, else only its changed keys.
     const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i] || {}, d) : base.data[i]));
     return { data, layout: Object.assign({}, base.layout, frame.layout) };
+  }
+
+  // Scrubbing redraws only what a sweep frame moves: the changed traces' x and y, and the
+  // axes' range and tick spacing, through Plotly.animate without a full redraw (no margins,
+  // annotations or text relaid out). Trace text, the
+  // annotations and the other layout keys settle with the exact figure on release.
+  const SCRUB = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
+  const AXIS = /^[xy]axis\d*$/;
+
+  function scrubFrame(plot, base, frame, previous) {
+    const traces = [];
+    const data = [];
+    frame.data.forEach((d, i) => {
+      if (!d && !(previous && previous.data[i])) return; // the same as on screen
+      const t = d ? Object.assign({}, base.data[i], d) : base.data[i];
+      traces.push(i);
+      data.push({ x: t.x, y: t.y });
+    });
+    // The width held fixed while scrubbing: autosize would measure the page on every frame.
+    const layout = { autosize: false, width: plot._fullLayout.width };
+    const changed = Object.assign({}, previous ? previous.layout : {}, frame.layout);
+    Object.keys(changed).filter((k) => AXIS.test(k)).forEach((k) => {
+      const axis = frame.layout[k] || base.layout[k];
+      layout[k] = { range: axis.range };
+      if (axis.dtick !== undefined) layout[k].dtick = axis.dtick;
+    });
+    return { data, traces, layout };
   }
 
   function emphasised(figure, link) {
@@ -168,7 +197,9 @@
       this.summary = $(root, ".widget-summary");
       this.plot = $(root, ".widget-plot");
       this.stepText = $(root, ".widget-step");
-      this.readout = $(root, ".widget-readout");
+      this.readout = $(root, ".widget-readout"); // the full description, on demand
+      this.live = $(root, ".widget-live"); // the one polite live region: a short sentence
+      this.words = $(root, ".widget-words");
       this.table = $(root, ".widget-table");
       this.tableBox = $(root, ".widget-data");
       root.dataset.state = "waiting";
@@ -261,7 +292,11 @@
       this.scrubbing = frames[best];
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
-      if (!this.rendering) this.scrubDraw();
+      // Coalesce: however many input events arrive, one draw per animation frame.
+      if (!this.frameAsked) {
+        this.frameAsked = true;
+        window.requestAnimationFrame(() => { this.frameAsked = false; this.scrubDraw(); });
+      }
       return true;
     }
 
@@ -269,11 +304,17 @@
       // One redraw at a time: while one is drawing, later slider values wait, and only the
       // newest is drawn next (a slow machine skips frames instead of falling behind).
       const frame = this.scrubbing;
-      if (!frame || frame === this.scrubDrawn) { this.rendering = false; return; }
+      if (!frame || frame === this.scrubDrawn || this.rendering) return;
       this.rendering = true;
+      const previous = this.scrubDrawn;
       this.scrubDrawn = frame;
-      this.drawn = themed(merged(this.payload.figure, frame), window.getComputedStyle(this.figure));
-      this.render().then(() => this.scrubDraw(), () => { this.rendering = false; });
+      const done = () => {
+        window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1;
+        this.rendering = false;
+        if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
+      };
+      window.Plotly.animate(this.plot, scrubFrame(this.plot, this.payload.figure, frame, previous), SCRUB)
+        .then(done, () => { this.rendering = false; });
     }
 
     applyPreset(values) {
@@ -282,9 +323,17 @@
       this.load();
     }
 
+    resetToDefaults() {
+      const values = {};
+      this.spec.controls.forEach((c) => { values[c.name] = String(c.default); });
+      if (this.spec.max_steps) values.steps = "0";
+      this.applyPreset(values);
+    }
+
     train(delta) {
       const steps = Number(this.params.steps || 0);
       this.params.steps = String(delta ? Math.min(steps + delta, this.spec.max_steps) : 0);
+      this.trained = true;
       this.load();
     }
 
@@ -311,6 +360,8 @@
         if (controller !== this.request) return; // a newer request is on its way
         if (!response.ok) {
           this.readout.textContent = payload.error || "That setting is not allowed.";
+          this.words.open = true;
+          this.say(this.readout.textContent);
           this.root.dataset.state = "error";
           return;
         }
@@ -326,6 +377,7 @@
         this.root.dataset.state = "error";
         this.plot.setAttribute("aria-label", "The interactive figure could not load");
         this.readout.textContent = "The interactive figure could not load; the description below gives its numbers.";
+        this.say(this.readout.textContent);
       }
     }
 
@@ -353,6 +405,7 @@
 
     async draw() {
       const payload = this.payload;
+      const first = !this.opened;
       const styles = window.getComputedStyle(this.figure);
       this.drawn = themed(payload.figure, styles);
       const picture = $(this.plot, ".widget-picture");
@@ -360,11 +413,25 @@
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
       await this.render();
       if (!this.listening) this.listenToPlot();
+      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
       this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
-      this.showStep(this.steps.length - 1);
       this.summary.textContent = payload.summary || "";
+      // A figure that says where to start (Figure 2: its first step, "press Next") opens
+      // there; later draws keep the reader's step, and a gradient step shows the whole pass.
+      const last = this.steps.length - 1;
+      let step = last;
+      if (payload.start != null && !this.trained) step = this.opened ? Math.min(this.step, last) : payload.start;
+      this.trained = false;
+      this.opened = true;
+      this.showStep(step);
+      if (step < last) {
+        await window.Plotly.animate(this.plot, [`step-${step}`], {
+          mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 },
+        }).catch(interrupted);
+      }
       this.readout.textContent = payload.description;
+      if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
       this.renderTable(payload.table);
       if (this.spec.max_steps) {
@@ -387,11 +454,14 @@
         if (link) tell(link);
       });
       this.plot.on("plotly_unhover", () => tell(null));
+      this.tell = tell;
       this.plot.on("plotly_afterplot", () => this.linkAnnotations(tell));
+      this.plot.on("plotly_animated", () => this.linkAnnotations(tell)); // a step reached
     }
 
     linkAnnotations(tell) {
-      // (d) for annotations: each linked one is focusable and says when it is hovered.
+      // (d) for annotations: each linked one carries data-link, is focusable (a named image
+      // part) and says when it is hovered.
       const annotations = (this.drawn && this.drawn.layout.annotations) || [];
       this.plot.querySelectorAll("g.annotation").forEach((g) => {
         const a = annotations[Number(g.dataset.index)];
@@ -399,7 +469,8 @@
         if (!link || g.dataset.link === link) return;
         g.dataset.link = link;
         g.setAttribute("tabindex", "0");
-        g.setAttribute("aria-label", (g.textContent || "").trim());
+        g.setAttribute("role", "img");
+        g.setAttribute("aria-label", (g.textContent || "").trim() || link);
         const enter = () => tell(link);
         const leave = () => tell(null);
         g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
@@ -408,10 +479,11 @@
     }
 
     highlight(link) {
+      if ((link || null) === this.link) return; // already shown: a redraw would only flicker
       this.link = link || null;
       if (this.link) this.figure.dataset.highlight = this.link;
       else delete this.figure.dataset.highlight;
-      if (this.drawn && window.Plotly) this.render();
+      if (this.drawn && window.Plotly && !this.scrubDrawn) this.render(); // a drag settles it
     }
 
     renderTable(table) {
@@ -422,6 +494,11 @@
       this.table.replaceChildren(el("caption", { text: table.caption }), el("thead", {}, [head]), el("tbody", {}, rows));
     }
 
+    say(sentence) {
+      // One short sentence per change; the same sentence twice is still said twice.
+      this.live.textContent = this.live.textContent === sentence ? `${sentence}\u00a0` : sentence;
+    }
+
     showStep(n) {
       const total = this.steps.length;
       this.step = Math.max(0, Math.min(n, total - 1));
@@ -429,6 +506,8 @@
       this.next.disabled = this.step >= total - 1 || this.playing;
       this.play.disabled = total < 2;
       this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
+      const summaries = this.payload && this.payload.summaries;
+      if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
     }
 
     motion(ms) { return reduceMotion.matches ? 0 : ms; }
@@ -436,6 +515,7 @@
     goTo(n) {
       if (!this.payload || n < 0 || n >= this.steps.length) return;
       this.showStep(n);
+      this.say(this.stepText.textContent);
       window.Plotly.animate(this.plot, [`step-${n}`], {
         mode: "immediate", frame: { duration: this.motion(400), redraw: false },
         transition: { duration: this.motion(350), easing: "cubic-in-out" },
@@ -503,6 +583,10 @@
   hidePlay();
   reduceMotion.addEventListener("change", hidePlay);
   darkScheme.addEventListener("change", () => widgets.forEach((w) => w.redraw()));
+  // (e) document event "seeingml:reset", detail {name}: that figure goes back to its defaults.
+  document.addEventListener("seeingml:reset", (e) => widgets.forEach((w) => {
+    if (e.detail && e.detail.name === w.name) w.resetToDefaults();
+  }));
   window.SeeingML = Object.assign(window.SeeingML || {}, {
     redraws: 0,
     highlight(figureName, link) {
@@ -536,5 +620,5 @@
   const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
   if (document.readyState === "complete") settle();
   else window.addEventListener("load", settle, { once: true });
-  window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; }));
+  window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; w.words.open = true; }));
 })();

@@ -151,6 +151,10 @@ def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server, cpu):
     assert rate["redraws"] >= 20
     exact = [u for u in requests[:during] if "sweep=" not in u]
     assert len(exact) == 2 and "x=4&" in exact[1], exact
-    # The rate itself is printed, not asserted: on this machine one Plotly redraw of
-    # Figure 1 takes ~250 ms, below the 15/s the scrubbing aims for (see README "Figures").
+    # Scrubbing redraws only the moved traces and axes (Plotly.animate, no full redraw). The
+    # aim is 15/s (the drag sends 40 values a second); measured on this shared 2-core machine
+    # Figure 1 gives ~8–10/s and Figure 3 ~14–15/s (4x CPU: ~2.6/s and ~4/s), so these floors
+    # are what is reached here, not the aim (README "Figures").
+    floors = {1: (6, 10), 4: (2, 3)}[cpu]
+    assert rate["perSecond"] >= floors[0] and three["perSecond"] >= floors[1], (rate, three)
     context.close()

@@ -47,7 +47,8 @@ def ready(page, name: str, timeout: float = 20000):
 
 
 def readout(page, name: str) -> str:
-    return page.locator(f"#widget-{name}-readout").inner_text()
+    """The full description (inside its disclosure, which may be closed)."""
+    return page.locator(f"#widget-{name}-readout").text_content()
 
 
 def trace(page, name: str, index: int, key: str = "x"):
@@ -181,5 +182,90 @@ def test_reduced_motion_replaces_play_with_step_buttons(browser, strict_server):
     assert page.locator("#figure-vanishing button:text('Play')").is_hidden()
     page.locator("#figure-vanishing button:text('Back')").click()
     assert page.locator("#widget-vanishing-step").inner_text().startswith("Step 10 of 11")
+    assert_clean(page)
+    context.close()
+
+
+def test_figure_2_opens_on_its_first_step_and_builds_the_product_as_it_steps(browser,
+                                                                             strict_server):
+    context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page.goto(strict_server.url + "/", wait_until="load")
+    ready(page, "backprop")
+    step = page.locator("#widget-backprop-step")
+    summary = page.locator("#widget-backprop-summary")
+    assert step.inner_text().startswith("Step 1 of 9") and "Press Next" in step.inner_text()
+    assert page.locator("#figure-backprop button:text('Next')").is_enabled()
+    assert "×" not in summary.inner_text()
+    # Step 1 draws the inputs only: no forward value beyond W₁, no gradient yet.
+    assert trace(page, "backprop", 4, "text") == ["W₁ = 0.5", "", "", "", ""]
+    for _ in range(5):
+        page.locator("#figure-backprop button:text('Next')").tap()
+    assert step.inner_text().startswith("Step 6 of 9")
+    assert summary.inner_text() == "∂L/∂W₁ = −0.245 × …"
+    for _ in range(3):
+        page.locator("#figure-backprop button:text('Next')").tap()
+    assert summary.inner_text() == "∂L/∂W₁ = −0.245 × 1.2 × 0.197 × 2 ≈ −0.116"
+    assert page.locator("#figure-backprop button:text('Next')").is_disabled()
+    page.locator("#figure-backprop").screenshot(path=str(
+        screenshot(page, "figure-backprop-phone-stepped").parent / "figure-backprop-390.png"))
+    # Nothing runs off the phone's edge: every label of the graph ends inside the chart.
+    overflow = page.evaluate("""() => {
+      const plot = document.querySelector('#widget-backprop-plot .main-svg');
+      const edge = plot.getBoundingClientRect();
+      return Array.from(document.querySelectorAll('#widget-backprop-plot .textpoint text'))
+        .map((t) => t.getBoundingClientRect())
+        .filter((b) => b.width && (b.right > edge.right + 1 || b.left < edge.left - 1)).length;
+    }""")
+    assert overflow == 0
+    assert_clean(page)
+    context.close()
+
+
+def test_each_change_is_said_in_one_short_sentence_and_the_words_wait_behind_a_disclosure(
+        browser, strict_server):
+    context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True)
+    page.goto(strict_server.url + "/", wait_until="load")
+    for name in WIDGETS:
+        ready(page, name)
+        live = page.locator(f"#figure-{name} [aria-live]")
+        assert live.count() == 1 and live.get_attribute("aria-live") == "polite", name
+        assert live.text_content() == ""  # the first draw is not announced
+        words = page.locator(f"#figure-{name} details.widget-words")
+        assert words.get_attribute("open") is None and len(readout(page, name)) > 100
+        words.locator("summary").tap()
+        assert page.locator(f"#widget-{name}-readout").is_visible()
+    page.focus("#widget-nudge-x")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.getElementById('widget-nudge-live').textContent.startsWith('dy/dx is now')")
+    sentence = page.locator("#widget-nudge-live").text_content()
+    assert len(sentence) < 40 and "0.4" not in sentence[:11], sentence
+    page.locator("#figure-nudge button:text('Back')").tap()
+    assert page.locator("#widget-nudge-live").text_content().startswith("Step 3 of 4")
+    # The data table: a <details> with its marker; on a phone it scrolls sideways in a
+    # focusable, labelled region, and its last column can be scrolled into view.
+    table_box = page.locator("#figure-vanishing details.widget-data")
+    marker = table_box.locator("summary").evaluate("s => getComputedStyle(s).display")
+    assert marker == "list-item"
+    page.locator("#figure-vanishing .widget-more summary").tap()  # on a phone, behind it
+    page.select_option("#widget-vanishing-mode", "network")
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'#figure-vanishing .widget-table thead th').length >= 5")
+    table_box.locator("summary").tap()
+    region = table_box.locator(".widget-table-scroll")
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+    assert "data table" in region.get_attribute("aria-label")
+    wide = region.evaluate("r => [r.scrollWidth, r.clientWidth]")
+    assert wide[0] > wide[1], wide  # it scrolls, not the page
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    region.focus()
+    page.keyboard.press("ArrowRight")  # the focused region scrolls by keyboard
+    assert region.evaluate("r => r.scrollLeft") > 0
+    region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+    last = table_box.locator("thead th").last.bounding_box()
+    box = region.bounding_box()
+    assert last["x"] + last["width"] <= box["x"] + box["width"] + 1
+    region.screenshot(path=str(screenshot(page, "widget-vanishing-table-phone").parent
+                               / "widget-vanishing-table-phone-region.png"))
     assert_clean(page)
     context.close()
