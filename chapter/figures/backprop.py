@@ -167,13 +167,13 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
            _pulse(chain[4 - back], style.VERMILION, "square"))
     locals_traces = [{**_text_trace([geo["edge"][i]], [local_labels[i]], style.VERMILION,
                                     "local derivative", geo["anchor"]),
-                      "meta": {"link": link}}
+                      "meta": {"link": link}, "hoverinfo": "none"}  # hover events, no tip
                      for i, link in enumerate(("dz_dw1", "dh_dz", "dyhat_dh", "dL_dyhat"))]
     return [
         _text_trace(geo["fwd"], fwd, style.BLUE, "forward values", geo["anchor"]),
         *locals_traces,
         {**_text_trace(geo["grad"][:1], grads[:1], style.VERMILION, "gradient ∂L/∂W₁",
-                       geo["anchor"]), "meta": {"link": "dL_dw1"}},
+                       geo["anchor"]), "meta": {"link": "dL_dw1"}, "hoverinfo": "none"},
         _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"]),
         _text_trace([geo["dw2"]], [f"∂L/∂W₂<br>{_short(now.dL_dw2)}" if back >= 4 else ""],
                     style.VERMILION, "weight gradient", "middle center"),

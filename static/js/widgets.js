@@ -476,6 +476,14 @@
         g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
         g.addEventListener("mouseleave", leave); g.addEventListener("blur", leave);
       });
+      // … and traces (Figure 2's edge labels are text traces): each drawn trace group is bound
+      // to its trace by plotly.js's data join; a linked one carries data-link. The pointer on
+      // it reaches plotly_hover (above), since plotly.js's drag layer takes the events.
+      this.plot.querySelectorAll("g.trace").forEach((g) => {
+        const datum = g.__data__ && g.__data__[0];
+        const link = datum && datum.trace && datum.trace.meta && datum.trace.meta.link;
+        if (link) g.dataset.link = link;
+      });
     }
 
     highlight(link) {

@@ -99,8 +99,15 @@ def test_the_figure_highlights_the_matching_factors(page, live_server):
         pytest.skip("window.SeeingML.highlight is absent: the figure script's side of the "
                     "contract (meta.link, seeingml:link) has not merged into this branch yet")
     start_figure(page, "backprop")
-    part = page.locator('#figure-backprop [data-link="dL_dyhat"]').first
-    part.hover()
+    nxt = page.locator('#figure-backprop [data-action="next"]')
+    for _ in range(8):  # step the backward pass until ∂L/∂ŷ's edge carries its label
+        if nxt.is_disabled():
+            break
+        nxt.click()
+        page.wait_for_timeout(150)
+    # Pointing at ∂L/∂ŷ's label: plotly.js finds the point under the pointer itself.
+    box = page.locator('#figure-backprop g.trace[data-link="dL_dyhat"] text').first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => document.querySelectorAll("
                            "'.link-factor[data-link=\"dL_dyhat\"][data-highlight]').length >= 3")
     assert "∂L/∂ŷ" in page.locator("#links-voice").text_content()
