@@ -52,7 +52,7 @@ def test_a_sign_and_size_prediction_meets_the_figures_value(page, live_server):
 
 def test_an_order_of_magnitude_prediction_for_figure_3(page, live_server):
     # Only the figure events this test sends: the real Figure 3 must not draw in between.
-    page.route("**/api/widgets/vanishing*", lambda route: route.abort())
+    page.route("**/api/widgets/vanishing*narrow=*", lambda route: route.abort())  # the figure's
     open_chapter(page, live_server)
     block = page.locator("[data-predict='vanishing']")
     block.locator("input[name='size']").fill("1e-3")
