@@ -21,7 +21,8 @@ def init_app(app: Flask) -> None:
     if "checkpoint_store" not in app.extensions:
         store.init_app(app)
     app.extensions["instructor_backoff"] = StoredBackoff(app.extensions["checkpoint_store"])
-    app.extensions["class_creation_window"] = RateWindow(CREATE_LIMIT, CREATE_WINDOW)
+    app.extensions["class_creation_window"] = RateWindow(
+        int(app.config.get("CLASSES_PER_HOUR", CREATE_LIMIT)), CREATE_WINDOW)
     app.register_blueprint(routes.bp)
     app.cli.add_command(classes_cli)
     app.add_template_global(routes.class_membership, "class_membership")

@@ -262,11 +262,11 @@ def init_app(app: Flask) -> None:
     headers_items = tuple(headers.items())
 
     app.session_interface = SigningOnceSessionInterface()
-    app.extensions["answer_windows"] = {
-        "learner": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_LEARNER",
-                                                 ANSWERS_PER_MINUTE_LEARNER)), 60.0),
-        "address": RateWindow(int(app.config.get("ANSWERS_PER_MINUTE_ADDRESS",
-                                                 ANSWERS_PER_MINUTE_ADDRESS)), 60.0)}
+    app.extensions["answer_windows"] = {  # config or environment, like every setting here
+        "learner": RateWindow(int(_setting(app, "ANSWERS_PER_MINUTE_LEARNER")
+                                  or ANSWERS_PER_MINUTE_LEARNER), 60.0),
+        "address": RateWindow(int(_setting(app, "ANSWERS_PER_MINUTE_ADDRESS")
+                                  or ANSWERS_PER_MINUTE_ADDRESS), 60.0)}
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from chapter.figures import svg
+from web import assets
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = (ROOT / "static" / "css" / "chapter.css", ROOT / "static" / "css" / "widgets.css")
@@ -74,6 +75,8 @@ def _made(figure_id: str, variant: str, figure: dict, title: str) -> str:
         tmp = path.with_name(f"{name}.{os.getpid()}.tmp")  # several workers may start at once
         tmp.write_bytes(body)
         tmp.replace(path)
+    # Its .br and .gz beside it, so the hashed file is served compressed like any asset.
+    assets.encode(path.read_bytes(), path)
     return name
 
 
