@@ -12,10 +12,10 @@ def csrf(html: str) -> str:
 
 
 def create_class(client, name="ML 101") -> dict:
-    client.application.config.setdefault("INSTRUCTOR_CODE", CODE)
+    code = client.application.config.setdefault("INSTRUCTOR_CODE", CODE)  # the app's own
     page = client.get("/classes/new")
     response = client.post("/classes/new", data={
-        "name": name, "instructor_code": CODE, "csrf_token": csrf(page.text)})
+        "name": name, "instructor_code": code, "csrf_token": csrf(page.text)})
     assert response.status_code == 200, response.text
     teach = re.search(r'id="teach-url"[^>]*>http://localhost([^<]+)<', response.text).group(1)
     join = re.search(r'id="student-url" value="http://localhost([^"]+)"', response.text).group(1)

@@ -45,7 +45,7 @@ POOL_TIMEOUT_S = 1.0  # every pooled connection busy: give up instead of queuein
 BREAKER_SECONDS = 5.0  # after an outage-like failure, fail at once for this long
 MAX_ATTEMPTS_PER_LEARNER = 2000  # what one learner may store; beyond it answers are graded only
 # A failure that took this long, or whose message says so, means waiting would not help.
-MIGRATION_WAIT_S = 0.5  # a request queues this long at most behind another's lazy migration
+MIGRATION_WAIT_S = 2.0  # a request queues this long at most behind another's lazy migration
 SLOW_FAILURE_S = 0.1
 OUTAGE_WORDS = ("connect", "timeout", "timed out", "locked", "canceling statement", "closed",
                 "terminat", "server", "busy")
@@ -189,7 +189,8 @@ class Store:
         except (IntegrityError, AttemptCapReached):
             raise
         except StoreUnavailable as exc:  # the lazy migration inside failed
-            self._failed(exc, self._clock() - started, flags)
+            if not isinstance(exc.__cause__, migrate.MigrationBusy):  # busy is no outage
+                self._failed(exc, self._clock() - started, flags)
             raise
         except SQLAlchemyError as exc:
             self._failed(exc, self._clock() - started, flags)
