@@ -52,8 +52,8 @@ def widget(name: str) -> Response:
     frames = sweep(name, figure.build, figure.schema, params, swept) if swept is not None else None
     payload = figure.build(**params)
     payload["params"] = params  # what was drawn, defaults included: the controls adopt it
-    if frames is not None:
-        payload["sweep"] = frames  # the exact figure above, and the frames to scrub through
+    if frames is not None:  # the exact figure above, and the frames to scrub through
+        payload["sweep"] = {**frames, "hold": figure.sweep_view == "hold"}
     response = _compressed(_json(payload)) if frames is not None else _json(payload)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

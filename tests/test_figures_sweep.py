@@ -46,3 +46,21 @@ def test_a_sweep_of_something_that_is_not_a_slider_is_a_400_naming_sweep(client,
     response = client.get(f"/api/widgets/{query}")
     assert response.status_code == 400
     assert response.get_json()["field"] == "sweep"
+
+
+@pytest.mark.parametrize(("query", "hold"), [
+    ("nudge?sweep=x", False), ("nudge?sweep=w", False), ("nudge?fn=exp_square&sweep=dx", False),
+    ("vanishing?sweep=depth", True), ("vanishing?mode=network&sweep=width", True),
+])
+def test_the_held_axes_are_the_smallest_ranges_holding_every_frame(client, query, hold):
+    name = query.split("?")[0]
+    body = _sweep(client, query)
+    sweep = body["sweep"]
+    assert sweep["hold"] is hold  # the figure's choice for a drag (Figure 3 holds, 1 follows)
+    base = body["figure"]["layout"]
+    moving = {k for f in sweep["frames"] for k in f["layout"] if k[1:5] == "axis"}
+    assert set(sweep["axes"]) == moving and moving, name
+    for key, held in sweep["axes"].items():
+        ranges = [base[key]["range"]] + [f["layout"].get(key, base[key])["range"]
+                                         for f in sweep["frames"]]
+        assert held["range"] == [min(r[0] for r in ranges), max(r[1] for r in ranges)]

@@ -34,6 +34,10 @@ class Figure:
     build: Callable[..., dict]
     presets: tuple[tuple[str, dict[str, str]], ...] = ()  # (button label, query values)
     main: tuple[str, ...] = ()  # the controls shown beside the chart; the rest: "More settings"
+    # While a slider is dragged: "hold" keeps the axes still at a range holding every frame
+    # (marks that fill their axes: Figure 3's layers), "follow" keeps each frame's own ranges
+    # (a view that moves with its point: Figure 1's nudge). See sweep.py.
+    sweep_view: str = "follow"
 
 
 _ACTIVATIONS = tuple(calculus.ACTIVATIONS)
@@ -75,7 +79,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in (
                        (("he", "He"), ("xavier", "Xavier")), when=_NETWORK),
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
-    }, vanishing_widget, main=("depth", "activation", "compare"), presets=(
+    }, vanishing_widget, main=("depth", "activation", "compare"), sweep_view="hold", presets=(
         ("Vanishing: 10 layers × 0.5", {"activation": "linear", "compare": "none",
                                         "weight": "0.5", "depth": "10", "residual": "0",
                                         "mode": "chain"}),

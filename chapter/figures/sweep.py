@@ -8,10 +8,17 @@ built by the figure's own builder and kept compact — ``data`` has one entry pe
 where the trace is the same as in the exact figure at the request's parameters and otherwise
 only the keys that differ; ``layout`` only the top-level layout keys that differ; ``values``
 and ``summary`` as the builder gives them. The script merges a frame onto that exact figure.
+
+``axes`` holds, for every axis whose range moves somewhere along the sweep, one range that
+contains all of them (with the tick spacing of the widest), and the API adds ``hold``, the
+figure's choice for a drag: true, the script holds the axes at those ranges and moves the
+marks across them; false, it moves the marks at each frame's own ranges and hides those
+axes' ticks and grid until the exact figure, drawn on release with its own ranges, settles.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -19,6 +26,7 @@ import numpy as np
 from chapter.figures.params import Number, ParamError
 
 MAX_FRAMES = 101
+AXIS = re.compile(r"^[xy]axis\d*$")
 
 
 def grid(spec: Number) -> list:
@@ -54,7 +62,25 @@ def _sweep(name: str, build, frozen: tuple, param: str, spec: Number) -> dict:
     params = dict(frozen)
     base = build(**params)["figure"]
     frames = [_frame(build, {**params, param: v}, base, v) for v in grid(spec)]
-    return {"param": param, "values": [f["value"] for f in frames], "frames": frames}
+    return {"param": param, "values": [f["value"] for f in frames], "frames": frames,
+            "axes": held_axes(base["layout"], [f["layout"] for f in frames])}
+
+
+def held_axes(base: dict, layouts: list[dict]) -> dict:
+    """For each axis whose range some frame changes: the smallest range holding the base's
+    and every frame's, and the tick spacing of the frame with the widest range (if it sets
+    one)."""
+    held = {}
+    for key in sorted({k for layout in layouts for k in layout if AXIS.match(k)}):
+        axes = [base[key]] + [layout.get(key, base[key]) for layout in layouts]
+        ranges = [axis["range"] for axis in axes if axis.get("range")]
+        if len(ranges) <= len(axes) - 1:  # an autoranged axis somewhere: nothing to hold
+            continue
+        widest = max(axes, key=lambda axis: axis["range"][1] - axis["range"][0])
+        held[key] = {"range": [min(r[0] for r in ranges), max(r[1] for r in ranges)]}
+        if widest.get("dtick") is not None:
+            held[key]["dtick"] = widest["dtick"]
+    return held
 
 
 def sweep(name: str, build, schema: dict, params: dict, param: str) -> dict:

@@ -95,31 +95,66 @@
     return { data, layout: Object.assign({}, base.layout, frame.layout) };
   }
 
-  // Scrubbing redraws only what a sweep frame moves: the changed traces' x and y, and the
-  // axes' range and tick spacing, through Plotly.animate without a full redraw (no margins,
-  // annotations or text relaid out). Trace text, the
-  // annotations and the other layout keys settle with the exact figure on release.
+  // Scrubbing redraws only what a sweep frame moves. While a slider is dragged the axes hold
+  // the sweep's `axes` ranges (set once, by plotly.js), and every frame after that only moves
+  // the drawn marks to the frame's numbers (marks.js: a few ms). A key press, or a frame
+  // marks.js cannot move, goes through Plotly.animate without a full redraw (no margins,
+  // annotations or text relaid out): the changed traces' x and y and the axes' range and tick
+  // spacing. Annotations and the other layout keys settle with the exact figure on release.
   const SCRUB = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
   const AXIS = /^[xy]axis\d*$/;
+  const MARKS_KEYS = ["x", "y", "text", "textposition"]; // what marks.js redraws; a frame changing more goes to plotly.js
+  const DRAWN_KEYS = new Set([...MARKS_KEYS, "hovertext", "hovertemplate", "customdata", "name"]);
 
-  function scrubFrame(plot, base, frame, previous) {
-    const traces = [];
-    const data = [];
+  function frameTrace(base, frame, i) {
+    const d = frame && frame.data[i];
+    return d ? Object.assign({}, base.data[i], d) : base.data[i];
+  }
+
+  function movedTraces(base, frame, previous, touched, all) {
+    // The traces that differ from what is on screen — this frame's or the last one's changes,
+    // and any that marks.js moved since plotly.js last drew; all of them when the axes move
+    // under them — each with the keys that differ.
+    const moved = [];
     frame.data.forEach((d, i) => {
-      if (!d && !(previous && previous.data[i])) return; // the same as on screen
-      const t = d ? Object.assign({}, base.data[i], d) : base.data[i];
-      traces.push(i);
-      data.push({ x: t.x, y: t.y });
+      const was = previous && previous.data[i];
+      if (!all && !d && !was && !touched.has(i)) return;
+      const keys = new Set([...Object.keys(d || {}), ...Object.keys(was || {}), ...(touched.has(i) ? MARKS_KEYS : [])]);
+      moved.push([i, frameTrace(base, frame, i), keys]);
     });
+    return moved;
+  }
+
+  function frameAxes(base, frame, held) {
+    // The ranges (and tick spacing) this frame's own figure has on the axes a sweep moves.
+    const axes = {};
+    Object.keys(held || {}).forEach((k) => {
+      const axis = (frame && frame.layout[k]) || base.layout[k];
+      axes[k] = { range: axis.range };
+      if (axis.dtick !== undefined) axes[k].dtick = axis.dtick;
+    });
+    return axes;
+  }
+
+  function painted(inputs) {
+    // Input-to-paint times, for measurements: the frame after the one the marks moved in.
+    window.requestAnimationFrame(() => {
+      const now = performance.now();
+      const seen = window.SeeingML.latencies = window.SeeingML.latencies || [];
+      inputs.forEach((t) => seen.push(now - t));
+      if (seen.length > 500) seen.splice(0, seen.length - 500);
+    });
+  }
+
+  function scrubFrame(plot, traces, axes) {
     // The width held fixed while scrubbing: autosize would measure the page on every frame.
-    const layout = { autosize: false, width: plot._fullLayout.width };
-    const changed = Object.assign({}, previous ? previous.layout : {}, frame.layout);
-    Object.keys(changed).filter((k) => AXIS.test(k)).forEach((k) => {
-      const axis = frame.layout[k] || base.layout[k];
-      layout[k] = { range: axis.range };
-      if (axis.dtick !== undefined) layout[k].dtick = axis.dtick;
+    const layout = Object.assign({ autosize: false, width: plot._fullLayout.width }, axes);
+    const data = traces.map(([, t, keys]) => {
+      const changed = { x: t.x, y: t.y };
+      keys.forEach((k) => { changed[k] = t[k]; });
+      return changed;
     });
-    return { data, traces, layout };
+    return { data, traces: traces.map(([i]) => i), layout };
   }
 
   function emphasised(figure, link) {
@@ -158,6 +193,10 @@
       this.narrow = false;
       this.started = false;
       this.sweeps = {}; // param → {key, promise, sweep}
+      this.touched = new Set(); // traces marks.js moved since plotly.js last drew them
+      this.revision = 0; // bumped by every such move: the next exact draw redraws all data
+      this.unpainted = []; // times of slider values not yet on screen
+      this.axesShown = null; // the held or frame axes on screen; null: the exact figure's
       this.link = null;
       this.wire();
     }
@@ -289,7 +328,9 @@
       let best = 0;
       values.forEach((v, i) => { if (Math.abs(v - target) < Math.abs(values[best] - target)) best = i; });
       if (this.scrubbing === frames[best]) return true;
+      this.unpainted.push(performance.now()); // for input-to-paint times
       this.scrubbing = frames[best];
+      this.scrubSweep = entry.sweep;
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
       // Coalesce: however many input events arrive, one draw per animation frame.
@@ -305,16 +346,56 @@
       // newest is drawn next (a slow machine skips frames instead of falling behind).
       const frame = this.scrubbing;
       if (!frame || frame === this.scrubDrawn || this.rendering) return;
-      this.rendering = true;
+      const base = this.payload.figure;
+      const { axes: held = {}, hold } = this.scrubSweep;
+      const own = frameAxes(base, frame, held); // the frame's own ranges on the moving axes
+      const shown = this.axesShown ? JSON.parse(this.axesShown) : frameAxes(base, null, held);
       const previous = this.scrubDrawn;
+      const inputs = this.unpainted;
+      this.unpainted = [];
       this.scrubDrawn = frame;
+      this.rendering = true;
       const done = () => {
         window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1;
         this.rendering = false;
+        painted(inputs);
         if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
       };
-      window.Plotly.animate(this.plot, scrubFrame(this.plot, this.payload.figure, frame, previous), SCRUB)
-        .then(done, () => { this.rendering = false; });
+      // A drag on a figure that holds its axes: the held ranges once, then the marks move.
+      // One that follows its point: the marks move at the frame's own ranges, and the ticks
+      // and grid of the axes not drawn at those ranges hide until the exact figure settles.
+      // A key press: the marks move while the axes stay; otherwise plotly.js draws the frame.
+      let target = own;
+      let ranges = null;
+      if (this.dragging && hold) target = held;
+      else if (this.dragging) {
+        ranges = {};
+        Object.keys(own).forEach((k) => { ranges[k] = own[k].range; });
+        target = shown;
+      }
+      const traces = movedTraces(base, frame, previous, this.touched, Boolean(ranges));
+      const drawable = traces.every(([, , keys]) => [...keys].every((k) => DRAWN_KEYS.has(k)));
+      if (JSON.stringify(target) === JSON.stringify(shown) && drawable && this.moved(traces, ranges)) {
+        traces.forEach(([i]) => this.touched.add(i));
+        this.revision += 1;
+        const moving = ranges ? Object.keys(own).filter((k) => JSON.stringify(own[k].range) !== JSON.stringify(shown[k].range)) : [];
+        this.plot.dataset.moving = moving.map((k) => k.replace("axis", "")).join(" ");
+        done();
+        return;
+      }
+      if (ranges) target = own; // plotly.js draws a followed frame at its own ranges, ticks and all
+      this.axesShown = JSON.stringify(target);
+      delete this.plot.dataset.moving;
+      window.Plotly.animate(this.plot, scrubFrame(this.plot, traces, target), SCRUB)
+        .then(() => { this.touched.clear(); done(); }, () => { this.rendering = false; });
+    }
+
+    moved(traces, ranges) {
+      try {
+        return window.SeeingML.moveMarks(this.plot, traces, ranges);
+      } catch (error) { // a drawing marks.js does not know: plotly.js draws this frame
+        return false;
+      }
     }
 
     applyPreset(values) {
@@ -349,6 +430,7 @@
       this.request = controller;
       this.scrubbing = null;
       this.scrubDrawn = null;
+      this.unpainted = [];
       this.root.dataset.state = "loading";
       try {
         const query = this.query();
@@ -399,7 +481,12 @@
         responsive: true, displayModeBar: false, scrollZoom: false, displaylogo: false,
         staticPlot: coarsePointer.matches, doubleClick: false,
       };
-      return window.Plotly.react(this.plot, { data: figure.data, layout: figure.layout, frames: figure.frames, config })
+      // marks.js moved nodes behind plotly.js's back: a new datarevision makes it redraw them.
+      const layout = Object.assign({}, figure.layout, { datarevision: this.revision });
+      this.touched.clear();
+      this.axesShown = null;
+      delete this.plot.dataset.moving;
+      return window.Plotly.react(this.plot, { data: figure.data, layout, frames: figure.frames, config })
         .then(() => { window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1; });
     }
 

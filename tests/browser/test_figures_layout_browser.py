@@ -101,6 +101,7 @@ DRAG = """async ([id, from, to]) => {
   const input = document.getElementById(id);
   input.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
   const before = window.SeeingML.redraws;
+  window.SeeingML.latencies = [];
   const start = performance.now();
   for (let i = 0; i < 60; i++) {
     input.value = String(from + (to - from) * (i + 1) / 60);
@@ -110,8 +111,10 @@ DRAG = """async ([id, from, to]) => {
   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
   const seconds = (performance.now() - start) / 1000;
   const redraws = window.SeeingML.redraws - before;
+  const waits = window.SeeingML.latencies.slice().sort((a, b) => a - b);
+  const p95 = waits.length ? waits[Math.min(waits.length - 1, Math.ceil(waits.length * 0.95) - 1)] : null;
   input.dispatchEvent(new Event("change", { bubbles: true }));
-  return { redraws, seconds, perSecond: redraws / seconds };
+  return { redraws, seconds, perSecond: redraws / seconds, p95, inputs: waits.length };
 }"""
 
 
@@ -138,10 +141,12 @@ def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server, cpu):
     rate = drag_rate(page, "nudge", "x", (-2.0, 4.0))
     during = len(requests)
     print(f"nudge x drag, CPU {cpu}x: {rate['redraws']} redraws in {rate['seconds']:.2f} s "
-          f"= {rate['perSecond']:.1f}/s")
+          f"= {rate['perSecond']:.1f}/s, input to paint p95 {rate['p95']:.0f} ms "
+          f"over {rate['inputs']} values")
     three = drag_rate(page, "vanishing", "depth", (1, 50))
     print(f"vanishing depth drag, CPU {cpu}x: {three['redraws']} redraws in "
-          f"{three['seconds']:.2f} s = {three['perSecond']:.1f}/s")
+          f"{three['seconds']:.2f} s = {three['perSecond']:.1f}/s, input to paint p95 "
+          f"{three['p95']:.0f} ms over {three['inputs']} values")
     # Released: the exact figure at the last value, not a sweep frame.
     page.wait_for_function(
         "() => document.getElementById('widget-nudge-readout').textContent.includes('x = 4')")
@@ -151,10 +156,11 @@ def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server, cpu):
     assert rate["redraws"] >= 20
     exact = [u for u in requests[:during] if "sweep=" not in u]
     assert len(exact) == 2 and "x=4&" in exact[1], exact
-    # Scrubbing redraws only the moved traces and axes (Plotly.animate, no full redraw). The
-    # aim is 15/s (the drag sends 40 values a second); measured on this shared 2-core machine
-    # Figure 1 gives ~8–10/s and Figure 3 ~14–15/s (4x CPU: ~2.6/s and ~4/s), so these floors
-    # are what is reached here, not the aim (README "Figures").
-    floors = {1: (6, 10), 4: (2, 3)}[cpu]
-    assert rate["perSecond"] >= floors[0] and three["perSecond"] >= floors[1], (rate, three)
+    # Scrubbing moves the drawn marks (marks.js), so every value of the drag is drawn. The
+    # targets (20/s, 10/s at 4x CPU, input to paint p95 60 ms) are measured and reported by
+    # `python -m benchmarks.bench_scrub`; these floors, well under what this shared machine
+    # gives (~30/s, 4x: ~13/s), catch a fall back to plotly.js redrawing every frame (~10/s).
+    floors = {1: 15, 4: 5}[cpu]
+    assert rate["perSecond"] >= floors and three["perSecond"] >= floors, (rate, three)
+    assert rate["inputs"] >= 40 and three["inputs"] >= 40, (rate, three)  # each value painted
     context.close()

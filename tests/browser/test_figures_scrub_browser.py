@@ -1,0 +1,124 @@
+"""While a slider is dragged, marks.js moves the marks plotly.js drew instead of asking it to
+redraw. These tests hold it to plotly.js itself: the marks it moved for a sweep frame sit
+where plotly.js puts them when it draws that frame from scratch — at the frame's own ranges
+for Figure 1 (which follows its point, its moving axes' ticks hidden meanwhile) and at the
+sweep's held ranges for Figure 3 (which holds its axes still).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_figures_layout_browser import DESKTOP_1366, _open
+
+# Where each trace's marks are, in page pixels: the line's box, every marker's centre, every
+# label's box. Compared between marks.js's move and plotly.js's own draw of the same frame.
+MARKS = """(id) => {
+  const plot = document.getElementById(id);
+  const out = {};
+  plot.querySelectorAll(".scatterlayer g.trace").forEach((g) => {
+    const index = g.__data__[0].trace.index;
+    const box = (n) => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const line = g.querySelector("path.js-line");
+    out[index] = {
+      line: line && line.getAttribute("d") ? box(line) : null,
+      points: Array.from(g.querySelectorAll(".points path.point"), (p) => {
+        const r = p.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+      }),
+      labels: Array.from(g.querySelectorAll(".textpoint text"), box),
+    };
+  });
+  return out;
+}"""
+
+# plotly.js drawing the frame nearest `value` from scratch, on the held ranges or its own.
+REDRAW = """async ([id, url, value, hold]) => {
+  const plot = document.getElementById(id);
+  const body = await (await fetch(url, { headers: { Accept: "application/json" } })).json();
+  const { values, frames, axes } = body.sweep;
+  let best = 0;
+  values.forEach((v, i) => { if (Math.abs(v - value) < Math.abs(values[best] - value)) best = i; });
+  const base = body.figure;
+  const frame = frames[best];
+  const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i], d) : base.data[i]));
+  const layout = Object.assign({}, base.layout, frame.layout, { width: plot._fullLayout.width });
+  if (hold) Object.entries(axes).forEach(([k, a]) => { layout[k] = Object.assign({}, layout[k], a); });
+  await Plotly.newPlot(plot, data, layout, { staticPlot: true });
+  return values[best];
+}"""
+
+DRAG_TO = """async ([id, value]) => {
+  const input = document.getElementById(id);
+  input.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
+  const from = Number(input.value);
+  for (let i = 1; i <= 12; i++) {
+    input.value = String(from + (value - from) * i / 12);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 40));
+  }
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return document.getElementById(id.replace(/-[a-z0-9]+$/, "-plot")).dataset.moving || "";
+}"""
+
+
+def _close(a, b, tolerance=1.0) -> bool:
+    return len(a) == len(b) and all(abs(p - q) <= tolerance for p, q in zip(a, b))
+
+
+def _same_marks(moved: dict, drawn: dict) -> list[str]:
+    wrong = []
+    for index, marks in drawn.items():
+        mine = moved[index]
+        if marks["line"] and not _close(mine["line"], marks["line"]):
+            wrong.append(f"trace {index} line {mine['line']} vs {marks['line']}")
+        if len(mine["points"]) != len(marks["points"]) or not all(
+                _close(p, q) for p, q in zip(mine["points"], marks["points"])):
+            wrong.append(f"trace {index} markers {mine['points']} vs {marks['points']}")
+        if len(mine["labels"]) != len(marks["labels"]) or not all(
+                _close(p, q, 1.5) for p, q in zip(mine["labels"], marks["labels"])):
+            wrong.append(f"trace {index} labels {mine['labels']} vs {marks['labels']}")
+    return wrong
+
+
+NUDGE = "fn=sigmoid&x=1&w=2&dx=0.5"
+VANISHING = ("depth=10&activation=sigmoid&compare=relu&weight=1&x=1&residual=0&mode=chain"
+             "&width=16&init=he&seed=0")
+
+
+# hidden: whether the frame is drawn by marks.js at ranges plotly.js's axes are not at (so
+# those ticks hide). At x = −1.5 and w = −1.5 a label changes side (its textposition).
+@pytest.mark.parametrize(("name", "control", "value", "hold", "query", "hidden"), [
+    ("nudge", "x", 3.0, False, NUDGE, True),
+    ("nudge", "x", -1.5, False, NUDGE, True),
+    ("nudge", "w", 3.5, False, NUDGE, True),
+    ("nudge", "w", -1.5, False, NUDGE, True),
+    ("nudge", "dx", 1.7, False, NUDGE, True),
+    ("vanishing", "depth", 30, True, VANISHING, False),
+    ("vanishing", "weight", 3.0, True, VANISHING, False),
+])
+def test_moved_marks_sit_where_plotly_draws_the_frame(browser, live_server, name, control,
+                                                       value, hold, query, hidden):
+    context, page = _open(browser, DESKTOP_1366)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(live_server.url + "/", wait_until="load")
+    plot = f"widget-{name}-plot"
+    page.locator(f"#{plot}").scroll_into_view_if_needed()
+    page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']", timeout=20000)
+    page.dispatch_event(f"#widget-{name}-{control}", "pointerdown")  # asks for the sweep
+    page.wait_for_timeout(2500)
+    redraws = page.evaluate("window.SeeingML.redraws")
+    moving = page.evaluate(DRAG_TO, [f"widget-{name}-{control}", value])
+    assert page.evaluate("window.SeeingML.redraws") > redraws
+    # A view that follows its point hides the ticks of the axes it moves; a held one, none.
+    ticks = page.evaluate(f"""() => Array.from(document.querySelectorAll('#{plot} g[class$="tick"]'))
+        .filter((t) => getComputedStyle(t).visibility === 'hidden').length""")
+    assert (ticks > 0) == (moving != "") == hidden, (ticks, moving)
+    moved = page.evaluate(MARKS, plot)
+    url = f"/api/widgets/{name}?{query}&narrow=0&sweep={control}"
+    page.evaluate(REDRAW, [plot, url, value, hold])
+    drawn = page.evaluate(MARKS, plot)
+    assert set(moved) == set(drawn)
+    assert _same_marks(moved, drawn) == []
+    assert errors == []
+    context.close()
