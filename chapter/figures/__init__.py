@@ -54,7 +54,7 @@ FIGURES: dict[str, Figure] = {f.id: f for f in (
         "w": Number(*UNIT, 2.0, label="Weight w", step=0.05, when=("fn", ("sigmoid",))),
         "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
         "narrow": Flag(False),
-    }, nudge_widget, main=("fn", "x", "w")),
+    }, nudge_widget, main=("x", "w", "fn")),  # the sliders first: nearest the chart on a phone
     Figure("backprop", "Figure 2 — Forward, then backward, through a two-layer network", {
         "x": Number(*UNIT, 2.0, label="Input x", step=0.1),
         "w1": Number(*UNIT, 0.5, label="Weight W₁", step=0.05),

@@ -31,6 +31,7 @@ class _State:
     comp: calculus.Composition
     n: calculus.Nudge
     ch: calculus.NudgeChanges
+    narrow: bool = False  # a phone's stacked panels: shorter labels, more room beside them
 
     def exact(self, actual: float, linear: float) -> bool:
         """The tangent's estimate is the change itself (a straight stage), up to rounding."""
@@ -45,7 +46,7 @@ def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
     estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
     s = _State(fn, x, w, dx, calculus.COMPOSITIONS[fn], calculus.nudge(fn, x, w, dx),
-               calculus.nudge_changes(fn, x, w, dx))
+               calculus.nudge_changes(fn, x, w, dx), narrow)
     shrink = _shrink(s)
     data, ranges = _stage_traces(s)
     data += _shrink_traces(s, shrink)
@@ -91,16 +92,17 @@ def _stage_traces(s: _State) -> tuple[list[dict], dict]:
     axis ranges that keep both the real change and the estimate in view."""
     n, ch = s.n, s.ch
     # More room on the right, where the segments' labels run out beyond their ends.
-    xs = np.linspace(s.x - 3 * s.dx, s.x + 4.5 * s.dx, 121)
+    xs = np.linspace(s.x - 3 * s.dx, s.x + (6 if s.narrow else 4.5) * s.dx, 121)
     us_curve = s.comp.inner(xs, s.w)
     half_u = max(2.5 * max(abs(ch.du_actual), abs(ch.du_linear)), 1.5)
-    us = np.linspace(n.u - half_u, n.u + 1.8 * half_u, 161)
+    us = np.linspace(n.u - half_u, n.u + 2.6 * half_u, 161)  # the Δy labels run right
     ys_curve = s.comp.outer(us)
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
+    f_range = style.focus_range(ys_curve, min(y_ends), max(y_ends))
+    f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
     ranges = {"xs": [xs[0], xs[-1]], "us": [us[0], us[-1]],
-              "g": style.focus_range(us_curve, min(u_ends), max(u_ends)),
-              "f": style.focus_range(ys_curve, min(y_ends), max(y_ends))}
+              "g": style.focus_range(us_curve, min(u_ends), max(u_ends)), "f": f_range}
     data = [
         _curve(xs, us_curve, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
         _tangent(s.x, n.u, n.inner_derivative, xs, G_AXES, "tangent, slope g′(x)",
@@ -121,12 +123,15 @@ def _segments(s: _State, step: int) -> list[dict]:
     du_a, du_l = (ch.du_actual, ch.du_linear) if step >= 2 else (0.0, 0.0)
     dy_a, dy_l = (ch.dy_actual, ch.dy_linear) if step >= 3 else (0.0, 0.0)
     u_same, y_same = s.exact(ch.du_actual, ch.du_linear), s.exact(ch.dy_actual, ch.dy_linear)
-    u_text = (f"Δu = g′·Δx {approx(ch.du_actual, True)}" if u_same else
-              f"actual Δu {approx(ch.du_actual, True)}") if step >= 2 else ""
-    y_text = (f"Δy = f′·g′·Δx {approx(ch.dy_actual, True)}" if y_same else
-              f"actual Δy {approx(ch.dy_actual, True)}") if step >= 3 else ""
-    u_est = "" if u_same or step < 2 else f"tangent g′·Δx {approx(ch.du_linear, True)}"
-    y_est = "" if y_same or step < 3 else f"tangent f′·g′·Δx {approx(ch.dy_linear, True)}"
+    # On a phone the words are shorter (the description and legend say which is which).
+    same_u, real, tangent = ("Δu", "", "") if s.narrow else ("Δu = g′·Δx", "actual ", "tangent ")
+    same_y = "Δy" if s.narrow else "Δy = f′·g′·Δx"
+    u_text = (f"{same_u} {approx(ch.du_actual, True)}" if u_same else
+              f"{real}Δu {approx(ch.du_actual, True)}") if step >= 2 else ""
+    y_text = (f"{same_y} {approx(ch.dy_actual, True)}" if y_same else
+              f"{real}Δy {approx(ch.dy_actual, True)}") if step >= 3 else ""
+    u_est = "" if u_same or step < 2 else f"{tangent}g′·Δx {approx(ch.du_linear, True)}"
+    y_est = "" if y_same or step < 3 else f"{tangent}f′·g′·Δx {approx(ch.dy_linear, True)}"
     seg = style.segment
     return [
         seg(x, n.u, x + (dx if step >= 1 else 0.0), n.u, style.ORANGE,
@@ -200,7 +205,7 @@ def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
                           dom["g"][1][1]),
         style.panel_title(f"Outer stage {s.formula('outer_formula', True)}", dom["f"][0],
                           dom["f"][1][1]),
-        style.panel_title("Shrinking Δx: gap to f′(u)·g′(x)" if narrow else
+        style.panel_title("The gap as Δx shrinks" if narrow else
                           "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"][0],
                           dom["s"][1][1]),
     ]

@@ -24,12 +24,14 @@ def _shown(control: dict, defaults: dict) -> bool:
 
 def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
     """The figure's controls for the template: each with its value, shown or hidden, main or
-    secondary; its step buttons and presets; the picture of its default state."""
+    secondary (the main ones in the order the figure lists them); its step buttons and
+    presets; the picture of its default state."""
     defaults = {c["name"]: c["default"] for c in spec["controls"]}
     controls = [{**c, "value": c["default"], "text": _text(c["default"]),
                  "shown": _shown(c, defaults), "main": c["name"] in figure.main}
                 for c in spec["controls"]]
-    return {"label": spec["label"], "main": [c for c in controls if c["main"]],
+    main = sorted((c for c in controls if c["main"]), key=lambda c: figure.main.index(c["name"]))
+    return {"label": spec["label"], "main": main,  # in the figure's order
             "more": [c for c in controls if not c["main"]], "presets": spec["presets"],
             "training": bool(spec["max_steps"]), "title": figure.title.split(" — ")[0],
             "picture": picture}

@@ -54,7 +54,9 @@ def font(size: int = TEXT_MIN) -> dict:
 
 def axis(title: str, domain, anchor: str, **extra) -> dict:
     """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
-    axis = {"title": {"text": title, "font": {"size": TEXT_MIN}}, "domain": list(domain),
+    # A set standoff puts the title clear of the tick labels, however wide they are.
+    axis = {"title": {"text": title, "font": {"size": TEXT_MIN}, "standoff": 8},
+            "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
             "tickfont": {"size": TEXT_MIN}, "fixedrange": True, "exponentformat": "power",
             # Fixed margins, labels never hidden: each costs a relayout or a measuring pass

@@ -49,18 +49,22 @@ def test_scrolling_the_whole_page_shifts_nothing(browser, live_server, viewport)
     context.close()
 
 
-def test_tab_reaches_the_first_control_at_once_before_any_chart_loads(browser, live_server):
+@pytest.mark.parametrize("pause_ms", [0, 100])
+def test_tab_reaches_the_first_control_at_once_before_any_chart_loads(browser, live_server,
+                                                                       pause_ms):
     context, page = _open(browser, DESKTOP_1366)
     page.goto(live_server.url + "/", wait_until="domcontentloaded")
     presses = 0
     while presses < 200:
         page.keyboard.press("Tab")
         presses += 1
-        if page.evaluate("document.activeElement.id") == "widget-nudge-fn":
+        if page.evaluate("document.activeElement.id") == "widget-nudge-x":
             break
-    print(f"Tab presses to Figure 1's first control: {presses}")
-    assert page.evaluate("document.activeElement.id") == "widget-nudge-fn"
-    assert page.evaluate("typeof window.Plotly") == "undefined"  # not waiting for the chart
+        page.wait_for_timeout(pause_ms)
+    print(f"Tab presses to Figure 1's first control, {pause_ms} ms apart: {presses}")
+    assert page.evaluate("document.activeElement.id") == "widget-nudge-x"
+    if not pause_ms:  # reached before plotly.js was even asked for
+        assert page.evaluate("typeof window.Plotly") == "undefined"
     context.close()
 
 
