@@ -715,5 +715,20 @@
   const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
   if (document.readyState === "complete") settle();
   else window.addEventListener("load", settle, { once: true });
+  // Figure 1 sits in the first section, so nearly every reader reaches it: once the page has
+  // loaded and the browser is idle, plotly.js is fetched into the cache — only fetched, not
+  // run (running it is the costly part on a slow phone, and waits for a figure to come
+  // near) — unless the reader asked to save data or the connection is 2G.
+  const prefetchPlotly = () => {
+    const connection = navigator.connection || {};
+    if (!PLOTLY_SRC || window.Plotly || connection.saveData) return;
+    if (/2g$/.test(connection.effectiveType || "")) return;
+    document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
+  };
+  const whenIdle = () => (window.requestIdleCallback
+    ? window.requestIdleCallback(prefetchPlotly, { timeout: 3000 })
+    : window.setTimeout(prefetchPlotly, 1000));
+  if (widgets.length && document.readyState === "complete") whenIdle();
+  else if (widgets.length) window.addEventListener("load", whenIdle, { once: true });
   window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; w.words.open = true; }));
 })();

@@ -116,7 +116,8 @@ DRAG = """async ([id, from, to]) => {
   const seconds = (performance.now() - start) / 1000;
   const redraws = window.SeeingML.redraws - before;
   const waits = window.SeeingML.latencies.slice().sort((a, b) => a - b);
-  const p95 = waits.length ? waits[Math.min(waits.length - 1, Math.ceil(waits.length * 0.95) - 1)] : null;
+  const at = Math.min(waits.length - 1, Math.ceil(waits.length * 0.95) - 1);
+  const p95 = waits.length ? waits[at] : null;
   input.dispatchEvent(new Event("change", { bubbles: true }));
   return { redraws, seconds, perSecond: redraws / seconds, p95, inputs: waits.length };
 }"""

@@ -18,12 +18,16 @@ MARKS = """(id) => {
   const out = {};
   plot.querySelectorAll(".scatterlayer g.trace").forEach((g) => {
     const index = g.__data__[0].trace.index;
-    const box = (n) => { const r = n.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const box = (n) => {
+      const r = n.getBoundingClientRect();
+      return [r.left, r.top, r.right, r.bottom];
+    };
     const line = g.querySelector("path.js-line");
     out[index] = {
       line: line && line.getAttribute("d") ? box(line) : null,
       points: Array.from(g.querySelectorAll(".points path.point"), (p) => {
-        const r = p.getBoundingClientRect(); return [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+        const r = p.getBoundingClientRect();
+        return [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
       }),
       labels: Array.from(g.querySelectorAll(".textpoint text"), box),
     };
@@ -42,7 +46,9 @@ REDRAW = """async ([id, url, value, hold]) => {
   const frame = frames[best];
   const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i], d) : base.data[i]));
   const layout = Object.assign({}, base.layout, frame.layout, { width: plot._fullLayout.width });
-  if (hold) Object.entries(axes).forEach(([k, a]) => { layout[k] = Object.assign({}, layout[k], a); });
+  if (hold) {
+    Object.entries(axes).forEach(([k, a]) => { layout[k] = Object.assign({}, layout[k], a); });
+  }
   await Plotly.newPlot(plot, data, layout, { staticPlot: true });
   return values[best];
 }"""
@@ -62,7 +68,7 @@ DRAG_TO = """async ([id, value]) => {
 
 
 def _close(a, b, tolerance=1.0) -> bool:
-    return len(a) == len(b) and all(abs(p - q) <= tolerance for p, q in zip(a, b))
+    return len(a) == len(b) and all(abs(p - q) <= tolerance for p, q in zip(a, b, strict=True))
 
 
 def _same_marks(moved: dict, drawn: dict) -> list[str]:
@@ -72,10 +78,10 @@ def _same_marks(moved: dict, drawn: dict) -> list[str]:
         if marks["line"] and not _close(mine["line"], marks["line"]):
             wrong.append(f"trace {index} line {mine['line']} vs {marks['line']}")
         if len(mine["points"]) != len(marks["points"]) or not all(
-                _close(p, q) for p, q in zip(mine["points"], marks["points"])):
+                _close(p, q) for p, q in zip(mine["points"], marks["points"], strict=True)):
             wrong.append(f"trace {index} markers {mine['points']} vs {marks['points']}")
         if len(mine["labels"]) != len(marks["labels"]) or not all(
-                _close(p, q, 1.5) for p, q in zip(mine["labels"], marks["labels"])):
+                _close(p, q, 1.5) for p, q in zip(mine["labels"], marks["labels"], strict=True)):
             wrong.append(f"trace {index} labels {mine['labels']} vs {marks['labels']}")
     return wrong
 
@@ -111,7 +117,8 @@ def test_moved_marks_sit_where_plotly_draws_the_frame(browser, live_server, name
     moving = page.evaluate(DRAG_TO, [f"widget-{name}-{control}", value])
     assert page.evaluate("window.SeeingML.redraws") > redraws
     # A view that follows its point hides the ticks of the axes it moves; a held one, none.
-    ticks = page.evaluate(f"""() => Array.from(document.querySelectorAll('#{plot} g[class$="tick"]'))
+    ticks = page.evaluate(f"""() => Array.from(
+        document.querySelectorAll('#{plot} g[class$="tick"]'))
         .filter((t) => getComputedStyle(t).visibility === 'hidden').length""")
     assert (ticks > 0) == (moving != "") == hidden, (ticks, moving)
     moved = page.evaluate(MARKS, plot)
