@@ -70,11 +70,15 @@ _SWEEP_PARAM = {
         "Name one of the figure's sliders (x, dx, depth, …) to get, besides the figure, "
         "a sweep along it with the other parameters fixed as given: `{…the figure…, \"sweep\": "
         "{\"param\", \"values\": [...], \"frames\": [{\"value\", \"data\", \"layout\", "
-        "\"values\", \"summary\"}]}}`, one frame per slider step (at most "
+        "\"values\", \"summary\"}], \"axes\", \"hold\"}}`, one frame per slider step (at most "
         f"{MAX_FRAMES}, evenly spaced). A frame's `data` has one entry per trace: null where "
         "the trace equals the exact figure at the given parameters, else only the keys that "
         "differ; `layout` holds only the top-level keys that differ. Merge a frame onto "
-        "that figure to draw it. A name that is not a slider is a 400 with field `sweep`."),
+        "that figure to draw it. `axes` gives, for each axis whose range moves along the "
+        "sweep, the smallest range holding every frame's (`{\"xaxis\": {\"range\", "
+        "\"dtick\"?}}`); `hold` is true where the figure keeps its axes there while a slider "
+        "is dragged, false where each frame keeps its own ranges. A name that is not a "
+        "slider is a 400 with field `sweep`."),
 }
 
 
