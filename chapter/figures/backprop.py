@@ -190,7 +190,9 @@ def _loss_trace(s: _State) -> dict:
 
 
 def _layout(s: _State, geo: dict, narrow: bool) -> dict:
-    graph_dom, loss_dom = ((0.3, 1), (0, 0.2)) if narrow else ((0.36, 1), (0, 0.24))
+    # On a phone the loss sits on top and the graph right above the step buttons, so the
+    # graph and Back/Next are on screen together.
+    graph_dom, loss_dom = ((0, 0.7), (0.8, 1)) if narrow else ((0.36, 1), (0, 0.24))
     return style.layout(
         900 if narrow else 600,
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
