@@ -190,10 +190,12 @@ def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
 
 
 def _domains(narrow: bool) -> tuple[dict, int]:
-    """g and f side by side above the shrinking-Δx panel; stacked when narrow."""
+    """g and f side by side above the shrinking-Δx panel. Stacked when narrow, with the
+    shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
+    sliders: on a phone both stages are on screen with the slider that moves them."""
     if narrow:
-        return {"g": ((0, 1), (0.72, 1)), "f": ((0, 1), (0.38, 0.64)),
-                "s": ((0, 1), (0, 0.28))}, 900
+        return {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
+                "f": ((0, 1), (0, 0.27))}, 900
     return {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
             "s": ((0, 1), (0, 0.28))}, 640
 

@@ -85,6 +85,18 @@ def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_s
             box = target.bounding_box()
             assert box["height"] >= 44 or target.get_attribute("type") == "checkbox", name
         screenshot(page, f"figure-{name}-phone-{scheme}")
+    # Figure 1: with the x slider at the bottom of the screen, both stages' points are above
+    # it, in view (the shrinking-Δx panel sits on top on a phone).
+    page.locator("#widget-nudge-x").evaluate(
+        "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
+    page.wait_for_timeout(300)
+    header = page.locator("header.masthead").bounding_box()
+    for label in ("(x, u)", "(u, y)"):
+        top = page.evaluate("""(label) => Array.from(
+            document.querySelectorAll('#widget-nudge-plot .textpoint text'))
+            .find((t) => t.textContent === label).getBoundingClientRect().top""", label)
+        assert header["y"] + header["height"] <= top <= PHONE["height"], (label, top)
+    screenshot(page, f"figure-nudge-phone-slider-{scheme}")
     # Figure 2 is stepped: with Next at the bottom of the screen its whole graph is above it.
     page.locator("#figure-backprop [data-action='next']").evaluate(
         "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
@@ -92,7 +104,6 @@ def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_s
     first = page.evaluate("""() => Array.from(
         document.querySelectorAll('#widget-backprop-plot .textpoint text'))
         .find((t) => t.textContent === 'W₁').getBoundingClientRect().top""")  # the top node
-    header = page.locator("header.masthead").bounding_box()
     assert first >= header["y"] + header["height"] - 1, (first, header)
     screenshot(page, f"figure-backprop-phone-next-{scheme}")
     context.close()
