@@ -31,6 +31,7 @@
   const NARROW_BELOW = 560; // px of figure width: stack the panels instead of side by side
   const DEBOUNCE_MS = 150;
   const DWELL_MS = 250;
+  const WARM_MS = 1000; // still, near a figure, this long: plotly.js is run ahead of it
 
   // Light-theme colours the server writes → the CSS variable that carries that role.
   const THEME = {
@@ -709,7 +710,32 @@
       });
     }, { rootMargin: "600px 0px" });
     widgets.forEach((w) => observer.observe(w.figure));
+    // plotly.js is run (nothing drawn) once the browser is idle while a figure is within
+    // three screens (Figure 1 is, from the top of the page): running it is the slow part on a
+    // weak phone, better done while the reader reads than when they arrive at the figure.
+    // Only while the reader stays put near one for a second: not while the page scrolls
+    // past them (a jump to the checkpoint), nor before it has reached its #fragment.
+    const near = new Set();
+    let warming = 0;
+    const arm = () => {
+      window.clearTimeout(warming);
+      if (near.size) warming = window.setTimeout(warmUp, WARM_MS);
+    };
+    const warm = new IntersectionObserver((entries) => {
+      entries.forEach((e) => (e.isIntersecting ? near.add(e.target) : near.delete(e.target)));
+      arm();
+    }, { rootMargin: "300% 0px" });
+    function warmUp() {
+      warm.disconnect();
+      window.removeEventListener("scroll", arm);
+      whenIdle(() => loadPlotly().catch(() => {}), 2000);
+    }
+    window.addEventListener("scroll", arm, { passive: true });
+    widgets.forEach((w) => warm.observe(w.figure));
   }
+  const whenIdle = (task, timeout) => (window.requestIdleCallback
+    ? window.requestIdleCallback(task, { timeout })
+    : window.setTimeout(task, 500));
   // Start watching once the page has loaded and settled on its #fragment, so a reader who
   // lands on the checkpoint does not download and draw the figures far above it.
   const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
@@ -725,10 +751,8 @@
     if (/2g$/.test(connection.effectiveType || "")) return;
     document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
   };
-  const whenIdle = () => (window.requestIdleCallback
-    ? window.requestIdleCallback(prefetchPlotly, { timeout: 3000 })
-    : window.setTimeout(prefetchPlotly, 1000));
-  if (widgets.length && document.readyState === "complete") whenIdle();
-  else if (widgets.length) window.addEventListener("load", whenIdle, { once: true });
+  const prefetchWhenIdle = () => whenIdle(prefetchPlotly, 3000);
+  if (widgets.length && document.readyState === "complete") prefetchWhenIdle();
+  else if (widgets.length) window.addEventListener("load", prefetchWhenIdle, { once: true });
   window.addEventListener("beforeprint", () => widgets.forEach((w) => { w.tableBox.open = true; w.words.open = true; }));
 })();
