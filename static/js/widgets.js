@@ -1,8 +1,9 @@
 // The chapter's three figures. The server computes every number and returns a Plotly figure;
 // this file only wires up the controls the page already has (templates/blocks/figure.html),
 // asks for the figure, draws it and reads it out. It never does the maths itself. plotly.js
-// loads only when a figure comes near the viewport; until then the figure shows the picture
-// of its default state the server made at start-up.
+// is fetched into the cache once the page is idle, run once the reader has stayed within
+// three screens of a figure for a second, and a figure is drawn when it comes near the
+// viewport; until then it shows the picture of its default state the server made at start-up.
 //
 // Scrubbing: while a slider is dragged, the script asks once for a sweep along it
 // (`?<params>&sweep=<name>`, see README "Figures") and redraws from the frame nearest the
