@@ -4,8 +4,6 @@ slider that scrubs through the server's sweep fast enough to feel direct."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from tests.browser.conftest import PHONE, screenshot
@@ -154,23 +152,19 @@ def drag_rate(page, name: str, control: str, span) -> dict:
     return page.evaluate(DRAG, [f"widget-{name}-{control}", *span])
 
 
-@pytest.mark.parametrize("cpu", [1, pytest.param(4, marks=pytest.mark.skipif(
-    not os.environ.get("FIGURE_BENCH"), reason="set FIGURE_BENCH=1 to measure at 4x CPU"))],
-    ids=["cpu1x", "cpu4x"])
-def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server, cpu):
+def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server):
+    # At a 4x slower CPU too: `python -m benchmarks.bench_scrub` (a measurement, not a test).
     context, page = _open(browser, DESKTOP_1366)
     requests: list[str] = []
     page.on("request", lambda r: "/api/widgets/nudge" in r.url and requests.append(r.url))
-    if cpu > 1:
-        context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": cpu})
     page.goto(live_server.url + "/", wait_until="load")
     rate = drag_rate(page, "nudge", "x", (-2.0, 4.0))
     during = len(requests)
-    print(f"nudge x drag, CPU {cpu}x: {rate['redraws']} redraws in {rate['seconds']:.2f} s "
+    print(f"nudge x drag: {rate['redraws']} redraws in {rate['seconds']:.2f} s "
           f"= {rate['perSecond']:.1f}/s, input to paint p95 {rate['p95']:.0f} ms "
           f"over {rate['inputs']} values")
     three = drag_rate(page, "vanishing", "depth", (1, 50))
-    print(f"vanishing depth drag, CPU {cpu}x: {three['redraws']} redraws in "
+    print(f"vanishing depth drag: {three['redraws']} redraws in "
           f"{three['seconds']:.2f} s = {three['perSecond']:.1f}/s, input to paint p95 "
           f"{three['p95']:.0f} ms over {three['inputs']} values")
     # Released: the exact figure at the last value, not a sweep frame.
@@ -184,9 +178,8 @@ def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server, cpu):
     assert len(exact) == 2 and "x=4&" in exact[1], exact
     # Scrubbing moves the drawn marks (marks.js), so every value of the drag is drawn. The
     # targets (20/s, 10/s at 4x CPU, input to paint p95 60 ms) are measured and reported by
-    # `python -m benchmarks.bench_scrub`; these floors, well under what this shared machine
-    # gives (~30/s, 4x: ~13/s), catch a fall back to plotly.js redrawing every frame (~10/s).
-    floors = {1: 15, 4: 5}[cpu]
-    assert rate["perSecond"] >= floors and three["perSecond"] >= floors, (rate, three)
+    # `python -m benchmarks.bench_scrub`; this floor, well under what this shared machine
+    # gives (~30/s), catches a fall back to plotly.js redrawing every frame (~10/s).
+    assert rate["perSecond"] >= 15 and three["perSecond"] >= 15, (rate, three)
     assert rate["inputs"] >= 40 and three["inputs"] >= 40, (rate, three)  # each value painted
     context.close()
