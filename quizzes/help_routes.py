@@ -13,8 +13,6 @@ stored once. The CSRF rules are the answers' (quizzes/routes.py): JSON needs
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from chapter.format import minus, plain_number
@@ -29,6 +27,7 @@ from quizzes.grading import (
 from quizzes.shared import (
     MAX_BODY,
     checkpoint_store,
+    json_body,
     question_for,
     reader_extras,
     refusal,
@@ -43,19 +42,11 @@ SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
 
 
 def _help_body() -> dict:
-    request.max_content_length = MAX_BODY
-    if request.mimetype != "application/json":
-        raise refusal(415, "Send JSON with Content-Type: application/json: {} for the "
-                      'question, or {"token": …} for a practice variant.', "content-type")
-    try:
-        body = json.loads(request.get_data(cache=False) or b"{}")
-    except (ValueError, RecursionError):
-        raise refusal(400, 'The body is not valid JSON. Send {} or {"token": "…"}.',
-                      "body") from None
-    if not isinstance(body, dict):
-        raise refusal(400, 'Send a JSON object: {} for the question, or {"token": …} for a '
-                      "practice variant.", "body")
-    return body
+    return json_body("Send JSON with Content-Type: application/json: {} for the question, "
+                     'or {"token": …} for a practice variant.',
+                     'The body is not valid JSON. Send {} or {"token": "…"}.',
+                     'Send a JSON object: {} for the question, or {"token": …} for a '
+                     "practice variant.", empty_ok=True)
 
 
 def _learner() -> str:

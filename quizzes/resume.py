@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 import time
 
@@ -32,7 +31,7 @@ from flask import (
     url_for,
 )
 
-from quizzes.shared import MAX_BODY, checkpoint_store, refusal
+from quizzes.shared import MAX_BODY, checkpoint_store, json_body, refusal
 from quizzes.store import StoreUnavailable, limits
 from quizzes.store import resume as resume_store
 from web import reader, security
@@ -106,16 +105,8 @@ def _flood(learner: str, field: str) -> None:
 
 @bp.post("/api/resume")
 def api_new():
-    request.max_content_length = MAX_BODY
-    if request.mimetype != "application/json":
-        raise refusal(415, "Send JSON ({}) with Content-Type: application/json.",
-                      "content-type")
-    try:
-        body = json.loads(request.get_data(cache=False) or b"{}")
-    except (ValueError, RecursionError):
-        raise refusal(400, "The body is not valid JSON. Send {}.", "body") from None
-    if not isinstance(body, dict):
-        raise refusal(400, "Send a JSON object: {}.", "body")
+    json_body("Send JSON ({}) with Content-Type: application/json.",
+              "The body is not valid JSON. Send {}.", "Send a JSON object: {}.", empty_ok=True)
     learner = reader.ensure_learner()
     _flood(learner, "body")
     try:

@@ -14,8 +14,6 @@ accuracy. A question that is not due is refused (409) and nothing is stored.
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, jsonify, redirect, request, session, url_for
 
 from quizzes.bank import Question, default_bank
@@ -27,6 +25,7 @@ from quizzes.shared import (
     checkpoint_store,
     flood_check,
     form_order,
+    json_body,
     question_for,
     refusal,
     variant_for,
@@ -72,17 +71,10 @@ def api_due():
 
 @bp.post("/api/review/<qid>")
 def api_answer(qid: str):
-    request.max_content_length = MAX_BODY
     question = question_for(qid)
-    if request.mimetype != "application/json":
-        raise refusal(415, "Send the answer as JSON with Content-Type: application/json.",
-                      "content-type")
-    try:
-        body = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):
-        raise refusal(400, 'The body is not valid JSON. Send {"answer": …}.', "body") from None
-    if not isinstance(body, dict) or "answer" not in body:
-        raise refusal(400, 'Send a JSON object with an "answer".', "answer")
+    body = json_body("Send the answer as JSON with Content-Type: application/json.",
+                     'The body is not valid JSON. Send {"answer": …}.',
+                     'Send a JSON object with an "answer".', required="answer")
     try:
         data = _review(question, body["answer"], body.get("token"))
     except StoreUnavailable:

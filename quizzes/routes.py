@@ -14,8 +14,6 @@ without a CORS preflight this app never grants; that is their CSRF protection.
 
 from __future__ import annotations
 
-import json
-
 from flask import (
     Blueprint,
     Flask,
@@ -39,6 +37,7 @@ from quizzes.shared import (
     checkpoint_store,
     flood_check,
     form_order,
+    json_body,
     question_for,
     reader_extras,
     refusal,
@@ -114,19 +113,10 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
 # --- routes -----------------------------------------------------------------------------------
 
 def _json_body() -> dict:
-    request.max_content_length = MAX_BODY
-    if request.mimetype != "application/json":
-        raise refusal(415, "Send the answer as JSON with Content-Type: application/json.",
-                         "content-type")
-    try:
-        body = json.loads(request.get_data(cache=False))
-    except (ValueError, RecursionError):
-        raise refusal(400, 'The body is not valid JSON. Send {"answer": "<choice id>"}.',
-                         "body") from None
-    if not isinstance(body, dict) or "answer" not in body:
-        raise refusal(400, 'Send a JSON object with an "answer", such as '
-                         '{"answer": "4e4"} or {"answer": ["b", "a", "d", "c"]}.', "answer")
-    return body
+    return json_body("Send the answer as JSON with Content-Type: application/json.",
+                     'The body is not valid JSON. Send {"answer": "<choice id>"}.',
+                     'Send a JSON object with an "answer", such as {"answer": "4e4"} or '
+                     '{"answer": ["b", "a", "d", "c"]}.', required="answer")
 
 
 @bp.route("/api/checkpoint/<qid>", methods=["GET", "PUT", "PATCH", "DELETE"])

@@ -3,6 +3,8 @@ practice tokens, the flood check, and what a reader is told besides a grade."""
 
 from __future__ import annotations
 
+import json
+
 from flask import current_app, render_template, request, url_for
 
 from quizzes.bank import Question, default_bank
@@ -23,6 +25,27 @@ def refusal(status: int, message: str, field: str | None = None) -> ClientError:
     heading = "That question isn't part of the chapter." if status == 404 else None
     return ClientError(message, field, status=status, heading=heading,
                        back=(back, "Back to the question"))
+
+
+def json_body(wrong_type: str, not_json: str, not_object: str, *, required: str | None = None,
+              empty_ok: bool = False) -> dict:
+    """A checkpoint request's JSON object, or the refusal saying what to send: 413 over
+    MAX_BODY, 415 (wrong_type) without the JSON content type, 400 (not_json) for a body that
+    is not JSON, 400 (not_object) for one that is not an object or lacks ``required``. An
+    empty body counts as {} when ``empty_ok``."""
+    request.max_content_length = MAX_BODY
+    if request.mimetype != "application/json":
+        raise refusal(415, wrong_type, "content-type")
+    raw = request.get_data(cache=False)
+    if empty_ok and not raw:
+        raw = b"{}"
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise refusal(400, not_json, "body") from None
+    if not isinstance(body, dict) or (required is not None and required not in body):
+        raise refusal(400, not_object, required or "body")
+    return body
 
 
 def question_for(qid: str) -> Question:
