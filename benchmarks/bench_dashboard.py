@@ -34,11 +34,11 @@ def seed(app, attempts: int, students: int = STUDENTS) -> str:
     """One class, ``students`` enrolled, ``attempts`` attempts (10 % practice variants)."""
     from instructors import keys
     from quizzes.bank import default_bank
-    from quizzes.store import classes
-    from quizzes.store.schema import attempts as table
-    from quizzes.store.schema import enrolments
+    from store import classes
+    from store.schema import attempts as table
+    from store.schema import enrolments
 
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     key = keys.new_key()
     record = classes.create_class(store, "Bench 101", keys.new_token(), keys.hash_key(key))
     start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -100,13 +100,13 @@ def measure(database_url: str, folder: Path, attempts: int, runs: int) -> dict[s
     began = time.perf_counter()
     assert client.get(teach).status_code == 200
     cold = (time.perf_counter() - began) * 1000
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
 
     def version() -> str:
         return client.get(teach + "/data.json").json["version"]
 
     def one_more() -> None:  # a student answers: the next poll has something new
-        from quizzes.store import NewAttempt
+        from store import NewAttempt
         store.record_attempt(NewAttempt("learner-0001", "q1", "e4", 0.0, False, "bench"))
 
     figures = {
@@ -117,13 +117,13 @@ def measure(database_url: str, folder: Path, attempts: int, runs: int) -> dict[s
         "roster.csv": timed(client, teach + "/roster.csv", runs),
         "attempts.csv": timed(client, teach + "/attempts.csv", runs),
     }
-    app.extensions["checkpoint_store"].dispose()
+    app.extensions["store"].dispose()
     print(f"  seeded {attempts:,} attempts in {seeded:.1f} s", file=sys.stderr)
     return figures
 
 
 def _pg_database(admin_url: str):
-    from quizzes.store import database_url
+    from store import database_url
 
     admin = create_engine(database_url(admin_url, ""), isolation_level="AUTOCOMMIT")
     name = f"seeingml_bench_{uuid.uuid4().hex[:10]}"

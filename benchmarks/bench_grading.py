@@ -99,7 +99,7 @@ end
 
 
 def bulk_insert(store, rows, batch: int = 10_000) -> None:
-    from quizzes.store.schema import attempts
+    from store.schema import attempts
 
     chunk = []
     for row in rows:
@@ -128,7 +128,7 @@ def attempt_rows(learners: list[str], each: int, start: datetime, seed: int):
 
 
 def count_rows(store) -> int:
-    from quizzes.store.schema import attempts
+    from store.schema import attempts
 
     with store.engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(attempts)).scalar_one()
@@ -136,7 +136,7 @@ def count_rows(store) -> int:
 
 def measure(label: str, url: str, instance: Path, seed_rows: int, seconds: int,
             rounds: int, worker: str = "gthread") -> list[dict]:
-    from quizzes.store import Store, database_url
+    from store import Store, database_url
 
     instance.mkdir(parents=True, exist_ok=True)
     (instance / "config.py").write_text("ANSWERS_PER_MINUTE_LEARNER = 1_000_000_000\n"

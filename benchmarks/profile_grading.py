@@ -48,7 +48,7 @@ def main() -> None:
             once()
         profile.disable()
         pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
-        app.extensions["checkpoint_store"].dispose()
+        app.extensions["store"].dispose()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Instructors: classes, the student link, the class dashboard and its CSV exports.
 
 ``init_app`` registers the pages, the ``flask classes`` commands and the banner a student in
-a class sees. It shares the app's one store (quizzes/store), opening it if the checkpoint
+a class sees. It shares the app's one store (store), opening it if the checkpoint
 has not yet.
 """
 
@@ -11,16 +11,16 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    import store
     from instructors import routes
     from instructors.cli import classes_cli
     from instructors.ratelimit import CREATE_LIMIT, CREATE_WINDOW, StoredBackoff
-    from quizzes import store
     from web import reader
     from web.security import RateWindow
 
-    if "checkpoint_store" not in app.extensions:
+    if "store" not in app.extensions:
         store.init_app(app)
-    app.extensions["instructor_backoff"] = StoredBackoff(app.extensions["checkpoint_store"])
+    app.extensions["instructor_backoff"] = StoredBackoff(app.extensions["store"])
     app.extensions["class_creation_window"] = RateWindow(
         int(app.config.get("CLASSES_PER_HOUR", CREATE_LIMIT)), CREATE_WINDOW)
     app.register_blueprint(routes.bp)

@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from instructors import keys as logic
-from quizzes.store import classes as class_store
+from store import classes as class_store
 
 classes_cli = AppGroup("classes", help="Classes: create one, or list them.")
 
@@ -33,7 +33,7 @@ def create_command(name: str, base_url: str) -> None:
         raise click.BadParameter(exc.message, param_hint="NAME") from None
     base = base_url or current_app.config.get("SITE_URL", "")
     key = logic.new_key()
-    record = class_store.create_class(current_app.extensions["checkpoint_store"], clean,
+    record = class_store.create_class(current_app.extensions["store"], clean,
                                       logic.new_token(), logic.hash_key(key))
     click.echo(f"Class: {record.name}")
     click.echo(f"Student link (share it):    {_link(base, f'/join/{record.token}')}")
@@ -44,7 +44,7 @@ def create_command(name: str, base_url: str) -> None:
 @classes_cli.command("list")
 def list_command() -> None:
     """List every class: when it was made, its students, its name and its student link."""
-    rows = class_store.list_classes(current_app.extensions["checkpoint_store"])
+    rows = class_store.list_classes(current_app.extensions["store"])
     if not rows:
         click.echo("No classes yet. Make one with: flask classes create \"Name\"")
         return

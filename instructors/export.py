@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from instructors.stats import RosterRow, answer_text
 from quizzes.bank import Bank
 from quizzes.progress import state_from
-from quizzes.store.classes import Tries, later
-from quizzes.store.help import Help
+from store.classes import Tries, later
+from store.help import Help
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -161,7 +161,7 @@ def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable,
                       helped: dict | None = None) -> Iterator[str]:
     """One row per attempt, oldest first; practice variants marked, never their token.
     ``attempts`` may be a stream: each is written as it comes. ``helped`` is
-    quizzes/store/help.py's ``class_help_times``: it marks the attempts made after a hint or
+    store/help.py's ``class_help_times``: it marks the attempts made after a hint or
     a reveal. A base attempt's row also says the state it left the question in (the page's
     words; hints don't change a state, reveals made by then do)."""
     return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts, helped),

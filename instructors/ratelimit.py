@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from quizzes.store import Store, limits
+from store import Store, limits
 
 FREE_MISSES = 5
 MAX_WAIT = 300.0  # seconds

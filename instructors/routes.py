@@ -43,10 +43,10 @@ from instructors.charts import answer_figure
 from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
 from quizzes.progress import question_states
-from quizzes.store import StoreUnavailable
-from quizzes.store import classes as class_store
-from quizzes.store import help as help_store
-from quizzes.store import review as review_store
+from store import StoreUnavailable
+from store import classes as class_store
+from store import help as help_store
+from store import review as review_store
 from web import reader, security
 from web.errors import ClientError
 
@@ -62,7 +62,7 @@ PRIVATE_HEADERS = {
 
 
 def _store():
-    return current_app.extensions["checkpoint_store"]
+    return current_app.extensions["store"]
 
 
 def _limiter() -> StoredBackoff:

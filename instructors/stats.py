@@ -1,6 +1,6 @@
 """What a class did, as plain data: per-question numbers and the roster.
 
-No Flask, no SQL: the routes hand in the class's summary from quizzes/store/classes.py
+No Flask, no SQL: the routes hand in the class's summary from store/classes.py
 (reduced in the database by GROUP BY queries) and the question bank, and get back numbers
 and rows; ``summarize`` makes the same summary from a list of attempts. The definitions a
 dashboard reader relies on:
@@ -42,7 +42,7 @@ from quizzes.progress import (
     QuestionState,
     state_from,
 )
-from quizzes.store.classes import ClassSummary, Tries, later
+from store.classes import ClassSummary, Tries, later
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,7 @@ class Overview:
 
 def overview(bank: Bank, rows: Sequence[RosterRow],
              help_counts: dict | None = None) -> Overview:
-    """``help_counts``: quizzes/store/help.py's ``class_help_counts``."""
+    """``help_counts``: store/help.py's ``class_help_counts``."""
     started = [r for r in rows if any(c.state != NOT_TRIED for c in r.cells.values())]
     tallies = []
     for q in bank.questions.values():

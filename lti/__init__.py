@@ -80,8 +80,8 @@ def _frameable_sessions(base: type) -> type:
 def init_app(app: Flask) -> None:
     from lti import ags, registrations, routes
 
-    if "checkpoint_store" not in app.extensions:
-        from quizzes import store
+    if "store" not in app.extensions:
+        import store
 
         store.init_app(app)
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()

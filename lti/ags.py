@@ -26,8 +26,8 @@ from sqlalchemy import func, select
 
 from lti import db, keys
 from lti import registrations as regs
-from lti.schema import pending_scores
 from quizzes.bank import default_bank
+from store.lti import pending_scores
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"

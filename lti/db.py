@@ -1,4 +1,4 @@
-"""LTI's queries run on the app's one store, like quizzes/store/classes.py's: one transaction
+"""LTI's queries run on the app's one store, like store/classes.py's: one transaction
 per call, and any database failure becomes ``StoreUnavailable``."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from quizzes.store import Store, StoreUnavailable
+from store import Store, StoreUnavailable
 
 
 def store() -> Store:
-    return current_app.extensions["checkpoint_store"]
+    return current_app.extensions["store"]
 
 
 def run(work, write: bool = False, on: Store | None = None):

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lti import adapter, db
-from lti.schema import keys
+from store.lti import keys
 
 
 def _live(conn):

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from lti import adapter, db
 from lti import registrations as regs
-from lti.schema import nonces
+from store.lti import nonces
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"

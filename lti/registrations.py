@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from lti import db
-from lti.schema import registrations
+from store.lti import registrations
 
 HTTP_TIMEOUT = 10
 

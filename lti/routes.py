@@ -36,10 +36,10 @@ from instructors import routes as instructor_pages
 from lti import ags, db, deep_linking, launch
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
-from lti.schema import contexts, learners
-from quizzes.store import StoreUnavailable
-from quizzes.store import classes as class_store
-from quizzes.store.schema import classes
+from store import StoreUnavailable
+from store import classes as class_store
+from store.lti import contexts, learners
+from store.schema import classes
 from web import reader
 from web.security import content_security_policy, setting
 

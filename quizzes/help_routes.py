@@ -26,15 +26,15 @@ from quizzes.grading import (
 )
 from quizzes.shared import (
     MAX_BODY,
-    checkpoint_store,
+    app_store,
     json_body,
     question_for,
     reader_extras,
     refusal,
     variant_for,
 )
-from quizzes.store import StoreUnavailable
-from quizzes.store import help as help_store
+from store import StoreUnavailable
+from store import help as help_store
 from web import reader, security
 
 bp = Blueprint("checkpoint_help", __name__)
@@ -67,7 +67,7 @@ def hint(question: Question, token: object) -> dict:
     learner = _learner()
     key = token if variant else None
     try:
-        index = help_store.take_hint(checkpoint_store(), learner, question.id, key, available)
+        index = help_store.take_hint(app_store(), learner, question.id, key, available)
         saved = True
     except StoreUnavailable:  # counted in the session instead, for this browser only
         counts = session.get(SESSION_HINTS) or {}
@@ -95,7 +95,7 @@ def reveal(question: Question, token: object) -> dict:
     learner = _learner()
     try:
         key = token if variant else None
-        help_store.record_reveal(checkpoint_store(), learner, question.id, key)
+        help_store.record_reveal(app_store(), learner, question.id, key)
         data: dict = {"saved": True}
     except StoreUnavailable:
         data = {"saved": False}

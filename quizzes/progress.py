@@ -20,8 +20,8 @@ from quizzes.bank import Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
 from quizzes.review import LAST, due_items
-from quizzes.store import Attempt, StoreUnavailable
-from quizzes.store.help import Help, learners_help
+from store import Attempt, StoreUnavailable
+from store.help import Help, learners_help
 from web import reader
 
 NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
@@ -88,7 +88,7 @@ def question_states(store, learner_ids, question_ids=None,
                     class_id: int | None = None) -> dict[str, dict[str, QuestionState]]:
     """Per learner, per base question: its state. Two queries for all the learners (their
     attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
-    (quizzes/store/classes.py, already reduced in the database); and their help — with
+    (store/classes.py, already reduced in the database); and their help — with
     ``class_id``, only the help asked for in that class)."""
     learners = list(learner_ids)
     qids = list(question_ids or default_bank().questions)
@@ -154,7 +154,7 @@ def help_entry(question: Question, hints: int, explanation: bool) -> dict:
 
 
 def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], str | None]:
-    store = current_app.extensions["checkpoint_store"]
+    store = current_app.extensions["store"]
     try:
         return (store.attempts(learner_id=learner),
                 learners_help(store, [learner]).get(learner, {}), None)

@@ -9,7 +9,7 @@
 A code is 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), random, shown
 as ``ABCDE-FGHJK``; only its HMAC (keyed with the app's secret) is stored. Making a new code
 revokes the old one. Nothing personal is asked. Wrong codes count as misses per address in
-the database (quizzes/store/limits.py), so every worker sees the same count: a few are free,
+the database (store/limits.py), so every worker sees the same count: a few are free,
 then each further miss doubles the wait.
 """
 
@@ -31,9 +31,9 @@ from flask import (
     url_for,
 )
 
-from quizzes.shared import MAX_BODY, checkpoint_store, json_body, refusal
-from quizzes.store import StoreUnavailable, limits
-from quizzes.store import resume as resume_store
+from quizzes.shared import MAX_BODY, app_store, json_body, refusal
+from store import StoreUnavailable, limits
+from store import resume as resume_store
 from web import reader, security
 from web.errors import ClientError
 
@@ -81,7 +81,7 @@ def _bucket() -> str:
 
 def _retry_after() -> float:
     now = time.time()
-    record = limits.read(checkpoint_store(), _bucket())
+    record = limits.read(app_store(), _bucket())
     if record is None or now - record.last_miss > FORGET_AFTER:
         return 0.0
     return max(0.0, record.blocked_until - now)
@@ -89,7 +89,7 @@ def _retry_after() -> float:
 
 def _make(learner: str) -> dict:
     code = new_code()
-    resume_store.replace_code(checkpoint_store(), learner, code_hash(code))
+    resume_store.replace_code(app_store(), learner, code_hash(code))
     return {"code": shown(code), "link": url_for("resume.confirm", code=code, _external=True),
             "csrf": reader.current_csrf()}
 
@@ -183,9 +183,9 @@ def _take(code: str | None):
         raise ClientError(f"Too many wrong codes from this address. Try again in {seconds} "
                           "seconds.", "code", status=429, heading="Too many wrong codes.",
                           headers={"Retry-After": str(seconds)})
-    learner = resume_store.learner_for(checkpoint_store(), code_hash(code)) if code else None
+    learner = resume_store.learner_for(app_store(), code_hash(code)) if code else None
     if learner is None:
-        limits.record(checkpoint_store(), _bucket(), time.time(), FORGET_AFTER, wait_after)
+        limits.record(app_store(), _bucket(), time.time(), FORGET_AFTER, wait_after)
         return _page(404, mode="confirm", code=(code or "")[:40], csrf=reader.csrf_token(),
                      well_formed=code is not None, error=NOT_KNOWN)
     for key in ("unsaved", "hints"):  # this browser's notes about its old progress

@@ -8,8 +8,8 @@ from flask import current_app
 
 from quizzes.bank import default_bank
 from quizzes.grading import practice_prompt
-from quizzes.store import review as review_store
 from quizzes.variants import new_variant
+from store import review as review_store
 
 LAST = "review_result"  # the no-JS form's last review result, for the page
 
@@ -19,7 +19,7 @@ def due_items(learner: str | None) -> dict:
     if learner is None:
         return {"due": [], "upcoming": []}
     bank = default_bank()
-    store = current_app.extensions["checkpoint_store"]
+    store = current_app.extensions["store"]
     now = store.now()
     due, upcoming = [], []
     for qid, (step, at) in sorted(review_store.items(store, learner).items()):

@@ -1,5 +1,5 @@
 """Spaced review over HTTP. After a right answer a question comes due for review after 1,
-then 3, then 7 days (quizzes/store/review.py); a wrong review starts again at a day.
+then 3, then 7 days (store/review.py); a wrong review starts again at a day.
 
     GET  /api/review          {"due": [{question, label, practice, prompt, token, format}],
                                "upcoming": [{question, label, due}]}
@@ -22,7 +22,7 @@ from quizzes.progress import grade_dict
 from quizzes.review import LAST, due_items
 from quizzes.shared import (
     MAX_BODY,
-    checkpoint_store,
+    app_store,
     flood_check,
     form_order,
     json_body,
@@ -30,8 +30,8 @@ from quizzes.shared import (
     refusal,
     variant_for,
 )
-from quizzes.store import StoreUnavailable
-from quizzes.store import review as review_store
+from store import StoreUnavailable
+from store import review as review_store
 from web import reader
 
 bp = Blueprint("review", __name__)
@@ -43,7 +43,7 @@ def _review(question: Question, answer: object, token: object) -> dict:
         raise refusal(422, f"Review {question.id} with the practice question GET /api/review "
                       'gives: send its "token" too.', "token")
     learner = reader.ensure_learner()
-    store = checkpoint_store()
+    store = app_store()
     if question.id not in review_store.due(store, learner):
         raise refusal(409, f"{question.id} is not due for review now.", "question")
     try:

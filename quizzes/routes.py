@@ -27,14 +27,14 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-from quizzes import store as store_module
+import store as store_module
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
 from quizzes.reveal import earned
 from quizzes.shared import (
     MAX_BODY,
-    checkpoint_store,
+    app_store,
     flood_check,
     form_order,
     json_body,
@@ -43,10 +43,10 @@ from quizzes.shared import (
     refusal,
     variant_for,
 )
-from quizzes.store import AttemptCapReached, NewAttempt, StoreUnavailable
-from quizzes.store import help as help_store
-from quizzes.store import review as review_store
 from quizzes.variants import VariantSigner, new_variant
+from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import help as help_store
+from store import review as review_store
 from web import openapi, reader
 from web.errors import respond
 
@@ -61,7 +61,7 @@ bp = Blueprint("checkpoint", __name__)
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
     """Store the attempt; then the grade, with the explanation only if it is earned now."""
     try:
-        attempt = checkpoint_store().record_attempt(NewAttempt(
+        attempt = app_store().record_attempt(NewAttempt(
             learner, question.id, result.answer, result.score, result.correct,
             result.misconception, token if variant else None))
         for listener in current_app.extensions.get("attempt_listeners", ()):
@@ -70,7 +70,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
         extra = dict(attempt=attempt, saved=True, notice=None)
         if result.correct and variant is None:  # its first review comes due in a day
             try:
-                review_store.schedule(checkpoint_store(), learner, question.id)
+                review_store.schedule(app_store(), learner, question.id)
             except StoreUnavailable:
                 pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
@@ -83,7 +83,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
     if not available:
         try:
             key = token if variant else None
-            store = checkpoint_store()
+            store = app_store()
             _, ever = store.tries(learner, question.id, key)
             revealed = help_store.help_for(store, learner, question.id, key).revealed_at
             available = earned(question, attempt, ever, revealed is not None)

@@ -9,8 +9,8 @@ from flask import current_app, render_template, request, url_for
 
 from quizzes.bank import Question, default_bank
 from quizzes.progress import reader_state
-from quizzes.store import StoreUnavailable
 from quizzes.variants import InvalidVariant
+from store import StoreUnavailable
 from web import security
 from web.errors import ClientError
 
@@ -57,8 +57,8 @@ def question_for(qid: str) -> Question:
     return question
 
 
-def checkpoint_store():
-    return current_app.extensions["checkpoint_store"]
+def app_store():
+    return current_app.extensions["store"]
 
 
 def variant_for(question: Question, token: object):
@@ -89,7 +89,7 @@ def reader_extras(data: dict, learner: str, question: Question) -> None:
     if not data.get("saved", True):
         return
     try:  # one small query, whatever the length of the learner's history
-        data["summary"] = checkpoint_store().learner_summary(learner, default_bank().questions)
+        data["summary"] = app_store().learner_summary(learner, default_bank().questions)
     except StoreUnavailable:
         return
     state = reader_state(learner)

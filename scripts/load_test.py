@@ -21,7 +21,7 @@ then reads its progress. ``--start-by 10 --pause 0.5`` is a harsher burst. Per d
              students' progress reads back
 
 "Acknowledged" means the server answered 200 with saved=true and an attempt id; "stored" is
-what the database holds afterwards, read through quizzes/store.py. Loopback only.
+what the database holds afterwards, read through store.py. Loopback only.
 
 A whole class answers from one address (127.0.0.1), faster than the app's per-address answer
 limit allows (ANSWERS_PER_MINUTE_ADDRESS, 300 a minute per worker). The app reads those limits
@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks import servers  # noqa: E402
 from quizzes.bank import default_bank  # noqa: E402
-from quizzes.store import Store, database_url  # noqa: E402
+from store import Store, database_url  # noqa: E402
 
 SHARED_PG = os.environ.get("LOAD_DATABASE_URL",
                            "postgresql://seeingml:seeingml@127.0.0.1:5432/seeingml_test")

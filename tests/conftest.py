@@ -13,8 +13,8 @@ import uuid
 import pytest
 from sqlalchemy import MetaData, create_engine, text
 
-import lti.schema  # noqa: F401 — its tables are on the app's one metadata, as in the app
-from quizzes.store import Store, database_url
+import store.lti
+from store import Store, database_url
 from tests.apps import make_app
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")

@@ -1,5 +1,5 @@
 """The dashboard's numbers as they were first computed: in Python, from every attempt of the
-class. Kept as the reference the SQL aggregation (quizzes/store/classes.py's class_summary)
+class. Kept as the reference the SQL aggregation (store/classes.py's class_summary)
 is checked against in tests/test_dashboard_sql.py."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from datetime import datetime
 from instructors.stats import AnswerCount, Cell, QuestionStats, RosterRow, answer_text
 from quizzes.bank import Bank, Question
 from quizzes.progress import state_of
-from quizzes.store.help import Help
+from store.help import Help
 
 
 def _base(attempts: Iterable) -> list:

@@ -293,4 +293,4 @@ class World:
     def stop(self):
         self.tool.stop()
         self.platform.stop()
-        self.app.extensions["checkpoint_store"].dispose()
+        self.app.extensions["store"].dispose()

@@ -1,4 +1,4 @@
-"""The dashboard's numbers from SQL (GROUP BY in quizzes/store/classes.py) equal the Python
+"""The dashboard's numbers from SQL (GROUP BY in store/classes.py) equal the Python
 computation over every attempt (tests/dashboard_reference.py), on randomized classes, on
 SQLite and PostgreSQL; and the CSVs stream."""
 
@@ -12,8 +12,8 @@ import pytest
 
 from instructors import export, stats
 from quizzes.bank import default_bank
-from quizzes.store import classes
-from quizzes.store.schema import attempts as attempts_table
+from store import classes
+from store.schema import attempts as attempts_table
 from tests import dashboard_reference as reference
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -16,8 +16,8 @@ import pytest
 from instructors import export, keys
 from instructors.labels import plain_text
 from instructors.ratelimit import FREE_MISSES
-from quizzes.store import NewAttempt
-from quizzes.store import classes as class_store
+from store import NewAttempt
+from store import classes as class_store
 from tests.classes_helpers import CODE, create_class, csrf, join
 
 SUFFIXES = ["", "/data.json", "/roster.csv", "/attempts.csv"]
@@ -35,7 +35,7 @@ def answer(app, client, qid: str, choice: str, variant: str | None = None) -> No
     question = default_bank().questions[qid]
     correct = choice == question.key
     misconception = None if correct else question.choice_by_id[choice].misconception
-    app.extensions["checkpoint_store"].record_attempt(NewAttempt(
+    app.extensions["store"].record_attempt(NewAttempt(
         learner_of(client), qid, choice, 1.0 if correct else 0.0, correct, misconception,
         variant))
 
@@ -55,14 +55,14 @@ def test_creating_a_class_shows_both_links_and_says_to_save_the_secret_one(app, 
     assert len(klass["key"]) >= 43  # 256 bits, base64url
     assert len(klass["token"]) >= 22  # 128 bits
     # Only the key's hash is stored; the database cannot show the key again.
-    (record, students), = class_store.list_classes(app.extensions["checkpoint_store"])
+    (record, students), = class_store.list_classes(app.extensions["store"])
     assert record.key_hash == keys.hash_key(klass["key"]) != klass["key"]
     assert (record.name, students) == ("ML 101", 0)
 
 
 def test_the_student_token_says_nothing_about_the_class_row_or_its_key(app, client):
     first, second = create_class(client, "A"), create_class(client, "B")
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     records = {r.token: r for r, _ in class_store.list_classes(store)}
     for made in (first, second):
         record = records[made["token"]]
@@ -93,7 +93,7 @@ def test_a_form_without_its_csrf_token_is_refused_and_nothing_is_made(app, clien
     client.get("/classes/new")
     response = client.post("/classes/new", data={"name": "Sneaky", "instructor_code": CODE})
     assert response.status_code == 400 and "expired" in response.text
-    assert class_store.list_classes(app.extensions["checkpoint_store"]) == []
+    assert class_store.list_classes(app.extensions["store"]) == []
 
 
 # --- students --------------------------------------------------------------------------------
@@ -104,7 +104,7 @@ def test_a_student_is_asked_for_a_name_once_then_reads_with_a_banner(app, klass)
     assert again.status_code == 303 and again.location == "/"
     page = student.get("/class/name")  # the chapter page: tests/test_instructors_flow.py
     assert "Reading as <strong>Ada L.</strong> in ML 101" in page.text
-    students = class_store.students(app.extensions["checkpoint_store"], 1)
+    students = class_store.students(app.extensions["store"], 1)
     assert [(s.display_name, s.learner_id) for s in students] == [("Ada L.", learner_of(student))]
 
 
@@ -151,7 +151,7 @@ def test_attempts_carry_the_class_of_the_student_and_no_class_otherwise(app, kla
         session["learner"] = "no-class-learner"
     answer(app, student, "q1", "e4")
     answer(app, loner, "q1", "e4")
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     assert [a.class_id for a in store.attempts(learner_id=learner_of(student))] == [1]
     assert [a.class_id for a in store.attempts(learner_id="no-class-learner")] == [None]
 
@@ -165,7 +165,7 @@ def test_a_student_who_opens_another_class_link_answers_for_that_class(app, clie
     answer(app, student, "q2", "false")
     student.get(first["join"])  # back to the first class: already named, so straight in
     answer(app, student, "q3", "1")
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     assert [(a.question_id, a.class_id) for a in store.attempts(learner_id=learner_of(student))
             ] == [("q2", 1), ("q2", 2), ("q3", 1)]
 

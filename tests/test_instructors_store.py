@@ -1,8 +1,8 @@
-"""quizzes/store/classes.py against SQLite always, and PostgreSQL when TEST_DATABASE_URL is set."""
+"""store/classes.py against SQLite always, and PostgreSQL when TEST_DATABASE_URL is set."""
 
 from __future__ import annotations
 
-from quizzes.store import NewAttempt, classes
+from store import NewAttempt, classes
 
 
 def attempt(learner: str, qid: str = "q1", answer: str = "e4") -> NewAttempt:

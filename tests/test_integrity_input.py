@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from quizzes.store import attempts as store_module
+from store import attempts as store_module
 from tests.apps import make_app
 
 
@@ -54,7 +54,7 @@ def test_an_answer_flood_gets_429_and_is_not_counted(tmp_path):
     refused = client.post("/api/checkpoint/q1", json={"answer": "e4"})
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
     assert set(refused.json) == {"error", "field"} and "explanation" not in refused.json
-    assert len(app.extensions["checkpoint_store"].attempts()) == 3
+    assert len(app.extensions["store"].attempts()) == 3
 
 
 def test_one_address_is_limited_too(tmp_path):
@@ -71,7 +71,7 @@ def test_a_learner_can_store_only_so_many_attempts(client, app, monkeypatch):
     capped = client.post("/api/checkpoint/q1", json={"answer": "4e4"})
     assert capped.status_code == 200 and capped.json["correct"] is True
     assert capped.json["saved"] is False and "not saved" in capped.json["notice"]
-    assert len(app.extensions["checkpoint_store"].attempts()) == 3
+    assert len(app.extensions["store"].attempts()) == 3
 
 
 def test_the_summary_does_not_reread_the_learners_history(client, app, monkeypatch):
@@ -81,7 +81,7 @@ def test_the_summary_does_not_reread_the_learners_history(client, app, monkeypat
     def no_rereading(*_):
         raise AssertionError("the whole record was read again")
 
-    monkeypatch.setattr(app.extensions["checkpoint_store"], "learner_progress", no_rereading)
+    monkeypatch.setattr(app.extensions["store"], "learner_progress", no_rereading)
     client.post("/api/checkpoint/q2", json={"answer": "false"})
     summary = client.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["summary"]
     assert summary == {"correct": 2, "attempted": 2, "total": 4}

@@ -9,7 +9,7 @@ import pytest
 
 from instructors.ratelimit import FREE_MISSES
 from quizzes.bank import default_bank
-from quizzes.store import classes as class_store
+from store import classes as class_store
 from tests.apps import make_app
 from tests.classes_helpers import CODE, csrf, join
 from tests.test_checkpoint_http import secrets_of, text
@@ -34,7 +34,7 @@ def test_without_an_instructor_code_the_web_form_only_explains(app, client):
     refused = client.post("/classes/new", data={
         "name": "Sneaky", "csrf_token": page_csrf.group(1) if page_csrf else ""})
     assert refused.status_code == 403 and "classes create NAME" in refused.text
-    assert class_store.list_classes(app.extensions["checkpoint_store"]) == []
+    assert class_store.list_classes(app.extensions["store"]) == []
 
 
 def test_the_footer_links_only_to_that_explanation(client):
@@ -55,7 +55,7 @@ def test_a_wrong_instructor_code_makes_nothing_and_is_slowed_down(tmp_path):
     blocked = client.post("/classes/new", data={"name": "X", "instructor_code": "guess",
                                                 "csrf_token": token})
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) >= 1
-    assert class_store.list_classes(app.extensions["checkpoint_store"]) == []
+    assert class_store.list_classes(app.extensions["store"]) == []
     right = client.post("/classes/new", data={"name": "X", "instructor_code": CODE,
                                               "csrf_token": token})
     assert right.status_code == 200 and "shown only once" in right.text  # never refused
@@ -71,7 +71,7 @@ def test_an_address_may_create_only_a_few_classes_an_hour(tmp_path):
     form = {"name": "X", "instructor_code": CODE, "csrf_token": token}
     assert [client.post("/classes/new", data=form).status_code for _ in range(3)] == [
         200, 200, 429]
-    assert len(class_store.list_classes(app.extensions["checkpoint_store"])) == 2
+    assert len(class_store.list_classes(app.extensions["store"])) == 2
 
 
 def bank_secrets() -> list[str]:

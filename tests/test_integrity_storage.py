@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text as sql
 from sqlalchemy.exc import OperationalError
 
-from quizzes.store import NewAttempt, Store, StoreUnavailable
-from quizzes.store import attempts as store_module
+from store import NewAttempt, Store, StoreUnavailable
+from store import attempts as store_module
 from tests.apps import make_app
 
 ATTEMPT = NewAttempt("L1", "q1", "4e4", 1.0, True, None, None)
@@ -71,7 +71,7 @@ def test_the_breaker_closes_again_after_a_few_seconds(tmp_path, monkeypatch):
 
 def test_a_request_never_touches_storage_twice_after_it_failed(tmp_path, monkeypatch):
     app = make_app(tmp_path)
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     store.breaker_seconds = 0  # only the per-request rule is under test
     touched = []
     monkeypatch.setattr(store.engine, "begin", lambda: touched.append("begin") or (
@@ -92,7 +92,7 @@ def test_the_page_for_a_reader_with_a_session_does_not_wait_on_a_broken_store(tm
     app = make_app(tmp_path)
     client = app.test_client()
     assert client.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["saved"]
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     store._open_until = time.monotonic() + 60  # as after a failure a moment ago
     started = time.monotonic()
     for url in ("/", "/api/progress", "/api/widgets/nudge"):
@@ -128,7 +128,7 @@ def test_a_postgresql_that_is_down_fails_fast_and_then_at_once():
 
 
 def test_a_request_never_queues_behind_another_threads_migration(tmp_path):
-    from quizzes.store import migrate
+    from store import migrate
 
     store = Store(f"sqlite:///{tmp_path / 'busy.sqlite'}")
     store._schema_ready = False  # as when the database was down at start-up

@@ -96,7 +96,7 @@ def test_instructor_opens_the_dashboard_and_a_student_gets_scored(world):
     assert "forward-order" in last["comment"] and "1 of 4" in last["comment"]
     assert world.platform.token_requests - tokens_before <= 1  # the token was reused
 
-    store = world.app.extensions["checkpoint_store"]
+    store = world.app.extensions["store"]
     attempts = [a for a in store.attempts() if a.learner_id.startswith("lti-")]
     assert attempts and all(a.class_id is not None for a in attempts)
     again = teacher.get(world.tool.url + "/lti/dashboard")
@@ -167,7 +167,7 @@ def test_a_replayed_id_token_fails_everywhere(world):
     replay = client.post("/lti/launch", data=form, base_url=world.tool.url,
                          headers={"Cookie": f"lti1p3-state-{form['state']}=1"})
     assert replay.status_code == 403 and "already been used" in replay.get_data(as_text=True)
-    other.extensions["checkpoint_store"].dispose()
+    other.extensions["store"].dispose()
 
 
 def test_a_browser_without_the_launch_cookie_is_offered_a_new_window(world):
@@ -249,7 +249,7 @@ def test_a_score_the_platform_refuses_is_kept_and_sent_later(world):
     assert "li-2" not in world.platform.scores
     with world.app.app_context():
         assert ags.pending_count() == 1
-        class_id = world.app.extensions["checkpoint_store"].attempts(
+        class_id = world.app.extensions["store"].attempts(
             learner_id=None)[-1].class_id
         assert ags.pending_count(class_id) == 1
     dashboard = teacher.get(world.tool.url + "/lti/dashboard").text

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import inspect, select, text
 
-from quizzes.store import NewAttempt, Store, migrate
-from quizzes.store.schema import attempts
+from store import NewAttempt, Store, migrate
+from store.schema import attempts
 
 OLD_ROWS = [
     # learner, question, variant, answer, score, correct, misconception

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from quizzes.store import NewAttempt, Store, StoreUnavailable
-from quizzes.store import attempts as store_module
+from store import NewAttempt, Store, StoreUnavailable
+from store import attempts as store_module
 
 
 def test_a_store_whose_database_is_down_fails_fast_without_sleeping(tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from quizzes import resume
-from quizzes.store.schema import resume_codes
+from store.schema import resume_codes
 from tests.apps import make_app
 
 
@@ -47,7 +47,7 @@ def test_a_code_is_short_unambiguous_random_and_stored_hashed(app, client):
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", made["code"])
     assert made["link"].endswith("/resume/" + made["code"].replace("-", ""))
     assert made["code"] != make_code(client)["code"]
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     with store.engine.connect() as conn:
         stored = conn.execute(resume_codes.select()).all()
     assert len(stored) == 1  # the second code replaced the first

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizzes.store import Store
+from store import Store
 from tests.classes_helpers import create_class, join
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

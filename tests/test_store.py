@@ -10,8 +10,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from quizzes.store import NewAttempt, Store, StoreUnavailable, database_url, migrate
-from quizzes.store.schema import metadata
+from store import NewAttempt, Store, StoreUnavailable, database_url, migrate
+from store.schema import metadata
 
 
 def attempt(learner="L1", question="q1", answer="4e4", score=1.0, correct=True,
@@ -146,7 +146,7 @@ def test_database_url_defaults_to_the_instance_folder_and_uses_psycopg3(configur
 def test_flask_db_commands_migrate_the_configured_database(tmp_path):
     from flask import Flask
 
-    from quizzes import store as store_module
+    import store as store_module
 
     app = Flask(__name__, instance_path=str(tmp_path))
     app.config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'cli.sqlite'}"
@@ -156,14 +156,14 @@ def test_flask_db_commands_migrate_the_configured_database(tmp_path):
     assert "database at None" in result.output
     result = runner.invoke(args=["db", "upgrade"])
     assert f"database at {migrate.head()}" in result.output
-    assert "attempts" in inspect(app.extensions["checkpoint_store"].engine).get_table_names()
+    assert "attempts" in inspect(app.extensions["store"].engine).get_table_names()
     assert "newest is" in runner.invoke(args=["db", "current"]).output
 
 
 def test_start_up_survives_a_database_that_is_down(tmp_path):
     from flask import Flask
 
-    from quizzes import store as store_module
+    import store as store_module
 
     app = Flask(__name__, instance_path=str(tmp_path))
     app.config["DATABASE_URL"] = "postgresql://nobody:nothing@127.0.0.1:1/none"

@@ -13,9 +13,9 @@ from chapter.format import plain_number, tex_number
 from quizzes.bank import default_bank
 from quizzes.grading import grade_practice, solution_html
 from quizzes.progress import state_of
-from quizzes.store import Attempt
-from quizzes.store.help import Help
 from quizzes.variants import new_variant
+from store import Attempt
+from store.help import Help
 from tests.test_checkpoint_http import KEYS, WRONG, post, text
 
 BANK = default_bank()
@@ -78,10 +78,10 @@ def test_progress_names_every_questions_state_as_the_page_does(client):
 
 def test_question_states_for_many_learners_at_once(app):
     from quizzes.progress import question_states
-    from quizzes.store import NewAttempt
-    from quizzes.store.help import record_reveal
+    from store import NewAttempt
+    from store.help import record_reveal
 
-    store = app.extensions["checkpoint_store"]
+    store = app.extensions["store"]
     store.record_attempt(NewAttempt("a", "q1", "4e4", 1.0, True))
     store.record_attempt(NewAttempt("b", "q1", "e4", 0.0, False, "forgot-inner-derivative"))
     record_reveal(store, "b", "q2", None)

@@ -118,10 +118,10 @@ def test_on_a_phone_each_roster_row_is_a_card_showing_every_state_and_the_score(
     """At 390 px: the roster summary comes first, question sections fold, and a student's
     row shows every question's state (partial credit as "Partly right") and the score."""
     from instructors import keys
-    from quizzes.store import NewAttempt
-    from quizzes.store import classes as class_store
+    from store import NewAttempt
+    from store import classes as class_store
 
-    store = live_app.extensions["checkpoint_store"]
+    store = live_app.extensions["store"]
     key = keys.new_key()
     record = class_store.create_class(store, "Phone class", keys.new_token(), keys.hash_key(key))
     class_store.enrol(store, record.id, "phone-ada", "Ada Phone")

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from quizzes.store.attempts import Store
-from quizzes.store.schema import review_answers, review_items
+from store.attempts import Store
+from store.schema import review_answers, review_items
 
 INTERVALS = (1, 3, 7)  # days: after a right answer, then after each right review
 

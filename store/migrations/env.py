@@ -2,11 +2,11 @@
 
 from alembic import context
 
-from quizzes.store.schema import metadata
+from store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through quizzes.store.migrate (flask db upgrade), "
+    raise RuntimeError("run migrations through store.migrate (flask db upgrade), "
                        "not alembic")
 
 # render_as_batch: SQLite cannot ALTER most things in place; batch mode copies the table.

@@ -17,7 +17,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import Engine
 
-from quizzes.store.schema import MIGRATIONS_DIR
+from store.schema import MIGRATIONS_DIR
 
 # Alembic keeps its running context in module globals: one migration per process at a time.
 _LOCK = threading.Lock()
@@ -64,7 +64,7 @@ db_cli = AppGroup("db", help="The checkpoint's database: migrate and inspect.")
 
 
 def _engine() -> Engine:
-    return current_app.extensions["checkpoint_store"].engine
+    return current_app.extensions["store"].engine
 
 
 @db_cli.command("upgrade")
@@ -93,6 +93,6 @@ def current_command() -> None:
 @click.option("-m", "--message", required=True)
 @click.option("--autogenerate", is_flag=True, help="Compare schema.py with the database.")
 def revision_command(message: str, autogenerate: bool) -> None:
-    """Write a new migration script into quizzes/store/migrations/versions."""
+    """Write a new migration script into store/migrations/versions."""
     with _LOCK, _engine().begin() as connection:
         command.revision(_config(connection), message=message, autogenerate=autogenerate)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from quizzes.store.attempts import Store
-from quizzes.store.schema import resume_codes
+from store.attempts import Store
+from store.schema import resume_codes
 
 
 def replace_code(store: Store, learner_id: str, code_hash: str) -> None:

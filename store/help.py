@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from quizzes.store.attempts import Store
-from quizzes.store.schema import checkpoint_help
+from store.attempts import Store
+from store.schema import checkpoint_help
 
 HINT, REVEAL = "hint", "reveal"
 

@@ -1,4 +1,4 @@
-"""LTI's tables, on the app's one ``metadata`` (quizzes/store/schema.py); migration 0004.
+"""LTI's tables, on the app's one ``metadata`` (store/schema.py); migration 0004.
 
 - ``lti_registrations``: one platform installation, keyed by (issuer, client_id), with the
   platform's endpoints and the deployment ids it may launch from (a JSON list).
@@ -25,7 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from quizzes.store.schema import metadata
+from store.schema import metadata
 
 registrations = Table(
     "lti_registrations",

@@ -18,8 +18,8 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from quizzes.store.attempts import Attempt, Store, row_to_attempt
-from quizzes.store.schema import attempts, checkpoint_help, classes, enrolments
+from store.attempts import Attempt, Store, row_to_attempt
+from store.schema import attempts, checkpoint_help, classes, enrolments
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from quizzes.store import migrate
-from quizzes.store.schema import attempts, enrolments
+from store import migrate
+from store.schema import attempts, enrolments
 
 log = logging.getLogger(__name__)
 
@@ -339,6 +339,6 @@ def init_app(app) -> Store:
         store.upgrade()
     except StoreUnavailable as exc:
         app.logger.warning("checkpoint storage unavailable at start-up: %s", exc)
-    app.extensions["checkpoint_store"] = store
+    app.extensions["store"] = store
     app.cli.add_command(migrate.db_cli)
     return store

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from quizzes.store.attempts import Store
-from quizzes.store.schema import guess_misses
+from store.attempts import Store
+from store.schema import guess_misses
 
 
 @dataclass(frozen=True)

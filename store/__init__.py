@@ -1,0 +1,25 @@
+"""Storage for the whole app: one database, one schema, one handle. It imports no feature.
+
+``schema`` (the checkpoint's and the classes' tables), ``lti`` (the LMS integration's
+tables, on the same metadata), ``attempts`` (the ``Store`` and every attempt query),
+``classes`` (classes and enrolments), ``help``, ``review``, ``resume``, ``limits``, ``migrate``
+(Alembic, run from code). Callers import the names below (tables from ``store.schema`` and
+``store.lti``); ``StoreUnavailable`` is the one exception a failing database raises.
+"""
+
+import store.lti  # noqa: F401 — every table on the one metadata, whoever imports the store
+from store.attempts import (
+    Attempt,
+    AttemptCapReached,
+    NewAttempt,
+    QuestionProgress,
+    Store,
+    StoreUnavailable,
+    database_url,
+    init_app,
+    make_engine,
+)
+
+__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Store",
+           "StoreUnavailable",
+           "database_url", "init_app", "make_engine"]
