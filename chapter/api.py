@@ -2,7 +2,8 @@
 
 The route only parses and answers: the query is validated against the figure's schema
 (``chapter.figures``), the figure comes from its builder. The same schemas describe the
-endpoint in the OpenAPI document.
+endpoint in the OpenAPI document, and its answer is described there by the schemas generated
+from ``chapter.figures.payload``, the answer's one type.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import json
 import brotli
 from flask import Blueprint, Flask, Response, request
 
-from chapter.figures import FIGURES
-from chapter.figures.params import Number, parse_params
+from chapter.figures import FIGURES, payload
+from chapter.figures.params import parse_params
 from chapter.figures.sweep import MAX_FRAMES, sweep
 from web import assets, openapi
 from web.errors import ClientError
@@ -22,8 +23,8 @@ from web.errors import ClientError
 bp = Blueprint("widget_api", __name__)
 
 
-def _json(payload: dict, status: int = 200) -> Response:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def _json(answer: dict, status: int = 200) -> Response:
+    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return Response(body, status=status, mimetype="application/json")
 
 
@@ -50,27 +51,25 @@ def widget(name: str) -> Response:
     params = parse_params(figure.schema, request.args)
     swept = request.args.get("sweep")
     frames = sweep(name, figure.build, figure.schema, params, swept) if swept is not None else None
-    payload = figure.build(**params)
-    payload["params"] = params  # what was drawn, defaults included: the controls adopt it
+    # The figure, and what was drawn (defaults included): the controls adopt it.
+    answer: payload.Widget = {**figure.build(**params), "params": params}
     if frames is not None:  # the exact figure above, and the frames to scrub through
-        payload["sweep"] = {**frames, "hold": figure.sweep_view == "hold"}
-    response = _compressed(_json(payload)) if frames is not None else _json(payload)
+        answer["sweep"] = {**frames, "hold": figure.sweep_view == "hold"}
+    response = _compressed(_json(answer)) if frames is not None else _json(answer)
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 
 def _sweep_param(figure) -> dict:
-    sliders = [f for f, s in figure.schema.items() if isinstance(s, Number) and s.label]
-    return {**_SWEEP_PARAM, "schema": {"type": "string", "enum": sliders}}
+    return {**_SWEEP_PARAM, "schema": {"type": "string", "enum": figure.sliders}}
 
 
 _SWEEP_PARAM = {
     "name": "sweep", "in": "query", "required": False,
     "description": (
         "Name one of the figure's sliders (x, dx, depth, …) to get, besides the figure, "
-        "a sweep along it with the other parameters fixed as given: `{…the figure…, \"sweep\": "
-        "{\"param\", \"values\": [...], \"frames\": [{\"value\", \"data\", \"layout\", "
-        "\"values\", \"summary\"}], \"axes\", \"hold\"}}`, one frame per slider step (at most "
+        "a sweep along it with the other parameters fixed as given (`sweep` in the answer, "
+        "schema `WidgetSweep`), one frame per slider step (at most "
         f"{MAX_FRAMES}, evenly spaced). A frame's `data` has one entry per trace: null where "
         "the trace equals the exact figure at the given parameters, else only the keys that "
         "differ; `layout` holds only the top-level keys that differ. Merge a frame onto "
@@ -95,10 +94,7 @@ def openapi_part() -> dict:
                 "schema": {"$ref": "#/components/schemas/Widget"}}}},
                 **openapi.error_responses(400)},
         }}
-    widget_schema = {"type": "object", "required": ["figure", "values", "description"],
-                     "properties": {"figure": {"type": "object"}, "values": {"type": "object"},
-                                    "description": {"type": "string"}}}
-    return {"paths": paths, "schemas": {"Widget": widget_schema}}
+    return {"paths": paths, "schemas": payload.components()}
 
 
 def init_app(app: Flask) -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chapter.figures import nudge_widget
+from chapter.figures.nudge import nudge_widget
 
 
 def _sigmoid(u: float) -> float:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from chapter.figures import FIGURES, figure_params, vanishing_widget
+from chapter.figures import FIGURES, figure_params
+from chapter.figures.vanishing import vanishing_widget
 
 
 def test_a_dead_relu_is_drawn_at_the_axis_floor_and_named():

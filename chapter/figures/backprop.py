@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 from chapter import calculus
 from chapter.figures import style
+from chapter.figures.figure import Figure, Heights
+from chapter.figures.params import UNIT, Flag, Number
 from chapter.figures.style import round_sig
 from chapter.format import approx, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
+HEIGHTS = Heights(wide=600, narrow=900)
 SATURATED = 1e-3  # σ′(z) below this: the hidden unit is saturated, the gradient vanishes there
 
 
@@ -194,7 +197,7 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     # graph and Back/Next are on screen together.
     graph_dom, loss_dom = ((0, 0.7), (0.8, 1)) if narrow else ((0.36, 1), (0, 0.24))
     return style.layout(
-        900 if narrow else 600,
+        HEIGHTS.at(narrow),
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
         yaxis=style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
         xaxis2=style.axis("gradient steps taken", (0, 1), "y2",
@@ -337,3 +340,14 @@ def _values(s: _State) -> dict:
                              "dL_dw1": h.dL_dw1, "dL_dw2": h.dL_dw2}
                             for i, h in enumerate(s.history)])
     return values
+
+
+FIGURE = Figure(
+    "backprop", "Figure 2 — Forward, then backward, through a two-layer network", {
+        "x": Number(*UNIT, 2.0, label="Input x", step=0.1),
+        "w1": Number(*UNIT, 0.5, label="Weight W₁", step=0.05),
+        "w2": Number(*UNIT, 1.2, label="Weight W₂", step=0.05),
+        "target": Number(*UNIT, 1.0, label="Target t", step=0.1),
+        "eta": Number(0.01, 2.0, 0.2, label="Learning rate η", step=0.01),
+        "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),
+    }, backprop_widget, HEIGHTS, main=("x", "w1"), trains=True)

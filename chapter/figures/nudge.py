@@ -12,12 +12,15 @@ import numpy as np
 
 from chapter import calculus
 from chapter.figures import style
+from chapter.figures.figure import Figure, Heights
+from chapter.figures.params import UNIT, Choice, Flag, Number
 from chapter.figures.style import round_sig, typeset
 from chapter.format import approx, num, param
 
 SHRINK_DXS = np.logspace(0, -5, 26)
 SHRINK_TABLE_DXS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
+HEIGHTS = Heights(wide=640, narrow=900)
 
 
 @dataclass(frozen=True)
@@ -189,19 +192,19 @@ def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
     ]
 
 
-def _domains(narrow: bool) -> tuple[dict, int]:
+def _domains(narrow: bool) -> dict:
     """g and f side by side above the shrinking-Δx panel. Stacked when narrow, with the
     shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
     sliders: on a phone both stages are on screen with the slider that moves them."""
     if narrow:
         return {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
-                "f": ((0, 1), (0, 0.27))}, 900
+                "f": ((0, 1), (0, 0.27))}
     return {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
-            "s": ((0, 1), (0, 0.28))}, 640
+            "s": ((0, 1), (0, 0.28))}
 
 
 def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
-    dom, height = _domains(narrow)
+    dom = _domains(narrow)
     annotations = [
         style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
                           dom["g"][1][1]),
@@ -220,7 +223,7 @@ def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
     gap_range = ([float(np.log10(drawn.min())) - 0.3, float(np.log10(drawn.max())) + 0.3]
                  if drawn.size else [-6.0, 0.0])
     return style.layout(
-        height,
+        HEIGHTS.at(narrow),
         xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),
         yaxis=style.axis("u", dom["g"][1], "x", range=ranges["g"]),
         xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"]),
@@ -315,3 +318,16 @@ def _values(s: _State, shrink: dict) -> dict:
         "dy_actual": ch.dy_actual, "du_linear": ch.du_linear, "dy_linear": ch.dy_linear,
         "shrink": shrink["rows"],
     }
+
+
+FIGURE = Figure(
+    "nudge", "Figure 1 — A nudge flowing through a composition", {
+        "fn": Choice(tuple(calculus.COMPOSITIONS), "sigmoid", "Composition", (
+            ("sigmoid", "σ(wx), the worked neuron"), ("sin_square", "sin(x²)"),
+            ("exp_square", "eˣ²"), ("double_triple", "double, then triple"))),
+        "x": Number(*UNIT, 1.0, label="Input x", step=0.05),
+        "w": Number(*UNIT, 2.0, label="Weight w", step=0.05, when=("fn", ("sigmoid",))),
+        "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
+        "narrow": Flag(False),
+    }, nudge_widget, HEIGHTS,
+    main=("x", "w", "fn"))  # the sliders first: nearest the chart on a phone

@@ -1,7 +1,9 @@
 """What the page itself shows of each figure before any script runs: its controls at the
 server's defaults (rendered into the HTML, so Tab reaches them at once and nothing is
 inserted later), which of them sit beside the chart and which behind "More settings", and
-the room the chart takes. ``templates/blocks/figure.html`` reads this as ``figure_page(id)``.
+the room the chart takes at each width (the figure's ``heights``, the ones its layouts use,
+written into the page as the CSS custom properties ``--plot-h-wide`` and ``--plot-h-narrow``).
+``templates/blocks/figure.html`` reads this as ``figure_page(id)``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ def _shown(control: dict, defaults: dict) -> bool:
 def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
     """The figure's controls for the template: each with its value, shown or hidden, main or
     secondary (the main ones in the order the figure lists them); its step buttons and
-    presets; the picture of its default state."""
+    presets; the chart's heights; the picture of its default state."""
     defaults = {c["name"]: c["default"] for c in spec["controls"]}
     controls = [{**c, "value": c["default"], "text": _text(c["default"]),
                  "shown": _shown(c, defaults), "main": c["name"] in figure.main}
@@ -33,8 +35,8 @@ def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
     main = sorted((c for c in controls if c["main"]), key=lambda c: figure.main.index(c["name"]))
     return {"label": spec["label"], "main": main,  # in the figure's order
             "more": [c for c in controls if not c["main"]], "presets": spec["presets"],
-            "training": bool(spec["max_steps"]), "title": figure.title.split(" — ")[0],
-            "picture": picture}
+            "training": figure.trains, "title": figure.label, "picture": picture,
+            "heights": figure.heights._asdict()}
 
 
 def register(lookup: Callable[[str], dict]) -> None:

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from chapter.figures import svg
+from chapter.figures.figure import FigureError
 from web import assets
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,14 +83,19 @@ def _made(figure_id: str, variant: str, figure: dict, title: str) -> str:
 
 def picture_for(figure) -> dict:
     """The template's picture of ``figure`` (a registry entry) at its defaults: a wide and a
-    narrow file, their size, and the words that stand for it."""
+    narrow file, their size, and the words that stand for it. A layout whose height is not
+    the one the figure declares (and the page reserves) stops start-up."""
     files, payload = {}, None
     for variant, (_, narrow) in SIZES.items():
         built = figure.build(narrow=narrow)
+        if built["figure"]["layout"]["height"] != figure.heights.at(narrow):
+            raise FigureError(f"figure {figure.id!r}: its {variant} layout is "
+                              f"{built['figure']['layout']['height']} px high, its heights say "
+                              f"{figure.heights.at(narrow)} (the page reserves those)")
         payload = payload or built
         name = _made(figure.id, variant, built["figure"], figure.title)
         files[variant] = f"/static/figures/{name}"
     height = payload["figure"]["layout"]["height"]
     return {**files, "width": SIZES["wide"][0], "height": height,
-            "alt": f"{figure.title.split(' — ')[0]} at its default settings. "
+            "alt": f"{figure.label} at its default settings. "
                    f"{payload['summary']}. {payload['description']}"}

@@ -1,18 +1,21 @@
 """A figure's JSON (what the builders make) as a static SVG picture: scatter traces (lines,
 markers, text, gaps), bars, linear and log axes with ticks, grid and titles, subplot domains,
-annotations with arrows, a horizontal legend — what the figures use, nothing more. Colours
-are the page's CSS variables (the roles widgets.js maps them to), light value as fallback;
-the picture carries the variables' values itself, since an <img> does not see the page's CSS.
+annotations with arrows, a horizontal legend — what the figures use, nothing more: a trace of
+another type stops start-up (``UnknownTrace``) rather than be drawn as something it is not.
+Colours are the page's CSS variables (the roles widgets.js maps them to), light value as
+fallback; the picture carries the variables' values itself, since an <img> does not see the
+page's CSS.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from html import escape
 
 from chapter.figures import style
+from chapter.figures.payload import TRACE_TYPES
+from chapter.figures.svg_axis import Axis
 
 THEME = {style.BLUE: "--widget-blue", style.VERMILION: "--widget-vermilion",
          style.GREEN: "--widget-green", style.PURPLE: "--widget-purple",
@@ -26,6 +29,14 @@ AXIS = re.compile(r"^([xy])axis(\d*)$")
 _TAG = re.compile(r"(</?(?:b|sup|sub)>)")
 
 
+class UnknownTrace(ValueError):
+    """A trace type the picture cannot draw, named with the figure it is in."""
+
+    def __init__(self, title: str, index: int, kind):
+        super().__init__(f"{title}: trace {index} is of type {kind!r}, which the picture "
+                         f"cannot draw (it draws {', '.join(TRACE_TYPES)})")
+
+
 def colour(value, theme: dict | None = None) -> str:
     """A light-theme hex as its CSS variable (fallback: the hex); transparent as none."""
     if not value or value in ("rgba(0,0,0,0)", "transparent"):
@@ -36,6 +47,7 @@ def colour(value, theme: dict | None = None) -> str:
 
 def _f(v: float) -> str:  # a coordinate, to a tenth of a pixel
     return f"{v:.1f}"
+
 
 def _attrs(**attrs) -> str:
     return "".join(f' {k.rstrip("_").replace("_", "-")}="{escape(str(v))}"'
@@ -72,57 +84,6 @@ def rich_text(text: str, x: float, y: float, size: float, fill: str, anchor: str
     return (f"<text{_attrs(x=f'{x:.1f}', y=f'{y:.1f}', font_size=size, fill=fill)}"
             f"{_attrs(text_anchor=anchor, dominant_baseline=baseline, font_weight=weight)}>"
             f"{''.join(out)}</text>")
-
-
-class Axis:
-    """One axis: where its domain sits on the canvas, and a value's position on it."""
-
-    def __init__(self, key: str, spec: dict, frame: tuple[float, float, float, float]):
-        self.key, self.spec = key, spec
-        self.letter = key[0]
-        self.log = spec.get("type") == "log"
-        left, top, width, height = frame
-        d0, d1 = spec.get("domain", [0, 1])
-        if self.letter == "x":
-            self.p0, self.p1 = left + d0 * width, left + d1 * width
-        else:  # y grows upwards
-            self.p0, self.p1 = top + (1 - d0) * height, top + (1 - d1) * height
-        self.range = list(spec.get("range") or [0, 1])
-
-    def pos(self, value) -> float | None:
-        if value is None or isinstance(value, str):
-            return None
-        v = float(value)
-        if self.log:
-            if v <= 0:
-                return None
-            v = math.log10(v)
-        r0, r1 = self.range
-        if not (math.isfinite(v) and r1 != r0):
-            return None
-        return self.p0 + (v - r0) / (r1 - r0) * (self.p1 - self.p0)
-
-    def ticks(self) -> list[tuple[float, str]]:
-        """(value, label) pairs: Plotly-like nice steps, or powers of ten on a log axis."""
-        r0, r1 = sorted(self.range)
-        if self.log:
-            lo, hi = math.ceil(r0 - 1e-9), math.floor(r1 + 1e-9)
-            step = max(1, math.ceil((hi - lo + 1) / 8))
-            return [(10.0 ** k, "1" if k == 0 else "10" if k == 1 else f"10<sup>{k}</sup>"
-                     .replace("-", "−")) for k in range(lo, hi + 1) if (k - lo) % step == 0]
-        step = self.spec.get("dtick") or _nice((r1 - r0) / 6)
-        first = math.ceil(r0 / step - 1e-9)
-        values = [(first + i) * step for i in range(int((r1 - r0) / step + 1e-9) + 2)]
-        decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
-        return [(v, f"{v:.{decimals}f}".replace("-", "−")) for v in values
-                if r0 - 1e-9 <= v <= r1 + 1e-9]
-
-
-def _nice(raw: float) -> float:
-    if raw <= 0 or not math.isfinite(raw):
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(raw))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw * 0.999)
 
 
 class Canvas:
@@ -378,6 +339,8 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
     body = [p for axis in canvas.axes.values() for p in draw_axis(canvas, axis)]
     clips = []
     for i, trace in enumerate(data):
+        if trace.get("type") not in TRACE_TYPES:
+            raise UnknownTrace(title, i, trace.get("type"))
         parts = draw_trace(canvas, trace)
         xa, ya = canvas.axis(trace.get("xaxis", "x")), canvas.axis(trace.get("yaxis", "y"))
         if parts and xa and ya and trace.get("cliponaxis", True) and "lines" in trace.get(

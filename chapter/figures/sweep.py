@@ -2,12 +2,13 @@
 server's numbers without a request per step.
 
 ``GET /api/widgets/<name>?<params>&sweep=<param>`` answers, besides the exact figure's
-``params``, ``{"sweep": {"param", "values", "frames"}}``: one frame per value on the
-parameter's slider grid (at most ``MAX_FRAMES``, evenly spaced, both ends included), each
-built by the figure's own builder and kept compact — ``data`` has one entry per trace, null
-where the trace is the same as in the exact figure at the request's parameters and otherwise
-only the keys that differ; ``layout`` only the top-level layout keys that differ; ``values``
-and ``summary`` as the builder gives them. The script merges a frame onto that exact figure.
+``params``, ``{"sweep": {"param", "values", "frames"}}`` (the type ``payload.Sweep``): one
+frame per value on the parameter's slider grid (at most ``MAX_FRAMES``, evenly spaced, both
+ends included), each built by the figure's own builder and kept compact — ``data`` has one
+entry per trace, null where the trace is the same as in the exact figure at the request's
+parameters and otherwise only the keys that differ; ``layout`` only the top-level layout
+keys that differ; ``values`` and ``summary`` as the builder gives them. The script merges a
+frame onto that exact figure.
 
 ``axes`` holds, for every axis whose range moves somewhere along the sweep, one range that
 contains all of them (with the tick spacing of the widest), and the API adds ``hold``, the
@@ -24,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 
 from chapter.figures.params import Number, ParamError
+from chapter.figures.payload import SweepFrame
 
 MAX_FRAMES = 101
 AXIS = re.compile(r"^[xy]axis\d*$")
@@ -47,7 +49,7 @@ def _diff(new: dict, old: dict | None) -> dict | None:
     return changed or None
 
 
-def _frame(build, params: dict, base: dict, value) -> dict:
+def _frame(build, params: dict, base: dict, value) -> SweepFrame:
     payload = build(**params)
     figure = payload["figure"]
     old = base["data"]

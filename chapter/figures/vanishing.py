@@ -13,6 +13,8 @@ import numpy as np
 
 from chapter import calculus
 from chapter.figures import style
+from chapter.figures.figure import Figure, Heights
+from chapter.figures.params import UNIT, Choice, Flag, Number
 from chapter.figures.style import round_sig
 from chapter.format import SUPERSCRIPT, num, param
 
@@ -20,6 +22,7 @@ SERIES_STYLE = [  # first and second activation: colour, dash and marker all dif
     {"color": style.BLUE, "dash": "solid", "symbol": "circle"},
     {"color": style.VERMILION, "dash": "dash", "symbol": "square"},
 ]
+HEIGHTS = Heights(wide=440, narrow=480)
 CHAIN_QUANTITY = "|∂a<sub>depth</sub>/∂a<sub>k−1</sub>|"
 NETWORK_QUANTITY = "‖∂L/∂a<sub>k−1</sub>‖"
 
@@ -154,7 +157,7 @@ def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
     quantity = NETWORK_QUANTITY if s.mode == "network" else CHAIN_QUANTITY
     depth = s.depth
     return style.layout(
-        480 if narrow else 440, showlegend=True,
+        HEIGHTS.at(narrow), showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
                 "font": {"size": style.TEXT_MIN}},
         margin={"l": 76, "r": 16, "t": 40, "b": 60},
@@ -307,3 +310,36 @@ def _values(s: _State) -> dict:
                             "weight_gradient_norm": n.weight_gradient_norm}
                            for n in s.networks[a]] for a in s.acts}}
     return values
+
+
+_ACTIVATIONS = tuple(calculus.ACTIVATIONS)
+_NAMES = tuple((a, calculus.ACTIVATIONS[a].label) for a in _ACTIVATIONS)
+_NETWORK = ("mode", ("network",))
+_CHAIN = ("mode", ("chain",))
+_LINEAR = {"activation": "linear", "compare": "none", "depth": "10", "residual": "0",
+           "mode": "chain"}
+
+FIGURE = Figure(
+    "vanishing", "Figure 3 — Gradients shrinking through sigmoid versus ReLU layers", {
+        "depth": Number(1, 50, 10, whole=True, label="Depth (layers)"),
+        "activation": Choice(_ACTIVATIONS, "sigmoid", "Activation",
+                             (*_NAMES, ("linear", "linear (local derivative = w)"))),
+        "compare": Choice((*_ACTIVATIONS, "none"), "relu", "Compare with",
+                          (*_NAMES, ("none", "nothing"))),
+        "weight": Number(*UNIT, 1.0, label="Weight w (every layer)", step=0.05, when=_CHAIN),
+        "x": Number(*UNIT, 1.0, label="Input x", step=0.1, when=_CHAIN),
+        "residual": Flag(False, "Residual connections"),
+        "mode": Choice(("chain", "network"), "chain", "Network", (
+            ("chain", "one neuron per layer"), ("network", "real network (width n)"))),
+        "width": Number(2, 64, 16, whole=True, label="Width n", when=_NETWORK),
+        "init": Choice(tuple(calculus.INITS), "he", "Initialisation",
+                       (("he", "He"), ("xavier", "Xavier")), when=_NETWORK),
+        "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
+        "narrow": Flag(False),
+    }, vanishing_widget, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
+    presets=(
+        ("Vanishing: 10 layers × 0.5", {**_LINEAR, "weight": "0.5"}),
+        ("Exploding: 10 layers × 2", {**_LINEAR, "weight": "2"}),
+        ("Sigmoid versus ReLU", {"activation": "sigmoid", "compare": "relu", "weight": "1",
+                                 "x": "1", "depth": "10", "residual": "0", "mode": "chain"}),
+    ))
