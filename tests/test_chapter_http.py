@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from chapter.figures import FIGURES
+
 SECTION_TITLES = [
     "Functions inside functions", "A worked example", "The chain rule, stated formally",
     "Neural networks are long compositions", "Backpropagation in plain English",
@@ -60,7 +62,7 @@ def test_five_callouts_each_with_icon_and_label(page):
 
 
 def test_three_figures_with_captions_and_descriptions(page):
-    for fig in ("nudge", "backprop", "vanishing"):
+    for fig in FIGURES:
         figure = re.search(rf'<figure class="figure" id="figure-{fig}".*?</figure>', page, re.S)
         assert figure, fig
         assert "<figcaption" in figure.group(0)

@@ -6,7 +6,9 @@ import os
 
 import pytest
 
-from chapter.figures import BUILDERS
+from chapter.figures import FIGURES
+from chapter.figures.params import parse_params
+from tests.figure_settings import settings
 from web import assets
 
 
@@ -38,15 +40,11 @@ def test_the_setup_installs_the_basic_bundle_and_the_app_serves_it():
 
 
 def figure_trace_types() -> set[str]:
-    """Every trace type any figure draws, over the settings that change what is drawn."""
-    settings = {
-        "nudge": [{}, {"fn": "double_triple"}, {"narrow": True}],
-        "backprop": [{}, {"steps": 5}, {"narrow": True}],
-        "vanishing": [{}, {"mode": "network"}, {"residual": True}, {"compare": "none"},
-                      {"narrow": True}],
-    }
-    return {trace.get("type", "scatter") for name, options in settings.items()
-            for params in options for trace in BUILDERS[name](**params)["figure"]["data"]}
+    """Every trace type any figure draws, at its defaults and each parameter's ends and
+    options."""
+    return {trace.get("type", "scatter") for name, figure in FIGURES.items()
+            for values in [{}, *settings(figure)]
+            for trace in figure.build(**parse_params(figure.schema, values))["figure"]["data"]}
 
 
 def test_the_figures_draw_only_trace_types_of_the_basic_bundle():

@@ -10,6 +10,7 @@ import brotli
 import pytest
 
 from chapter import calculus
+from chapter.figures import FIGURES
 from web import assets
 
 
@@ -21,7 +22,7 @@ def get(client, path):
 # --- the contract -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["nudge", "backprop", "vanishing"])
+@pytest.mark.parametrize("name", FIGURES)
 def test_each_widget_answers_with_figure_values_and_description(client, name):
     response, body = get(client, f"/api/widgets/{name}")
     assert response.status_code == 200
@@ -142,7 +143,7 @@ def test_bad_parameters_get_a_400_naming_the_field_and_what_is_allowed(
 def test_unknown_widget_is_a_404_listing_the_widgets(client):
     response, body = get(client, "/api/widgets/spiral")
     assert response.status_code == 404
-    assert "nudge, backprop, vanishing" in body["error"]
+    assert ", ".join(FIGURES) in body["error"]  # every figure, in figure order
 
 
 @pytest.mark.parametrize("query", [

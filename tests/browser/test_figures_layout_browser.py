@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
+from chapter.figures import FIGURES
 from tests.browser.conftest import PHONE, screenshot
 
-WIDGETS = ("nudge", "backprop", "vanishing")
+WIDGETS = tuple(FIGURES)  # every registered figure
 DESKTOP_1366 = {"width": 1366, "height": 900}
 
 CLS_OBSERVER = """() => {

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from chapter.figures import FIGURES
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
-WIDGETS = ("nudge", "backprop", "vanishing")
+WIDGETS = tuple(FIGURES)  # every registered figure
 
 
 def _pictures(page) -> list[dict]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from chapter.figures import FIGURES
 from tests.apps import make_app
 from tests.browser.conftest import DESKTOP, PHONE, LiveServer, PageWatch, axe_violations, screenshot
 
-WIDGETS = ("nudge", "backprop", "vanishing")
+WIDGETS = tuple(FIGURES)  # every registered figure
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; connect-src 'self'")
 
