@@ -41,6 +41,17 @@ def test_without_scripts_each_figure_shows_its_picture_and_words(browser, live_s
     context.close()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_each_chart_reserves_the_height_its_figure_declares(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/", wait_until="load")
+    for name, figure in FIGURES.items():
+        box = page.locator(f"#widget-{name}-plot").bounding_box()
+        assert box["height"] == figure.heights.at(viewport is PHONE), (name, box)
+    context.close()
+
+
 def test_in_print_the_pictures_are_shown(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
