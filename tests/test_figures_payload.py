@@ -60,6 +60,7 @@ def answer(client):
 @pytest.mark.parametrize(("change", "where"), [
     (lambda a: a.pop("summary"), "'summary' is a required property"),
     (lambda a: a["figure"].pop("layout"), "'layout' is a required property"),
+    (lambda a: a["figure"].pop("frames"), "'frames' is a required property"),
     (lambda a: a.update(description=3), "description: 3 is not of type 'string'"),
     (lambda a: a.update(steps="one"), "steps: 'one' is not of type 'array'"),
     (lambda a: a["table"]["rows"][0].append(1.5), "1.5 is not of type 'string'"),
@@ -70,7 +71,7 @@ def answer(client):
     (lambda a: a["sweep"].pop("hold"), "'hold' is a required property"),
     (lambda a: a["sweep"]["frames"][3].update(value="x"), "'x' is not of type 'number'"),
     (lambda a: a["sweep"]["axes"].update(xaxis={"range": ["a"]}), "'a' is not of type"),
-], ids=["no summary", "no layout", "description a number", "steps a string",
+], ids=["no summary", "no layout", "no step frames", "description a number", "steps a string",
         "a number in the table", "an undeclared key", "a trace type none can draw",
         "a trace without a type", "a height in text", "a sweep without hold",
         "a frame's value a string", "a held range of text"])

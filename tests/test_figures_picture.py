@@ -75,7 +75,7 @@ def test_pictures_are_cached_on_disk_by_hash(tmp_path, monkeypatch):
 def test_the_page_links_each_picture_and_the_server_serves_it(client):
     page = client.get("/").get_data(as_text=True)
     urls = re.findall(r'(?:srcset|src)="(/static/figures/[^"]+)"', page)
-    assert len(urls) == 6
+    assert len(urls) == 2 * len(FIGURES)  # wide and narrow
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200 and response.mimetype == "image/svg+xml"

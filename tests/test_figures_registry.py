@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import types
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,8 @@ from chapter.figures import FIGURES, collect, figure_params, picture, svg
 from chapter.figures.figure import Figure, FigureError, Heights
 from chapter.figures.params import Flag, Number
 from chapter.figures.style import layout
+
+FOLDER = Path(__file__).resolve().parents[1] / "chapter" / "figures"
 
 
 def _figure(fig_id="spiral", title="Figure 4 — A spiral", traces=("scatter",), height=300,
@@ -33,8 +36,11 @@ def _module(name: str, figure: Figure | None = None) -> types.ModuleType:
 
 
 def test_the_registry_is_every_figure_module_in_figure_order():
-    assert list(FIGURES) == ["nudge", "backprop", "vanishing"]
-    assert [f.number for f in FIGURES.values()] == [1, 2, 3]
+    defining = {p.stem for p in FOLDER.glob("*.py")
+                if "\nFIGURE = Figure(" in p.read_text(encoding="utf-8")}
+    assert {f.build.__module__.rsplit(".", 1)[1] for f in FIGURES.values()} == defining
+    assert [f.number for f in FIGURES.values()] == list(range(1, len(FIGURES) + 1))
+    assert list(FIGURES)[:3] == ["nudge", "backprop", "vanishing"]
     two, one = _figure("b", "Figure 2 — B"), _figure("a", "Figure 1 — A")
     found = collect([_module("style"), _module("b", two), _module("a", one)])
     assert list(found) == ["a", "b"]  # by number, not by module name; helpers skipped

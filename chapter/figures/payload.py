@@ -50,7 +50,7 @@ class PlotlyFigure(TypedDict):
 
     data: list[Trace]
     layout: Layout
-    frames: NotRequired[Annotated[list[StepFrame], Doc("one per step, in step order")]]
+    frames: Annotated[list[StepFrame], Doc("one per step, in step order")]
 
 
 class Table(TypedDict):
