@@ -30,6 +30,16 @@ def _retire_keys() -> None:
     click.echo(f"retired {keys.retire_old()} key(s)")
 
 
+@lti_cli.command("reseal")
+def _reseal() -> None:
+    """Rewrite every sealed secret (the tool's keys, the classes' instructor keys) under the
+    current SECRET_KEY; run it after moving the old one to SECRET_KEY_FALLBACKS."""
+    from lti import keys
+
+    click.echo(f"resealed {keys.reseal_all()} tool key(s) and {keys.reseal_class_keys()} "
+               "class key(s) under the current SECRET_KEY")
+
+
 @lti_cli.command("send-scores")
 def _send_scores() -> None:
     """Send the scores the platforms have not accepted yet."""

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from lti import ags, keys
+from lti.launch import state_key
 from tests.apps import make_app
 from tests.lti_platform import INSTRUCTOR, REGISTRATION_CODE, TA, World
 
@@ -165,7 +166,7 @@ def test_a_replayed_id_token_fails_everywhere(world):
     other = make_app(world.app.instance_path, **world.config)  # another instance, same DB
     client = other.test_client()
     replay = client.post("/lti/launch", data=form, base_url=world.tool.url,
-                         headers={"Cookie": f"lti1p3-state-{form['state']}=1"})
+                         headers={"Cookie": f"lti1p3-state-{state_key(form['state'])}=1"})
     assert replay.status_code == 403 and "already been used" in replay.get_data(as_text=True)
     other.extensions["store"].dispose()
 
