@@ -42,10 +42,10 @@ def _reseal() -> None:
 
 @lti_cli.command("send-scores")
 def _send_scores() -> None:
-    """Send the scores the platforms have not accepted yet."""
-    from lti import ags
+    """Send the scores the platforms have not accepted yet (one round, as the sender does)."""
+    from lti import sender
 
-    sent, waiting = ags.flush(limit=1000)
+    sent, waiting = sender.flush()
     click.echo(f"sent {sent}; {waiting} still waiting")
 
 
@@ -88,14 +88,17 @@ def _frameable_sessions(base: type) -> type:
 
 
 def init_app(app: Flask) -> None:
-    from lti import ags, registrations, routes
+    from lti import registrations, routes, sender
 
     if "store" not in app.extensions:
         import store
 
         store.init_app(app)
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()
-    app.extensions["lti_tokens"] = ags.Tokens()
+    app.extensions["lti_tokens"] = sender.Tokens()
+    if app.config.get("LTI_SEND_IN_BACKGROUND", True):
+        scores = app.extensions["lti_sender"] = sender.Sender(app)
+        app.before_request(scores.ensure_running)  # after the fork: one thread per worker
     app.extensions.setdefault("attempt_listeners", []).append(routes.attempt_listener)
     app.session_interface = _frameable_sessions(type(app.session_interface))()
     app.register_blueprint(routes.bp)

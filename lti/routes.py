@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from instructors import keys as class_keys
 from instructors import routes as instructor_pages
-from lti import ags, db, deep_linking, keys, launch, sealing
+from lti import ags, db, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
 from store import StoreUnavailable
@@ -172,7 +172,7 @@ def _start(claims: dict, registration: regs.Registration) -> Response:
             "class_id": record.id if record else None,
             "frame": launch.frame_origins(registration, claims)}
     endpoint = claims.get(AGS_ENDPOINT) or {}
-    if ags.SCORE_SCOPE in (endpoint.get("scope") or []) and endpoint.get("lineitem"):
+    if sender.SCORE_SCOPE in (endpoint.get("scope") or []) and endpoint.get("lineitem"):
         info["lineitem"] = endpoint["lineitem"]
     session[SESSION] = info
     g.lti_frame = info["frame"]
@@ -341,15 +341,17 @@ def _frame_for_platforms(response: Response) -> Response:
 
 
 def attempt_listener(learner_id: str, question_id: str) -> None:
-    """After a checkpoint attempt is stored: queue the LTI learner's score, send the queue.
-    Never lets a platform's trouble reach the learner's answer."""
+    """After a checkpoint attempt is stored: queue the LTI learner's score and wake this
+    process's sender. Nothing here calls the platform: its trouble never reaches the answer."""
     info = session.get(SESSION) or {}
     if not info.get("lineitem") or not info.get("sub"):
         return
     try:
         ags.queue(info["reg"], info["lineitem"], info.get("class_id"),
                   ags.score_for(learner_id, info["sub"]))
-        ags.flush()
+        waker = current_app.extensions.get("lti_sender")
+        if waker is not None:
+            waker.wake()
     except Exception:  # grading must not fail because of passback
         current_app.logger.exception("LTI score for %s not queued or sent", learner_id)
 

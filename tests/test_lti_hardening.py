@@ -4,16 +4,18 @@ are random. Against the test platform (tests/lti_platform.py) on loopback."""
 from __future__ import annotations
 
 import hashlib
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
 from sqlalchemy import func, select
 
-from lti import keys, launch
+from lti import ags, keys, launch
+from lti import registrations as regs
 from store.lti import keys as key_rows
 from store.lti import learners, nonces
-from tests.lti_platform import FORM_FIELD, World
+from tests.lti_platform import FORM_FIELD, Platform, World
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +151,58 @@ def test_rotating_secret_key_with_a_fallback_then_reseal(world):
             keys.reseal_all()
             keys.reseal_class_keys()
             app.config["SECRET_KEY_FALLBACKS"] = []
+
+
+# --- a platform that hangs reaches no reader -----------------------------------------------
+
+def _queued(world) -> int:
+    with world.app.app_context():
+        return ags.pending_count()
+
+
+def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(world):
+    student = world.browser()
+    response, _ = world.launch(student, sub="student-hung", lineitem="li-hung")
+    assert response.status_code == 303
+    world.app.extensions["lti_tokens"]._cache.clear()  # the next score needs a new token
+    world.platform.answering.clear()
+    try:
+        started = time.monotonic()
+        answer = student.post(f"{world.tool.url}/api/checkpoint/q1", json={"answer": "4e4"})
+        took = time.monotonic() - started
+        assert answer.status_code == 200 and answer.json()["correct"] is True
+        assert took < 1.5, f"the answer took {took:.2f} s with the LMS hung"
+        page_started = time.monotonic()
+        assert student.get(f"{world.tool.url}/").status_code == 200
+        assert time.monotonic() - page_started < 0.25
+        assert _queued(world) >= 1 and "li-hung" not in world.platform.scores
+    finally:
+        world.platform.answering.set()
+    delivered = world.scores_for("li-hung")
+    assert delivered[-1]["userId"] == "student-hung" and delivered[-1]["scoreGiven"] == 1
+
+
+def test_one_hung_platform_does_not_hold_up_another(world):
+    other = Platform(world.cert)
+    other.registered = {"jwks_uri": f"{world.tool.url}/lti/jwks"}
+    try:
+        with world.app.app_context():
+            healthy = regs.add(other.url, "tool-client-1", f"{other.url}/auth",
+                               f"{other.url}/token", f"{other.url}/jwks", ["deployment-1"])
+            hung = regs.find(world.platform.url, world.platform.client_id)
+            world.app.extensions["lti_tokens"]._cache.clear()
+            world.platform.answering.clear()
+            ags.queue(hung.id, f"{world.platform.url}/lineitems/li-a", None,
+                      {"userId": "a", "scoreGiven": 1, "scoreMaximum": 4})
+            ags.queue(healthy.id, f"{other.url}/lineitems/li-b", None,
+                      {"userId": "b", "scoreGiven": 2, "scoreMaximum": 4})
+        deadline = time.monotonic() + 2.5  # before the hung platform's read timeout
+        while "li-b" not in other.scores and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert other.scores["li-b"][-1]["scoreGiven"] == 2
+        assert "li-a" not in world.platform.scores
+    finally:
+        world.platform.answering.set()
+        other.stop()
+    assert world.scores_for("li-a")[-1]["userId"] == "a"
+
