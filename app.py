@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                 instance_path=os.path.abspath(instance_path) if instance_path else None)
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("SECRET_KEY", "dev-only-not-secret"),
+        SECRET_KEY_FALLBACKS=[old for old in os.environ.get("SECRET_KEY_FALLBACKS", "")
+                              .split(",") if old],
         DATABASE_URL=os.environ.get("DATABASE_URL", ""),
         MAX_CONTENT_LENGTH=int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024)),
     )

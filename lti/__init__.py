@@ -30,12 +30,22 @@ def _retire_keys() -> None:
     click.echo(f"retired {keys.retire_old()} key(s)")
 
 
+@lti_cli.command("reseal")
+def _reseal() -> None:
+    """Rewrite every sealed secret (the tool's keys, the classes' instructor keys) under the
+    current SECRET_KEY; run it after moving the old one to SECRET_KEY_FALLBACKS."""
+    from lti import keys
+
+    click.echo(f"resealed {keys.reseal_all()} tool key(s) and {keys.reseal_class_keys()} "
+               "class key(s) under the current SECRET_KEY")
+
+
 @lti_cli.command("send-scores")
 def _send_scores() -> None:
-    """Send the scores the platforms have not accepted yet."""
-    from lti import ags
+    """Send the scores the platforms have not accepted yet (one round, as the sender does)."""
+    from lti import sender
 
-    sent, waiting = ags.flush(limit=1000)
+    sent, waiting = sender.flush()
     click.echo(f"sent {sent}; {waiting} still waiting")
 
 
@@ -78,14 +88,17 @@ def _frameable_sessions(base: type) -> type:
 
 
 def init_app(app: Flask) -> None:
-    from lti import ags, registrations, routes
+    from lti import registrations, routes, sender
 
     if "store" not in app.extensions:
         import store
 
         store.init_app(app)
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()
-    app.extensions["lti_tokens"] = ags.Tokens()
+    app.extensions["lti_tokens"] = sender.Tokens()
+    if app.config.get("LTI_SEND_IN_BACKGROUND", True):
+        scores = app.extensions["lti_sender"] = sender.Sender(app)
+        app.before_request(scores.ensure_running)  # after the fork: one thread per worker
     app.extensions.setdefault("attempt_listeners", []).append(routes.attempt_listener)
     app.session_interface = _frameable_sessions(type(app.session_interface))()
     app.register_blueprint(routes.bp)

@@ -1,24 +1,31 @@
 """The launch: OIDC third-party login initiation, then the id_token the platform posts.
 
-    login(params)           → a state and a nonce stored, the browser sent to the platform
+    login(params)           → a signed state carrying the nonce; the browser sent to the platform
     verify(form, cookies)   → the id_token's claims, every check passed, its nonce used up
 
 Each failed check is a ``LaunchRefused`` with a status and a sentence naming the check.
+A login writes nothing: its state is signed with SECRET_KEY and carries the nonce, the
+registration and the login's parameters, and expires after ``LOGIN_MAX_AGE``; anyone who
+knows a platform's public issuer and client id can ask for logins, so they must cost no row.
 The order matters: the state names the login (and so the registration) before the token is
-read; the nonce is marked used only after everything else passed, in one UPDATE that only
-one request can win, so a replay fails in this browser, another one, another worker and
-another app instance sharing the database.
+read; the nonce is stored only once everything else passed, in one INSERT that only one
+request can win, so a replay fails in this browser, another one, another worker and another
+app instance sharing the database. Stored nonces older than the state's lifetime can no
+longer be presented, so each launch deletes them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import current_app, request
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lti import adapter, db
 from lti import registrations as regs
@@ -28,8 +35,9 @@ LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 MESSAGE_TYPES = {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
-STATE_COOKIE = "lti1p3-state-"  # + the state: several launches may be under way at once
+STATE_COOKIE = "lti1p3-state-"  # + state_key(state): several launches may be under way at once
 LOGIN_MAX_AGE = timedelta(minutes=10)
+MAX_STATE = 2048  # a signed state is a few hundred characters
 LOGIN_PARAMS = ("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
                 "lti_deployment_id", "lti_storage_target")
 
@@ -69,6 +77,17 @@ def _on_this_tool(url: str) -> bool:
     return regs.origin(url) == regs.origin(base_url())
 
 
+def _states() -> URLSafeTimedSerializer:
+    fallbacks = current_app.config.get("SECRET_KEY_FALLBACKS") or []
+    secrets_newest_last = [*fallbacks, current_app.secret_key]
+    return URLSafeTimedSerializer(secrets_newest_last, salt="lti-login-state")
+
+
+def state_key(state: str) -> str:
+    """A short, fixed-length name for a state: its cookie's suffix and its stored digest."""
+    return hashlib.sha256(state.encode()).hexdigest()
+
+
 # --- login initiation -------------------------------------------------------------------------
 
 def login(params: dict) -> tuple[str, str, dict, regs.Registration]:
@@ -92,10 +111,9 @@ def login(params: dict) -> tuple[str, str, dict, regs.Registration]:
     if deployment and deployment not in registration.deployment_ids:
         raise LaunchRefused(403, f"The deployment {deployment!r} is not registered with "
                                  "this tool.", registration=registration)
-    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
-    db.run(lambda conn: conn.execute(nonces.insert().values(
-        nonce=nonce, state=state, registration_id=registration.id,
-        login=json.dumps(login_params), created_at=datetime.now(UTC))), write=True)
+    nonce = secrets.token_urlsafe(24)
+    state = _states().dumps({"nonce": nonce, "registration": registration.id,
+                             "login": login_params})
     query = {"scope": "openid", "response_type": "id_token", "response_mode": "form_post",
              "prompt": "none", "client_id": registration.client_id,
              "redirect_uri": f"{base_url()}/lti/launch", "login_hint": login_params["login_hint"],
@@ -109,43 +127,59 @@ def login(params: dict) -> tuple[str, str, dict, regs.Registration]:
 
 # --- the launch -------------------------------------------------------------------------------
 
-def _login_row(state: str):
+def _read_state(state: str) -> dict | None:
+    """The login a state was signed for; raises LaunchRefused once it has expired."""
+    try:
+        login = _states().loads(state, max_age=int(LOGIN_MAX_AGE.total_seconds()))
+    except SignatureExpired:
+        raise LaunchRefused(403, "The login took too long and has expired. Start it again "
+                                 "from your LMS.") from None
+    except BadSignature:
+        return None
+    return login if isinstance(login, dict) and isinstance(login.get("login"), dict) else None
+
+
+def _nonce_used(nonce: str) -> bool:
     return db.run(lambda conn: conn.execute(
-        select(nonces).where(nonces.c.state == state)).first())
+        select(nonces.c.nonce).where(nonces.c.nonce == nonce)).first()) is not None
 
 
-def _use_nonce(nonce: str) -> bool:
+def _use_nonce(nonce: str, state: str, registration_id: int, login_params: dict) -> bool:
+    """Store the nonce as used; False when it was stored before (a replayed launch)."""
+    now = datetime.now(UTC)
+
     def work(conn):
-        return conn.execute(nonces.update().where(
-            nonces.c.nonce == nonce, nonces.c.used_at.is_(None))
-            .values(used_at=datetime.now(UTC))).rowcount
-    return db.run(work, write=True) == 1
+        conn.execute(nonces.delete().where(nonces.c.created_at < now - 2 * LOGIN_MAX_AGE))
+        conn.execute(nonces.insert().values(
+            nonce=nonce, state=state_key(state), registration_id=registration_id,
+            login=json.dumps(login_params), created_at=now, used_at=now))
+    try:
+        db.run(work, write=True)
+    except IntegrityError:
+        return False
+    return True
 
 
 def verify(form, cookies, keys: regs.PlatformKeys) -> tuple[dict, regs.Registration, str]:
     """(claims, registration, state) of a launch that passed every check."""
     token, state = form.get("id_token"), form.get("state")
-    if not token or not state or len(state) > 64:
+    if not token or not state or len(state) > MAX_STATE:
         error = form.get("error_description") or form.get("error")
         raise LaunchRefused(400, f"The platform refused the login: {error}." if error else
                             "The launch carries no id_token or no state. Start it again "
                             "from your LMS.")
-    row = _login_row(state)
-    if row is None:
+    signed = _read_state(state)
+    registration = regs.by_id(signed["registration"]) if signed else None
+    if registration is None:
         raise LaunchRefused(403, "This launch's state is unknown to the tool: it was not "
                                  "started here. Start it again from your LMS.")
-    login_params = json.loads(row.login)
-    registration = regs.by_id(row.registration_id)
+    login_params, nonce = signed["login"], str(signed.get("nonce"))
     refuse = lambda status, message: LaunchRefused(  # noqa: E731
         status, message, login_params, registration)
-    if row.used_at is not None:
+    if _nonce_used(nonce):
         raise refuse(403, "This launch has already been used (a replayed id_token). Start "
                           "it again from your LMS.")
-    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
-    if datetime.now(UTC) - created > LOGIN_MAX_AGE:
-        raise refuse(403, "The login took too long and has expired. Start it again from "
-                          "your LMS.")
-    if cookies.get(STATE_COOKIE + state) != "1":
+    if cookies.get(STATE_COOKIE + state_key(state)) != "1":
         storage_state = form.get("lti_storage_state")
         target = login_params.get("lti_storage_target")
         if storage_state is None and target:
@@ -165,8 +199,8 @@ def verify(form, cookies, keys: regs.PlatformKeys) -> tuple[dict, regs.Registrat
                                 issuer=registration.issuer)
     except adapter.TokenInvalid as exc:
         raise refuse(401, f"The launch's id_token failed a check: {exc}.") from None
-    _check_claims(claims, registration, row.nonce, refuse)
-    if not _use_nonce(row.nonce):
+    _check_claims(claims, registration, nonce, refuse)
+    if not _use_nonce(nonce, state, registration.id, login_params):
         raise refuse(403, "This launch has already been used (a replayed id_token). Start "
                           "it again from your LMS.")
     return claims, registration, state

@@ -11,11 +11,9 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import secrets
 from urllib.parse import urlencode
 
-from cryptography.fernet import Fernet, InvalidToken
 from flask import (
     Blueprint,
     Response,
@@ -33,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from instructors import keys as class_keys
 from instructors import routes as instructor_pages
-from lti import ags, db, deep_linking, launch
+from lti import ags, db, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
 from store import StoreUnavailable
@@ -68,8 +66,8 @@ def _refused(exc: LaunchRefused) -> Response:
 
 
 def _state_cookie(response: Response, state: str) -> None:
-    response.set_cookie(launch.STATE_COOKIE + state, "1", max_age=600, path="/lti/",
-                        secure=True, httponly=True, samesite="None", partitioned=True)
+    response.set_cookie(launch.STATE_COOKIE + launch.state_key(state), "1", max_age=600,
+                        path="/lti/", secure=True, httponly=True, samesite="None", partitioned=True)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -102,8 +100,8 @@ def launch_endpoint():
     except LaunchRefused as exc:
         return _refused(exc)
     response = _start(claims, registration)
-    response.delete_cookie(launch.STATE_COOKIE + state, path="/lti/", secure=True,
-                           httponly=True, samesite="None", partitioned=True)
+    response.delete_cookie(launch.STATE_COOKIE + launch.state_key(state), path="/lti/",
+                           secure=True, httponly=True, samesite="None", partitioned=True)
     return response
 
 
@@ -117,18 +115,13 @@ def _learner_for(registration_id: int, sub: str) -> str:
     found = db.run(find)
     if found:
         return found
-    new = "lti-" + hashlib.sha256(f"{registration_id}:{sub}".encode()).hexdigest()[:32]
+    new = "lti-" + secrets.token_hex(16)  # random: nothing public predicts a learner's id
     try:
         db.run(lambda conn: conn.execute(learners.insert().values(
             registration_id=registration_id, sub=sub, learner_id=new)), write=True)
     except IntegrityError:  # the same person launching twice at once
         pass
     return db.run(find)
-
-
-def _sealer() -> Fernet:
-    secret = hashlib.sha256(b"lti-class-key:" + str(current_app.secret_key).encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(secret))
 
 
 def _class_for(registration: regs.Registration, context: dict, create: bool):
@@ -145,7 +138,7 @@ def _class_for(registration: regs.Registration, context: dict, create: bool):
         key = class_keys.new_key()
         record = class_store.create_class(db.store(), name, class_keys.new_token(),
                                           class_keys.hash_key(key))
-        sealed = _sealer().encrypt(key.encode()).decode()
+        sealed = sealing.seal(keys.CLASS_KEY, key)
         try:
             db.run(lambda conn: conn.execute(contexts.insert().values(
                 registration_id=registration.id, context_id=str(context["id"]),
@@ -179,7 +172,7 @@ def _start(claims: dict, registration: regs.Registration) -> Response:
             "class_id": record.id if record else None,
             "frame": launch.frame_origins(registration, claims)}
     endpoint = claims.get(AGS_ENDPOINT) or {}
-    if ags.SCORE_SCOPE in (endpoint.get("scope") or []) and endpoint.get("lineitem"):
+    if sender.SCORE_SCOPE in (endpoint.get("scope") or []) and endpoint.get("lineitem"):
         info["lineitem"] = endpoint["lineitem"]
     session[SESSION] = info
     g.lti_frame = info["frame"]
@@ -217,8 +210,8 @@ def dashboard():
         contexts.c.class_id == info["class_id"],
         contexts.c.registration_id == info["reg"])).first())
     try:
-        key = _sealer().decrypt(row.sealed_key.encode()).decode() if row else None
-    except InvalidToken:  # SECRET_KEY changed since the class was made
+        key = sealing.unseal(keys.CLASS_KEY, row.sealed_key) if row else None
+    except sealing.InvalidToken:  # SECRET_KEY changed since the class was made
         key = None
     record = class_store.class_by_token(db.store(), row.token) if row else None
     if key is None or record is None:
@@ -256,8 +249,6 @@ def deep_link():
 
 @bp.get("/jwks")
 def jwks():
-    from lti import keys
-
     response = jsonify(keys.jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -350,15 +341,17 @@ def _frame_for_platforms(response: Response) -> Response:
 
 
 def attempt_listener(learner_id: str, question_id: str) -> None:
-    """After a checkpoint attempt is stored: queue the LTI learner's score, send the queue.
-    Never lets a platform's trouble reach the learner's answer."""
+    """After a checkpoint attempt is stored: queue the LTI learner's score and wake this
+    process's sender. Nothing here calls the platform: its trouble never reaches the answer."""
     info = session.get(SESSION) or {}
     if not info.get("lineitem") or not info.get("sub"):
         return
     try:
         ags.queue(info["reg"], info["lineitem"], info.get("class_id"),
                   ags.score_for(learner_id, info["sub"]))
-        ags.flush()
+        waker = current_app.extensions.get("lti_sender")
+        if waker is not None:
+            waker.wake()
     except Exception:  # grading must not fail because of passback
         current_app.logger.exception("LTI score for %s not queued or sent", learner_id)
 

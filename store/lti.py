@@ -8,7 +8,8 @@
 - ``lti_contexts``: (registration, context id) → the class; the class's instructor key,
   sealed with SECRET_KEY, so an instructor's launch can open its dashboard.
 - ``lti_keys``: the tool's RSA keys; the newest signs, every unretired one is published.
-- ``lti_pending_scores``: scores not yet accepted by the platform, sent oldest first.
+- ``lti_pending_scores``: scores not yet accepted by the platform; a sender leases rows
+  (``leased_until``) and a failing platform's rows wait (``next_try_at``); migration 0009.
 """
 
 from __future__ import annotations
@@ -96,5 +97,7 @@ pending_scores = Table(
     Column("tries", Integer, nullable=False),
     Column("last_error", Text, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("leased_until", DateTime(timezone=True), nullable=True),  # a sender is on it
+    Column("next_try_at", DateTime(timezone=True), nullable=True),  # the platform's back-off
     Index("ix_lti_pending_scores_class", "class_id"),
 )

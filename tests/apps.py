@@ -13,5 +13,6 @@ def make_app(folder: Path, **config):
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": f"sqlite:///{Path(folder) / 'test.sqlite'}",
         "INSTANCE_PATH": str(folder),
+        "LTI_SEND_IN_BACKGROUND": False,  # the LMS tests turn the score sender on
         **config,
     })

@@ -87,6 +87,8 @@ class Platform:
         self.tokens: dict[str, float] = {}
         self.token_requests = 0
         self.token_failures = 0  # answer this many token requests with 503
+        self.answering = threading.Event()  # cleared: the token endpoint hangs, as a dead LMS
+        self.answering.set()
         self.scores: dict[str, list[dict]] = {}
         self.deep_links: list[dict] = []
         self.registered: dict | None = None
@@ -204,6 +206,7 @@ class Platform:
         @app.post("/token")
         def token():
             self.token_requests += 1
+            self.answering.wait(30)
             if self.token_failures:
                 self.token_failures -= 1
                 return jsonify({"error": "temporarily_unavailable"}), 503
@@ -257,7 +260,7 @@ class World:
         self.db_url = f"sqlite:///{folder / 'tool.sqlite'}"
         self.config = {"DATABASE_URL": self.db_url, "LTI_JWKS_REFETCH_SECONDS": 0,
                        "LTI_REGISTRATION_CODE": REGISTRATION_CODE,
-                       "LTI_RETRY_DELAYS": (0.05, 0.1)}
+                       "LTI_SEND_IN_BACKGROUND": True, "LTI_SEND_INTERVAL": 0.1}
         self.app = make_app(folder, **self.config)
         self.tool = Served(self.app, ssl_context=(self.cert, key))
         self.platform = Platform(self.cert)
@@ -289,6 +292,17 @@ class World:
         form = dict(FORM_FIELD.findall(page.text))
         action = html.unescape(FORM_ACTION.search(page.text).group(1))
         return browser.post(action, data=form, allow_redirects=False), form
+
+    def scores_for(self, lineitem: str, until=bool, within: float = 40.0) -> list:
+        """The scores the platform accepted for ``lineitem`` once ``until(scores)`` holds: the
+        tool's sender delivers them from its own thread, a little after the answer."""
+        deadline = time.monotonic() + within
+        while not until(self.platform.scores.get(lineitem, [])):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{lineitem}: the scores that arrived within {within} s "
+                                     f"were {self.platform.scores.get(lineitem, [])}")
+            time.sleep(0.05)
+        return self.platform.scores[lineitem]
 
     def stop(self):
         self.tool.stop()
