@@ -160,7 +160,8 @@ def test_an_unreadable_number_is_refused_with_the_expected_format(client, app):
     data, _ = variant(client, app)
     response = post(client, "q1", {"answer": "about two hundred", "token": data["token"]})
     assert response.status_code == 422
-    assert "Type a number such as 218.4, 2.18e2 or 4*e^4." in response.get_json()["error"]
+    assert ("Type a number such as 12.7, 1.27e1 or an expression such as 7*cos(0.5)."
+            in response.get_json()["error"])
 
 
 def test_practice_does_not_count_towards_the_summary(client, app):
