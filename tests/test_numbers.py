@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from hypothesis import given
@@ -127,3 +128,18 @@ def test_any_text_either_parses_to_a_finite_number_or_is_refused(text):
         assert math.isfinite(parse_number(text).value)
     except NumberFormatError:
         pass
+
+
+@pytest.mark.parametrize("text", [
+    "1," * 50, "9" * 49 + "," + "9" * 50, "2x" * 50, " x " * 33, "⁻" * 100, "10" + "⁹" * 98,
+    "1e1x" * 25, "(" * 19 + "9.5×10⁻⁷" + ")" * 19, "1" + "x1" * 49, ",5" * 50,
+])
+def test_the_longest_inputs_of_each_kind_are_read_or_refused_within_milliseconds(text):
+    text = text[:100]
+    start = time.perf_counter()
+    for _ in range(20):
+        try:
+            parse_number(text)
+        except NumberFormatError:
+            pass
+    assert (time.perf_counter() - start) / 20 < 0.005, text

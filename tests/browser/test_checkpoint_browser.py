@@ -125,6 +125,10 @@ def test_all_four_by_mouse_with_drag_then_practice_and_reload(page, live_server)
     # A wrong number: its value, but not the reference or the interval that would give it away.
     assert "Your value" in receipt.inner_text() and "Accepted" not in receipt.inner_text()
     assert "Show answer" in page.locator("#q1-practice [data-role=reveal-note]").inner_text()
+    # the chapter's notation, superscripts and all, is read as the number it writes
+    page.fill("#q1-practice-input", "25×10⁻¹")
+    page.click("#q1-practice button[type=submit]")
+    page.locator("#q1-practice .result-receipt", has_text="2.5").wait_for()
     page.fill("#q1-practice-input", "two")
     page.click("#q1-practice button[type=submit]")
     assert "Type a number" in page.locator("#q1-practice .result-error").inner_text()
