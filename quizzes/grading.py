@@ -250,9 +250,14 @@ def grade_practice(question: Question, variant: Variant, raw: object) -> Grade:
                   question=question)
     if low <= value <= high:
         return Grade(True, 1.0, ("practice:correct",), None, **common)
-    for name, slip in variant.slips:
-        if _matches(value, slip, tolerance) and name in question.practice.feedback:
-            return Grade(False, 0.0, (f"practice:{name}",), name, **common)
+    # Two slips of a variant either lie apart or give the very same number (variants.py):
+    # then the number is explained by each of them, and the feedback names them all.
+    named = list(dict.fromkeys(name for name, slip in variant.slips
+                               if _matches(value, slip, tolerance)
+                               and name in question.practice.feedback))
+    if named:
+        return Grade(False, 0.0, tuple(f"practice:{name}" for name in named), named[0],
+                     **common)
     near = near_enough(value, variant.reference)
     return Grade(False, 0.0, (f"practice:{'near' if near else 'wrong'}",), None, near=near,
                  **common)

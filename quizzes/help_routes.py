@@ -1,9 +1,9 @@
-"""Hints and "Show me the answer" over HTTP: the JSON API and the no-JS form posts.
+"""Hints and "Show answer" over HTTP: the JSON API and the no-JS form posts.
 
     POST /api/checkpoint/<qid>/hint     JSON {} or {"token": …} → {"hint", "index", "last", …}
     POST /api/checkpoint/<qid>/reveal   JSON {} or {"token": …} → {"explanation", …}
     POST /checkpoint/<qid>/hint         the page's Hint button, without JavaScript → 303
-    POST /checkpoint/<qid>/reveal       its Show me the answer button → 303
+    POST /checkpoint/<qid>/reveal       its Show answer button → 303
 
 Each hint is a step closer (which functions are inner and outer; their derivatives where each
 stage sees its input; the product). Hints are stored as help, never as attempts; a reveal is

@@ -3,8 +3,10 @@
 A reader may type what they would write on paper::
 
     218.4   2.18e2   4e^4   4*exp(4)   4·e^4   0.1^10   10^-10   1/1024   (0.25)^10
+    9.5×10⁻⁷   9.5 x 10^-7   9.5·10^-7   9.5*10**-7   9.5e-7
 
 Accepted: decimals and scientific notation; + − × ÷ (also * / · and **), ^ for powers;
+superscript digits and signs (10⁻⁷, e⁴); an ``x`` between two numbers multiplies them;
 parentheses; the constants e and pi (π); the functions exp, sqrt, ln, sin, cos, tan with
 parentheses. A number written straight before a name or a bracket multiplies it (``4e^4``
 is 4·e⁴, while ``4e4`` is scientific notation for 40000, as every calculator reads them).
@@ -28,6 +30,16 @@ CONSTANTS = {"e": math.e, "pi": math.pi, "π": math.pi}
 FUNCTIONS = {"exp": math.exp, "sqrt": math.sqrt, "ln": math.log,
              "sin": math.sin, "cos": math.cos, "tan": math.tan}
 _SYNONYMS = str.maketrans({"−": "-", "–": "-", "×": "*", "·": "*", "⋅": "*", "÷": "/"})
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPT_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+# "9.5 x 10^-7": a letter x read as a times sign, only between a number and a number.
+_TIMES_X = re.compile(r"(?<=[\d.)])\s*[xX]\s*(?=[\d.(])")
+# "1,024" (thousands) or "4,2" (a decimal comma): said back in words, both ways it may be meant.
+_COMMA_NUMBER = re.compile(r"\d*,\d+(?:,\d+)*")
+_DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+_TEENS = ("ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen "
+          "nineteen").split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
 _TOKEN = re.compile(r"""
     \s*(?:
       (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
@@ -50,6 +62,65 @@ class ParsedNumber:
     value: float
 
 
+def _words(n: int) -> str:
+    """A whole number below a billion in words: 1024 → "one thousand and twenty-four"."""
+    if n < 10:
+        return _DIGIT_WORDS[n]
+    if n < 20:
+        return _TEENS[n - 10]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _DIGIT_WORDS[n % 10])
+    for size, name in ((10 ** 6, "million"), (1000, "thousand"), (100, "hundred")):
+        if n >= size:
+            head, rest = divmod(n, size)
+            if not rest:
+                return f"{_words(head)} {name}"
+            joiner = " and " if rest < 100 else " "
+            return f"{_words(head)} {name}{joiner}{_words(rest)}"
+    raise ValueError(n)
+
+
+def _point_words(whole: str, fraction: str) -> str:
+    head = _words(int(whole)) if whole else "zero"
+    return f"{head} point {' '.join(_DIGIT_WORDS[int(d)] for d in fraction)}"
+
+
+def _comma_problem(text: str) -> str:
+    """What a number written with a comma means, each way it may have been meant."""
+    match = _COMMA_NUMBER.search(text)
+    written = match.group() if match else ","
+    groups = written.split(",")
+    decimal = f"{groups[0] or '0'}.{''.join(groups[1:])}"
+    as_decimal = _point_words(groups[0], "".join(groups[1:]))
+    thousands = (len(groups) > 1 and groups[0] != "" and len(groups[0]) <= 3
+                 and all(len(g) == 3 for g in groups[1:]) and len(written) <= 11)
+    if thousands and len(groups) == 2:
+        whole = "".join(groups)
+        return (f"{written} has a comma: write {whole} for {_words(int(whole))}, "
+                f"or {decimal} for {as_decimal}.")
+    if thousands:
+        whole = "".join(groups)
+        return f"{written} has commas: write {whole} for {_words(int(whole))}."
+    if match and len(groups) == 2 and len(groups[0]) <= 9 and len(groups[1]) <= 12:
+        return (f"{written} has a comma: use a point for decimals, {decimal} for "
+                f"{as_decimal}.")
+    return "Use a point for decimals and no commas between thousands."
+
+
+def _superscript(match: re.Match) -> str:
+    power = match.group().translate(_SUPERSCRIPT)
+    if not power.lstrip("+-").isdigit() or power.count("-") + power.count("+") > 1:
+        raise NumberFormatError(f"The power “{match.group()}” needs its digits after its "
+                                "sign, as in 10⁻⁷.")
+    return f"^({power})"
+
+
+def _readable(text: str) -> str:
+    """The same answer in the parser's own spelling: superscripts as ^(…), a times x as *."""
+    text = _SUPERSCRIPT_RUN.sub(_superscript, text)
+    return _TIMES_X.sub("*", text.translate(_SYNONYMS))
+
+
 def _tokens(text: str) -> list[tuple[str, str]]:
     tokens, pos = [], 0
     text = text.rstrip()
@@ -58,7 +129,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if not match or match.end() == pos:
             bad = text[pos:].strip()[:1]
             if bad == ",":
-                raise NumberFormatError("Use a point for decimals, not a comma.")
+                raise NumberFormatError(_comma_problem(text))
             raise NumberFormatError(f"“{bad}” is not part of a number.")
         kind = match.lastgroup
         tokens.append((kind, match.group(kind)))
@@ -174,7 +245,9 @@ def parse_number(text: object) -> ParsedNumber:
         raise NumberFormatError("The answer is empty.")
     if len(text) > MAX_LENGTH:
         raise NumberFormatError(f"The answer is longer than {MAX_LENGTH} characters.")
-    parser = _Parser(_tokens(text.translate(_SYNONYMS)))
+    if "," in text:
+        raise NumberFormatError(_comma_problem(text))
+    parser = _Parser(_tokens(_readable(text)))
     try:
         value = parser.expression()
     except OverflowError:

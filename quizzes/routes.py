@@ -149,7 +149,7 @@ def form_attempt(qid: str):
     else:
         answer = request.form.get("answer")
         if answer is None:
-            raise refusal(422, "Choose one of the answers, then press Reveal.", "answer")
+            raise refusal(422, "Choose one of the answers, then press Check.", "answer")
     _attempt(question, answer)
     return redirect(url_for("chapter.index", _anchor=question.id), code=303)
 

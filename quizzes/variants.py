@@ -7,8 +7,10 @@ slip it reveals. The parameters travel to the browser and back in a token signed
 app's secret key: the server grades without trusting the browser and without storing every
 variant it ever handed out.
 
-Only variants whose misconception values are clearly apart from the answer and from each
-other are handed out, so a number is never ambiguous between two explanations.
+Only variants whose misconception values are clearly apart from the answer, and from each
+other unless two slips give the very same number (then the feedback names both), are handed
+out, so a number is never ambiguous between an explanation and the answer, or between two
+explanations of which only one would be given.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ SALT = "checkpoint-practice-v1"
 # can match the answer and a slip, or two different slips.
 DISTINCT_FROM_ANSWER = 0.1
 DISTINCT_SLIPS = 0.025
-SAME_VALUE = 1e-9  # two slips this close are one number: the first one listed explains it
+SAME_VALUE = 1e-9  # two slips this close are one number: its feedback names both
 X_GRID = (-1.5, -1.0, -0.5, 0.5, 1.0, 1.5, 2.0, 2.5)
 INNER = {"pow": (2, 3), "sin": (0,), "lin": (-2, 2, 3, 4)}
 OUTER = {"exp": (0,), "sin": (0,), "sigmoid": (0,), "pow": (2, 3)}
@@ -65,7 +67,8 @@ class Variant:
     @property
     def misconceptions(self) -> dict[str, float]:
         """Each named slip's number (the first, where one name models several forms), leaving
-        out a slip whose number an earlier slip already gives: that one is graded by name."""
+        out a slip whose number an earlier slip already gives: that number is stored under
+        the earlier name, and its feedback names both."""
         named: dict[str, float] = {}
         for n, (name, value) in enumerate(self.slips):
             if name not in named and not any(_relative_gap(value, earlier) <= SAME_VALUE
@@ -100,11 +103,16 @@ def _composition(params: dict) -> tuple[float, dict[str, float], dict[str, str]]
         ("forgot-outer-derivative", g_prime),
         ("inner-function-not-derivative", f_prime * u),  # f′(g(x))·g(x)
         ("outer-at-inner-derivative", outer_function(outer, b, g_prime)[1] * g_prime),
-        ("function-not-derivative", f_value),  # f(g(x))
         ("sign-slip", -reference),
     ]
+    if outer != "exp":  # eᵘ is its own derivative: for it these are no slips but the rule
+        slips += [("function-not-derivative", f_value),  # f(g(x))
+                  ("outer-not-differentiated", f_value * g_prime)]  # f(g(x))·g′(x)
+    if outer == "pow":  # the power rule with the exponent kept: b·uᵇ for b·uᵇ⁻¹
+        slips.append(("power-not-lowered", b * u ** b * g_prime))
     if inner == "pow":
         slips.append(("inner-derivative-constant", f_prime * a))  # d/dx xⁿ taken as n
+        slips.append(("power-not-lowered", f_prime * a * x ** a))  # d/dx xⁿ taken as n·xⁿ
     inner_tex, inner_prime_tex = (t.format(a=a, a1=a - 1) for t in _INNER_TEX[inner])
     exponent_tex = str(a) if inner == "pow" else "n"  # only pow has an exponent slip
     if inner == "pow" and a == 2:

@@ -160,7 +160,33 @@ def test_an_unreadable_number_is_refused_with_the_expected_format(client, app):
     data, _ = variant(client, app)
     response = post(client, "q1", {"answer": "about two hundred", "token": data["token"]})
     assert response.status_code == 422
-    assert "Type a number such as 218.4, 2.18e2 or 4*e^4." in response.get_json()["error"]
+    assert ("Type a number such as 12.7, 1.27e1 or an expression such as 7*cos(0.5)."
+            in response.get_json()["error"])
+
+
+SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def test_the_chapters_own_notation_is_graded_like_any_number(client, app):
+    data, v = variant(client, app, "q3")
+    mantissa, exponent = f"{v.reference:.5e}".split("e")
+    typed = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"  # 9.53674×10⁻⁷
+    answer = post(client, "q3", {"answer": typed, "token": data["token"]}).get_json()
+    assert answer["correct"] is True
+    spaced = f"{mantissa} x 10^{int(exponent)}".replace("-", "−")  # 9.53674 x 10^−7
+    assert post(client, "q3", {"answer": spaced, "token": data["token"]}).get_json()["correct"]
+
+
+def test_a_number_with_a_comma_is_refused_with_both_readings_and_not_counted(client, app):
+    data, _ = variant(client, app, "q1")
+    response = post(client, "q1", {"answer": "1,024", "token": data["token"]})
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["field"] == "answer"
+    assert ("1,024 has a comma: write 1024 for one thousand and twenty-four, or 1.024 for one "
+            "point zero two four.") in body["error"]
+    first = post(client, "q1", {"answer": "1", "token": data["token"]}).get_json()
+    assert first["attempt"] == 1  # the refused answer was not an attempt
 
 
 def test_practice_does_not_count_towards_the_summary(client, app):

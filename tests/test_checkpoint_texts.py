@@ -43,7 +43,8 @@ def test_q3_practice_asks_for_q3_style_numbers_when_the_input_is_unreadable():
     variant = build("q3", "depth", {"depth": 12, "d": 0.3})
     with pytest.raises(InvalidAnswer) as error:
         grade_practice(question, variant, "tiny")
-    assert "0.3^12" in error.value.message and "218.4" not in error.value.message
+    assert "0.9^7" in error.value.message and "12.7" not in error.value.message
+    assert "0.3^12" not in error.value.message  # the example is never a variant's key
 
 
 def test_one_factor_too_many_has_its_own_feedback():
@@ -77,3 +78,26 @@ def test_q1_says_which_4_is_which_and_q2_does_not_call_a_forward_order_impossibl
     for fragment in (q2.explanation_html, q2.choice_by_id["true"].feedback_html):
         words = text_of(fragment)
         assert "cannot" not in words and "reuse" in words
+
+
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def test_the_intro_states_the_policy_in_the_words_of_the_buttons(client):
+    """The page says what counts as first try, that hints are recorded, what a shown answer
+    scores and when the explanation comes (the bank's number of tries), beside buttons named
+    Check, Hint and "Show answer (counts as revealed)"."""
+    page = client.get("/").get_data(as_text=True)
+    start = page.index('id="checkpoint"')
+    intro = text_of(page[start:page.index("data-checkpoint", start)])
+    assert "reveal it" not in intro and "Reveal" not in intro
+    for says in ("press Check", "Right first try", "no hint taken and no answer shown",
+                 "Hints are recorded", "counts as revealed", "scores 0"):
+        assert says in intro, says
+    tries = re.search(r"after (\w+) tries", intro).group(1)
+    assert {q.reveal_after for q in BANK.questions.values()} == {NUMBER_WORDS[tries]}
+    buttons = re.findall(r'<button type="submit"[^>]*data-role="(\w+)"[^>]*>(.*?)</button>', page)
+    labels = {(role, text_of(label)) for role, label in buttons}
+    assert {("submit", "Check"), ("hint", "Hint"),
+            ("reveal", "Show answer (counts as revealed)")} <= labels
+    assert not any(label in ("Reveal", "Show me the answer") for _, label in labels)

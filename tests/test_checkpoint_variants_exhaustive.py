@@ -30,9 +30,13 @@ def independent_slips(v: variants.Variant) -> list[float]:
     g, g1 = inner_function(p["inner"], p["a"], p["x"])
     f_at = lambda u: outer_function(p["outer"], p["b"], u)  # noqa: E731
     slips = [f_at(g)[1] * g, f_at(g1)[1] * g1, f_at(p["x"])[1] * g1, f_at(g)[1],
-             f_at(g)[0], f_at(p["x"])[1], -v.reference, f_at(g)[1] + g1, g1]
+             f_at(p["x"])[1], -v.reference, f_at(g)[1] + g1, g1]
+    if p["outer"] != "exp":  # for eᵘ, f = f′: using the function is using the derivative
+        slips += [f_at(g)[0], f_at(g)[0] * g1]  # f(g(x)), and f(g(x))·g′(x)
+    if p["outer"] == "pow":  # the power rule without lowering the exponent: b·uᵇ
+        slips.append(p["b"] * g ** p["b"] * g1)
     if p["inner"] == "pow":
-        slips.append(f_at(g)[1] * p["a"])
+        slips += [f_at(g)[1] * p["a"], f_at(g)[1] * p["a"] * p["x"] ** p["a"]]
     return slips
 
 
@@ -77,3 +81,50 @@ def test_the_pools_are_large_and_q1_always_separates_the_inner_value_from_its_de
 def test_q3_practice_reaches_the_chapters_scale_of_vanishing():
     smallest = min(v.reference for v in handed_out("depth"))
     assert 1e-13 < smallest < 1e-11
+
+
+@pytest.mark.parametrize("generator", ["composition", "depth"])
+def test_no_slip_is_the_key_and_slips_that_coincide_are_all_named(generator):
+    """Every parameter set handed out: no modelled slip lies within the grading tolerance of
+    the key, and two slips with different names either lie apart (no typed number matches
+    both) or give the same number, which is then graded with both names in its feedback."""
+    question = QUESTIONS[generator]
+    tolerance = question.practice.tolerance
+    coinciding = 0
+    for v in handed_out(generator):
+        for name, value in v.slips:
+            assert abs(value - v.reference) > tolerance * abs(v.reference), (v.params, name)
+        for i, (name_a, a) in enumerate(v.slips):
+            for name_b, b in v.slips[i + 1:]:
+                if name_a == name_b:
+                    continue
+                # a number within the tolerance of both: only when they are one number
+                if abs(a - b) <= tolerance * (abs(a) + abs(b)):
+                    ids = grade_practice(question, v, repr(a)).feedback_ids
+                    assert {f"practice:{name_a}", f"practice:{name_b}"} <= set(ids), (
+                        v.params, name_a, name_b, ids)
+                    coinciding += 1
+    if generator == "composition":
+        assert coinciding > 0  # the rule is exercised: x·e^u-style pairs do occur
+
+
+def test_the_wrong_methods_once_graded_correct_are_named_in_every_set_that_had_them():
+    """f(g(x))·g′(x) for f = uᵇ at u = b, and b·uᵇ·g′(x) at u = ±1: each set where one of
+    them met the key is no longer handed out, and elsewhere each is graded by its name."""
+    question = QUESTIONS["composition"]
+    met_the_key = 0
+    for p in variants.all_params("composition"):
+        v = variants.build(question.id, "composition", p)
+        if p["outer"] != "pow":
+            continue
+        g, g1 = inner_function(p["inner"], p["a"], p["x"])
+        methods = {"outer-not-differentiated": g ** p["b"] * g1,
+                   "power-not-lowered": p["b"] * g ** p["b"] * g1}
+        for name, value in methods.items():
+            if abs(value - v.reference) <= question.practice.tolerance * abs(v.reference):
+                met_the_key += 1
+                assert not variants.handed_out(v), (p, name)
+            elif variants.handed_out(v):
+                grade = grade_practice(question, v, repr(value))
+                assert not grade.correct and f"practice:{name}" in grade.feedback_ids, (p, name)
+    assert met_the_key >= 8

@@ -28,7 +28,7 @@ def text_of(markup) -> str:
     ("q3", "1e-10", 1.0, None, "ten factors"),
     ("q3", "1", 0.0, "added-instead-of-multiplied", "adds"),
     ("q3", "0.1", 0.0, "no-compounding", "compound"),
-    ("q3", "1e-9", 0.0, "off-by-one-layer", "nine factors"),
+    ("q3", "1e-9", 0.0, "off-by-one-layer", "one factor short"),
     ("q3", "1e10", 0.0, "inverted-derivative", "divides"),
     ("q4", ["b", "a", "d", "c"], 1.0, None, "Every step is in place"),
     ("q4", ["b", "a", "c", "d"], 2 / 3, "forward-order", "2 of 4 steps are in their right place"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import pytest
 from hypothesis import given
@@ -44,6 +45,22 @@ from quizzes.numbers import EXPECTED, NumberFormatError, parse_number
     ("2π", 2 * math.pi),
     (7, 7.0),
     (0.5, 0.5),
+    # the chapter's own notation for small numbers, and the ways people type it
+    ("9.5×10⁻⁷", 9.5e-7),
+    ("9.5 × 10⁻⁷", 9.5e-7),
+    ("9.5 x 10^-7", 9.5e-7),
+    ("9.5X10^-7", 9.5e-7),
+    ("9.5·10^-7", 9.5e-7),
+    ("9.5*10**-7", 9.5e-7),
+    ("9.5e-7", 9.5e-7),
+    ("9.5e−7", 9.5e-7),  # a typographic minus in the exponent
+    ("−9.5×10⁻⁷", -9.5e-7),
+    ("10⁻¹⁰", 1e-10),
+    ("10⁺³", 1000.0),
+    ("4e⁴", 4 * math.e ** 4),
+    ("0.1¹⁰", 0.1 ** 10),
+    ("0.5¹²·3", 0.5 ** 12 * 3),
+    ("2 x (3+1)", 8.0),
 ])
 def test_accepted_answers_have_the_value_a_calculator_gives(text, value):
     assert parse_number(text).value == pytest.approx(value, rel=1e-12)
@@ -56,7 +73,18 @@ def test_the_stored_text_is_trimmed_with_spaces_collapsed():
 @pytest.mark.parametrize(("text", "reason"), [
     ("", "empty"),
     ("   ", "empty"),
-    ("0,5", "point for decimals"),
+    ("0,5", "0,5 has a comma: use a point for decimals, 0.5 for zero point five."),
+    ("4,2", "4,2 has a comma: use a point for decimals, 4.2 for four point two."),
+    ("1,024", "1,024 has a comma: write 1024 for one thousand and twenty-four, or 1.024 for "
+              "one point zero two four."),
+    ("2,500", "write 2500 for two thousand five hundred, or 2.500 for two point five zero zero"),
+    ("1,000,000", "1,000,000 has commas: write 1000000 for one million."),
+    ("1,2,3", "Use a point for decimals and no commas between thousands."),
+    ("x²", "“x” is not a name I know"),
+    ("2x", "“x” is not a name I know"),  # an x multiplies only between two numbers
+    ("9.5 x", "“x” is not a name I know"),
+    ("10⁻", "The power “⁻” needs its digits after its sign, as in 10⁻⁷."),
+    ("10²⁻", "The power “²⁻” needs its digits after its sign"),
     ("abc", "not a name I know"),
     ("__import__('os')", "not part of a number"),
     ("2 3", "Unexpected “3”"),
@@ -100,3 +128,18 @@ def test_any_text_either_parses_to_a_finite_number_or_is_refused(text):
         assert math.isfinite(parse_number(text).value)
     except NumberFormatError:
         pass
+
+
+@pytest.mark.parametrize("text", [
+    "1," * 50, "9" * 49 + "," + "9" * 50, "2x" * 50, " x " * 33, "⁻" * 100, "10" + "⁹" * 98,
+    "1e1x" * 25, "(" * 19 + "9.5×10⁻⁷" + ")" * 19, "1" + "x1" * 49, ",5" * 50,
+])
+def test_the_longest_inputs_of_each_kind_are_read_or_refused_within_milliseconds(text):
+    text = text[:100]
+    start = time.perf_counter()
+    for _ in range(20):
+        try:
+            parse_number(text)
+        except NumberFormatError:
+            pass
+    assert (time.perf_counter() - start) / 20 < 0.005, text

@@ -147,7 +147,7 @@ def test_the_page_without_javascript_offers_hint_and_show_me_the_answer(client):
     q1 = client.get("/").get_data(as_text=True)
     q1 = q1[q1.index('id="q1"'):q1.index('id="q2"')]
     assert text(str(BANK.questions["q1"].explanation_html)) in text(q1)
-    assert "Show me the answer" not in q1 and "Revealed" in q1
+    assert "Show answer" not in q1 and "Revealed" in q1
 
 
 def test_no_hint_or_explanation_reaches_a_browser_before_it_is_asked_for(client):

@@ -102,6 +102,10 @@ def test_the_ending_sums_up_and_points_to_the_sections_to_revisit(client):
     assert post(client, "q3", {"answer": KEYS["q3"]}).get_json()["ending_html"] is None
     done = client.post("/api/checkpoint/q4/reveal", json={}).get_json()
     assert "You have finished the checkpoint" in text(done["ending_html"])
+    # what comes next: practice, review, and the way back to the chapter
+    for offer in ("What comes next", "Try another", "Review", "Back to the start of the chapter"):
+        assert offer in text(done["ending_html"]), offer
+    assert 'href="#q1"' in done["ending_html"] and 'href="#main"' in done["ending_html"]
     ending = client.get("/api/progress").get_json()["ending"]
     assert (ending["first_try"], ending["revealed"], ending["hints"]) == (1, 1, 1)
     assert [r["slug"] for r in ending["revisit"]] == ["worked-example", "vanishing-gradients"]

@@ -208,7 +208,7 @@
     form.querySelector("[data-role=submit]").textContent = "Try again";
     if (data.explanation) dropRevealButton(form);
     setState(form, data.state);
-    setEnding(data.ending_html);
+    setEnding(data.ending_html, "focus");
     if (form.dataset.variantUrl) offerPractice(form);
   }
 
@@ -242,7 +242,7 @@
   }
 
 
-  // --- help: hints and "Show me the answer" ---------------------------------------------------------
+  // --- help: hints and "Show answer" ---------------------------------------------------------------
 
   function setState(form, state) {
     const line = form.querySelector("[data-role=state]");
@@ -253,9 +253,16 @@
     line.hidden = false;
   }
 
-  function setEnding(html) {
+  // The ending appears once, when the last question is done. After an answer, focus moves to
+  // it (it follows the last question, often below the fold, and focus reads it out); after
+  // "Show answer" focus stays on the explanation and the ending is announced. On a page that
+  // loads with the ending already there, nothing moves.
+  function setEnding(html, arrival) {
     if (!ending || !html || ending.firstElementChild) return;
     ending.innerHTML = html; // markup rendered by the server, never input
+    const block = ending.querySelector("[data-role=ending-block]");
+    if (arrival === "focus" && block) block.focus();
+    else if (arrival === "announce") announce("You have finished the checkpoint: your summary and what comes next follow the last question.");
   }
 
   function addHint(list, html) {
@@ -308,7 +315,7 @@
     dropRevealButton(holder);
     block.focus();
     if (data.state && holder.matches("form.question")) setState(holder, data.state);
-    setEnding(data.ending_html);
+    setEnding(data.ending_html, "announce");
   }
 
   function helpClick(form, event) {
@@ -364,7 +371,8 @@
     const actions = panel.querySelector(".question-actions");
     actions.querySelectorAll("[data-role=hint],[data-role=reveal]").forEach((b) => b.remove());
     const hint = el("button", { type: "button", class: "button button-quiet", "data-role": "hint", "data-api": form.dataset.api + "/hint", text: "Hint" });
-    const show = el("button", { type: "button", class: "button button-quiet", "data-role": "reveal", "data-api": form.dataset.api + "/reveal", text: "Show me the answer" });
+    const show = el("button", { type: "button", class: "button button-quiet", "data-role": "reveal", "data-api": form.dataset.api + "/reveal" }, [
+      document.createTextNode("Show answer "), el("span", { class: "button-note", text: "(counts as revealed)" })]);
     hint.addEventListener("click", () => takeHint(panel, hint, { token: panel.dataset.token }).catch(() => {}));
     show.addEventListener("click", () => showAnswer(panel, show, { token: panel.dataset.token }, panel.querySelector("[data-role=help]")).catch(() => {}));
     actions.prepend(hint, show);

@@ -65,6 +65,12 @@ def clean(page, expected: str | None = None, whole_page: bool = False) -> None:
 def test_all_four_by_mouse_with_drag_then_practice_and_reload(page, live_server):
     open_checkpoint(page, live_server)
     clean(page, whole_page=True)
+    # the words of the loop: Check grades, Show answer says what it costs
+    assert page.locator("#q1 [data-role=submit]").inner_text() == "Check"
+    shown = page.get_by_role("button", name="Show answer (counts as revealed)", exact=True)
+    assert shown.count() == 4
+    intro = page.locator("#checkpoint").inner_text()
+    assert "counts as revealed" in intro and "scores 0" in intro and "after three tries" in intro
 
     page.click("label[for=q1-e4]")
     page.click("#q1 [data-role=submit]")
@@ -99,6 +105,12 @@ def test_all_four_by_mouse_with_drag_then_practice_and_reload(page, live_server)
     page.click("#q4 [data-role=submit]")
     assert "Correct" in result(page, "q4").inner_text()
     assert page.locator("[data-role=summary]").inner_text().startswith("4 of 4")
+    # the last answer brings the ending into view and focus, with what comes next
+    page.wait_for_function("document.activeElement.dataset.role === 'ending-block'")
+    ending = page.locator("[data-role=ending-block]")
+    assert ending.is_visible() and "What comes next" in ending.inner_text()
+    assert [ending.get_by_role("link", name=n).count() for n in
+            ("question 1", "question 3", "Back to the start of the chapter")] == [1, 1, 1]
     shot(page.locator(".checkpoint").first, "checkpoint-desktop-answered")
     clean(page)
 
@@ -112,7 +124,11 @@ def test_all_four_by_mouse_with_drag_then_practice_and_reload(page, live_server)
     receipt.wait_for()
     # A wrong number: its value, but not the reference or the interval that would give it away.
     assert "Your value" in receipt.inner_text() and "Accepted" not in receipt.inner_text()
-    assert "Show me the answer" in page.locator("#q1-practice [data-role=reveal-note]").inner_text()
+    assert "Show answer" in page.locator("#q1-practice [data-role=reveal-note]").inner_text()
+    # the chapter's notation, superscripts and all, is read as the number it writes
+    page.fill("#q1-practice-input", "25×10⁻¹")
+    page.click("#q1-practice button[type=submit]")
+    page.locator("#q1-practice .result-receipt", has_text="2.5").wait_for()
     page.fill("#q1-practice-input", "two")
     page.click("#q1-practice button[type=submit]")
     assert "Type a number" in page.locator("#q1-practice .result-error").inner_text()

@@ -20,7 +20,7 @@ def after_wrong(page) -> None:
     page.locator("#q1 .result", has_text="Not quite").wait_for()
     assert "inner" in page.locator("#q1 .result-feedback").inner_text()
     assert explanation(page).count() == 0
-    assert "Show me the answer" in page.locator("#q1 [data-role=reveal-note]").inner_text()
+    assert "Show answer" in page.locator("#q1 [data-role=reveal-note]").inner_text()
     assert page.locator("#q1 [data-role=state]").inner_text().endswith("Wrong")
 
 
