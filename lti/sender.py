@@ -205,7 +205,9 @@ def flush() -> tuple[int, int]:
 
 
 class Sender:
-    """The process's background sender: a daemon thread, restarted after a fork."""
+    """The process's background sender: a daemon thread, restarted after a fork, until
+    ``stop()``. A failing round is logged with its traceback once, then in one line while the
+    same failure repeats (a database that is down fails every round)."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -213,9 +215,15 @@ class Sender:
         self._wake = threading.Event()
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._stopped = False
+        self._last_failure = ""
+
+    def stop(self) -> None:
+        self._stopped = True
+        self._wake.set()
 
     def ensure_running(self) -> None:
-        if self._pid == os.getpid():
+        if self._pid == os.getpid() or self._stopped:
             return
         with self._lock:
             if self._pid != os.getpid():
@@ -227,11 +235,19 @@ class Sender:
         self._wake.set()
 
     def _run(self) -> None:
-        while True:
+        while not self._stopped:
             self._wake.wait(self.interval)
             self._wake.clear()
+            if self._stopped:
+                return
             try:
                 with self.app.app_context():
                     flush()
-            except Exception:  # storage down, a bug: log it, try again next round
-                self.app.logger.exception("LTI scores: a sending round failed")
+                self._last_failure = ""
+            except Exception as exc:  # storage down, a bug: log it, try again next round
+                failure = f"{type(exc).__name__}: {exc}"
+                if failure != self._last_failure:
+                    self.app.logger.exception("LTI scores: a sending round failed")
+                else:
+                    self.app.logger.warning("LTI scores: failed again: %s", failure[:200])
+                self._last_failure = failure

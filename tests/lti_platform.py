@@ -305,6 +305,7 @@ class World:
         return self.platform.scores[lineitem]
 
     def stop(self):
+        self.app.extensions["lti_sender"].stop()
         self.tool.stop()
         self.platform.stop()
         self.app.extensions["store"].dispose()

@@ -169,6 +169,7 @@ def test_a_replayed_id_token_fails_everywhere(world):
     replay = client.post("/lti/launch", data=form, base_url=world.tool.url,
                          headers={"Cookie": f"lti1p3-state-{state_key(form['state'])}=1"})
     assert replay.status_code == 403 and "already been used" in replay.get_data(as_text=True)
+    other.extensions["lti_sender"].stop()
     other.extensions["store"].dispose()
 
 
