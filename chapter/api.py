@@ -12,13 +12,17 @@ import gzip
 import json
 
 import brotli
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 
 from chapter.figures import FIGURES, payload
 from chapter.figures.params import parse_params
-from chapter.figures.sweep import MAX_FRAMES, sweep
+from chapter.figures.sweep import MAX_FRAMES, MIN_FRAMES, check_param, normalised, sweep
+from chapter.sweep_cache import DEFAULT_BUDGET, EncodedCache
 from web import assets, openapi
 from web.errors import ClientError
+from web.security import RateWindow
+
+NEW_SWEEPS_PER_MINUTE = 60  # per address and worker: a reader dragging makes a few a minute
 
 bp = Blueprint("widget_api", __name__)
 
@@ -28,15 +32,39 @@ def _json(answer: dict, status: int = 200) -> Response:
     return Response(body, status=status, mimetype="application/json")
 
 
-def _compressed(response: Response) -> Response:
-    """A sweep is hundreds of kilobytes of numbers: brotli or gzip it when the client can
-    take it (quickly, not at the smallest: it is made per distinct request)."""
+def _encoded(body: bytes, encoding: str) -> bytes:
+    """A sweep is hundreds of kilobytes of numbers: brotli or gzip it (made once per distinct
+    sweep and encoding, then served from the cache)."""
+    if encoding == "br":
+        return brotli.compress(body, quality=5)
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    return body
+
+
+def _sweep_response(figure, params: dict, swept: str) -> Response:
+    """The figure with its sweep, from the encoded-bytes cache or built once (a new build
+    counts against the address's NEW_SWEEPS_PER_MINUTE)."""
+    params = normalised(figure.schema, params)
     encoding = assets.choose_encoding(request.headers.get("Accept-Encoding", ""), ("br", "gzip"))
+    cache: EncodedCache = current_app.extensions["sweep_cache"]
+    key = (figure.id, tuple(sorted(params.items())), swept, encoding)
+    body = cache.get(key)
+    if body is None:
+        check_param(figure.schema, swept)  # a 400 counts against nothing
+        wait = current_app.extensions["sweep_builds"].hit(request.remote_addr or "-")
+        if wait:
+            raise ClientError(f"Too many new sweeps from this address; try again in "
+                              f"{int(wait) + 1} s (the figure still answers without one).",
+                              "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
+        frames = sweep(figure.build, figure.schema, params, swept, figure.frame_work)
+        answer: payload.Widget = {**figure.build(**params), "params": params,
+                                  "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
+        body = _encoded(_json(answer).get_data(), encoding)
+        cache.put(key, body)
+    response = Response(body, mimetype="application/json")
     response.vary.add("Accept-Encoding")
     if encoding != "identity":
-        body = response.get_data()
-        response.set_data(brotli.compress(body, quality=5) if encoding == "br"
-                          else gzip.compress(body, compresslevel=6, mtime=0))
         response.headers["Content-Encoding"] = encoding
     return response
 
@@ -50,12 +78,10 @@ def widget(name: str) -> Response:
                           f"{', '.join(FIGURES)}.", "name", status=404)
     params = parse_params(figure.schema, request.args)
     swept = request.args.get("sweep")
-    frames = sweep(name, figure.build, figure.schema, params, swept) if swept is not None else None
-    # The figure, and what was drawn (defaults included): the controls adopt it.
-    answer: payload.Widget = {**figure.build(**params), "params": params}
-    if frames is not None:  # the exact figure above, and the frames to scrub through
-        answer["sweep"] = {**frames, "hold": figure.sweep_view == "hold"}
-    response = _compressed(_json(answer)) if frames is not None else _json(answer)
+    if swept is not None:  # the exact figure and the frames to scrub through
+        response = _sweep_response(figure, params, swept)
+    else:  # the figure, and what was drawn (defaults included): the controls adopt it
+        response = _json({**figure.build(**params), "params": params})
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
@@ -77,7 +103,11 @@ _SWEEP_PARAM = {
         "sweep, the smallest range holding every frame's (`{\"xaxis\": {\"range\", "
         "\"dtick\"?}}`); `hold` is true where the figure keeps its axes there while a slider "
         "is dragged, false where each frame keeps its own ranges. A name that is not a "
-        "slider is a 400 with field `sweep`."),
+        "slider is a 400 with field `sweep`. With a sweep, every slider value is snapped to "
+        "its slider's step and parameters that do not apply now take their defaults (`params` "
+        "in the answer says what was drawn); a slider that does not apply gives one frame; "
+        "Figure 3's real networks get fewer frames the wider and deeper they are (at least "
+        f"{MIN_FRAMES}). New sweeps (not yet cached) are limited per address: 429."),
 }
 
 
@@ -92,12 +122,16 @@ def openapi_part() -> dict:
                            for field, spec in figure.schema.items()] + [_sweep_param(figure)],
             "responses": {"200": {"description": "The figure", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Widget"}}}},
-                **openapi.error_responses(400)},
+                **openapi.error_responses(400, 429)},
         }}
     return {"paths": paths, "schemas": payload.components()}
 
 
 def init_app(app: Flask) -> None:
-    """The endpoint, and its part of the OpenAPI document."""
+    """The endpoint, its sweep cache and limit, and its part of the OpenAPI document."""
+    app.extensions["sweep_cache"] = EncodedCache(
+        int(app.config.get("SWEEP_CACHE_BYTES", DEFAULT_BUDGET)))
+    app.extensions["sweep_builds"] = RateWindow(
+        int(app.config.get("NEW_SWEEPS_PER_MINUTE", NEW_SWEEPS_PER_MINUTE)), 60)
     app.register_blueprint(bp)
     openapi.contribute(app, openapi_part())

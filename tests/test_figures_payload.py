@@ -47,7 +47,9 @@ def test_each_answer_is_the_described_widget(client, widget, name, values):
 
 @pytest.mark.parametrize(("name", "slider"), SWEEPS)
 def test_each_sweep_is_the_described_widget(client, widget, name, slider):
-    body = client.get(f"/api/widgets/{name}?sweep={slider}").get_json()
+    when = FIGURES[name].schema[slider].when  # sweep it where it applies
+    state = f"&{when[0]}={when[1][0]}" if when else ""
+    body = client.get(f"/api/widgets/{name}?sweep={slider}{state}").get_json()
     assert body["sweep"]["param"] == slider and len(body["sweep"]["frames"]) > 1
     assert errors(widget, body) == []
 

@@ -54,6 +54,9 @@ class Figure:
     # A figure that trains: its "steps" parameter counts gradient steps, the page shows "Take a
     # gradient step" and "Reset training" instead of scrubbing a dragged slider.
     trains: bool = False
+    # What one frame of a sweep costs at these parameters, in work units (sweep.MAX_WORK is
+    # the most a sweep may do); None: every frame is cheap, a sweep has MAX_FRAMES.
+    frame_work: Callable[[dict], float] | None = None
 
     def __post_init__(self):
         def refuse(reason: str):

@@ -15,12 +15,19 @@ contains all of them (with the tick spacing of the widest), and the API adds ``h
 figure's choice for a drag: true, the script holds the axes at those ranges and moves the
 marks across them; false, it moves the marks at each frame's own ranges and hides those
 axes' ticks and grid until the exact figure, drawn on release with its own ranges, settles.
+
+Every request's cost is bounded. The key space is finite: every slider value is snapped to
+its slider's grid (what a slider can send) and every parameter that does not apply in the
+current state (its ``when`` is not met: Figure 3's x and w in network mode) is set to its
+default, so random values cannot make new sweeps; sweeping such a parameter gives one frame.
+A figure may say what one frame costs (``Figure.frame_work``): a sweep then has at most
+``MAX_WORK`` / that many frames (at least ``MIN_FRAMES``), so Figure 3's widest, deepest real
+network is swept in a handful of frames, each still exact.
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 import numpy as np
 
@@ -28,18 +35,52 @@ from chapter.figures.params import Number, ParamError
 from chapter.figures.payload import SweepFrame
 
 MAX_FRAMES = 101
+MIN_FRAMES = 11
+MAX_WORK = 2_000_000  # a frame's work units (Figure.frame_work) times frames, at most
 AXIS = re.compile(r"^[xy]axis\d*$")
 
 
-def grid(spec: Number) -> list:
-    """The values a sweep visits: the slider's own steps, thinned to at most MAX_FRAMES."""
-    step = spec.step or (1 if spec.whole else (spec.high - spec.low) / 100)
+def _step(spec: Number) -> float:
+    return spec.step or (1 if spec.whole else (spec.high - spec.low) / 100)
+
+
+def _on_grid(spec: Number, value: float):
+    return round(value) if spec.whole else float(f"{value:.10g}")
+
+
+def grid(spec: Number, frames: int = MAX_FRAMES) -> list:
+    """The values a sweep visits: the slider's own steps, thinned to at most ``frames``."""
+    step = _step(spec)
     count = round((spec.high - spec.low) / step) + 1
-    picks = np.unique(np.round(np.linspace(0, count - 1, min(count, MAX_FRAMES))).astype(int))
-    values = [spec.low + i * step for i in picks]
-    if spec.whole:
-        return [round(v) for v in values]
-    return [float(f"{v:.10g}") for v in values]
+    picks = np.unique(np.round(np.linspace(0, count - 1, min(count, frames))).astype(int))
+    return [_on_grid(spec, spec.low + i * step) for i in picks]
+
+
+def snap(spec: Number, value: float):
+    """The slider's grid value nearest ``value`` (what the slider itself would send)."""
+    step = _step(spec)
+    index = min(max(round((value - spec.low) / step), 0), round((spec.high - spec.low) / step))
+    return _on_grid(spec, spec.low + index * step)
+
+
+def applies(spec, params: dict) -> bool:
+    """Whether a parameter matters now: its ``when`` (field, options) is met, or it has none."""
+    when = getattr(spec, "when", ())
+    return not when or params.get(when[0]) in when[1]
+
+
+def normalised(schema: dict, params: dict) -> dict:
+    """The parameters a sweep is keyed on: sliders snapped to their grid, and parameters that
+    do not apply now at their defaults (they change nothing drawn)."""
+    out = {}
+    for field, spec in schema.items():
+        value = params[field]
+        if not applies(spec, params):
+            value = spec.default
+        elif isinstance(spec, Number) and spec.label:
+            value = snap(spec, value)
+        out[field] = value
+    return out
 
 
 def _diff(new: dict, old: dict | None) -> dict | None:
@@ -59,11 +100,11 @@ def _frame(build, params: dict, base: dict, value) -> SweepFrame:
             "summary": payload.get("summary", "")}
 
 
-@lru_cache(maxsize=64)
-def _sweep(name: str, build, frozen: tuple, param: str, spec: Number) -> dict:
-    params = dict(frozen)
+def _sweep(build, params: dict, param: str, spec: Number, frames: int,
+           values: list | None = None) -> dict:
     base = build(**params)["figure"]
-    frames = [_frame(build, {**params, param: v}, base, v) for v in grid(spec)]
+    frames = [_frame(build, {**params, param: v}, base, v)
+              for v in (values if values is not None else grid(spec, frames))]
     return {"param": param, "values": [f["value"] for f in frames], "frames": frames,
             "axes": held_axes(base["layout"], [f["layout"] for f in frames])}
 
@@ -85,12 +126,29 @@ def held_axes(base: dict, layouts: list[dict]) -> dict:
     return held
 
 
-def sweep(name: str, build, schema: dict, params: dict, param: str) -> dict:
-    """The sweep of ``param`` with the other parameters fixed at ``params``, or a 400 naming
-    ``sweep`` when that parameter is not a slider of this figure."""
+def frame_count(frame_work, params: dict) -> int:
+    """How many frames a sweep at ``params`` may have: MAX_WORK spread over the frames."""
+    if frame_work is None:
+        return MAX_FRAMES
+    work = max(1.0, float(frame_work(params)))
+    return int(min(MAX_FRAMES, max(MIN_FRAMES, MAX_WORK // work)))
+
+
+def check_param(schema: dict, param: str) -> Number:
+    """The slider ``param`` names, or a 400 naming ``sweep``."""
     spec = schema.get(param)
     if not isinstance(spec, Number) or not spec.label:
         sliders = [f for f, s in schema.items() if isinstance(s, Number) and s.label]
         raise ParamError("sweep", f"sweep must name one of this figure's sliders "
                                   f"({', '.join(sliders)}); got {param!r}.")
-    return _sweep(name, build, tuple(sorted(params.items())), param, spec)
+    return spec
+
+
+def sweep(build, schema: dict, params: dict, param: str, frame_work=None) -> dict:
+    """The sweep of ``param`` with the other parameters fixed at ``params`` (already
+    ``normalised``), at most ``frame_count`` frames; one frame, at its value, for a slider
+    that changes nothing in this state (Figure 3's x in network mode)."""
+    spec = check_param(schema, param)
+    if not applies(spec, params):
+        return _sweep(build, params, param, spec, 1, values=[params[param]])
+    return _sweep(build, params, param, spec, frame_count(frame_work, params))

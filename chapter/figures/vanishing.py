@@ -316,6 +316,15 @@ _ACTIVATIONS = tuple(calculus.ACTIVATIONS)
 _NAMES = tuple((a, calculus.ACTIVATIONS[a].label) for a in _ACTIVATIONS)
 _NETWORK = ("mode", ("network",))
 _CHAIN = ("mode", ("chain",))
+def _frame_work(params: dict) -> float:
+    """A sweep frame's cost: a real network draws width² × depth weights and runs each
+    activation through them; the one-neuron chain costs next to nothing."""
+    if params.get("mode") != "network":
+        return 1.0
+    runs = 1 + (params.get("compare") not in (None, "none", params.get("activation")))
+    return float(params["width"] ** 2 * params["depth"] * (1 + runs))
+
+
 _LINEAR = {"activation": "linear", "compare": "none", "depth": "10", "residual": "0",
            "mode": "chain"}
 
@@ -337,6 +346,7 @@ FIGURE = Figure(
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
     }, vanishing_widget, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
+    frame_work=_frame_work,
     presets=(
         ("Vanishing: 10 layers × 0.5", {**_LINEAR, "weight": "0.5"}),
         ("Exploding: 10 layers × 2", {**_LINEAR, "weight": "2"}),
