@@ -1,7 +1,7 @@
 """A figure's JSON (what the builders make) as a static SVG picture: scatter traces (lines,
 markers, text, gaps), bars, linear and log axes with ticks, grid and titles, subplot domains,
 annotations with arrows, a horizontal legend — what the figures use, nothing more. Colours
-are the page's CSS variables (the roles widgets.js maps them to), light value as fallback;
+are the page's CSS variables (the roles in style.CSS_VARIABLES), light value as fallback;
 the picture carries the variables' values itself, since an <img> does not see the page's CSS.
 """
 
