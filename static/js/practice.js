@@ -1,25 +1,27 @@
 // "Try another": after an answer, a question with typed variants offers a practice version
 // with new numbers, graded on the server like the question itself. The offer and the panel are
-// the server's markup (templates/partials/practice.html, kept in <template>s in the question);
+// the server's markup (templates/partials/practice.html, kept in <template>s in the checkpoint);
 // this file puts them on the page and fills in what the API returns for each variant.
 (function () {
   "use strict";
 
   const { cloned } = window.SeeingML.dom;
   const answers = () => window.SeeingML.answers;
+  const template = (form, role) => document.querySelector(
+    `template[data-role=practice-${role}][data-question="${CSS.escape(form.dataset.question)}"]`);
 
   function offer(form) {
-    const template = form.querySelector("template[data-role=practice-offer]");
+    const offered = template(form, "offer");
     const actions = form.querySelector(".question-actions");
-    if (!template || actions.querySelector("[data-role=try-another]")) return;
-    actions.appendChild(cloned(template));
+    if (!offered || actions.querySelector("[data-role=try-another]")) return;
+    actions.appendChild(cloned(offered));
     actions.querySelector("[data-role=try-another]").addEventListener("click", () => loadVariant(form));
   }
 
   function panelFor(form) {
     const known = document.getElementById(form.id + "-practice");
     if (known) return known;
-    form.after(cloned(form.querySelector("template[data-role=practice-panel]")));
+    form.after(cloned(template(form, "panel")));
     const panel = document.getElementById(form.id + "-practice");
     panel.addEventListener("submit", (e) => check(form, panel, e));
     panel.addEventListener("click", (e) => help(form, panel, e.target.closest("button[data-role]")));
@@ -50,7 +52,7 @@
       hints.replaceChildren();
       hints.hidden = true;
       // A new variant brings back the Hint and Show me the answer the last one used up.
-      const fresh = cloned(form.querySelector("template[data-role=practice-panel]"));
+      const fresh = cloned(template(form, "panel"));
       panel.querySelector("[data-role=practice-actions]").replaceWith(fresh.querySelector("[data-role=practice-actions]"));
       const input = panel.querySelector("input");
       input.value = "";

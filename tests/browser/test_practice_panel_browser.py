@@ -28,8 +28,8 @@ def test_nothing_of_the_practice_shows_before_an_answer_earns_the_offer(page, li
     # The markup is there for later, inert: one offer and one panel per question that has
     # variants, with the hint and reveal routes of that question.
     templates = page.evaluate("""() => Array.from(document.querySelectorAll(
-        'form.question template[data-role=practice-panel]')).map((t) => ({
-          question: t.closest('form').id,
+        'template[data-role=practice-panel]')).map((t) => ({
+          question: t.dataset.question,
           hint: t.content.querySelector('[data-role=hint]').dataset.api,
           prompt: t.content.querySelector('.practice-prompt').innerHTML}))""")
     assert [t["question"] for t in templates] == ["q1", "q3"]
