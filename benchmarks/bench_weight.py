@@ -7,6 +7,7 @@ reported on its own line, not counted. Target: ≤ 120 KB compressed.
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from html.parser import HTMLParser
@@ -30,7 +31,14 @@ class _Links(HTMLParser):
             else None
         if url and url.startswith("/") and a.get("loading") != "lazy":
             self.urls.append(url)
-        self.lazy += [v for k, v in attrs if k == "data-plotly-src" and v]
+        self.lazy += [v for k, v in attrs if k == "data-plotly-src" and v]  # the dashboard's
+        self._config = tag == "script" and a.get("id") == "figure-config"
+
+    def handle_data(self, data):
+        if getattr(self, "_config", False):  # the chapter's figures name plotly.js here
+            plotly = json.loads(data).get("plotly")
+            self.lazy += [plotly] if plotly else []
+            self._config = False
 
 
 def first_load_urls(page: str) -> tuple[list[str], list[str]]:

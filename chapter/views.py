@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, render_template
+from flask import Blueprint, Flask, Response, current_app, render_template, url_for
 
 from chapter import render
 from chapter.figures import TITLES, figure_params
+from chapter.figures.style import CSS_VARIABLES
 from chapter.values import chapter_values
 from web import assets, fastpage
 
@@ -50,6 +51,19 @@ def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
     return PreparedPage(body=body, etag=etag, prepared=prepared)
 
 
+def figure_config() -> dict:
+    """What the page hands its figure scripts (the JSON in #figure-config): each figure's
+    controls from the API's schemas, the figure API's and plotly.js's URLs, and the palette
+    (each colour a figure is written in → the CSS variable carrying its role). Called while
+    the page renders, so the URLs are the app's own."""
+    figures = figure_params()
+    plotly = current_app.extensions.get("plotly")
+    return {"figures": figures,
+            "api": {name: url_for("widget_api.widget", name=name) for name in figures},
+            "plotly": url_for("plotly_js", digest=plotly.digest) if plotly else "",
+            "palette": CSS_VARIABLES}
+
+
 @bp.get("/")
 def index() -> Response:
     reader = current_app.extensions["chapter_reader"]()  # None: the shared bytes below
@@ -75,7 +89,7 @@ def init_app(app: Flask, questions: list, reader_state: Callable[[], dict | None
     reader's results (None for a reader without a session)."""
     app.register_blueprint(bp)
     chapter = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-               "questions": questions, "figure_params": figure_params()}
+               "questions": questions, "figure_config": figure_config}
     app.extensions["chapter"] = chapter
     app.extensions["chapter_reader"] = reader_state
     app.extensions["chapter_page"] = prepare_page(app, chapter)

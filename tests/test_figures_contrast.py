@@ -1,5 +1,5 @@
 """Every word a figure draws is at least 13 px and reads at 4.5:1 or better on the page, in
-the light and the dark scheme — after widgets.js has mapped each light hex to its CSS
+the light and the dark scheme — after the page's script has mapped each light hex to its CSS
 variable, whose dark value is checked too."""
 
 from __future__ import annotations
@@ -22,12 +22,8 @@ SETTINGS = [  # every kind of label: defaults, narrow, exact lines, training, de
 
 
 def theme_map() -> dict[str, str]:
-    """widgets.js's THEME: light hex → CSS variable."""
-    source = (ROOT / "static" / "js" / "widgets.js").read_text(encoding="utf-8")
-    start = source.index("const THEME = {")
-    block = source[start:source.index("};", start)]
-    pairs = re.findall(r'"(#[0-9A-Fa-f]{6})": "(--[\w-]+)"', block)
-    return {hex_.lower(): var for hex_, var in pairs}
+    """The palette the page hands its figure script: light hex → CSS variable."""
+    return {hex_.lower(): var for hex_, var in style.CSS_VARIABLES.items()}
 
 
 def luminance(hex_: str) -> float:

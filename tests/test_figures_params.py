@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -12,14 +11,21 @@ import pytest
 from chapter.figures import FIGURES, figure_params
 from chapter.figures.params import Choice, Number, parse_params
 
-WIDGETS_JS = Path(__file__).resolve().parent.parent / "static" / "js" / "widgets.js"
+FIGURE_SCRIPTS = [Path(__file__).resolve().parent.parent / "static" / "js" / name
+                  for name in ("figure.js", "controls.js", "scrub.js", "loader.js")]
+
+
+def page_config(client) -> dict:
+    """The JSON the page hands its figure scripts (<script type="application/json">)."""
+    page = client.get("/").get_data(as_text=True)
+    match = re.search(r'<script type="application/json" id="figure-config">(.*?)</script>',
+                      page, re.S)
+    assert match, "the page carries the figures' config"
+    return json.loads(match.group(1))
 
 
 def page_params(client) -> dict:
-    page = client.get("/").get_data(as_text=True)
-    match = re.search(r"<script [^>]*data-figure-params='([^']*)'", page)
-    assert match, "the page carries the figures' parameter schemas"
-    return json.loads(html.unescape(match.group(1)))
+    return page_config(client)["figures"]
 
 
 def test_the_page_carries_every_figures_controls_as_the_server_defines_them(client):
@@ -56,8 +62,9 @@ def test_presets_are_settings_the_api_accepts():
             parse_params(figure.schema, values)
 
 
-def test_widgets_js_writes_no_range_default_or_option_list_of_its_own():
-    source = WIDGETS_JS.read_text(encoding="utf-8")
+@pytest.mark.parametrize("script", FIGURE_SCRIPTS, ids=lambda p: p.name)
+def test_the_figure_scripts_write_no_range_default_or_option_list_of_their_own(script):
+    source = script.read_text(encoding="utf-8")
     code = "\n".join(line.split("//")[0] for line in source.splitlines())
     assert not re.search(r"\b(min|max|step|default)\s*:\s*-?\d", code)
     assert not re.search(r'range\("|select\("|\["sigmoid"|Math\.min\([^)]*\b50\b', code)

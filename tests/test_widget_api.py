@@ -163,7 +163,7 @@ def test_the_largest_settings_still_give_finite_json(client, query):
 
 def plotly_url(client) -> str:
     page = client.get("/").get_data(as_text=True)
-    match = re.search(r'data-plotly-src="(/vendor/plotly-[0-9a-f]{16}\.min\.js)"', page)
+    match = re.search(r'"plotly": ?"(/vendor/plotly-[0-9a-f]{16}\.min\.js)"', page)
     assert match, "the page names the plotly.js it will load"
     return match.group(1)
 

@@ -200,7 +200,7 @@ class Assets:
         """A hashed name from before the files changed — a page a reader loaded before a
         deploy, or from a worker not yet restarted. static/build/ still holds that version
         (and its .br/.gz), so serve it rather than break the page. Measured: a worker
-        respawned mid-class with a newer widgets.js otherwise answered 404 to 25 requests."""
+        respawned mid-class with a newer script otherwise answered 404 to 25 requests."""
         match = HASHED.fullmatch(filename)
         if self.build_dir is None or match is None:
             return None

@@ -1,8 +1,9 @@
 """How every figure looks: the palette, axes, layout, labels and compact coordinates.
 
 Colours are the Okabe–Ito palette written as light-theme hex values; the page's script swaps
-each for the CSS variable of the same role, so dark mode needs no second figure. Meaning is
-always carried twice: by colour and by a label, marker shape or dash style.
+each for the CSS variable of the same role (``CSS_VARIABLES``, which the page hands it), so
+dark mode needs no second figure. Meaning is always carried twice: by colour and by a label,
+marker shape or dash style.
 """
 
 from __future__ import annotations
@@ -14,14 +15,23 @@ import numpy as np
 
 from chapter.format import num
 
-# Okabe–Ito, plus the page's own ink colours (light theme); static/js/widgets.js maps each to
-# a CSS variable so the same figure reads in dark mode.
+# Okabe–Ito, plus the page's own ink colours (light theme); the page's script maps each to a
+# CSS variable (CSS_VARIABLES) so the same figure reads in dark mode.
 BLUE, VERMILION, GREEN, PURPLE, ORANGE = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"
 INK, MUTED, RULE, WHITE = "#1f2328", "#57606a", "#d8d4ca", "#ffffff"
 # Text in a hue: vermilion and green are too light for words on the light page (3.9:1 and
 # 3.4:1), so words take a darker shade of the same hue (≥ 5:1); blue passes as it is. In dark
-# mode widgets.js maps these to --fig-*-text, which tests/test_figures_contrast.py checks.
+# mode they map to --fig-*-text, which tests/test_figures_contrast.py checks.
 VERMILION_TEXT, GREEN_TEXT = "#B34D00", "#007A5A"
+# Each colour a figure is written in → the CSS variable (static/css/chapter.css, widgets.css)
+# that carries its role in the reader's scheme. The page hands this map to its script
+# (#figure-config), which draws every figure with the variables' values.
+CSS_VARIABLES = {
+    BLUE: "--widget-blue", VERMILION: "--widget-vermilion", GREEN: "--widget-green",
+    PURPLE: "--widget-purple", ORANGE: "--widget-orange", INK: "--text", MUTED: "--muted",
+    RULE: "--rule", WHITE: "--surface", VERMILION_TEXT: "--fig-vermilion-text",
+    GREEN_TEXT: "--fig-green-text",
+}
 _TEXT = {VERMILION: VERMILION_TEXT, GREEN: GREEN_TEXT}
 TEXT_MIN = 13  # px: no chart text is smaller
 

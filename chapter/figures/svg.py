@@ -2,7 +2,7 @@
 markers, text, gaps), bars, linear and log axes with ticks, grid and titles, subplot domains,
 annotations with arrows, a horizontal legend — what the figures use, nothing more: a trace of
 another type stops start-up (``UnknownTrace``) rather than be drawn as something it is not.
-Colours are the page's CSS variables (the roles widgets.js maps them to), light value as
+Colours are the page's CSS variables (the roles in style.CSS_VARIABLES), light value as
 fallback; the picture carries the variables' values itself, since an <img> does not see the
 page's CSS.
 """

@@ -13,9 +13,9 @@
   // --- plotly.js, loaded once, only if the page has charts ------------------------------
   const loadPlotly = () => window.SeeingML.loadPlotly(PLOTLY_SRC);
 
-  function cssVar(name, fallback) {
-    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
+  // A colour from chapter.css's variables (light or dark); plotly.js's own if none is set.
+  function cssVar(name) {
+    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || undefined;
   }
 
   let figures = {};
@@ -23,8 +23,8 @@
     const holders = main.querySelectorAll("[data-chart]");
     if (!holders.length) return;
     loadPlotly().then((Plotly) => {
-      const text = cssVar("--text", "#1f2328");
-      const rule = cssVar("--rule", "#d8d4ca");
+      const text = cssVar("--text");
+      const rule = cssVar("--rule");
       holders.forEach((holder) => {
         const figure = figures[holder.dataset.chart];
         if (!figure) return;

@@ -8,15 +8,12 @@
 (function () {
   "use strict";
 
+  const { el, minus } = window.SeeingML.dom;
   const STORE_KEY = "seeingml:highlights";
   const factors = Array.from(document.querySelectorAll(".link-factor[data-link][data-figure]"));
 
   // --- one polite voice for both features ----------------------------------------------------
-  const voice = document.createElement("p");
-  voice.className = "visually-hidden";
-  voice.setAttribute("role", "status");
-  voice.setAttribute("aria-live", "polite");
-  voice.id = "links-voice";
+  const voice = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "links-voice" });
   document.body.appendChild(voice);
   let lastSaid = "";
   function say(text) {
@@ -88,19 +85,11 @@
   function placeSwitch() {
     const first = factors[0];
     const anchor = first.closest(".math-block") || first.closest("p, li") || first.closest("math");
-    const wrap = document.createElement("p");
-    wrap.className = "links-switch-row";
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "links-switch";
-    button.id = "links-switch";
-    button.innerHTML = '<span class="links-switch-track" aria-hidden="true"></span>Highlights';
-    button.setAttribute("aria-describedby", "links-switch-help");
-    const help = document.createElement("span");
-    help.id = "links-switch-help";
-    help.className = "links-switch-help";
-    help.textContent = "Focus, hover or tap a factor in a formula to see it in its figure.";
-    wrap.append(button, help);
+    const button = el("button", { type: "button", class: "links-switch", id: "links-switch", "aria-describedby": "links-switch-help" }, [
+      el("span", { class: "links-switch-track", "aria-hidden": "true" }), document.createTextNode("Highlights")]);
+    const help = el("span", { id: "links-switch-help", class: "links-switch-help",
+      text: "Focus, hover or tap a factor in a formula to see it in its figure." });
+    const wrap = el("p", { class: "links-switch-row" }, [button, help]);
     anchor.parentNode.insertBefore(wrap, anchor);
     button.addEventListener("click", () => {
       setEnabled(!enabled, button);
@@ -168,7 +157,6 @@
   // Numbers as chapter/format.py writes them: 3 decimals, or 3 significant digits below 0.01,
   // powers of ten outside [0.001, 10000), whole numbers bare; a real minus sign.
   const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-  const minus = (text) => String(text).replace(/-/g, "−");
   function num(value) {
     const v = Number(value);
     if (!Number.isFinite(v)) return String(value);

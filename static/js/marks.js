@@ -1,6 +1,6 @@
 // Moving a drawn chart's marks to a sweep frame's numbers without asking plotly.js to redraw.
 //
-// While a slider is dragged, widgets.js holds the axes still (the sweep's `axes`), so the only
+// While a slider is dragged, scrub.js holds the axes still (the sweep's `axes`), so the only
 // things that change from frame to frame are where the server's points sit: the lines, the
 // markers and the labels of scatter traces. plotly.js redraws a whole figure for that
 // (~50–100 ms here for Figure 1's fourteen traces); this moves the SVG nodes plotly.js drew,

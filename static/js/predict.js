@@ -7,8 +7,8 @@
   const KEY = "seeingml:predictions";
   const blocks = Array.from(document.querySelectorAll("[data-predict]"));
   if (!blocks.length) return;
-  const fmt = (v) => (window.SeeingML && window.SeeingML.formatNumber
-    ? window.SeeingML.formatNumber(v) : String(v).replace(/-/g, "−"));
+  const { el, minus } = window.SeeingML.dom;
+  const fmt = (v) => (window.SeeingML.formatNumber ? window.SeeingML.formatNumber(v) : minus(v));
   const SUPERSCRIPT = { "⁻": "-", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9" };
 
   function load() {
@@ -111,16 +111,8 @@
     const list = load();
     blocks.forEach((block) => {
       const ol = block.querySelector("[data-role='list']");
-      ol.replaceChildren(...list.map((e) => {
-        const li = document.createElement("li");
-        li.textContent = describe(e);
-        return li;
-      }));
-      if (!list.length) {
-        const li = document.createElement("li");
-        li.textContent = "None yet.";
-        ol.appendChild(li);
-      }
+      ol.replaceChildren(...list.map((e) => el("li", { text: describe(e) })));
+      if (!list.length) ol.appendChild(el("li", { text: "None yet." }));
     });
   }
 

@@ -9,7 +9,7 @@ from tests.test_plotly_bundle import figure_trace_types
 
 def test_the_served_plotly_registers_every_trace_type_the_figures_use(page, live_server):
     page.goto(live_server.url + "/")
-    src = page.locator("script[data-plotly-src]").get_attribute("data-plotly-src")
+    src = page.evaluate("JSON.parse(document.getElementById('figure-config').textContent).plotly")
     assert re.fullmatch(r"/vendor/plotly-[0-9a-f]{16}\.min\.js", src)
     page.add_script_tag(url=live_server.url + src)
     registered = set(page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)"))

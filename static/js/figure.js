@@ -1,0 +1,276 @@
+// The chapter's figures, drawn from the server's answer. The server computes every number and
+// returns a Plotly figure; the page renders each figure's controls (templates/blocks/
+// figure.html) and hands the scripts their settings, colours and URLs (the JSON in
+// #figure-config). This file draws a figure, reads it out and steps through it; controls.js
+// takes over its controls and asks for it, scrub.js follows a dragged slider, loader.js starts
+// each figure as it nears the viewport. None of them does the maths.
+//
+// What other scripts may rely on (keep it small):
+//  (a) after every exact draw: document event "seeingml:figure",
+//      detail {name, params, values, element} (element: the <figure>).
+//  (b) the figure JSON marks what a formula factor stands for with meta: {link: "<name>"}
+//      on its traces, annotations and shapes.
+//  (c) window.SeeingML.highlight(figureName, linkName | null): emphasises that link's
+//      elements (wider line, outline; never colour alone) and clears the others; while set,
+//      the <figure> carries data-highlight="<linkName>".
+//  (d) hovering or focusing such an element dispatches document event "seeingml:link",
+//      detail {figure, link} (link null on leave); a linked annotation carries data-link.
+//  (e) document event "seeingml:reset", detail {name}: that figure returns to its defaults.
+//  window.SeeingML.redraws counts every chart redraw (exact or scrubbed), for measurements.
+(function () {
+  "use strict";
+
+  // The page's figure config: {figures: each figure's controls, presets and step limit (the
+  // server's parameter schemas), api: {figure: its URL}, plotly: plotly.js's URL, palette:
+  // {light-theme colour the server writes: the CSS variable that carries its role}}.
+  const { el, pageData } = window.SeeingML.dom;
+  const figureConfig = pageData("figure-config");
+  const THEME = figureConfig.palette || {};
+  const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  const coarsePointer = window.matchMedia("(pointer: coarse)");
+
+  function themed(figure, styles) {
+    const cache = {};
+    const colour = (hex) => {
+      if (!(hex in cache)) cache[hex] = styles.getPropertyValue(THEME[hex]).trim() || hex;
+      return cache[hex];
+    };
+    const walk = (v) => {
+      if (typeof v === "string") return THEME[v] ? colour(v) : v;
+      if (Array.isArray(v)) return v.map(walk);
+      if (v && typeof v === "object") {
+        const out = {};
+        Object.keys(v).forEach((k) => { out[k] = walk(v[k]); });
+        return out;
+      }
+      return v;
+    };
+    return walk(figure);
+  }
+
+  // Plotly rejects an animation's promise (with no reason) when a newer one interrupts it, as a
+  // quick second press of Back or Next does. That is expected, not an error.
+  const interrupted = () => {};
+
+  const $ = (root, selector) => root.querySelector(selector);
+  const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
+
+  function emphasised(figure, link) {
+    // (c): the highlighted link's traces drawn wider, its annotations and shapes outlined.
+    if (!link) return figure;
+    const on = (item) => item && item.meta && item.meta.link === link;
+    const data = figure.data.map((t) => {
+      if (!on(t)) return t;
+      const line = Object.assign({}, t.line || {}, { width: ((t.line && t.line.width) || 2) * LINK_WIDTH });
+      const textfont = Object.assign({}, t.textfont || {}, { weight: 700 });
+      return Object.assign({}, t, { line, textfont });
+    });
+    const layout = Object.assign({}, figure.layout);
+    layout.annotations = (layout.annotations || []).map((a) => (on(a) ? Object.assign({}, a, {
+      bordercolor: (a.font && a.font.color) || a.arrowcolor || (figure.layout.font || {}).color, borderwidth: 2, borderpad: 3,
+      arrowwidth: (a.arrowwidth || 1.5) * LINK_WIDTH,
+    }) : a));
+    layout.shapes = (layout.shapes || []).map((sh) => (on(sh) ? Object.assign({}, sh, {
+      line: Object.assign({}, sh.line || {}, { width: ((sh.line && sh.line.width) || 2) * LINK_WIDTH }),
+    }) : sh));
+    return { data, layout, frames: figure.frames };
+  }
+
+  // --- one figure --------------------------------------------------------------------------
+  class Figure {
+    constructor(figure, spec) {
+      this.figure = figure;
+      this.name = figure.dataset.widget;
+      this.spec = spec;
+      this.params = {};
+      this.payload = null;
+      this.drawn = null; // the themed figure on screen (exact or a sweep frame)
+      this.step = 0;
+      this.playing = false;
+      this.request = null;
+      this.timer = 0;
+      this.narrow = false;
+      this.started = false;
+      this.sweeps = {}; // param → {key, promise, sweep}
+      this.touched = new Set(); // traces marks.js moved since plotly.js last drew them
+      this.revision = 0; // bumped by every such move: the next exact draw redraws all data
+      this.unpainted = []; // times of slider values not yet on screen
+      this.axesShown = null; // the held or frame axes on screen; null: the exact figure's
+      this.link = null;
+      this.api = figureConfig.api[this.name];
+      this.wire(); // controls.js
+    }
+
+    render() {
+      // Draw this.drawn (with any highlight) and count the redraw.
+      const figure = emphasised(this.drawn, this.link);
+      const config = {
+        responsive: true, displayModeBar: false, scrollZoom: false, displaylogo: false,
+        staticPlot: coarsePointer.matches, doubleClick: false,
+      };
+      // marks.js moved nodes behind plotly.js's back: a new datarevision makes it redraw them.
+      const layout = Object.assign({}, figure.layout, { datarevision: this.revision });
+      this.touched.clear();
+      this.axesShown = null;
+      delete this.plot.dataset.moving;
+      return window.Plotly.react(this.plot, { data: figure.data, layout, frames: figure.frames, config })
+        .then(() => { window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1; });
+    }
+
+    async draw() {
+      const payload = this.payload;
+      const first = !this.opened;
+      const styles = window.getComputedStyle(this.figure);
+      this.drawn = themed(payload.figure, styles);
+      const picture = $(this.plot, ".widget-picture");
+      if (picture) picture.remove();
+      if (this.playing) this.stopped(); // new numbers end any animation of the old ones
+      await this.render();
+      if (!this.listening) this.listenToPlot();
+      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
+      this.plot.setAttribute("role", "img");
+      this.steps = payload.steps || [];
+      this.summary.textContent = payload.summary || "";
+      // A figure that says where to start (Figure 2: its first step, "press Next") opens
+      // there; later draws keep the reader's step, and a gradient step shows the whole pass.
+      const last = this.steps.length - 1;
+      let step = last;
+      if (payload.start != null && !this.trained) step = this.opened ? Math.min(this.step, last) : payload.start;
+      this.trained = false;
+      this.opened = true;
+      this.showStep(step);
+      if (step < last) {
+        await window.Plotly.animate(this.plot, [`step-${step}`], {
+          mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 },
+        }).catch(interrupted);
+      }
+      this.readout.textContent = payload.description;
+      if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
+      this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
+      this.renderTable(payload.table);
+      if (this.spec.max_steps) {
+        const taken = payload.values.steps_taken || 0;
+        this.resetButton.disabled = taken === 0 && Number(this.params.steps || 0) === 0;
+        this.stepButton.disabled = Number(this.params.steps || 0) >= this.spec.max_steps || payload.values.diverged;
+      }
+    }
+
+    listenToPlot() {
+      this.listening = true;
+      this.plot.on("plotly_animatingframe", (e) => {
+        const n = Number(String(e.name).replace("step-", ""));
+        if (!Number.isNaN(n)) this.showStep(n);
+      });
+      const tell = (link) => document.dispatchEvent(new CustomEvent("seeingml:link", { detail: { figure: this.name, link } }));
+      this.plot.on("plotly_hover", (e) => {
+        const point = e.points && e.points[0];
+        const link = point && point.data && point.data.meta && point.data.meta.link;
+        if (link) tell(link);
+      });
+      this.plot.on("plotly_unhover", () => tell(null));
+      this.tell = tell;
+      this.plot.on("plotly_afterplot", () => this.linkAnnotations(tell));
+      this.plot.on("plotly_animated", () => this.linkAnnotations(tell)); // a step reached
+    }
+
+    linkAnnotations(tell) {
+      // (d) for annotations: each linked one carries data-link, is focusable (a named image
+      // part) and says when it is hovered.
+      const annotations = (this.drawn && this.drawn.layout.annotations) || [];
+      this.plot.querySelectorAll("g.annotation").forEach((g) => {
+        const a = annotations[Number(g.dataset.index)];
+        const link = a && a.meta && a.meta.link;
+        if (!link || g.dataset.link === link) return;
+        g.dataset.link = link;
+        g.setAttribute("tabindex", "0");
+        g.setAttribute("role", "img");
+        g.setAttribute("aria-label", (g.textContent || "").trim() || link);
+        const enter = () => tell(link);
+        const leave = () => tell(null);
+        g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
+        g.addEventListener("mouseleave", leave); g.addEventListener("blur", leave);
+      });
+      // … and traces (Figure 2's edge labels are text traces): each drawn trace group is bound
+      // to its trace by plotly.js's data join; a linked one carries data-link. The pointer on
+      // it reaches plotly_hover (above), since plotly.js's drag layer takes the events.
+      this.plot.querySelectorAll("g.trace").forEach((g) => {
+        const datum = g.__data__ && g.__data__[0];
+        const link = datum && datum.trace && datum.trace.meta && datum.trace.meta.link;
+        if (link) g.dataset.link = link;
+      });
+    }
+
+    highlight(link) {
+      if ((link || null) === this.link) return; // already shown: a redraw would only flicker
+      this.link = link || null;
+      if (this.link) this.figure.dataset.highlight = this.link;
+      else delete this.figure.dataset.highlight;
+      if (this.drawn && window.Plotly && !this.scrubDrawn) this.render(); // a drag settles it
+    }
+
+    renderTable(table) {
+      if (!table) return;
+      const head = el("tr", {}, table.columns.map((c) => el("th", { scope: "col", text: c })));
+      const rows = table.rows.map((r) => el("tr", {}, r.map((cell, i) =>
+        el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", text: cell } : { text: cell }))));
+      this.table.replaceChildren(el("caption", { text: table.caption }), el("thead", {}, [head]), el("tbody", {}, rows));
+    }
+
+    say(sentence) {
+      // One short sentence per change; the same sentence twice is still said twice.
+      this.live.textContent = this.live.textContent === sentence ? `${sentence}\u00a0` : sentence;
+    }
+
+    showStep(n) {
+      const total = this.steps.length;
+      this.step = Math.max(0, Math.min(n, total - 1));
+      this.back.disabled = this.step <= 0 || this.playing;
+      this.next.disabled = this.step >= total - 1 || this.playing;
+      this.play.disabled = total < 2;
+      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
+      const summaries = this.payload && this.payload.summaries;
+      if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
+    }
+
+    motion(ms) { return reduceMotion.matches ? 0 : ms; }
+
+    goTo(n) {
+      if (!this.payload || n < 0 || n >= this.steps.length) return;
+      this.showStep(n);
+      this.say(this.stepText.textContent);
+      window.Plotly.animate(this.plot, [`step-${n}`], {
+        mode: "immediate", frame: { duration: this.motion(400), redraw: false },
+        transition: { duration: this.motion(350), easing: "cubic-in-out" },
+      }).catch(interrupted);
+    }
+
+    playAll() {
+      if (!this.payload || reduceMotion.matches) return;
+      this.playing = true;
+      this.play.textContent = "Pause";
+      this.showStep(0);
+      const names = this.steps.map((_, i) => `step-${i}`);
+      const perFrame = Math.max(120, Math.min(900, 5000 / names.length));
+      window.Plotly.animate(this.plot, names, {
+        mode: "immediate", frame: { duration: perFrame, redraw: false },
+        transition: { duration: perFrame * 0.6, easing: "cubic-in-out" },
+      }).then(() => this.stopped(), interrupted);
+    }
+
+    pause() {
+      window.Plotly.animate(this.plot, [null], { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } })
+        .catch(interrupted);
+      this.stopped();
+    }
+
+    stopped() {
+      this.playing = false;
+      this.play.textContent = "Play";
+      this.showStep(this.step);
+    }
+
+    redraw() { if (this.payload && window.Plotly) this.draw(); }
+  }
+
+  window.SeeingML = Object.assign(window.SeeingML, { Figure, figureConfig });
+})();

@@ -1,0 +1,172 @@
+// Scrubbing: while a figure's slider is dragged, the figure asks once for a sweep along it
+// (`?<params>&sweep=<name>`, see README "Figures") and redraws from the frame nearest the
+// slider's value; on release controls.js settles it on the exact figure. Methods of
+// SeeingML.Figure (figure.js); marks.js moves the drawn marks. Nothing here computes a value.
+(function () {
+  "use strict";
+
+  const { Figure } = window.SeeingML;
+
+  // Scrubbing redraws only what a sweep frame moves. While a slider is dragged the axes hold
+  // the sweep's `axes` ranges (set once, by plotly.js), and every frame after that only moves
+  // the drawn marks to the frame's numbers (marks.js: a few ms). A key press, or a frame
+  // marks.js cannot move, goes through Plotly.animate without a full redraw (no margins,
+  // annotations or text relaid out): the changed traces' x and y and the axes' range and tick
+  // spacing. Annotations and the other layout keys settle with the exact figure on release.
+  const SCRUB = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
+  const MARKS_KEYS = ["x", "y", "text", "textposition"]; // what marks.js redraws; a frame changing more goes to plotly.js
+  const DRAWN_KEYS = new Set([...MARKS_KEYS, "hovertext", "hovertemplate", "customdata", "name"]);
+
+  function frameTrace(base, frame, i) {
+    const d = frame && frame.data[i];
+    return d ? Object.assign({}, base.data[i], d) : base.data[i];
+  }
+
+  function movedTraces(base, frame, previous, touched, all) {
+    // The traces that differ from what is on screen — this frame's or the last one's changes,
+    // and any that marks.js moved since plotly.js last drew; all of them when the axes move
+    // under them — each with the keys that differ.
+    const moved = [];
+    frame.data.forEach((d, i) => {
+      const was = previous && previous.data[i];
+      if (!all && !d && !was && !touched.has(i)) return;
+      const keys = new Set([...Object.keys(d || {}), ...Object.keys(was || {}), ...(touched.has(i) ? MARKS_KEYS : [])]);
+      moved.push([i, frameTrace(base, frame, i), keys]);
+    });
+    return moved;
+  }
+
+  function frameAxes(base, frame, held) {
+    // The ranges (and tick spacing) this frame's own figure has on the axes a sweep moves.
+    const axes = {};
+    Object.keys(held || {}).forEach((k) => {
+      const axis = (frame && frame.layout[k]) || base.layout[k];
+      axes[k] = { range: axis.range };
+      if (axis.dtick !== undefined) axes[k].dtick = axis.dtick;
+    });
+    return axes;
+  }
+
+  function painted(inputs) {
+    // Input-to-paint times, for measurements: the frame after the one the marks moved in.
+    window.requestAnimationFrame(() => {
+      const now = performance.now();
+      const seen = window.SeeingML.latencies = window.SeeingML.latencies || [];
+      inputs.forEach((t) => seen.push(now - t));
+      if (seen.length > 500) seen.splice(0, seen.length - 500);
+    });
+  }
+
+  function scrubFrame(plot, traces, axes) {
+    // The width held fixed while scrubbing: autosize would measure the page on every frame.
+    const layout = Object.assign({ autosize: false, width: plot._fullLayout.width }, axes);
+    const data = traces.map(([, t, keys]) => {
+      const changed = { x: t.x, y: t.y };
+      keys.forEach((k) => { changed[k] = t[k]; });
+      return changed;
+    });
+    return { data, traces: traces.map(([i]) => i), layout };
+  }
+
+  Object.assign(Figure.prototype, {
+    sweepKey(name) {
+      const q = new URLSearchParams(this.drawnParams || {});
+      q.delete(name);
+      return `${name}|${q.toString()}`;
+    },
+
+    sweepFor(name) {
+      if (!this.payload || this.spec.max_steps) return null; // Figure 2 trains: no sweep
+      const key = this.sweepKey(name);
+      const known = this.sweeps[name];
+      if (known && known.key === key) return known;
+      const entry = { key, sweep: null };
+      const q = new URLSearchParams(this.drawnParams);
+      q.set("sweep", name);
+      entry.promise = fetch(`${this.api}?${q}`, { headers: { Accept: "application/json" } })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((body) => { entry.sweep = body && body.sweep; })
+        .catch(() => {});
+      this.sweeps[name] = entry;
+      return entry;
+    },
+
+    scrub(name) {
+      const entry = this.sweepFor(name);
+      if (!entry || !entry.sweep || entry.key !== this.sweepKey(name) || !window.Plotly) return false;
+      const target = Number(this.params[name]);
+      const { values, frames } = entry.sweep;
+      let best = 0;
+      values.forEach((v, i) => { if (Math.abs(v - target) < Math.abs(values[best] - target)) best = i; });
+      if (this.scrubbing === frames[best]) return true;
+      this.unpainted.push(performance.now()); // for input-to-paint times
+      this.scrubbing = frames[best];
+      this.scrubSweep = entry.sweep;
+      this.root.dataset.state = "scrubbing";
+      this.summary.textContent = frames[best].summary || "";
+      // Coalesce: however many input events arrive, one draw per animation frame.
+      if (!this.frameAsked) {
+        this.frameAsked = true;
+        window.requestAnimationFrame(() => { this.frameAsked = false; this.scrubDraw(); });
+      }
+      return true;
+    },
+
+    scrubDraw() {
+      // One redraw at a time: while one is drawing, later slider values wait, and only the
+      // newest is drawn next (a slow machine skips frames instead of falling behind).
+      const frame = this.scrubbing;
+      if (!frame || frame === this.scrubDrawn || this.rendering) return;
+      const base = this.payload.figure;
+      const { axes: held = {}, hold } = this.scrubSweep;
+      const own = frameAxes(base, frame, held); // the frame's own ranges on the moving axes
+      const shown = this.axesShown ? JSON.parse(this.axesShown) : frameAxes(base, null, held);
+      const previous = this.scrubDrawn;
+      const inputs = this.unpainted;
+      this.unpainted = [];
+      this.scrubDrawn = frame;
+      this.rendering = true;
+      const done = () => {
+        window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1;
+        this.rendering = false;
+        painted(inputs);
+        if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
+      };
+      // A drag on a figure that holds its axes: the held ranges once, then the marks move.
+      // One that follows its point: the marks move at the frame's own ranges, and the ticks
+      // and grid of the axes not drawn at those ranges hide until the exact figure settles.
+      // A key press: the marks move while the axes stay; otherwise plotly.js draws the frame.
+      let target = own;
+      let ranges = null;
+      if (this.dragging && hold) target = held;
+      else if (this.dragging) {
+        ranges = {};
+        Object.keys(own).forEach((k) => { ranges[k] = own[k].range; });
+        target = shown;
+      }
+      const traces = movedTraces(base, frame, previous, this.touched, Boolean(ranges));
+      const drawable = traces.every(([, , keys]) => [...keys].every((k) => DRAWN_KEYS.has(k)));
+      if (JSON.stringify(target) === JSON.stringify(shown) && drawable && this.moved(traces, ranges)) {
+        traces.forEach(([i]) => this.touched.add(i));
+        this.revision += 1;
+        const moving = ranges ? Object.keys(own).filter((k) => JSON.stringify(own[k].range) !== JSON.stringify(shown[k].range)) : [];
+        this.plot.dataset.moving = moving.map((k) => k.replace("axis", "")).join(" ");
+        done();
+        return;
+      }
+      if (ranges) target = own; // plotly.js draws a followed frame at its own ranges, ticks and all
+      this.axesShown = JSON.stringify(target);
+      delete this.plot.dataset.moving;
+      window.Plotly.animate(this.plot, scrubFrame(this.plot, traces, target), SCRUB)
+        .then(() => { this.touched.clear(); done(); }, () => { this.rendering = false; });
+    },
+
+    moved(traces, ranges) {
+      try {
+        return window.SeeingML.moveMarks(this.plot, traces, ranges);
+      } catch (error) { // a drawing marks.js does not know: plotly.js draws this frame
+        return false;
+      }
+    },
+  });
+})();
