@@ -1,7 +1,9 @@
 """The chapter page: assembled once at start-up, then served as prepared bytes.
 
 The chapter knows nothing of the checkpoint: what the page needs from it (the public
-questions, and a reader's state per request) is handed in by ``init_app``'s ``parts``.
+questions, and a reader's state per request) is handed in through ``add_checkpoint``.
+``prepare_page`` renders the anonymous page once every part of the app is registered (the
+page links their routes and assets), and installs the fast path that replays it.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def chapter_sections(content_dir: Path, terms_path: Path) -> tuple[render.Sectio
     return tuple(render.load_chapter(content_dir, terms_path, chapter_values(), TITLES))
 
 
-def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
+def _render(app: Flask, chapter: dict) -> PreparedPage:
     with app.test_request_context("/"):
         body = render_template("chapter.html", **chapter).encode("utf-8")
     etag = hashlib.sha256(body).hexdigest()[:20]
@@ -70,13 +72,23 @@ def reader_page(reader: dict) -> Response:
     return response
 
 
-def init_app(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
-    """The page, with the checkpoint's ``questions`` in it and ``reader_state`` filling in a
-    reader's results (None for a reader without a session)."""
+def init_app(app: Flask) -> None:
+    """The page's route and its sections; no checkpoint until one is added."""
     app.register_blueprint(bp)
-    chapter = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-               "questions": questions, "figure_params": figure_params()}
-    app.extensions["chapter"] = chapter
+    app.extensions["chapter"] = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
+                                 "questions": [], "figure_params": figure_params()}
+    app.extensions["chapter_reader"] = lambda: None
+
+
+def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
+    """Put the checkpoint's public ``questions`` on the page, and let ``reader_state`` fill in
+    a reader's results (None for a reader without a session)."""
+    app.extensions["chapter"]["questions"] = questions
     app.extensions["chapter_reader"] = reader_state
-    app.extensions["chapter_page"] = prepare_page(app, chapter)
-    fastpage.install(app, app.extensions["chapter_page"].prepared)  # anonymous GET /, replayed
+
+
+def prepare_page(app: Flask) -> None:
+    """The anonymous page, rendered once and replayed to every reader without a session.
+    Called last: the page links every part's routes, assets and template globals."""
+    app.extensions["chapter_page"] = _render(app, app.extensions["chapter"])
+    fastpage.install(app, app.extensions["chapter_page"].prepared)

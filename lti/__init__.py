@@ -2,7 +2,8 @@
 
 ``init_app`` registers the routes (lti/routes.py), the per-process caches (the platforms'
 keys, AGS access tokens), the checkpoint listener that passes scores back, the session
-cookie that works inside an LMS frame, and the ``flask lti`` commands.
+cookie that works inside an LMS frame, and the ``flask lti`` commands. Its tables live in
+the app's one store, which ``store.init_app`` opened.
 """
 
 from __future__ import annotations
@@ -80,10 +81,6 @@ def _frameable_sessions(base: type) -> type:
 def init_app(app: Flask) -> None:
     from lti import ags, registrations, routes
 
-    if "store" not in app.extensions:
-        import store
-
-        store.init_app(app)
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()
     app.extensions["lti_tokens"] = ags.Tokens()
     app.extensions.setdefault("attempt_listeners", []).append(routes.attempt_listener)
