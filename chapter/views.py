@@ -11,19 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template
 
-from chapter import render
-from chapter.figures import TITLES, figure_params
-from chapter.values import chapter_values
+from chapter.figures import figure_params
+from chapter.sections import CONTENT_DIR, TERMS_PATH, chapter_sections
 from web import assets, fastpage
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "chapter" / "content"
-TERMS_PATH = ROOT / "chapter" / "terms.toml"
 
 bp = Blueprint("chapter", __name__)
 
@@ -33,13 +26,6 @@ class PreparedPage:
     body: bytes
     etag: str
     prepared: assets.Prepared  # identity, br and gzip, with their headers, made at start-up
-
-
-@cache
-def chapter_sections(content_dir: Path, terms_path: Path) -> tuple[render.Section, ...]:
-    """Every section rendered, once per process and folder (each app a test builds reuses
-    it); a broken content file stops start-up here."""
-    return tuple(render.load_chapter(content_dir, terms_path, chapter_values(), TITLES))
 
 
 def _render(app: Flask, chapter: dict) -> PreparedPage:

@@ -98,7 +98,7 @@ def reveal(question: Question, token: object) -> dict:
         key = token if variant else None
         help_store.record_reveal(app_store(), learner, question.id, key)
         data: dict = {"saved": True}
-    except StoreUnavailable:
+    except StoreUnavailable:  # answered, marked unsaved (as an attempt is), not a 503
         data = {"saved": False}
     data["question"] = question.id
     if variant is None:

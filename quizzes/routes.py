@@ -76,7 +76,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
                 pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
         attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:
+    except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
         attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
         if variant is None:
             session["unsaved"] = {"q": question.id, "a": result.answer}
@@ -88,7 +88,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
             _, ever = store.tries(learner, question.id, key)
             revealed = help_store.help_for(store, learner, question.id, key).revealed_at
             available = earned(question, attempt, ever, revealed is not None)
-        except StoreUnavailable:
+        except StoreUnavailable:  # the grade still answers; the explanation waits
             pass
     return {**grade_dict(question, result, available, attempt), **extra}
 

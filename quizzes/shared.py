@@ -97,9 +97,9 @@ def reader_extras(data: dict, learner: str, question: Question) -> None:
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    try:  # one small query, whatever the length of the learner's history
+    try:  # the summary: one small query (the state below reads the whole history)
         data["summary"] = app_store().learner_summary(learner, default_bank().questions)
-    except StoreUnavailable:
+    except StoreUnavailable:  # the grade is answered without its summary
         return
     state = reader_state(learner)
     if state is not None:
