@@ -19,7 +19,7 @@ from chapter.figures.sweep import MAX_FRAMES, sweep
 from web import assets, openapi
 from web.errors import ClientError
 
-bp = Blueprint("widget_api", __name__)
+bp = Blueprint("figures_api", __name__)
 
 
 def _json(payload: dict, status: int = 200) -> Response:
@@ -41,7 +41,7 @@ def _compressed(response: Response) -> Response:
 
 
 @bp.get("/api/widgets/<name>")
-def widget(name: str) -> Response:
+def figure_json(name: str) -> Response:
     """Validate, build, answer: a client gets the figure or a 4xx naming the field."""
     figure = FIGURES.get(name)
     if figure is None:
