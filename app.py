@@ -1,4 +1,4 @@
-"""The application factory: configuration, then each package's ``init_app``. Nothing else."""
+"""The application factory: configuration, each part's ``init_app``, then the page. Nothing else."""
 
 from __future__ import annotations
 
@@ -6,17 +6,30 @@ import os
 
 from flask import Flask
 
+import chapter
 import instructors
 import lti
-from chapter import api as widget_api
+import quizzes
+import store
+import web
 from chapter import views
-from quizzes import routes as checkpoint
-from web import assets, errors, openapi, security
+from web import openapi
+
+PARTS = (web, store, chapter, quizzes, instructors, lti)  # the import order: each uses those before
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. Configuration comes from the environment, then ``instance/config.py``,
     then ``test_config`` (tests only). ``INSTANCE_PATH`` moves the folder for local state."""
+    app = _configured(test_config)
+    for part in PARTS:
+        part.init_app(app)
+    views.prepare_page(app)  # the anonymous page, rendered once every part has registered
+    openapi.describe(app)  # the API description of what the parts registered
+    return app
+
+
+def _configured(test_config: dict | None) -> Flask:
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH")
     app = Flask(__name__, instance_relative_config=True,
                 instance_path=os.path.abspath(instance_path) if instance_path else None)
@@ -32,14 +45,4 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
-
-    security.init_app(app)
-    errors.init_app(app)
-    assets.init_app(app)  # before the page: it links hashed files and plotly.js
-    widget_api.init_app(app)
-    checkpoint.init_app(app)  # before the page: its forms post to these routes
-    instructors.init_app(app)  # after the checkpoint (it shares its store), before the page
-    lti.init_app(app)  # after instructors: LTI launches open classes and their dashboards
-    views.init_app(app, **checkpoint.page_context())
-    openapi.init_app(app)  # last: it describes what the others registered
     return app

@@ -24,7 +24,7 @@ from web.security import RateWindow
 
 NEW_SWEEPS_PER_MINUTE = 60  # per address and worker: a reader dragging makes a few a minute
 
-bp = Blueprint("widget_api", __name__)
+bp = Blueprint("figures_api", __name__)
 
 
 def _json(answer: dict, status: int = 200) -> Response:
@@ -70,7 +70,7 @@ def _sweep_response(figure, params: dict, swept: str) -> Response:
 
 
 @bp.get("/api/widgets/<name>")
-def widget(name: str) -> Response:
+def figure_json(name: str) -> Response:
     """Validate, build, answer: a client gets the figure or a 4xx naming the field."""
     figure = FIGURES.get(name)
     if figure is None:

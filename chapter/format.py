@@ -6,8 +6,6 @@ value and "≈ 0.881" for a rounded one. Every package formats through here.
 
 from __future__ import annotations
 
-import math
-
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -51,11 +49,6 @@ def approx(value: float, short: bool = False) -> str:
 
 
 
-def power_of_ten(exponent: int) -> str:
-    """10 raised to ``exponent``, as text: 10⁻⁶."""
-    return "10" + str(exponent).translate(SUPERSCRIPT)
-
-
 def plain_number(value: float, digits: int = 4) -> str:
     """218.4, 1e-10, 9.537e-7: ``digits`` significant figures, exponent without padding —
     what a reader can type back into an answer box."""
@@ -76,7 +69,3 @@ def tex_number(value: float, digits: int = 4) -> str:
 def tex_relation(value: float, digits: int = 4) -> str:
     """'=' when the number shown is the value itself, '≈' (in TeX) when it is rounded."""
     return "=" if float(plain_number(value, digits)) == value else r"\approx"
-
-
-def is_finite(value: float) -> bool:
-    return math.isfinite(value)

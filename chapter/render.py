@@ -60,10 +60,8 @@ class Section:
     title: str
     kind: str
     nav: str
-    path: str
     subtitle: str = ""
     group: str = ""
-    figures: list[str] = field(default_factory=list)
     parts: list[Part] = field(default_factory=list)
 
     @property
@@ -170,9 +168,8 @@ def _load_section(path: Path, ctx: Context) -> Section:
         nav=meta.get("nav", meta["title"]),
         subtitle=meta.get("subtitle", ""),
         group=meta.get("group", ""),
-        path=str(path),
     )
-    section.parts = render_body(body, body_line, ctx, section.figures)
+    section.parts = render_body(body, body_line, ctx)
     return section
 
 

@@ -68,10 +68,9 @@ def _read_block(lines: list[str], i: int, first_line: int, ctx: Context) -> tupl
     return Block(kind, arg, "\n".join(inner), first_line + start), i + 1
 
 
-def render_body(body: str, first_line: int, ctx: Context,
-                figures_used: list[str]) -> list[Part]:
+def render_body(body: str, first_line: int, ctx: Context) -> list[Part]:
     """A section body as parts: ``:::`` blocks rendered apart, the rest as Markdown, split
-    where a slot block stands. Figures the body shows are appended to ``figures_used``."""
+    where a slot block stands."""
     lines = body.split("\n")
     parts: list[Part] = []
     out: list[str] = []
@@ -96,7 +95,7 @@ def render_body(body: str, first_line: int, ctx: Context,
             parts.append(Part(slot=block.kind))
             out, segment_line = [], first_line + i
             continue
-        out.extend(["", stash.put(render_block(block, ctx, figures_used)), ""])
+        out.extend(["", stash.put(render_block(block, ctx)), ""])
     flush()
     return parts
 
@@ -108,7 +107,7 @@ def _split_parts(block: Block, ctx: Context) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def _callout(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _callout(block: Block, ctx: Context) -> Markup:
     if block.arg not in CALLOUT_KINDS:
         raise ctx.fail(block.line, f"unknown callout kind {block.arg!r} "
                        f"(known: {', '.join(CALLOUT_KINDS)})")
@@ -116,31 +115,30 @@ def _callout(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
                    inner=render_markdown(block.body, block.line + 1, ctx))
 
 
-def _figure(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _figure(block: Block, ctx: Context) -> Markup:
     if block.arg not in ctx.figures:
         raise ctx.fail(block.line, f"unknown figure id {block.arg!r} "
                        f"(known: {', '.join(ctx.figures)})")
     caption, description = _split_parts(block, ctx)
-    figures_used.append(block.arg)
     return partial("figure", fig_id=block.arg, title=ctx.figures[block.arg],
                    caption=unwrap_paragraph(render_markdown(caption, block.line + 1, ctx)),
                    description=render_markdown(description, block.line + 1, ctx))
 
 
-def _faq(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _faq(block: Block, ctx: Context) -> Markup:
     if not block.arg:
         raise ctx.fail(block.line, "::: faq needs its question on the same line")
     return partial("faq", question=unwrap_paragraph(render_markdown(block.arg, block.line, ctx)),
                    answer=render_markdown(block.body, block.line + 1, ctx))
 
 
-def _intuition(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _intuition(block: Block, ctx: Context) -> Markup:
     prompt, discussion = _split_parts(block, ctx)
     return partial("intuition", prompt=render_markdown(prompt, block.line + 1, ctx),
                    discussion=render_markdown(discussion, block.line + 1, ctx))
 
 
-def _glossary(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _glossary(block: Block, ctx: Context) -> Markup:
     return partial("glossary", terms=list(ctx.terms.values()))
 
 
@@ -149,7 +147,7 @@ def _glossary(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
 NUMBERS_WHEN = {"nudge": "fn=sigmoid"}
 
 
-def _numbers(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _numbers(block: Block, ctx: Context) -> Markup:
     if block.arg not in WORKED_NUMBERS:
         raise ctx.fail(block.line, f"::: numbers needs a figure whose numbers it follows "
                        f"(known: {', '.join(WORKED_NUMBERS)})")
@@ -174,7 +172,7 @@ def _numbers(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
 PREDICTIONS = {"backprop": "sign_size", "vanishing": "magnitude"}
 
 
-def _predict(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def _predict(block: Block, ctx: Context) -> Markup:
     if block.arg not in PREDICTIONS:
         raise ctx.fail(block.line, f"unknown prediction {block.arg!r} "
                        f"(known: {', '.join(PREDICTIONS)})")
@@ -183,7 +181,7 @@ def _predict(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
                    prompt=render_markdown(block.body, block.line + 1, ctx))
 
 
-_RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
+_RENDERERS: dict[str, Callable[[Block, Context], Markup]] = {
     "callout": _callout,
     "figure": _figure,
     "faq": _faq,
@@ -194,10 +192,10 @@ _RENDERERS: dict[str, Callable[[Block, Context, list[str]], Markup]] = {
 }
 
 
-def render_block(block: Block, ctx: Context, figures_used: list[str]) -> Markup:
+def render_block(block: Block, ctx: Context) -> Markup:
     """One non-slot block as HTML; an unknown kind is a ``ContentError`` on its line."""
     renderer = _RENDERERS.get(block.kind)
     if renderer is None:
         known = ", ".join([*_RENDERERS, *sorted(SLOT_KINDS)])
         raise ctx.fail(block.line, f"unknown block kind ::: {block.kind} (known: {known})")
-    return renderer(block, ctx, figures_used)
+    return renderer(block, ctx)

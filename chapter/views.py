@@ -1,7 +1,9 @@
 """The chapter page: assembled once at start-up, then served as prepared bytes.
 
 The chapter knows nothing of the checkpoint: what the page needs from it (the public
-questions, and a reader's state per request) is handed in by ``init_app``'s ``parts``.
+questions, and a reader's state per request) is handed in through ``add_checkpoint``.
+``prepare_page`` renders the anonymous page once every part of the app is registered (the
+page links their routes and assets), and installs the fast path that replays it.
 """
 
 from __future__ import annotations
@@ -9,20 +11,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, render_template, url_for
 
-from chapter import render
-from chapter.figures import TITLES, figure_params
+from chapter.figures import figure_params
 from chapter.figures.style import CSS_VARIABLES
-from chapter.values import chapter_values
+from chapter.sections import CONTENT_DIR, TERMS_PATH, chapter_sections
 from web import assets, fastpage
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "chapter" / "content"
-TERMS_PATH = ROOT / "chapter" / "terms.toml"
 
 bp = Blueprint("chapter", __name__)
 
@@ -34,14 +29,7 @@ class PreparedPage:
     prepared: assets.Prepared  # identity, br and gzip, with their headers, made at start-up
 
 
-@cache
-def chapter_sections(content_dir: Path, terms_path: Path) -> tuple[render.Section, ...]:
-    """Every section rendered, once per process and folder (each app a test builds reuses
-    it); a broken content file stops start-up here."""
-    return tuple(render.load_chapter(content_dir, terms_path, chapter_values(), TITLES))
-
-
-def prepare_page(app: Flask, chapter: dict) -> PreparedPage:
+def _render(app: Flask, chapter: dict) -> PreparedPage:
     with app.test_request_context("/"):
         body = render_template("chapter.html", **chapter).encode("utf-8")
     etag = hashlib.sha256(body).hexdigest()[:20]
@@ -59,7 +47,7 @@ def figure_config() -> dict:
     figures = figure_params()
     plotly = current_app.extensions.get("plotly")
     return {"figures": figures,
-            "api": {name: url_for("widget_api.widget", name=name) for name in figures},
+            "api": {name: url_for("figures_api.figure_json", name=name) for name in figures},
             "plotly": url_for("plotly_js", digest=plotly.digest) if plotly else "",
             "palette": CSS_VARIABLES}
 
@@ -84,13 +72,23 @@ def reader_page(reader: dict) -> Response:
     return response
 
 
-def init_app(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
-    """The page, with the checkpoint's ``questions`` in it and ``reader_state`` filling in a
-    reader's results (None for a reader without a session)."""
+def init_app(app: Flask) -> None:
+    """The page's route and its sections; no checkpoint until one is added."""
     app.register_blueprint(bp)
-    chapter = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-               "questions": questions, "figure_config": figure_config}
-    app.extensions["chapter"] = chapter
+    app.extensions["chapter"] = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
+                                 "questions": [], "figure_config": figure_config}
+    app.extensions["chapter_reader"] = lambda: None
+
+
+def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
+    """Put the checkpoint's public ``questions`` on the page, and let ``reader_state`` fill in
+    a reader's results (None for a reader without a session)."""
+    app.extensions["chapter"]["questions"] = questions
     app.extensions["chapter_reader"] = reader_state
-    app.extensions["chapter_page"] = prepare_page(app, chapter)
-    fastpage.install(app, app.extensions["chapter_page"].prepared)  # anonymous GET /, replayed
+
+
+def prepare_page(app: Flask) -> None:
+    """The anonymous page, rendered once and replayed to every reader without a session.
+    Called last: the page links every part's routes, assets and template globals."""
+    app.extensions["chapter_page"] = _render(app, app.extensions["chapter"])
+    fastpage.install(app, app.extensions["chapter_page"].prepared)

@@ -1,8 +1,7 @@
 """Instructors: classes, the student link, the class dashboard and its CSV exports.
 
 ``init_app`` registers the pages, the ``flask classes`` commands and the banner a student in
-a class sees. It shares the app's one store (store), opening it if the checkpoint
-has not yet.
+a class sees. It uses the app's one store, which ``store.init_app`` opened.
 """
 
 from __future__ import annotations
@@ -11,15 +10,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    import store
     from instructors import routes
     from instructors.cli import classes_cli
     from instructors.ratelimit import CREATE_LIMIT, CREATE_WINDOW, StoredBackoff
     from web import reader
     from web.security import RateWindow
 
-    if "store" not in app.extensions:
-        store.init_app(app)
     app.extensions["instructor_backoff"] = StoredBackoff(app.extensions["store"])
     app.extensions["class_creation_window"] = RateWindow(
         int(app.config.get("CLASSES_PER_HOUR", CREATE_LIMIT)), CREATE_WINDOW)

@@ -64,10 +64,6 @@ def iter_csv(header: Sequence[str], rows: Iterable[Sequence], lines: int = 1) ->
         yield "".join(batch)
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence]) -> str:
-    return "".join(iter_csv(header, rows))
-
-
 def _roster_header(bank: Bank) -> list[str]:
     header = ["student_no", "student"]
     for qid in bank.questions:

@@ -10,23 +10,19 @@ so the right instructor link is never refused, however much someone else guesses
 from the same address (a school's NAT) at the same class.
 
 ``StoredBackoff`` keeps the counts in the database (``guess_misses``, migration 0003), so
-every gunicorn worker and every process behind the load balancer shares them. ``Backoff``
-is the same policy in one process's memory, for tests and tools.
+every gunicorn worker and every process behind the load balancer shares them.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from store import Store, limits
 
 FREE_MISSES = 5
 MAX_WAIT = 300.0  # seconds
 FORGET_AFTER = 900.0  # seconds without a miss
-MAX_TRACKED = 10_000  # addresses kept; the quietest are dropped first
 CREATE_LIMIT, CREATE_WINDOW = 10, 3600.0  # classes one address may create per hour (per worker)
 
 
@@ -37,50 +33,9 @@ def wait_after(misses: int) -> float:
     return min(MAX_WAIT, 2.0 ** (misses - FREE_MISSES - 1))
 
 
-@dataclass
-class _Record:
-    misses: int = 0
-    last_miss: float = 0.0
-    blocked_until: float = 0.0
-
-
-class Backoff:
-    def __init__(self, clock: Callable[[], float] = time.monotonic):
-        self._clock = clock
-        self._records: dict[str, _Record] = {}
-        self._lock = threading.Lock()
-
-    def retry_after(self, address: str) -> float:
-        """Seconds this address must still wait; 0 when it may try."""
-        now = self._clock()
-        with self._lock:
-            record = self._records.get(address)
-            if record is None:
-                return 0.0
-            if now - record.last_miss > FORGET_AFTER:
-                del self._records[address]
-                return 0.0
-            return max(0.0, record.blocked_until - now)
-
-    def miss(self, address: str) -> None:
-        now = self._clock()
-        with self._lock:
-            record = self._records.get(address)
-            if record is None or now - record.last_miss > FORGET_AFTER:
-                record = self._records[address] = _Record()
-            record.misses += 1
-            record.last_miss = now
-            if record.misses > FREE_MISSES:
-                record.blocked_until = now + wait_after(record.misses)
-            if len(self._records) > MAX_TRACKED:
-                quietest = sorted(self._records, key=lambda a: self._records[a].last_miss)
-                for stale in quietest[: len(self._records) - MAX_TRACKED]:
-                    del self._records[stale]
-
-
 class StoredBackoff:
-    """The same policy as ``Backoff``, its counts in the app's database (shared by all
-    workers). A database that is down raises StoreUnavailable, like every instructor page."""
+    """The policy above, its counts in the app's database (shared by all workers). A
+    database that is down raises StoreUnavailable, like every instructor page."""
 
     def __init__(self, store: Store, clock: Callable[[], float] = time.time):
         self._store = store

@@ -37,18 +37,18 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 
 from instructors import export, keys, stats
 from instructors.charts import answer_figure
 from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
 from quizzes.progress import question_states
-from store import StoreUnavailable
 from store import classes as class_store
 from store import help as help_store
 from store import review as review_store
-from web import reader, security
-from web.errors import ClientError
+from web import csrf, reader, security
+from web.errors import ClientError, ServiceUnavailable
 
 bp = Blueprint("instructors", __name__)
 
@@ -84,10 +84,6 @@ def _too_many(wait: float, heading: str, message: str) -> ClientError:
                        heading=heading, headers={"Retry-After": str(seconds)})
 
 
-def _form_allowed() -> bool:
-    return reader.csrf_ok(request.form.get("csrf_token", ""))
-
-
 def _private(response: Response) -> Response:
     for name, value in PRIVATE_HEADERS.items():
         response.headers[name] = value
@@ -108,6 +104,7 @@ WRONG_CODE = ("That instructor code is not right. Ask the person who runs this s
 
 
 @bp.route("/classes/new", methods=["GET", "POST"])
+@csrf.token_always
 def new_class():
     code = instructor_code()
     if request.method == "GET":
@@ -121,8 +118,6 @@ def new_class():
         return _page("instructors/new.html", status, name=name, code_required=True,
                      error=error, error_field=field)
 
-    if not _form_allowed():
-        return again(400, EXPIRED)
     guesses = bucket(_address(), "instructor-code")
     if not keys.code_matches(request.form.get(CODE_FIELD), code):
         wait = _limiter().retry_after(guesses)
@@ -164,9 +159,6 @@ def _known_class(token: str) -> class_store.ClassRecord:
 def _save_name(record: class_store.ClassRecord, learner: str, editing: bool):
     """The join form and the rename form: check the name, store it, back to the chapter."""
     name = request.form.get("name", "")
-    if not _form_allowed():
-        return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
-                     error=EXPIRED)
     try:
         clean = keys.clean_name(name, "name", keys.DISPLAY_NAME_MAX,
                                  "your name or student ID")
@@ -181,6 +173,7 @@ def _save_name(record: class_store.ClassRecord, learner: str, editing: bool):
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
+@csrf.token_always
 def join(token: str):
     record = _known_class(token)
     if request.method == "GET":
@@ -194,14 +187,22 @@ def join(token: str):
     return _save_name(record, reader.ensure_learner(), editing=False)
 
 
-@bp.route("/class/name", methods=["GET", "POST"])
-def edit_name():
+def _my_class() -> tuple[class_store.ClassRecord, class_store.Student]:
+    """The reader's current class and their enrolment in it, or 404."""
     current = session.get(CLASS_KEY)
     me = session.get(reader.LEARNER)
     record = class_store.class_by_token(_store(), current["token"]) if current and me else None
     enrolled = class_store.student(_store(), record.id, me) if record else None
     if enrolled is None:
         abort(404)
+    return record, enrolled
+
+
+@bp.route("/class/name", methods=["GET", "POST"])
+@csrf.token_always
+def edit_name():
+    record, enrolled = _my_class()
+    me = enrolled.learner_id
     if request.method == "GET":
         return _page("instructors/join.html", cls=record, name=enrolled.display_name,
                      editing=True)
@@ -363,10 +364,21 @@ def attempts_csv(token: str, key: str):
         helped))
 
 
-@bp.errorhandler(StoreUnavailable)
-def _store_down(exc: StoreUnavailable):
-    current_app.logger.warning("class storage unavailable: %s", exc)
-    return _private(Response(render_template(
-        "error.html", code=503, heading="Classes are unavailable right now.",
-        detail="The chapter itself still works. Try this page again in a minute."), 503,
-        mimetype="text/html"))
+@bp.errorhandler(csrf.FormExpired)
+def _expired(error: csrf.FormExpired) -> Response:
+    """A class form whose token had expired (web/csrf.py): the same form again, with what the
+    reader typed and a fresh token."""
+    name = request.form.get("name", "")
+    if request.endpoint == "instructors.new_class":
+        if not instructor_code():
+            return _page("instructors/new.html", 403, name="", code_required=False,
+                         refused=True)
+        return _page("instructors/new.html", 400, name=name, code_required=True,
+                     error=EXPIRED, error_field="name")
+    editing = request.endpoint == "instructors.edit_name"
+    try:
+        record = _my_class()[0] if editing else _known_class(request.view_args["token"])
+    except (HTTPException, ServiceUnavailable) as exc:  # no such class; storage down
+        return current_app.handle_user_exception(exc)
+    return _page("instructors/join.html", 400, cls=record, name=name, editing=editing,
+                 error=EXPIRED)

@@ -2,7 +2,8 @@
 
 ``init_app`` registers the routes (lti/routes.py), the per-process caches (the platforms'
 keys, AGS access tokens), the checkpoint listener that passes scores back, the session
-cookie that works inside an LMS frame, and the ``flask lti`` commands.
+cookie that works inside an LMS frame, and the ``flask lti`` commands. Its tables live in
+the app's one store, which ``store.init_app`` opened.
 """
 
 from __future__ import annotations
@@ -90,10 +91,6 @@ def _frameable_sessions(base: type) -> type:
 def init_app(app: Flask) -> None:
     from lti import registrations, routes, sender
 
-    if "store" not in app.extensions:
-        import store
-
-        store.init_app(app)
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()
     app.extensions["lti_tokens"] = sender.Tokens()
     if app.config.get("LTI_SEND_IN_BACKGROUND", True):

@@ -29,14 +29,6 @@ def header(token: str) -> dict:
         raise TokenInvalid(f"the token is not a JWT ({exc})") from None
 
 
-def unverified_claims(token: str) -> dict:
-    """The claims before any check: only to find out whose key should verify them."""
-    try:
-        return jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise TokenInvalid(f"the token is not a JWT ({exc})") from None
-
-
 def verify(token: str, jwk: dict, audience: str | None, issuer: str | None) -> dict:
     """Signature, ``exp``, ``iat``, ``iss`` and ``aud`` checked; the claims returned."""
     try:

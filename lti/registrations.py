@@ -78,12 +78,6 @@ def by_id(registration_id: int) -> Registration | None:
     return _record(row) if row else None
 
 
-def all_registrations() -> list[Registration]:
-    rows = db.run(lambda conn: conn.execute(select(registrations).order_by(
-        registrations.c.id)).all())
-    return [_record(r) for r in rows]
-
-
 def add(issuer: str, client_id: str, auth_login_url: str, auth_token_url: str, jwks_url: str,
         deployment_ids: list[str], name: str | None = None,
         token_audience: str | None = None) -> Registration:

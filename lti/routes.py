@@ -34,11 +34,10 @@ from instructors import routes as instructor_pages
 from lti import ags, db, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
-from store import StoreUnavailable
 from store import classes as class_store
 from store.lti import contexts, learners
 from store.schema import classes
-from web import reader
+from web import csrf, reader
 from web.security import content_security_policy, setting
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -71,6 +70,8 @@ def _state_cookie(response: Response, state: str) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@csrf.exempt("an LMS starts the login from its own site; the launch that follows is "
+             "authenticated by the platform's signed id_token and a single-use state")
 def login():
     try:
         url, state, params, registration = launch.login(request.values)
@@ -88,6 +89,8 @@ def login():
 
 
 @bp.post("/launch")
+@csrf.exempt("an LMS posts the launch from its own site; its signed id_token, nonce and state "
+             "authenticate it")
 def launch_endpoint():
     try:
         claims, registration, state = launch.verify(
@@ -225,15 +228,21 @@ def dashboard():
         **instructor_pages._dashboard_context(record))
 
 
+def _choice_expired() -> Response:
+    info = session.get(SESSION) or {}
+    return _refused(LaunchRefused(403, "This choice has expired. Open the tool again from "
+                                       "your LMS's content picker.",
+                                  registration=regs.by_id(info["reg"]) if info.get("reg")
+                                  else None))
+
+
 @bp.post("/deep-link")
+@csrf.token_always
 def deep_link():
     saved, info = session.get(DEEP_LINK), session.get(SESSION) or {}
     registration = regs.by_id(info["reg"]) if info.get("reg") else None
-    if not saved or registration is None or not info.get("instructor") or not reader.csrf_ok(
-            request.form.get("csrf_token")):
-        return _refused(LaunchRefused(403, "This choice has expired. Open the tool again "
-                                           "from your LMS's content picker.",
-                                      registration=registration))
+    if not saved or registration is None or not info.get("instructor"):
+        return _choice_expired()
     choice = request.form.get("item")
     if choice not in deep_linking.CHOICES:
         return _refused(LaunchRefused(422, "Choose the chapter or the checkpoint.",
@@ -316,12 +325,9 @@ def register():
     return _page("lti/registered.html", registration=registration)
 
 
-@bp.errorhandler(StoreUnavailable)
-def _store_down(exc: StoreUnavailable):
-    current_app.logger.warning("LTI storage unavailable: %s", exc)
-    return _page("lti/refused.html", 503, new_window=None,
-                 message="The tool's database is unavailable right now. Try the launch again "
-                         "in a minute.")
+@bp.errorhandler(csrf.FormExpired)
+def _expired(error: csrf.FormExpired) -> Response:
+    return _choice_expired()  # the only form here is the deep-linking choice
 
 
 @bp.after_app_request

@@ -51,7 +51,9 @@ class PublicQuestion:
 
 
 @dataclass(frozen=True)
-class Choice:
+class AnswerChoice:
+    """One answer of a multiple-choice question, with the feedback it gets."""
+
     id: str
     label_html: Markup
     feedback_html: Markup
@@ -112,7 +114,7 @@ class Question:
     prompt_html: Markup
     key: str | tuple[str, ...]
     explanation_html: Markup
-    choices: tuple[Choice, ...] = ()
+    choices: tuple[AnswerChoice, ...] = ()
     steps: tuple[Step, ...] = ()
     rules: tuple[Rule, ...] = ()
     correct_feedback_html: Markup = _NO_HTML
@@ -121,7 +123,7 @@ class Question:
     practice: Practice | None = None
     hints: tuple[Markup, ...] = ()  # the hint ladder, each a step closer
     reveal_after: int = REVEAL_AFTER  # tries after which the explanation comes unasked
-    choice_by_id: dict[str, Choice] = field(default_factory=dict, compare=False)
+    choice_by_id: dict[str, AnswerChoice] = field(default_factory=dict, compare=False)
 
     def public(self) -> PublicQuestion:
         entries = self.steps if self.kind == "ordering" else self.choices
@@ -310,7 +312,7 @@ def _question(reader: _Reader, q: dict, number: int, misconceptions: dict) -> Qu
     choices = []
     for c in reader.require(q, "choice", where, anchor, list):
         cid = reader.require(c, "id", where, anchor)
-        choices.append(Choice(cid, render_inline_fragment(c["label"], reader.path),
+        choices.append(AnswerChoice(cid, render_inline_fragment(c["label"], reader.path),
                               reader.md(reader.require(c, "feedback", f"{where} → {cid}",
                                                        anchor)),
                               known(c.get("misconception"), f"choice {cid}"),

@@ -7,8 +7,7 @@
 
 Each hint is a step closer (which functions are inner and outer; their derivatives where each
 stage sees its input; the product). Hints are stored as help, never as attempts; a reveal is
-stored once. The CSRF rules are the answers' (quizzes/routes.py): JSON needs
-``Content-Type: application/json``; a form post from a reader with a session carries its token.
+stored once. Cross-site requests are refused before these run (web/csrf.py).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from quizzes.grading import (
 from quizzes.shared import (
     MAX_BODY,
     app_store,
+    expired_form,
     json_body,
     question_for,
     reader_extras,
@@ -35,9 +35,10 @@ from quizzes.shared import (
 )
 from store import StoreUnavailable
 from store import help as help_store
-from web import reader, security
+from web import csrf, reader, security
 
 bp = Blueprint("checkpoint_help", __name__)
+bp.register_error_handler(csrf.FormExpired, expired_form("try"))
 SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
 
 
@@ -97,7 +98,7 @@ def reveal(question: Question, token: object) -> dict:
         key = token if variant else None
         help_store.record_reveal(app_store(), learner, question.id, key)
         data: dict = {"saved": True}
-    except StoreUnavailable:
+    except StoreUnavailable:  # answered, marked unsaved (as an attempt is), not a 503
         data = {"saved": False}
     data["question"] = question.id
     if variant is None:
@@ -132,25 +133,18 @@ def api_reveal(qid: str):
     return _json(reveal(question, _help_body().get("token")))
 
 
-def _form(qid: str) -> Question:
-    request.max_content_length = MAX_BODY
-    question = question_for(qid)
-    if reader.learner() is not None and not reader.csrf_ok(request.form.get("csrf_token")):
-        raise refusal(403, "This form has expired. Reload the page and try again.",
-                      "csrf_token")
-    return question
-
-
 @bp.post("/checkpoint/<qid>/hint")
+@csrf.limit_body(MAX_BODY)
 def form_hint(qid: str):
-    question = _form(qid)
+    question = question_for(qid)
     hint(question, None)
     return redirect(url_for("chapter.index", _anchor=f"{question.id}-help"), code=303)
 
 
 @bp.post("/checkpoint/<qid>/reveal")
+@csrf.limit_body(MAX_BODY)
 def form_reveal(qid: str):
-    question = _form(qid)
+    question = question_for(qid)
     reveal(question, None)
     return redirect(url_for("chapter.index", _anchor=f"{question.id}-help"), code=303)
 

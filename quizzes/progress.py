@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from flask import current_app, session
 
+from chapter.sections import section_titles
 from quizzes.bank import Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
@@ -158,7 +159,7 @@ def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], str | None]:
     try:
         return (store.attempts(learner_id=learner),
                 learners_help(store, [learner]).get(learner, {}), None)
-    except StoreUnavailable:
+    except StoreUnavailable:  # the page still shows, with a notice, and answers are graded
         return [], {}, NOT_LOADED
 
 
@@ -197,7 +198,7 @@ def _review(learner: str) -> dict:
     """What is due for spaced review now (with what to answer it with), and what comes later."""
     try:
         review = due_items(learner)
-    except StoreUnavailable:
+    except StoreUnavailable:  # nothing due shown: the rest of the reader's page still works
         review = {"due": [], "upcoming": []}
     review["last"] = session.pop(LAST, None)
     return review
@@ -223,9 +224,7 @@ def ending(bank: Bank, states: dict[str, QuestionState], history: list[Attempt])
     tied to the misconceptions their answers showed (practice included), to revisit."""
     if not states or not all(s.done for s in states.values()):
         return None
-    from chapter.views import CONTENT_DIR, TERMS_PATH, chapter_sections
-
-    titles = {s.slug: s.title for s in chapter_sections(CONTENT_DIR, TERMS_PATH)}
+    titles = section_titles()
     sections: dict[str, dict] = {}
     for attempt in history:
         name = attempt.misconception

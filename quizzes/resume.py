@@ -4,7 +4,7 @@
     POST /resume/new          the same from the page's form, without JavaScript → a page
     GET  /resume              a form to type a code (``?code=`` goes to its link)
     GET  /resume/<code>       a confirmation page, never more: a link preview takes nothing
-    POST /resume/<code>       with the page's CSRF token: this browser becomes that reader
+    POST /resume/<code>       with the page's form token: this browser becomes that reader
 
 A code is 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), random, shown
 as ``ABCDE-FGHJK``; only its HMAC (keyed with the app's secret) is stored. Making a new code
@@ -31,10 +31,10 @@ from flask import (
     url_for,
 )
 
-from quizzes.shared import MAX_BODY, app_store, json_body, refusal
+from quizzes.shared import MAX_BODY, app_store, expired_form, json_body, refusal
 from store import StoreUnavailable, limits
 from store import resume as resume_store
-from web import reader, security
+from web import csrf, reader, security
 from web.errors import ClientError
 
 bp = Blueprint("resume", __name__)
@@ -68,11 +68,6 @@ def code_hash(code: str) -> str:
 
 def wait_after(misses: int) -> float:
     return 0.0 if misses <= FREE_MISSES else min(MAX_WAIT, 2.0 ** (misses - FREE_MISSES - 1))
-
-
-def _csrf_ok() -> bool:
-    sent = request.form.get("csrf_token") or ""
-    return sent.isascii() and reader.csrf_ok(sent)  # a token is ASCII; compare_digest needs it
 
 
 def _bucket() -> str:
@@ -109,11 +104,7 @@ def api_new():
               "The body is not valid JSON. Send {}.", "Send a JSON object: {}.", empty_ok=True)
     learner = reader.ensure_learner()
     _flood(learner, "body")
-    try:
-        data = _make(learner)
-    except StoreUnavailable:
-        raise refusal(503, DOWN, None) from None
-    response = jsonify(data)
+    response = jsonify(_make(learner))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -128,18 +119,11 @@ def _page(status: int = 200, **context):
 
 
 @bp.post("/resume/new")
+@csrf.limit_body(MAX_BODY)
 def form_new():
-    request.max_content_length = MAX_BODY
-    if reader.learner() is not None and not _csrf_ok():
-        raise refusal(403, "This form has expired. Reload the page and try again.",
-                      "csrf_token")
     learner = reader.ensure_learner()
     _flood(learner, "csrf_token")
-    try:
-        made = _make(learner)
-    except StoreUnavailable:
-        return _page(503, mode="made", error=DOWN)
-    return _page(mode="made", made=made)
+    return _page(mode="made", made=_make(learner))
 
 
 @bp.get("/resume")
@@ -162,18 +146,25 @@ def confirm(code: str):
 
 
 @bp.post("/resume/<code>")
+@csrf.limit_body(MAX_BODY)
+@csrf.token_always  # it makes this browser another reader: never without this page's token
 def take(code: str):
-    request.max_content_length = MAX_BODY
-    if not _csrf_ok():
-        return _page(400, mode="confirm", code=code[:40], csrf=reader.csrf_token(),
-                     well_formed=normal(code) is not None,
-                     error="This page had expired. It has been refreshed: press the button "
-                     "again.")
     try:
         return _take(normal(code))
-    except StoreUnavailable:
+    except StoreUnavailable:  # the same page again, to press once storage is back
         return _page(503, mode="confirm", code=code[:40], csrf=reader.csrf_token(),
                      well_formed=True, error=DOWN)
+
+
+@bp.errorhandler(csrf.FormExpired)
+def _expired(error: csrf.FormExpired):
+    """Taking a code: the confirmation page again, with a fresh token. Else the refusal."""
+    if request.endpoint != "resume.take":
+        return expired_form("try")(error)
+    code = (request.view_args or {}).get("code", "")
+    return _page(400, mode="confirm", code=code[:40], csrf=reader.csrf_token(),
+                 well_formed=normal(code) is not None,
+                 error="This page had expired. It has been refreshed: press the button again.")
 
 
 def _take(code: str | None):

@@ -23,6 +23,7 @@ from quizzes.review import LAST, due_items
 from quizzes.shared import (
     MAX_BODY,
     app_store,
+    expired_form,
     flood_check,
     form_order,
     json_body,
@@ -32,9 +33,10 @@ from quizzes.shared import (
 )
 from store import StoreUnavailable
 from store import review as review_store
-from web import reader
+from web import csrf, reader
 
 bp = Blueprint("review", __name__)
+bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 
 def _review(question: Question, answer: object, token: object) -> dict:
@@ -62,7 +64,7 @@ def _review(question: Question, answer: object, token: object) -> dict:
 def api_due():
     try:
         data = due_items(reader.learner())
-    except StoreUnavailable:
+    except StoreUnavailable:  # an empty list and a notice, not an error: the page still works
         data = {"due": [], "upcoming": [], "notice": "Reviews cannot be loaded just now."}
     response = jsonify(data)
     response.headers["Cache-Control"] = "private, no-store"
@@ -75,23 +77,16 @@ def api_answer(qid: str):
     body = json_body("Send the answer as JSON with Content-Type: application/json.",
                      'The body is not valid JSON. Send {"answer": …}.',
                      'Send a JSON object with an "answer".', required="answer")
-    try:
-        data = _review(question, body["answer"], body.get("token"))
-    except StoreUnavailable:
-        raise refusal(503, "Reviews cannot be saved just now; try again later.") from None
-    response = jsonify(data)
+    response = jsonify(_review(question, body["answer"], body.get("token")))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.post("/review/<qid>")
+@csrf.limit_body(MAX_BODY)
+@csrf.token_always  # a review is answered only by a reader with a session and a due item
 def form_answer(qid: str):
-    request.max_content_length = MAX_BODY
     question = question_for(qid)
-    sent = request.form.get("csrf_token") or ""
-    if not (sent.isascii() and reader.csrf_ok(sent)):
-        raise refusal(403, "This form has expired. Reload the page and answer again.",
-                      "csrf_token")
     answer = form_order(question) if question.kind == "ordering" else (
         request.form.get("answer"))
     if answer is None:

@@ -6,10 +6,9 @@
     GET  /api/progress                  this reader's state per question, and a CSRF token
 
 A reader is an anonymous learner id in Flask's signed session cookie, made on their first
-attempt. Form posts from a reader who has a session carry its CSRF token; a form post with
-no session at all cannot ride anyone's session, so it is accepted and starts a new one.
-JSON posts need ``Content-Type: application/json``, which a page on another site cannot send
-without a CORS preflight this app never grants; that is their CSRF protection.
+attempt. Cross-site requests are refused before any route runs (web/csrf.py): form posts
+from a reader with a learner id carry its CSRF token; JSON posts need
+``Content-Type: application/json``.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from flask import (
 )
 from werkzeug.exceptions import HTTPException
 
-import store as store_module
+from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
@@ -35,6 +34,7 @@ from quizzes.reveal import earned
 from quizzes.shared import (
     MAX_BODY,
     app_store,
+    expired_form,
     flood_check,
     form_order,
     json_body,
@@ -47,13 +47,14 @@ from quizzes.variants import VariantSigner, new_variant
 from store import AttemptCapReached, NewAttempt, StoreUnavailable
 from store import help as help_store
 from store import review as review_store
-from web import openapi, reader
+from web import csrf, openapi, reader
 from web.errors import respond
 
 CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
               "answers as the chapter keeps for one reader.")
 
 bp = Blueprint("checkpoint", __name__)
+bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 
 # --- one attempt ----------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
                 pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
         attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:
+    except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
         attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
         if variant is None:
             session["unsaved"] = {"q": question.id, "a": result.answer}
@@ -87,7 +88,7 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
             _, ever = store.tries(learner, question.id, key)
             revealed = help_store.help_for(store, learner, question.id, key).revealed_at
             available = earned(question, attempt, ever, revealed is not None)
-        except StoreUnavailable:
+        except StoreUnavailable:  # the grade still answers; the explanation waits
             pass
     return {**grade_dict(question, result, available, attempt), **extra}
 
@@ -138,12 +139,9 @@ def api_attempt(qid: str):
 
 
 @bp.post("/checkpoint/<qid>")
+@csrf.limit_body(MAX_BODY)
 def form_attempt(qid: str):
-    request.max_content_length = MAX_BODY
     question = question_for(qid)
-    if reader.learner() is not None and not reader.csrf_ok(request.form.get("csrf_token")):
-        raise refusal(403, "This form has expired. Reload the page and answer again.",
-                         "csrf_token")
     if question.kind == "ordering":
         answer: object = form_order(question)
     else:
@@ -272,16 +270,9 @@ def _schemas() -> dict:
     }
 
 
-def page_context() -> dict:
-    """What the chapter page needs from the checkpoint: the public questions once, and
-    this reader's state per request (None for a reader without a session)."""
-    return {"questions": public_questions(), "reader_state": reader_state}
-
-
 def init_app(app: Flask) -> None:
-    """The store (migrated), the variant signer, the routes. Session cookies are HttpOnly and
-    SameSite=Lax by web/security.py."""
-    store_module.init_app(app)
+    """The variant signer, the routes, and the questions on the chapter's page. Session
+    cookies are HttpOnly and SameSite=Lax by web/security.py."""
     app.extensions["checkpoint_signer"] = VariantSigner(app.config["SECRET_KEY"])
     app.register_blueprint(bp)
     from quizzes import help_routes  # its routes use this module's helpers
@@ -294,3 +285,4 @@ def init_app(app: Flask) -> None:
     openapi.contribute(app, openapi_part())
     openapi.contribute(app, resume.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
+    views.add_checkpoint(app, public_questions(), reader_state)

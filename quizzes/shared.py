@@ -11,8 +11,8 @@ from quizzes.bank import Question, default_bank
 from quizzes.progress import reader_state
 from quizzes.variants import InvalidVariant
 from store import StoreUnavailable
-from web import security
-from web.errors import ClientError
+from web import csrf, security
+from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
 
@@ -25,6 +25,15 @@ def refusal(status: int, message: str, field: str | None = None) -> ClientError:
     heading = "That question isn't part of the chapter." if status == 404 else None
     return ClientError(message, field, status=status, heading=heading,
                        back=(back, "Back to the question"))
+
+
+def expired_form(again: str):
+    """A checkpoint blueprint's answer to a form whose token web/csrf.py found expired: the
+    refusal page, linking back to the question (``again``: "answer" or "try")."""
+    def answer(error: csrf.FormExpired):
+        return respond(refusal(403, f"This form has expired. Reload the page and {again} "
+                               "again.", csrf.FIELD))
+    return answer
 
 
 def json_body(wrong_type: str, not_json: str, not_object: str, *, required: str | None = None,
@@ -88,9 +97,9 @@ def reader_extras(data: dict, learner: str, question: Question) -> None:
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    try:  # one small query, whatever the length of the learner's history
+    try:  # the summary: one small query (the state below reads the whole history)
         data["summary"] = app_store().learner_summary(learner, default_bank().questions)
-    except StoreUnavailable:
+    except StoreUnavailable:  # the grade is answered without its summary
         return
     state = reader_state(learner)
     if state is not None:

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import migrate
 from store.schema import attempts, enrolments
+from web.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,9 @@ OUTAGE_WORDS = ("connect", "timeout", "timed out", "locked", "canceling statemen
                 "terminat", "server", "busy")
 
 
-class StoreUnavailable(Exception):
-    """The database could not be reached or written; nothing was stored."""
+class StoreUnavailable(ServiceUnavailable):
+    """The database could not be reached or written; nothing was stored. A route that lets it
+    pass answers 503 (web/errors.py)."""
 
 
 class AttemptCapReached(StoreUnavailable):

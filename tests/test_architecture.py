@@ -178,3 +178,19 @@ def test_no_module_is_over_400_lines():
 ])
 def test_the_cycle_check_can_fail(graph, expected):
     assert _cycles(graph) == expected
+
+
+def test_every_package_plugs_in_the_same_way_in_one_list():
+    import app
+
+    assert tuple(part.__name__ for part in app.PARTS) == PACKAGES  # in the import order
+    assert all(callable(getattr(part, "init_app", None)) for part in app.PARTS)
+
+
+def test_no_route_checks_the_form_token_itself():
+    """web/csrf.py is the one place a form's token is read and compared."""
+    needles = ('form.get("csrf_token"', "token_matches(", "session.get(reader.CSRF)")
+    reading = [f"{path.relative_to(ROOT)}" for name, path in modules().items()
+               if name != "web.csrf" and any(
+                   needle in path.read_text(encoding="utf-8") for needle in needles)]
+    assert reading == []

@@ -8,7 +8,7 @@ import pytest
 
 from instructors import keys as logic
 from instructors.labels import plain_text
-from instructors.ratelimit import FREE_MISSES, MAX_WAIT, Backoff
+from instructors.ratelimit import FREE_MISSES, MAX_WAIT, StoredBackoff
 from quizzes.bank import default_bank
 
 
@@ -72,9 +72,9 @@ class Clock:
         return self.now
 
 
-def test_backoff_lets_a_few_misses_through_then_doubles_the_wait():
+def test_backoff_lets_a_few_misses_through_then_doubles_the_wait(store):
     clock = Clock()
-    limiter = Backoff(clock)
+    limiter = StoredBackoff(store, clock)
     for _ in range(FREE_MISSES):
         limiter.miss("1.2.3.4")
         assert limiter.retry_after("1.2.3.4") == 0
@@ -88,9 +88,9 @@ def test_backoff_lets_a_few_misses_through_then_doubles_the_wait():
     assert limiter.retry_after("1.2.3.4") == 0
 
 
-def test_backoff_is_capped_and_forgotten_after_a_quiet_spell():
+def test_backoff_is_capped_and_forgotten_after_a_quiet_spell(store):
     clock = Clock()
-    limiter = Backoff(clock)
+    limiter = StoredBackoff(store, clock)
     for _ in range(FREE_MISSES + 30):
         limiter.miss("1.2.3.4")
     assert limiter.retry_after("1.2.3.4") == MAX_WAIT

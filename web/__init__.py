@@ -1,7 +1,22 @@
 """App-wide web plumbing: what every feature needs, written once, importing no feature.
 
-security (headers, production checks), assets (static files and vendored scripts under
-hashed names, compressed once), fastpage (the anonymous page replayed), errors (one error
-type, one JSON-or-page handler), reader (the anonymous learner id and CSRF token) and
-openapi (the API description, assembled from what the features contribute).
+security (headers, production checks), errors (one error type, one JSON-or-page handler,
+and the one answer to a service that is down), csrf (the one guard on every unsafe request),
+assets (static files and vendored scripts under hashed names, compressed once), fastpage
+(the anonymous page replayed), reader (the anonymous learner id and form token) and openapi
+(the API description, assembled from what the features contribute).
 """
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Headers and production checks, the error handlers, the CSRF guard, the static files."""
+    from web import assets, csrf, errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    csrf.init_app(app)
+    assets.init_app(app)

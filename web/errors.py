@@ -4,6 +4,11 @@ Every refusal a feature makes is a ``ClientError`` (or a subclass): a status, a 
 person can act on, and the field at fault. Werkzeug's own HTTP errors (404, 405, 413 …) and
 anything unexpected (500) go through the same two renderers, so an API client always gets
 ``{"error", "field"}`` and a reader always gets the friendly page.
+
+A service the app depends on that is down (the database) raises a ``ServiceUnavailable``
+(``store.StoreUnavailable`` is one): whatever route it reaches, one handler answers 503 with
+``Retry-After``, in the same two shapes. A route that can do better (grade an answer without
+saving it) catches it itself.
 """
 
 from __future__ import annotations
@@ -27,6 +32,15 @@ class ClientError(Exception):
         if status is not None:
             self.status = status
         self.heading, self.back, self.headers = heading, back, headers or {}
+
+
+class ServiceUnavailable(Exception):
+    """Something the request needs is down; nothing was done. Its own text is for the log:
+    the reader is told ``message``."""
+
+    message = ("Saved progress and classes can't be reached just now. The chapter itself "
+               "still works: try again in a minute.")
+    retry_after = 60  # seconds
 
 
 HEADINGS = {  # a refusal's page heading, unless it names its own
@@ -86,7 +100,19 @@ def _server_error(error: Exception):
                                   "affected."), 500
 
 
+def _unavailable(error: ServiceUnavailable):
+    from flask import current_app
+
+    current_app.logger.warning("service unavailable: %s", error)
+    return respond(ClientError(error.message, status=503, heading="That can't be reached "
+                               "right now.", headers={
+                                   "Retry-After": str(error.retry_after),
+                                   "Cache-Control": "no-store",
+                                   "Referrer-Policy": "no-referrer"}))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ClientError, respond)
+    app.register_error_handler(ServiceUnavailable, _unavailable)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)

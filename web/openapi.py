@@ -2,7 +2,7 @@
 
 Each feature contributes its own part — paths and component schemas, built from the very
 schemas its routes validate with — through ``contribute(app, part)`` in its ``init_app``;
-``init_app`` here, called after every feature, assembles and serves them. So the description
+``describe`` here, called after every part, assembles and serves them. So the description
 cannot drift from the code; tests/test_fuzz.py generates requests from it and checks that the
 app answers as it says.
 """
@@ -64,8 +64,9 @@ def openapi_json() -> Response:
     return current_app.extensions["openapi"].respond()
 
 
-def init_app(app: Flask) -> None:
-    """Call after every feature: the description covers what they contributed."""
+def describe(app: Flask) -> None:
+    """Assemble and serve the description. Called last: it covers what every part
+    contributed, and only the routes they registered."""
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     doc = document(app.extensions.get("openapi_parts", []), routes)
     body = json.dumps(doc, indent=1, ensure_ascii=False).encode()

@@ -1,13 +1,13 @@
 """The reader: an anonymous learner id and a CSRF token in Flask's signed session cookie.
 
-Every feature that needs to know who is answering, or to protect a form, asks here, so the
-session's keys are named once. A reader without a cookie has no id until they first do
-something worth remembering (an answer, joining a class); asking never creates a session.
+Every feature that needs to know who is answering, or to put the token in a form, asks here,
+so the session's keys are named once (web/csrf.py checks the token). A reader without a
+cookie has no id until they first do something worth remembering (an answer, joining a
+class); asking never creates a session.
 """
 
 from __future__ import annotations
 
-import hmac
 import secrets
 
 from flask import current_app, request, session
@@ -42,13 +42,3 @@ def csrf_token() -> str:
 def current_csrf() -> str | None:
     """The reader's CSRF token if they have one (never makes one)."""
     return session.get(CSRF)
-
-
-def csrf_ok(sent: str | None) -> bool:
-    """The token the form carried is this session's, compared in constant time (as bytes:
-    ``compare_digest`` refuses non-ASCII text, and a forged form may carry any)."""
-    expected = session.get(CSRF)
-    if not (expected and sent):
-        return False
-    return hmac.compare_digest(str(expected).encode("utf-8", "surrogatepass"),
-                               str(sent).encode("utf-8", "surrogatepass"))

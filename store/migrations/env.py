@@ -1,4 +1,4 @@
-"""Alembic's entry point: migrate the connection quizzes.migrate hands over."""
+"""Alembic's entry point: migrate the connection store.migrate hands over."""
 
 from alembic import context
 
