@@ -14,12 +14,12 @@ accuracy. A question that is not due is refused (409) and nothing is stored.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from quizzes.bank import Question, default_bank
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice
 from quizzes.progress import grade_dict
-from quizzes.review import LAST, due_items
+from quizzes.review import LAST, due_items, when_words
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -27,34 +27,53 @@ from quizzes.shared import (
     form_order,
     json_body,
     question_for,
+    read_review_token,
     refusal,
-    variant_for,
 )
 from store import StoreUnavailable
 from store import review as review_store
 from web import reader
+from web.errors import ClientError
 
 bp = Blueprint("review", __name__)
 
 
+SPENT = {
+    "answered": "This review question was answered already: each counts once. Reload the "
+                "page (or GET /api/review) to see what is due now.",
+    "revealed": "You asked to see this review question's answer, so it counts as not known "
+                "and comes back in a day. Reload the page to see what is due now.",
+}
+NOT_SAVED = ("Your review was not saved: storage cannot be reached just now. Try again in a "
+             "minute.")
+
+
 def _review(question: Question, answer: object, token: object) -> dict:
-    variant = variant_for(question, token)
-    if question.practice is not None and variant is None:
-        raise refusal(422, f"Review {question.id} with the practice question GET /api/review "
-                      'gives: send its "token" too.', "token")
+    if token is None:
+        raise refusal(422, f"Review {question.id} with the question GET /api/review (or the "
+                      'page) gives: send its "token" too.', "token")
+    item = read_review_token(question, token)
     learner = reader.ensure_learner()
     store = app_store()
+    how = review_store.spent(store, item.nonce)
+    if how is not None:
+        raise refusal(422, SPENT[how], "token")
     if question.id not in review_store.due(store, learner):
         raise refusal(409, f"{question.id} is not due for review now.", "question")
     try:
-        result = (grade_practice(question, variant, answer) if variant
+        result = (grade_practice(question, item.variant, answer) if item.variant
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
     flood_check(learner)
-    next_due = review_store.answer(store, learner, question.id, result.correct)
-    return {**grade_dict(question, result, result.correct, None), "review": True,
+    try:
+        next_due = review_store.answer(store, learner, question.id, result.correct, item.nonce)
+    except review_store.TokenSpent:  # the same token answered at the same moment elsewhere
+        raise refusal(422, SPENT["answered"], "token") from None
+    grade = {**grade_dict(question, result, result.correct, None), "reveal": None}
+    return {**grade, "review": True,
             "next_due": next_due.isoformat() if next_due else None,
+            "next_due_words": when_words(next_due, store.now()) if next_due else None,
             "csrf": reader.current_csrf()}
 
 
@@ -78,7 +97,8 @@ def api_answer(qid: str):
     try:
         data = _review(question, body["answer"], body.get("token"))
     except StoreUnavailable:
-        raise refusal(503, "Reviews cannot be saved just now; try again later.") from None
+        raise refusal(503, NOT_SAVED) from None
+    data["result_html"] = render_template("partials/result.html", s=data)
     response = jsonify(data)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -86,18 +106,29 @@ def api_answer(qid: str):
 
 @bp.post("/review/<qid>")
 def form_answer(qid: str):
+    """The no-JS review form: the result, or what was wrong with the answer, is shown in the
+    review section of the page (never a separate error page), with a text answer kept."""
     request.max_content_length = MAX_BODY
     question = question_for(qid)
     sent = request.form.get("csrf_token") or ""
     if not (sent.isascii() and reader.csrf_ok(sent)):
         raise refusal(403, "This form has expired. Reload the page and answer again.",
                       "csrf_token")
-    answer = form_order(question) if question.kind == "ordering" else (
-        request.form.get("answer"))
-    if answer is None:
-        raise refusal(422, "Give an answer, then press Check.", "answer")
-    data = _review(question, answer, request.form.get("token"))
-    session[LAST] = {"q": question.id, "correct": data["correct"], "next": data["next_due"]}
+    typed = request.form.get("answer")
+    try:
+        answer = form_order(question) if question.kind == "ordering" else typed
+        if answer is None:
+            raise refusal(422, "Give an answer, then press Check.", "answer")
+        data = _review(question, answer, request.form.get("token"))
+        session[LAST] = {"q": question.id, "correct": data["correct"],
+                         "next": data["next_due"], "next_words": data["next_due_words"],
+                         "feedback": data.get("feedback")}
+    except ClientError as exc:
+        session[LAST] = {"q": question.id, "error": exc.message,
+                         "typed": (typed or "")[:80] if question.practice else ""}
+    except StoreUnavailable:
+        session[LAST] = {"q": question.id, "error": NOT_SAVED,
+                         "typed": (typed or "")[:80] if question.practice else ""}
     return redirect(url_for("chapter.index", _anchor="review"), code=303)
 
 
