@@ -116,6 +116,8 @@ def due_items(learner: str | None) -> dict:
             variant = new_variant(qid, question.practice.generator)
             item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
+        item["prompt_html"] = item.get("prompt") or str(question.prompt_html)
         item["token"] = signer.dumps(qid, variant, learner, now)
         due.append(item)
-    return {"due": due, "upcoming": upcoming, "now": now.isoformat()}
+    nearest = min((u["due"] for u in upcoming), default=None)
+    return {"due": due, "upcoming": upcoming, "next": nearest, "now": now.isoformat()}

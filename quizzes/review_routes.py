@@ -1,15 +1,21 @@
 """Spaced review over HTTP. After a right answer a question comes due for review after 1,
 then 3, then 7 days (store/review.py); a wrong review starts again at a day.
 
-    GET  /api/review          {"due": [{question, label, practice, prompt, token, format}],
-                               "upcoming": [{question, label, due}]}
-    POST /api/review/<qid>    JSON {"answer"[, "token"]} → the grade, "next_due"
-    POST /review/<qid>        the page's review form, without JavaScript → 303 to /#review
+    GET  /api/review          {"due": [{question, label, practice, prompt_html, token, …}],
+                               "upcoming": [{question, label, due, due_words}], "next"}
+    POST /api/review/<qid>    JSON {"answer", "token"} → the grade, "next_due", "result_html"
+    POST /review/<qid>        the page's review form, without JavaScript → 303 to /#review,
+                              where its result or its error is shown in the review section
 
-q1 and q3 are reviewed with a fresh practice variant (its token signed as for "Try
-another"); q2 and q4 ask the question itself again. A review answer is not an attempt: it
-leaves the question's state alone, and is counted apart, for the dashboard's delayed-review
-accuracy. A question that is not due is refused (409) and nothing is stored.
+Every due item comes with a review token (quizzes/review.py): made for this reader, this item,
+now, and spent by its answer. A token missing, not made by GET /api/review (a practice token
+included), another reader's, past its age, already answered, or given up with "Show answer"
+is refused (422, field "token") and nothing is stored. q1 and q3 are reviewed with a fresh
+practice variant inside the token; q2 and q4 ask the question itself again. A review answer
+is not an attempt: it leaves the question's state alone, and is counted apart, for the
+dashboard's delayed-review accuracy. A question that is not due is refused (409). When the
+answer cannot be saved the reader is told so (503, "not saved") and may try again: the token
+is spent only with the stored answer.
 """
 
 from __future__ import annotations
@@ -143,8 +149,8 @@ def openapi_part() -> dict:
                        "variant where the question has them, and what comes later",
             "responses": {"200": {"description": "Due and upcoming reviews"}}}},
         "/api/review/{qid}": {"post": {
-            "summary": "Answer a review: right moves it to the next interval (1, 3, 7 "
-                       "days), wrong back to a day",
+            "summary": "Answer a review with the token GET /api/review gave (once): right "
+                       "moves it to the next interval (1, 3, 7 days), wrong back to a day",
             "parameters": [qid],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "$ref": "#/components/schemas/Answer"}}}},

@@ -175,6 +175,16 @@ def test_a_review_token_expires(client, clock):
     refused(client.post("/api/review/q2", json=review_answer(client, item)), "older than a day")
 
 
+def test_the_review_listing_has_the_documented_shape(client, clock):
+    item = due_review(client, clock, "q2")
+    assert item["prompt_html"] and item["token"].startswith("review.")
+    listing = client.get("/api/review").get_json()
+    assert listing["next"] is None  # nothing later than what is due now
+    client.post("/api/review/q2", json=review_answer(client, item))
+    listing = client.get("/api/review").get_json()
+    assert listing["due"] == [] and listing["next"] == listing["upcoming"][0]["due"]
+
+
 def test_a_review_without_a_token_is_refused(client, clock):
     due_review(client, clock, "q2")
     refused(client.post("/api/review/q2", json={"answer": "false"}), "token")
