@@ -17,6 +17,17 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
+def app(tmp_path, store_url):
+    """The app on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    return make_app(tmp_path, DATABASE_URL=store_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
 def clock(monkeypatch):
     now = {"t": START}
     monkeypatch.setattr(Store, "now", lambda self: now["t"])
@@ -141,7 +152,8 @@ def test_the_same_person_on_two_devices_keeps_clean_answers(app):
     assert states["q1"]["state"] == states["q2"]["state"] == "right-first-try"
 
 
-def test_with_storage_locked_the_browser_does_not_switch_and_the_code_still_works(app):
+def test_with_storage_locked_the_browser_does_not_switch_and_the_code_still_works(tmp_path):
+    app = make_app(tmp_path)  # SQLite: another connection can hold its write lock
     ada, bea = app.test_client(), app.test_client()
     ada.post("/api/checkpoint/q2", json={"answer": "false"})
     bea.post("/api/checkpoint/q3", json={"answer": "1e-10"})

@@ -23,6 +23,17 @@ ROUTES = ("", "/hint", "/reveal")  # answer, hint, reveal: every checkpoint rout
 
 
 @pytest.fixture
+def app(tmp_path, store_url):
+    """The app on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+    return make_app(tmp_path, DATABASE_URL=store_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
 def clock(monkeypatch):
     now = {"t": START}
     monkeypatch.setattr(Store, "now", lambda self: now["t"])
@@ -241,7 +252,9 @@ def test_flask_review_due_makes_reviews_due_now(app, client):
 
 # --- storage down during a review: told honestly, quickly, and the token still counts once ------
 
-def test_a_review_while_storage_is_locked_is_not_saved_and_says_so_quickly(app, client, clock):
+def test_a_review_while_storage_is_locked_is_not_saved_and_says_so_quickly(tmp_path, clock):
+    app = make_app(tmp_path)  # SQLite: another connection can hold its write lock
+    client = app.test_client()
     item = due_review(client, clock, "q2")
     body = review_answer(client, item)
     path = app.extensions["store"].url.removeprefix("sqlite:///")
