@@ -7,6 +7,12 @@ token is never a review token, however it is edited), names the reader and the q
 carries a nonce: answering spends the nonce (store/review.py), so a token counts once, and
 "Show answer" on it spends it as revealed, so the review counts as not known. Like practice
 tokens it expires (``PRACTICE_TOKEN_HOURS``), and only its reader may use it.
+
+q1 and q3 have about a hundred variants each, so "Try another" could be pressed until a
+practice question has the review's own numbers, and its answer revealed there. A review is
+therefore never drawn with numbers whose answer the reader was shown in practice (revealed,
+or after the bank's number of tries), and a review answered with such numbers anyway counts
+as not known (review_routes.py).
 """
 
 from __future__ import annotations
@@ -90,6 +96,31 @@ def when_words(moment: datetime, now: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days"
 
 
+def seen_params(learner: str, question: Question) -> list[dict]:
+    """The numbers of every practice variant of ``question`` whose answer this learner has
+    been shown (revealed, or after the bank's number of tries)."""
+    signer = current_app.extensions["checkpoint_signer"]
+    found = []
+    for token in review_store.shown_variants(current_app.extensions["store"], learner,
+                                             question.id, question.reveal_after):
+        try:
+            found.append(signer.inspect(token, question.id).params)
+        except (BadSignature, InvalidVariant, AttributeError, TypeError):
+            continue  # a token from another secret or an older generator: not this one
+    return found
+
+
+def _unseen_variant(learner: str, question: Question) -> Variant:
+    """A fresh variant for review, not one whose answer the learner was shown in practice
+    (drawn again a few times; there are far more variants than anyone reveals)."""
+    seen = seen_params(learner, question)
+    for _ in range(20):
+        variant = new_variant(question.id, question.practice.generator)
+        if variant.params not in seen:
+            break
+    return variant
+
+
 def due_items(learner: str | None) -> dict:
     """What is due now (each with what to answer it with and a review token of its own, made
     for this reader now) and what comes later."""
@@ -113,7 +144,7 @@ def due_items(learner: str | None) -> dict:
                 "step": step}
         variant = None
         if question.practice is not None:
-            variant = new_variant(qid, question.practice.generator)
+            variant = _unseen_variant(learner, question)
             item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
         item["prompt_html"] = item.get("prompt") or str(question.prompt_html)

@@ -25,7 +25,7 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 from quizzes.bank import Question, default_bank
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice
 from quizzes.progress import grade_dict
-from quizzes.review import LAST, due_items, when_words
+from quizzes.review import LAST, due_items, seen_params, when_words
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -66,6 +66,8 @@ def _review(question: Question, answer: object, token: object) -> dict:
         raise refusal(422, SPENT[how], "token")
     if question.id not in review_store.due(store, learner):
         raise refusal(409, f"{question.id} is not due for review now.", "question")
+    if item.variant is not None and item.variant.params in seen_params(learner, question):
+        _give_up_seen(store, learner, question, item)
     try:
         result = (grade_practice(question, item.variant, answer) if item.variant
                   else grade_answer(question, answer))
@@ -81,6 +83,17 @@ def _review(question: Question, answer: object, token: object) -> dict:
             "next_due": next_due.isoformat() if next_due else None,
             "next_due_words": when_words(next_due, store.now()) if next_due else None,
             "csrf": reader.current_csrf()}
+
+
+def _give_up_seen(store, learner: str, question: Question, item) -> None:
+    """A review question whose very numbers the reader was shown the answer to in practice:
+    it counts as not known (back in a day), and this token is spent."""
+    try:
+        review_store.give_up(store, learner, question.id, item.nonce)
+    except review_store.TokenSpent:
+        pass
+    raise refusal(422, "You were shown the answer to this very question in practice, so "
+                  "this review counts as not known and comes back in a day.", "token")
 
 
 @bp.get("/api/review")

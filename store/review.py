@@ -10,7 +10,13 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.attempts import Store
-from store.schema import review_answers, review_items, review_tokens
+from store.schema import (
+    attempts,
+    checkpoint_help,
+    review_answers,
+    review_items,
+    review_tokens,
+)
 
 INTERVALS = (1, 3, 7)  # days: after a right answer, then after each right review
 
@@ -121,6 +127,22 @@ def _answered(conn, store: Store, learner_id: str, question_id: str, correct: bo
     conn.execute(update(review_items).where(_mine(learner_id, question_id))
                  .values(step=step, due_at=due_at))
     return due_at
+
+
+def shown_variants(store: Store, learner_id: str, question_id: str,
+                   reveal_after: int) -> list[str]:
+    """The practice variants (their tokens) of one question whose answer this learner has
+    been shown: revealed, or tried ``reveal_after`` times. A review question with the same
+    numbers is one whose answer they have seen."""
+    h, a = checkpoint_help.c, attempts.c
+    revealed = select(h.variant).where(
+        h.learner_id == learner_id, h.question_id == question_id, h.kind == "reveal",
+        h.variant.is_not(None))
+    tried_out = (select(a.variant).where(a.learner_id == learner_id,
+                                         a.question_id == question_id, a.variant.is_not(None))
+                 .group_by(a.variant).having(func.count() >= reveal_after))
+    return _run(store, lambda conn: sorted(
+        {row[0] for row in conn.execute(revealed.union(tried_out))}))
 
 
 def make_due(store: Store, learner_id: str | None) -> int:

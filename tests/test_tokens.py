@@ -169,6 +169,51 @@ def test_a_practice_token_forged_into_a_review_token_is_refused(client, clock):
     assert client.get("/api/review").get_json()["due"]  # still due: nothing was recorded
 
 
+def matching_review_token(client, item: dict, practice: str) -> str:
+    """A review token for the same item whose numbers are those of a practice token: what a
+    reader hunting "Try another" for the review's own numbers would hold."""
+    app = client.application
+    with client.session_transaction() as session:
+        learner = session["learner"]
+    variant = app.extensions["checkpoint_signer"].inspect(practice, item["question"])
+    return app.extensions["review_signer"].dumps(item["question"], variant, learner,
+                                                 app.extensions["store"].now())
+
+
+@pytest.mark.parametrize("how", ["reveal", "three wrong tries"])
+def test_a_review_whose_numbers_were_shown_in_practice_counts_as_not_known(client, clock, how):
+    item = due_review(client, clock, "q1")
+    practice = practice_token(client)
+    if how == "reveal":
+        shown = send(client, "q1", "/reveal", practice).get_json()
+    else:
+        for _ in range(default_bank().questions["q1"].reveal_after):
+            shown = send(client, "q1", "", practice, answer="123456")
+            shown = shown.get_json()
+    assert shown["explanation"]  # the practice answer is on screen
+    token = matching_review_token(client, item, practice)
+    value = client.application.extensions["checkpoint_signer"].inspect(practice, "q1").reference
+    refused(client.post("/api/review/q1", json={"answer": repr(value), "token": token}),
+            "shown the answer to this very question")
+    assert client.get("/api/review").get_json()["due"] == []  # back in a day, not right
+
+
+def test_a_review_is_not_drawn_with_numbers_already_revealed(client, clock, monkeypatch):
+    from quizzes import review as review_module
+
+    practice = practice_token(client)
+    send(client, "q1", "/reveal", practice)
+    seen = client.application.extensions["checkpoint_signer"].inspect(practice, "q1")
+    real = review_module.new_variant
+    draws = iter([seen])
+    monkeypatch.setattr(review_module, "new_variant",
+                        lambda qid, gen: next(draws, None) or real(qid, gen))
+    item = due_review(client, clock, "q1")
+    signer = client.application.extensions["review_signer"]
+    # Drawn again: the review's numbers are not the revealed ones.
+    assert signer._serializer.loads(item["token"][len("review."):])["p"] != seen.params
+
+
 def test_another_readers_review_token_is_refused(app, clock):
     ada, bea = app.test_client(), app.test_client()
     bea.post("/api/checkpoint/q2", json={"answer": "false"})  # the same question due for bea
