@@ -32,7 +32,8 @@ changes nothing. Practice variants need nothing: their tokens belong to one lear
 browser does not switch. What no code can stop is a second device, or a cleared browser, used
 to look at someone's progress: that is a person showing their screen. What the rule ensures
 is that codes add no path: within one browser, no sequence of codes records a clean right
-answer after an explanation was shown.
+answer after an explanation was shown. An LMS launch that changes a browser's learner
+(lti/routes.py) applies the same rule.
 
 The device that made a code stays signed in: carrying on at home and at school is the point.
 Each further device needs a fresh code from one that is signed in, and the code is single use,
