@@ -34,6 +34,7 @@ from instructors import routes as instructor_pages
 from lti import ags, db, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
+from quizzes.resume import carry_what_was_shown
 from store import classes as class_store
 from store.lti import contexts, learners
 from store.schema import classes
@@ -165,8 +166,11 @@ def _start(claims: dict, registration: regs.Registration) -> Response:
     sub = str(claims.get("sub") or "")
     context = claims.get(LTI + "context") or {}
     record = _class_for(registration, context, create=instructor) if context.get("id") else None
-    session.clear()  # a launch says who this is: nothing of a previous reader carries over
     learner = _learner_for(registration.id, sub) if sub else None
+    leaving = session.get(reader.LEARNER)
+    if learner and leaving and leaving != learner:  # what was shown here counts for both
+        carry_what_was_shown(leaving, learner)
+    session.clear()  # a launch says who this is: nothing of a previous reader carries over
     if learner:
         session.permanent = True
         session[reader.LEARNER] = learner

@@ -31,10 +31,12 @@ from quizzes.shared import (
     question_for,
     reader_extras,
     refusal,
+    review_token_for,
     variant_for,
 )
 from store import StoreUnavailable
 from store import help as help_store
+from store import review as review_store
 from web import csrf, reader, security
 
 bp = Blueprint("checkpoint_help", __name__)
@@ -91,9 +93,13 @@ def _reference(question: Question, variant) -> dict:
 
 def reveal(question: Question, token: object) -> dict:
     """Record the reveal; return the explanation (a variant's with its reference value and
-    worked solution)."""
-    variant = variant_for(question, token)
+    worked solution). On a review question's token the review is given up: it counts as
+    not known, and that token can no longer be answered (quizzes/review.py)."""
+    review_item = review_token_for(question, token)
+    variant = review_item.variant if review_item else variant_for(question, token)
     learner = _learner()
+    if review_item is not None:
+        _give_up_review(question, learner, review_item)
     try:
         key = token if variant else None
         help_store.record_reveal(app_store(), learner, question.id, key)
@@ -113,6 +119,19 @@ def reveal(question: Question, token: object) -> dict:
         reader_extras(data, learner, question)
     data["csrf"] = reader.current_csrf()
     return data
+
+
+def _give_up_review(question: Question, learner: str, item) -> None:
+    """Spend a review token as revealed before its answer is shown: refused if it is spent
+    already, and not shown at all if that cannot be recorded."""
+    try:
+        review_store.give_up(app_store(), learner, question.id, item.nonce)
+    except review_store.TokenSpent:
+        raise refusal(422, "This review question was answered or shown already; reload the "
+                      "page to see what is due now.", "token") from None
+    except StoreUnavailable:
+        raise refusal(503, "Can't record that right now, so the answer is not shown. Try "
+                      "again in a minute.") from None
 
 
 def _json(data: dict):

@@ -7,10 +7,37 @@
     POST /resume/<code>       with the page's form token: this browser becomes that reader
 
 A code is 10 characters from an alphabet without look-alikes (no 0/O, 1/I/L), random, shown
-as ``ABCDE-FGHJK``; only its HMAC (keyed with the app's secret) is stored. Making a new code
-revokes the old one. Nothing personal is asked. Wrong codes count as misses per address in
-the database (store/limits.py), so every worker sees the same count: a few are free,
-then each further miss doubles the wait.
+as ``ABCDE-FGHJK``; only its HMAC (keyed with the app's secret) is stored. A code is a
+one-time key: it works once, for ``RESUME_CODE_MINUTES`` (15), and making a new code revokes
+the old one. Nothing personal is asked. Wrong codes count as misses per address in the
+database (store/limits.py), so every worker sees the same count: a few are free, then each
+further miss doubles the wait.
+
+Borrowing a record and going back. A code moves a browser from one learner to another, and
+each learner's page shows the explanations that learner has earned. Without a rule, browser B
+(learner b) could make a code for b, take A's code, read A's explanations, take b's code back
+and answer "Right first try". So a switch carries what was shown, both ways, as reveals
+(store/help.py), before the browser changes hands:
+
+- the learner the browser arrives at gets a reveal for every question whose explanation the
+  learner it leaves has on screen (it was shown in this browser) and that it has not yet
+  answered right;
+- the learner it leaves gets a reveal for every question whose explanation the learner it
+  arrives at has earned (it is about to be shown here, and a code for the learner left may be
+  in the reader's pocket) and that it has not yet answered right.
+
+Questions already answered right keep their state: a reveal after the first right answer
+changes nothing. Practice variants need nothing: their tokens belong to one learner
+(variants.py), so none travels with the browser. If the reveals cannot be recorded, the
+browser does not switch. What no code can stop is a second device, or a cleared browser, used
+to look at someone's progress: that is a person showing their screen. What the rule ensures
+is that codes add no path: within one browser, no sequence of codes records a clean right
+answer after an explanation was shown. An LMS launch that changes a browser's learner
+(lti/routes.py) applies the same rule.
+
+The device that made a code stays signed in: carrying on at home and at school is the point.
+Each further device needs a fresh code from one that is signed in, and the code is single use,
+short-lived, and personal (the page says so), so it cannot be passed round a class.
 """
 
 from __future__ import annotations
@@ -19,6 +46,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -31,8 +59,11 @@ from flask import (
     url_for,
 )
 
+from quizzes.bank import default_bank
+from quizzes.reveal import earned
 from quizzes.shared import MAX_BODY, app_store, expired_form, json_body, refusal
 from store import StoreUnavailable, limits
+from store import help as help_store
 from store import resume as resume_store
 from web import csrf, reader, security
 from web.errors import ClientError
@@ -42,8 +73,10 @@ bp = Blueprint("resume", __name__)
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0, O, 1, I, L
 LENGTH = 10
 FREE_MISSES, MAX_WAIT, FORGET_AFTER = 5, 300.0, 900.0
-NOT_KNOWN = ("That code is not known, or it was replaced by a newer one. Check it, or make a "
-             "new code on the device that has your progress.")
+NOT_KNOWN = ("That code is not known: each code works once, and a newer code replaces it. "
+             "Check it, or make a new code on the device that has your progress.")
+EXPIRED = ("That code has expired: a code works for {minutes} minutes. Make a new one on the "
+           "device that has your progress.")
 DOWN = "Saved progress cannot be reached just now. Try again in a minute."
 
 
@@ -110,6 +143,7 @@ def api_new():
 
 
 def _page(status: int = 200, **context):
+    context.setdefault("minutes", f"{current_app.config['RESUME_CODE_MINUTES']:g}")
     response = current_app.make_response(
         (render_template("partials/resume_page.html", **context), status))
     response.headers["Cache-Control"] = "no-store"
@@ -174,17 +208,57 @@ def _take(code: str | None):
         raise ClientError(f"Too many wrong codes from this address. Try again in {seconds} "
                           "seconds.", "code", status=429, heading="Too many wrong codes.",
                           headers={"Retry-After": str(seconds)})
-    learner = resume_store.learner_for(app_store(), code_hash(code)) if code else None
+    lifetime = timedelta(minutes=current_app.config["RESUME_CODE_MINUTES"])
+    hashed = code_hash(code) if code else ""
+    learner = resume_store.peek(app_store(), hashed, lifetime) if code else None
+    if learner == resume_store.EXPIRED:
+        resume_store.revoke(app_store(), hashed)
+        return _refused(410, code, EXPIRED.format(minutes=f"{lifetime.total_seconds() / 60:g}"))
     if learner is None:
         limits.record(app_store(), _bucket(), time.time(), FORGET_AFTER, wait_after)
-        return _page(404, mode="confirm", code=(code or "")[:40], csrf=reader.csrf_token(),
-                     well_formed=code is not None, error=NOT_KNOWN)
+        return _refused(404, code, NOT_KNOWN)
+    leaving = reader.learner()
+    if leaving and leaving != learner:  # recorded before the code is spent, or no switch
+        carry_what_was_shown(leaving, learner)
+    if not resume_store.use(app_store(), hashed, learner):  # taken a moment ago elsewhere
+        return _refused(404, code, NOT_KNOWN)
     for key in ("unsaved", "hints"):  # this browser's notes about its old progress
         session.pop(key, None)
     session.permanent = True
     session[reader.LEARNER] = learner
     session[reader.CSRF] = secrets.token_urlsafe(24)  # a new reader here: a new token
     return redirect(url_for("chapter.index", _anchor="checkpoint-carry"), 303)
+
+
+def _refused(status: int, code: str | None, error: str):
+    return _page(status, mode="confirm", code=(code or "")[:40], csrf=reader.csrf_token(),
+                 well_formed=code is not None, error=error)
+
+
+def _shown_and_right(learner: str) -> tuple[set[str], set[str]]:
+    """The base questions whose explanation this learner has earned (it is on their page),
+    and those they have answered right."""
+    store, shown, right = app_store(), set(), set()
+    for qid, question in default_bank().questions.items():
+        tries, ever_right = store.tries(learner, qid, None)
+        revealed = help_store.help_for(store, learner, qid, None).revealed_at is not None
+        if earned(question, tries, ever_right, revealed):
+            shown.add(qid)
+        if ever_right:
+            right.add(qid)
+    return shown, right
+
+
+def carry_what_was_shown(leaving: str, arriving: str) -> None:
+    """A browser switching learners: what one learner's page shows counts as revealed for
+    the other, wherever the other has not answered right yet (see the module's docstring)."""
+    shown_left, right_left = _shown_and_right(leaving)
+    shown_new, right_new = _shown_and_right(arriving)
+    store = app_store()
+    for qid in sorted(shown_left - right_new):
+        help_store.record_reveal(store, arriving, qid, None)
+    for qid in sorted(shown_new - right_left):
+        help_store.record_reveal(store, leaving, qid, None)
 
 
 def openapi_part() -> dict:

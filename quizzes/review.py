@@ -1,25 +1,134 @@
 """What is due for spaced review, for the page and ``GET /api/review``: each due question with
 what to answer it with (a fresh practice variant for q1 and q3, the question itself for q2
-and q4), and what comes later. The routes are in review_routes.py."""
+and q4), its review token, and what comes later. The routes are in review_routes.py.
+
+A review token is handed out here and nowhere else. It is signed with its own salt (a practice
+token is never a review token, however it is edited), names the reader and the question, and
+carries a nonce: answering spends the nonce (store/review.py), so a token counts once, and
+"Show answer" on it spends it as revealed, so the review counts as not known. Like practice
+tokens it expires (``PRACTICE_TOKEN_HOURS``), and only its reader may use it.
+
+q1 and q3 have about a hundred variants each, so "Try another" could be pressed until a
+practice question has the review's own numbers, and its answer revealed there. A review is
+therefore never drawn with numbers whose answer the reader was shown in practice (revealed,
+or after the bank's number of tries), and a review answered with such numbers anyway counts
+as not known (review_routes.py).
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from quizzes.bank import default_bank
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from quizzes.bank import Question, default_bank
 from quizzes.grading import practice_prompt
-from quizzes.variants import new_variant
+from quizzes.variants import InvalidVariant, Variant, build, check_holder, new_variant
 from store import review as review_store
 
 LAST = "review_result"  # the no-JS form's last review result, for the page
+PREFIX = "review."  # every review token starts so; a practice token never does
+SALT = "checkpoint-review-v1"
+AGAIN = "reload the page (or GET /api/review) for this review's current question"
+
+
+@dataclass(frozen=True)
+class ReviewToken:
+    question_id: str
+    nonce: str
+    variant: Variant | None  # q1 and q3 are reviewed with a practice variant
+
+
+class ReviewSigner:
+    def __init__(self, secret_key: str, max_age: timedelta):
+        self._serializer = URLSafeSerializer(secret_key, salt=SALT)
+        self.max_age = max_age
+
+    def dumps(self, question_id: str, variant: Variant | None, learner: str,
+              issued: datetime) -> str:
+        return PREFIX + self._serializer.dumps({
+            "q": question_id, "p": variant.params if variant else None, "l": learner,
+            "t": int(issued.timestamp()), "n": secrets.token_hex(16)})
+
+    def loads(self, token: object, question: Question, learner: str | None,
+              now: datetime) -> ReviewToken:
+        if not (isinstance(token, str) and token.startswith(PREFIX) and len(token) < 1000):
+            raise InvalidVariant("a review is answered with the token its review question "
+                                 f"came with; {AGAIN}")
+        try:
+            data = self._serializer.loads(token[len(PREFIX):])
+        except BadSignature:
+            raise InvalidVariant(f"this review token is not one this server made; {AGAIN}"
+                                 ) from None
+        if not isinstance(data, dict) or data.get("q") != question.id:
+            raise InvalidVariant(f"this review token is for another question; {AGAIN}")
+        check_holder(data, learner, now, self.max_age, "review question", AGAIN)
+        nonce = data.get("n")
+        if not isinstance(nonce, str) or len(nonce) != 32:
+            raise InvalidVariant(f"this review token has no number; {AGAIN}")
+        variant = None
+        if question.practice is not None:
+            variant = build(question.id, question.practice.generator, data.get("p"))
+        return ReviewToken(question.id, nonce, variant)
+
+
+def reference_of(signer: ReviewSigner, token: str, question: Question) -> float:
+    """A review variant's answer, its signature checked but not its reader or age: for tests
+    and operators reading a token, never for a reader's request."""
+    data = signer._serializer.loads(token[len(PREFIX):])
+    return build(question.id, question.practice.generator, data["p"]).reference
+
+
+def when_words(moment: datetime, now: datetime) -> str:
+    """When a review comes due, in words that need no time zone ("tomorrow", "in 3 days"):
+    what the page shows until its script writes the reader's own date and time."""
+    seconds = (moment - now).total_seconds()
+    if seconds <= 60:
+        return "now"
+    hours = seconds / 3600
+    if hours < 20:
+        n = max(1, round(hours))
+        return f"in {n} hour{'s' if n != 1 else ''}"
+    days = max(1, round(hours / 24))
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+def seen_params(learner: str, question: Question) -> list[dict]:
+    """The numbers of every practice variant of ``question`` whose answer this learner has
+    been shown (revealed, or after the bank's number of tries)."""
+    signer = current_app.extensions["checkpoint_signer"]
+    found = []
+    for token in review_store.shown_variants(current_app.extensions["store"], learner,
+                                             question.id, question.reveal_after):
+        try:
+            found.append(signer.inspect(token, question.id).params)
+        except (BadSignature, InvalidVariant, AttributeError, TypeError):
+            continue  # a token from another secret or an older generator: not this one
+    return found
+
+
+def _unseen_variant(learner: str, question: Question) -> Variant:
+    """A fresh variant for review, not one whose answer the learner was shown in practice
+    (drawn again a few times; there are far more variants than anyone reveals)."""
+    seen = seen_params(learner, question)
+    for _ in range(20):
+        variant = new_variant(question.id, question.practice.generator)
+        if variant.params not in seen:
+            break
+    return variant
 
 
 def due_items(learner: str | None) -> dict:
-    """What is due now (each with what to answer it with) and what comes later."""
+    """What is due now (each with what to answer it with and a review token of its own, made
+    for this reader now) and what comes later."""
     if learner is None:
         return {"due": [], "upcoming": []}
     bank = default_bank()
     store = current_app.extensions["store"]
+    signer: ReviewSigner = current_app.extensions["review_signer"]
     now = store.now()
     due, upcoming = [], []
     for qid, (step, at) in sorted(review_store.items(store, learner).items()):
@@ -28,14 +137,18 @@ def due_items(learner: str | None) -> dict:
             continue
         label = f"Question {question.number}"
         if at > now:
-            upcoming.append({"question": qid, "label": label, "due": at.isoformat()})
+            upcoming.append({"question": qid, "label": label, "due": at.isoformat(),
+                             "due_words": when_words(at, now)})
             continue
         item = {"question": qid, "label": label, "practice": question.practice is not None,
                 "step": step}
+        variant = None
         if question.practice is not None:
-            variant = new_variant(qid, question.practice.generator)
-            item.update(token=current_app.extensions["checkpoint_signer"].dumps(variant),
-                        prompt=str(practice_prompt(question, variant)),
+            variant = _unseen_variant(learner, question)
+            item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
+        item["prompt_html"] = item.get("prompt") or str(question.prompt_html)
+        item["token"] = signer.dumps(qid, variant, learner, now)
         due.append(item)
-    return {"due": due, "upcoming": upcoming}
+    nearest = min((u["due"] for u in upcoming), default=None)
+    return {"due": due, "upcoming": upcoming, "next": nearest, "now": now.isoformat()}

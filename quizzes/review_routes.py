@@ -1,25 +1,31 @@
 """Spaced review over HTTP. After a right answer a question comes due for review after 1,
 then 3, then 7 days (store/review.py); a wrong review starts again at a day.
 
-    GET  /api/review          {"due": [{question, label, practice, prompt, token, format}],
-                               "upcoming": [{question, label, due}]}
-    POST /api/review/<qid>    JSON {"answer"[, "token"]} → the grade, "next_due"
-    POST /review/<qid>        the page's review form, without JavaScript → 303 to /#review
+    GET  /api/review          {"due": [{question, label, practice, prompt_html, token, …}],
+                               "upcoming": [{question, label, due, due_words}], "next"}
+    POST /api/review/<qid>    JSON {"answer", "token"} → the grade, "next_due", "result_html"
+    POST /review/<qid>        the page's review form, without JavaScript → 303 to /#review,
+                              where its result or its error is shown in the review section
 
-q1 and q3 are reviewed with a fresh practice variant (its token signed as for "Try
-another"); q2 and q4 ask the question itself again. A review answer is not an attempt: it
-leaves the question's state alone, and is counted apart, for the dashboard's delayed-review
-accuracy. A question that is not due is refused (409) and nothing is stored.
+Every due item comes with a review token (quizzes/review.py): made for this reader, this item,
+now, and spent by its answer. A token missing, not made by GET /api/review (a practice token
+included), another reader's, past its age, already answered, or given up with "Show answer"
+is refused (422, field "token") and nothing is stored. q1 and q3 are reviewed with a fresh
+practice variant inside the token; q2 and q4 ask the question itself again. A review answer
+is not an attempt: it leaves the question's state alone, and is counted apart, for the
+dashboard's delayed-review accuracy. A question that is not due is refused (409). When the
+answer cannot be saved the reader is told so (503, "not saved") and may try again: the token
+is spent only with the stored answer.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from quizzes.bank import Question, default_bank
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice
 from quizzes.progress import grade_dict
-from quizzes.review import LAST, due_items
+from quizzes.review import LAST, due_items, seen_params, when_words
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -28,36 +34,68 @@ from quizzes.shared import (
     form_order,
     json_body,
     question_for,
+    read_review_token,
     refusal,
-    variant_for,
 )
 from store import StoreUnavailable
 from store import review as review_store
 from web import csrf, reader
+from web.errors import ClientError
 
 bp = Blueprint("review", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 
+SPENT = {
+    "answered": "This review question was answered already: each counts once. Reload the "
+                "page (or GET /api/review) to see what is due now.",
+    "revealed": "You asked to see this review question's answer, so it counts as not known "
+                "and comes back in a day. Reload the page to see what is due now.",
+}
+NOT_SAVED = ("Your review was not saved: storage cannot be reached just now. Try again in a "
+             "minute.")
+
+
 def _review(question: Question, answer: object, token: object) -> dict:
-    variant = variant_for(question, token)
-    if question.practice is not None and variant is None:
-        raise refusal(422, f"Review {question.id} with the practice question GET /api/review "
-                      'gives: send its "token" too.', "token")
+    if token is None:
+        raise refusal(422, f"Review {question.id} with the question GET /api/review (or the "
+                      'page) gives: send its "token" too.', "token")
+    item = read_review_token(question, token)
     learner = reader.ensure_learner()
     store = app_store()
+    how = review_store.spent(store, item.nonce)
+    if how is not None:
+        raise refusal(422, SPENT[how], "token")
     if question.id not in review_store.due(store, learner):
         raise refusal(409, f"{question.id} is not due for review now.", "question")
+    if item.variant is not None and item.variant.params in seen_params(learner, question):
+        _give_up_seen(store, learner, question, item)
     try:
-        result = (grade_practice(question, variant, answer) if variant
+        result = (grade_practice(question, item.variant, answer) if item.variant
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
     flood_check(learner)
-    next_due = review_store.answer(store, learner, question.id, result.correct)
-    return {**grade_dict(question, result, result.correct, None), "review": True,
+    try:
+        next_due = review_store.answer(store, learner, question.id, result.correct, item.nonce)
+    except review_store.TokenSpent:  # the same token answered at the same moment elsewhere
+        raise refusal(422, SPENT["answered"], "token") from None
+    grade = {**grade_dict(question, result, result.correct, None), "reveal": None}
+    return {**grade, "review": True,
             "next_due": next_due.isoformat() if next_due else None,
+            "next_due_words": when_words(next_due, store.now()) if next_due else None,
             "csrf": reader.current_csrf()}
+
+
+def _give_up_seen(store, learner: str, question: Question, item) -> None:
+    """A review question whose very numbers the reader was shown the answer to in practice:
+    it counts as not known (back in a day), and this token is spent."""
+    try:
+        review_store.give_up(store, learner, question.id, item.nonce)
+    except review_store.TokenSpent:
+        pass
+    raise refusal(422, "You were shown the answer to this very question in practice, so "
+                  "this review counts as not known and comes back in a day.", "token")
 
 
 @bp.get("/api/review")
@@ -77,7 +115,12 @@ def api_answer(qid: str):
     body = json_body("Send the answer as JSON with Content-Type: application/json.",
                      'The body is not valid JSON. Send {"answer": …}.',
                      'Send a JSON object with an "answer".', required="answer")
-    response = jsonify(_review(question, body["answer"], body.get("token")))
+    try:
+        data = _review(question, body["answer"], body.get("token"))
+    except StoreUnavailable:  # a review's own words: not saved, try again (no generic 503)
+        raise refusal(503, NOT_SAVED) from None
+    data["result_html"] = render_template("partials/result.html", s=data)
+    response = jsonify(data)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -86,13 +129,25 @@ def api_answer(qid: str):
 @csrf.limit_body(MAX_BODY)
 @csrf.token_always  # a review is answered only by a reader with a session and a due item
 def form_answer(qid: str):
+    """The no-JS review form: the result, or what was wrong with the answer, is shown in the
+    review section of the page (never a separate error page), with a text answer kept."""
+    request.max_content_length = MAX_BODY
     question = question_for(qid)
-    answer = form_order(question) if question.kind == "ordering" else (
-        request.form.get("answer"))
-    if answer is None:
-        raise refusal(422, "Give an answer, then press Check.", "answer")
-    data = _review(question, answer, request.form.get("token"))
-    session[LAST] = {"q": question.id, "correct": data["correct"], "next": data["next_due"]}
+    typed = request.form.get("answer")
+    try:
+        answer = form_order(question) if question.kind == "ordering" else typed
+        if answer is None:
+            raise refusal(422, "Give an answer, then press Check.", "answer")
+        data = _review(question, answer, request.form.get("token"))
+        session[LAST] = {"q": question.id, "correct": data["correct"],
+                         "next": data["next_due"], "next_words": data["next_due_words"],
+                         "feedback": data.get("feedback")}
+    except ClientError as exc:
+        session[LAST] = {"q": question.id, "error": exc.message,
+                         "typed": (typed or "")[:80] if question.practice else ""}
+    except StoreUnavailable:  # shown in the review section, as the page's other errors are
+        session[LAST] = {"q": question.id, "error": NOT_SAVED,
+                         "typed": (typed or "")[:80] if question.practice else ""}
     return redirect(url_for("chapter.index", _anchor="review"), code=303)
 
 
@@ -107,8 +162,8 @@ def openapi_part() -> dict:
                        "variant where the question has them, and what comes later",
             "responses": {"200": {"description": "Due and upcoming reviews"}}}},
         "/api/review/{qid}": {"post": {
-            "summary": "Answer a review: right moves it to the next interval (1, 3, 7 "
-                       "days), wrong back to a day",
+            "summary": "Answer a review with the token GET /api/review gave (once): right "
+                       "moves it to the next interval (1, 3, 7 days), wrong back to a day",
             "parameters": [qid],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "$ref": "#/components/schemas/Answer"}}}},

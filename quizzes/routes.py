@@ -13,6 +13,9 @@ from a reader with a learner id carry its CSRF token; JSON posts need
 
 from __future__ import annotations
 
+import os
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     Flask,
@@ -31,6 +34,7 @@ from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
 from quizzes.reveal import earned
+from quizzes.review import ReviewSigner
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -158,9 +162,11 @@ def api_variant(qid: str):
     if question.practice is None:
         raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
     variant = new_variant(qid, question.practice.generator)
-    response = jsonify({"question": qid, "token": current_app.extensions[
-        "checkpoint_signer"].dumps(variant), "prompt": str(practice_prompt(question, variant)),
-        "format": question.practice.format})
+    token = current_app.extensions["checkpoint_signer"].dumps(
+        variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
+    response = jsonify({"question": qid, "token": token,
+                        "prompt": str(practice_prompt(question, variant)),
+                        "format": question.practice.format})
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -271,14 +277,24 @@ def _schemas() -> dict:
 
 
 def init_app(app: Flask) -> None:
-    """The variant signer, the routes, and the questions on the chapter's page. Session
-    cookies are HttpOnly and SameSite=Lax by web/security.py."""
-    app.extensions["checkpoint_signer"] = VariantSigner(app.config["SECRET_KEY"])
+    """The variant and review signers, the routes, and the questions on the chapter's page.
+    Session cookies are HttpOnly and SameSite=Lax by web/security.py."""
+    app.config.setdefault("PRACTICE_TOKEN_HOURS",
+                          float(os.environ.get("PRACTICE_TOKEN_HOURS", 24)))
+    app.config.setdefault("RESUME_CODE_MINUTES",
+                          float(os.environ.get("RESUME_CODE_MINUTES", 15)))
+    app.extensions["checkpoint_signer"] = VariantSigner(
+        app.config["SECRET_KEY"], timedelta(hours=app.config["PRACTICE_TOKEN_HOURS"]))
+    app.extensions["review_signer"] = ReviewSigner(
+        app.config["SECRET_KEY"], timedelta(hours=app.config["PRACTICE_TOKEN_HOURS"]))
     app.register_blueprint(bp)
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
     from quizzes import resume, review_routes
+    from quizzes.review_cli import review_cli
+
+    app.cli.add_command(review_cli)
 
     app.register_blueprint(resume.bp)
     app.register_blueprint(review_routes.bp)

@@ -7,11 +7,12 @@ import json
 
 from flask import current_app, render_template, request, url_for
 
+from quizzes import review
 from quizzes.bank import Question, default_bank
 from quizzes.progress import reader_state
 from quizzes.variants import InvalidVariant
 from store import StoreUnavailable
-from web import csrf, security
+from web import csrf, reader, security
 from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
@@ -71,16 +72,38 @@ def app_store():
 
 
 def variant_for(question: Question, token: object):
-    """The practice variant a token names (None without a token), or a 422 saying why not."""
+    """The practice variant a token names (None without a token), or a 422 saying why not:
+    a token this server did not sign, another reader's, or one past its age."""
     if token is None:
         return None
     if question.practice is None:
         raise refusal(422, f"{question.id} has no practice variants; send only "
                          "an answer.", "token")
+    if isinstance(token, str) and token.startswith(review.PREFIX):
+        raise refusal(422, "That is a review question's token: answer it with POST "
+                      f"/api/review/{question.id}, from memory.", "token")
     try:
-        return current_app.extensions["checkpoint_signer"].loads(token, question.id)
+        return current_app.extensions["checkpoint_signer"].loads(
+            token, question.id, reader.learner(), app_store().now())
     except InvalidVariant as exc:
         raise refusal(422, f"The practice token is not valid: {exc}.", "token") from None
+
+
+def review_token_for(question: Question, token: object):
+    """The review question a review token names (None for any other token), or a 422."""
+    if not (isinstance(token, str) and token.startswith(review.PREFIX)):
+        return None
+    return read_review_token(question, token)
+
+
+def read_review_token(question: Question, token: object) -> review.ReviewToken:
+    """A review token's question, nonce and variant, or a 422 saying why not: not signed
+    here as a review token, another reader's, for another question, or past its age."""
+    try:
+        return current_app.extensions["review_signer"].loads(
+            token, question, reader.learner(), app_store().now())
+    except InvalidVariant as exc:
+        raise refusal(422, f"The review token is not valid: {exc}.", "token") from None
 
 
 def flood_check(learner: str) -> None:

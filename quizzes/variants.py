@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -250,16 +251,21 @@ def new_variant(question_id: str, generator: str, rng=None) -> Variant:
 
 
 class VariantSigner:
-    """Variant parameters in a token only this server can have made."""
+    """Variant parameters in a token only this server can have made, bound to the reader it
+    was handed to and to when: another reader's token, or one older than ``max_age``, is
+    refused, so a token cannot be passed round a class or kept for later."""
 
-    def __init__(self, secret_key: str):
+    def __init__(self, secret_key: str, max_age: timedelta = timedelta(days=1)):
         self._serializer = URLSafeSerializer(secret_key, salt=SALT)
+        self.max_age = max_age
 
-    def dumps(self, variant: Variant) -> str:
+    def dumps(self, variant: Variant, learner: str, issued: datetime) -> str:
         return self._serializer.dumps({"q": variant.question_id, "g": variant.generator,
-                                       "p": variant.params, "n": secrets.token_hex(4)})
+                                       "p": variant.params, "l": learner,
+                                       "t": int(issued.timestamp()), "n": secrets.token_hex(4)})
 
-    def loads(self, token: object, question_id: str) -> Variant:
+    def loads(self, token: object, question_id: str, learner: str | None,
+              now: datetime) -> Variant:
         if not isinstance(token, str) or len(token) > 1000:
             raise InvalidVariant("the practice token must be the text it was sent as")
         try:
@@ -267,7 +273,35 @@ class VariantSigner:
         except BadSignature:
             raise InvalidVariant("this practice question's token is not one this server "
                                  "made; press Try another for a new question") from None
-        if data.get("q") != question_id:
+        if not isinstance(data, dict) or data.get("q") != question_id:
             raise InvalidVariant(f"this practice token belongs to {data.get('q')}, "
-                                 f"not {question_id}")
+                                 f"not {question_id}" if isinstance(data, dict) else
+                                 "this is not a practice question's token")
+        check_holder(data, learner, now, self.max_age, "practice question",
+                     "press Try another for a fresh one")
         return build(question_id, data.get("g"), data.get("p"))
+
+    def inspect(self, token: str, question_id: str) -> Variant:
+        """The variant a token names, its signature checked but not its reader or age: for
+        tests and operators reading a stored token, never for a reader's request."""
+        data = self._serializer.loads(token)
+        return build(question_id, data.get("g"), data.get("p"))
+
+
+def check_holder(data: dict, learner: str | None, now: datetime, max_age: timedelta,
+                 what: str, remedy: str) -> None:
+    """A signed token's reader and issue time: refused for anyone but the reader it was
+    handed to (a token from before tokens named their reader names nobody, and is refused
+    too), and once older than ``max_age``."""
+    if not learner or data.get("l") != learner:
+        raise InvalidVariant(f"this {what} was handed to another reader (another browser, "
+                             f"or this one before it switched to saved progress): {remedy}")
+    issued = data.get("t")
+    if not isinstance(issued, int) or isinstance(issued, bool):
+        raise InvalidVariant(f"this {what}'s token has no issue time: {remedy}")
+    age = now.timestamp() - issued
+    if age > max_age.total_seconds():
+        hours = max_age.total_seconds() / 3600
+        span = "a day" if hours == 24 else f"{hours:g} hours"
+        raise InvalidVariant(f"this {what} is older than {span}, when its token expires: "
+                             f"{remedy}")

@@ -133,3 +133,16 @@ review_answers = Table(
     Column("class_id", Integer, nullable=True),  # the learner's class then, as for attempts
     Index("ix_review_answers_class", "class_id"),
 )
+
+# A review question handed out by GET /api/review is answered once: its token's nonce is
+# spent here, with the answer (or with "Show answer", which counts as not known).
+review_tokens = Table(
+    "review_tokens",
+    metadata,
+    Column("nonce", String(32), primary_key=True),
+    Column("learner_id", String(64), nullable=False),
+    Column("question_id", String(32), nullable=False),
+    Column("revealed", Boolean, nullable=False),
+    Column("used_at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_tokens_used_at", "used_at"),
+)

@@ -261,3 +261,18 @@ def test_a_score_the_platform_refuses_is_kept_and_sent_later(world):
     assert world.scores_for("li-2")[-1]["scoreGiven"] == 1
     with world.app.app_context():
         assert ags.pending_count() == 0
+
+
+def test_what_a_browser_was_shown_before_a_launch_counts_as_revealed(world):
+    """A browser that saw q1's explanation under another record (its own anonymous one, or
+    one taken with someone's resume code) and then launches from the LMS gets no clean
+    "Right first try" on q1 under the launched identity."""
+    browser = world.browser()
+    seen = browser.post(f"{world.tool.url}/api/checkpoint/q1", json={"answer": "4e4"}).json()
+    assert seen["correct"] and seen["explanation"]
+    response, _ = world.launch(browser, sub="student-shown")
+    assert response.status_code == 303
+    assert browser.post(f"{world.tool.url}/api/checkpoint/q1",
+                        json={"answer": "4e4"}).json()["correct"] is True
+    q1 = browser.get(f"{world.tool.url}/api/progress").json()["states"]["q1"]
+    assert q1["revealed"] and q1["state"] != "right-first-try", q1

@@ -34,7 +34,7 @@ def reveal(client, qid, body=None):
 
 def variant(client, app, qid="q1"):
     data = client.get(f"/api/checkpoint/{qid}/variant").get_json()
-    return data["token"], app.extensions["checkpoint_signer"].loads(data["token"], qid)
+    return data["token"], app.extensions["checkpoint_signer"].inspect(data["token"], qid)
 
 
 @pytest.mark.parametrize("qid", ["q1", "q2", "q3", "q4"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -16,6 +17,8 @@ from quizzes.bank import default_bank
 from quizzes.grading import accepted_interval, grade_practice, practice_prompt
 from quizzes.numbers import parse_number
 from quizzes.variants import InvalidVariant, VariantSigner, build, new_variant
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 BANK = default_bank()
 PRACTICE = {qid: q for qid, q in BANK.questions.items() if q.practice}
@@ -140,17 +143,32 @@ def test_a_variant_prompt_is_typeset_maths_with_its_own_numbers(qid):
 def test_tokens_round_trip_and_refuse_tampering_and_other_questions():
     signer = VariantSigner("a-secret")
     variant = variant_for("q3", 1)
-    token = signer.dumps(variant)
-    assert signer.loads(token, "q3").reference == variant.reference
-    assert signer.dumps(variant) != token  # every "Try another" is its own variant
+    token = signer.dumps(variant, "ada", NOW)
+    assert signer.loads(token, "q3", "ada", NOW).reference == variant.reference
+    assert signer.dumps(variant, "ada", NOW) != token  # every "Try another" is its own variant
     with pytest.raises(InvalidVariant, match="not one this server made"):
-        VariantSigner("another-secret").loads(token, "q3")
+        VariantSigner("another-secret").loads(token, "q3", "ada", NOW)
     with pytest.raises(InvalidVariant, match="not one this server made"):
-        signer.loads(token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "q3")
+        signer.loads(token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "q3", "ada",
+                     NOW)
     with pytest.raises(InvalidVariant, match="belongs to q3"):
-        signer.loads(token, "q1")
+        signer.loads(token, "q1", "ada", NOW)
     with pytest.raises(InvalidVariant):
-        signer.loads(12, "q3")
+        signer.loads(12, "q3", "ada", NOW)
+
+
+def test_a_token_is_its_readers_only_and_for_a_day():
+    signer = VariantSigner("a-secret")
+    token = signer.dumps(variant_for("q1", 3), "ada", NOW)
+    for someone_else in ("bea", None, ""):
+        with pytest.raises(InvalidVariant, match="handed to another reader"):
+            signer.loads(token, "q1", someone_else, NOW)
+    assert signer.loads(token, "q1", "ada", NOW + timedelta(hours=23, minutes=59))
+    with pytest.raises(InvalidVariant, match=r"older than a day.*Try another"):
+        signer.loads(token, "q1", "ada", NOW + timedelta(hours=24, seconds=1))
+    short = VariantSigner("a-secret", timedelta(hours=2))
+    with pytest.raises(InvalidVariant, match="older than 2 hours"):
+        short.loads(token, "q1", "ada", NOW + timedelta(hours=3))
 
 
 @pytest.mark.parametrize("params", [
