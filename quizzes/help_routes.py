@@ -39,6 +39,8 @@ from web import reader, security
 
 bp = Blueprint("checkpoint_help", __name__)
 SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
+NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
+                "only once showing it has been recorded.")
 
 
 def _help_body() -> dict:
@@ -90,16 +92,16 @@ def _reference(question: Question, variant) -> dict:
 
 def reveal(question: Question, token: object) -> dict:
     """Record the reveal; return the explanation (a variant's with its reference value and
-    worked solution)."""
+    worked solution). A reveal that cannot be recorded is refused (503) and shows nothing:
+    otherwise a right answer after it would count as clean."""
     variant = variant_for(question, token)
     learner = _learner()
     try:
         key = token if variant else None
         help_store.record_reveal(app_store(), learner, question.id, key)
-        data: dict = {"saved": True}
-    except StoreUnavailable:
-        data = {"saved": False}
-    data["question"] = question.id
+    except StoreUnavailable:  # an answer shown but not recorded would let a later one count
+        raise refusal(503, NOT_RECORDED, "question") from None
+    data: dict = {"saved": True, "question": question.id}
     if variant is None:
         data["explanation"] = str(question.explanation_html)
     else:
