@@ -19,6 +19,7 @@ without waiting on the database.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -29,11 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import migrate
-from store.schema import attempts, enrolments
+from store.schema import attempts, enrolments, question_counters
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,7 @@ class Attempt:
     misconception: str | None
     created_at: datetime
     class_id: int | None = None
+    number: int | None = None  # its number for this learner and question (or variant)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,43 @@ def _request_flags() -> dict | None:
     if not has_request_context():
         return None
     return g.__dict__.setdefault("_store_failed", {})
+
+
+def variant_key(variant: str | None) -> str:
+    """A variant's key in ``question_counters``: "" for the base question, else a digest of
+    its token (a fixed length, whatever the token's)."""
+    return "" if variant is None else hashlib.sha256(variant.encode()).hexdigest()
+
+
+def _upsert(dialect: str):
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(question_counters)
+
+
+def _next_number(conn, new: NewAttempt) -> int:
+    """Take the next attempt number from the counter row, atomically: the UPDATE locks the
+    row until this transaction ends, so a concurrent answer waits and reads the new value.
+    The first attempt at a question makes the row, starting after any attempts already stored
+    without one (rows loaded in bulk); two first attempts at once meet in ON CONFLICT."""
+    key = (question_counters.c.learner_id == new.learner_id,
+           question_counters.c.question_id == new.question_id,
+           question_counters.c.variant_key == variant_key(new.variant))
+    taken = conn.execute(question_counters.update().where(*key).values(
+        attempts=question_counters.c.attempts + 1).returning(
+        question_counters.c.attempts)).scalar()
+    if taken is not None:
+        return int(taken)
+    same_variant = (attempts.c.variant.is_(None) if new.variant is None
+                    else attempts.c.variant == new.variant)
+    before = select(func.count() + 1).where(
+        attempts.c.learner_id == new.learner_id, attempts.c.question_id == new.question_id,
+        same_variant).scalar_subquery()
+    insert = _upsert(conn.dialect.name).values(
+        learner_id=new.learner_id, question_id=new.question_id,
+        variant_key=variant_key(new.variant), attempts=before)
+    return int(conn.execute(insert.on_conflict_do_update(
+        index_elements=["learner_id", "question_id", "variant_key"],
+        set_={"attempts": question_counters.c.attempts + 1}).returning(
+        question_counters.c.attempts)).scalar_one())
 
 
 def row_to_attempt(row) -> Attempt:
@@ -235,6 +275,8 @@ class Store:
 
     def record_attempt(self, new: NewAttempt) -> int:
         """Store one attempt and return its number for this learner, question and variant.
+        The number comes from the learner's counter row for the question, taken in the same
+        transaction as the insert, so answers sent at once get 1, 2, 3 … on either database.
         Returns only after the transaction has committed. A learner who already stored
         ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
         with self.guard("attempt not stored"):
@@ -250,19 +292,13 @@ class Store:
                 if stored >= MAX_ATTEMPTS_PER_LEARNER:
                     raise AttemptCapReached(
                         f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
+                number = _next_number(conn, new)
                 conn.execute(attempts.insert().values(
                     learner_id=new.learner_id, question_id=new.question_id,
                     variant=new.variant, answer=new.answer, score=float(new.score),
                     correct=bool(new.correct), misconception=new.misconception,
-                    created_at=self.now(), class_id=class_id))
-                same_variant = (attempts.c.variant.is_(None) if new.variant is None
-                                else attempts.c.variant == new.variant)
-                count = conn.execute(
-                    select(func.count()).select_from(attempts).where(
-                        attempts.c.learner_id == new.learner_id,
-                        attempts.c.question_id == new.question_id, same_variant)
-                ).scalar_one()
-            return int(count)
+                    created_at=self.now(), class_id=class_id, number=number))
+            return number
 
     def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
         """How many attempts this learner made at this question (or variant), and whether
