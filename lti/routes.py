@@ -357,7 +357,7 @@ def attempt_listener(learner_id: str, question_id: str) -> None:
         return
     try:
         ags.queue(info["reg"], info["lineitem"], info.get("class_id"),
-                  ags.score_for(learner_id, info["sub"]))
+                  ags.score_for(learner_id, info["sub"], info.get("class_id")))
         ags.flush()
     except Exception:  # grading must not fail because of passback
         current_app.logger.exception("LTI score for %s not queued or sent", learner_id)

@@ -56,7 +56,7 @@ def test_the_summary_counts_questions_answered_correctly(client):
     post(client, "q1", {"answer": "4e4"})
     post(client, "q2", {"answer": "true"})
     data = post(client, "q3", {"answer": "1e-10"}).get_json()
-    assert data["summary"] == {"correct": 2, "attempted": 3, "total": 4}
+    assert data["summary"] == {"correct": 2, "attempted": 3, "total": 4, "score": 2.0}
 
 
 # --- every error path ---------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_progress_survives_a_reload(client):
     assert set(progress["questions"]) == {"q2", "q4"}
     assert progress["questions"]["q4"]["answer"] == "b,a,c,d"
     assert progress["questions"]["q2"]["attempts"] == 1
-    assert progress["summary"] == {"correct": 0, "attempted": 2, "total": 4}
+    assert progress["summary"] == {"correct": 0, "attempted": 2, "total": 4, "score": 0.6667}
     assert progress["csrf"]
     page = client.get("/")
     assert page.headers["Cache-Control"] == "private, no-store"
