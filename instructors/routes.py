@@ -295,7 +295,7 @@ def dashboard_page(record: class_store.ClassRecord, key: str, status: int = 200,
                    **extra) -> Response:
     poll = current_app.config.get("DASHBOARD_POLL_SECONDS", POLL_SECONDS)
     return _page("instructors/dashboard.html", status, poll_seconds=poll,
-                 student_url=url_for(".join", token=record.token, _external=True),
+                 student_url=url_for("instructors.join", token=record.token, _external=True),
                  key=key, **_dashboard_context(record), **extra)
 
 
