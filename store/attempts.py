@@ -29,13 +29,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import migrate
-from store.schema import attempts, enrolments, question_counters
+from store.schema import attempts, enrolments
 
 log = logging.getLogger(__name__)
 
@@ -149,35 +148,29 @@ def variant_key(variant: str | None) -> str:
     return "" if variant is None else hashlib.sha256(variant.encode()).hexdigest()
 
 
-def _upsert(dialect: str):
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(question_counters)
-
-
-def _next_number(conn, new: NewAttempt) -> int:
-    """Take the next attempt number from the counter row, atomically: the UPDATE locks the
-    row until this transaction ends, so a concurrent answer waits and reads the new value.
-    The first attempt at a question makes the row, starting after any attempts already stored
-    without one (rows loaded in bulk); two first attempts at once meet in ON CONFLICT."""
-    key = (question_counters.c.learner_id == new.learner_id,
-           question_counters.c.question_id == new.question_id,
-           question_counters.c.variant_key == variant_key(new.variant))
-    taken = conn.execute(question_counters.update().where(*key).values(
-        attempts=question_counters.c.attempts + 1).returning(
-        question_counters.c.attempts)).scalar()
-    if taken is not None:
-        return int(taken)
-    same_variant = (attempts.c.variant.is_(None) if new.variant is None
-                    else attempts.c.variant == new.variant)
-    before = select(func.count() + 1).where(
-        attempts.c.learner_id == new.learner_id, attempts.c.question_id == new.question_id,
-        same_variant).scalar_subquery()
-    insert = _upsert(conn.dialect.name).values(
-        learner_id=new.learner_id, question_id=new.question_id,
-        variant_key=variant_key(new.variant), attempts=before)
-    return int(conn.execute(insert.on_conflict_do_update(
-        index_elements=["learner_id", "question_id", "variant_key"],
-        set_={"attempts": question_counters.c.attempts + 1}).returning(
-        question_counters.c.attempts)).scalar_one())
+# Taking the next attempt number from the counter row, atomically: the upsert locks the row
+# until the transaction ends, so a concurrent answer waits and then reads the new value. A
+# learner's first attempt at a question makes the row, starting after any attempts already
+# stored without one (rows loaded in bulk): the count of those is the inserted value, which
+# ON CONFLICT ignores once the row exists. The same SQL on SQLite (≥ 3.35) and PostgreSQL;
+# written once, so a request spends no time building it while it holds SQLite's write lock.
+_TAKE_NUMBER = """
+INSERT INTO question_counters (learner_id, question_id, variant_key, attempts)
+VALUES (:learner_id, :question_id, :variant_key,
+        (SELECT count(*) + 1 FROM attempts
+         WHERE learner_id = :same_learner AND question_id = :same_question AND {same}))
+ON CONFLICT (learner_id, question_id, variant_key)
+DO UPDATE SET attempts = question_counters.attempts + 1
+RETURNING attempts"""
+TAKE_BASE = text(_TAKE_NUMBER.format(same="variant IS NULL"))
+TAKE_VARIANT = text(_TAKE_NUMBER.format(same="variant = :variant"))
+# The attempt, with the learner's current class (the class link they opened last) read in the
+# same statement: no route has to know about classes.
+_CLASS_NOW = (select(enrolments.c.class_id)
+              .where(enrolments.c.learner_id == bindparam("class_learner"))
+              .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
+              .limit(1).scalar_subquery())
+INSERT_ATTEMPT = attempts.insert().values(class_id=_CLASS_NOW)
 
 
 def row_to_attempt(row) -> Attempt:
@@ -283,7 +276,15 @@ class Store:
             self.ensure_schema()
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
-            class_id = self.current_class(new.learner_id)
+            key = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant_key": variant_key(new.variant), "same_learner": new.learner_id,
+                   "same_question": new.question_id}
+            if new.variant is not None:
+                key["variant"] = new.variant
+            row = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant": new.variant, "answer": new.answer, "score": float(new.score),
+                   "correct": bool(new.correct), "misconception": new.misconception,
+                   "created_at": self.now(), "class_learner": new.learner_id}
             with self.engine.begin() as conn:
                 stored = conn.execute(
                     select(func.count()).select_from(
@@ -292,12 +293,9 @@ class Store:
                 if stored >= MAX_ATTEMPTS_PER_LEARNER:
                     raise AttemptCapReached(
                         f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-                number = _next_number(conn, new)
-                conn.execute(attempts.insert().values(
-                    learner_id=new.learner_id, question_id=new.question_id,
-                    variant=new.variant, answer=new.answer, score=float(new.score),
-                    correct=bool(new.correct), misconception=new.misconception,
-                    created_at=self.now(), class_id=class_id, number=number))
+                number = int(conn.execute(TAKE_BASE if new.variant is None else TAKE_VARIANT,
+                                          key).scalar_one())
+                conn.execute(INSERT_ATTEMPT, {**row, "number": number})
             return number
 
     def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
@@ -311,26 +309,6 @@ class Store:
             with self.engine.connect() as conn:
                 count, best = conn.execute(query).one()
         return int(count), best is not None and float(best) >= 1.0
-
-    def latest_correct(self, learner_id: str) -> dict[str, bool]:
-        """Per base question this learner attempted: was their latest attempt correct? One
-        small query (at most one row per question), whatever the learner's history."""
-        latest = (select(func.max(attempts.c.id).label("id"))
-                  .where(attempts.c.learner_id == learner_id, attempts.c.variant.is_(None))
-                  .group_by(attempts.c.question_id).subquery())
-        query = select(attempts.c.question_id, attempts.c.correct).join(
-            latest, latest.c.id == attempts.c.id)
-        with self.guard("summary not read"):
-            self.ensure_schema()
-            with self.engine.connect() as conn:
-                return {row.question_id: bool(row.correct) for row in conn.execute(query)}
-
-    def learner_summary(self, learner_id: str, question_ids) -> dict:
-        """``{correct, attempted, total}`` over ``question_ids``: how many this learner
-        attempted, and on how many their latest attempt was correct."""
-        wanted = set(question_ids)
-        mine = {q: ok for q, ok in self.latest_correct(learner_id).items() if q in wanted}
-        return {"correct": sum(mine.values()), "attempted": len(mine), "total": len(wanted)}
 
     def learner_progress(self, learner_id: str) -> dict[str, QuestionProgress]:
         """Per base question (practice variants excluded): attempt count and last attempt."""
