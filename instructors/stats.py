@@ -114,11 +114,6 @@ class Cell:
     def right(self) -> bool:
         return self.state in RIGHT
 
-    @property
-    def best(self) -> float:
-        """Kept for the templates' sorting of partly right cells: the question's score."""
-        return self.score
-
     @classmethod
     def of(cls, state: QuestionState, tries: Tries | None) -> Cell:
         return cls(state.state, state.label, state.tries, state.score, state.hints,

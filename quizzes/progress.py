@@ -30,8 +30,8 @@ from quizzes.scoring import (
     QuestionState,
     state_from,
     state_of,
-    summary,
 )
+from quizzes.scoring import summary as score_summary
 from store import Attempt, StoreUnavailable
 from store import classes as class_store
 from store.help import Help, learners_help
@@ -42,6 +42,7 @@ __all__ = ["DONE", "QuestionState", "question_states", "reader_state", "state_fr
 
 NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
 NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
+
 
 def question_states(store, learner_ids, question_ids=None,
                     attempts: list[Attempt] | None = None, summary=None,
@@ -159,8 +160,8 @@ def reader_state(learner: str | None = None) -> dict | None:
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
             "ending": ending(bank, states, history), "review": review,
-            "summary": {**summary(states), "attempted": len(questions)},
-            "score": summary(states)["score"]}
+            "summary": {**score_summary(states), "attempted": len(questions)},
+            "score": score_summary(states)["score"]}
 
 
 def _review(learner: str) -> dict:
