@@ -10,7 +10,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from instructors import routes
+    from instructors import credit, routes
     from instructors.cli import classes_cli
     from instructors.ratelimit import CREATE_LIMIT, CREATE_WINDOW, StoredBackoff
     from web import reader
@@ -20,6 +20,7 @@ def init_app(app: Flask) -> None:
     app.extensions["class_creation_window"] = RateWindow(
         int(app.config.get("CLASSES_PER_HOUR", CREATE_LIMIT)), CREATE_WINDOW)
     app.register_blueprint(routes.bp)
+    app.register_blueprint(credit.bp)
     app.cli.add_command(classes_cli)
     app.add_template_global(routes.class_membership, "class_membership")
     app.add_template_global(reader.csrf_token, "class_csrf_token")

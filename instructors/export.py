@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from instructors.stats import RosterRow, answer_text
 from quizzes.bank import Bank
-from quizzes.progress import state_from
+from quizzes.scoring import state_from
 from store.classes import Tries, later
 from store.help import Help
 
@@ -83,7 +83,7 @@ def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
         for qid in bank.questions:
             c = r.cells[qid]
             line += [c.state, c.label, c.attempts, _yes(c.first_try), c.hints,
-                     _yes(c.revealed), round(c.best, 4)]
+                     _yes(c.revealed), round(c.score, 4)]
         yield [*line, r.first_try, r.hints, r.score, len(bank.questions),
                _iso(r.last_activity), _iso(r.joined_at)]
 
@@ -123,8 +123,9 @@ class _Running:
         one = Tries(1, a.correct, a.score, a.answer, a.correct, 1 if a.correct else None,
                     a.created_at if a.correct else None, a.score)
         t = self.tries[key] = one if key not in self.tries else later(self.tries[key], one)
-        shown = Help(0, reveal if reveal is not None and reveal <= a.created_at else None)
-        state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, shown)
+        by_then = Help(0, reveal if reveal is not None and reveal <= a.created_at else None,
+                       hint if hint is not None and hint <= a.created_at else None)
+        state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, by_then)
         return (*marks, state.state, state.label)
 
 
@@ -159,7 +160,7 @@ def iter_attempts_csv(bank: Bank, students: Sequence, attempts: Iterable,
     ``attempts`` may be a stream: each is written as it comes. ``helped`` is
     store/help.py's ``class_help_times``: it marks the attempts made after a hint or
     a reveal. A base attempt's row also says the state it left the question in (the page's
-    words; hints don't change a state, reveals made by then do)."""
+    words, by quizzes/scoring.py's rule: hints and reveals made by then count)."""
     return iter_csv(ATTEMPTS_HEADER, _attempt_lines(bank, students, attempts, helped),
                     CSV_LINES)
 

@@ -44,6 +44,7 @@ from instructors.charts import answer_figure
 from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
 from quizzes.progress import question_states
+from quizzes.scoring import Credit
 from store import classes as class_store
 from store import help as help_store
 from store import review as review_store
@@ -252,26 +253,38 @@ def _version(record: class_store.ClassRecord) -> str:
     return hashlib.sha256(json.dumps(seen).encode()).hexdigest()[:24]
 
 
-def _rows(record: class_store.ClassRecord, students, summary) -> list[stats.RosterRow]:
-    """The roster, each cell in the state the student's own page shows: from the summary
-    (reduced in the database) and the help asked for in this class (one grouped query)."""
-    bank = default_bank()
-    states = question_states(_store(), [s.learner_id for s in students], bank.questions,
-                             summary=summary, class_id=record.id)
-    return stats.roster(bank, students, summary, states)
+def class_credit(record: class_store.ClassRecord) -> Credit:
+    return Credit(record.revealed_credit, record.hinted_credit)
+
+
+def _states(record: class_store.ClassRecord, students, summary) -> dict:
+    """Each student's state and score per question, as their own page shows them: from the
+    summary (reduced in the database), the help asked for in this class (one grouped query)
+    and the class's credit."""
+    return question_states(_store(), [s.learner_id for s in students],
+                           default_bank().questions, summary=summary, class_id=record.id,
+                           credit=class_credit(record))
+
+
+def _rows(record: class_store.ClassRecord, students, summary,
+          states: dict | None = None) -> list[stats.RosterRow]:
+    states = _states(record, students, summary) if states is None else states
+    return stats.roster(default_bank(), students, summary, states, class_credit(record))
 
 
 def _dashboard_context(record: class_store.ClassRecord) -> dict:
     bank = default_bank()
     students = class_store.students(_store(), record.id)
     summary = class_store.class_summary(_store(), record.id)  # reduced in the database
-    per_question = stats.class_stats(bank, summary)
-    rows = _rows(record, students, summary)
+    states = _states(record, students, summary)
+    per_question = stats.class_stats(bank, summary, states)
+    rows = _rows(record, students, summary, states)
     help_counts = help_store.class_help_counts(_store(), record.id)
     reviewed_right, reviewed = review_store.class_accuracy(_store(), record.id)
     return {"reviews": {"right": reviewed_right, "answered": reviewed,
                         "rate": reviewed_right / reviewed if reviewed else None},
             "cls": record, "bank": bank, "stats": per_question, "help_counts": help_counts,
+            "credit": class_credit(record),
             "rows": rows, "students": students,
             "overview": stats.overview(bank, rows, help_counts),
             "attempt_count": summary.attempt_count, "when": _when, "now": datetime.now(UTC),
@@ -279,13 +292,17 @@ def _dashboard_context(record: class_store.ClassRecord) -> dict:
             "figures": {s.id: answer_figure(s) for s in per_question}}
 
 
+def dashboard_page(record: class_store.ClassRecord, key: str, status: int = 200,
+                   **extra) -> Response:
+    poll = current_app.config.get("DASHBOARD_POLL_SECONDS", POLL_SECONDS)
+    return _page("instructors/dashboard.html", status, poll_seconds=poll,
+                 student_url=url_for("instructors.join", token=record.token, _external=True),
+                 key=key, **_dashboard_context(record), **extra)
+
+
 @bp.get("/teach/<token>/<key>")
 def dashboard(token: str, key: str):
-    record = _instructor_class(token, key)
-    poll = current_app.config.get("DASHBOARD_POLL_SECONDS", POLL_SECONDS)
-    return _page("instructors/dashboard.html", poll_seconds=poll,
-                 student_url=url_for(".join", token=record.token, _external=True),
-                 key=key, **_dashboard_context(record))
+    return dashboard_page(_instructor_class(token, key), key)
 
 
 def _question_numbers(s: stats.QuestionStats, helped: dict) -> dict:

@@ -14,11 +14,15 @@ dashboard reader relies on:
   before any feedback), and also all attempts.
 - A question nobody in the class has attempted shows no answers at all: its key and its
   misconceptions stay unrevealed, as they are to any reader before an attempt.
-- A student's **state** on a question is the one their own page shows (quizzes/progress.py's
+- A student's **state** on a question is the one their own page shows (quizzes/scoring.py's
   ``state_from``): Not tried, Wrong, Partly right (67 %) (the last try's credit), Right first
-  try, Right after N tries, or Revealed (the explanation asked for before a right answer).
-  Only the attempts and help of this class count. **Score**: the sum of the best score per
-  question.
+  try, Right with hints (hints taken before the first right answer), Right after N tries, or
+  Revealed (the explanation asked for before a right answer). Only the attempts and help of
+  this class count. **Score**: the sum of the questions' scores by the same rule (the class's
+  credit for revealed and hinted answers applied): what the LMS gradebook receives.
+- With the students' states at hand, **first-try correct** counts only "Right first try"
+  (a right first answer after a hint or a reveal is not one), and **eventually correct** only
+  the right states (a revealed answer typed back is not).
 """
 
 from __future__ import annotations
@@ -32,15 +36,19 @@ from markupsafe import Markup
 
 from instructors.labels import plain_text
 from quizzes.bank import Bank, Question
-from quizzes.progress import (
-    AFTER_TRIES,
+from quizzes.scoring import (
+    DEFAULT_CREDIT,
     FIRST_TRY,
     NOT_TRIED,
     PARTLY,
     REVEALED,
+    RIGHT,
+    WITH_HINTS,
     WRONG,
+    Credit,
     QuestionState,
     state_from,
+    total,
 )
 from store.classes import ClassSummary, Tries, later
 
@@ -92,10 +100,10 @@ class Cell:
     state: str = NOT_TRIED
     label: str = "Not tried"
     attempts: int = 0
-    best: float = 0.0
+    score: float = 0.0  # the question's score by the one rule (quizzes/scoring.py)
     hints: int = 0
     revealed: bool = False  # asked for the explanation, before or after a right answer
-    first_try: bool | None = None  # was the first try right; None when not tried
+    first_try: bool | None = None  # right at the first try, unaided; None when not tried
 
     @property
     def partial(self) -> bool:
@@ -104,12 +112,12 @@ class Cell:
 
     @property
     def right(self) -> bool:
-        return self.state in (FIRST_TRY, AFTER_TRIES)
+        return self.state in RIGHT
 
     @classmethod
     def of(cls, state: QuestionState, tries: Tries | None) -> Cell:
-        return cls(state.state, state.label, state.tries, tries.best if tries else 0.0,
-                   state.hints, state.revealed, tries.first_correct if tries else None)
+        return cls(state.state, state.label, state.tries, state.score, state.hints,
+                   state.revealed, (state.state == FIRST_TRY) if tries else None)
 
 
 @dataclass(frozen=True)
@@ -123,8 +131,12 @@ class RosterRow:
 
     @property
     def first_try(self) -> int:
-        """Questions right at the first try."""
+        """Questions right at the first try, unaided."""
         return sum(1 for c in self.cells.values() if c.state == FIRST_TRY)
+
+    @property
+    def with_hints(self) -> int:
+        return sum(1 for c in self.cells.values() if c.state == WITH_HINTS)
 
     @property
     def hints(self) -> int:
@@ -182,11 +194,15 @@ def _answer_order(question: Question, firsts: Counter, totals: Counter) -> list[
     return [c.id for c in question.choices] + sorted(set(totals) - set(question.choice_by_id))
 
 
-def question_stats(question: Question, data: ClassSummary | Iterable,
-                   bank: Bank) -> QuestionStats:
-    """The numbers for one question, from the class's summary (or its attempts in order)."""
+def question_stats(question: Question, data: ClassSummary | Iterable, bank: Bank,
+                   states: dict | None = None) -> QuestionStats:
+    """The numbers for one question, from the class's summary (or its attempts in order).
+    With the students' ``states`` (quizzes/progress.py's ``question_states``), first-try and
+    eventually correct follow the states: help before the first right answer is not a first
+    try, and a revealed answer typed back is not right."""
     summary = _summary(data)
-    mine = [t for (_, qid), t in summary.tries.items() if qid == question.id]
+    learners = [who for (who, qid) in summary.tries if qid == question.id]
+    mine = [summary.tries[(who, question.id)] for who in learners]
     counted = summary.answers.get(question.id, {})
     firsts = Counter(t.first_answer for t in mine)
     totals = Counter({answer: n for answer, (n, _) in counted.items()})
@@ -203,23 +219,30 @@ def question_stats(question: Question, data: ClassSummary | Iterable,
         rows.append(AnswerCount(answer, html, text, answer == key, name,
                                 bank.misconceptions.get(name) if name else None,
                                 firsts[answer], totals[answer]))
+    if states is None:
+        first = sum(1 for t in mine if t.first_correct)
+        eventually = sum(1 for t in mine if t.right)
+    else:
+        held = [states.get(who, {}).get(question.id) for who in learners]
+        first = sum(1 for s in held if s is not None and s.state == FIRST_TRY)
+        eventually = sum(1 for s in held if s is not None and s.right)
     return QuestionStats(
         id=question.id, number=question.number, prompt_html=question.prompt_html,
-        attempted=len(mine), first_try_correct=sum(1 for t in mine if t.first_correct),
-        eventually_correct=sum(1 for t in mine if t.right),
+        attempted=len(mine), first_try_correct=first, eventually_correct=eventually,
         attempts=sum(totals.values()), answers=tuple(rows))
 
 
-def class_stats(bank: Bank, data: ClassSummary | Iterable) -> list[QuestionStats]:
+def class_stats(bank: Bank, data: ClassSummary | Iterable,
+                states: dict | None = None) -> list[QuestionStats]:
     summary = _summary(data)
-    return [question_stats(q, summary, bank) for q in bank.questions.values()]
+    return [question_stats(q, summary, bank, states) for q in bank.questions.values()]
 
 
 def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable,
-           states: dict | None = None) -> list[RosterRow]:
+           states: dict | None = None, credit: Credit = DEFAULT_CREDIT) -> list[RosterRow]:
     """One row per student in joining order, whether or not they have answered anything.
     ``states`` is quizzes/progress.py's ``question_states`` for these students (without it,
-    from the tries alone, as if nobody asked for help)."""
+    from the tries alone, as if nobody asked for help, with ``credit``)."""
     summary = _summary(data)
     rows = []
     for number, student in enumerate(students, start=1):
@@ -227,13 +250,13 @@ def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable,
         for qid in bank.questions:
             tries = summary.tries.get((student.learner_id, qid))
             state = (states or {}).get(student.learner_id, {}).get(qid) or (
-                state_from(0, None, None, 0.0) if tries is None else state_from(
+                state_from(0, None, None, 0.0, credit=credit) if tries is None else state_from(
                     tries.attempts, tries.first_right, tries.first_right_at,
-                    tries.last_score))
+                    tries.last_score, credit=credit))
             cells[qid] = Cell.of(state, tries)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
-            score=round(sum(c.best for c in cells.values()), 4),
+            score=total(cells.values()),
             last_activity=summary.latest.get(student.learner_id)))
     return rows
 
@@ -242,14 +265,15 @@ def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable,
 class QuestionTally:
     id: str
     number: int
-    right: int  # right first try or after tries
-    first_try: int
+    right: int  # right first try, with hints or after tries
+    first_try: int  # right first try, unaided
     revealed: int
     partial: int  # not right, some credit
     wrong: int  # not right, no credit
     not_tried: int
     hints: int = 0  # hints taken, practice included (class_help_counts)
     reveals: int = 0  # reveals asked for, practice included
+    with_hints: int = 0  # right, after hints taken before the first right answer
 
 
 @dataclass(frozen=True)
@@ -275,7 +299,7 @@ def overview(bank: Bank, rows: Sequence[RosterRow],
         tallies.append(QuestionTally(
             q.id, q.number, sum(1 for c in cells if c.right), states[FIRST_TRY],
             states[REVEALED], states[PARTLY], states[WRONG], states[NOT_TRIED],
-            helped.get("hints", 0), helped.get("reveals", 0)))
+            helped.get("hints", 0), helped.get("reveals", 0), states[WITH_HINTS]))
     return Overview(
         len(rows), len(started),
         sum(1 for r in rows if all(c.right for c in r.cells.values())),

@@ -21,32 +21,60 @@ from sqlalchemy import func, select
 
 from lti import db
 from quizzes.bank import default_bank
+from quizzes.progress import question_states
+from quizzes.scoring import DEFAULT_CREDIT, REVEALED, WITH_HINTS, Credit, total
+from store import classes as class_store
 from store.lti import pending_scores
 
 # --- what a score says ------------------------------------------------------------------------
 
-def score_for(learner_id: str, sub: str) -> dict:
-    """The learner's checkpoint as an AGS score: the fraction of the four questions whose
-    latest answer is right, and a comment naming the misconceptions their answers showed."""
+def score_for(learner_id: str, sub: str, class_id: int | None = None) -> dict:
+    """The learner's checkpoint as an AGS score: ``scoreGiven`` is the sum of the questions'
+    scores by the one rule the page and the roster use (quizzes/scoring.py: a revealed
+    question earns the class's revealed credit, 0 unless its instructor says otherwise). With
+    ``class_id`` only that class's attempts and help count, as on its roster, with its credit.
+    The comment names the revealed questions, the ones right with hints, and the
+    misconceptions the answers showed."""
     store = db.store()
     bank = default_bank()
-    progress = store.learner_progress(learner_id)
-    right = sum(1 for p in progress.values() if p.last.correct)
-    shown = list(dict.fromkeys(a.misconception for a in store.attempts(learner_id)
+    mine = store.attempts(learner_id)
+    if class_id is not None:
+        mine = [a for a in mine if a.class_id == class_id]
+    record = class_store.class_by_id(store, class_id) if class_id is not None else None
+    credit = Credit(record.revealed_credit, record.hinted_credit) if record else DEFAULT_CREDIT
+    states = question_states(store, [learner_id], bank.questions, attempts=mine,
+                             class_id=class_id, credit=credit)[learner_id]
+    return {
+        "userId": sub, "scoreGiven": total(states.values()),
+        "scoreMaximum": len(bank.questions), "comment": score_comment(bank, states, mine),
+        "activityProgress": "Completed" if all(s.done for s in states.values())
+        else "InProgress",
+        "gradingProgress": "FullyGraded",
+        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
+    }
+
+
+def score_comment(bank, states: dict, attempts) -> str:
+    """What the gradebook's comment says: how many right, which were revealed or right with
+    hints, and the misconceptions shown."""
+    def numbers(state: str) -> str:
+        return ", ".join(f"Q{bank.questions[q].number}" for q, s in states.items()
+                         if s.state == state)
+
+    right = sum(1 for s in states.values() if s.right)
+    comment = f"{right} of {len(bank.questions)} checkpoint questions right."
+    if numbers(WITH_HINTS):
+        comment += f" Right with hints: {numbers(WITH_HINTS)}."
+    if numbers(REVEALED):
+        comment += f" Answer revealed before a right answer: {numbers(REVEALED)}."
+    shown = list(dict.fromkeys(a.misconception for a in attempts
                                if a.misconception and not a.correct))
-    total = len(bank.questions)
-    comment = f"{right} of {total} checkpoint questions right."
     if shown:
         comment += " Misconceptions shown: " + "; ".join(
             f"{bank.misconceptions.get(name, name)} ({name})" for name in shown) + "."
     else:
         comment += " No misconceptions shown."
-    return {
-        "userId": sub, "scoreGiven": right, "scoreMaximum": total, "comment": comment,
-        "activityProgress": "Completed" if len(progress) >= total else "InProgress",
-        "gradingProgress": "FullyGraded",
-        "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds"),
-    }
+    return comment
 
 
 # --- the queue --------------------------------------------------------------------------------

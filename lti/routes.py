@@ -358,7 +358,7 @@ def attempt_listener(learner_id: str, question_id: str) -> None:
         return
     try:
         ags.queue(info["reg"], info["lineitem"], info.get("class_id"),
-                  ags.score_for(learner_id, info["sub"]))
+                  ags.score_for(learner_id, info["sub"], info.get("class_id")))
         waker = current_app.extensions.get("lti_sender")
         if waker is not None:
             waker.wake()

@@ -18,12 +18,13 @@ from pathlib import Path
 from markupsafe import Markup
 
 from chapter.render import ContentError, render_fragment, render_inline_fragment
+from quizzes.ordering import closure, constraints
 
 BANK_PATH = Path(__file__).with_name("checkpoint.toml")
 KINDS = {"choice", "truefalse", "ordering"}
 GENERATORS = {"composition", "depth"}
 PRACTICE_FEEDBACK_FIXED = {"correct", "near", "wrong"}
-PLACEMENT_TEXTS = {"none", "one", "some", "step", "and", "missing_one", "missing_some"}
+PLACEMENT_TEXTS = {"none", "some"}  # how many of an ordering's constraints an order keeps
 REVEAL_AFTER = 3  # tries after which the explanation is part of the answer, unless the bank says
 SECTIONS_DIR = Path(__file__).resolve().parent.parent / "chapter" / "content"
 _NO_HTML = Markup("")
@@ -66,7 +67,8 @@ class Step:
     id: str
     label_html: Markup
     short_html: Markup
-    short: str = ""  # Markdown source, for the placement sentence that quotes it
+    short: str = ""  # Markdown source, for a sentence that quotes it
+    after: tuple[str, ...] = ()  # the steps whose results this one needs (quizzes/ordering.py)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ class Question:
     steps: tuple[Step, ...] = ()
     rules: tuple[Rule, ...] = ()
     correct_feedback_html: Markup = _NO_HTML
-    placement: dict[str, str] = field(default_factory=dict)  # ordering: which steps are in place
+    placement: dict[str, str] = field(default_factory=dict)  # ordering: constraints kept
+    constraints: tuple[tuple[str, str], ...] = ()  # ordering: (earlier, later) pairs
     examples: tuple[Example, ...] = ()
     practice: Practice | None = None
     hints: tuple[Markup, ...] = ()  # the hint ladder, each a step closer
@@ -333,12 +336,13 @@ def _ordering(reader: _Reader, q: dict, common: dict, known) -> Question:
     anchor = f'id = "{qid}"'
     steps = tuple(Step(s["id"], render_inline_fragment(s["label"], reader.path),
                        render_inline_fragment(s.get("short", s["label"]), reader.path),
-                       s.get("short", s["label"]))
+                       s.get("short", s["label"]), tuple(s.get("after", ())))
                   for s in reader.require(q, "step", where, anchor, list))
     ids = [s.id for s in steps]
     key = tuple(reader.require(q, "key", where, anchor, list))
     if sorted(key) != sorted(ids) or len(set(ids)) != len(ids):
         raise reader.fail(where, "key must list every step id exactly once", anchor)
+    pairs = _constraints(reader, steps, key, where, anchor)
     if any("," in i for i in ids):
         raise reader.fail(where, "step ids may not contain commas", anchor)
     rules = []
@@ -352,10 +356,24 @@ def _ordering(reader: _Reader, q: dict, common: dict, known) -> Question:
     missing = PLACEMENT_TEXTS - set(placement)
     if missing:
         raise reader.fail(f"{where} → placement", f"needs {', '.join(sorted(missing))}", anchor)
-    return Question(**common, key=key, steps=steps, rules=tuple(rules),
+    return Question(**common, key=key, steps=steps, rules=tuple(rules), constraints=pairs,
                     placement={k: str(v) for k, v in placement.items()},
                     correct_feedback_html=reader.md(
                         reader.require(q, "correct_feedback", where, anchor)))
+
+
+def _constraints(reader: _Reader, steps, key, where: str, anchor: str):
+    """The steps' ``after`` lists as (earlier, later) pairs: they must name steps, hold in
+    the key, and leave the key the only order that keeps them all."""
+    pairs = constraints({s.id: s.after for s in steps})
+    if not pairs or any(a not in key for a, _ in pairs):
+        raise reader.fail(where, "each step's after must name other steps", anchor)
+    if any(key.index(a) > key.index(b) for a, b in pairs):
+        raise reader.fail(where, "the key breaks a step's after", anchor)
+    if len(closure(pairs)) != len(key) * (len(key) - 1) // 2:
+        raise reader.fail(where, "the steps' after lists leave more than one order right",
+                          anchor)
+    return pairs
 
 
 def load_bank(path: Path = BANK_PATH) -> Bank:

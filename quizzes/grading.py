@@ -19,7 +19,7 @@ from chapter.format import minus, plain_number
 from chapter.render import render_fragment
 from quizzes.bank import Question
 from quizzes.numbers import NumberFormatError, parse_number
-from quizzes.ordering import ordering_score, placed_before, positions_in_place
+from quizzes.ordering import dependency_score, kept, placed_before, positions_in_place
 from quizzes.variants import Variant
 
 REL_TOL = 1e-2  # default relative tolerance for typed numbers (the bank may set its own)
@@ -122,17 +122,20 @@ def grade_answer(question: Question, raw: object) -> Grade:
 
 
 def _grade_ordering(question: Question, order: tuple[str, ...]) -> Grade:
-    key = question.key
-    score = ordering_score(order, key)
+    """Credit: the share of the steps' constraints the order keeps (quizzes/ordering.py).
+    The feedback says that share in words, then the first broken constraint's rule."""
+    key, pairs = question.key, question.constraints
+    score = dependency_score(order, pairs)
     in_place = tuple(i + 1 for i in positions_in_place(order, key))
-    if score == 1:
+    if list(order) == list(key):
         return Grade(True, 1.0, ("correct",), None, ",".join(order), in_place=in_place,
                      question=question)
     rule = next((n for n, r in enumerate(question.rules) if placed_before(order, *r.before)),
                 None)
-    form = "none" if not in_place else ("one" if len(in_place) == 1 else "some")
-    ids = (f"placement:{form}",) + ((f"rule:{rule}",) if rule is not None else ())
-    values = (("count", str(len(in_place))), ("total", str(len(key))))
+    count = kept(order, pairs)
+    ids = (f"placement:{'some' if count else 'none'}",) + (
+        (f"rule:{rule}",) if rule is not None else ())
+    values = (("kept", str(count)), ("total", str(len(pairs))))
     return Grade(False, score, ids, question.rules[rule].misconception if rule is not None
                  else None, ",".join(order), values, in_place, question=question)
 
@@ -147,30 +150,8 @@ def _render(source: str, values: tuple[tuple[str, str], ...]) -> Markup:
 
 
 def _placement(question: Question, form: str, grade_: Grade) -> Markup:
-    """The bank's sentence on which steps are in place, with its lists filled from the bank's
-    own words (``step``, ``and``, ``missing_one`` / ``missing_some``)."""
-    words = question.placement
-    order = grade_.answer.split(",")
-    short = {s.id: s.short for s in question.steps}
-    missing = [str(i) for i in range(1, len(order) + 1) if i not in (grade_.in_place or ())]
-    named = [_fill(words["step"], position=str(i), short=short[order[i - 1]])
-             for i in grade_.in_place or ()]
-    missing_text = _fill(words["missing_one" if len(missing) == 1 else "missing_some"],
-                         positions=_join(missing, words["and"]))
-    values = dict(grade_.values, named=_join(named, words["and"]), missing=missing_text)
-    return _render(words[form], tuple(sorted(values.items())))
-
-
-def _join(items: list[str], conjunction: str) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
-
-
-def _fill(source: str, **values: str) -> str:
-    for name, value in values.items():
-        source = source.replace(f"{{={name}=}}", value)
-    return source
+    """The bank's sentence on how many of the order's constraints the answer keeps."""
+    return _render(question.placement[form], grade_.values)
 
 
 def feedback_html(grade_: Grade) -> Markup:

@@ -42,6 +42,8 @@ from web import csrf, reader, security
 bp = Blueprint("checkpoint_help", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("try"))
 SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
+NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
+                "only once showing it has been recorded.")
 
 
 def _help_body() -> dict:
@@ -94,7 +96,9 @@ def _reference(question: Question, variant) -> dict:
 def reveal(question: Question, token: object) -> dict:
     """Record the reveal; return the explanation (a variant's with its reference value and
     worked solution). On a review question's token the review is given up: it counts as
-    not known, and that token can no longer be answered (quizzes/review.py)."""
+    not known, and that token can no longer be answered (quizzes/review.py). A reveal that
+    cannot be recorded is refused (503) and shows nothing: otherwise a right answer after it
+    would count as clean."""
     review_item = review_token_for(question, token)
     variant = review_item.variant if review_item else variant_for(question, token)
     learner = _learner()
@@ -103,10 +107,9 @@ def reveal(question: Question, token: object) -> dict:
     try:
         key = token if variant else None
         help_store.record_reveal(app_store(), learner, question.id, key)
-        data: dict = {"saved": True}
-    except StoreUnavailable:  # answered, marked unsaved (as an attempt is), not a 503
-        data = {"saved": False}
-    data["question"] = question.id
+    except StoreUnavailable:  # an answer shown but not recorded would let a later one count
+        raise refusal(503, NOT_RECORDED, "question") from None
+    data: dict = {"saved": True, "question": question.id}
     if variant is None:
         data["explanation"] = str(question.explanation_html)
     else:

@@ -6,13 +6,12 @@ explanation come from grading the stored answer with the current bank, so a corr
 text reaches readers who answered before the correction. An explanation is included only
 once it is earned (quizzes/reveal.py); a hint only once it was asked for.
 
-``state_of`` is the one function that names a question's state; ``question_states`` applies
-it to many learners at once (for a class dashboard or a CSV export).
+The state and score of a question come from quizzes/scoring.py (``state_from``, the one rule);
+``question_states`` applies it to many learners at once (for a class dashboard or a CSV
+export), with the class's credit for revealed and hinted answers.
 """
 
 from __future__ import annotations
-
-from dataclasses import asdict, dataclass
 
 from flask import current_app, session
 
@@ -21,76 +20,39 @@ from quizzes.bank import Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
 from quizzes.review import LAST, due_items
+from quizzes.scoring import (
+    DEFAULT_CREDIT,
+    DONE,
+    FIRST_TRY,
+    NO_HELP,
+    REVEALED,
+    WITH_HINTS,
+    Credit,
+    QuestionState,
+    state_from,
+    state_of,
+)
+from quizzes.scoring import summary as score_summary
 from store import Attempt, StoreUnavailable
+from store import classes as class_store
 from store.help import Help, learners_help
 from web import reader
+
+__all__ = ["DONE", "QuestionState", "question_states", "reader_state", "state_from",
+           "state_of"]
 
 NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
 NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
 
-NOT_TRIED, WRONG, PARTLY, FIRST_TRY, AFTER_TRIES, REVEALED = (
-    "not-tried", "wrong", "partly-right", "right-first-try", "right-after-tries", "revealed")
-DONE = {FIRST_TRY, AFTER_TRIES, REVEALED}
-
-
-@dataclass(frozen=True)
-class QuestionState:
-    """One learner's standing on one base question, in one word and its label."""
-
-    state: str  # one of the six names above
-    label: str  # the same, for people: "Right after 3 tries", "Partly right (67 %)"
-    tries: int
-    credit: float | None  # the last try's score, for a partly right answer
-    hints: int
-    done: bool  # right, or revealed: nothing more is asked of the reader here
-    revealed: bool = False  # the explanation was asked for (before or after a right answer)
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
-NO_HELP = Help()
-
-
-def state_of(attempts: list[Attempt], help_: Help = NO_HELP) -> QuestionState:
-    """The state of one question from its attempts (oldest first, base question only) and
-    the help asked for. A reveal before the first right answer makes it "revealed"."""
-    first_right = next((n for n, a in enumerate(attempts, start=1) if a.correct), None)
-    return state_from(len(attempts), first_right,
-                      attempts[first_right - 1].created_at if first_right else None,
-                      attempts[-1].score if attempts else 0.0, help_)
-
-
-def state_from(tries: int, first_right: int | None, first_right_at, last_score: float,
-               help_: Help = NO_HELP) -> QuestionState:
-    """The state from what it depends on: the number of tries, which one was the first right
-    one (1-based, or None) and when, the last try's score, and the help asked for. The one
-    place a state is named: the page, /api/progress, the dashboard and the CSVs use it."""
-    revealed_first = help_.revealed_at is not None and (
-        first_right is None or help_.revealed_at <= first_right_at)
-    common = dict(tries=tries, hints=help_.hints, revealed=help_.revealed_at is not None)
-    if revealed_first:
-        return QuestionState(REVEALED, "Revealed", credit=None, done=True, **common)
-    if first_right == 1:
-        return QuestionState(FIRST_TRY, "Right first try", credit=1.0, done=True, **common)
-    if first_right:
-        return QuestionState(AFTER_TRIES, f"Right after {first_right} tries", credit=1.0,
-                             done=True, **common)
-    if not tries:
-        return QuestionState(NOT_TRIED, "Not tried", credit=None, done=False, **common)
-    if last_score > 0:
-        return QuestionState(PARTLY, f"Partly right ({round(last_score * 100)} %)",
-                             credit=round(last_score, 4), done=False, **common)
-    return QuestionState(WRONG, "Wrong", credit=0.0, done=False, **common)
-
 
 def question_states(store, learner_ids, question_ids=None,
                     attempts: list[Attempt] | None = None, summary=None,
-                    class_id: int | None = None) -> dict[str, dict[str, QuestionState]]:
-    """Per learner, per base question: its state. Two queries for all the learners (their
-    attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
+                    class_id: int | None = None,
+                    credit: Credit = DEFAULT_CREDIT) -> dict[str, dict[str, QuestionState]]:
+    """Per learner, per base question: its state and score. Two queries for all the learners
+    (their attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
     (store/classes.py, already reduced in the database); and their help — with
-    ``class_id``, only the help asked for in that class)."""
+    ``class_id``, only the help asked for in that class). ``credit``: the class's."""
     learners = list(learner_ids)
     qids = list(question_ids or default_bank().questions)
     helps = learners_help(store, learners, class_id)
@@ -98,8 +60,8 @@ def question_states(store, learner_ids, question_ids=None,
         def state(learner: str, qid: str) -> QuestionState:
             t = summary.tries.get((learner, qid))
             help_ = helps.get(learner, {}).get(qid, NO_HELP)
-            return state_from(0, None, None, 0.0, help_) if t is None else state_from(
-                t.attempts, t.first_right, t.first_right_at, t.last_score, help_)
+            return state_from(0, None, None, 0.0, help_, credit) if t is None else state_from(
+                t.attempts, t.first_right, t.first_right_at, t.last_score, help_, credit)
         return {learner: {qid: state(learner, qid) for qid in qids} for learner in learners}
     if attempts is None:
         attempts = [a for learner in learners for a in store.attempts(learner_id=learner)]
@@ -108,7 +70,7 @@ def question_states(store, learner_ids, question_ids=None,
         if a.variant is None:
             mine.setdefault((a.learner_id, a.question_id), []).append(a)
     return {learner: {qid: state_of(mine.get((learner, qid), []),
-                                    helps.get(learner, {}).get(qid, NO_HELP))
+                                    helps.get(learner, {}).get(qid, NO_HELP), credit)
                       for qid in qids} for learner in learners}
 
 
@@ -142,7 +104,10 @@ def _question_entry(question: Question, mine: list[Attempt], state: QuestionStat
         return None  # an answer the current bank no longer has; nothing to show for it
     available = earned(question, len(mine), any(a.correct for a in mine),
                        help_.revealed_at is not None)
-    return {**grade_dict(question, result, available, len(mine)), "attempts": len(mine),
+    graded = grade_dict(question, result, available, len(mine))
+    # "score" is the question's (the one rule's); the last answer's own is "answer_score".
+    return {**graded, "answer_score": graded["score"], "score": state.score,
+            "attempts": len(mine), "hints": state.hints, "revealed": state.revealed,
             "state": state.state, "state_label": state.label}
 
 
@@ -154,13 +119,20 @@ def help_entry(question: Question, hints: int, explanation: bool) -> dict:
             "explanation": str(question.explanation_html) if explanation else None}
 
 
-def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], str | None]:
+def reader_credit(store, learner: str) -> Credit:
+    """The credit of the reader's current class (the chapter's own outside a class)."""
+    found = class_store.current_credit(store, learner)
+    return Credit(*found) if found else DEFAULT_CREDIT
+
+
+def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], Credit, str | None]:
     store = current_app.extensions["store"]
     try:
         return (store.attempts(learner_id=learner),
-                learners_help(store, [learner]).get(learner, {}), None)
+                learners_help(store, [learner]).get(learner, {}),
+                reader_credit(store, learner), None)
     except StoreUnavailable:  # the page still shows, with a notice, and answers are graded
-        return [], {}, NOT_LOADED
+        return [], {}, DEFAULT_CREDIT, NOT_LOADED
 
 
 def reader_state(learner: str | None = None) -> dict | None:
@@ -171,14 +143,14 @@ def reader_state(learner: str | None = None) -> dict | None:
     if learner is None:
         return None
     bank = default_bank()
-    history, helps, notice = _load(learner)
+    history, helps, credit, notice = _load(learner)
     questions: dict[str, dict] = {}
     states: dict[str, QuestionState] = {}
     help_: dict[str, dict] = {}
     for qid, question in bank.questions.items():
         mine = [a for a in history if a.question_id == qid and a.variant is None]
-        mine_help = helps.get(qid, Help())
-        states[qid] = state_of(mine, mine_help)
+        mine_help = helps.get(qid, NO_HELP)
+        states[qid] = state_of(mine, mine_help, credit)
         entry = _question_entry(question, mine, states[qid], mine_help) if mine else None
         if entry:
             questions[qid] = entry
@@ -186,12 +158,11 @@ def reader_state(learner: str | None = None) -> dict | None:
         help_[qid] = help_entry(question, mine_help.hints, shown)
     notice = _pending(bank, questions, states) or notice
     review = _review(learner)
-    correct = sum(1 for q in questions.values() if q["correct"])
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
             "ending": ending(bank, states, history), "review": review,
-            "summary": {"correct": correct, "attempted": len(questions),
-                        "total": len(bank.questions)}}
+            "summary": {**score_summary(states), "attempted": len(questions)},
+            "score": score_summary(states)["score"]}
 
 
 def _review(learner: str) -> dict:
@@ -236,6 +207,7 @@ def ending(bank: Bank, states: dict[str, QuestionState], history: list[Attempt])
         if bank.misconceptions[name] not in entry["misconceptions"]:
             entry["misconceptions"].append(bank.misconceptions[name])
     return {"first_try": sum(1 for s in states.values() if s.state == FIRST_TRY),
+            "with_hints": sum(1 for s in states.values() if s.state == WITH_HINTS),
             "revealed": sum(1 for s in states.values() if s.state == REVEALED),
             "hints": sum(s.hints for s in states.values()), "total": len(states),
             "revisit": list(sections.values())}

@@ -233,7 +233,7 @@ def openapi_part() -> dict:
                 "$ref": "#/components/schemas/Help"}}}},
             "responses": {"200": {"description": "The explanation", "content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/Reveal"}}}},
-                **openapi.error_responses(400, 404, 413, 415, 422)}}},
+                **openapi.error_responses(400, 404, 413, 415, 422, 503)}}},
         "/api/progress": {"get": {
             "summary": "This reader's progress (from the session cookie)",
             "responses": {"200": {"description": "Per question: the last grade and attempts"}}}},

@@ -9,9 +9,8 @@ from flask import current_app, render_template, request, url_for
 
 from quizzes import review
 from quizzes.bank import Question, default_bank
-from quizzes.progress import reader_state
+from quizzes.progress import NOT_LOADED, reader_state
 from quizzes.variants import InvalidVariant
-from store import StoreUnavailable
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
@@ -116,20 +115,18 @@ def flood_check(learner: str) -> None:
 
 
 def reader_extras(data: dict, learner: str, question: Question) -> None:
-    """The summary, this question's state and, once every question is done, the ending."""
+    """The summary ("N of 4" and the score, by quizzes/scoring.py's one rule), this
+    question's state and, once every question is done, the ending."""
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    try:  # the summary: one small query (the state below reads the whole history)
-        data["summary"] = app_store().learner_summary(learner, default_bank().questions)
-    except StoreUnavailable:  # the grade is answered without its summary
-        return
     state = reader_state(learner)
-    if state is not None:
-        data["state"] = state["states"][question.id]
-        if state["ending"]:
-            data["ending_html"] = render_template("partials/ending.html",
-                                                  ending=state["ending"])
+    if state is None or state["notice"] == NOT_LOADED:
+        return
+    data["summary"] = state["summary"]
+    data["state"] = state["states"][question.id]
+    if state["ending"]:
+        data["ending_html"] = render_template("partials/ending.html", ending=state["ending"])
 
 
 def form_order(question: Question) -> list[str]:

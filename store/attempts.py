@@ -19,6 +19,7 @@ without waiting on the database.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -84,6 +85,7 @@ class Attempt:
     misconception: str | None
     created_at: datetime
     class_id: int | None = None
+    number: int | None = None  # its number for this learner and question (or variant)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,37 @@ def _request_flags() -> dict | None:
     if not has_request_context():
         return None
     return g.__dict__.setdefault("_store_failed", {})
+
+
+def variant_key(variant: str | None) -> str:
+    """A variant's key in ``question_counters``: "" for the base question, else a digest of
+    its token (a fixed length, whatever the token's)."""
+    return "" if variant is None else hashlib.sha256(variant.encode()).hexdigest()
+
+
+# Taking the next attempt number from the counter row, atomically: the upsert locks the row
+# until the transaction ends, so a concurrent answer waits and then reads the new value. A
+# learner's first attempt at a question makes the row, starting after any attempts already
+# stored without one (rows loaded in bulk): the count of those is the inserted value, which
+# ON CONFLICT ignores once the row exists. The same SQL on SQLite (≥ 3.35) and PostgreSQL;
+# written once, so a request spends no time building it while it holds SQLite's write lock.
+_TAKE_NUMBER = """
+INSERT INTO question_counters (learner_id, question_id, variant_key, attempts)
+VALUES (:learner_id, :question_id, :variant_key,
+        (SELECT count(*) + 1 FROM attempts
+         WHERE learner_id = :same_learner AND question_id = :same_question AND {same}))
+ON CONFLICT (learner_id, question_id, variant_key)
+DO UPDATE SET attempts = question_counters.attempts + 1
+RETURNING attempts"""
+TAKE_BASE = text(_TAKE_NUMBER.format(same="variant IS NULL"))
+TAKE_VARIANT = text(_TAKE_NUMBER.format(same="variant = :variant"))
+# The attempt, with the learner's current class (the class link they opened last) read in the
+# same statement: no route has to know about classes.
+_CLASS_NOW = (select(enrolments.c.class_id)
+              .where(enrolments.c.learner_id == bindparam("class_learner"))
+              .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
+              .limit(1).scalar_subquery())
+INSERT_ATTEMPT = attempts.insert().values(class_id=_CLASS_NOW)
 
 
 def row_to_attempt(row) -> Attempt:
@@ -237,13 +270,23 @@ class Store:
 
     def record_attempt(self, new: NewAttempt) -> int:
         """Store one attempt and return its number for this learner, question and variant.
+        The number comes from the learner's counter row for the question, taken in the same
+        transaction as the insert, so answers sent at once get 1, 2, 3 … on either database.
         Returns only after the transaction has committed. A learner who already stored
         ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
         with self.guard("attempt not stored"):
             self.ensure_schema()
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
-            class_id = self.current_class(new.learner_id)
+            key = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant_key": variant_key(new.variant), "same_learner": new.learner_id,
+                   "same_question": new.question_id}
+            if new.variant is not None:
+                key["variant"] = new.variant
+            row = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant": new.variant, "answer": new.answer, "score": float(new.score),
+                   "correct": bool(new.correct), "misconception": new.misconception,
+                   "created_at": self.now(), "class_learner": new.learner_id}
             with self.engine.begin() as conn:
                 stored = conn.execute(
                     select(func.count()).select_from(
@@ -252,19 +295,10 @@ class Store:
                 if stored >= MAX_ATTEMPTS_PER_LEARNER:
                     raise AttemptCapReached(
                         f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-                conn.execute(attempts.insert().values(
-                    learner_id=new.learner_id, question_id=new.question_id,
-                    variant=new.variant, answer=new.answer, score=float(new.score),
-                    correct=bool(new.correct), misconception=new.misconception,
-                    created_at=self.now(), class_id=class_id))
-                same_variant = (attempts.c.variant.is_(None) if new.variant is None
-                                else attempts.c.variant == new.variant)
-                count = conn.execute(
-                    select(func.count()).select_from(attempts).where(
-                        attempts.c.learner_id == new.learner_id,
-                        attempts.c.question_id == new.question_id, same_variant)
-                ).scalar_one()
-            return int(count)
+                number = int(conn.execute(TAKE_BASE if new.variant is None else TAKE_VARIANT,
+                                          key).scalar_one())
+                conn.execute(INSERT_ATTEMPT, {**row, "number": number})
+            return number
 
     def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
         """How many attempts this learner made at this question (or variant), and whether
@@ -277,26 +311,6 @@ class Store:
             with self.engine.connect() as conn:
                 count, best = conn.execute(query).one()
         return int(count), best is not None and float(best) >= 1.0
-
-    def latest_correct(self, learner_id: str) -> dict[str, bool]:
-        """Per base question this learner attempted: was their latest attempt correct? One
-        small query (at most one row per question), whatever the learner's history."""
-        latest = (select(func.max(attempts.c.id).label("id"))
-                  .where(attempts.c.learner_id == learner_id, attempts.c.variant.is_(None))
-                  .group_by(attempts.c.question_id).subquery())
-        query = select(attempts.c.question_id, attempts.c.correct).join(
-            latest, latest.c.id == attempts.c.id)
-        with self.guard("summary not read"):
-            self.ensure_schema()
-            with self.engine.connect() as conn:
-                return {row.question_id: bool(row.correct) for row in conn.execute(query)}
-
-    def learner_summary(self, learner_id: str, question_ids) -> dict:
-        """``{correct, attempted, total}`` over ``question_ids``: how many this learner
-        attempted, and on how many their latest attempt was correct."""
-        wanted = set(question_ids)
-        mine = {q: ok for q, ok in self.latest_correct(learner_id).items() if q in wanted}
-        return {"correct": sum(mine.values()), "attempted": len(mine), "total": len(wanted)}
 
     def learner_progress(self, learner_id: str) -> dict[str, QuestionProgress]:
         """Per base question (practice variants excluded): attempt count and last attempt."""

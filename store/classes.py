@@ -29,6 +29,8 @@ class ClassRecord:
     key_hash: str
     name: str
     created_at: datetime
+    revealed_credit: float = 0.0  # a revealed question's worth, out of 1
+    hinted_credit: float = 1.0  # a right answer after hints' worth, out of 1
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,27 @@ def class_by_token(store: Store, token: str) -> ClassRecord | None:
     row = _run(store, lambda conn: conn.execute(
         select(classes).where(classes.c.token == token)).first())
     return _class(row) if row else None
+
+
+def class_by_id(store: Store, class_id: int) -> ClassRecord | None:
+    row = _run(store, lambda conn: conn.execute(
+        select(classes).where(classes.c.id == class_id)).first())
+    return _class(row) if row else None
+
+
+def set_credit(store: Store, class_id: int, revealed: float, hinted: float) -> None:
+    """The class's credit for revealed questions and for right answers after hints."""
+    _run(store, lambda conn: conn.execute(classes.update().where(classes.c.id == class_id)
+                                          .values(revealed_credit=float(revealed),
+                                                  hinted_credit=float(hinted))), write=True)
+
+
+def current_credit(store: Store, learner_id: str) -> tuple[float, float] | None:
+    """The (revealed, hinted) credit of the learner's current class; None outside a class."""
+    row = _run(store, lambda conn: conn.execute(
+        select(classes.c.revealed_credit, classes.c.hinted_credit)
+        .where(classes.c.id == store.current_class(learner_id))).first())
+    return (float(row[0]), float(row[1])) if row else None
 
 
 def list_classes(store: Store) -> list[tuple[ClassRecord, int]]:
@@ -312,7 +335,8 @@ def class_summary(store: Store, class_id: int) -> ClassSummary:
 
 def class_version(store: Store, class_id: int) -> tuple:
     """What changes whenever the dashboard would: attempts (their count and newest id), the
-    hints and reveals, and the students with their names — without reading every attempt."""
+    hints and reveals, the students with their names and the class's credit — without
+    reading every attempt."""
     def work(conn):
         count, newest = conn.execute(
             select(func.count(), func.max(attempts.c.id))
@@ -323,7 +347,9 @@ def class_version(store: Store, class_id: int) -> tuple:
         names = conn.execute(
             select(enrolments.c.learner_id, enrolments.c.display_name)
             .where(enrolments.c.class_id == class_id).order_by(enrolments.c.id)).all()
+        credit = conn.execute(select(classes.c.revealed_credit, classes.c.hinted_credit)
+                              .where(classes.c.id == class_id)).first()
         return (int(count), int(newest or 0), int(helped[0]), int(helped[1] or 0),
-                tuple(tuple(row) for row in names))
+                tuple(tuple(row) for row in names), tuple(credit or ()))
 
     return _run(store, work)

@@ -21,10 +21,12 @@ HINT, REVEAL = "hint", "reveal"
 
 @dataclass(frozen=True)
 class Help:
-    """One reader's help on one question (or variant): hints taken, and when they revealed."""
+    """One reader's help on one question (or variant): hints taken, when they revealed, and
+    when they took their first hint."""
 
     hints: int = 0
     revealed_at: datetime | None = None
+    hinted_at: datetime | None = None
 
 
 def _mine(learner_id: str, question_id: str, variant: str | None):
@@ -79,9 +81,9 @@ def help_for(store: Store, learner_id: str, question_id: str, variant: str | Non
 
 
 def _fold(rows) -> Help:
-    hints = sum(1 for r in rows if r.kind == HINT)
+    hints = [r.created_at for r in rows if r.kind == HINT]
     reveals = [r.created_at for r in rows if r.kind == REVEAL]
-    return Help(hints, min(reveals) if reveals else None)
+    return Help(len(hints), min(reveals) if reveals else None, min(hints) if hints else None)
 
 
 def learners_help(store: Store, learner_ids,
@@ -108,8 +110,9 @@ def learners_help(store: Store, learner_ids,
     for row in rows:
         mine = found.setdefault(row.learner_id, {})
         seen = mine.get(row.question_id, Help())
-        mine[row.question_id] = (Help(int(row.n), seen.revealed_at) if row.kind == HINT
-                                 else Help(seen.hints, row.first))
+        mine[row.question_id] = (Help(int(row.n), seen.revealed_at, row.first)
+                                 if row.kind == HINT
+                                 else Help(seen.hints, row.first, seen.hinted_at))
     return found
 
 

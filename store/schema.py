@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -43,9 +44,28 @@ attempts = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     # The class the learner was enrolled in when answering (classes.py); NULL = none.
     Column("class_id", Integer, nullable=True),
+    # Its number for this learner and question (or variant), 1, 2, …: taken from
+    # question_counters in the attempt's own transaction. Migration 0007 numbered older rows.
+    Column("number", Integer, nullable=True),
     Index("ix_attempts_learner_question", "learner_id", "question_id"),
+    # Two base attempts of one learner and question never share a number, on any database.
+    Index("uq_attempts_learner_question_number", "learner_id", "question_id", "number",
+          unique=True, sqlite_where=text("variant IS NULL"),
+          postgresql_where=text("variant IS NULL")),
     Index("ix_attempts_question", "question_id"),
     Index("ix_attempts_class", "class_id"),
+)
+
+# --- how many attempts each learner made at each question (or variant) ---------------------
+
+question_counters = Table(
+    "question_counters",
+    metadata,
+    Column("learner_id", String(64), primary_key=True),
+    Column("question_id", String(32), primary_key=True),
+    # "" for the base question; a practice variant's SHA-256 of its token, hex.
+    Column("variant_key", String(64), primary_key=True),
+    Column("attempts", Integer, nullable=False),  # the number the latest attempt was given
 )
 
 # --- classes and their students: queried by classes.py -------------------------------------
@@ -58,6 +78,10 @@ classes = Table(
     Column("key_hash", String(64), nullable=False),  # SHA-256 of the instructor key, hex
     Column("name", String(120), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # What a question is worth whose answer was revealed before it was right, and one right
+    # after hints (quizzes/scoring.py); the instructor sets them on the dashboard.
+    Column("revealed_credit", Float, nullable=False, server_default=text("0")),
+    Column("hinted_credit", Float, nullable=False, server_default=text("1")),
 )
 
 enrolments = Table(

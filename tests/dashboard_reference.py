@@ -77,12 +77,13 @@ def roster(bank: Bank, students: Sequence, attempts: Sequence,
             tries = tries_of.get((student.learner_id, qid), [])
             help_ = (helps or {}).get(student.learner_id, {}).get(qid, Help())
             state = state_of(tries, help_)
-            cells[qid] = Cell(state.state, state.label, len(tries),
-                              max((a.score for a in tries), default=0.0), help_.hints,
-                              help_.revealed_at is not None,
-                              tries[0].correct if tries else None)
+            # The score is the state's (quizzes/scoring.py); a first try counts as one
+            # only when nothing helped before it.
+            cells[qid] = Cell(state.state, state.label, len(tries), state.score,
+                              help_.hints, help_.revealed_at is not None,
+                              (state.state == "right-first-try") if tries else None)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,
-            score=round(sum(c.best for c in cells.values()), 4),
+            score=round(sum(c.score for c in cells.values()), 4),
             last_activity=latest.get(student.learner_id)))
     return rows

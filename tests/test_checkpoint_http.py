@@ -45,18 +45,18 @@ def test_a_wrong_answer_names_its_misconception_and_attempts_count_up(client, qi
     assert (second["correct"], second["attempt"]) == (True, 2)
 
 
-def test_two_steps_swapped_earn_partial_credit_and_say_which_steps_are_in_place(client):
+def test_two_steps_swapped_earn_partial_credit_and_say_how_much_holds(client):
     data = post(client, "q4", {"answer": ["b", "a", "c", "d"]}).get_json()
     assert 0 < data["score"] < 1 and data["correct"] is False
     assert data["in_place"] == [1, 2]
-    assert "2 of 4 steps are in their right place" in text(data["feedback"])
+    assert "your order keeps 5." in text(data["feedback"])
 
 
 def test_the_summary_counts_questions_answered_correctly(client):
     post(client, "q1", {"answer": "4e4"})
     post(client, "q2", {"answer": "true"})
     data = post(client, "q3", {"answer": "1e-10"}).get_json()
-    assert data["summary"] == {"correct": 2, "attempted": 3, "total": 4}
+    assert data["summary"] == {"correct": 2, "attempted": 3, "total": 4, "score": 2.0}
 
 
 # --- every error path ---------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def test_progress_survives_a_reload(client):
     assert set(progress["questions"]) == {"q2", "q4"}
     assert progress["questions"]["q4"]["answer"] == "b,a,c,d"
     assert progress["questions"]["q2"]["attempts"] == 1
-    assert progress["summary"] == {"correct": 0, "attempted": 2, "total": 4}
+    assert progress["summary"] == {"correct": 0, "attempted": 2, "total": 4, "score": 0.8333}
     assert progress["csrf"]
     page = client.get("/")
     assert page.headers["Cache-Control"] == "private, no-store"
@@ -231,7 +231,7 @@ def test_progress_survives_a_reload(client):
     assert 'value="true" id="q2-true" checked' in q2
     assert "Not quite" in q2 and "Attempt 1" in q2 and "Try again" in q2
     q4 = body[body.index('id="q4"'):]
-    assert "Partly right: 67 % credit" in q4
+    assert "Partly right: 83 % credit" in q4
     steps = re.findall(r'name="order" value="(\w)"', q4)
     assert steps == ["b", "a", "c", "d"]  # the reader's own order, as they left it
     assert "<strong>0 of 4</strong> questions answered correctly" in body

@@ -18,11 +18,11 @@ def text_of(markup) -> str:
 
 
 @pytest.mark.parametrize(("order", "says"), [
-    (["b", "d", "c", "a"], "1 of 4 steps is in its right place: step 1 (run the forward pass). "
-                           "Steps 2, 3 and 4 are not yet."),
-    (["b", "a", "c", "d"], "2 of 4 steps are in their right place"),
-    (["c", "d", "a", "b"], "None of the 4 steps is in its right place yet."),
-    (["d", "a", "c", "b"], "1 of 4 steps is in its right place: step 2"),
+    (["b", "d", "c", "a"], "Of the 6 places where a step needs another one done before it, "
+                           "your order keeps 4."),
+    (["b", "a", "c", "d"], "your order keeps 5."),
+    (["c", "d", "a", "b"], "your order keeps none: it runs the computation backwards."),
+    (["d", "a", "c", "b"], "your order keeps 2."),
 ])
 def test_the_placement_sentence_comes_from_the_bank_with_its_grammar(order, says):
     grade = grade_answer(BANK.questions["q4"], order)

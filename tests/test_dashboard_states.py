@@ -26,12 +26,13 @@ def read_csv(response) -> list[dict]:
 
 @pytest.fixture
 def scripted(app, client):
-    """Six students, one per state on one question each:
+    """Seven students, one per state on one question each:
     Ann nothing; Bo wrong on q1; Cy partly right on q4; Di right first try on q1;
-    Ed wrong, a hint, then right on q1; Fay reveals q2, then answers it right."""
+    Ed wrong, a hint, then right on q1; Fay reveals q2, then answers it right;
+    Gus wrong, then right on q1 without help."""
     klass = create_class(client, "States")
     people = {name: join(app, klass["join"], name) for name in
-              ("Ann", "Bo", "Cy", "Di", "Ed", "Fay")}
+              ("Ann", "Bo", "Cy", "Di", "Ed", "Fay", "Gus")}
     post(people["Bo"], "/api/checkpoint/q1", {"answer": "e4"})
     post(people["Cy"], "/api/checkpoint/q4", {"answer": ["b", "a", "c", "d"]})
     post(people["Di"], "/api/checkpoint/q1", {"answer": "4e4"})
@@ -40,6 +41,8 @@ def scripted(app, client):
     post(people["Ed"], "/api/checkpoint/q1", {"answer": "4e4"})
     post(people["Fay"], "/api/checkpoint/q2/reveal", {})
     post(people["Fay"], "/api/checkpoint/q2", {"answer": "false"})
+    post(people["Gus"], "/api/checkpoint/q1", {"answer": "e4"})
+    post(people["Gus"], "/api/checkpoint/q1", {"answer": "4e4"})
     return klass, people
 
 
@@ -48,8 +51,9 @@ EXPECTED = {  # student → (question, state, label pattern)
     "Bo": ("q1", "wrong", r"Wrong"),
     "Cy": ("q4", "partly-right", r"Partly right \(\d+ %\)"),
     "Di": ("q1", "right-first-try", r"Right first try"),
-    "Ed": ("q1", "right-after-tries", r"Right after 2 tries"),
+    "Ed": ("q1", "right-with-hints", r"Right with hints"),
     "Fay": ("q2", "revealed", r"Revealed"),
+    "Gus": ("q1", "right-after-tries", r"Right after 2 tries"),
 }
 
 
@@ -120,6 +124,6 @@ def test_the_attempts_csv_marks_help_and_the_state_each_attempt_left(client, scr
                        for n, s, lab in seen), name
     ed = by["Ed"]
     assert [(r["state"], r["after_hint"]) for r in ed] == [
-        ("wrong", "no"), ("right-after-tries", "yes")]
+        ("wrong", "no"), ("right-with-hints", "yes")]
     assert [(r["state"], r["after_reveal"]) for r in by["Fay"]] == [("revealed", "yes")]
     assert by["Di"][0]["after_hint"] == "no" and by["Di"][0]["state_label"] == "Right first try"

@@ -31,10 +31,10 @@ def text_of(markup) -> str:
     ("q3", "1e-9", 0.0, "off-by-one-layer", "one factor short"),
     ("q3", "1e10", 0.0, "inverted-derivative", "divides"),
     ("q4", ["b", "a", "d", "c"], 1.0, None, "Every step is in place"),
-    ("q4", ["b", "a", "c", "d"], 2 / 3, "forward-order", "2 of 4 steps are in their right place"),
-    ("q4", ["a", "b", "d", "c"], 2 / 3, "backward-before-forward", "Steps 1 and 2 are not yet"),
-    ("q4", ["b", "d", "a", "c"], 2 / 3, "loss-not-first", "starts at the loss"),
-    ("q4", ["c", "d", "a", "b"], 0.0, "backward-before-forward", "None of the 4 steps"),
+    ("q4", ["b", "a", "c", "d"], 5 / 6, "forward-order", "your order keeps 5."),
+    ("q4", ["a", "b", "d", "c"], 5 / 6, "backward-before-forward", "forward pass comes first"),
+    ("q4", ["b", "d", "a", "c"], 5 / 6, "loss-not-first", "starts at the loss"),
+    ("q4", ["c", "d", "a", "b"], 0.0, "backward-before-forward", "your order keeps none"),
 ])
 def test_each_answer_gets_its_score_misconception_and_feedback(qid, answer, score,
                                                                 misconception, says):
@@ -46,13 +46,13 @@ def test_each_answer_gets_its_score_misconception_and_feedback(qid, answer, scor
     assert text_of(grade.explanation).strip()
 
 
-def test_two_steps_swapped_say_which_steps_are_in_place():
+def test_two_steps_swapped_say_how_much_of_the_order_holds_and_what_breaks():
     grade = grade_answer(BANK.questions["q4"], ["b", "a", "c", "d"])
     assert 0 < grade.score < 1
     assert grade.in_place == (1, 2)
     feedback = text_of(grade.feedback)
-    assert "step 1 (run the forward pass)" in feedback
-    assert "Steps 3 and 4 are not yet" in feedback
+    assert "your order keeps 5." in feedback  # 5 of 6: the score, 0.833, in words
+    assert "multiplies outer derivatives first" in feedback
 
 
 @pytest.mark.parametrize(("qid", "answer", "message"), [

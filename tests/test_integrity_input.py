@@ -76,7 +76,7 @@ def test_a_learner_can_store_only_so_many_attempts(client, app, monkeypatch):
 
 def test_the_summary_does_not_reread_the_learners_history(client, app, monkeypatch):
     assert client.post("/api/checkpoint/q1", json={"answer": "e4"}).json["summary"] == {
-        "correct": 0, "attempted": 1, "total": 4}
+        "correct": 0, "attempted": 1, "total": 4, "score": 0.0}
 
     def no_rereading(*_):
         raise AssertionError("the whole record was read again")
@@ -84,7 +84,7 @@ def test_the_summary_does_not_reread_the_learners_history(client, app, monkeypat
     monkeypatch.setattr(app.extensions["store"], "learner_progress", no_rereading)
     client.post("/api/checkpoint/q2", json={"answer": "false"})
     summary = client.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["summary"]
-    assert summary == {"correct": 2, "attempted": 2, "total": 4}
+    assert summary == {"correct": 2, "attempted": 2, "total": 4, "score": 2.0}
 
 
 def test_forwarded_headers_without_proxy_count_are_warned_about_once(tmp_path, caplog):

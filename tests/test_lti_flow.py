@@ -276,3 +276,26 @@ def test_what_a_browser_was_shown_before_a_launch_counts_as_revealed(world):
                         json={"answer": "4e4"}).json()["correct"] is True
     q1 = browser.get(f"{world.tool.url}/api/progress").json()["states"]["q1"]
     assert q1["revealed"] and q1["state"] != "right-first-try", q1
+
+
+def test_a_revealed_answer_typed_back_reaches_the_gradebook_as_nothing(world):
+    """The gradebook gets the roster's score by the same rule: a reveal before the right
+    answer scores 0 (the class's default), hints are named, and so is the reveal."""
+    teacher = world.browser()
+    assert world.launch(teacher, sub="teacher-1", role=INSTRUCTOR)[0].status_code == 303
+    student = world.browser()
+    assert world.launch(student, sub="student-9", lineitem="li-9")[0].status_code == 303
+    url = world.tool.url
+    assert student.post(f"{url}/api/checkpoint/q1/reveal", json={}).status_code == 200
+    assert student.post(f"{url}/api/checkpoint/q1", json={"answer": "4e4"}).json()["correct"]
+    assert student.post(f"{url}/api/checkpoint/q2/hint", json={}).status_code == 200
+    assert student.post(f"{url}/api/checkpoint/q2", json={"answer": "false"}).json()["correct"]
+    sent = world.scores_for("li-9", until=lambda got: got and "Right with hints: Q2." in got[
+        -1]["comment"])
+    assert sent[0]["scoreGiven"] == 0 and sent[-1]["scoreGiven"] == 1
+    assert "Answer revealed before a right answer: Q1." in sent[-1]["comment"]
+    assert "Right with hints: Q2." in sent[-1]["comment"]
+    assert "1 of 4 checkpoint questions right" in sent[-1]["comment"]
+    dashboard = teacher.get(url + "/lti/dashboard").text
+    row = re.search(r"Person student-9</th>.*?</tr>", dashboard, re.S).group(0)
+    assert re.search(r'data-label="Score">1 <span class="of">of 4', row)

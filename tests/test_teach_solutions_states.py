@@ -69,7 +69,7 @@ def test_progress_names_every_questions_state_as_the_page_does(client):
     states = {qid: s["state"] for qid, s in progress["states"].items()}
     assert states == {"q1": "wrong", "q2": "right-first-try", "q3": "not-tried",
                       "q4": "partly-right"}
-    assert progress["questions"]["q4"]["state_label"] == "Partly right (67 %)"
+    assert progress["questions"]["q4"]["state_label"] == "Partly right (83 %)"
     page = client.get("/").get_data(as_text=True)
     for qid, s in progress["states"].items():
         section = page[page.index(f'id="{qid}"'):]

@@ -23,7 +23,8 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 REASONS = {400: "A parameter or the body is malformed; `field` names it.",
            404: "No such widget or question.", 413: "The body is too large.",
            415: "The body is not JSON.", 422: "Well-formed, but not a valid answer; "
-           "not counted as an attempt.", 429: "Too many requests; wait as Retry-After says."}
+           "not counted as an attempt.", 429: "Too many requests; wait as Retry-After says.",
+           503: "Storage is down: nothing was recorded, so nothing is shown; try again."}
 
 
 def error_responses(*codes: int) -> dict:

@@ -18,8 +18,9 @@
 
   function setSummary(s) {
     if (!summary || !s || !s.attempted) return;
+    const score = typeof s.score === "number" && s.score !== s.correct ? " Score: " + Math.round(s.score * 100) / 100 + " of " + s.total + "." : "";
     summary.replaceChildren(el("strong", { text: s.correct + " of " + s.total }),
-      document.createTextNode(" questions answered correctly so far."));
+      document.createTextNode(" questions answered correctly so far." + score));
     summary.hidden = false;
   }
 

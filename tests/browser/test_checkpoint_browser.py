@@ -173,8 +173,8 @@ def test_all_four_by_keyboard_only(page, live_server):
     page.keyboard.press("Enter")
     page.locator("#q4 .result-partial").wait_for()
     text = result(page, "q4").inner_text()
-    assert re.search(r"Partly right: 67\s?% credit", text)
-    assert "2 of 4 steps are in their right place" in text
+    assert re.search(r"Partly right: 83\s?% credit", text)
+    assert "your order keeps 5." in text
     assert focused(page) == "BUTTON:"
 
     page.keyboard.press("Shift+Tab")

@@ -35,7 +35,7 @@ def after_right(page) -> None:
     page.locator("#q1 .result", has_text="Correct").wait_for()
     assert "Two different 4s" in explanation(page).inner_text()
     assert page.locator("#q1 [data-role=reveal]").count() == 0
-    assert page.locator("#q1 [data-role=state]").inner_text().endswith("Right after 2 tries")
+    assert page.locator("#q1 [data-role=state]").inner_text().endswith("Right with hints")
 
 
 def no_errors(page) -> None:

@@ -28,7 +28,7 @@ def scripted_class(app) -> dict:
 
 
 WORDS = {"Ann": "Not tried", "Bo": "Wrong", "Cy": "Partly right", "Di": "Right first try",
-         "Ed": "Right after 2 tries", "Fay": "Revealed"}
+         "Ed": "Right with hints", "Fay": "Revealed"}
 
 
 def test_the_dashboard_shows_every_state_in_words(browser, live_server, live_app):

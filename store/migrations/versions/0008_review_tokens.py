@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"  # merge: 0007 (the revision before this one on the main line)
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
