@@ -17,8 +17,15 @@ import pytest
 
 from quizzes import variants
 from quizzes.bank import default_bank
-from quizzes.grading import _fill, grade_practice
+from quizzes.grading import grade_practice
 from tests.leaks import _runs, _value, candidates, leaks, plain
+
+
+def fill(source: str, **values: str) -> str:
+    """A bank text with its {=name=} slots filled, as the grader fills them."""
+    for name, value in values.items():
+        source = source.replace(f"{{={name}=}}", value)
+    return source
 
 BANK = default_bank()
 RAW = {q["id"]: q for q in tomllib.loads(
@@ -128,7 +135,7 @@ def test_no_practice_feedback_holds_or_completes_the_variants_key(qid):
         for name, source in practice.feedback.items():
             if name == "correct":
                 continue  # shown only with a right answer
-            found = leaks(_fill(source, **values), v.reference, slips.get(name))
+            found = leaks(fill(source, **values), v.reference, slips.get(name))
             assert found == [], (v.params, name, found)
             checked += 1
     assert checked > 1000
@@ -145,7 +152,7 @@ def test_no_practice_hint_prompt_or_format_is_graded_correct_when_typed(qid):
         texts = [(h, True) for h in practice.hints] + [(practice.prompt, False),
                                                        (practice.format, True)]
         for n, (source, words) in enumerate(texts):
-            for text, _ in candidates(_fill(source, **values), words):
+            for text, _ in candidates(fill(source, **values), words):
                 assert not grade_practice(question, v, text).correct, (v.params, n, text)
                 typed += 1
     assert typed > 2000
