@@ -1,15 +1,14 @@
 """The instructor and student pages: create a class, join it, and the class's dashboard.
 
-Routes parse, call instructors/classes.py and instructors/store.py, and render. Who sees what:
+Routes parse, call store/classes.py and instructors' own modules, and render. Who sees what:
 
 - ``/classes/new``: says how classes are made. Creating one needs the instructor code the
   operator sets (``INSTRUCTOR_CODE``, environment or config, compared in constant time);
   without one, the form is not offered and only ``flask --app app classes create NAME`` makes
   classes. The instructor link is shown once, never again. Wrong codes count as misses of
   the guessing limiter, and each address may create only a few classes an hour.
-- ``/join/<token>``: the student link. The token is random, so it says nothing about the
-  class's row id or its key. A student names themselves once; the name is editable at
-  ``/class/name``.
+- ``/join/<token>``: the student link; its token is random (it says nothing about the class's
+  row id or key). A student names themselves once, editable at ``/class/name``.
 - ``/teach/<token>/<key>…``: the dashboard, its live data and the CSV exports. Anything but
   the class's own key answers exactly like an unknown page (404), and an address that keeps
   guessing is made to wait (instructors/ratelimit.py).

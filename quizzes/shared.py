@@ -24,7 +24,8 @@ def refusal(status: int, message: str, field: str | None = None) -> ClientError:
         url_for("chapter.index"))
     heading = "That question isn't part of the chapter." if status == 404 else None
     return ClientError(message, field, status=status, heading=heading,
-                       back=(back, "Back to the question"))
+                       back=(back, "Back to the question"),
+                       headers={"Retry-After": "60"} if status == 503 else None)
 
 
 def expired_form(again: str):

@@ -51,7 +51,8 @@ def world(tmp_path):
 
 
 def url_for_rule(rule: str, klass: dict) -> str:
-    values = {"<qid>": "q1", "<code>": "23456789AB", "<token>": klass["token"]}
+    values = {"<qid>": "q1", "<code>": "23456789AB", "<token>": klass["token"],
+              "<key>": klass["key"]}
     for name, value in values.items():
         rule = rule.replace(name, value)
     assert "<" not in rule, f"give {rule} a value in url_for_rule"

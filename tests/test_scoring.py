@@ -304,7 +304,7 @@ def test_saving_the_scoring_while_storage_is_down_is_a_503_page_and_changes_noth
     response = client.post(klass["teach"] + "/credit", data={
         "revealed": "1", "hinted": "1", "csrf_token": csrf(page)})
     assert time.monotonic() - started < 1.0
-    assert response.status_code == 503 and "Try this page again" in response.text
+    assert response.status_code == 503 and "try again in a minute" in response.text
     store._open_until = 0.0
     record = class_store.class_by_token(store, klass["token"])
     assert (record.revealed_credit, record.hinted_credit) == (0.0, 1.0)

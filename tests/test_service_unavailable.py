@@ -28,7 +28,6 @@ def test_the_stores_failure_is_the_webs_service_unavailable():
 
 @pytest.mark.parametrize(("method", "url", "body"), [
     ("POST", "/api/resume", {}),
-    ("POST", "/api/review/q2", {"answer": "false"}),
 ])
 def test_an_api_route_answers_503_json_with_retry_after(down, method, url, body):
     started = time.monotonic()
@@ -39,6 +38,11 @@ def test_an_api_route_answers_503_json_with_retry_after(down, method, url, body)
     assert "try again" in response.get_json()["error"]
     assert int(response.headers["Retry-After"]) > 0
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_review_without_its_token_is_refused_before_storage_is_asked(down):
+    response = down.post("/api/review/q2", json={"answer": "false"})
+    assert response.status_code == 422 and response.get_json()["field"] == "token"
 
 
 @pytest.mark.parametrize(("method", "url"), [

@@ -38,12 +38,7 @@
   const section = document.querySelector("[data-role=review]");
   if (!section || !window.fetch) return;
 
-  function el(tag, attrs, text) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => node.setAttribute(k, v));
-    if (text) node.textContent = text;
-    return node;
-  }
+  const { el } = window.SeeingML.dom;
 
   function showError(form, message) {
     const box = form.querySelector("[data-role=review-error]");
@@ -129,7 +124,7 @@
     const next = el("p", { class: "review-next" });
     if (data.next_due) {
       next.append(data.correct ? "Right. Next review of this question: " : "It comes back ");
-      next.append(el("time", { datetime: data.next_due, "data-review-time": "" }, data.next_due_words || data.next_due.slice(0, 10)));
+      next.append(el("time", { datetime: data.next_due, "data-review-time": "", text: data.next_due_words || data.next_due.slice(0, 10) }));
       next.append(".");
     } else {
       next.textContent = "Right. That was this question's last review.";
