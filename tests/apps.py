@@ -1,18 +1,90 @@
-"""The one way tests build an app: its own instance folder and SQLite file under ``folder``."""
+"""The one way tests build an app: its own instance folder and SQLite file under ``folder``.
+
+Every test gets an app of its own, so a test may change its configuration or its extensions
+freely. What does not differ between them is made once per test process: the chapter's
+sections (cached by ``chapter.views``), every template's compiled code (a bytecode cache
+shared by the apps built here), and the migrated empty database, copied into each new
+instance folder instead of migrating from nothing again.
+"""
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
+from flask import Flask
+from jinja2 import BytecodeCache
+
 from app import create_app
+from store import Store
+
+DATABASE_FILE = "test.sqlite"
+
+
+class CompiledOnce(BytecodeCache):
+    """Compiled templates kept in memory for every app of the process. A bucket's key names
+    the template and its checksum is the source's, so an edited template compiles again."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED = CompiledOnce()
+_lock = threading.Lock()
+_migrated: list[Path] = []
+
+
+@contextmanager
+def _shared_templates():
+    """While an app is built, its Jinja environment (made on first use) gets the shared
+    cache; Flask's own options are as they were afterwards."""
+    options = Flask.jinja_options
+    Flask.jinja_options = {**options, "bytecode_cache": COMPILED}
+    try:
+        yield
+    finally:
+        Flask.jinja_options = options
+
+
+def migrated_database() -> Path:
+    """An empty database at the newest migration, made once per process (closed, so its
+    write-ahead log is folded into the file and a plain copy is the whole database)."""
+    with _lock:
+        if not _migrated:
+            folder = tempfile.mkdtemp(prefix="seeingml-migrated-")
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            path = Path(folder) / DATABASE_FILE
+            store = Store(f"sqlite:///{path}")
+            store.upgrade()
+            store.dispose()
+            _migrated.append(path)
+        return _migrated[0]
 
 
 def make_app(folder: Path, **config):
-    return create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{Path(folder) / 'test.sqlite'}",
-        "INSTANCE_PATH": str(folder),
-        "LTI_SEND_IN_BACKGROUND": False,  # the LMS tests turn the score sender on
-        **config,
-    })
+    folder = Path(folder)
+    database = folder / DATABASE_FILE
+    if "DATABASE_URL" not in config and not database.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(migrated_database(), database)
+    with _shared_templates():
+        return create_app({
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": f"sqlite:///{database}",
+            "INSTANCE_PATH": str(folder),
+            "LTI_SEND_IN_BACKGROUND": False,  # the LMS tests turn the score sender on
+            **config,
+        })

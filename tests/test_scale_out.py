@@ -14,7 +14,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -40,24 +39,25 @@ def needs_postgres():
         pytest.skip("TEST_DATABASE_URL is not set")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def listening_socket() -> socket.socket:
+    """A socket already listening on a free port, handed to gunicorn (``fd://``): requests
+    wait in its backlog until a worker has the app, so nothing polls for start-up."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    return sock
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def first_page(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """The first request, answered once a worker is up (or the process's error if it died)."""
+    try:
+        with urllib.request.urlopen(url + "/", timeout=timeout) as response:
+            assert response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
         if process.poll() is not None:
-            raise AssertionError(f"{url} exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not start within {timeout} s")
+            raise AssertionError(
+                f"{url} exited: {process.stderr.read().decode()[-2000:]}") from exc
+        raise AssertionError(f"{url} did not answer within {timeout} s: {exc}") from exc
 
 
 @pytest.fixture
@@ -66,16 +66,18 @@ def two_processes(pg_database, tmp_path):
            "SECRET_KEY": "scale-out-test-" + "k" * 24,
            "SESSION_COOKIE_SECURE": "0", "INSTANCE_PATH": str(tmp_path / "instance")}
     env.pop("FLASK_DEBUG", None)
-    processes, urls = [], []
+    processes, urls, sockets = [], [], []
     for _ in range(2):
-        port = free_port()
+        sock = listening_socket()
+        sockets.append(sock)
         processes.append(subprocess.Popen(
-            [str(GUNICORN), "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE))
-        urls.append(f"http://127.0.0.1:{port}")
+            [str(GUNICORN), "-w", "2", "-b", f"fd://{sock.fileno()}", "app:create_app()"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            pass_fds=(sock.fileno(),)))
+        urls.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
     try:
         for url, process in zip(urls, processes, strict=True):
-            wait_until_up(url, process)
+            first_page(url, process)
         yield urls
     finally:
         for process in processes:
@@ -86,6 +88,8 @@ def two_processes(pg_database, tmp_path):
             except subprocess.TimeoutExpired:
                 process.kill()
             process.stderr.close()
+        for sock in sockets:
+            sock.close()
 
 
 class Browser:

@@ -16,12 +16,20 @@ from werkzeug.serving import make_server
 
 from tests.apps import make_app
 
+# The page helpers live in tests/browser/pages.py; these names stay importable from here.
+from tests.browser.pages import (  # noqa: F401
+    ARTIFACTS,
+    DESKTOP,
+    PHONE,
+    PageWatch,
+    axe_violations,
+    new_page,
+    screenshot,
+)
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
 
 
 def pytest_collection_modifyitems(items):
@@ -79,54 +87,15 @@ def browser(chromium_path):
         browser.close()
 
 
-class PageWatch:
-    """Collects console errors and failed requests of a page, to assert there are none."""
-
-    def __init__(self, page):
-        self.errors: list[str] = []
-        page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
-        page.on("response", lambda r: r.status >= 400 and self.errors.append(
-            f"{r.status}: {r.url}"))
-
-
-def _new_page(browser, viewport, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    return context, page
-
-
 @pytest.fixture
 def page(browser):
-    context, page = _new_page(browser, DESKTOP)
+    context, page = new_page(browser, DESKTOP)
     yield page
     context.close()
 
 
 @pytest.fixture
 def phone_page(browser):
-    context, page = _new_page(browser, PHONE, is_mobile=True, has_touch=True)
+    context, page = new_page(browser, PHONE, is_mobile=True, has_touch=True)
     yield page
     context.close()
-
-
-def screenshot(page, name: str, full_page: bool = False) -> Path:
-    """Save a screenshot under artifacts/browser for a person to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
-    return path
-
-
-def axe_violations(page) -> list[str]:
-    """axe-core's violations of any impact, as readable lines (empty when clean)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v.get('impact')}): {v['help']} — "
-        + "; ".join(n["target"][0] if n.get("target") else "?" for n in v["nodes"][:5])
-        for v in results.response["violations"]
-    ]

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, axe_violations, screenshot
-
-
-def open_chapter(page, live_server):
-    page.goto(live_server.url + "/", wait_until="networkidle")
-    return page
+from tests.browser.pages import (
+    PHONE,
+    axe_violations,
+    frames,
+    hold_still,
+    idle,
+    near_figures_ready,
+    open_chapter,
+    screenshot,
+)
 
 
 def test_loads_with_no_console_error_or_failed_request(page, live_server):
     open_chapter(page, live_server)
-    page.wait_for_timeout(300)
+    idle(page)  # the scripts' deferred start-up work has run too
     assert page.watch.errors == []
 
 
@@ -48,7 +52,8 @@ def test_contents_reach_a_section_by_keyboard(page, live_server):
     page.wait_for_function(
         "() => { const t = document.querySelector('#concrete-backward-pass-h')"
         ".getBoundingClientRect().top; return t > 0 && t < 200; }", timeout=5000)
-    page.wait_for_timeout(2000)
+    near_figures_ready(page)
+    hold_still(page, "#concrete-backward-pass-h", still_frames=10)
     top = page.locator("#concrete-backward-pass-h").bounding_box()["y"]
     masthead = page.locator(".masthead").bounding_box()
     assert masthead["height"] <= top < 200
@@ -98,7 +103,7 @@ def test_every_term_definition_stays_on_a_phone_screen(phone_page, live_server):
     triggers = phone_page.locator(".term-trigger")
     for i in range(triggers.count()):
         triggers.nth(i).focus()
-        phone_page.wait_for_timeout(50)
+        frames(phone_page)  # the definition is placed in the next animation frame
         box = phone_page.locator(".term-tip").nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], i
 

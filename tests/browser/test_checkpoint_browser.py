@@ -5,53 +5,22 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, axe_violations, screenshot
+from tests.browser.pages import (
+    DESKTOP,
+    axe_violations,
+    checkpoint_violations,
+    focused,
+    open_chapter,
+    open_checkpoint,
+    order,
+    result,
+    screenshot,
+    shot,
+    tab_to,
+    touch_drag,
+)
 
 TARGET = ["b", "a", "d", "c"]  # shown as a, c, b, d
-
-
-def open_checkpoint(page, live_server):
-    page.goto(live_server.url + "/#checkpoint", wait_until="networkidle")
-    page.wait_for_selector("#q4 .step-moves")  # the script has enhanced the forms
-    return page
-
-
-def shot(locator, name: str) -> None:
-    """A screenshot of one part of the page, for a person to look at."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    locator.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-
-
-def result(page, qid):
-    return page.locator(f"#{qid} [data-role=result] .result")
-
-
-def order(page) -> list[str]:
-    return page.eval_on_selector_all("#q4 .step", "els => els.map(e => e.dataset.step)")
-
-
-def focused(page) -> str:
-    return page.evaluate(
-        "(() => { const a = document.activeElement;"
-        " const li = a.closest('.step'); return [a.dataset.move || a.tagName,"
-        " li ? li.dataset.step : ''].join(':'); })()")
-
-
-def tab_to(page, selector: str, limit: int = 40) -> None:
-    """Press Tab (only Tab) until the element matching ``selector`` has focus."""
-    for _ in range(limit):
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}; focus is on {focused(page)}")
-
-
-def checkpoint_violations(page) -> list[str]:
-    """axe-core on the checkpoint section: the part of the page these tests change."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page, context="#checkpoint").response["violations"]
-    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes'][:3]]}" for v in found]
 
 
 def clean(page, expected: str | None = None, whole_page: bool = False) -> None:
@@ -188,27 +157,6 @@ def test_all_four_by_keyboard_only(page, live_server):
     clean(page)
 
 
-def touch_drag(page, start, end, steps=10):
-    """A finger dragging from ``start`` to ``end`` (Chromium's touch events, via CDP)."""
-    cdp = page.context.new_cdp_session(page)
-
-    def touch(kind, x, y):
-        points = [] if kind == "touchEnd" else [{"x": x, "y": y}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    touch("touchStart", *start)
-    for i in range(1, steps + 1):
-        touch("touchMove", start[0] + (end[0] - start[0]) * i / steps,
-              start[1] + (end[1] - start[1]) * i / steps)
-        page.wait_for_timeout(16)
-    # Rest before lifting, as a finger does: lifting mid-motion is a fling, and the next tap
-    # would only stop the fling instead of clicking.
-    page.wait_for_timeout(200)
-    touch("touchMove", *end)
-    page.wait_for_timeout(50)
-    touch("touchEnd", *end)
-
-
 def test_all_four_by_touch_on_a_phone(phone_page, live_server):
     page = open_checkpoint(phone_page, live_server)
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -249,7 +197,7 @@ def test_without_javascript_the_forms_post_and_the_result_comes_back(browser, li
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()
     try:
-        page.goto(live_server.url + "/#checkpoint")
+        open_chapter(page, live_server, "/#checkpoint", wait_until="load")
         page.check("#q2-true")
         page.click("#q2 [data-role=submit]")
         page.wait_for_url(re.compile(r"#q2$"))
@@ -272,7 +220,7 @@ def test_without_javascript_the_forms_post_and_the_result_comes_back(browser, li
     page = context.new_page()
     try:
         page.route(re.compile(r"/static/js/checkpoint\."), lambda route: route.abort())
-        page.goto(live_server.url + "/#q4", wait_until="networkidle")
+        open_chapter(page, live_server, "/#q4")
         assert page.locator("#q4 select").count() == 4  # not enhanced: position menus
         assert checkpoint_violations(page) == []
     finally:

@@ -7,10 +7,22 @@ from __future__ import annotations
 import pytest
 
 from chapter.figures import FIGURES
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.pages import (
+    DESKTOP_1366,
+    PHONE,
+    ask_for_sweep,
+    figure_ready,
+    hold_still,
+    idle,
+    near_figures_ready,
+    new_page,
+    open_chapter,
+    pace,
+    screenshot,
+    watch_sweeps,
+)
 
 WIDGETS = tuple(FIGURES)  # every registered figure
-DESKTOP_1366 = {"width": 1366, "height": 900}
 
 CLS_OBSERVER = """() => {
   window.__cls = 0;
@@ -20,28 +32,32 @@ CLS_OBSERVER = """() => {
 }"""
 
 
-def _open(browser, viewport, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    return context, context.new_page()
-
-
-def scroll_whole_page(page, step: int = 300) -> None:
+def scroll_whole_page(page, step: int = 300, ms_per_step: int = 60) -> None:
+    """Wheel down the whole page at a reader's brisk pace (``step`` px every ``ms_per_step``
+    ms), each turn of the wheel landing before the next."""
     height = page.evaluate("document.documentElement.scrollHeight")
     for _ in range(0, height, step):
+        before = page.evaluate("window.scrollY")
         page.mouse.wheel(0, step)
-        page.wait_for_timeout(60)
-    page.wait_for_timeout(1500)  # the last figures load and draw
+        page.wait_for_function(
+            "(y) => window.scrollY !== y || window.innerHeight + window.scrollY"
+            " >= document.documentElement.scrollHeight - 1", arg=before)
+        pace(page, ms_per_step)
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP_1366, PHONE], ids=["desktop", "phone"])
 def test_scrolling_the_whole_page_shifts_nothing(browser, live_server, viewport):
     phone = viewport is PHONE
-    context, page = _open(browser, viewport, is_mobile=phone, has_touch=phone)
-    page.goto(live_server.url + "/", wait_until="load")
+    context, page = new_page(browser, viewport, is_mobile=phone, has_touch=phone)
+    open_chapter(page, live_server, wait_until="load")
     page.evaluate(CLS_OBSERVER)
     page.mouse.move(viewport["width"] / 2, viewport["height"] / 2)
     scroll_whole_page(page)
+    # The figures the scroll started finish loading and drawing, the last one included.
     page.wait_for_selector("#figure-vanishing .widget[data-state='ready']", timeout=20000)
+    page.wait_for_function("() => !document.querySelector('.widget[data-state=loading]')",
+                           timeout=20000)
+    hold_still(page, "#figure-vanishing")
     cls = page.evaluate("window.__cls")
     print(f"CLS {viewport['width']}x{viewport['height']}: {cls:.4f}")
     assert cls < 0.05
@@ -51,16 +67,15 @@ def test_scrolling_the_whole_page_shifts_nothing(browser, live_server, viewport)
 @pytest.mark.parametrize("pause_ms", [0, 100])
 def test_tab_reaches_the_first_control_at_once_before_any_chart_loads(browser, live_server,
                                                                        pause_ms):
-    context, page = _open(browser, DESKTOP_1366)
+    context, page = new_page(browser, DESKTOP_1366)
     page.route("**/vendor/plotly-*", lambda route: route.abort())  # no chart ever draws
-    page.goto(live_server.url + "/", wait_until="domcontentloaded")
+    open_chapter(page, live_server, wait_until="domcontentloaded")
     presses = 0
     while presses < 200:
-        page.keyboard.press("Tab")
+        page.keyboard.press("Tab", delay=pause_ms)  # held that long: presses that far apart
         presses += 1
         if page.evaluate("document.activeElement.id") == "widget-nudge-x":
             break
-        page.wait_for_timeout(pause_ms)
     print(f"Tab presses to Figure 1's first control, {pause_ms} ms apart: {presses}")
     assert page.evaluate("document.activeElement.id") == "widget-nudge-x"
     assert page.evaluate("typeof window.Plotly") == "undefined"  # reached without any chart
@@ -69,14 +84,15 @@ def test_tab_reaches_the_first_control_at_once_before_any_chart_loads(browser, l
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_server, scheme):
-    context, page = _open(browser, PHONE, is_mobile=True, has_touch=True, color_scheme=scheme)
-    page.goto(live_server.url + "/", wait_until="load")
+    context, page = new_page(browser, PHONE, is_mobile=True, has_touch=True,
+                             color_scheme=scheme)
+    open_chapter(page, live_server, wait_until="load")
     for name in WIDGETS:
         first = page.locator(f"#figure-{name} input[type='range']:visible").first
         first.scroll_into_view_if_needed()
         page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']", timeout=20000)
         first.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        hold_still(page, f"#widget-{name}-plot")
         plot = page.locator(f"#widget-{name}-plot").bounding_box()
         assert plot["y"] < PHONE["height"] and plot["y"] + plot["height"] > 0, name
         for target in page.locator(f"#figure-{name} button:visible, #figure-{name} select:visible,"
@@ -88,7 +104,7 @@ def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_s
     # it, in view (the shrinking-Δx panel sits on top on a phone).
     page.locator("#widget-nudge-x").evaluate(
         "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
-    page.wait_for_timeout(300)
+    hold_still(page, "#widget-nudge-plot")
     header = page.locator("header.masthead").bounding_box()
     for label in ("(x, u)", "(u, y)"):
         top = page.evaluate("""(label) => Array.from(
@@ -99,7 +115,7 @@ def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_s
     # Figure 2 is stepped: with Next at the bottom of the screen its whole graph is above it.
     page.locator("#figure-backprop [data-action='next']").evaluate(
         "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
-    page.wait_for_timeout(300)
+    hold_still(page, "#widget-backprop-plot")
     first = page.evaluate("""() => Array.from(
         document.querySelectorAll('#widget-backprop-plot .textpoint text'))
         .find((t) => t.textContent === 'W₁').getBoundingClientRect().top""")  # the top node
@@ -110,13 +126,12 @@ def test_on_a_phone_each_figure_shows_its_control_with_its_chart(browser, live_s
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_desktop_screenshots_with_controls(browser, live_server, scheme):
-    context, page = _open(browser, DESKTOP_1366, color_scheme=scheme)
-    page.goto(live_server.url + "/", wait_until="load")
+    context, page = new_page(browser, DESKTOP_1366, color_scheme=scheme)
+    open_chapter(page, live_server, wait_until="load")
     for name in WIDGETS:
-        page.locator(f"#widget-{name}-plot").scroll_into_view_if_needed()
-        page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']", timeout=20000)
+        figure_ready(page, name)
         page.locator(f"#widget-{name}-plot").evaluate("e => e.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(300)
+        hold_still(page, f"#widget-{name}-plot")
         screenshot(page, f"figure-{name}-desktop-{scheme}")
     context.close()
 
@@ -146,19 +161,19 @@ DRAG = """async ([id, from, to]) => {
 def drag_rate(page, name: str, control: str, span) -> dict:
     page.locator(f"#widget-{name}-{control}").scroll_into_view_if_needed()
     page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']", timeout=20000)
-    page.dispatch_event(f"#widget-{name}-{control}", "pointerdown")  # asks for the sweep
-    page.wait_for_function(
-        f"() => document.querySelector('#figure-{name} .widget').dataset.state === 'ready'")
-    page.wait_for_timeout(2500)  # the sweep has arrived
+    ask_for_sweep(page, name, control)
+    near_figures_ready(page)  # the figures around have drawn, and the page is at rest:
+    idle(page)  # the drag has the main thread to itself, as a reader's drag would
     return page.evaluate(DRAG, [f"widget-{name}-{control}", *span])
 
 
 def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server):
     # At a 4x slower CPU too: `python -m benchmarks.bench_scrub` (a measurement, not a test).
-    context, page = _open(browser, DESKTOP_1366)
+    context, page = new_page(browser, DESKTOP_1366)
+    watch_sweeps(page)
     requests: list[str] = []
     page.on("request", lambda r: "/api/widgets/nudge" in r.url and requests.append(r.url))
-    page.goto(live_server.url + "/", wait_until="load")
+    open_chapter(page, live_server, wait_until="load")
     rate = drag_rate(page, "nudge", "x", (-2.0, 4.0))
     during = len(requests)
     print(f"nudge x drag: {rate['redraws']} redraws in {rate['seconds']:.2f} s "

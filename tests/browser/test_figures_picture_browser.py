@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chapter.figures import FIGURES
-from tests.browser.conftest import DESKTOP, PHONE, screenshot
+from tests.browser.pages import DESKTOP, PHONE, new_page, open_chapter, screenshot
 
 WIDGETS = tuple(FIGURES)  # every registered figure
 
@@ -23,8 +23,7 @@ def _pictures(page) -> list[dict]:
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_without_scripts_each_figure_shows_its_picture_and_words(browser, live_server, viewport):
     context = browser.new_context(viewport=viewport, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server.url + "/", wait_until="load")
+    page = open_chapter(context.new_page(), live_server, wait_until="load")
     pictures = _pictures(page)
     assert [p["name"] for p in pictures] == list(WIDGETS)
     for p in pictures:
@@ -54,8 +53,7 @@ def test_each_chart_reserves_the_height_its_figure_declares(browser, live_server
 
 def test_in_print_the_pictures_are_shown(browser, live_server):
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server.url + "/", wait_until="load")
+    page = open_chapter(context.new_page(), live_server, wait_until="load")
     page.emulate_media(media="print")
     for name in WIDGETS:
         img = page.locator(f"#widget-{name}-plot img")
@@ -68,11 +66,14 @@ def test_in_print_the_pictures_are_shown(browser, live_server):
 
 
 def test_the_picture_holds_the_slot_until_plotly_has_drawn(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
+    context, page = new_page(browser, DESKTOP)
     page.route("**/vendor/plotly-*", lambda route: None)  # plotly.js never arrives
-    page.goto(live_server.url + "/", wait_until="load")
+    open_chapter(page, live_server, wait_until="load")
     page.locator("#widget-nudge-plot").scroll_into_view_if_needed()
-    page.wait_for_timeout(1500)
+    # The figure starts, its numbers arrive, and it is left waiting for plotly.js to draw.
+    page.wait_for_function(
+        "() => document.querySelector('#figure-nudge .widget').dataset.state === 'loading'"
+        " && performance.getEntriesByType('resource')"
+        ".some((e) => e.name.includes('/api/widgets/nudge'))", timeout=20000)
     assert page.locator("#widget-nudge-plot picture img").is_visible()
     context.close()

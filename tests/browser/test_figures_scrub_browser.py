@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_figures_layout_browser import DESKTOP_1366, _open
+from tests.browser.pages import (
+    DESKTOP_1366,
+    ask_for_sweep,
+    figure_ready,
+    new_page,
+    open_chapter,
+    watch_sweeps,
+)
 
 # Where each trace's marks are, in page pixels: the line's box, every marker's centre, every
 # label's box. Compared between marks.js's move and plotly.js's own draw of the same frame.
@@ -104,15 +111,14 @@ VANISHING = ("depth=10&activation=sigmoid&compare=relu&weight=1&x=1&residual=0&m
 ])
 def test_moved_marks_sit_where_plotly_draws_the_frame(browser, live_server, name, control,
                                                        value, hold, query, hidden):
-    context, page = _open(browser, DESKTOP_1366)
+    context, page = new_page(browser, DESKTOP_1366)
+    watch_sweeps(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(live_server.url + "/", wait_until="load")
+    open_chapter(page, live_server, wait_until="load")
     plot = f"widget-{name}-plot"
-    page.locator(f"#{plot}").scroll_into_view_if_needed()
-    page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']", timeout=20000)
-    page.dispatch_event(f"#widget-{name}-{control}", "pointerdown")  # asks for the sweep
-    page.wait_for_timeout(2500)
+    figure_ready(page, name)
+    ask_for_sweep(page, name, control)
     redraws = page.evaluate("window.SeeingML.redraws")
     moving = page.evaluate(DRAG_TO, [f"widget-{name}-{control}", value])
     assert page.evaluate("window.SeeingML.redraws") > redraws

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, PageWatch, axe_violations, screenshot
+from tests.browser.pages import DESKTOP, PHONE, answer, axe_violations, new_page, screenshot
 
 
 @pytest.fixture
@@ -18,8 +18,7 @@ def fast_poll(live_app):
 
 
 def join_as(browser, link: str, name: str, **context_options):
-    context = browser.new_context(**context_options)
-    page = context.new_page()
+    context, page = new_page(browser, **context_options)
     page.goto(link)
     if context_options.get("is_mobile"):
         screenshot(page, "class-join-phone")
@@ -35,18 +34,10 @@ def join_as(browser, link: str, name: str, **context_options):
     return context, page
 
 
-def answer(page, qid: str, choice: str) -> None:
-    form = page.locator(f"form#{qid}")
-    form.locator(f"label[for='{qid}-{choice}']").click()
-    form.locator("[data-role=submit]").click()
-    form.locator("[data-role=result] .result").wait_for()
-
-
 def test_a_class_from_creation_to_a_live_dashboard(browser, live_app, live_server, fast_poll):
     live_app.config["INSTRUCTOR_CODE"] = "browser-test-code"
-    instructor = browser.new_context(viewport=DESKTOP)
-    page = instructor.new_page()
-    watch = PageWatch(page)
+    instructor, page = new_page(browser, DESKTOP)
+    watch = page.watch
     page.goto(f"{live_server.url}/classes/new")
     page.get_by_label("Class name").fill("Period 3 ML")
     page.get_by_label("Instructor code").fill("browser-test-code")

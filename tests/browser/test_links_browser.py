@@ -6,28 +6,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import PHONE, axe_violations, screenshot
+from tests.browser.pages import (
+    PHONE,
+    axe_violations,
+    figure_ready,
+    hold_still,
+    open_chapter,
+    screenshot,
+)
+from tests.browser.pages import figure_script_reports as has_figure_api
 
 FACTOR = ".link-factor[data-link]"
-
-
-def open_chapter(page, live_server, reduced_motion=None):
-    if reduced_motion:
-        page.emulate_media(reduced_motion=reduced_motion)
-    page.goto(live_server.url + "/")
-    page.wait_for_load_state("networkidle")
-
-
-def has_figure_api(page) -> bool:
-    return page.evaluate("() => typeof (window.SeeingML || {}).highlight === 'function'")
-
-
-def start_figure(page, name):
-    """Bring a figure near the viewport so its script builds and draws it."""
-    page.locator(f"#figure-{name}").scroll_into_view_if_needed()
-    page.wait_for_function(
-        f"() => document.querySelector('#figure-{name} .widget')?.dataset.state === 'ready'",
-        timeout=15000)
 
 
 def tab_to_every_factor(page):
@@ -68,8 +57,8 @@ def test_tab_reaches_every_factor_and_each_is_highlighted_and_announced(page, li
     open_chapter(page, live_server)
     api = has_figure_api(page)
     if api:
-        start_figure(page, "nudge")
-        start_figure(page, "backprop")
+        figure_ready(page, "nudge")
+        figure_ready(page, "backprop")
     check_each_factor(page, api)
     # Leaving a factor lets its figure go.
     page.keyboard.press("Escape")
@@ -98,15 +87,22 @@ def test_the_figure_highlights_the_matching_factors(page, live_server):
     if not has_figure_api(page):
         pytest.skip("window.SeeingML.highlight is absent: the figure script's side of the "
                     "contract (meta.link, seeingml:link) has not merged into this branch yet")
-    start_figure(page, "backprop")
+    figure_ready(page, "backprop")
     nxt = page.locator('#figure-backprop [data-action="next"]')
+    step = page.locator("#widget-backprop-step")
     for _ in range(8):  # step the backward pass until ∂L/∂ŷ's edge carries its label
         if nxt.is_disabled():
             break
+        shown = step.inner_text()
         nxt.click()
-        page.wait_for_timeout(150)
+        page.wait_for_function("([e, before]) => e.innerText !== before",
+                               arg=[step.element_handle(), shown])
     # Pointing at ∂L/∂ŷ's label: plotly.js finds the point under the pointer itself.
-    box = page.locator('#figure-backprop g.trace[data-link="dL_dyhat"] text').first.bounding_box()
+    selector = '#figure-backprop g.trace[data-link="dL_dyhat"] text'
+    label = page.locator(selector).first
+    label.wait_for()
+    hold_still(page, selector)  # drawn where the last step puts it
+    box = label.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function("() => document.querySelectorAll("
                            "'.link-factor[data-link=\"dL_dyhat\"][data-highlight]').length >= 3")
@@ -143,8 +139,7 @@ def test_the_switch_turns_highlights_off_and_is_remembered(page, live_server):
     factor.focus()
     assert factor.get_attribute("data-highlight") is None
     assert factor.get_attribute("tabindex") == "-1"  # out of the Tab order while off
-    page.reload()
-    page.wait_for_load_state("networkidle")
+    page.reload(wait_until="networkidle")
     assert page.locator("#links-switch").get_attribute("aria-pressed") == "false"
     page.locator("#links-switch").click()
     assert page.locator("#links-switch").get_attribute("aria-pressed") == "true"
@@ -173,8 +168,8 @@ def test_on_a_phone_with_reduced_motion_a_tap_highlights_without_animating(phone
     assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "links-phone-390")
     factor.tap()  # a second tap lets go
-    page.wait_for_timeout(50)
-    assert factor.get_attribute("data-highlight") is None
+    page.wait_for_function("(f) => !f.hasAttribute('data-highlight')",
+                           arg=factor.element_handle())
 
 
 def test_screenshot_desktop(page, live_server):

@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, PHONE, axe_violations
-
-SEND = """async ([name, query]) => {
-  const payload = await (await fetch(`/api/widgets/${name}?${query}`)).json();
-  document.dispatchEvent(new CustomEvent('seeingml:figure', {detail: {name,
-    params: payload.params, values: payload.values,
-    element: document.getElementById(`figure-${name}`)}}));
-  return payload.values;
-}"""
+from tests.browser import pages
+from tests.browser.pages import PHONE, axe_violations, send_figure_event, shot
 
 
 def open_chapter(page, live_server):
-    page.goto(live_server.url + "/")
-    page.wait_for_load_state("networkidle")
+    """The chapter, with no prediction kept from an earlier test."""
+    pages.open_chapter(page, live_server)
     page.evaluate("() => localStorage.removeItem('seeingml:predictions')")
 
 
@@ -37,7 +30,7 @@ def test_a_sign_and_size_prediction_meets_the_figures_value(page, live_server):
     page.keyboard.press("Enter")
     result = block.locator("[data-role='result']")
     assert result.get_attribute("aria-live") == "polite"
-    page.evaluate(SEND, ["backprop", ""])  # the figure's backward pass reports ∂L/∂W₁
+    send_figure_event(page, "backprop")  # the figure's backward pass reports ∂L/∂W₁
     text = result.text_content()
     assert "you predicted negative, about 0.5;" in text
     assert "the figure shows −0.116" in text
@@ -58,9 +51,9 @@ def test_an_order_of_magnitude_prediction_for_figure_3(page, live_server):
     block.locator("input[name='size']").fill("1e-3")
     block.locator("button[type='submit']").click()
     result = block.locator("[data-role='result']")
-    page.evaluate(SEND, ["vanishing", "activation=relu"])  # not the asked-for setting
+    send_figure_event(page, "vanishing", "activation=relu")  # not the asked-for setting
     assert "Set Figure 3 to 10 sigmoid layers" in result.text_content()
-    values = page.evaluate(SEND, ["vanishing", ""])
+    values = send_figure_event(page, "vanishing")
     text = result.text_content()
     assert "you predicted 0.001" in text
     assert "orders of magnitude too large" in text
@@ -95,8 +88,7 @@ def test_skipping_is_one_keypress_and_can_be_undone(page, live_server):
 
 def test_without_javascript_no_prediction_form_shows(browser, live_server):
     context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server.url + "/")
+    page = pages.open_chapter(context.new_page(), live_server, wait_until="load")
     assert page.locator("[data-predict]").count() == 2
     assert not page.locator("[data-predict='backprop']").is_visible()
     context.close()
@@ -112,9 +104,8 @@ def test_screenshots(browser, live_server, viewport, name):
     block.locator("input[value='-1']").check()
     block.locator("input[name='size']").fill("0.3")
     block.locator("button[type='submit']").click()
-    page.evaluate(SEND, ["backprop", ""])
+    send_figure_event(page, "backprop")
     block.locator("[data-role='history'] summary").click()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    block.screenshot(path=str(ARTIFACTS / f"predict-{name}.png"))
+    shot(block, f"predict-{name}")
     context.close()

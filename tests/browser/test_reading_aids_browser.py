@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import PHONE
-
-
-def open_chapter(page, live_server):
-    page.goto(live_server.url + "/")
-    page.wait_for_load_state("networkidle")
+from tests.browser.pages import PHONE, frames, open_chapter
 
 
 def test_every_term_opened_by_a_tap_stays_on_screen(phone_page, live_server):
@@ -16,8 +11,9 @@ def test_every_term_opened_by_a_tap_stays_on_screen(phone_page, live_server):
     for i in range(triggers.count()):
         triggers.nth(i).scroll_into_view_if_needed()
         triggers.nth(i).tap()
-        phone_page.wait_for_timeout(80)
         tip = phone_page.locator(".term-tip").nth(i)
+        tip.wait_for()  # shown; then placed on screen in the next animation frame
+        frames(phone_page)
         box = tip.bounding_box()
         assert tip.is_visible(), i
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (i, box)
@@ -30,8 +26,7 @@ def test_a_second_tap_hides_the_term_and_says_so(phone_page, live_server):
     trigger.tap()
     assert tip.is_visible() and trigger.get_attribute("aria-expanded") == "true"
     trigger.tap()
-    phone_page.wait_for_timeout(50)
-    assert not tip.is_visible()
+    tip.wait_for(state="hidden")
     assert trigger.get_attribute("aria-expanded") == "false"
 
 

@@ -4,8 +4,7 @@ clean in each state."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import axe_violations, screenshot
-from tests.browser.test_checkpoint_browser import open_checkpoint, tab_to
+from tests.browser.pages import axe_violations, open_checkpoint, screenshot, tab_to
 
 
 def hints(page) -> int:

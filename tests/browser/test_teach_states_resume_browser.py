@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.conftest import DESKTOP, PHONE, axe_violations, screenshot
+from tests.browser.pages import DESKTOP, PHONE, answer, axe_violations, open_chapter, screenshot
 from tests.classes_helpers import create_class, join
 
 
@@ -52,11 +52,8 @@ def test_the_dashboard_shows_every_state_in_words(browser, live_server, live_app
 
 def test_carry_on_another_device(browser, live_server):
     first = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = first.new_page()
-    page.goto(live_server.url + "/")
-    form = page.locator("form#q1")
-    form.locator("label[for='q1-4e4']").click()
-    form.locator("[data-role=submit]").click()
+    page = open_chapter(first.new_page(), live_server, wait_until="load")
+    answer(page, "q1", "4e4")
     page.locator("#q1 [data-role=state]").filter(has_text="Right first try").wait_for()
     carry = page.locator("#checkpoint-carry")
     carry.locator("summary").click()

@@ -7,7 +7,20 @@ import pytest
 
 from chapter.figures import FIGURES
 from tests.apps import make_app
-from tests.browser.conftest import DESKTOP, PHONE, LiveServer, PageWatch, axe_violations, screenshot
+from tests.browser.conftest import LiveServer
+from tests.browser.pages import (
+    DESKTOP,
+    PHONE,
+    axe_violations,
+    figure_ready,
+    hold_still,
+    new_page,
+    open_chapter,
+    page_clock_past,
+    readout,
+    screenshot,
+    trace,
+)
 
 WIDGETS = tuple(FIGURES)  # every registered figure
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -30,32 +43,17 @@ def strict_server(tmp_path_factory):
 
 
 def open_page(browser, viewport, **options):
-    context = browser.new_context(viewport=viewport, **options)
-    page = context.new_page()
-    page.watch = PageWatch(page)
+    """A watched page that also collects Content-Security-Policy violations."""
+    context, page = new_page(browser, viewport, **options)
     violations: list[str] = []
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     page.violations = violations
     return context, page
 
 
-def ready(page, name: str, timeout: float = 20000):
+def ready(page, name: str):
     """Scroll the figure near and wait until its chart is drawn."""
-    page.locator(f"#figure-{name}").scroll_into_view_if_needed()
-    page.wait_for_selector(f"#figure-{name} .widget[data-state='ready'] .widget-plot svg.main-svg",
-                           timeout=timeout)
-    return page.locator(f"#figure-{name}")
-
-
-def readout(page, name: str) -> str:
-    """The full description (inside its disclosure, which may be closed)."""
-    return page.locator(f"#widget-{name}-readout").text_content()
-
-
-def trace(page, name: str, index: int, key: str = "x"):
-    return page.evaluate(
-        "([id, i, k]) => document.getElementById(id).data[i][k]",
-        [f"widget-{name}-plot", index, key])
+    return figure_ready(page, name, drawn=True)
 
 
 def assert_clean(page):
@@ -68,7 +66,7 @@ def test_widgets_load_plotly_after_the_page_and_respond_to_keyboard(browser, str
     vendor_requests: list[str] = []  # plotly.js asked for as a script (run), not prefetched
     page.on("request", lambda r: "/vendor/plotly-" in r.url and r.resource_type == "script"
             and vendor_requests.append(r.url))
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
 
     # Figure 1 (plotly.js runs, once, only after the page has loaded: the top of the page
     # paints without it): the worked neuron, then a slider moved by keyboard.
@@ -146,16 +144,18 @@ def test_far_from_every_figure_plotly_is_only_fetched_into_the_cache(browser, st
     scripts: list[str] = []
     page.on("request", lambda r: "/vendor/plotly-" in r.url and r.resource_type == "script"
             and scripts.append(r.url))
-    page.goto(strict_server.url + "/#checkpoint", wait_until="load")
+    open_chapter(page, strict_server, "/#checkpoint", wait_until="load")
     page.wait_for_function("() => document.querySelector('link[rel=prefetch][href*=plotly]')")
-    page.wait_for_timeout(1500)
+    # Near a figure, plotly.js runs once the reader has stayed a second (and the browser is
+    # idle): this page has stayed, far from every figure, well past that.
+    page_clock_past(page, 2500)
     assert page.evaluate("typeof window.Plotly") == "undefined" and scripts == []
     context.close()
 
 
 def test_widgets_are_axe_clean_and_print_their_text_alternatives(browser, strict_server):
     context, page = open_page(browser, DESKTOP)
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
     for name in WIDGETS:
         ready(page, name)
         page.locator(f"#figure-{name} .widget-data summary").click()  # open the data table
@@ -172,10 +172,10 @@ def test_widgets_are_axe_clean_and_print_their_text_alternatives(browser, strict
 def test_widgets_work_by_touch_at_phone_width_in_dark_mode(browser, strict_server):
     context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True,
                               color_scheme="dark")
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
     for name in WIDGETS:
         figure = ready(page, name)
-        page.wait_for_timeout(200)
+        hold_still(page, f"#figure-{name}")
         figure.screenshot(path=str(screenshot(page, f"widget-{name}-phone").parent
                                    / f"widget-{name}-phone-figure.png"))
         width = page.evaluate("() => document.documentElement.scrollWidth")
@@ -196,7 +196,7 @@ def test_widgets_work_by_touch_at_phone_width_in_dark_mode(browser, strict_serve
 
 def test_reduced_motion_replaces_play_with_step_buttons(browser, strict_server):
     context, page = open_page(browser, DESKTOP, reduced_motion="reduce")
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
     ready(page, "vanishing")
     assert page.locator("#figure-vanishing button:text('Play')").is_hidden()
     page.locator("#figure-vanishing button:text('Back')").click()
@@ -208,7 +208,7 @@ def test_reduced_motion_replaces_play_with_step_buttons(browser, strict_server):
 def test_figure_2_opens_on_its_first_step_and_builds_the_product_as_it_steps(browser,
                                                                              strict_server):
     context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True)
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
     ready(page, "backprop")
     step = page.locator("#widget-backprop-step")
     summary = page.locator("#widget-backprop-summary")
@@ -243,7 +243,7 @@ def test_figure_2_opens_on_its_first_step_and_builds_the_product_as_it_steps(bro
 def test_each_change_is_said_in_one_short_sentence_and_the_words_wait_behind_a_disclosure(
         browser, strict_server):
     context, page = open_page(browser, PHONE, is_mobile=True, has_touch=True)
-    page.goto(strict_server.url + "/", wait_until="load")
+    open_chapter(page, strict_server, wait_until="load")
     for name in WIDGETS:
         ready(page, name)
         live = page.locator(f"#figure-{name} [aria-live]")

@@ -6,36 +6,26 @@ from __future__ import annotations
 import pytest
 
 from chapter.format import num
-from tests.browser.conftest import ARTIFACTS, PHONE, axe_violations
+from tests.browser.pages import (
+    PHONE,
+    axe_violations,
+    figure_ready,
+    figure_script_reports,
+    open_chapter,
+    send_figure_event,
+    shot,
+)
 
 BOX = "[data-your-numbers='{}']"
-
-# The figure script's event (contract (a)), sent with the API's own answer for those settings.
-SEND = """async ([name, query]) => {
-  const payload = await (await fetch(`/api/widgets/${name}?${query}`)).json();
-  document.dispatchEvent(new CustomEvent('seeingml:figure', {detail: {name,
-    params: payload.params, values: payload.values,
-    element: document.getElementById(`figure-${name}`)}}));
-  return payload.values;
-}"""
-
-
-def open_chapter(page, live_server):
-    page.goto(live_server.url + "/")
-    page.wait_for_load_state("networkidle")
-
-
-def figure_script_reports(page) -> bool:
-    return page.evaluate("() => typeof (window.SeeingML || {}).highlight === 'function'")
 
 
 def test_the_box_stays_hidden_at_the_chapters_numbers_and_appears_with_yours(page, live_server):
     open_chapter(page, live_server)
     box = page.locator(BOX.format("backprop"))
     assert not box.is_visible()
-    page.evaluate(SEND, ["backprop", ""])  # the first draw: the chapter's numbers
+    send_figure_event(page, "backprop")  # the first draw: the chapter's numbers
     assert not box.is_visible()
-    values = page.evaluate(SEND, ["backprop", "w1=1&target=0.5"])
+    values = send_figure_event(page, "backprop", "w1=1&target=0.5")
     assert box.is_visible()
     assert box.locator("[data-value='dL_dw1']").text_content() == num(values["dL_dw1"])
     assert box.locator("[data-value='dh_dz']").first.text_content() == num(values["dh_dz"])
@@ -50,8 +40,8 @@ def test_the_box_stays_hidden_at_the_chapters_numbers_and_appears_with_yours(pag
 
 def test_reset_asks_the_figure_to_go_back_and_hides_the_box(page, live_server):
     open_chapter(page, live_server)
-    page.evaluate(SEND, ["backprop", ""])
-    page.evaluate(SEND, ["backprop", "w1=-1"])
+    send_figure_event(page, "backprop")
+    send_figure_event(page, "backprop", "w1=-1")
     page.evaluate("() => { window.resets = []; document.addEventListener('seeingml:reset',"
                   " (e) => window.resets.push(e.detail)); }")
     box = page.locator(BOX.format("backprop"))
@@ -66,12 +56,12 @@ def test_reset_asks_the_figure_to_go_back_and_hides_the_box(page, live_server):
 def test_figure_1_box_follows_only_the_sigmoid_neuron(page, live_server):
     open_chapter(page, live_server)
     box = page.locator(BOX.format("nudge"))
-    page.evaluate(SEND, ["nudge", ""])
-    values = page.evaluate(SEND, ["nudge", "w=-1.5&x=0.5"])
+    send_figure_event(page, "nudge")
+    values = send_figure_event(page, "nudge", "w=-1.5&x=0.5")
     assert box.locator("[data-role='worked']").is_visible()
     assert box.locator("[data-value='dy_dx']").text_content() == num(values["dy_dx"])
     assert box.locator("[data-param='w']").first.text_content() == "−1.5"
-    page.evaluate(SEND, ["nudge", "fn=sin_square"])
+    send_figure_event(page, "nudge", "fn=sin_square")
     assert box.is_visible()
     assert not box.locator("[data-role='worked']").is_visible()
     assert "another composition" in box.locator("[data-role='elsewhere']").text_content()
@@ -99,9 +89,7 @@ def test_the_real_figure_drives_the_box(page, live_server):
     if not figure_script_reports(page):
         pytest.skip("window.SeeingML.highlight is absent: the figure script that sends "
                     "seeingml:figure has not merged into this branch yet")
-    page.locator("#figure-backprop").scroll_into_view_if_needed()
-    page.wait_for_function("() => document.querySelector('#figure-backprop .widget')"
-                           "?.dataset.state === 'ready'", timeout=15000)
+    figure_ready(page, "backprop")
     slider = page.locator("#widget-backprop-w1")
     slider.focus()
     page.keyboard.press("ArrowRight")
@@ -120,11 +108,10 @@ def test_screenshots(browser, live_server, viewport, name):
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     open_chapter(page, live_server)
-    page.evaluate(SEND, ["backprop", ""])
-    page.evaluate(SEND, ["backprop", "w1=1&target=0.5"])
+    send_figure_event(page, "backprop")
+    send_figure_event(page, "backprop", "w1=1&target=0.5")
     box = page.locator(BOX.format("backprop"))
     box.scroll_into_view_if_needed()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    box.screenshot(path=str(ARTIFACTS / f"numbers-{name}.png"))
+    shot(box, f"numbers-{name}")
     context.close()
