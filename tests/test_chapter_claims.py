@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from chapter import calculus
+from chapter.figures import FIGURES
 from tests.apps import make_app
 
 
@@ -180,12 +181,14 @@ def test_residual_connections_help_but_guarantee_nothing(text):
     # Near 1 still compounds: fifty factors of 0.9.
     slow = calculus.chain_product(0.9, 50)
     assert slow == pytest.approx(0.00515, abs=1e-5)
-    assert f"50 factors of 0.9 still leave only {slow:.3f}" in text
+    assert f"50 factors of 0.9 still shrink it to {slow:.3f}" in text
     # A negative branch derivative pulls the factor below 1: tanh at w = −0.5, depth 50.
-    deep = calculus.gradient_flow(50, "tanh", -0.5, 1.0, residual=True)
+    default_x = FIGURES["vanishing"].schema["x"].default
+    deep = calculus.gradient_flow(50, "tanh", -0.5, default_x, residual=True)
     assert all(layer.local_derivative < 1 for layer in deep)
     assert deep[0].gradient == pytest.approx(1.2e-15, rel=0.05)
-    assert f"50 tanh blocks at weight −0.5 leave the first layer {sci(deep[0].gradient)}" in text
+    deep_text = sci(deep[0].gradient)
+    assert f"default input, 50 tanh blocks at weight −0.5 leave the first layer {deep_text}" in text
     # At F′ = −1 the branch cancels the skip path: linear at w = −1 everywhere, tanh at input 0.
     for activation, x in (("linear", 1.0), ("linear", -3.0), ("tanh", 0.0)):
         cancelled = calculus.gradient_flow(10, activation, -1.0, x, residual=True)
@@ -308,3 +311,14 @@ def test_descent_fractions_and_clipping_are_taught(text):
     assert (f"the two products are {fan.path_a:g} and {fan.path_b:g}, neither of them the "
             f"derivative; only their sum, {fan.dy_dx:g}, is") in text
     assert "scaled down to that threshold before the step" in text
+
+
+def test_the_new_numbers_are_the_engines_not_typed(text):
+    from pathlib import Path
+
+    source = "".join(p.read_text(encoding="utf-8")
+                     for p in sorted((Path(__file__).parents[1] / "chapter/content").glob("*.md")))
+    for number in ("1.2 × 10", "5.6 × 10", "0.049", "0.013", "0.43", "0.005", "0.0056", "0.18",
+                   "= 32", "0.665", "0.245", "0.910", "200 random"):
+        assert number not in source, number  # typed by hand
+        assert number in text or number.replace("= ", "=") in text, number  # rendered
