@@ -108,10 +108,13 @@ def _split_parts(block: Block, ctx: Context) -> tuple[str, str]:
 
 
 def _callout(block: Block, ctx: Context) -> Markup:
-    if block.arg not in CALLOUT_KINDS:
-        raise ctx.fail(block.line, f"unknown callout kind {block.arg!r} "
+    # "::: callout mistake" or, to tell two of a kind apart, "::: callout mistake Its topic".
+    kind, _, topic = block.arg.partition(" ")
+    if kind not in CALLOUT_KINDS:
+        raise ctx.fail(block.line, f"unknown callout kind {kind!r} "
                        f"(known: {', '.join(CALLOUT_KINDS)})")
-    return partial("callout", kind=block.arg, label=CALLOUT_KINDS[block.arg],
+    label = f"{CALLOUT_KINDS[kind]}: {topic.strip()}" if topic.strip() else CALLOUT_KINDS[kind]
+    return partial("callout", kind=kind, label=label,
                    inner=render_markdown(block.body, block.line + 1, ctx))
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from chapter import calculus
 from chapter.figures import FIGURES
 from chapter.format import SUPERSCRIPT as _SUPERSCRIPT
@@ -58,6 +60,7 @@ def _composition_values(values: dict[str, str]) -> None:
     values["nudge_inner"] = f"{inner_scale:g}"
     values["nudge_outer"] = f"{outer_scale:g}"
     values["nudge_total"] = f"{double_triple.dy_dx:g}"
+    values["fig1_dx"] = f"{FIGURES['nudge'].schema['dx'].default:g}"
 
 
 def _neuron_values(values: dict[str, str]) -> None:
@@ -165,11 +168,73 @@ def _depth_values(values: dict[str, str]) -> None:
     block = calculus.gradient_flow(depth, "relu", 1.0, x_in, residual=True)[0].local_derivative
     values["residual_relu_factor"] = f"{block:g}"
 
-    def first_layer(activation: str, init: str) -> float:
-        return calculus.network_gradients(depth, width, activation, init, seed)[0].gradient_norm
 
-    values["net_relu_xavier"] = f"{first_layer('relu', 'xavier'):.2g}"
-    values["net_relu_he"] = f"{first_layer('relu', 'he'):.2g}"
+def _residual_values(values: dict[str, str]) -> None:
+    # Residual blocks: a factor 1 + F′ near 1 still compounds, and a negative F′ can cancel the
+    # skip path. Figure 3 at its deepest setting, residual connections on.
+    schema = FIGURES["vanishing"].schema
+    deepest, x_in = int(schema["depth"].high), schema["x"].default
+    values["residual_deep"] = f"{deepest}"
+    values["residual_slow_factor"] = "0.9"
+    values["residual_slow"] = _fixed(calculus.chain_product(0.9, deepest))
+    tanh_weight = -0.5
+    values["residual_tanh_weight"] = minus(f"{tanh_weight:g}")
+    deep_tanh = calculus.gradient_flow(deepest, "tanh", tanh_weight, x_in, residual=True)
+    values["residual_tanh_deep"] = _sci_text(deep_tanh[0].gradient)
+    cancel_weight = -1.0
+    values["residual_cancel_weight"] = minus(f"{cancel_weight:g}")
+    cancel = calculus.gradient_flow(schema["depth"].default, "linear", cancel_weight, x_in,
+                                    residual=True)
+    values["residual_cancel_factor"] = f"{cancel[0].local_derivative:g}"
+
+
+def _sigmoid_weight_values(values: dict[str, str]) -> None:
+    # Moderate weights can beat the weight-1 bound: ten sigmoid layers at input 0.
+    depth = 10
+    bound = calculus.sigmoid_bound(1.0, depth)
+    for name, weight in (("two", 2.0), ("minus_four", -4.0)):
+        gradient = abs(calculus.gradient_flow(depth, "sigmoid", weight, 0.0)[0].gradient)
+        values[f"sigmoid_w_{name}"] = minus(f"{weight:g}")
+        values[f"sigmoid_w_{name}_gradient"] = (
+            _sci_text(gradient) if gradient < 1e-3 else f"{gradient:.2g}")
+        values[f"sigmoid_w_{name}_times_bound"] = f"{gradient / bound:.0f}"
+
+
+# How many random networks the chapter's medians are taken over.
+INIT_SEEDS = 200
+
+
+def _init_values(values: dict[str, str]) -> None:
+    # Xavier against He through ReLU layers: the seed-free ratio, and the spread over seeds.
+    schema = FIGURES["vanishing"].schema
+    depth, width, seed = schema["depth"].default, schema["width"].default, schema["seed"].default
+
+    def first_layer(init: str, draw: int) -> float:
+        return calculus.network_gradients(depth, width, "relu", init, draw)[0].gradient_norm
+
+    xavier = [first_layer("xavier", draw) for draw in range(INIT_SEEDS)]
+    he = [first_layer("he", draw) for draw in range(INIT_SEEDS)]
+    values["net_relu_xavier"] = f"{xavier[seed]:.2g}"
+    values["net_relu_he"] = f"{he[seed]:.2g}"
+    values["net_seeds"] = f"{INIT_SEEDS}"
+    values["net_relu_xavier_median"] = f"{float(np.median(xavier)):.2g}"
+    values["net_relu_he_median"] = f"{float(np.median(he)):.2g}"
+    values["relu_init_ratio"] = f"{he[seed] / xavier[seed]:.0f}"
+    values["relu_init_power_tex"] = f"2^{{{depth / 2:g}}}"
+
+
+def _output_values(values: dict[str, str]) -> None:
+    # Softmax with cross-entropy at scores (2, 1, 0) when the third class is the right one.
+    scores, right = (2.0, 1.0, 0.0), 2
+    result = calculus.softmax_cross_entropy(scores, calculus.one_hot(right, len(scores)))
+
+    def vector(entries) -> str:
+        return "(" + ", ".join(_fixed(float(e)) for e in entries) + ")"
+
+    values["softmax_scores"] = "(" + ", ".join(f"{s:g}" for s in scores) + ")"
+    values["softmax_right"] = ("first", "second", "third")[right]
+    values["softmax_p"] = vector(result.probabilities)
+    values["softmax_gradient"] = vector(result.gradient)
 
 
 def _intuition_values(values: dict[str, str]) -> None:
@@ -189,7 +254,8 @@ def chapter_values() -> dict[str, str]:
     """Every computed number the chapter's prose uses, by name."""
     values: dict[str, str] = {}
     for add in (_composition_values, _neuron_values, _sigmoid_values, _backprop_values,
-                _fanout_values, _depth_values, _intuition_values):
+                _fanout_values, _depth_values, _residual_values, _sigmoid_weight_values,
+                _init_values, _output_values, _intuition_values):
         add(values)
     return values
 

@@ -108,3 +108,12 @@ def test_the_real_chapter_renders_with_no_tex_or_placeholders_left():
     html = "".join(s.html for s in sections)
     for leftover in ("$", "{=", "=}", "[[", "\\frac", "\\partial", "zzstash", ":::"):
         assert leftover not in html, leftover
+
+
+def test_a_callout_topic_names_it_apart_from_others_of_its_kind(tmp_path, terms):
+    body = ("::: callout mistake\nOne.\n:::\n\n"
+            "::: callout mistake derivatives are not fractions\nTwo.\n:::\n")
+    [section] = load(tmp_path, terms, body)
+    labels = [part.split('"')[0] for part in section.html.split('aria-label="')[1:]]
+    assert labels == ["Common mistake", "Common mistake: derivatives are not fractions"]
+    assert "<span>Common mistake: derivatives are not fractions</span>" in section.html

@@ -2,7 +2,8 @@
 
 One module per idea — activations (and the central difference the tests check every
 derivative by), compositions (the nudge through y = f(g(x))), the two-layer network
-(forward, backward, training) and depth (gradients through a deep chain or network).
+(forward, backward, training), depth (gradients through a deep chain or network) and outputs
+(a layer's matrix step δ·xᵀ, softmax with cross-entropy).
 Callers use this package's names: ``from chapter import calculus; calculus.backward(...)``.
 """
 
@@ -47,14 +48,59 @@ from chapter.calculus.depth import (
 from chapter.calculus.fanout import FanOut, fan_out
 from chapter.calculus.network import Backprop, backward, forward, gradient_step, train
 from chapter.calculus.nudge_changes import NudgeChanges, nudge_changes  # noqa: F401
+from chapter.calculus.outputs import (
+    DenseBackward,
+    SoftmaxCrossEntropy,
+    dense_backward,
+    one_hot,
+    softmax,
+    softmax_cross_entropy,
+)
 
 __all__ = [
-    "ACTIVATIONS", "COMPOSITIONS", "INITS", "SIGMOID_PRIME_MAX", "Activation", "Backprop",
-    "ChainLayer", "Composition", "FanOut", "NetworkLayer", "NeuronChain", "Nudge", "backward",
-    "central_difference", "chain_output", "chain_product", "difference_quotients", "fan_out",
+    "ACTIVATIONS",
+    "COMPOSITIONS",
+    "INITS",
+    "SIGMOID_PRIME_MAX",
+    "Activation",
+    "Backprop",
+    "ChainLayer",
+    "Composition",
+    "DenseBackward",
+    "FanOut",
+    "NetworkLayer",
+    "NeuronChain",
+    "Nudge",
+    "SoftmaxCrossEntropy",
+    "backward",
+    "central_difference",
+    "chain_output",
+    "chain_product",
+    "dense_backward",
+    "difference_quotients",
+    "fan_out",
     "forward",
-    "gradient_flow", "gradient_step", "inner_function", "linear", "linear_prime",
-    "network_gradients", "network_output", "network_setup", "neuron_chain", "nudge",
-    "outer_function", "relu", "relu_prime", "sigmoid", "sigmoid_bound", "sigmoid_prime",
-    "tangent", "tanh", "tanh_prime", "train",
+    "gradient_flow",
+    "gradient_step",
+    "inner_function",
+    "linear",
+    "linear_prime",
+    "network_gradients",
+    "network_output",
+    "network_setup",
+    "neuron_chain",
+    "nudge",
+    "one_hot",
+    "outer_function",
+    "relu",
+    "relu_prime",
+    "sigmoid",
+    "sigmoid_bound",
+    "sigmoid_prime",
+    "softmax",
+    "softmax_cross_entropy",
+    "tangent",
+    "tanh",
+    "tanh_prime",
+    "train",
 ]

@@ -77,8 +77,8 @@ def chain_output(depth: int, activation: str, weights, x: float, residual: bool 
 
 
 INITS = {
-    # Variance of each weight. Xavier (Glorot) keeps variance through tanh/sigmoid-like layers;
-    # He doubles it to make up for ReLU zeroing half its inputs.
+    # Variance of each weight. Xavier (Glorot) keeps variance through tanh-like layers (slope 1
+    # at 0); He doubles it to make up for ReLU zeroing about half its inputs.
     "xavier": lambda fan_in, fan_out: 2.0 / (fan_in + fan_out),
     "he": lambda fan_in, fan_out: 2.0 / fan_in,
 }
