@@ -13,7 +13,7 @@ from chapter.figures import FIGURES
 SECTION_TITLES = [
     "Functions inside functions", "A worked example", "The chain rule, stated formally",
     "Neural networks are long compositions", "Backpropagation in plain English",
-    "A concrete backward pass", "Vanishing gradients", "In this section", "Key terms",
+    "A concrete backward pass", "Vanishing gradients", "Questions and answers", "Key terms",
     "Intuition", "Reflection: chain rule, backprop, and vanishing gradients", "Key points",
     "Check your understanding",
 ]
