@@ -167,3 +167,12 @@ def test_every_network_state_names_the_true_cause_of_each_zero():
 
 def json_text(built: dict) -> str:
     return " ".join(t for tr in built["figure"]["data"] for t in tr.get("text") or [] if t)
+
+
+def test_the_no_script_picture_of_an_all_zero_chain_has_no_tick_labels_either():
+    from chapter.figures import svg
+
+    zero = vanishing_widget(depth=5, activation="relu", compare="none", x=-1.0)["figure"]
+    some = vanishing_widget(depth=5, activation="linear", compare="none", weight=0.5)["figure"]
+    assert "<tspan>10</tspan>" not in svg.to_svg(zero, 640, "zero", {})
+    assert "<tspan>10</tspan>" in svg.to_svg(some, 640, "some", {})
