@@ -134,3 +134,14 @@ def test_a_saturated_sigmoid_is_not_called_straight():
     flat = nudge_widget(fn="sigmoid", w=0.0)
     assert "straight lines" not in flat["description"]
     assert "inner stage is flat here" in flat["description"]
+
+
+def test_the_readers_own_dx_is_not_drawn_where_its_gap_is_rounding_noise():
+    def diamond(built):
+        return next(t for t in built["figure"]["data"] if t.get("name") == "your Δx")["y"][0]
+
+    noise = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.001)  # u = 25: lost in rounding
+    assert noise["values"]["shrink"][2]["rounding"]  # the table's Δx = 0.001 row
+    assert diamond(noise) is None or diamond(noise) != diamond(noise)  # not drawn (NaN)
+    real = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.01)
+    assert diamond(real) == pytest.approx(real["values"]["shrink"][1]["gap"], rel=1e-3)

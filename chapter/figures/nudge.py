@@ -189,8 +189,8 @@ def _beyond(estimate: float, actual: float) -> str:
 def _shrink(s: _State) -> dict:
     """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx, from the engine."""
     _, gaps, rounding = calculus.difference_quotients(s.fn, s.x, s.w, SHRINK_DXS)
-    exact = gaps <= rounding  # a straight line: the quotient is exact but for rounding
-    _, current_gap, _ = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
+    exact = gaps <= rounding  # no gap bigger than rounding: nothing to draw there
+    _, current_gap, current_floor = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
     rows = []
     for small in SHRINK_TABLE_DXS:
         q, gap, floor = calculus.difference_quotients(s.fn, s.x, s.w, [small])
@@ -198,7 +198,8 @@ def _shrink(s: _State) -> dict:
         rows.append({"dx": small, "quotient": float(q[0]),
                      "gap": 0.0 if noise else float(gap[0]), "rounding": noise})
     return {"gaps": np.where(exact, np.nan, gaps), "exact": bool(exact.all()),
-            "current": float(current_gap[0]), "rows": rows}
+            "current": (float(current_gap[0]) if current_gap[0] > current_floor[0]
+                        else float("nan")), "rows": rows}
 
 
 def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
