@@ -29,16 +29,37 @@ log = logging.getLogger(__name__)
 
 
 def _key(mathml: str) -> str:
-    return hashlib.sha256(mathml.encode("utf-8")).hexdigest()[:24]
+    """The cache's name for a formula: the hash of what the engine is given, so a change to
+    how formulas are prepared for it (below) is spoken afresh, never read from the cache."""
+    return hashlib.sha256(_for_engine(mathml).encode("utf-8")).hexdigest()[:24]
 
 
 def _engine_available() -> bool:
     return shutil.which("node") is not None and (NODE_MODULES / "speech-rule-engine").is_dir()
 
 
+# Names the chapter writes as functions: f(u) is f applied to u, never f times u.
+FUNCTIONS = ("f", "g", "L", "&#x003C3;", "\u03c3", "&#x003C6;", "\u03c6", "sin", "cos", "tanh",
+             "exp", "log")
+_PRIME = r"(?:<mo>(?:&#x02032;|\u2032)</mo>)?"
+_OPEN = r"(?=<mo[^>]*>(?:&#x00028;|\()</mo>)"
+_APPLIED = re.compile(
+    r"(<mi>(?:" + "|".join(re.escape(f) for f in FUNCTIONS) + r")</mi>" + _PRIME + r")" + _OPEN)
+_ADJACENT_FRACTIONS = re.compile(r"</mfrac>(?=<mfrac>)")
+
+
 def _for_engine(mathml: str) -> str:
-    """The page draws a hat with U+02C6 (the caret is set too large); the engine knows the
-    caret as "hat", so it is given that."""
+    """The formula as the engine should read it, the page's MathML left as it is.
+
+    - A function name followed by a parenthesis (f(u), f′(g(x)), L(w + ε), σ(z)) gets the
+      invisible FUNCTION APPLICATION operator U+2061, so it is read "f of u", not "f u" or
+      "L times open paren w".
+    - Two fractions side by side are a product (∂y/∂a · da/dx), read with "times".
+    - The page draws a hat with U+02C6 (the caret is set too large); the engine knows the
+      caret as "hat", so it is given that.
+    """
+    mathml = _APPLIED.sub(r"\1<mo>&#x2061;</mo>", mathml)
+    mathml = _ADJACENT_FRACTIONS.sub("</mfrac><mo>&#x000B7;</mo>", mathml)
     return mathml.replace("&#x002C6;", "^").replace("\u02c6", "^")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import numpy as np
@@ -93,3 +94,32 @@ def test_practice_outer_functions_derivative_matches_central_difference(kind, b,
     _, slope = calculus.outer_function(kind, b, u)
     numeric = calculus.central_difference(lambda t: calculus.outer_function(kind, b, t)[0], u)
     assert slope == pytest.approx(numeric, rel=1e-6, abs=1e-6)
+
+
+def _reference_slope(name: str, u: float) -> float:
+    """tanh′ or σ′ at u to 40 digits, from exponentials alone (no subtraction of near-equals)."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = 40
+        e = decimal.Decimal(u).exp()
+        if name == "tanh":  # 1/cosh²(u) = 4/(eᵘ + e⁻ᵘ)²
+            return float(4 / (e + 1 / e) ** 2)
+        return float(e / (1 + e) ** 2)  # σ′(u) = eᵘ/(1 + eᵘ)²
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("u", [0.0, 1e-9, 0.3, -1.0, 2.5, 10.0, -19.0, 25.0, -40.0, 100.0,
+                               -300.0, 350.0])
+def test_tanh_and_sigmoid_slopes_match_a_high_precision_reference_far_into_the_tails(name, u):
+    """Far out the slope is tiny, never 0: 1 − tanh²(25) rounded to 0 is not tanh′(25)."""
+    prime = calculus.ACTIVATIONS[name].prime
+    want = _reference_slope(name, u)
+    assert want > 0
+    for got in (prime(u), float(prime(np.array([u]))[0])):
+        assert got == pytest.approx(want, rel=1e-13)
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("u", [-3.0, -0.7, 0.0, 0.4, 2.0, 5.0])
+def test_tanh_and_sigmoid_slopes_match_central_differences(name, u):
+    act = calculus.ACTIVATIONS[name]
+    assert act.prime(u) == pytest.approx(calculus.central_difference(act.fn, u), rel=1e-7)

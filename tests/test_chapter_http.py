@@ -13,7 +13,7 @@ from chapter.figures import FIGURES
 SECTION_TITLES = [
     "Functions inside functions", "A worked example", "The chain rule, stated formally",
     "Neural networks are long compositions", "Backpropagation in plain English",
-    "A concrete backward pass", "Vanishing gradients", "In this section", "Key terms",
+    "A concrete backward pass", "Vanishing gradients", "Questions and answers", "Key terms",
     "Intuition", "Reflection: chain rule, backprop, and vanishing gradients", "Key points",
     "Check your understanding",
 ]
@@ -175,3 +175,19 @@ def test_a_broken_content_file_stops_start_up_with_file_line_and_reason(tmp_path
     assert "unknown callout kind 'insigth'" in caught.value.reason
     lines = target.read_text(encoding="utf-8").splitlines()
     assert lines[caught.value.line - 1] == "::: callout insigth"
+
+
+def test_figure_texts_name_the_state_and_the_layout_the_reader_sees(page):
+    """Figure 1 opens on σ(wx), so its text does not speak as if it opened on "double, then
+    triple"; Figure 2 runs left to right on a wide screen and top to bottom on a phone, and
+    its caption says both."""
+    from chapter.figures import backprop
+
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = re.sub(r"\s+", " ", text)
+    assert FIGURES["nudge"].schema["fn"].default == "sigmoid"
+    assert "It opens on the worked neuron" in text and "choose “double, then triple”" in text
+    wide, narrow = backprop._geometry(False)["chain"], backprop._geometry(True)["chain"]
+    assert len({y for _, y in wide}) == 1 and len({x for x, _ in narrow}) == 1
+    assert "left to right on a wide screen, top to bottom on a narrow one" in text
+    assert "values flow from left to right" not in text

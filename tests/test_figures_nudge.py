@@ -3,6 +3,7 @@ composition written here (no engine call), and named apart in what a reader sees
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -68,3 +69,79 @@ def test_titles_set_powers_as_superscripts_not_carets():
     assert "<b>Outer stage y = e<sup>u</sup></b>" in titles
     assert "^" not in str(built["figure"]) + built["description"] + str(built["table"])
     assert built["description"].startswith("y = eˣ² at x = 2.")
+
+
+# --- the words over every control's range ------------------------------------------------------
+
+GRID = [(fn, x, w, dx)
+        for fn in sorted(REFERENCE)
+        for x in (-5.0, -3.75, -2.5, -1.25, -0.05, 0.0, 0.05, 1.25, 2.5, 3.75, 5.0)
+        for w in ((-5.0, -2.0, -0.05, 0.0, 0.05, 2.0, 5.0) if fn == "sigmoid" else (2.0,))
+        for dx in (0.01, 0.1, 0.5, 2.0)]
+
+
+def _flat(fn: str, w: float) -> bool:
+    return fn == "sigmoid" and w == 0  # y = σ(0·x) = 0.5 whatever x is
+
+
+def test_only_straight_stages_are_called_straight_and_only_true_equalities_exact():
+    """Over a grid of every control: "straight" is said of the linear pair alone, and a change
+    is said to equal its tangent estimate only where it does (a straight stage, or no nudge)."""
+    said_straight = 0
+    for fn, x, w, dx in GRID:
+        built = nudge_widget(fn=fn, x=x, w=w, dx=dx)
+        words, steps = built["description"], built["steps"]
+        if "straight lines" in words or "is a straight line" in words:
+            assert fn == "double_triple", (fn, x, w, dx, words)
+            said_straight += 1
+        if "a straight stage" in steps[2]:
+            assert fn in ("double_triple", "sigmoid")  # u = 2x and u = wx are lines
+        v = built["values"]
+        if "exactly" in steps[3] or "exactly the tangent estimates" in words:
+            # The outer stage's change equals its estimate only when it is a line or gets no
+            # nudge at all (w = 0); a tiny saturated change is not an exact one.
+            assert fn == "double_triple" or (_flat(fn, w) and v["dy_actual"] == 0), (fn, x, w, dx)
+        if fn != "double_triple" and not _flat(fn, w):
+            assert "exactly" not in steps[3] and "Δy = f′·g′·Δx" not in str(built["figure"])
+    assert said_straight == sum(1 for g in GRID if g[0] == "double_triple")
+
+
+def test_the_gap_table_and_its_words_hold_no_rounding_noise():
+    """A gap shown shrinks with Δx as a truncation error does (at least 3× per decade);
+    rounding noise, which grows as Δx shrinks, is shown as "below rounding", never as a gap."""
+    for fn, x, w, dx in GRID:
+        if dx != 0.5:
+            continue
+        built = nudge_widget(fn=fn, x=x, w=w, dx=dx)
+        rows = built["values"]["shrink"]
+        shown = [r for r in rows if not r["rounding"]]
+        assert all(r["gap"] == 0 for r in rows if r["rounding"])
+        assert shown == rows[:len(shown)]  # rounding takes over from the small end only
+        for big, small in itertools.pairwise(shown):
+            assert small["gap"] * 3 <= big["gap"], (fn, x, w, [r["gap"] for r in rows])
+        cells = [cell for name, cell in built["table"]["rows"] if name.startswith("quotient")]
+        assert [("below rounding" in c) for c in cells] == [r["rounding"] for r in rows]
+        if shown and len(shown) < len(rows):
+            assert "lost in floating-point rounding" in built["description"]
+
+
+def test_a_saturated_sigmoid_is_not_called_straight():
+    built = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.01)  # u = 25: σ′ ≈ 1.4e-11
+    assert "straight line" not in built["description"]
+    assert "exactly" not in built["steps"][3]
+    assert "actually changes u by 0.050 and y by 6.77 × 10⁻¹³" in built["description"]
+    assert "off by 1.71 × 10⁻¹⁴ in y" in built["description"]  # σ(−u) − σ(−u′), no cancelling
+    flat = nudge_widget(fn="sigmoid", w=0.0)
+    assert "straight lines" not in flat["description"]
+    assert "inner stage is flat here" in flat["description"]
+
+
+def test_the_readers_own_dx_is_not_drawn_where_its_gap_is_rounding_noise():
+    def diamond(built):
+        return next(t for t in built["figure"]["data"] if t.get("name") == "your Δx")["y"][0]
+
+    noise = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.001)  # u = 25: lost in rounding
+    assert noise["values"]["shrink"][2]["rounding"]  # the table's Δx = 0.001 row
+    assert diamond(noise) is None or diamond(noise) != diamond(noise)  # not drawn (NaN)
+    real = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.01)
+    assert diamond(real) == pytest.approx(real["values"]["shrink"][1]["gap"], rel=1e-3)

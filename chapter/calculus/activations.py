@@ -24,9 +24,16 @@ def sigmoid(u):
 
 
 def sigmoid_prime(u):
-    """σ′(u) = σ(u)(1 − σ(u)); it peaks at 0.25 when u = 0."""
-    s = sigmoid(u)
-    return s * (1.0 - s)
+    """σ′(u) = σ(u)(1 − σ(u)); it peaks at 0.25 when u = 0.
+
+    Computed as e/(1 + e)² with e = e^(−|u|), never as σ(1 − σ): far out, 1 − σ(u) rounds to
+    exactly 0 while the true slope is e^(−|u|), still far above the smallest double.
+    """
+    if isinstance(u, float | int):
+        e = math.exp(-abs(u))
+        return e / ((1.0 + e) * (1.0 + e))
+    e = np.exp(-np.abs(np.asarray(u, dtype=float)))
+    return e / ((1.0 + e) * (1.0 + e))
 
 
 SIGMOID_PRIME_MAX = 0.25
@@ -52,9 +59,16 @@ def tanh(u):
 
 
 def tanh_prime(u):
-    """tanh′(u) = 1 − tanh²(u); at most 1, at u = 0."""
-    t = tanh(u)
-    return 1.0 - t * t
+    """tanh′(u) = 1 − tanh²(u) = 1/cosh²(u); at most 1, at u = 0.
+
+    Computed as 4e/(1 + e)² with e = e^(−2|u|), without the subtraction: 1 − tanh²(u) rounds
+    to exactly 0 once tanh(u) rounds to ±1 (from |u| ≈ 19), a zero that is not the slope's.
+    """
+    if _scalar(u):
+        e = math.exp(-2.0 * abs(u))
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    e = np.exp(-2.0 * np.abs(np.asarray(u, dtype=float)))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
 def relu(u):

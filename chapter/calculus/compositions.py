@@ -118,8 +118,11 @@ def difference_quotients(fn: str, x: float, w: float, dxs):
     dxs = _arr(dxs)
     y0 = comp.y(x, w)
     quotients = (comp.y(x + dxs, w) - y0) / dxs
-    gaps = np.abs(quotients - nudge(fn, x, w).dy_dx)
-    rounding = 8 * np.finfo(float).eps * max(abs(float(y0)), 1.0) / dxs
+    slope = nudge(fn, x, w).dy_dx
+    gaps = np.abs(quotients - slope)
+    # Relative to the numbers subtracted, never absolute: y's own rounding, and the rounding
+    # of x + Δx carried through the slope. A tiny y (a saturated σ) has a tiny floor.
+    rounding = 8 * np.finfo(float).eps * (abs(float(y0)) + abs(slope) * (abs(x) + dxs)) / dxs
     return quotients, gaps, rounding
 
 

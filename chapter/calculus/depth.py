@@ -88,6 +88,7 @@ INITS = {
 class NetworkLayer:
     gradient_norm: float  # ‖∂L/∂aₖ₋₁‖: the signal arriving at the layer's input
     weight_gradient_norm: float  # ‖∂L/∂Wₖ‖ (Frobenius): how hard training pushes the layer
+    active: int = -1  # units whose φ′(z) is not 0 (a ReLU unit with z ≤ 0 passes back nothing)
 
 
 @functools.lru_cache(maxsize=16)
@@ -132,7 +133,8 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
         weight_grad_norm = math.sqrt(float(local @ local) * float(inputs[k] @ inputs[k]))
         delta = weights[k].T @ local + (delta if residual else 0.0)
         layers.append(NetworkLayer(gradient_norm=math.sqrt(float(delta @ delta)),
-                                   weight_gradient_norm=weight_grad_norm))
+                                   weight_gradient_norm=weight_grad_norm,
+                                   active=int(np.count_nonzero(primes[k]))))
     layers.reverse()
     return layers
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from chapter.calculus.activations import sigmoid
 from chapter.calculus.compositions import COMPOSITIONS
 
 
@@ -25,6 +26,11 @@ def nudge_changes(fn: str, x: float, w: float, dx: float) -> NudgeChanges:
     comp = COMPOSITIONS[fn]
     u, u_nudged = float(comp.inner(x, w)), float(comp.inner(x + dx, w))
     inner, outer = float(comp.inner_prime(x, w)), float(comp.outer_prime(u))
-    return NudgeChanges(du_actual=u_nudged - u,
-                        dy_actual=float(comp.outer(u_nudged)) - float(comp.outer(u)),
+    if fn == "sigmoid" and min(u, u_nudged) > 0:
+        # Near 1, σ(b) − σ(a) subtracts two numbers that agree in most digits; the same change
+        # as (1 − σ(a)) − (1 − σ(b)) = σ(−a) − σ(−b) subtracts two small, exact ones.
+        dy_actual = float(sigmoid(-u)) - float(sigmoid(-u_nudged))
+    else:
+        dy_actual = float(comp.outer(u_nudged)) - float(comp.outer(u))
+    return NudgeChanges(du_actual=u_nudged - u, dy_actual=dy_actual,
                         du_linear=inner * dx, dy_linear=outer * inner * dx)

@@ -21,6 +21,10 @@ SHRINK_DXS = np.logspace(0, -5, 26)
 SHRINK_TABLE_DXS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
 HEIGHTS = Heights(wide=640, narrow=900)
+EPS = float(np.finfo(float).eps)
+# (inner, outer) straight: u = wx and u = 2x are lines, y = 3u is; σ, sin and exp are curves.
+STRAIGHT = {"sigmoid": (True, False), "sin_square": (False, False),
+            "exp_square": (False, False), "double_triple": (True, True)}
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,26 @@ class _State:
     ch: calculus.NudgeChanges
     narrow: bool = False  # a phone's stacked panels: shorter labels, more room beside them
 
-    def exact(self, actual: float, linear: float) -> bool:
-        """The tangent's estimate is the change itself (a straight stage), up to rounding."""
-        return abs(actual - linear) <= 1e-12 * max(1.0, abs(actual), abs(linear))
+    def exact(self, actual: float, linear: float, before: float, after: float) -> bool:
+        """The tangent's estimate equals the change up to the rounding of the subtraction
+        after − before that made the change (relative to those two values, never absolute:
+        a tiny change is not an exact one)."""
+        return abs(actual - linear) <= 4 * EPS * (abs(before) + abs(after))
+
+    @property
+    def u_same(self) -> bool:
+        return self.exact(self.ch.du_actual, self.ch.du_linear, self.n.u,
+                          self.n.u + self.ch.du_actual)
+
+    @property
+    def y_same(self) -> bool:
+        return self.exact(self.ch.dy_actual, self.ch.dy_linear, self.n.y,
+                          self.n.y + self.ch.dy_actual)
+
+    @property
+    def straight(self) -> tuple[bool, bool]:
+        """Which stages are straight lines — a property of the formulas, not of the numbers."""
+        return STRAIGHT[self.fn]
 
     def formula(self, which: str, html: bool = False) -> str:
         return typeset(getattr(self.comp, which), html)
@@ -125,7 +146,7 @@ def _segments(s: _State, step: int) -> list[dict]:
     n, ch, x, dx = s.n, s.ch, s.x, s.dx
     du_a, du_l = (ch.du_actual, ch.du_linear) if step >= 2 else (0.0, 0.0)
     dy_a, dy_l = (ch.dy_actual, ch.dy_linear) if step >= 3 else (0.0, 0.0)
-    u_same, y_same = s.exact(ch.du_actual, ch.du_linear), s.exact(ch.dy_actual, ch.dy_linear)
+    u_same, y_same = s.u_same, s.y_same
     # On a phone the words are shorter (the description and legend say which is which).
     same_u, real, tangent = ("Δu", "", "") if s.narrow else ("Δu = g′·Δx", "actual ", "tangent ")
     same_y = "Δy" if s.narrow else "Δy = f′·g′·Δx"
@@ -168,14 +189,17 @@ def _beyond(estimate: float, actual: float) -> str:
 def _shrink(s: _State) -> dict:
     """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx, from the engine."""
     _, gaps, rounding = calculus.difference_quotients(s.fn, s.x, s.w, SHRINK_DXS)
-    exact = gaps <= rounding  # a straight line: the quotient is exact but for rounding
-    _, current_gap, _ = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
+    exact = gaps <= rounding  # no gap bigger than rounding: nothing to draw there
+    _, current_gap, current_floor = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
     rows = []
     for small in SHRINK_TABLE_DXS:
-        q, gap, _ = calculus.difference_quotients(s.fn, s.x, s.w, [small])
-        rows.append({"dx": small, "quotient": float(q[0]), "gap": float(gap[0])})
+        q, gap, floor = calculus.difference_quotients(s.fn, s.x, s.w, [small])
+        noise = bool(gap[0] <= floor[0])  # rounding's own size: shown as 0, not as a gap
+        rows.append({"dx": small, "quotient": float(q[0]),
+                     "gap": 0.0 if noise else float(gap[0]), "rounding": noise})
     return {"gaps": np.where(exact, np.nan, gaps), "exact": bool(exact.all()),
-            "current": float(current_gap[0]), "rows": rows}
+            "current": (float(current_gap[0]) if current_gap[0] > current_floor[0]
+                        else float("nan")), "rows": rows}
 
 
 def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
@@ -215,7 +239,8 @@ def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
                           dom["s"][1][1]),
     ]
     if shrink["exact"]:
-        annotations.append({"text": "Gap is 0 for every Δx: a straight line has no curvature.",
+        annotations.append({"text": "Gap is 0 for every Δx: a straight line has no curvature."
+                            if _line(s) or _flat(s) else "Gap below rounding for every Δx.",
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED}})
     # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
@@ -241,13 +266,14 @@ def _captions(s: _State) -> list[str]:
     """One caption per animation step, each naming real changes and estimates apart."""
     n, ch = s.n, s.ch
     inner = (f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: Δu "
-             f"{approx(ch.du_actual)}, exactly the tangent's g′(x)·Δx (a straight stage)."
-             if s.exact(ch.du_actual, ch.du_linear) else
+             f"{approx(ch.du_actual)}, exactly the tangent's g′(x)·Δx"
+             + (" (a straight stage)." if s.straight[0] else ".")
+             if s.u_same else
              f"The inner stage turns it into Δu = g(x + Δx) − g(x) {approx(ch.du_actual)}; "
              f"its tangent estimate g′(x)·Δx is {num(ch.du_linear)}.")
     outer = (f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: Δy "
              f"{approx(ch.dy_actual)}, exactly {num(n.dy_dx)} × Δx."
-             if s.exact(ch.dy_actual, ch.dy_linear) else
+             if s.y_same else
              f"The outer stage turns that into an actual Δy {approx(ch.dy_actual)}; the "
              f"tangent estimate f′(u)·g′(x)·Δx = {num(n.dy_dx)} × Δx is {num(ch.dy_linear)}.")
     return [
@@ -265,28 +291,59 @@ def _where(s: _State) -> str:
 
 def _description(s: _State, shrink: dict) -> str:
     """The figure in words: the same numbers, in the same order as the picture."""
-    n, ch, rows = s.n, s.ch, shrink["rows"]
-    if s.exact(ch.dy_actual, ch.dy_linear):
+    n, ch = s.n, s.ch
+    if s.u_same and s.y_same:
+        why = (": both stages are straight lines" if all(s.straight) else
+               " (the inner stage is flat here, g′(x) = 0, so the outer stage gets no nudge)"
+               if ch.du_actual == 0 else ", to rounding")
         nudged = (f"A nudge Δx = {param(s.dx)} changes u by {num(ch.du_actual)} and y by "
-                  f"{num(ch.dy_actual)}, exactly the tangent estimates: both stages are "
-                  f"straight lines. ")
+                  f"{num(ch.dy_actual)}, exactly the tangent estimates{why}. ")
     else:
         nudged = (f"A nudge Δx = {param(s.dx)} actually changes u by {num(ch.du_actual)} and "
                   f"y by {num(ch.dy_actual)}; the tangent estimates are g′(x)·Δx "
                   f"{approx(ch.du_linear)} and f′(u)·g′(x)·Δx {approx(ch.dy_linear)}, off by "
                   f"{num(abs(ch.dy_linear - ch.dy_actual))} in y. ")
-    shrinking = ("The difference quotient is exact for every Δx: this composition is a straight "
-                 "line." if shrink["exact"] else
-                 f"As Δx shrinks from 0.1 to 0.00001, the difference quotient's gap to "
-                 f"{num(n.dy_dx)} falls from {num(rows[0]['gap'])} to {num(rows[-1]['gap'])}.")
     return (
         f"{s.formula('formula')} at {_where(s)}. Inner stage {s.formula('inner_formula')}: "
         f"u {approx(n.u)}, inner derivative g′(x) {approx(n.inner_derivative)}. Outer stage "
         f"{s.formula('outer_formula')}: y {approx(n.y)}, outer derivative f′(u) "
         f"{approx(n.outer_derivative)}, evaluated at u, not at x. Chain rule: dy/dx = "
         f"{num(n.outer_derivative)} × {num(n.inner_derivative)} = {num(n.dy_dx)}. "
-        + nudged + shrinking
+        + nudged + _shrinking(s, shrink)
     )
+
+
+def _dx(row: dict) -> str:
+    return f"{row['dx']:.5f}".rstrip("0")  # 0.1 … 0.00001, as the table's Δx are written
+
+
+def _line(s: _State) -> bool:
+    return all(s.straight)
+
+
+def _flat(s: _State) -> bool:
+    """σ(wx) with w = 0: y = 0.5 for every x, a flat line."""
+    return s.fn == "sigmoid" and s.w == 0
+
+
+def _shrinking(s: _State, shrink: dict) -> str:
+    """The shrinking-Δx panel in words; gaps under the rounding floor are not gaps."""
+    rows, target = shrink["rows"], num(s.n.dy_dx)
+    if shrink["exact"]:
+        what = ("this composition is a straight line" if _line(s) else
+                "with w = 0, y = σ(0) = 0.5 whatever x is" if _flat(s)
+                else "the gap is below rounding at every Δx shown")
+        return f"The difference quotient is exact for every Δx (it equals {target}): {what}."
+    seen = [r for r in rows if not r["rounding"]]
+    if not seen:
+        return (f"From Δx = 0.1 down, the difference quotient's gap to {target} is below "
+                f"floating-point rounding.")
+    text = (f"As Δx shrinks from {_dx(seen[0])} to {_dx(seen[-1])}, the difference "
+            f"quotient's gap to {target} falls from {num(seen[0]['gap'])} to "
+            f"{num(seen[-1]['gap'])}")
+    if len(seen) < len(rows):
+        text += "; below that it is lost in floating-point rounding"
+    return text + "."
 
 
 def _summary(s: _State) -> str:
@@ -305,7 +362,8 @@ def _table(s: _State, shrink: dict) -> dict:
          ["tangent estimate g′(x)·Δx", ch.du_linear],
          ["actual Δy = f(g(x + Δx)) − f(g(x))", ch.dy_actual],
          ["tangent estimate f′(u)·g′(x)·Δx", ch.dy_linear]]
-        + [[f"quotient at Δx = {num(r['dx'])} (gap)", f"{num(r['quotient'])} ({num(r['gap'])})"]
+        + [[f"quotient at Δx = {num(r['dx'])} (gap)",
+            f"{num(r['quotient'])} ({'below rounding' if r['rounding'] else num(r['gap'])})"]
            for r in shrink["rows"]])
 
 

@@ -135,7 +135,7 @@ def draw_axis(canvas: Canvas, axis: Axis) -> list[str]:
     grid = colour(spec.get("gridcolor", style.RULE))
     out = []
     across = (other.p0, other.p1)
-    for value, label in axis.ticks():
+    for value, label in axis.ticks() if spec.get("showticklabels", True) else ():
         p = axis.pos(value)
         if p is None:
             continue

@@ -150,8 +150,10 @@ def _y_range(s: _State) -> list[float]:
 
 def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
     annotations = []
-    if not any(m != 0 for a in s.acts for m in s.magnitudes(a)):
-        annotations.append({"text": "Every gradient here is exactly 0: no signal gets back.",
+    nothing = not any(m != 0 for a in s.acts for m in s.magnitudes(a))
+    if nothing:  # a log axis has no place for 0: no tick labels that suggest a size
+        annotations.append({"text": "Every gradient here is exactly 0: no signal gets back, "
+                                    "and no nonzero gradient to plot.",
                             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED, "size": 14}})
     quantity = NETWORK_QUANTITY if s.mode == "network" else CHAIN_QUANTITY
@@ -166,7 +168,7 @@ def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
                          (0, 1), "y", range=[0.5, depth + 0.5],
                          dtick=1 if depth <= 12 else 5 if depth <= 30 else 10),
         yaxis=style.axis(f"gradient {quantity} (log)", (0, 1), "x", type="log",
-                         exponentformat="power", range=y_range),
+                         exponentformat="power", range=y_range, showticklabels=not nothing),
         annotations=annotations,
     )
 
@@ -174,22 +176,42 @@ def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
 # --- words ------------------------------------------------------------------------------------
 
 
+UNDERFLOW = ("underflow", "the product of the local derivatives from layer {n} back, none of "
+             "them 0, is smaller than the smallest number floating point holds (about "
+             "5 × 10⁻³²⁴), so it is stored as 0")
+THEN = ", and every gradient before it is multiplied by that 0"
+
+
 def _zero_cause(s: _State, a: str) -> tuple[str, str]:
-    """(short label, the reason in words) for activation a's exactly-zero gradients."""
-    layers = s.chains[a] if s.mode == "chain" else []
-    dead = [k + 1 for k, layer in enumerate(layers) if layer.local_derivative == 0]
+    """(short label, the reason in words) for activation a's exactly-zero gradients.
+
+    The zeros run from the first layer up to layer n, the one nearest the output where the
+    running product first became 0; what happened there is the one cause for all of them.
+    """
+    n = s.zero_layers(a)[-1]
     if s.mode == "network":
-        if a == "relu":
-            return "dead units", "every ReLU unit of a layer is switched off (z ≤ 0)"
-        return "underflow", "the product of local derivatives underflows to 0 in floating point"
-    if not dead:
-        return "underflow", "the product of local derivatives underflows to 0 in floating point"
+        layer = s.networks[a][n - 1]
+        if not s.residual and layer.active == 0 and a == "relu":
+            return "ReLU off", (f"every ReLU unit of layer {n} is off (z ≤ 0, where ReLU′(z) "
+                                f"= 0), so none of them passes a gradient back" + THEN)
+        return UNDERFLOW[0], UNDERFLOW[1].format(n=n)
+    layer = s.chains[a][n - 1]
+    if layer.local_derivative != 0:
+        return UNDERFLOW[0], UNDERFLOW[1].format(n=n)
+    z = num(layer.z)
+    if s.residual:  # the factor is 1 + F′ with F′ = w·φ′(z), the branch's own derivative
+        exact = a in ("linear", "relu") or layer.z == 0
+        return "branch cancels skip", (
+            f"at layer {n} (z = {z}) the branch's derivative F′ = w·φ′(z) is −1"
+            + ("" if exact else " to double precision")
+            + ", so the block's factor 1 + F′ is 0: the branch cancels the skip path" + THEN)
     if s.weight == 0:
-        return "weight 0", f"with every weight 0, layer {dead[-1]}'s local derivative is 0"
-    first = dead[0]
-    return "dead unit", (f"ReLU′(z) = 0 wherever z ≤ 0 (a dead unit) — here from layer {first} "
-                         f"(z = {num(layers[first - 1].z)}) on — and every earlier gradient "
-                         f"is multiplied by that 0")
+        return "weight 0", f"every weight is 0, so layer {n}'s local derivative w·φ′(z) is 0" + THEN
+    if a == "relu":
+        return "ReLU off", (f"layer {n}'s ReLU unit is off: z = {z}, and ReLU′(z) = 0 for "
+                            f"every z ≤ 0 (an inactive unit passes no gradient back)" + THEN)
+    return "underflow", (f"layer {n}'s local derivative w·φ′(z) at z = {z} is smaller than the "
+                         f"smallest number floating point holds, so it is stored as 0" + THEN)
 
 
 def _zero_sentences(s: _State) -> str:

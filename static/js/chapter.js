@@ -147,6 +147,23 @@
     closedOnPrint.splice(0).forEach((d) => { d.open = false; });
   });
 
+  // Formulas: a keyboard stop only where there is something to scroll (a wide formula on a
+  // narrow screen). The server makes every one focusable, which a page without scripts keeps.
+  const formulas = Array.from(document.querySelectorAll(".math-display"));
+  function focusWhereScrolling() {
+    formulas.forEach((f) => {
+      if (f.scrollWidth > f.clientWidth + 1) f.setAttribute("tabindex", "0");
+      else f.removeAttribute("tabindex");
+    });
+  }
+  focusWhereScrolling();
+  window.addEventListener("resize", focusWhereScrolling);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusWhereScrolling);
+  if ("ResizeObserver" in window) {
+    const watch = new ResizeObserver(focusWhereScrolling);
+    formulas.forEach((f) => watch.observe(f));
+  }
+
   // Intuition: keep what the reader wrote, on this device only.
   const answer = document.getElementById("intuition-answer");
   if (answer) {
