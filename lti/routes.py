@@ -34,7 +34,7 @@ from instructors import routes as instructor_pages
 from lti import ags, db, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
-from quizzes.resume import carry_what_was_shown
+from quizzes.resume_routes import carry_what_was_shown
 from store import classes as class_store
 from store.lti import contexts, learners
 from store.schema import classes

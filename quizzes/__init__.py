@@ -7,6 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The checkpoint's routes, its signer, and its questions on the chapter's page."""
-    from quizzes import routes
+    from quizzes import answer_routes
 
-    routes.init_app(app)
+    answer_routes.init_app(app)

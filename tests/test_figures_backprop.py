@@ -3,18 +3,18 @@ product factor by factor, arrows show both directions, and a saturated unit is n
 
 from __future__ import annotations
 
-from chapter.figures.backprop import backprop_widget
+from chapter.figures.backprop import backprop_figure
 
 
 def test_it_opens_on_the_first_step_and_asks_for_next():
-    payload = backprop_widget()
+    payload = backprop_figure()
     assert payload["start"] == 0
     assert "Press Next" in payload["steps"][0]
     assert len(payload["summaries"]) == len(payload["steps"]) == 9
 
 
 def test_the_summary_shows_only_the_factors_reached_so_far():
-    summaries = backprop_widget()["summaries"]
+    summaries = backprop_figure()["summaries"]
     assert all("×" not in s for s in summaries[:5])  # forward: no factor reached yet
     assert summaries[5] == "∂L/∂W₁ = −0.245 × …"
     assert summaries[6] == "∂L/∂W₁ = −0.245 × 1.2 × …"
@@ -23,7 +23,7 @@ def test_the_summary_shows_only_the_factors_reached_so_far():
 
 
 def test_a_negative_factor_and_a_negative_target_are_in_parentheses():
-    payload = backprop_widget(w2=-1.2, target=-5.0)
+    payload = backprop_figure(w2=-1.2, target=-5.0)
     assert "(ŷ − (−5))²" in payload["description"]
     assert "(ŷ − (−5))²" in payload["steps"][4]
     assert "× (−1.2) ×" in payload["summaries"][8]
@@ -31,7 +31,7 @@ def test_a_negative_factor_and_a_negative_target_are_in_parentheses():
 
 def test_forward_and_backward_flow_are_drawn_as_arrows_along_every_edge():
     for narrow in (False, True):
-        arrows = [a for a in backprop_widget(narrow=narrow)["figure"]["layout"]["annotations"]
+        arrows = [a for a in backprop_figure(narrow=narrow)["figure"]["layout"]["annotations"]
                   if a.get("showarrow")]
         forward = [a for a in arrows if a["name"] == "forward"]
         backward = [a for a in arrows if a["name"] == "backward"]
@@ -44,10 +44,10 @@ def test_forward_and_backward_flow_are_drawn_as_arrows_along_every_edge():
 
 
 def test_a_saturated_hidden_unit_is_named_where_the_gradient_vanishes():
-    payload = backprop_widget(x=5.0, w1=5.0)
+    payload = backprop_figure(x=5.0, w1=5.0)
     assert payload["values"]["dh_dz"] < 1e-3
     assert "saturated" in payload["description"] and "vanishes right there" in payload[
         "description"]
     assert "vanishes right here" in payload["steps"][7]
-    calm = backprop_widget()
+    calm = backprop_figure()
     assert "saturated" not in calm["description"] + " ".join(calm["steps"])

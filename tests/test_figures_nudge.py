@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chapter.figures.nudge import nudge_widget
+from chapter.figures.nudge import nudge_figure
 
 
 def _sigmoid(u: float) -> float:
@@ -35,7 +35,7 @@ def agree(ours: float, theirs: float) -> bool:
        st.floats(0.01, 2))
 def test_nudge_changes_match_an_independent_computation(fn, x, w, dx):
     g, g_prime, f, f_prime = REFERENCE[fn]
-    values = nudge_widget(fn=fn, x=x, w=w, dx=dx)["values"]
+    values = nudge_figure(fn=fn, x=x, w=w, dx=dx)["values"]
     u = g(x, w)
     assert agree(values["du_actual"], g(x + dx, w) - u)
     assert agree(values["dy_actual"], f(g(x + dx, w)) - f(u))
@@ -51,20 +51,20 @@ def test_the_api_gives_the_real_change_apart_from_the_tangent_estimate(client):
 
 
 def test_the_figure_labels_the_estimate_as_an_estimate_never_as_the_change():
-    built = nudge_widget()
+    built = nudge_figure()
     labels = [t for trace in built["figure"]["data"] for t in trace.get("text", []) if t]
     assert "actual Δy ≈ 0.072" in labels
     assert "tangent f′·g′·Δx ≈ 0.105" in labels
     assert not any(label.startswith("Δy ≈") for label in labels)
     assert "changes u by 1 and y by 0.072" in built["description"]
     # A function with values in (0, 1) cannot change by −2.5: that is only the estimate.
-    built = nudge_widget(x=0.0, w=-5.0, dx=2.0)
+    built = nudge_figure(x=0.0, w=-5.0, dx=2.0)
     assert "y by −0.500" in built["description"]
     assert "f′(u)·g′(x)·Δx ≈ −2.500" in built["description"]
 
 
 def test_titles_set_powers_as_superscripts_not_carets():
-    built = nudge_widget(fn="exp_square", x=2.0)
+    built = nudge_figure(fn="exp_square", x=2.0)
     titles = [a["text"] for a in built["figure"]["layout"]["annotations"]]
     assert "<b>Outer stage y = e<sup>u</sup></b>" in titles
     assert "^" not in str(built["figure"]) + built["description"] + str(built["table"])
@@ -89,7 +89,7 @@ def test_only_straight_stages_are_called_straight_and_only_true_equalities_exact
     is said to equal its tangent estimate only where it does (a straight stage, or no nudge)."""
     said_straight = 0
     for fn, x, w, dx in GRID:
-        built = nudge_widget(fn=fn, x=x, w=w, dx=dx)
+        built = nudge_figure(fn=fn, x=x, w=w, dx=dx)
         words, steps = built["description"], built["steps"]
         if "straight lines" in words or "is a straight line" in words:
             assert fn == "double_triple", (fn, x, w, dx, words)
@@ -112,7 +112,7 @@ def test_the_gap_table_and_its_words_hold_no_rounding_noise():
     for fn, x, w, dx in GRID:
         if dx != 0.5:
             continue
-        built = nudge_widget(fn=fn, x=x, w=w, dx=dx)
+        built = nudge_figure(fn=fn, x=x, w=w, dx=dx)
         rows = built["values"]["shrink"]
         shown = [r for r in rows if not r["rounding"]]
         assert all(r["gap"] == 0 for r in rows if r["rounding"])
@@ -126,12 +126,12 @@ def test_the_gap_table_and_its_words_hold_no_rounding_noise():
 
 
 def test_a_saturated_sigmoid_is_not_called_straight():
-    built = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.01)  # u = 25: σ′ ≈ 1.4e-11
+    built = nudge_figure(fn="sigmoid", x=5.0, w=5.0, dx=0.01)  # u = 25: σ′ ≈ 1.4e-11
     assert "straight line" not in built["description"]
     assert "exactly" not in built["steps"][3]
     assert "actually changes u by 0.050 and y by 6.77 × 10⁻¹³" in built["description"]
     assert "off by 1.71 × 10⁻¹⁴ in y" in built["description"]  # σ(−u) − σ(−u′), no cancelling
-    flat = nudge_widget(fn="sigmoid", w=0.0)
+    flat = nudge_figure(fn="sigmoid", w=0.0)
     assert "straight lines" not in flat["description"]
     assert "inner stage is flat here" in flat["description"]
 
@@ -140,8 +140,8 @@ def test_the_readers_own_dx_is_not_drawn_where_its_gap_is_rounding_noise():
     def diamond(built):
         return next(t for t in built["figure"]["data"] if t.get("name") == "your Δx")["y"][0]
 
-    noise = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.001)  # u = 25: lost in rounding
+    noise = nudge_figure(fn="sigmoid", x=5.0, w=5.0, dx=0.001)  # u = 25: lost in rounding
     assert noise["values"]["shrink"][2]["rounding"]  # the table's Δx = 0.001 row
     assert diamond(noise) is None or diamond(noise) != diamond(noise)  # not drawn (NaN)
-    real = nudge_widget(fn="sigmoid", x=5.0, w=5.0, dx=0.01)
+    real = nudge_figure(fn="sigmoid", x=5.0, w=5.0, dx=0.01)
     assert diamond(real) == pytest.approx(real["values"]["shrink"][1]["gap"], rel=1e-3)

@@ -10,14 +10,14 @@ import pytest
 
 from chapter import calculus
 from chapter.figures import FIGURES, figure_params
-from chapter.figures.vanishing import vanishing_widget
+from chapter.figures.vanishing import vanishing_figure
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear")
 CAUSES = ("ReLU off", "weight 0", "branch cancels skip", "underflow")
 
 
 def test_an_inactive_relu_is_drawn_at_the_axis_floor_and_named():
-    built = vanishing_widget(depth=6, activation="relu", compare="sigmoid", weight=-1.0)
+    built = vanishing_figure(depth=6, activation="relu", compare="sigmoid", weight=-1.0)
     zeros = [t for t in built["figure"]["data"] if t["name"] == "ReLU: exactly 0"]
     assert len(zeros) == 1 and zeros[0]["x"] == [1, 2, 3, 4, 5, 6]
     floor = 10 ** built["figure"]["layout"]["yaxis"]["range"][0]
@@ -30,13 +30,13 @@ def test_an_inactive_relu_is_drawn_at_the_axis_floor_and_named():
 
 
 def test_a_zero_weight_is_named_as_the_cause():
-    built = vanishing_widget(depth=3, activation="linear", compare="none", weight=0.0)
+    built = vanishing_figure(depth=3, activation="linear", compare="none", weight=0.0)
     assert "0 (weight 0)" in built["figure"]["data"][-1]["text"]
     assert "every weight is 0, so layer 3's local derivative" in built["description"]
 
 
 def test_network_mode_words_name_the_network_not_the_hidden_weight_and_input():
-    built = vanishing_widget(mode="network", width=8, weight=3.0, x=-2.0)
+    built = vanishing_figure(mode="network", width=8, weight=3.0, x=-2.0)
     assert "width 8" in built["description"] and "Xavier" not in built["description"]
     assert "every weight" not in built["description"] and "x = " not in built["description"]
     assert "gradient norm" in built["summary"]
@@ -47,31 +47,31 @@ def test_network_mode_words_name_the_network_not_the_hidden_weight_and_input():
 
 
 def test_words_follow_depth_and_residual():
-    one = vanishing_widget(depth=1, residual=True, compare="none")
+    one = vanishing_figure(depth=1, residual=True, compare="none")
     assert "Through one sigmoid layer" in one["description"]
     assert "skip path" in one["description"] and "ten" not in one["description"]
-    linear = vanishing_widget(depth=10, activation="linear", compare="none", weight=2.0)
+    linear = vanishing_figure(depth=10, activation="linear", compare="none", weight=2.0)
     assert "Through 10 linear layers the local derivatives are all 2" in linear["description"]
 
 
 def test_axis_titles_use_subscripts_not_underscores():
-    built = vanishing_widget()
+    built = vanishing_figure()
     title = built["figure"]["layout"]["yaxis"]["title"]["text"]
     assert "a<sub>depth</sub>" in title and "_" not in title
     assert "_" not in " ".join(built["table"]["columns"])
 
 
 def test_an_all_zero_chain_has_no_tick_labels_that_suggest_a_size():
-    built = vanishing_widget(depth=5, activation="relu", compare="none", x=-1.0)
+    built = vanishing_figure(depth=5, activation="relu", compare="none", x=-1.0)
     layout = built["figure"]["layout"]
     assert layout["yaxis"]["showticklabels"] is False
     assert "no nonzero gradient to plot" in layout["annotations"][0]["text"]
-    assert vanishing_widget()["figure"]["layout"]["yaxis"]["showticklabels"] is True
+    assert vanishing_figure()["figure"]["layout"]["yaxis"]["showticklabels"] is True
 
 
 def test_a_saturated_tanh_layer_is_tiny_not_zero():
     """tanh at z = 25: the slope is 4e⁻⁵⁰ ≈ 7.7 × 10⁻²², not the 0 that 1 − tanh² rounds to."""
-    built = vanishing_widget(depth=1, activation="tanh", compare="none", weight=5.0, x=5.0)
+    built = vanishing_figure(depth=1, activation="tanh", compare="none", weight=5.0, x=5.0)
     local = built["values"]["layers"][0]["local_derivative"]
     assert local == pytest.approx(5 * 4 * math.exp(-50), rel=1e-12)
     assert "exactly 0" not in built["description"]
@@ -105,7 +105,7 @@ def test_every_chain_state_names_the_true_cause_of_each_zero():
     described with exactly one cause, and that cause is what happened at the layer named."""
     seen = set()
     for depth, a, w, x, residual in CHAIN_GRID:
-        built = vanishing_widget(depth=depth, activation=a, weight=w, x=x, residual=residual,
+        built = vanishing_figure(depth=depth, activation=a, weight=w, x=x, residual=residual,
                                  compare="none")
         layers = calculus.gradient_flow(depth, a, w, x, residual)
         zero = [k + 1 for k, la in enumerate(layers) if la.gradient == 0]
@@ -127,7 +127,7 @@ def test_every_chain_state_names_the_true_cause_of_each_zero():
 @pytest.mark.parametrize("compare", ACTIVATIONS)
 def test_each_compared_activation_gets_its_own_cause(compare):
     for a, w, residual in itertools.product(ACTIVATIONS, (-1.0, 0.0, 1.0), (False, True)):
-        built = vanishing_widget(depth=4, activation=a, compare=compare, weight=w, x=1.0,
+        built = vanishing_figure(depth=4, activation=a, compare=compare, weight=w, x=1.0,
                                  residual=residual)
         for name in {a, compare}:
             label = calculus.ACTIVATIONS[name].label
@@ -147,7 +147,7 @@ def test_every_network_state_names_the_true_cause_of_each_zero():
     seen = set()
     for depth, a, width, init, seed, residual in itertools.product(
             (1, 10, 50), ACTIVATIONS, (2, 3, 16), ("he", "xavier"), range(4), (False, True)):
-        built = vanishing_widget(depth=depth, activation=a, width=width, init=init, seed=seed,
+        built = vanishing_figure(depth=depth, activation=a, width=width, init=init, seed=seed,
                                  residual=residual, compare="none", mode="network")
         layers = calculus.network_gradients(depth, width, a, init, seed, residual)
         zero = [k + 1 for k, la in enumerate(layers) if la.gradient_norm == 0]
@@ -172,7 +172,7 @@ def json_text(built: dict) -> str:
 def test_the_no_script_picture_of_an_all_zero_chain_has_no_tick_labels_either():
     from chapter.figures import svg
 
-    zero = vanishing_widget(depth=5, activation="relu", compare="none", x=-1.0)["figure"]
-    some = vanishing_widget(depth=5, activation="linear", compare="none", weight=0.5)["figure"]
+    zero = vanishing_figure(depth=5, activation="relu", compare="none", x=-1.0)["figure"]
+    some = vanishing_figure(depth=5, activation="linear", compare="none", weight=0.5)["figure"]
     assert "<tspan>10</tspan>" not in svg.to_svg(zero, 640, "zero", {})
     assert "<tspan>10</tspan>" in svg.to_svg(some, 640, "some", {})

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 
 from chapter.api import openapi_part as widget_part
 from chapter.figures import SCHEMAS
-from quizzes.resume import openapi_part as resume_part
+from quizzes.answer_routes import openapi_part as checkpoint_part
+from quizzes.resume_routes import openapi_part as resume_part
 from quizzes.review_routes import openapi_part as review_part
-from quizzes.routes import openapi_part as checkpoint_part
 from tests.apps import make_app
 from web import openapi
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from quizzes import resume
+from quizzes import resume_routes
 from store.schema import resume_codes
 from tests.apps import make_app
 
@@ -113,10 +113,10 @@ def test_guessing_is_rate_limited_across_workers(tmp_path):
     one, two = make_app(tmp_path), make_app(tmp_path)
     guesser_one, guesser_two = one.test_client(), two.test_client()
     statuses = []
-    for n in range(resume.FREE_MISSES + 2):
+    for n in range(resume_routes.FREE_MISSES + 2):
         client = guesser_one if n % 2 else guesser_two
         statuses.append(carry(client, f"/resume/{'23456789AB'}").status_code)
-    assert statuses[:resume.FREE_MISSES] == [404] * resume.FREE_MISSES
+    assert statuses[:resume_routes.FREE_MISSES] == [404] * resume_routes.FREE_MISSES
     assert statuses[-1] == 429
 
 

@@ -239,7 +239,7 @@ def test_each_figure_is_valid_plotly_with_one_frame_per_step(name, narrow):
 
 
 def test_nudge_figure_states_the_worked_example_in_words_and_table():
-    built = nudge.nudge_widget()
+    built = nudge.nudge_figure()
     assert "0.105 × 2 = 0.210" in built["description"]
     assert built["summary"] == "outer × inner = total: 0.105 × 2 = 0.210"
     rows = dict((r[0], r[1]) for r in built["table"]["rows"])
@@ -247,20 +247,20 @@ def test_nudge_figure_states_the_worked_example_in_words_and_table():
 
 
 def test_straight_line_composition_says_its_quotient_is_exact():
-    built = nudge.nudge_widget(fn="double_triple")
+    built = nudge.nudge_figure(fn="double_triple")
     assert "exact for every Δx" in built["description"]
     assert "= 6" in built["description"]
 
 
 def test_backprop_figure_ends_at_the_chapters_gradient():
-    built = backprop.backprop_widget()
+    built = backprop.backprop_figure()
     assert "∂L/∂W₁ ≈ −0.116" in built["description"]
     assert "∂L/∂W₂ = ∂L/∂ŷ × h ≈ −0.179" in built["description"]
     assert built["steps"][-1].startswith("Backward: multiply by ∂z/∂W₁")
 
 
 def test_backprop_training_reports_the_loss_falling():
-    built = backprop.backprop_widget(eta=0.5, steps=3)
+    built = backprop.backprop_figure(eta=0.5, steps=3)
     losses = [t["loss"] for t in built["values"]["training"]]
     assert len(losses) == 4 and losses[-1] < losses[0]
     assert "After 3 gradient steps" in built["description"]
@@ -268,7 +268,7 @@ def test_backprop_training_reports_the_loss_falling():
 
 def test_backprop_training_that_diverges_stops_and_says_so():
     # η = 2 with a large input: each step overshoots further; the weights run away by step 6.
-    built = backprop.backprop_widget(x=5, w1=0.1, w2=5, target=5, eta=2.0, steps=50)
+    built = backprop.backprop_figure(x=5, w1=0.1, w2=5, target=5, eta=2.0, steps=50)
     json.dumps(built, allow_nan=False)
     assert built["values"]["diverged"] is True
     assert built["values"]["steps_taken"] < 50
@@ -277,17 +277,17 @@ def test_backprop_training_that_diverges_stops_and_says_so():
 
 
 def test_vanishing_figure_draws_first_layer_on_the_left_and_a_dead_relu_as_a_gap():
-    built = vanishing.vanishing_widget(depth=5, activation="relu", compare="none", x=-1.0)
+    built = vanishing.vanishing_figure(depth=5, activation="relu", compare="none", x=-1.0)
     assert all(layer["gradient"] == 0 for layer in built["values"]["layers"])
     assert "exactly 0" in json.dumps(built["figure"]["layout"]["annotations"], ensure_ascii=False)
-    built = vanishing.vanishing_widget(depth=5, activation="linear", weight=0.5, compare="none")
+    built = vanishing.vanishing_figure(depth=5, activation="linear", weight=0.5, compare="none")
     series = built["figure"]["data"][0]
     assert series["x"] == [1, 2, 3, 4, 5]
     assert series["y"] == pytest.approx([0.5 ** 5, 0.5 ** 4, 0.5 ** 3, 0.5 ** 2, 0.5])
 
 
 def test_vanishing_animation_reveals_layers_from_the_last_back_to_the_first():
-    frames = vanishing.vanishing_widget(depth=4)["figure"]["frames"]
+    frames = vanishing.vanishing_figure(depth=4)["figure"]["frames"]
     revealed = [[y is not None for y in f["data"][0]["y"]] for f in frames]
     assert revealed[0] == [False] * 4
     assert revealed[1] == [False, False, False, True]

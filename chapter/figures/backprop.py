@@ -52,7 +52,7 @@ def _signed(text: str) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def backprop_widget(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
+def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
                     eta: float = 0.2, steps: int = 0, narrow: bool = False) -> dict:
     """Figure 2: the forward values then the gradients flowing back along W₁ → z → h → ŷ → L,
     and the loss over the gradient steps taken (cut short where training diverges)."""
@@ -350,4 +350,4 @@ FIGURE = Figure(
         "target": Number(*UNIT, 1.0, label="Target t", step=0.1),
         "eta": Number(0.01, 2.0, 0.2, label="Learning rate η", step=0.01),
         "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),
-    }, backprop_widget, HEIGHTS, main=("x", "w1"), trains=True)
+    }, backprop_figure, HEIGHTS, main=("x", "w1"), trains=True)

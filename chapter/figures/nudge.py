@@ -65,7 +65,7 @@ class _State:
         return typeset(getattr(self.comp, which), html)
 
 
-def nudge_widget(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
+def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
                  narrow: bool = False) -> dict:
     """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
     estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
@@ -387,5 +387,5 @@ FIGURE = Figure(
         "w": Number(*UNIT, 2.0, label="Weight w", step=0.05, when=("fn", ("sigmoid",))),
         "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
         "narrow": Flag(False),
-    }, nudge_widget, HEIGHTS,
+    }, nudge_figure, HEIGHTS,
     main=("x", "w", "fn"))  # the sliders first: nearest the chart on a phone

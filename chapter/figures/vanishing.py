@@ -68,7 +68,7 @@ def _magnitudes(values) -> list:
     return round_sig([abs(v) if v != 0 else np.nan for v in values], 4)
 
 
-def vanishing_widget(depth: int = 10, activation: str = "sigmoid", weight: float = 1.0,
+def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float = 1.0,
                      x: float = 1.0, residual: bool = False, compare: str = "relu",
                      mode: str = "chain", width: int = 16, init: str = "he",
                      seed: int = 0, narrow: bool = False) -> dict:
@@ -367,7 +367,7 @@ FIGURE = Figure(
                        (("he", "He"), ("xavier", "Xavier")), when=_NETWORK),
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
-    }, vanishing_widget, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
+    }, vanishing_figure, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
     frame_work=_frame_work,
     presets=(
         ("Vanishing: 10 layers × 0.5", {**_LINEAR, "weight": "0.5"}),

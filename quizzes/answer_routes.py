@@ -291,14 +291,14 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
-    from quizzes import resume, review_routes
+    from quizzes import resume_routes, review_routes
     from quizzes.review_cli import review_cli
 
     app.cli.add_command(review_cli)
 
-    app.register_blueprint(resume.bp)
+    app.register_blueprint(resume_routes.bp)
     app.register_blueprint(review_routes.bp)
     openapi.contribute(app, openapi_part())
-    openapi.contribute(app, resume.openapi_part())
+    openapi.contribute(app, resume_routes.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
     views.add_checkpoint(app, public_questions(), reader_state)
