@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 
 from instructors.stats import RosterRow, answer_text
-from quizzes.bank import Bank
+from quizzes.bank import REVEAL_AFTER, Bank, default_bank
 from quizzes.scoring import state_from
 from store.classes import Tries, later
 from store.help import Help
@@ -125,7 +125,9 @@ class _Running:
         t = self.tries[key] = one if key not in self.tries else later(self.tries[key], one)
         by_then = Help(0, reveal if reveal is not None and reveal <= a.created_at else None,
                        hint if hint is not None and hint <= a.created_at else None)
-        state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, by_then)
+        question = default_bank().questions.get(a.question_id)
+        state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, by_then,
+                           shown_after=question.reveal_after if question else REVEAL_AFTER)
         return (*marks, state.state, state.label)
 
 

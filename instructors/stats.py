@@ -252,7 +252,8 @@ def roster(bank: Bank, students: Sequence, data: ClassSummary | Iterable,
             state = (states or {}).get(student.learner_id, {}).get(qid) or (
                 state_from(0, None, None, 0.0, credit=credit) if tries is None else state_from(
                     tries.attempts, tries.first_right, tries.first_right_at,
-                    tries.last_score, credit=credit))
+                    tries.last_score, credit=credit,
+                    shown_after=bank.questions[qid].reveal_after))
             cells[qid] = Cell.of(state, tries)
         rows.append(RosterRow(
             number, student.display_name, student.joined_at, cells,

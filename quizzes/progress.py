@@ -16,7 +16,7 @@ from __future__ import annotations
 from flask import current_app, session
 
 from chapter.sections import section_titles
-from quizzes.bank import Bank, Question, default_bank
+from quizzes.bank import REVEAL_AFTER, Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
 from quizzes.reveal import earned, reveal_info
 from quizzes.review import LAST, due_items
@@ -61,7 +61,8 @@ def question_states(store, learner_ids, question_ids=None,
             t = summary.tries.get((learner, qid))
             help_ = helps.get(learner, {}).get(qid, NO_HELP)
             return state_from(0, None, None, 0.0, help_, credit) if t is None else state_from(
-                t.attempts, t.first_right, t.first_right_at, t.last_score, help_, credit)
+                t.attempts, t.first_right, t.first_right_at, t.last_score, help_, credit,
+                default_bank().questions[qid].reveal_after)
         return {learner: {qid: state(learner, qid) for qid in qids} for learner in learners}
     if attempts is None:
         attempts = [a for learner in learners for a in store.attempts(learner_id=learner)]
@@ -69,8 +70,10 @@ def question_states(store, learner_ids, question_ids=None,
     for a in sorted(attempts, key=lambda a: a.id):
         if a.variant is None:
             mine.setdefault((a.learner_id, a.question_id), []).append(a)
+    shown_after = {qid: q.reveal_after for qid, q in default_bank().questions.items()}
     return {learner: {qid: state_of(mine.get((learner, qid), []),
-                                    helps.get(learner, {}).get(qid, NO_HELP), credit)
+                                    helps.get(learner, {}).get(qid, NO_HELP), credit,
+                                    shown_after.get(qid, REVEAL_AFTER))
                       for qid in qids} for learner in learners}
 
 
@@ -150,7 +153,7 @@ def reader_state(learner: str | None = None) -> dict | None:
     for qid, question in bank.questions.items():
         mine = [a for a in history if a.question_id == qid and a.variant is None]
         mine_help = helps.get(qid, NO_HELP)
-        states[qid] = state_of(mine, mine_help, credit)
+        states[qid] = state_of(mine, mine_help, credit, question.reveal_after)
         entry = _question_entry(question, mine, states[qid], mine_help) if mine else None
         if entry:
             questions[qid] = entry

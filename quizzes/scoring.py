@@ -9,7 +9,9 @@ help asked for on it:
 - ``right-with-hints``: right, after taking hints before the first right answer (counted
   apart from first tries on the dashboard);
 - ``right-after-tries``: right, on a later try, unaided;
-- ``revealed``: the answer was shown before the first right answer.
+- ``revealed``: the answer was shown before the first right answer — asked for ("Show
+  answer"), or shown unasked once the bank's ``reveal_after`` tries were all wrong (the
+  explanation states the answer, so typing it back is not finding it).
 
 Its **score** follows from the state alone: 1 for a right answer the reader found, the last
 try's credit while partly right, 0 for wrong or not tried; a revealed question earns the
@@ -24,6 +26,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from quizzes.bank import REVEAL_AFTER
 from store import Attempt
 from store.help import Help
 
@@ -73,13 +76,13 @@ NO_HELP = Help()
 
 
 def state_of(attempts: list[Attempt], help_: Help = NO_HELP,
-             credit: Credit = DEFAULT_CREDIT) -> QuestionState:
+             credit: Credit = DEFAULT_CREDIT, shown_after: int = REVEAL_AFTER) -> QuestionState:
     """The state of one question from its attempts (oldest first, base question only) and
     the help asked for."""
     first_right = next((n for n, a in enumerate(attempts, start=1) if a.correct), None)
     return state_from(len(attempts), first_right,
                       attempts[first_right - 1].created_at if first_right else None,
-                      attempts[-1].score if attempts else 0.0, help_, credit)
+                      attempts[-1].score if attempts else 0.0, help_, credit, shown_after)
 
 
 def _before(moment: datetime | None, first_right_at: datetime | None,
@@ -91,15 +94,20 @@ def _before(moment: datetime | None, first_right_at: datetime | None,
 
 
 def state_from(tries: int, first_right: int | None, first_right_at, last_score: float,
-               help_: Help = NO_HELP, credit: Credit = DEFAULT_CREDIT) -> QuestionState:
+               help_: Help = NO_HELP, credit: Credit = DEFAULT_CREDIT,
+               shown_after: int = REVEAL_AFTER) -> QuestionState:
     """The state and score from what they depend on: the number of tries, which one was the
     first right one (1-based, or None) and when, the last try's score, the help asked for
-    (its first hint's and its reveal's times) and the class's credit. The one place a state
-    is named and a question scored."""
+    (its first hint's and its reveal's times), the class's credit and after how many wrong
+    tries the explanation shows itself (the question's ``reveal_after``). The one place a
+    state is named and a question scored."""
     common = dict(tries=tries, hints=help_.hints, revealed=help_.revealed_at is not None)
     if _before(help_.revealed_at, first_right_at, first_right):
         return QuestionState(REVEALED, "Revealed", credit=None, done=True,
                              score=credit.revealed, **common)
+    if first_right and first_right > shown_after:  # the explanation had shown the answer
+        return QuestionState(REVEALED, f"Revealed after {shown_after} tries", credit=None,
+                             done=True, score=credit.revealed, **common)
     if first_right and _before(help_.hinted_at, first_right_at, first_right):
         return QuestionState(WITH_HINTS, "Right with hints", credit=1.0, done=True,
                              score=credit.hinted, **common)

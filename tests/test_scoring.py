@@ -308,3 +308,27 @@ def test_saving_the_scoring_while_storage_is_down_is_a_503_page_and_changes_noth
     store._open_until = 0.0
     record = class_store.class_by_token(store, klass["token"])
     assert (record.revealed_credit, record.hinted_credit) == (0.0, 1.0)
+
+
+def test_an_answer_the_explanation_had_already_shown_scores_as_revealed():
+    """After the bank's reveal_after wrong tries the explanation shows itself, answer and all:
+    typing that answer back is not finding it, so it scores like "Show answer"."""
+    after_three = state_from(4, 4, T0, 1.0)
+    assert after_three.state == "revealed" and after_three.score == 0.0
+    assert after_three.label == "Revealed after 3 tries"
+    assert state_from(4, 4, T0, 1.0, credit=Credit(0.5, 1.0)).score == 0.5
+    assert state_from(3, 3, T0, 1.0).state == "right-after-tries"  # found on the last try
+    assert state_from(5, 5, T0, 1.0, shown_after=5).state == "right-after-tries"
+
+
+def test_three_wrong_guesses_then_the_shown_answer_earn_nothing_over_http(tmp_path):
+    client = make_app(tmp_path).test_client()
+    for wrong in ("e4", "4e2", "2e4"):
+        assert client.post("/api/checkpoint/q1", json={"answer": wrong}).get_json()[
+            "correct"] is False
+    shown = client.post("/api/checkpoint/q1", json={"answer": "e4-2x"}).get_json()
+    assert shown["explanation"]  # the bank's three tries are spent: the answer is on the page
+    assert client.post("/api/checkpoint/q1", json={"answer": "4e4"}).get_json()["correct"]
+    progress = client.get("/api/progress").get_json()
+    assert progress["questions"]["q1"]["state"] == "revealed"
+    assert progress["score"] == 0
