@@ -1,5 +1,5 @@
-"""The ordering question's review starts from a usable order: each step's position menu shows
-its own place (1, 2, 3, 4), so pressing Check without changes sends a real order."""
+"""A review due, as a reader meets it: a card like the checkpoint's questions, and the ordering
+question starting from a usable order (each step's menu at its own place, 1 to 4)."""
 
 from __future__ import annotations
 
@@ -18,4 +18,15 @@ def test_the_ordering_review_shows_each_step_at_its_own_position(browser, live_s
     answered = "[data-role=review-result] .result, [data-role=review-error]:visible"
     form.locator(answered).first.wait_for()
     assert form.locator("[data-role=review-error]").is_hidden()
+    context.close()
+
+
+def test_a_review_is_a_card_without_a_frame_cut_by_its_prompt(browser, live_server, live_app):
+    context, page = reader_with_reviews_due(browser, live_server, live_app, {"q2": "false"})
+    form = page.locator("#review form[data-review=q2]")
+    frame = form.locator("fieldset").evaluate(
+        "f => getComputedStyle(f).borderTopStyle + ' ' + getComputedStyle(f).borderTopWidth")
+    assert frame in ("none 0px", "solid 0px"), frame
+    card = form.evaluate("f => parseFloat(getComputedStyle(f).borderTopWidth)")
+    assert card >= 1
     context.close()
