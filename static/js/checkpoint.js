@@ -20,7 +20,7 @@
     if (!summary || !s || !s.attempted) return;
     const score = typeof s.score === "number" && s.score !== s.correct ? " Score: " + Math.round(s.score * 100) / 100 + " of " + s.total + "." : "";
     summary.replaceChildren(el("strong", { text: s.correct + " of " + s.total }),
-      document.createTextNode(" questions answered correctly so far." + score));
+      document.createTextNode(" questions right without a shown answer so far." + score));
     summary.hidden = false;
   }
 

@@ -15,6 +15,9 @@ def test_the_explanation_is_not_repeated_after_a_reveal(page, live_server):
     assert "Correct" in q1.locator("[data-role=result]").inner_text()
     assert q1.locator("[data-role=explanation]").count() == 1
     assert q1.locator("[data-role=help] [data-role=explanation]").is_visible()
+    # Right, but after a shown answer: the summary says what it counts, not "0 answered correctly".
+    summary = page.locator("[data-role=summary]").inner_text()
+    assert summary == "0 of 4 questions right without a shown answer so far."
 
 
 def test_an_earned_explanation_still_comes_with_the_right_answer(page, live_server):
