@@ -55,8 +55,8 @@ def set_credit(token: str, key: str):
         return routes.dashboard_page(record, key, 400, credit_error=exc.message,
                                      credit_field=exc.field)
     class_store.set_credit(routes._store(), record.id, revealed, hinted)
-    return redirect(url_for("instructors.dashboard", token=token, key=key, _anchor="credit"),
-                    303)
+    return redirect(url_for("instructors.dashboard", token=token, key=key, saved="credit",
+                            _anchor="credit"), 303)
 
 
 @bp.errorhandler(csrf.FormExpired)

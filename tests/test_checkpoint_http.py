@@ -234,7 +234,7 @@ def test_progress_survives_a_reload(client):
     assert "Partly right: 83 % credit" in q4
     steps = re.findall(r'name="order" value="(\w)"', q4)
     assert steps == ["b", "a", "c", "d"]  # the reader's own order, as they left it
-    assert "<strong>0 of 4</strong> questions answered correctly" in body
+    assert "<strong>0 of 4</strong> questions right without a shown answer" in body
 
 
 def test_session_cookies_are_httponly_and_samesite_lax(client):

@@ -234,7 +234,7 @@ def test_revealing_all_four_then_typing_them_back_scores_nothing_anywhere(tmp_pa
     assert all(q["first_try_correct"] == 0 and q["eventually_correct"] == 0
                for q in data["questions"])
     page = mallory.get("/").get_data(as_text=True)
-    assert "<strong>0 of 4</strong> questions answered correctly" in page
+    assert "<strong>0 of 4</strong> questions right without a shown answer" in page
 
 
 def test_hints_before_the_first_answer_are_not_a_first_try(tmp_path, store_url):

@@ -20,7 +20,7 @@
     if (!summary || !s || !s.attempted) return;
     const score = typeof s.score === "number" && s.score !== s.correct ? " Score: " + Math.round(s.score * 100) / 100 + " of " + s.total + "." : "";
     summary.replaceChildren(el("strong", { text: s.correct + " of " + s.total }),
-      document.createTextNode(" questions answered correctly so far." + score));
+      document.createTextNode(" questions right without a shown answer so far." + score));
     summary.hidden = false;
   }
 
@@ -48,7 +48,11 @@
     const qid = form.dataset.question;
     if (data.attempt) attempts[qid] = data.attempt;
     else attempts[qid] = (attempts[qid] || 0) + 1;
-    form.querySelector("[data-role=result]").replaceChildren(resultBlock(data, attempts[qid]));
+    const block = resultBlock(data, attempts[qid]);
+    // An explanation already on show (Show answer, or restored after a reload) is not repeated.
+    const repeated = block.querySelector("[data-role=explanation]");
+    if (repeated && form.querySelector("[data-role=help] [data-role=explanation]")) repeated.remove();
+    form.querySelector("[data-role=result]").replaceChildren(block);
     form.querySelector("[data-role=submit]").textContent = "Try again";
     if (data.explanation) answers.dropRevealButton(form);
     setState(form, data.state);
