@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.pages import DESKTOP, hold_still
 
 
 def test_the_skip_link_shows_when_reached_from_far_down_the_page(page, live_server):
@@ -14,7 +14,8 @@ def test_the_skip_link_shows_when_reached_from_far_down_the_page(page, live_serv
     page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
     page.focus(".masthead a.book")
     page.keyboard.press("Shift+Tab")
-    page.wait_for_timeout(300)
+    page.wait_for_function("document.activeElement.classList.contains('skip-link')")
+    hold_still(page, ".skip-link")  # any transition into view has landed
     focused = page.evaluate("document.activeElement.className")
     assert focused == "skip-link"
     box = page.locator(".skip-link").bounding_box()

@@ -4,13 +4,7 @@ its last one used up, and a slow or failing variant request leaves one honest pa
 
 from __future__ import annotations
 
-import time
-
-
-def open_checkpoint(page, live_server):
-    page.goto(live_server.url + "/#checkpoint", wait_until="networkidle")
-    page.wait_for_selector("#q4 .step-moves")  # the checkpoint's scripts have run
-    return page
+from tests.browser.pages import frames, open_checkpoint
 
 
 def answer_q1(page):
@@ -71,13 +65,17 @@ def test_a_slow_variant_gives_one_panel_and_a_failed_one_says_so(page, live_serv
     open_checkpoint(page, live_server)
     answer_q1(page)
 
-    def slow(route):
-        time.sleep(1.5)
-        route.continue_()
-
-    page.route("**/api/checkpoint/q1/variant", slow)
+    held = []  # the variant request waits here until the reader has pressed twice
+    page.route("**/api/checkpoint/q1/variant", lambda route: held.append(route))
     page.click("#q1 [data-role=try-another]")
     page.click("#q1 [data-role=try-another]")  # impatient: pressed again while waiting
+    for _ in range(200):  # the page's frames run while the request is held
+        if held:
+            break
+        frames(page)
+    assert held, "the first press asked for a variant"
+    for route in held:
+        route.continue_()
     page.wait_for_selector("#q1-practice .practice-prompt math", timeout=15_000)
     assert page.locator("form.practice").count() == 1
     page.unroute("**/api/checkpoint/q1/variant")
