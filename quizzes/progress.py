@@ -47,15 +47,15 @@ NOT_LOADED = "Your saved progress could not be loaded just now; answers are stil
 
 def question_states(store, learner_ids, question_ids=None,
                     attempts: list[Attempt] | None = None, summary=None,
-                    class_id: int | None = None,
                     credit: Credit = DEFAULT_CREDIT) -> dict[str, dict[str, QuestionState]]:
     """Per learner, per base question: its state and score. Two queries for all the learners
     (their attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
-    (store/classes.py, already reduced in the database); and their help — with
-    ``class_id``, only the help asked for in that class). ``credit``: the class's."""
+    (store/classes.py, already reduced in the database); and their help, wherever it was
+    asked: a class's view counts a reveal from before its student joined). ``credit``: the
+    class's."""
     learners = list(learner_ids)
     qids = list(question_ids or default_bank().questions)
-    helps = learners_help(store, learners, class_id)
+    helps = learners_help(store, learners)
     if summary is not None:
         def state(learner: str, qid: str) -> QuestionState:
             t = summary.tries.get((learner, qid))

@@ -698,3 +698,29 @@ def test_instructor_credit_form_without_the_key_changes_nothing(app, client):
         assert response.status_code in (404, 405), (key, response.status_code)
     assert progress(mallory)["score"] == 0
     assert state(mallory, "q2")["state"] == REVEALED
+
+
+def test_help_before_joining_a_class_counts_in_the_class(app, client):
+    """Reveal and hints outside any class, then join a class and type the answers in: the
+    roster, its CSV and the class's LMS score say revealed and with hints, as the page does."""
+    klass = create_class(client, "Late joiners")
+    mallory = app.test_client()
+    post(mallory, "/api/checkpoint/q1/reveal")
+    for _ in range(3):
+        post(mallory, "/api/checkpoint/q2/hint")
+    page = mallory.get(klass["join"])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert mallory.post(klass["join"], data={"name": "Mallory", "csrf_token": token}
+                        ).status_code == 303
+    for qid in ("q1", "q2"):
+        answer(mallory, qid, KEYS[qid])
+    roster = {r["name"]: r for r in client.get(klass["teach"] + "/data.json").json["roster"]}
+    labels = roster["Mallory"]["labels"]
+    assert (labels["q1"], labels["q2"]) == ("Revealed", "Right with hints")
+    assert roster["Mallory"]["score"] == 1.0 and roster["Mallory"]["first_try"] == 0
+    from store import classes as class_store
+
+    record = class_store.class_by_token(app.extensions["store"], klass["token"])
+    with app.test_request_context():
+        assert ags.score_for(learner_of(mallory), "sub", record.id)["scoreGiven"] == 1.0
+    assert progress(mallory)["score"] == 1.0
