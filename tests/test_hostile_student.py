@@ -772,3 +772,26 @@ def test_guesses_graded_during_an_outage_leave_no_first_try(app, client):
     storage_back(app)
     answer(client, "q2", KEYS["q2"])
     assert state(client, "q2")["state"] != FIRST_TRY
+
+
+def test_going_back_by_restoring_the_old_cookie_instead_of_a_code_leaves_no_clean_state(app):
+    """No code back at all: the old session cookie put back by hand after reading another
+    learner's page. What that page showed was counted against the leaving learner on the way
+    in, so the answers typed after going back are revealed or with hints."""
+    alice, bob = app.test_client(), app.test_client()
+    answer(alice, "q1", KEYS["q1"])
+    for _ in range(3):
+        post(alice, "/api/checkpoint/q4/hint")
+    answer(bob, "q2", WRONG["q2"])
+    with bob.session_transaction() as session:
+        saved = dict(session)
+    assert carry(bob, make_code(alice)).status_code == 303
+    assert progress(bob)["help"]["q1"]["explanation"]  # Alice's explanation, read by Bob
+    with bob.session_transaction() as session:
+        session.clear()
+        session.update(saved)
+    answer(bob, "q1", KEYS["q1"])
+    answer(bob, "q4", KEYS["q4"])
+    states = progress(bob)["states"]
+    assert states["q1"]["state"] == REVEALED and states["q1"]["score"] == 0
+    assert states["q4"]["state"] == WITH_HINTS
