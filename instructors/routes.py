@@ -262,7 +262,7 @@ def _states(record: class_store.ClassRecord, students, summary) -> dict:
     summary (reduced in the database), the help they asked for (one grouped query) and the
     class's credit."""
     return question_states(_store(), [s.learner_id for s in students],
-                           default_bank().questions, summary=summary,
+                           default_bank().questions, summary=summary, class_id=record.id,
                            credit=class_credit(record))
 
 

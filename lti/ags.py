@@ -32,8 +32,9 @@ def score_for(learner_id: str, sub: str, class_id: int | None = None) -> dict:
     """The learner's checkpoint as an AGS score: ``scoreGiven`` is the sum of the questions'
     scores by the one rule the page and the roster use (quizzes/scoring.py: a revealed
     question earns the class's revealed credit, 0 unless its instructor says otherwise). With
-    ``class_id`` only that class's attempts count, as on its roster, with its credit; help
-    counts wherever it was asked (a reveal before joining the class was still seen).
+    ``class_id`` only that class's attempts count, as on its roster, with its credit (wrong
+    tries before joining it as tries before its first right answer); help counts wherever it
+    was asked (a reveal before joining the class was still seen).
     The comment names the revealed questions, the ones right with hints, and the
     misconceptions the answers showed."""
     store = db.store()
@@ -44,7 +45,7 @@ def score_for(learner_id: str, sub: str, class_id: int | None = None) -> dict:
     record = class_store.class_by_id(store, class_id) if class_id is not None else None
     credit = Credit(record.revealed_credit, record.hinted_credit) if record else DEFAULT_CREDIT
     states = question_states(store, [learner_id], bank.questions, attempts=mine,
-                             credit=credit)[learner_id]
+                             class_id=class_id, credit=credit)[learner_id]
     return {
         "userId": sub, "scoreGiven": total(states.values()),
         "scoreMaximum": len(bank.questions), "comment": score_comment(bank, states, mine),

@@ -746,8 +746,6 @@ def test_a_practice_token_taken_across_a_resume_code_is_refused(app, client):
         refused_token(client.post(f"/api/checkpoint/q1{route}", json=body))
 
 
-@pytest.mark.xfail(strict=True, reason="a class counts only its own attempts: wrong guesses "
-                   "made before joining leave the first right one in the class a first try")
 def test_guesses_before_joining_a_class_leave_no_first_try_in_it(app, client):
     klass = create_class(client, "Late joiners")
     mallory = app.test_client()
@@ -757,8 +755,34 @@ def test_guesses_before_joining_a_class_leave_no_first_try_in_it(app, client):
     mallory.post(klass["join"], data={"name": "Mallory", "csrf_token": token})
     answer(mallory, "q2", KEYS["q2"])
     assert state(mallory, "q2")["state"] == "right-after-tries"  # her own page is honest
+    data = client.get(klass["teach"] + "/data.json").json
+    roster = {r["name"]: r for r in data["roster"]}
+    assert roster["Mallory"]["labels"]["q2"] == "Right after 2 tries"
+    assert roster["Mallory"]["first_try"] == 0
+    q2 = next(q for q in data["questions"] if q["id"] == "q2")
+    assert (q2["first_try_correct"], q2["eventually_correct"]) == (0, 1)
+    from store import classes as class_store
+
+    record = class_store.class_by_token(app.extensions["store"], klass["token"])
+    with app.test_request_context():
+        sent = ags.score_for(learner_of(mallory), "sub", record.id)
+    assert sent["scoreGiven"] == 1.0  # right after tries: full credit, not a first try
+    csv_text = client.get(klass["teach"] + "/roster.csv").get_data(as_text=True)
+    assert ",right-after-tries," in csv_text and ",right-first-try," not in csv_text
+
+
+def test_a_student_right_before_joining_keeps_the_classs_first_try(app, client):
+    """The other side: a right answer before joining was known, so the class's first right
+    answer stays a first try (nothing is taken from a reader who knew)."""
+    klass = create_class(client, "Early birds")
+    ann = app.test_client()
+    answer(ann, "q2", KEYS["q2"])
+    page = ann.get(klass["join"])
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    ann.post(klass["join"], data={"name": "Ann", "csrf_token": token})
+    answer(ann, "q2", KEYS["q2"])
     roster = {r["name"]: r for r in client.get(klass["teach"] + "/data.json").json["roster"]}
-    assert roster["Mallory"]["labels"]["q2"] != "Right first try"
+    assert roster["Ann"]["labels"]["q2"] == "Right first try"
 
 
 @pytest.mark.xfail(strict=True, reason="an answer graded while storage is down is graded, not "
