@@ -258,8 +258,8 @@ def class_credit(record: class_store.ClassRecord) -> Credit:
 
 def _states(record: class_store.ClassRecord, students, summary) -> dict:
     """Each student's state and score per question, as their own page shows them: from the
-    summary (reduced in the database), the help asked for in this class (one grouped query)
-    and the class's credit."""
+    summary (reduced in the database), the help they asked for (one grouped query) and the
+    class's credit."""
     return question_states(_store(), [s.learner_id for s in students],
                            default_bank().questions, summary=summary, class_id=record.id,
                            credit=class_credit(record))

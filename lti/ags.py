@@ -32,7 +32,9 @@ def score_for(learner_id: str, sub: str, class_id: int | None = None) -> dict:
     """The learner's checkpoint as an AGS score: ``scoreGiven`` is the sum of the questions'
     scores by the one rule the page and the roster use (quizzes/scoring.py: a revealed
     question earns the class's revealed credit, 0 unless its instructor says otherwise). With
-    ``class_id`` only that class's attempts and help count, as on its roster, with its credit.
+    ``class_id`` only that class's attempts count, as on its roster, with its credit (wrong
+    tries before joining it as tries before its first right answer); help counts wherever it
+    was asked (a reveal before joining the class was still seen).
     The comment names the revealed questions, the ones right with hints, and the
     misconceptions the answers showed."""
     store = db.store()

@@ -224,7 +224,7 @@ def openapi_part() -> dict:
                 "$ref": "#/components/schemas/Help"}}}},
             "responses": {"200": {"description": "The hint", "content": {"application/json": {
                 "schema": {"$ref": "#/components/schemas/Hint"}}}},
-                **openapi.error_responses(400, 404, 413, 415, 422)}}},
+                **openapi.error_responses(400, 404, 413, 415, 422, 503)}}},
         "/api/checkpoint/{qid}/reveal": {"post": {
             "summary": "Show the explanation (a variant's with its reference and worked "
                        "solution); the reveal is recorded",

@@ -7,12 +7,14 @@
 
 Each hint is a step closer (which functions are inner and outer; their derivatives where each
 stage sees its input; the product). Hints are stored as help, never as attempts; a reveal is
-stored once. Cross-site requests are refused before these run (web/csrf.py).
+stored once. A hint or a reveal on the question itself that cannot be recorded is not
+shown (503): a right answer after it would otherwise count as unaided. Cross-site requests
+are refused before these run (web/csrf.py).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from chapter.format import minus, plain_number
 from quizzes.bank import Question
@@ -41,7 +43,8 @@ from web import csrf, reader, security
 
 bp = Blueprint("checkpoint_help", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("try"))
-SESSION_HINTS = "hints"  # hints taken while storage was down: {"q1": 2}
+NOT_RECORDED_HINT = ("Can't record a hint right now — try again in a minute. A hint is shown "
+                     "only once taking it has been recorded.")
 NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
                 "only once showing it has been recorded.")
 
@@ -74,12 +77,10 @@ def hint(question: Question, token: object) -> dict:
     try:
         index = help_store.take_hint(app_store(), learner, question.id, key, available)
         saved = True
-    except StoreUnavailable:  # counted in the session instead, for this browser only
-        counts = session.get(SESSION_HINTS) or {}
-        index = min(available, int(counts.get(question.id, 0)) + 1)
-        if variant is None:
-            session[SESSION_HINTS] = {**counts, question.id: index}
-        saved = False
+    except StoreUnavailable:
+        if variant is None:  # a hint the record never saw would leave a right answer clean
+            raise refusal(503, NOT_RECORDED_HINT, "question") from None
+        index, saved = 1, False  # a practice variant's hints count for nothing: shown
     return {"question": question.id, "hint": str(hint_html(question, variant, index)),
             "index": index, "last": index >= available, "saved": saved,
             "hints": [str(hint_html(question, variant, n)) for n in range(1, index + 1)],

@@ -13,6 +13,8 @@ export), with the class's credit for revealed and hinted answers.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import current_app, session
 
 from chapter.sections import section_titles
@@ -51,30 +53,62 @@ def question_states(store, learner_ids, question_ids=None,
                     credit: Credit = DEFAULT_CREDIT) -> dict[str, dict[str, QuestionState]]:
     """Per learner, per base question: its state and score. Two queries for all the learners
     (their attempts, unless ``attempts`` is given, e.g. a class's, or a class's ``summary``
-    (store/classes.py, already reduced in the database); and their help — with
-    ``class_id``, only the help asked for in that class). ``credit``: the class's."""
+    (store/classes.py, already reduced in the database); and their help, wherever it was
+    asked: a class's view counts a reveal from before its student joined). With ``class_id``
+    (a class's view of its own attempts), wrong tries made outside the class before its first
+    right answer count as tries before it, in one more query: guesses made before joining
+    leave no first try in the class. ``credit``: the class's."""
     learners = list(learner_ids)
     qids = list(question_ids or default_bank().questions)
-    helps = learners_help(store, learners, class_id)
-    if summary is not None:
-        def state(learner: str, qid: str) -> QuestionState:
-            t = summary.tries.get((learner, qid))
-            help_ = helps.get(learner, {}).get(qid, NO_HELP)
-            return state_from(0, None, None, 0.0, help_, credit) if t is None else state_from(
-                t.attempts, t.first_right, t.first_right_at, t.last_score, help_, credit,
-                default_bank().questions[qid].reveal_after)
-        return {learner: {qid: state(learner, qid) for qid in qids} for learner in learners}
-    if attempts is None:
-        attempts = [a for learner in learners for a in store.attempts(learner_id=learner)]
+    helps = learners_help(store, learners)
+    outside = class_store.outside_tries(store, class_id, learners) if class_id else {}
+    if summary is None:
+        summary_of = _reduce(attempts if attempts is not None else [
+            a for learner in learners for a in store.attempts(learner_id=learner)])
+    else:
+        summary_of = {key: (t.attempts, t.first_right, t.first_right_at, t.last_score)
+                      for key, t in summary.tries.items()}
+
+    shown_after = {qid: q.reveal_after for qid, q in default_bank().questions.items()}
+
+    def state(learner: str, qid: str) -> QuestionState:
+        tries, first_right, first_right_at, last_score = summary_of.get(
+            (learner, qid), (0, None, None, 0.0))
+        if first_right:
+            earlier = _wrong_before(outside.get((learner, qid), ()), first_right_at)
+            tries, first_right = tries + earlier, first_right + earlier
+        return state_from(tries, first_right, first_right_at, last_score,
+                          helps.get(learner, {}).get(qid, NO_HELP), credit,
+                          shown_after.get(qid, REVEAL_AFTER))
+    return {learner: {qid: state(learner, qid) for qid in qids} for learner in learners}
+
+
+def _reduce(attempts: list[Attempt]) -> dict[tuple[str, str], tuple]:
+    """Base attempts, per (learner, question): tries, the first right one's place and time,
+    the last try's score."""
     mine: dict[tuple[str, str], list[Attempt]] = {}
     for a in sorted(attempts, key=lambda a: a.id):
         if a.variant is None:
             mine.setdefault((a.learner_id, a.question_id), []).append(a)
-    shown_after = {qid: q.reveal_after for qid, q in default_bank().questions.items()}
-    return {learner: {qid: state_of(mine.get((learner, qid), []),
-                                    helps.get(learner, {}).get(qid, NO_HELP), credit,
-                                    shown_after.get(qid, REVEAL_AFTER))
-                      for qid in qids} for learner in learners}
+    reduced = {}
+    for key, tried in mine.items():
+        first = next((n for n, a in enumerate(tried, start=1) if a.correct), None)
+        reduced[key] = (len(tried), first, tried[first - 1].created_at if first else None,
+                        tried[-1].score)
+    return reduced
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _wrong_before(outside, first_right_at) -> int:
+    """Wrong tries made outside a class before its first right answer; none when one of
+    them was right (the reader knew it before, and the class's own count stands)."""
+    if first_right_at is None:
+        return 0
+    before = [right for at, right in outside if _utc(at) < _utc(first_right_at)]
+    return 0 if any(before) else len(before)
 
 
 def grade_dict(question: Question, result: Grade, available: bool = False,

@@ -25,6 +25,9 @@ and answer "Right first try". So a switch carries what was shown, both ways, as 
 - the learner it leaves gets a reveal for every question whose explanation the learner it
   arrives at has earned (it is about to be shown here, and a code for the learner left may be
   in the reader's pocket) and that it has not yet answered right.
+- hints travel the same way: each learner is counted as having taken as many hints on a
+  question as the other's page shows, where it has not yet answered right, so hints read on
+  a borrowed page make a later right answer "right with hints", not a first try.
 
 Questions already answered right keep their state: a reveal after the first right answer
 changes nothing. Practice variants need nothing: their tokens belong to one learner
@@ -235,30 +238,43 @@ def _refused(status: int, code: str | None, error: str):
                  well_formed=code is not None, error=error)
 
 
-def _shown_and_right(learner: str) -> tuple[set[str], set[str]]:
+def _shown_and_right(learner: str) -> tuple[set[str], set[str], dict[str, int]]:
     """The base questions whose explanation this learner has earned (it is on their page),
-    and those they have answered right."""
-    store, shown, right = app_store(), set(), set()
+    those they have answered right, and the hints their page shows per question."""
+    store, shown, right, hints = app_store(), set(), set(), {}
     for qid, question in default_bank().questions.items():
         tries, ever_right = store.tries(learner, qid, None)
-        revealed = help_store.help_for(store, learner, qid, None).revealed_at is not None
-        if earned(question, tries, ever_right, revealed):
+        help_ = help_store.help_for(store, learner, qid, None)
+        if earned(question, tries, ever_right, help_.revealed_at is not None):
             shown.add(qid)
         if ever_right:
             right.add(qid)
-    return shown, right
+        hints[qid] = help_.hints
+    return shown, right, hints
+
+
+def _carry_hints(to: str, seen: dict[str, int], have: dict[str, int], right: set[str]) -> None:
+    """Hints another learner's page showed in this browser count as taken by ``to``, wherever
+    ``to`` has fewer and has not answered right yet."""
+    store = app_store()
+    for qid in sorted(q for q in seen if q not in right and seen[q] > have.get(q, 0)):
+        for _ in range(seen[qid] - have.get(qid, 0)):
+            help_store.take_hint(store, to, qid, None, seen[qid])
 
 
 def carry_what_was_shown(leaving: str, arriving: str) -> None:
-    """A browser switching learners: what one learner's page shows counts as revealed for
-    the other, wherever the other has not answered right yet (see the module's docstring)."""
-    shown_left, right_left = _shown_and_right(leaving)
-    shown_new, right_new = _shown_and_right(arriving)
+    """A browser switching learners: what one learner's page shows (explanations, hints)
+    counts as revealed (as taken) for the other, wherever the other has not answered right
+    yet (see the module's docstring)."""
+    shown_left, right_left, hints_left = _shown_and_right(leaving)
+    shown_new, right_new, hints_new = _shown_and_right(arriving)
     store = app_store()
     for qid in sorted(shown_left - right_new):
         help_store.record_reveal(store, arriving, qid, None)
     for qid in sorted(shown_new - right_left):
         help_store.record_reveal(store, leaving, qid, None)
+    _carry_hints(arriving, hints_left, hints_new, right_new)
+    _carry_hints(leaving, hints_new, hints_left, right_left)
 
 
 def openapi_part() -> dict:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from store.attempts import Attempt, Store, row_to_attempt
@@ -353,3 +353,22 @@ def class_version(store: Store, class_id: int) -> tuple:
                 tuple(tuple(row) for row in names), tuple(credit or ()))
 
     return _run(store, work)
+
+
+def outside_tries(store: Store, class_id: int,
+                  learner_ids) -> dict[tuple[str, str], list[tuple[datetime, bool]]]:
+    """Base attempts these learners made outside the class (before joining it, or in
+    another), oldest first, as (when, right) per (learner, question): what a first right
+    answer in the class may have come after."""
+    wanted = list(learner_ids)
+    if not wanted:
+        return {}
+    a = attempts.c
+    query = (select(a.learner_id, a.question_id, a.created_at, a.correct)
+             .where(a.learner_id.in_(wanted), a.variant.is_(None),
+                    or_(a.class_id.is_(None), a.class_id != class_id)).order_by(a.id))
+    found: dict[tuple[str, str], list[tuple[datetime, bool]]] = {}
+    for row in _run(store, lambda conn: conn.execute(query).all()):
+        found.setdefault((row.learner_id, row.question_id), []).append(
+            (row.created_at, bool(row.correct)))
+    return found

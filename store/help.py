@@ -86,19 +86,18 @@ def _fold(rows) -> Help:
     return Help(len(hints), min(reveals) if reveals else None, min(hints) if hints else None)
 
 
-def learners_help(store: Store, learner_ids,
-                  class_id: int | None = None) -> dict[str, dict[str, Help]]:
+def learners_help(store: Store, learner_ids) -> dict[str, dict[str, Help]]:
     """Per learner, per base question (practice variants left out): hints and reveal. One
     query for all of them, reduced in the database (a row per learner, question and kind):
-    what the page, the summary and a class dashboard read. With ``class_id``, only the help
-    asked for in that class counts (as only its attempts do on its dashboard)."""
+    what the page, the summary and a class dashboard read. Help counts wherever it was asked,
+    in a class or outside one: an answer revealed before joining a class and typed back in it
+    was still seen (a class's dashboard counts only its own attempts, but never a reveal or
+    a hint away)."""
     wanted = list(learner_ids)
     if not wanted:
         return {}
     h = checkpoint_help.c
     where = [h.learner_id.in_(wanted), h.variant.is_(None)]
-    if class_id is not None:
-        where.append(h.class_id == class_id)
     query = (select(h.learner_id, h.question_id, h.kind, func.count().label("n"),
                     func.min(h.created_at).label("first"))
              .where(*where).group_by(h.learner_id, h.question_id, h.kind))
