@@ -190,7 +190,8 @@
     .sort().map((k) => [k, String(params[k])]));
 
   function fill(box, detail) {
-    const values = detail.values || {};
+    // `now`: the figure's values for what it draws (after a gradient step, the trained network).
+    const values = Object.assign({}, detail.values || {}, (detail.values || {}).now || {});
     const params = detail.params || {};
     if (!baseline.has(detail.name)) baseline.set(detail.name, settingsOf(params));
     const changed = baseline.get(detail.name) !== settingsOf(params);
