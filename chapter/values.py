@@ -155,6 +155,7 @@ def _depth_values(values: dict[str, str]) -> None:
     depth, x_in = schema["depth"].default, schema["x"].default
     width, seed = schema["width"].default, schema["seed"].default
     values["fig3_depth"] = f"{depth}"
+    values["fig3_x"] = f"{x_in:g}"
     values["fig3_width"] = f"{width}"
     values["fig3_seed"] = f"{seed}"
     relu_half = calculus.gradient_flow(depth, "relu", 0.5, x_in)[0].gradient
