@@ -18,7 +18,7 @@ from markupsafe import Markup
 from chapter.figures import FIGURES
 from chapter.render_markdown import Context, Stash, render_markdown, unwrap_paragraph
 from chapter.render_partials import partial
-from chapter.values import WORKED_NUMBERS
+from chapter.values import FORMULA_STRIPS, LINKS, WORKED_NUMBERS
 
 CALLOUT_KINDS = {
     "insight": "Insight",
@@ -123,8 +123,19 @@ def _figure(block: Block, ctx: Context) -> Markup:
                        f"(known: {', '.join(ctx.figures)})")
     caption, description = _split_parts(block, ctx)
     return partial("figure", fig_id=block.arg, title=ctx.figures[block.arg],
+                   strip=_formula_strip(block.arg, ctx),
                    caption=unwrap_paragraph(render_markdown(caption, block.line + 1, ctx)),
                    description=render_markdown(description, block.line + 1, ctx))
+
+
+def _formula_strip(fig_id: str, ctx: Context) -> list[dict]:
+    """The linked formula in a figure's card: each factor's name, symbol, meaning and the
+    chapter's number for it (the script follows the figure's own values from then on)."""
+    if fig_id not in FORMULA_STRIPS:
+        return []
+    result, factors = FORMULA_STRIPS[fig_id]
+    return [{"name": name, "symbol": LINKS[name].symbol, "meaning": LINKS[name].meaning,
+             "value": ctx.values.get(LINKS[name].value, "")} for name in (result, *factors)]
 
 
 def _faq(block: Block, ctx: Context) -> Markup:

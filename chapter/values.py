@@ -228,6 +228,14 @@ LINKS: dict[str, Link] = {
                    "multiplied", "bp_dL_dw1"),
 }
 
+# The formula a linked figure carries in its card, beside its chart: the result's link, then
+# the factors it multiplies. Each is a factor with its value, linked to the figure's part, so a
+# highlighted pair is always on screen together.
+FORMULA_STRIPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "nudge": ("dy_dx", ("outer_derivative", "inner_derivative")),
+    "backprop": ("dL_dw1", ("dL_dyhat", "dyhat_dh", "dh_dz", "dz_dw1")),
+}
+
 # A "With your numbers" box names a figure's values (``\val{…}``) and settings
 # (``\param{…}``) as the widget API does; before the reader changes anything, each shows the
 # chapter's own number, from ``chapter_values()``.
