@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
+from chapter.figures import FIGURES
 from chapter.render_markdown import Context, Stash, render_markdown, unwrap_paragraph
 from chapter.render_partials import partial
-from chapter.values import WORKED_NUMBERS
+from chapter.values import FORMULA_STRIPS, LINKS, WORKED_NUMBERS
 
 CALLOUT_KINDS = {
     "insight": "Insight",
@@ -124,8 +126,19 @@ def _figure(block: Block, ctx: Context) -> Markup:
                        f"(known: {', '.join(ctx.figures)})")
     caption, description = _split_parts(block, ctx)
     return partial("figure", fig_id=block.arg, title=ctx.figures[block.arg],
+                   strip=_formula_strip(block.arg, ctx),
                    caption=unwrap_paragraph(render_markdown(caption, block.line + 1, ctx)),
                    description=render_markdown(description, block.line + 1, ctx))
+
+
+def _formula_strip(fig_id: str, ctx: Context) -> list[dict]:
+    """The linked formula in a figure's card: each factor's name, symbol, meaning and the
+    chapter's number for it (the script follows the figure's own values from then on)."""
+    if fig_id not in FORMULA_STRIPS:
+        return []
+    result, factors = FORMULA_STRIPS[fig_id]
+    return [{"name": name, "symbol": LINKS[name].symbol, "meaning": LINKS[name].meaning,
+             "value": ctx.values.get(LINKS[name].value, "")} for name in (result, *factors)]
 
 
 def _faq(block: Block, ctx: Context) -> Markup:
@@ -175,11 +188,25 @@ def _numbers(block: Block, ctx: Context) -> Markup:
 PREDICTIONS = {"backprop": "sign_size", "vanishing": "magnitude"}
 
 
+def named_state(fig_id: str) -> str:
+    """The settings a prediction's prompt names — the figure's starting settings, which are the
+    chapter's numbers — as the query the widget API reads. The script compares a prediction with
+    the figure's value at exactly these settings, whatever the figure shows at the time."""
+    def text(value) -> str:
+        if isinstance(value, bool):
+            return "1" if value else "0"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    schema = FIGURES[fig_id].schema
+    return urlencode({k: text(spec.default) for k, spec in schema.items() if k != "narrow"})
+
+
 def _predict(block: Block, ctx: Context) -> Markup:
     if block.arg not in PREDICTIONS:
         raise ctx.fail(block.line, f"unknown prediction {block.arg!r} "
                        f"(known: {', '.join(PREDICTIONS)})")
     return partial("predict", fig_id=block.arg, kind=PREDICTIONS[block.arg],
+                   state=named_state(block.arg),
                    label=ctx.figures.get(block.arg, block.arg).split(" — ")[0],
                    prompt=render_markdown(block.body, block.line + 1, ctx))
 

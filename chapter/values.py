@@ -158,6 +158,7 @@ def _depth_values(values: dict[str, str]) -> None:
     depth, x_in = schema["depth"].default, schema["x"].default
     width, seed = schema["width"].default, schema["seed"].default
     values["fig3_depth"] = f"{depth}"
+    values["fig3_x"] = f"{x_in:g}"
     values["fig3_width"] = f"{width}"
     values["fig3_seed"] = f"{seed}"
     relu_half = calculus.gradient_flow(depth, "relu", 0.5, x_in)[0].gradient
@@ -291,6 +292,14 @@ LINKS: dict[str, Link] = {
                    "bp_dz_dw1"),
     "dL_dw1": Link("backprop", "∂L/∂W₁", "the gradient for the first weight, all four factors "
                    "multiplied", "bp_dL_dw1"),
+}
+
+# The formula a linked figure carries in its card, beside its chart: the result's link, then
+# the factors it multiplies. Each is a factor with its value, linked to the figure's part, so a
+# highlighted pair is always on screen together.
+FORMULA_STRIPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "nudge": ("dy_dx", ("outer_derivative", "inner_derivative")),
+    "backprop": ("dL_dw1", ("dL_dyhat", "dyhat_dh", "dh_dz", "dz_dw1")),
 }
 
 # A "With your numbers" box names a figure's values (``\val{…}``) and settings

@@ -151,7 +151,8 @@ def test_weights_multiply_into_the_sigmoid_factor(text):
 
 def test_relu_is_not_oversold(text):
     half = calculus.gradient_flow(10, "relu", 0.5, 1.0)[0].gradient
-    assert f"first-layer gradient is {sci(half)}" in text
+    as_maths = sci(half).replace(" ", "").translate(str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "−0123456789"))
+    assert f"pass on only 0.510≈{as_maths}" in text
     assert "at exactly 0 the libraries use 0" in text and "dead unit" in text
     assert "variance 2/fan-in" in text
 
@@ -322,3 +323,18 @@ def test_the_new_numbers_are_the_engines_not_typed(text):
                    "= 32", "0.665", "0.245", "0.910", "200 random"):
         assert number not in source, number  # typed by hand
         assert number in text or number.replace("= ", "=") in text, number  # rendered
+
+
+def test_try_this_asks_about_settings_the_text_has_not_answered(text):
+    # Each prompt's setting differs from the ones the paragraphs above work out, and the
+    # prompts state none of the figure's answers.
+    prompts = text[text.index("Try this"):text.index("Try this") + 900]
+    assert "Weight w to 0.8" in prompts and "Depth (layers) 20" in prompts
+    assert "Activation sigmoid at weight 1" in prompts
+    answers = [calculus.gradient_flow(10, "relu", 0.8, 1.0)[0].gradient,
+               calculus.gradient_flow(10, "sigmoid", 1.0, 1.0, residual=True)[0].gradient,
+               calculus.network_gradients(20, 16, "relu", "xavier", 0)[0].gradient_norm,
+               calculus.network_gradients(20, 16, "relu", "he", 0)[0].gradient_norm]
+    for value in answers:
+        for form in (sci(value), f"{value:.2g}", f"{value:.3f}"):
+            assert form not in prompts, form

@@ -103,3 +103,25 @@ def test_the_mathml_stays_mathml(chapter_html):
                         "mspace", "mtext", "munder", "msubsup", "mroot", "msqrt", "mtable",
                         "mtr", "mtd", "mstyle", "munderover"}, tags
         assert "zzlink" not in math and "zzval" not in math
+
+
+def test_each_linked_figure_carries_its_formula_strip_beside_the_chart():
+    # The strip sits in the figure's card before its chart, one factor per link of that figure,
+    # each with the chapter's number for it, so a highlighted pair can always share a screen.
+    from chapter import render
+    from chapter.figures import TITLES
+    from chapter.values import FORMULA_STRIPS, LINKS, chapter_values
+    from chapter.views import CONTENT_DIR, TERMS_PATH
+    values = chapter_values()
+    html = "".join(str(s.html) for s in render.load_chapter(CONTENT_DIR, TERMS_PATH, values,
+                                                            TITLES))
+    for figure, (result, factors) in FORMULA_STRIPS.items():
+        card = html[html.index(f'id="figure-{figure}"'):]
+        card = card[:card.index("</figure>")]
+        strip = card[card.index(f'data-formula-strip="{figure}"'):card.index("widget-plot")]
+        linked = {name for name, link in LINKS.items() if link.figure == figure}
+        assert set((result, *factors)) == linked
+        for name in (result, *factors):
+            assert (f'data-link="{name}" data-figure="{figure}" '
+                    f'data-symbol="{LINKS[name].symbol}"') in strip
+            assert f'data-readout="{name}">{values[LINKS[name].value]}<' in strip

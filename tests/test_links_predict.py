@@ -47,3 +47,17 @@ def test_an_unknown_prediction_is_reported_with_its_line(tmp_path):
     with pytest.raises(render.ContentError, match="unknown prediction 'nudge'") as caught:
         render.load_chapter(folder, tmp_path / "terms.toml", chapter_values(), TITLES)
     assert caught.value.line == 6
+
+
+def test_each_prediction_names_the_settings_its_prompt_asks_about(html):
+    # The script compares with the figure at exactly these settings; they are the chapter's.
+    from chapter.figures import FIGURES
+    for name in ("backprop", "vanishing"):
+        state = re.search(rf'data-predict="{name}"[^>]*data-state="([^"]+)"', html).group(1)
+        pairs = dict(p.split("=") for p in state.replace("&amp;", "&").split("&"))
+        for key, spec in FIGURES[name].schema.items():
+            if key != "narrow":
+                assert float(pairs[key]) == float(spec.default) if isinstance(
+                    spec.default, (int, float)) else pairs[key] == spec.default, key
+    vanishing = re.search(r'data-predict="vanishing".*?</section>', html, re.S).group(0)
+    assert "1e-6" not in vanishing and "0.001" not in vanishing  # no example near the answer

@@ -329,11 +329,13 @@ def _table(s: _State) -> dict:
 
 
 def _values(s: _State) -> dict:
-    """The API's values: those of the reader's own weights, with the training beside them."""
+    """The API's values: those of the reader's own weights, with the training beside them and
+    ``now``, the same values for the network the figure draws (after the steps taken)."""
+    keys = ("x", "w1", "w2", "target", "z", "h", "y_hat", "loss", "dL_dyhat", "dyhat_dh",
+            "dh_dz", "dz_dw1", "dL_dw1", "dL_dw2")
     bp = calculus.backward(s.x, s.w1, s.w2, s.target)
-    values = {key: getattr(bp, key) for key in (
-        "x", "w1", "w2", "target", "z", "h", "y_hat", "loss", "dL_dyhat", "dyhat_dh", "dh_dz",
-        "dz_dw1", "dL_dw1", "dL_dw2")}
+    values = {key: getattr(bp, key) for key in keys}
+    values["now"] = {key: getattr(s.now, key) for key in keys}
     values.update(eta=s.eta, steps=s.steps, steps_taken=len(s.history) - 1,
                   diverged=s.diverged is not None,
                   training=[{"step": i, "w1": h.w1, "w2": h.w2, "loss": h.loss,

@@ -1,18 +1,25 @@
-// Linked highlighting, and the "With your numbers" boxes. A factor in a formula
-// (<mrow data-link data-figure>, made on the server from \link{…}{…}) and its counterpart in a
-// figure share a link name: focusing, hovering or tapping the factor asks the figure to
-// emphasise its part (window.SeeingML.highlight), and the figure's own hover or focus
-// (the `seeingml:link` event) marks the factor. Both carry data-highlight while highlighted.
-// The "With your numbers" boxes fill the server's placeholders (<mn data-value>) with the
-// numbers a figure reports in its `seeingml:figure` event: formatting only, never maths.
+// Linked highlighting. A factor in a formula (<mrow data-link data-figure>, made on the server
+// from \link{…}{…}) or in a figure's own formula strip (.formula-factor, in its card beside the
+// chart) and its counterpart in the figure share a link name. A highlighted pair is on screen
+// together, never one half alone:
+//  - focusing, hovering or tapping a factor while its figure's chart is on screen asks the
+//    figure to emphasise its part (window.SeeingML.highlight); both carry data-highlight;
+//  - when the chart is off screen, the figure is left alone and a small readout beside the
+//    factor gives the linked value (from the figure's current state, as its `seeingml:figure`
+//    event reports it), with "Show in figure" (or Enter) to bring the figure's strip and chart
+//    into view and highlight the pair there;
+//  - the figure's own hover or focus (the `seeingml:link` event) marks the factors on screen.
+// Formatting only: every number is the server's.
 (function () {
   "use strict";
 
-  const { el, minus } = window.SeeingML.dom;
+  const { el } = window.SeeingML.dom;
   const STORE_KEY = "seeingml:highlights";
-  const factors = Array.from(document.querySelectorAll(".link-factor[data-link][data-figure]"));
+  const factors = Array.from(document.querySelectorAll(
+    ".link-factor[data-link][data-figure], .formula-factor[data-link][data-figure]"));
+  const inStrip = (f) => f.classList.contains("formula-factor");
 
-  // --- one polite voice for both features ----------------------------------------------------
+  // --- one polite voice (numbers.js shares it) -----------------------------------------------
   const voice = el("p", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "links-voice" });
   document.body.appendChild(voice);
   let lastSaid = "";
@@ -27,9 +34,78 @@
     return title ? title.textContent.split(" — ")[0].replace(/\.$/, "") : "the figure";
   }
   function symbolOf(factor) {
+    if (factor.dataset.symbol) return factor.dataset.symbol;
     const note = document.getElementById(factor.getAttribute("aria-describedby") || "");
     return note ? note.textContent.split(",")[0] : factor.dataset.link;
   }
+
+  // --- what is on screen ---------------------------------------------------------------------
+  function visibleBand() {
+    const masthead = document.querySelector(".masthead");
+    const top = masthead && getComputedStyle(masthead).position === "sticky"
+      ? Math.max(0, masthead.getBoundingClientRect().bottom) : 0;
+    return { top, bottom: window.innerHeight, right: window.innerWidth };
+  }
+  // At least `least` px of the element (or all of it, if smaller) inside the visible band.
+  function onScreen(node, least = 1) {
+    if (!node) return false;
+    const r = node.getBoundingClientRect();
+    const band = visibleBand();
+    if (!r.width || !r.height || r.right <= 0 || r.left >= band.right) return false;
+    const seen = Math.min(r.bottom, band.bottom) - Math.max(r.top, band.top);
+    return seen >= Math.min(least, r.height);
+  }
+  // The figure's chart with enough of it in view to see a part of it emphasised.
+  function chartOnScreen(figure) {
+    const plot = document.querySelector(`#figure-${figure} .widget-plot`);
+    return onScreen(plot, 120);
+  }
+
+  // --- the figure's current numbers ----------------------------------------------------------
+  const current = {}; // figure → its last event's values (`now` first: what it draws)
+  const fmt = (v) => (window.SeeingML.formatNumber ? window.SeeingML.formatNumber(v) : String(v));
+  function valueText(figure, link) {
+    const values = current[figure];
+    if (values && typeof values[link] === "number") return { text: fmt(values[link]), now: true };
+    const strip = document.querySelector(`[data-formula-strip="${figure}"] [data-readout="${link}"]`);
+    return { text: strip ? strip.textContent : "", now: false };
+  }
+  document.addEventListener("seeingml:figure", (e) => {
+    const detail = e.detail || {};
+    if (!detail.name) return;
+    current[detail.name] = Object.assign({}, detail.values || {}, (detail.values || {}).now || {});
+    document.querySelectorAll(`[data-formula-strip="${detail.name}"] [data-readout]`).forEach((out) => {
+      const v = current[detail.name][out.dataset.readout];
+      if (typeof v === "number") out.textContent = fmt(v);
+    });
+    if (active && active.dataset.figure === detail.name) place();
+  });
+
+  // --- the readout beside a factor whose chart is off screen ---------------------------------
+  const readoutText = el("span", { class: "link-readout-text" });
+  const showButton = el("button", { type: "button", class: "link-readout-show", tabindex: "-1", text: "Show in figure" });
+  const readout = el("div", { class: "link-readout", id: "link-readout", hidden: "" }, [readoutText, showButton]);
+  (document.querySelector("main") || document.body).appendChild(readout);
+  // Pressing the button must not take focus from the factor (that would end the highlight).
+  readout.addEventListener("mousedown", (e) => e.preventDefault());
+  showButton.addEventListener("click", () => { if (active) showInFigure(active); });
+
+  function showReadout(factor) {
+    const { text, now } = valueText(factor.dataset.figure, factor.dataset.link);
+    const label = figureLabel(factor.dataset.figure);
+    readoutText.textContent = `${symbolOf(factor)} = ${text} ${now ? `in ${label} now` : `in ${label}, at the chapter’s numbers`}`;
+    readout.hidden = false;
+    readout.dataset.link = factor.dataset.link;
+    const r = factor.getBoundingClientRect();
+    const width = readout.offsetWidth;
+    const left = Math.max(8, Math.min(r.left, window.innerWidth - width - 8));
+    const below = r.bottom + 6 + readout.offsetHeight <= window.innerHeight;
+    const top = below ? r.bottom + 6 : r.top - readout.offsetHeight - 6;
+    readout.style.left = `${left}px`;
+    readout.style.top = `${top}px`;
+    return `${readoutText.textContent}; ${label} is off screen: press Enter to show it.`;
+  }
+  function hideReadout() { readout.hidden = true; delete readout.dataset.link; }
 
   // --- the switch ----------------------------------------------------------------------------
   let enabled = true;
@@ -49,25 +125,63 @@
   }
 
   let active = null; // the factor the reader is on
-  function activate(factor) {
-    if (!enabled) return;
-    if (active === factor) return;
-    active = factor;
+  // Show the active factor's pair as the screen allows: with the chart, or with the readout.
+  function place() {
+    const factor = active;
+    const { figure, link } = factor.dataset;
     clearFactors(null);
-    factors.forEach((f) => {
-      if (f.dataset.link === factor.dataset.link && f.dataset.figure === factor.dataset.figure) {
-        f.setAttribute("data-highlight", "");
-      }
-    });
-    highlightFigure(factor.dataset.figure, factor.dataset.link);
-    say(`${figureLabel(factor.dataset.figure)} highlights ${symbolOf(factor)}.`);
+    factor.setAttribute("data-highlight", "");
+    if (chartOnScreen(figure)) {
+      hideReadout();
+      factors.forEach((f) => {
+        if (f.dataset.link === link && f.dataset.figure === figure && onScreen(f)) f.setAttribute("data-highlight", "");
+      });
+      highlightFigure(figure, link);
+      return `${figureLabel(figure)} highlights ${symbolOf(factor)}.`;
+    }
+    highlightFigure(figure, null);
+    return showReadout(factor);
+  }
+
+  function activate(factor) {
+    if (!enabled || active === factor) return;
+    active = factor;
+    say(place());
   }
   function deactivate(factor) {
     if (active !== factor) return;
     active = null;
+    hideReadout();
     clearFactors(factor.dataset.figure);
     highlightFigure(factor.dataset.figure, null);
+    // The pointer passed over a factor while another had focus: the focused one again.
+    const focused = factors.find((f) => f === document.activeElement);
+    if (focused && focused !== factor) activate(focused);
   }
+
+  // Bring the figure's strip and chart into view; the strip's factor takes over the highlight.
+  function showInFigure(factor) {
+    const { figure, link } = factor.dataset;
+    const target = document.querySelector(`[data-formula-strip="${figure}"] [data-link="${link}"]`);
+    const strip = target && target.closest("[data-formula-strip]");
+    if (!strip) return;
+    // The chart's top just below the strip, which stays in view (sticky) below the masthead.
+    const plot = document.querySelector(`#figure-${figure} .widget-plot`);
+    const under = visibleBand().top + strip.offsetHeight + 8;
+    window.scrollTo({ top: window.scrollY + plot.getBoundingClientRect().top - under });
+    target.focus({ preventScroll: true });
+    if (active !== target) activate(target);
+  }
+
+  // While a pair is shown, scrolling can take the chart out of view or bring it back.
+  let queued = false;
+  const replace = () => {
+    if (queued || !active) return;
+    queued = true;
+    window.requestAnimationFrame(() => { queued = false; if (active) place(); });
+  };
+  window.addEventListener("scroll", replace, { passive: true });
+  window.addEventListener("resize", replace);
 
   function setEnabled(on, button) {
     enabled = on;
@@ -83,7 +197,7 @@
   }
 
   function placeSwitch() {
-    const first = factors[0];
+    const first = factors.find((f) => !inStrip(f)) || factors[0];
     const anchor = first.closest(".math-block") || first.closest("p, li") || first.closest("math");
     const button = el("button", { type: "button", class: "links-switch", id: "links-switch", "aria-describedby": "links-switch-help" }, [
       el("span", { class: "links-switch-track", "aria-hidden": "true" }), document.createTextNode("Highlights")]);
@@ -100,8 +214,8 @@
 
   // --- the factors ---------------------------------------------------------------------------
   function siblingsOf(factor) {
-    const math = factor.closest("math");
-    return factors.filter((f) => f.closest("math") === math);
+    const formula = factor.closest("math, [data-formula-strip]");
+    return factors.filter((f) => f.closest("math, [data-formula-strip]") === formula);
   }
 
   factors.forEach((factor) => {
@@ -109,7 +223,9 @@
     factor.addEventListener("blur", () => deactivate(factor));
     factor.addEventListener("pointerenter", (e) => { if (e.pointerType === "mouse") activate(factor); });
     factor.addEventListener("pointerleave", (e) => {
-      if (e.pointerType === "mouse" && document.activeElement !== factor) deactivate(factor);
+      if (e.pointerType !== "mouse" || document.activeElement === factor) return;
+      if (readout.contains(e.relatedTarget)) return; // on its way to "Show in figure"
+      deactivate(factor);
     });
     // A tap focuses the factor (it is focusable), which highlights it; a second tap lets go.
     factor.addEventListener("click", (e) => {
@@ -123,6 +239,11 @@
       }
     });
     factor.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !readout.hidden && active === factor) {
+        e.preventDefault();
+        showInFigure(factor);
+        return;
+      }
       const same = siblingsOf(factor);
       const at = same.indexOf(factor);
       let next = null;
@@ -139,102 +260,25 @@
       }
     });
   });
+  readout.addEventListener("pointerleave", (e) => {
+    if (active && e.pointerType === "mouse" && e.relatedTarget !== active && !active.contains(e.relatedTarget)
+      && document.activeElement !== active) deactivate(active);
+  });
 
-  // The figure's side: hovering or focusing one of its parts marks the matching factors.
+  // The figure's side: hovering or focusing one of its parts marks the matching factors that
+  // are on screen with it (its own strip's, at least).
   document.addEventListener("seeingml:link", (e) => {
     const detail = e.detail || {};
     if (!enabled || !detail.figure) return;
+    if (active && active.dataset.figure === detail.figure) return; // the reader is on a factor
     clearFactors(detail.figure);
     if (!detail.link) return;
-    const matching = factors.filter((f) => f.dataset.figure === detail.figure && f.dataset.link === detail.link);
+    const matching = factors.filter((f) => f.dataset.figure === detail.figure
+      && f.dataset.link === detail.link && onScreen(f));
     matching.forEach((f) => f.setAttribute("data-highlight", ""));
-    if (matching.length) say(`${symbolOf(matching[0])} is highlighted in the formulas.`);
+    if (matching.length) say(`${symbolOf(matching[0])} is highlighted in the formula.`);
   });
 
+  window.SeeingML.links = { say, figureLabel };
   if (factors.length) placeSwitch();
-
-  // --- "With your numbers" -------------------------------------------------------------------
-  // Numbers as chapter/format.py writes them: 3 decimals, or 3 significant digits below 0.01,
-  // powers of ten outside [0.001, 10000), whole numbers bare; a real minus sign.
-  const SUPERSCRIPT = { "-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹" };
-  function num(value) {
-    const v = Number(value);
-    if (!Number.isFinite(v)) return String(value);
-    if (v === 0) return "0";
-    const size = Math.abs(v);
-    let text;
-    if (size >= 1e4 || size < 1e-3) {
-      const [mantissa, exponent] = v.toExponential(2).split("e");
-      text = `${mantissa} × 10${String(Number(exponent)).replace(/[-0-9]/g, (c) => SUPERSCRIPT[c])}`;
-    } else if (Number.isInteger(v)) text = v.toFixed(0);
-    else if (size >= 0.01) text = v.toFixed(3);
-    else text = String(Number(v.toPrecision(3)));
-    return minus(text);
-  }
-  // A setting as short as it was typed (0.5, 1.2, −3); a trained weight to 3 decimals at most.
-  const param = (value) => minus(String(Number(Number(value).toFixed(3))));
-  window.SeeingML = window.SeeingML || {};
-  window.SeeingML.formatNumber = num;
-
-  const boxes = Array.from(document.querySelectorAll("[data-your-numbers]"));
-  const chapterText = new Map(); // placeholder → the chapter's number, as the server wrote it
-  boxes.forEach((box) => box.querySelectorAll("[data-value], [data-param]").forEach((mn) => {
-    chapterText.set(mn, mn.textContent);
-  }));
-
-  // The box appears once the reader's settings differ from the chapter's: the figure's first
-  // draw is at the chapter's numbers, so its settings are the baseline.
-  const IGNORED = new Set(["narrow"]);
-  const baseline = new Map();
-  const settingsOf = (params) => JSON.stringify(Object.keys(params).filter((k) => !IGNORED.has(k))
-    .sort().map((k) => [k, String(params[k])]));
-
-  function fill(box, detail) {
-    const values = detail.values || {};
-    const params = detail.params || {};
-    if (!baseline.has(detail.name)) baseline.set(detail.name, settingsOf(params));
-    const changed = baseline.get(detail.name) !== settingsOf(params);
-    const applies = !box.dataset.when || box.dataset.when.split(" ").every((pair) => {
-      const [key, want] = pair.split("=");
-      return params[key] == null || String(params[key]) === want;
-    });
-    if (applies) {
-      box.querySelectorAll("[data-value]").forEach((mn) => {
-        const v = values[mn.dataset.value];
-        if (v != null) mn.textContent = num(v);
-      });
-      box.querySelectorAll("[data-param]").forEach((mn) => {
-        // The figure's own values first: after a gradient step its weights are the trained ones.
-        const v = values[mn.dataset.param] != null ? values[mn.dataset.param] : params[mn.dataset.param];
-        if (v != null) mn.textContent = param(v);
-      });
-    }
-    box.querySelector("[data-role='worked']").hidden = !applies;
-    box.querySelector("[data-role='elsewhere']").hidden = applies;
-    if (changed && box.hidden) say(`With your numbers: the worked example beside ${figureLabel(box.dataset.yourNumbers)} now follows your settings.`);
-    box.hidden = !changed;
-  }
-
-  document.addEventListener("seeingml:figure", (e) => {
-    const detail = e.detail || {};
-    boxes.filter((b) => b.dataset.yourNumbers === detail.name).forEach((b) => fill(b, detail));
-  });
-
-  boxes.forEach((box) => {
-    const reset = box.querySelector("[data-role='reset']");
-    if (!reset) return;
-    reset.addEventListener("click", () => {
-      const name = box.dataset.yourNumbers;
-      // The figure's script listens and returns its controls to the chapter's numbers.
-      document.dispatchEvent(new CustomEvent("seeingml:reset", { detail: { name } }));
-      chapterText.forEach((text, mn) => { if (box.contains(mn)) mn.textContent = text; });
-      box.hidden = true;
-      say(`${figureLabel(name)} is back at the chapter's numbers.`);
-      const figure = document.getElementById(`figure-${name}`);
-      if (figure) {
-        if (!figure.hasAttribute("tabindex")) figure.setAttribute("tabindex", "-1");
-        figure.focus({ preventScroll: false });
-      }
-    });
-  });
 })();

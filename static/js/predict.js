@@ -1,6 +1,8 @@
-// "Predict, then see": an optional guess before a figure, compared with the value the figure's
-// `seeingml:figure` event reports. Predictions live in this browser's localStorage only; they
-// are never sent anywhere and never graded. Without this script the forms stay hidden.
+// "Predict, then see": an optional guess before a figure, compared with the figure's value at
+// the settings the prompt names (the block's data-state, the chapter's numbers) — asked of the
+// widget API for exactly those settings, never taken from whatever the figure shows now.
+// Predictions live in this browser's localStorage only; they are never sent anywhere and never
+// graded. Without this script the forms stay hidden.
 (function () {
   "use strict";
 
@@ -43,15 +45,32 @@
       : `about ${(1 / ratio).toFixed(1)} times smaller than the real size`;
   }
 
-  // What the figure's event says the real value is, or null when its settings do not fit.
-  function actualOf(kind, detail) {
-    const v = detail.values || {};
-    if (kind === "sign_size") return typeof v.dL_dw1 === "number" ? { value: v.dL_dw1 } : null;
-    const p = detail.params || {};
-    const fits = Number(p.depth) === 10 && String(p.activation) === "sigmoid"
-      && !(p.residual === true || String(p.residual) === "1") && (p.mode == null || p.mode === "chain");
-    const first = Array.isArray(v.layers) && v.layers[0];
-    return fits && first ? { value: first.gradient, note: `weight ${fmt(p.weight)}, input ${fmt(p.x)}` } : null;
+  // Does a figure's state (its event's params) equal the named one? Flags arrive as booleans.
+  function sameState(params, state) {
+    return Array.from(new URLSearchParams(state)).every(([k, want]) => {
+      let have = params[k];
+      if (typeof have === "boolean") have = have ? "1" : "0";
+      if (have == null) return false;
+      const a = Number(have);
+      const b = Number(want);
+      return Number.isFinite(a) && Number.isFinite(b) ? a === b : String(have) === want;
+    });
+  }
+
+  // The value a prediction is compared with, from the figure's values at the named state.
+  function actualOf(kind, values) {
+    if (kind === "sign_size") return typeof values.dL_dw1 === "number" ? values.dL_dw1 : null;
+    const first = Array.isArray(values.layers) && values.layers[0];
+    return first && typeof first.gradient === "number" ? first.gradient : null;
+  }
+
+  // The named state in words, from its query (the chapter's numbers).
+  function stateWords(kind, state) {
+    const q = new URLSearchParams(state);
+    const n = (k) => fmt(Number(q.get(k)));
+    return kind === "sign_size"
+      ? `the chapter's numbers (x = ${n("x")}, W₁ = ${n("w1")}, W₂ = ${n("w2")}, t = ${n("target")})`
+      : `${q.get("depth")} ${q.get("activation")} layers, weight ${n("weight")}, input ${n("x")}`;
   }
 
   // A prediction as the reader typed it (0.5, not 0.500); tiny ones as powers of ten.
@@ -75,36 +94,43 @@
     return text + ".";
   }
 
-  const latest = {}; // figure name → its last event's detail
+  const config = window.SeeingML.dom.pageData("figure-config") || {};
   const pending = {}; // figure name → the prediction waiting for the figure's value
 
-  function show(block, entry) {
+  function show(block, entry, waiting) {
     const result = block.querySelector("[data-role='result']");
-    if (entry.actual == null) {
-      result.textContent = `${describe(entry)} ${entry.kind === "sign_size"
-        ? "The figure's backward pass will show the real value."
-        : "Set Figure 3 to 10 sigmoid layers (its starting settings) to compare."}`;
-    } else {
-      result.textContent = describe(entry);
-    }
+    result.textContent = entry.actual != null ? describe(entry)
+      : `${describe(entry)} ${waiting || ""}`.trim();
   }
 
-  function settle(name) {
-    const entry = pending[name];
-    const detail = latest[name];
-    const block = blocks.find((b) => b.dataset.predict === name);
-    if (!entry || !detail || !block) return;
-    const actual = actualOf(entry.kind, detail);
-    if (!actual) return;
-    entry.actual = actual.value;
-    entry.note = actual.note || "";
-    delete pending[name]; // compared once, with the first value that fits
+  function settle(block, entry, values) {
+    const actual = actualOf(entry.kind, values || {});
+    if (actual == null || pending[entry.figure] !== entry) return;
+    entry.actual = actual;
+    delete pending[entry.figure];
     const list = load();
     const stored = list.find((e) => e.id === entry.id);
     if (stored) Object.assign(stored, entry);
     save(list);
     show(block, entry);
     renderHistory();
+  }
+
+  // Ask the widget API for the figure at the named settings: the figure on the page may show
+  // the reader's own settings by now, which the prompt did not ask about.
+  async function compare(block, entry) {
+    const url = (config.api || {})[entry.figure];
+    show(block, entry, `Asking ${entry.label} for its value at ${entry.note}…`);
+    try {
+      if (!url) throw new Error("no figure URL");
+      const response = await fetch(`${url}?${block.dataset.state}`, { headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      settle(block, entry, (await response.json()).values);
+    } catch (e) {
+      if (pending[entry.figure] === entry) {
+        show(block, entry, `${entry.label} could not be asked just now; your prediction is saved, and it is compared as soon as ${entry.label} shows ${entry.note}.`);
+      }
+    }
   }
 
   function renderHistory() {
@@ -147,17 +173,17 @@
       const value = parseSize(size.value);
       if (value == null) {
         fail(kind === "sign_size" ? "Give a size greater than 0, such as 0.5."
-          : "Give a number greater than 0 (0.001) or a power of ten (1e-6).", size);
+          : "Give a number greater than 0 (0.02) or a power of ten (1e-4).", size);
         return;
       }
-      const entry = { id: `${name}-${Date.now()}`, figure: name, kind, label, sign, size: value, actual: null };
+      const entry = { id: `${name}-${Date.now()}`, figure: name, kind, label, sign, size: value,
+        actual: null, note: stateWords(kind, block.dataset.state) };
       const list = load();
       list.push(entry);
       save(list);
       pending[name] = entry;
-      show(block, entry);
-      settle(name);
       renderHistory();
+      compare(block, entry);
     });
 
     block.querySelector("[data-role='skip']").addEventListener("click", () => {
@@ -175,11 +201,13 @@
     block.querySelector("[data-role='history']").addEventListener("toggle", renderHistory);
   });
 
+  // Without the API's answer, the figure itself settles a prediction once it shows the named
+  // settings (the reader pressed Reset, say) — and only then.
   document.addEventListener("seeingml:figure", (e) => {
     const detail = e.detail || {};
-    if (!detail.name) return;
-    latest[detail.name] = detail;
-    settle(detail.name);
+    const entry = pending[detail.name];
+    const block = blocks.find((b) => b.dataset.predict === detail.name);
+    if (entry && block && sameState(detail.params || {}, block.dataset.state)) settle(block, entry, detail.values);
   });
   renderHistory();
 })();

@@ -1,4 +1,5 @@
-""""Predict, then see": an optional guess, compared with the figure's reported value, kept
+""""Predict, then see": an optional guess, compared with the figure's value at the settings the
+prompt names (even after the reader moved the figure's sliders), kept
 only in this browser, operable from the keyboard and announced politely."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import pages
-from tests.browser.pages import PHONE, axe_violations, send_figure_event, shot
+from tests.browser.pages import PHONE, axe_violations, figure_ready, send_figure_event, shot
 
 
 def open_chapter(page, live_server):
@@ -30,7 +31,8 @@ def test_a_sign_and_size_prediction_meets_the_figures_value(page, live_server):
     page.keyboard.press("Enter")
     result = block.locator("[data-role='result']")
     assert result.get_attribute("aria-live") == "polite"
-    send_figure_event(page, "backprop")  # the figure's backward pass reports ∂L/∂W₁
+    page.wait_for_function("() => document.querySelector(\"[data-predict='backprop'] "
+                           "[data-role='result']\").textContent.includes('the figure shows')")
     text = result.text_content()
     assert "you predicted negative, about 0.5;" in text
     assert "the figure shows −0.116" in text
@@ -52,9 +54,12 @@ def test_an_order_of_magnitude_prediction_for_figure_3(page, live_server):
     block.locator("button[type='submit']").click()
     result = block.locator("[data-role='result']")
     send_figure_event(page, "vanishing", "activation=relu")  # not the asked-for setting
-    assert "Set Figure 3 to 10 sigmoid layers" in result.text_content()
+    # Compared with the state the prompt names, whatever the figure reports meanwhile.
+    page.wait_for_function("() => document.querySelector(\"[data-predict='vanishing'] "
+                           "[data-role='result']\").textContent.includes('orders of magnitude')")
     values = send_figure_event(page, "vanishing")
     text = result.text_content()
+    assert "at 10 sigmoid layers, weight 1, input 1" in text
     assert "you predicted 0.001" in text
     assert "orders of magnitude too large" in text
     assert values["layers"][0]["gradient"] < 1e-4
@@ -104,8 +109,73 @@ def test_screenshots(browser, live_server, viewport, name):
     block.locator("input[value='-1']").check()
     block.locator("input[name='size']").fill("0.3")
     block.locator("button[type='submit']").click()
-    send_figure_event(page, "backprop")
+    block.locator("[data-role='result']").filter(has_text="the figure shows").wait_for()
     block.locator("[data-role='history'] summary").click()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
     shot(block, f"predict-{name}")
     context.close()
+
+
+RESULT = "[data-predict='{}'] [data-role='result']"
+
+
+def wait_result(page, name, words):
+    page.wait_for_function("([sel, w]) => document.querySelector(sel).textContent.includes(w)",
+                           arg=[RESULT.format(name), words], timeout=15000)
+    return page.locator(RESULT.format(name)).text_content()
+
+
+def test_after_moving_a_slider_the_prediction_meets_the_named_state(page, live_server):
+    # The reader moves W₁ in the real Figure 2, then predicts for the chapter's numbers: the
+    # comparison is with −0.116 (those numbers), not with the figure's new value.
+    open_chapter(page, live_server)
+    figure_ready(page, "backprop")
+    slider = page.locator("#widget-backprop-w1")
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('widget-backprop-w1').value !== '0.5'")
+    page.wait_for_selector("#figure-backprop .widget[data-state='ready']")  # redrawn at W₁
+    block = page.locator("[data-predict='backprop']")
+    block.locator("input[value='-1']").check()
+    block.locator("input[name='size']").fill("0.12")
+    block.locator("button[type='submit']").click()
+    text = wait_result(page, "backprop", "the figure shows")
+    assert "the figure shows −0.116" in text and "within 5% of it" in text
+    assert "at the chapter’s numbers" in text or "at the chapter's numbers" in text
+    assert "orders of magnitude" not in text
+
+
+def test_a_slow_figure_answer_is_awaited_in_words(page, live_server):
+    # The API answers after a second: the reader is told what is being asked, then the result.
+    page.add_init_script("""(() => { const real = window.fetch;
+      window.fetch = (url, ...rest) => String(url).includes('/api/widgets/backprop?x=')
+        ? new Promise(r => setTimeout(r, 1000)).then(() => real(url, ...rest))
+        : real(url, ...rest); })()""")
+    open_chapter(page, live_server)
+    block = page.locator("[data-predict='backprop']")
+    block.locator("input[value='1']").check()
+    block.locator("input[name='size']").fill("0.1")
+    block.locator("button[type='submit']").click()
+    assert "Asking Figure 2 for its value" in block.locator("[data-role='result']").text_content()
+    text = wait_result(page, "backprop", "the figure shows")
+    assert "the sign is the other way" in text
+
+
+def test_without_the_api_only_the_named_state_settles_a_prediction(page, live_server):
+    # The request fails; a figure event at other settings must not grade the prediction, one
+    # at the named settings does.
+    page.route("**/api/widgets/vanishing?depth=*", lambda route: route.abort())
+    page.route("**/api/widgets/vanishing*narrow=*", lambda route: route.abort())
+    open_chapter(page, live_server)
+    block = page.locator("[data-predict='vanishing']")
+    block.locator("input[name='size']").fill("1e-4")
+    block.locator("button[type='submit']").click()
+    wait_result(page, "vanishing", "could not be asked")
+    page.unroute("**/api/widgets/vanishing?depth=*")
+    send_figure_event(page, "vanishing", "weight=1.5")
+    assert "you predicted" in (text := block.locator("[data-role='result']").text_content())
+    assert "the figure shows" not in text
+    send_figure_event(page, "vanishing")
+    assert "orders of magnitude too large" in wait_result(page, "vanishing", "the figure shows")
+    page.unroute_all(behavior="ignoreErrors")

@@ -102,6 +102,31 @@ def test_the_real_figure_drives_the_box(page, live_server):
     assert not box.is_visible()
 
 
+def test_after_a_gradient_step_the_box_shows_the_trained_network(page, live_server):
+    # The figure draws the network after the steps taken; the box works with the same numbers.
+    open_chapter(page, live_server)
+    if not figure_script_reports(page):
+        pytest.skip("the figure script that sends seeingml:figure is absent")
+    page.locator("#figure-backprop").scroll_into_view_if_needed()
+    ready = ("() => document.querySelector('#figure-backprop .widget')?.dataset.state === "
+             "'ready'")
+    page.wait_for_function(ready, timeout=15000)
+    page.evaluate("() => { window.reported = []; document.addEventListener('seeingml:figure',"
+                  " e => window.reported.push(e.detail.values)); }")
+    page.locator('#figure-backprop [data-action="step"]').click()
+    page.wait_for_function("() => window.reported.length > 0", timeout=15000)
+    trained = page.evaluate("() => window.reported[window.reported.length - 1].now")
+    box = page.locator(BOX.format("backprop"))
+    box.wait_for(state="visible", timeout=10000)
+    assert trained["w1"] != 0.5  # the step moved the weight
+    assert box.locator("[data-param='w1']").text_content() == str(round(trained["w1"], 3))
+    assert box.locator("[data-value='dL_dw1']").text_content() == num(trained["dL_dw1"])
+    assert box.locator("[data-value='loss']").first.text_content() == num(trained["loss"])
+    # The figure's own table shows the same trained gradient.
+    table = page.locator("#figure-backprop .widget-table").text_content()
+    assert num(trained["dL_dw1"]) in table or f"{trained['dL_dw1']:.3f}" in table
+
+
 @pytest.mark.parametrize(("viewport", "name"), [({"width": 1366, "height": 900}, "desktop-1366"),
                                                (PHONE, "phone-390")])
 def test_screenshots(browser, live_server, viewport, name):
