@@ -1,7 +1,7 @@
 """Plotly figures for the dashboard, as plain JSON-ready dicts built from QuestionStats.
 
 The browser only draws them (static/js/dashboard.js picks colours from the page's CSS
-variables for light and dark mode); every number comes from instructors/classes.py.
+variables for light and dark mode); every number comes from instructors/stats.py.
 Okabe–Ito blue for the correct answer and orange for wrong ones, and each bar's text says
 "correct" or names the misconception, so colour is never the only cue.
 """

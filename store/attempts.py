@@ -354,7 +354,7 @@ def init_app(app) -> Store:
     try:
         store.upgrade()
     except StoreUnavailable as exc:
-        app.logger.warning("checkpoint storage unavailable at start-up: %s", exc)
+        app.logger.warning("storage unavailable at start-up: %s", exc)
     app.extensions["store"] = store
     app.cli.add_command(migrate.db_cli)
     return store

@@ -65,9 +65,12 @@ def test_the_picture_carries_its_colours_for_both_themes():
 def test_pictures_are_cached_on_disk_by_hash(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSET_BUILD_DIR", str(tmp_path))
     made = picture.picture_for(FIGURES["vanishing"])
-    files = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    names = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    files = [f for f in names if f.endswith(".svg")]
     assert len(files) == 2 and all(re.fullmatch(r"vanishing-(wide|narrow)\.[0-9a-f]{12}\.svg", f)
                                    for f in files)
+    # Besides each picture, at most its compressed copies (served like every hashed asset).
+    assert set(names) <= {f + ext for f in files for ext in ("", ".br", ".gz")}
     monkeypatch.setattr(svg, "to_svg", lambda *a: pytest.fail("drawn again, not read"))
     assert picture.picture_for(FIGURES["vanishing"]) == made
 

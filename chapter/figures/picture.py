@@ -15,7 +15,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from chapter.figures import svg
+from chapter.figures import style, svg
 from chapter.figures.figure import FigureError
 from web import assets
 
@@ -48,7 +48,7 @@ def theme_values() -> tuple[dict[str, str], dict[str, str]]:
 @cache
 def variables() -> str:
     """The colour variables the pictures use, for both schemes, as a style sheet."""
-    wanted = set(svg.THEME.values()) | set(svg.TEXT_THEME.values())
+    wanted = set(style.CSS_VARIABLES.values())
     light, dark = theme_values()
 
     def rules(values: dict) -> str:

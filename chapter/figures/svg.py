@@ -17,11 +17,6 @@ from chapter.figures import style
 from chapter.figures.payload import TRACE_TYPES
 from chapter.figures.svg_axis import Axis
 
-THEME = {style.BLUE: "--widget-blue", style.VERMILION: "--widget-vermilion",
-         style.GREEN: "--widget-green", style.PURPLE: "--widget-purple",
-         style.ORANGE: "--widget-orange", style.INK: "--text", style.MUTED: "--muted",
-         style.RULE: "--rule", style.WHITE: "--surface"}
-TEXT_THEME = {style.VERMILION_TEXT: "--fig-vermilion-text", style.GREEN_TEXT: "--fig-green-text"}
 DASHES = {"dash": "6 4", "dot": "2 3", "dashdot": "6 3 2 3", "longdash": "10 4"}
 # A label is never struck through by a line behind it: a halo of the surface around its words.
 HALO = "text{paint-order:stroke;stroke:var(--surface,#fff);stroke-width:4px;stroke-linejoin:round}"
@@ -41,7 +36,7 @@ def colour(value, theme: dict | None = None) -> str:
     """A light-theme hex as its CSS variable (fallback: the hex); transparent as none."""
     if not value or value in ("rgba(0,0,0,0)", "transparent"):
         return "none"
-    themes = {**THEME, **TEXT_THEME} if theme is None else theme
+    themes = style.CSS_VARIABLES if theme is None else theme
     return f"var({themes[value]}, {value})" if value in themes else value
 
 

@@ -6,11 +6,10 @@
 (function () {
   "use strict";
 
-  const { minus } = window.SeeingML.dom;
+  const { minus, $ } = window.SeeingML.dom;
   const { Figure, figureConfig } = window.SeeingML;
   const NARROW_BELOW = 560; // px of figure width: stack the panels instead of side by side
   const DEBOUNCE_MS = 150;
-  const $ = (root, selector) => root.querySelector(selector);
   const shownWhen = (c, params) => !c.when || c.when.options.includes(params[c.when.field]);
   const loadPlotly = () => window.SeeingML.loadPlotly(figureConfig.plotly);
 

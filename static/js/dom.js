@@ -37,7 +37,10 @@
     try { return JSON.parse(holder.textContent); } catch (e) { return {}; }
   }
 
+  // The first element under `root` that `selector` matches.
+  const $ = (root, selector) => root.querySelector(selector);
+
   window.SeeingML = Object.assign(window.SeeingML || {}, {
-    dom: { el, minus, fromHTML, cloned, pageData },
+    dom: { el, minus, fromHTML, cloned, pageData, $ },
   });
 })();

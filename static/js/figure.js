@@ -23,7 +23,7 @@
   // The page's figure config: {figures: each figure's controls, presets and step limit (the
   // server's parameter schemas), api: {figure: its URL}, plotly: plotly.js's URL, palette:
   // {light-theme colour the server writes: the CSS variable that carries its role}}.
-  const { el, pageData } = window.SeeingML.dom;
+  const { el, pageData, $ } = window.SeeingML.dom;
   const figureConfig = pageData("figure-config");
   const THEME = figureConfig.palette || {};
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -52,7 +52,6 @@
   // quick second press of Back or Next does. That is expected, not an error.
   const interrupted = () => {};
 
-  const $ = (root, selector) => root.querySelector(selector);
   const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
 
   function emphasised(figure, link) {

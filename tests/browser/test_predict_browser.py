@@ -147,17 +147,22 @@ def test_after_moving_a_slider_the_prediction_meets_the_named_state(page, live_s
 
 
 def test_a_slow_figure_answer_is_awaited_in_words(page, live_server):
-    # The API answers after a second: the reader is told what is being asked, then the result.
+    # The API's answer is held until the test lets it go: the reader is told what is being
+    # asked while it waits, then the result.
     page.add_init_script("""(() => { const real = window.fetch;
+      window.__release = null;
+      const held = new Promise(r => { window.__release = r; });
       window.fetch = (url, ...rest) => String(url).includes('/api/widgets/backprop?x=')
-        ? new Promise(r => setTimeout(r, 1000)).then(() => real(url, ...rest))
+        ? held.then(() => real(url, ...rest))
         : real(url, ...rest); })()""")
     open_chapter(page, live_server)
     block = page.locator("[data-predict='backprop']")
     block.locator("input[value='1']").check()
     block.locator("input[name='size']").fill("0.1")
     block.locator("button[type='submit']").click()
-    assert "Asking Figure 2 for its value" in block.locator("[data-role='result']").text_content()
+    asking = block.locator("[data-role='result']").filter(has_text="Asking Figure 2 for its")
+    asking.wait_for()
+    page.evaluate("() => window.__release()")
     text = wait_result(page, "backprop", "the figure shows")
     assert "the sign is the other way" in text
 
