@@ -16,7 +16,9 @@ by the client after ``deadline.DEADLINE_S`` (commit included), so an answer repo
 was committed within that time. After a failure, the same request never touches
 storage again, and a failure that looks like an unreachable, hung or locked database opens a
 circuit breaker: for ``BREAKER_SECONDS`` every call raises ``StoreUnavailable`` at once,
-without waiting on the database.
+without waiting on the database. On PostgreSQL the breaker then stays open until a thread of
+its own has reached the server again (``deadline.probe_until_back``), so no reader's request
+pays a connect timeout to learn that the server is still gone.
 """
 
 from __future__ import annotations
@@ -200,6 +202,8 @@ class Store:
         self._clock = clock
         self._open_until = 0.0
         self._lock = threading.Lock()
+        self._probing = False  # PostgreSQL: a thread checks the server before the breaker closes
+        self._closed = False
 
     def now(self) -> datetime:
         """The wall clock every stored time comes from (tests replace it)."""
@@ -215,7 +219,7 @@ class Store:
     # --- the time budget -------------------------------------------------------------
 
     def breaker_open(self) -> bool:
-        return self._clock() < self._open_until
+        return self._probing or self._clock() < self._open_until
 
     @contextmanager
     def guard(self, what: str) -> Iterator[None]:
@@ -249,6 +253,11 @@ class Store:
         if took >= SLOW_FAILURE_S or any(word in message for word in OUTAGE_WORDS):
             with self._lock:
                 self._open_until = self._clock() + self.breaker_seconds
+                probe = self.engine.dialect.name == "postgresql" and not self._probing
+                self._probing = self._probing or probe
+            if probe:  # no request waits on a server that may be gone to find out it is back
+                threading.Thread(target=deadline.probe_until_back, args=(self,),
+                                 name="store-probe", daemon=True).start()
 
     # --- schema ------------------------------------------------------------------------
 
@@ -354,6 +363,7 @@ class Store:
                 return [row_to_attempt(row) for row in conn.execute(query)]
 
     def dispose(self) -> None:
+        self._closed = True
         self.engine.dispose()
 
 

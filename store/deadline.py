@@ -23,7 +23,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DisconnectionError
 
 DEADLINE_S = 1.25  # a guarded operation's whole use of a connection, its commit included
@@ -132,3 +132,22 @@ def _releaser(watchdog: Watchdog):
     def release(dbapi_connection, *_args) -> None:
         watchdog.release(dbapi_connection)
     return release
+
+
+def probe_until_back(store) -> None:
+    """Keep ``store``'s breaker open until the server answers again: after each pause of the
+    breaker's length, one ``SELECT 1`` under the deadline, off any request; the first that
+    answers closes the breaker. Ends when the store is disposed of."""
+    while not store._closed:
+        time.sleep(max(0.0, min(store._open_until - store._clock(), store.breaker_seconds)))
+        try:
+            with budget(), store.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # still gone (any failure: this thread must not die of it)
+            with store._lock:
+                store._open_until = store._clock() + store.breaker_seconds
+            continue
+        with store._lock:
+            store._open_until, store._probing = 0.0, False
+        return
+    store._probing = False

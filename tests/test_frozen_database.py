@@ -72,6 +72,13 @@ def frozen_setup(pg_database, tmp_path):
     store.dispose()
 
 
+def wait_until_closed(store, limit: float = 5.0) -> None:
+    stop = time.monotonic() + limit
+    while store.breaker_open() and time.monotonic() < stop:
+        time.sleep(0.05)
+    assert not store.breaker_open(), "the breaker stayed open with the server back"
+
+
 def timed(call):
     started = time.monotonic()
     result = call()
@@ -108,6 +115,7 @@ def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(fr
 
     relay.frozen.clear()
     time.sleep(store.breaker_seconds + 0.1)
+    wait_until_closed(store)  # the store finds the server again by itself, off any request
     response, took = timed(answer)
     assert response.json["saved"] is True and took < 1.5
 
@@ -134,5 +142,26 @@ def test_a_commit_that_hangs_is_never_reported_saved(frozen_setup):
     assert response.json["saved"] is False and took < 1.5, response.json
     assert deadline.WATCHDOG.fired == cut_before + 1
     relay.frozen.clear()
-    store._open_until = 0.0
+    wait_until_closed(store)
     assert kept <= len(store.attempts()) <= kept + 1
+
+
+def test_a_server_gone_silent_costs_later_answers_nothing(frozen_setup):
+    """With the server silent even to new connections, only the answer that finds out waits
+    (the connect timeout); the breaker then stays open while a thread of the store checks
+    the server, so answers after the breaker's pause do not wait again."""
+    app, store, relay = frozen_setup
+    reader = app.test_client()
+    answer = lambda: reader.post("/api/checkpoint/q1", json={"answer": "4e4"})  # noqa: E731
+    assert answer().json["saved"] is True
+    relay.frozen.set()
+    store.engine.dispose()  # no pooled connection left: the next call must connect anew
+    first, _ = timed(answer)
+    assert first.json["saved"] is False
+    time.sleep(store.breaker_seconds * 2.5)
+    for _ in range(3):
+        response, took = timed(answer)
+        assert response.json["saved"] is False and took < 0.25, took
+    relay.frozen.clear()
+    wait_until_closed(store, limit=8)
+    assert answer().json["saved"] is True
