@@ -9,7 +9,9 @@ began, beside the same mix with storage healthy, in one run:
   SQLite      another process holds ``BEGIN IMMEDIATE`` on the same file (the write lock; it
               gives it up when this benchmark ends, or after 120 s by itself)
   PostgreSQL  DATABASE_URL points at a loopback TCP listener that accepts connections and never
-              answers; the healthy run uses a throwaway database on the local server
+              answers; the healthy run uses a throwaway database on the local server; and
+              "frozen mid-connection": the app reaches that database through a relay
+              (tests/relay.py) that stops forwarding once every worker holds live connections
 
 Four kinds of request run at once, each from 2 keep-alive connections (http.client), 200
 requests per kind or ``--limit`` seconds, whichever comes first:
@@ -42,8 +44,11 @@ import threading
 import time
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from benchmarks import servers
 from benchmarks.bench_api import first_choice, scratch_postgres
+from tests.relay import Relay
 
 CONNECTIONS_PER_KIND = 2
 PAGE_P99_MS, ANSWER_P99_MS = 250.0, 1000.0
@@ -187,12 +192,22 @@ def pct(values: list[float], q: int) -> float:
 
 
 def case(label: str, state: str, worker: str, env: dict, answer: str, cookie: str,
-         requests: int, limit: float) -> list[dict]:
+         requests: int, limit: float, relay=None) -> list[dict]:
+    """With ``relay``, the server starts with storage healthy, every worker stores answers
+    (so each holds live connections), then the relay freezes mid-connection."""
     extra = ("--worker-class", "gthread", "--threads", "4") if worker == "gthread" else ()
     started = time.monotonic()
     with servers.gunicorn("app:create_app()", env, workers=2, extra_args=extra) as server:
         boot = time.monotonic() - started
-        out = mix(server.port, cookie, json.dumps({"answer": answer}), requests, limit)
+        if relay is not None:
+            for _ in range(8):
+                assert answer_cookie(server.port, answer)[1].get("saved") is True
+            relay.frozen.set()
+        try:
+            out = mix(server.port, cookie, json.dumps({"answer": answer}), requests, limit)
+        finally:
+            if relay is not None:
+                relay.frozen.clear()
     rows = []
     for kind in ("page", "widget", "reader", "answer"):
         o = out[kind]
@@ -251,6 +266,10 @@ def measure_all(dbs: str = "sqlite,postgres", requests: int = 200, limit: float 
                 env = servers.app_env(instance, url)
                 answer, cookie = earlier_answer(env)
                 hole = Blackhole()
+                target = make_url(url)
+                relay = Relay(target.host or "127.0.0.1", target.port or 5432)
+                frozen = dict(env, DATABASE_URL=target.set(host="127.0.0.1", port=relay.port)
+                              .render_as_string(hide_password=False))
                 try:
                     hung = dict(env, DATABASE_URL=(
                         f"postgresql://seeingml:seeingml@127.0.0.1:{hole.port}/seeingml_test"))
@@ -259,8 +278,11 @@ def measure_all(dbs: str = "sqlite,postgres", requests: int = 200, limit: float 
                                      requests, limit)
                         rows += case("PostgreSQL", "listener that never answers", worker,
                                      hung, answer, cookie, requests, limit)
+                        rows += case("PostgreSQL", "frozen mid-connection", worker, frozen,
+                                     answer, cookie, requests, limit, relay=relay)
                 finally:
                     hole.close()
+                    relay.close()
     (servers.ROOT / "artifacts").mkdir(exist_ok=True)
     (servers.ROOT / "artifacts" / "stall.json").write_text(json.dumps(rows, indent=1))
     return rows

@@ -16,9 +16,19 @@ from store.attempts import (
     Store,
     StoreUnavailable,
     database_url,
-    init_app,
     make_engine,
 )
+from store.limits import share_windows
+
+
+def init_app(app) -> Store:
+    """Open the app's store (``store.attempts.init_app``) and share its answer windows."""
+    from store import attempts
+
+    opened = attempts.init_app(app)
+    share_windows(app, opened)
+    return opened
+
 
 __all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Store",
            "StoreUnavailable",

@@ -11,10 +11,14 @@ saved, instead of failing the request.
 Storage gets a short time budget inside a request: SQLite waits at most
 ``SQLITE_BUSY_TIMEOUT_MS`` for a write lock; PostgreSQL gets ``PG_CONNECT_TIMEOUT_S`` to
 connect and ``PG_STATEMENT_TIMEOUT_MS`` per statement, and the pool hands out a connection
-within ``POOL_TIMEOUT_S`` or not at all. After a failure, the same request never touches
+within ``POOL_TIMEOUT_S`` or not at all; a server that stops answering altogether is cut off
+by the client after ``deadline.DEADLINE_S`` (commit included), so an answer reported saved
+was committed within that time. After a failure, the same request never touches
 storage again, and a failure that looks like an unreachable, hung or locked database opens a
 circuit breaker: for ``BREAKER_SECONDS`` every call raises ``StoreUnavailable`` at once,
-without waiting on the database.
+without waiting on the database. On PostgreSQL the breaker then stays open until a thread of
+its own has reached the server again (``deadline.probe_until_back``), so no reader's request
+pays a connect timeout to learn that the server is still gone.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from sqlalchemy import Engine, bindparam, create_engine, event, func, select, te
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from store import migrate
+from store import deadline, migrate
 from store.schema import attempts, enrolments
 from web.errors import ServiceUnavailable
 
@@ -42,7 +46,14 @@ log = logging.getLogger(__name__)
 DEFAULT_FILE = "checkpoint.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 400  # workers queue for the write lock, but a request never stalls
 PG_CONNECT_TIMEOUT_S = 2  # psycopg 3 raises any connect_timeout below 2 s to 2 s
-PG_STATEMENT_TIMEOUT_MS = 1500  # a hung query is cancelled by the server
+PG_STATEMENT_TIMEOUT_MS = 1000  # a slow query is cancelled by the server
+# A server that stops answering cannot cancel anything: the client's deadline (deadline.py)
+# cuts the connection; keepalives and tcp_user_timeout notice a peer gone from the network.
+PG_CONNECT_ARGS = {"connect_timeout": PG_CONNECT_TIMEOUT_S,
+                   "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
+                   "tcp_user_timeout": int(deadline.DEADLINE_S * 1000),
+                   "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 1,
+                   "keepalives_count": 3}
 POOL_TIMEOUT_S = 1.0  # every pooled connection busy: give up instead of queueing 30 s
 BREAKER_SECONDS = 5.0  # after an outage-like failure, fail at once for this long
 MAX_ATTEMPTS_PER_LEARNER = 2000  # what one learner may store; beyond it answers are graded only
@@ -126,11 +137,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S,
-                    "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"} if (
-        parsed.get_backend_name() == "postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S,
-                         connect_args=connect_args)
+    if parsed.get_backend_name() != "postgresql":
+        return create_engine(url, pool_pre_ping=True, pool_timeout=POOL_TIMEOUT_S)
+    engine = create_engine(url, pool_timeout=POOL_TIMEOUT_S, connect_args=PG_CONNECT_ARGS)
+    deadline.arm(engine)  # the client's own clock, and the ping under it
+    return engine
 
 
 def _request_flags() -> dict | None:
@@ -191,6 +202,8 @@ class Store:
         self._clock = clock
         self._open_until = 0.0
         self._lock = threading.Lock()
+        self._probing = False  # PostgreSQL: a thread checks the server before the breaker closes
+        self._closed = False
 
     def now(self) -> datetime:
         """The wall clock every stored time comes from (tests replace it)."""
@@ -206,7 +219,7 @@ class Store:
     # --- the time budget -------------------------------------------------------------
 
     def breaker_open(self) -> bool:
-        return self._clock() < self._open_until
+        return self._probing or self._clock() < self._open_until
 
     @contextmanager
     def guard(self, what: str) -> Iterator[None]:
@@ -220,7 +233,8 @@ class Store:
             raise StoreUnavailable(f"{what}: storage failed a moment ago; not retried yet")
         started = self._clock()
         try:
-            yield
+            with deadline.budget():
+                yield
         except (IntegrityError, AttemptCapReached):
             raise
         except StoreUnavailable as exc:  # the lazy migration inside failed
@@ -239,6 +253,11 @@ class Store:
         if took >= SLOW_FAILURE_S or any(word in message for word in OUTAGE_WORDS):
             with self._lock:
                 self._open_until = self._clock() + self.breaker_seconds
+                probe = self.engine.dialect.name == "postgresql" and not self._probing
+                self._probing = self._probing or probe
+            if probe:  # no request waits on a server that may be gone to find out it is back
+                threading.Thread(target=deadline.probe_until_back, args=(self,),
+                                 name="store-probe", daemon=True).start()
 
     # --- schema ------------------------------------------------------------------------
 
@@ -344,6 +363,7 @@ class Store:
                 return [row_to_attempt(row) for row in conn.execute(query)]
 
     def dispose(self) -> None:
+        self._closed = True
         self.engine.dispose()
 
 

@@ -1,16 +1,20 @@
-"""Counters of wrong guesses, kept in the database so every worker and every process sees
-the same count: one row per bucket (an address and what it guessed at), forgotten after a
-quiet spell. The policy (free misses, doubling waits) is the caller's; this only stores."""
+"""Counters kept in the database so every worker and every process sees the same count.
+
+Wrong guesses: one row per bucket (an address and what it guessed at), forgotten after a
+quiet spell; the policy (free misses, doubling waits) is the caller's, this only stores.
+Answer, hint and reveal windows (``SharedWindows``): one row per learner and per address,
+one statement per request."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from store.attempts import Store
-from store.schema import guess_misses
+from store.schema import guess_misses, rate_windows
 
 
 @dataclass(frozen=True)
@@ -56,3 +60,55 @@ def record(store: Store, bucket: str, now: float, forget_after: float, wait_for)
             if attempt:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- shared windows for answers, hints and reveals --------------------------------------------
+
+# One statement counts a hit in every bucket of a request (its learner and its address): a row
+# per bucket, its window restarting once it is ``seconds`` old. The upsert reads the old row in
+# every SET expression, on SQLite and PostgreSQL alike; buckets are sorted, so two requests lock
+# shared rows in the same order.
+_HIT = """INSERT INTO rate_windows (bucket, window_start, hits) VALUES {rows}
+ON CONFLICT (bucket) DO UPDATE SET
+    window_start = CASE WHEN rate_windows.window_start <= excluded.window_start - :seconds
+                        THEN excluded.window_start ELSE rate_windows.window_start END,
+    hits = CASE WHEN rate_windows.window_start <= excluded.window_start - :seconds
+                THEN 1 ELSE rate_windows.hits + 1 END
+RETURNING bucket, window_start, hits"""
+SWEEP_EVERY = 1000  # a process drops windows older than their length once in this many hits
+
+
+class SharedWindows:
+    """Fixed windows counted in the database: ``hit({bucket: limit}, seconds)`` counts one hit
+    in each bucket and returns the seconds until every one of them is under its limit again
+    (0 when all are now). Raises ``StoreUnavailable`` when storage is down; the caller falls
+    back to its own per-process count."""
+
+    def __init__(self, store: Store, clock=time.time):
+        self.store, self._clock, self._calls = store, clock, 0
+
+    def hit(self, buckets: dict[str, int], seconds: float) -> float:
+        now = self._clock()
+        names = sorted(buckets)
+        rows = ", ".join(f"(:b{i}, :now, 1)" for i in range(len(names)))
+        values = {f"b{i}": name for i, name in enumerate(names)}
+        with self.store.guard("answer limits"):
+            self.store.ensure_schema()
+            with self.store.engine.begin() as conn:
+                counted = conn.execute(text(_HIT.format(rows=rows)),
+                                       {**values, "now": now, "seconds": seconds}).all()
+        self._calls += 1
+        if self._calls % SWEEP_EVERY == 0:
+            self.forget(now - seconds)
+        waits = [start + seconds - now for bucket, start, hits in counted
+                 if hits > buckets[bucket]]
+        return max([0.0, *[max(0.001, wait) for wait in waits]])
+
+    def forget(self, before: float) -> None:
+        with self.store.guard("answer limits"), self.store.engine.begin() as conn:
+            conn.execute(delete(rate_windows).where(rate_windows.c.window_start < before))
+
+
+def share_windows(app, store: Store) -> None:
+    """Offer the shared windows to ``web.security`` (which cannot import the store)."""
+    app.extensions["shared_windows"] = SharedWindows(store)

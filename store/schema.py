@@ -109,6 +109,17 @@ guess_misses = Table(
     Index("ix_guess_misses_last_miss", "last_miss"),
 )
 
+# Fixed windows of answers, hints and reveals per learner and per address (limits.py), shared
+# by every worker: a bucket's hits since window_start.
+rate_windows = Table(
+    "rate_windows",
+    metadata,
+    Column("bucket", String(200), primary_key=True),  # "<learner or address> <what>"
+    Column("window_start", Float, nullable=False),  # seconds since the epoch
+    Column("hits", Integer, nullable=False),
+    Index("ix_rate_windows_window_start", "window_start"),
+)
+
 # --- what a reader asked for: hints and reveals (help.py) ------------------------------------
 
 checkpoint_help = Table(

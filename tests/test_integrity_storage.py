@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text as sql
 from sqlalchemy.exc import OperationalError
 
-from store import NewAttempt, Store, StoreUnavailable
+from store import NewAttempt, Store, StoreUnavailable, deadline
 from store import attempts as store_module
 from tests.apps import make_app
 
@@ -103,7 +103,11 @@ def test_the_page_for_a_reader_with_a_session_does_not_wait_on_a_broken_store(tm
 def test_postgresql_gets_a_short_connect_and_statement_timeout(pg_database):
     store = Store(pg_database)
     with store.engine.connect() as conn:
-        assert conn.execute(sql("SHOW statement_timeout")).scalar() == "1500ms"
+        shown = conn.execute(sql("SELECT current_setting('statement_timeout')::interval"
+                                 " = make_interval(secs => :ms / 1000.0)"),
+                             {"ms": store_module.PG_STATEMENT_TIMEOUT_MS}).scalar()
+        assert shown is True
+    assert store_module.PG_STATEMENT_TIMEOUT_MS / 1000 < deadline.DEADLINE_S <= 1.5
     # The connect timeout psycopg will really use is the one configured (it raises any
     # value below 2 s to 2 s, so a smaller setting would only pretend).
     from psycopg.conninfo import timeout_from_conninfo

@@ -32,6 +32,8 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web.errors import ServiceUnavailable
+
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 — app.py's default, `make run` only
 MIN_SECRET_LENGTH = 16
 TRUE = {"1", "true", "yes", "on"}
@@ -92,12 +94,23 @@ ANSWERS_PER_MINUTE_ADDRESS = 300  # a whole class behind one school address, too
 
 def answer_wait(learner: str | None, address: str | None) -> float:
     """Seconds before this learner (when known) and address may store another answer; 0 now.
-    Counted per worker (RateWindow) and only for answers that would be stored."""
+    Counted in the database when the store offers shared windows (every worker sees the same
+    count), else, or while storage is down, per worker (RateWindow); only for answers that
+    would be stored."""
     from flask import current_app
 
     windows = current_app.extensions.get("answer_windows")
     if windows is None:
         return 0.0
+    shared = current_app.extensions.get("shared_windows")
+    if shared is not None:
+        buckets = {f"address {address or 'unknown'}": windows["address"].limit}
+        if learner:
+            buckets[f"learner {learner}"] = windows["learner"].limit
+        try:
+            return shared.hit(buckets, windows["learner"].seconds)
+        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
+            pass
     if learner:
         wait = windows["learner"].hit(learner)
         if wait:

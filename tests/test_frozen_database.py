@@ -1,0 +1,129 @@
+"""A PostgreSQL that stops answering mid-connection costs an answer at most the store's budget.
+
+Between the app and the database sits a small TCP relay of the test's own; "freezing" it stops
+forwarding bytes while every socket stays open, as a frozen server (SIGSTOP) or a host gone
+silent does: the server's statement_timeout cannot fire and the client's kernel sees nothing
+wrong. Runs only with TEST_DATABASE_URL (CI sets it).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from store import deadline
+from tests.apps import make_app
+from tests.relay import Relay
+
+pytestmark = [pytest.mark.postgres]
+
+
+@pytest.fixture
+def frozen_setup(pg_database, tmp_path):
+    url = make_url(pg_database)
+    relay = Relay(url.host, url.port or 5432)
+    app = make_app(tmp_path, DATABASE_URL=url.set(host="127.0.0.1", port=relay.port)
+                   .render_as_string(hide_password=False))
+    store = app.extensions["store"]
+    store.breaker_seconds = 1.0  # short, so the test sees it close again
+    yield app, store, relay
+    relay.close()
+    store.dispose()
+
+
+def wait_until_closed(store, limit: float = 5.0) -> None:
+    stop = time.monotonic() + limit
+    while store.breaker_open() and time.monotonic() < stop:
+        time.sleep(0.05)
+    assert not store.breaker_open(), "the breaker stayed open with the server back"
+
+
+def timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(frozen_setup):
+    app, store, relay = frozen_setup
+    reader, visitor = app.test_client(), app.test_client()
+    answer = lambda: reader.post("/api/checkpoint/q1", json={"answer": "4e4"})  # noqa: E731
+    assert answer().json["saved"] is True  # the pool holds a live connection now
+
+    relay.frozen.set()
+    pages: list[tuple[int, float]] = []
+
+    def meanwhile() -> None:
+        time.sleep(0.2)  # the answer is waiting on the frozen database by now
+        for path in ("/", "/api/widgets/nudge"):
+            response, took = timed(lambda path=path: visitor.get(path))
+            pages.append((response.status_code, took))
+
+    side = threading.Thread(target=meanwhile)
+    side.start()
+    response, took = timed(answer)
+    side.join()
+    assert response.status_code == 200 and response.json["saved"] is False, response.json
+    assert took < 1.5, f"an answer waited {took:.2f} s on a frozen database"
+    assert store.breaker_open()
+    assert [status for status, _ in pages] == [200, 200]
+    assert max(took for _, took in pages) < 0.25, pages
+    # While the breaker is open, answers are refused by the store at once.
+    response, took = timed(answer)
+    assert response.json["saved"] is False and took < 0.25
+
+    relay.frozen.clear()
+    time.sleep(store.breaker_seconds + 0.1)
+    wait_until_closed(store)  # the store finds the server again by itself, off any request
+    response, took = timed(answer)
+    assert response.json["saved"] is True and took < 1.5
+
+
+def test_a_commit_that_hangs_is_never_reported_saved(frozen_setup):
+    """The freeze lands just before the COMMIT goes out: the watchdog cuts the connection and
+    the reader is told "not saved". The COMMIT is already on its way, so a server that wakes
+    may still apply it (in doubt, as any commit whose answer never came back): the promise is
+    one way, an answer reported saved is stored, never the reverse."""
+    app, store, relay = frozen_setup
+    reader = app.test_client()
+    assert reader.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["saved"] is True
+    from sqlalchemy import event
+
+    def freeze_before_commit(_conn) -> None:
+        relay.frozen.set()
+
+    kept = len(store.attempts())
+    event.listen(store.engine, "commit", freeze_before_commit)
+    cut_before = deadline.WATCHDOG.fired
+    response, took = timed(
+        lambda: reader.post("/api/checkpoint/q1", json={"answer": "2e4"}))
+    event.remove(store.engine, "commit", freeze_before_commit)
+    assert response.json["saved"] is False and took < 1.5, response.json
+    assert deadline.WATCHDOG.fired == cut_before + 1
+    relay.frozen.clear()
+    wait_until_closed(store)
+    assert kept <= len(store.attempts()) <= kept + 1
+
+
+def test_a_server_gone_silent_costs_later_answers_nothing(frozen_setup):
+    """With the server silent even to new connections, only the answer that finds out waits
+    (the connect timeout); the breaker then stays open while a thread of the store checks
+    the server, so answers after the breaker's pause do not wait again."""
+    app, store, relay = frozen_setup
+    reader = app.test_client()
+    answer = lambda: reader.post("/api/checkpoint/q1", json={"answer": "4e4"})  # noqa: E731
+    assert answer().json["saved"] is True
+    relay.frozen.set()
+    store.engine.dispose()  # no pooled connection left: the next call must connect anew
+    first, _ = timed(answer)
+    assert first.json["saved"] is False
+    time.sleep(store.breaker_seconds * 2.5)
+    for _ in range(3):
+        response, took = timed(answer)
+        assert response.json["saved"] is False and took < 0.25, took
+    relay.frozen.clear()
+    wait_until_closed(store, limit=8)
+    assert answer().json["saved"] is True
