@@ -14,17 +14,15 @@ with a JWT client assertion signed by the tool's key (private_key_jwt), and is r
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from flask import current_app
 
-from lti import db
 from quizzes.bank import default_bank
 from quizzes.progress import question_states
 from quizzes.scoring import DEFAULT_CREDIT, REVEALED, WITH_HINTS, Credit, total
 from store import classes as class_store
-from store.lti import pending_scores
+from store import lti_queries as q
 
 # --- what a score says ------------------------------------------------------------------------
 
@@ -37,7 +35,7 @@ def score_for(learner_id: str, sub: str, class_id: int | None = None) -> dict:
     was asked (a reveal before joining the class was still seen).
     The comment names the revealed questions, the ones right with hints, and the
     misconceptions the answers showed."""
-    store = db.store()
+    store = current_app.extensions["store"]
     bank = default_bank()
     mine = store.attempts(learner_id)
     if class_id is not None:
@@ -82,14 +80,10 @@ def score_comment(bank, states: dict, attempts) -> str:
 # --- the queue --------------------------------------------------------------------------------
 
 def queue(registration_id: int, lineitem: str, class_id: int | None, score: dict) -> None:
-    db.run(lambda conn: conn.execute(pending_scores.insert().values(
-        registration_id=registration_id, lineitem_url=lineitem, class_id=class_id,
-        score=json.dumps(score), tries=0, created_at=datetime.now(UTC))), write=True)
+    q.queue_score(current_app.extensions["store"], registration_id, lineitem, class_id, score,
+                  datetime.now(UTC))
 
 
 def pending_count(class_id: int | None = None) -> int:
     """Scores not yet accepted by the platform (for one class, or all)."""
-    query = select(func.count()).select_from(pending_scores)
-    if class_id is not None:
-        query = query.where(pending_scores.c.class_id == class_id)
-    return int(db.run(lambda conn: conn.execute(query).scalar_one()))
+    return q.pending_count(current_app.extensions["store"], class_id)

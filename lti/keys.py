@@ -15,19 +15,18 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from flask import current_app
 
-from lti import adapter, db, sealing
-from store.lti import contexts, keys
+from lti import adapter, sealing
+from store import Store
+from store import lti_queries as q
 
 PURPOSE = "lti-tool-key"
 CLASS_KEY = "lti-class-key"  # the sealing purpose of an LMS course's instructor key
 
 
-def _live(conn):
-    return conn.execute(select(keys.c.kid, keys.c.private_pem).where(keys.c.retired_at.is_(None))
-                        .order_by(keys.c.created_at.desc(), keys.c.kid)).all()
+def _store() -> Store:
+    return current_app.extensions["store"]
 
 
 def _opened(rows) -> list[tuple[str, str]]:
@@ -43,17 +42,16 @@ def _opened(rows) -> list[tuple[str, str]]:
 
 
 def _store_sealed(kid: str, pem: str) -> None:
-    db.run(lambda conn: conn.execute(keys.update().where(keys.c.kid == kid).values(
-        private_pem=sealing.seal(PURPOSE, pem))), write=True)
+    q.store_key_pem(_store(), kid, sealing.seal(PURPOSE, pem))
 
 
 def live_keys() -> list[tuple[str, str]]:
-    return _opened(db.run(_live))
+    return _opened(q.live_keys(_store()))
 
 
 def reseal_all() -> int:
     """Every tool key rewritten under the current SECRET_KEY; returns how many."""
-    rows = db.run(lambda conn: conn.execute(select(keys.c.kid, keys.c.private_pem)).all())
+    rows = q.all_keys(_store())
     for kid, stored in rows:
         pem = sealing.unseal(PURPOSE, stored) if sealing.is_sealed(stored) else stored
         _store_sealed(kid, pem)
@@ -61,12 +59,11 @@ def reseal_all() -> int:
 
 
 def rotate() -> str:
-    """A new signing key; returns its kid."""
+    """A new signing key; returns its kid (drawn again if taken: practically never)."""
+    pem = sealing.seal(PURPOSE, adapter.new_private_pem())
     kid = secrets.token_hex(8)
-    pem = adapter.new_private_pem()
-    db.run(lambda conn: conn.execute(keys.insert().values(
-        kid=kid, private_pem=sealing.seal(PURPOSE, pem), created_at=datetime.now(UTC))),
-        write=True)
+    while not q.add_key(_store(), kid, pem, datetime.now(UTC)):
+        kid = secrets.token_hex(8)
     return kid
 
 
@@ -74,10 +71,7 @@ def signing_key() -> tuple[str, str]:
     """(kid, private PEM) of the newest key, made on first use."""
     rows = live_keys()
     if not rows:
-        try:
-            rotate()
-        except IntegrityError:  # pragma: no cover - a kid collision, practically never
-            pass
+        rotate()
         rows = live_keys()
     return rows[0]
 
@@ -90,12 +84,7 @@ def jwks() -> dict:
 def retire_old() -> int:
     """Stop publishing every key but the newest; returns how many were retired."""
     kid, _ = signing_key()
-
-    def work(conn):
-        return conn.execute(keys.update().where(keys.c.kid != kid, keys.c.retired_at.is_(None))
-                            .values(retired_at=datetime.now(UTC))).rowcount
-
-    return db.run(work, write=True)
+    return q.retire_keys_but(_store(), kid, datetime.now(UTC))
 
 
 def sign(claims: dict) -> str:
@@ -105,13 +94,4 @@ def sign(claims: dict) -> str:
 
 def reseal_class_keys() -> int:
     """Every LMS course's sealed instructor key rewritten under the current SECRET_KEY."""
-    def work(conn):
-        rows = conn.execute(select(contexts.c.registration_id, contexts.c.context_id,
-                                   contexts.c.sealed_key)).all()
-        for registration_id, context_id, sealed in rows:
-            conn.execute(contexts.update().where(
-                contexts.c.registration_id == registration_id,
-                contexts.c.context_id == context_id).values(
-                sealed_key=sealing.reseal(CLASS_KEY, sealed)))
-        return len(rows)
-    return db.run(work, write=True)
+    return q.reseal_context_keys(_store(), lambda sealed: sealing.reseal(CLASS_KEY, sealed))

@@ -17,19 +17,16 @@ longer be presented, so each launch deletes them.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import current_app, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from lti import adapter, db
+from lti import adapter
 from lti import registrations as regs
-from store.lti import nonces
+from store import lti_queries as q
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
@@ -140,24 +137,13 @@ def _read_state(state: str) -> dict | None:
 
 
 def _nonce_used(nonce: str) -> bool:
-    return db.run(lambda conn: conn.execute(
-        select(nonces.c.nonce).where(nonces.c.nonce == nonce)).first()) is not None
+    return q.nonce_known(current_app.extensions["store"], nonce)
 
 
 def _use_nonce(nonce: str, state: str, registration_id: int, login_params: dict) -> bool:
     """Store the nonce as used; False when it was stored before (a replayed launch)."""
-    now = datetime.now(UTC)
-
-    def work(conn):
-        conn.execute(nonces.delete().where(nonces.c.created_at < now - 2 * LOGIN_MAX_AGE))
-        conn.execute(nonces.insert().values(
-            nonce=nonce, state=state_key(state), registration_id=registration_id,
-            login=json.dumps(login_params), created_at=now, used_at=now))
-    try:
-        db.run(work, write=True)
-    except IntegrityError:
-        return False
-    return True
+    return q.use_nonce(current_app.extensions["store"], nonce, state_key(state),
+                       registration_id, login_params, datetime.now(UTC), 2 * LOGIN_MAX_AGE)
 
 
 def verify(form, cookies, keys: regs.PlatformKeys) -> tuple[dict, regs.Registration, str]:

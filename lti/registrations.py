@@ -18,11 +18,8 @@ from urllib.parse import urlsplit
 
 import requests
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from lti import db
-from store.lti import registrations
+from store import lti_queries as q
 
 HTTP_TIMEOUT = 10
 
@@ -55,6 +52,10 @@ def origin(url: str | None) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _store():
+    return current_app.extensions["store"]
+
+
 def _record(row) -> Registration:
     m = row._mapping
     return Registration(m["id"], m["issuer"], m["client_id"], m["auth_login_url"],
@@ -65,16 +66,12 @@ def _record(row) -> Registration:
 def find(issuer: str, client_id: str | None = None) -> Registration | None:
     """By issuer and client id; by issuer alone when the platform named no client and only
     one registration has that issuer."""
-    query = select(registrations).where(registrations.c.issuer == issuer)
-    if client_id:
-        query = query.where(registrations.c.client_id == client_id)
-    rows = db.run(lambda conn: conn.execute(query.limit(2)).all())
+    rows = q.find_registrations(_store(), issuer, client_id, limit=2)
     return _record(rows[0]) if len(rows) == 1 else None
 
 
 def by_id(registration_id: int) -> Registration | None:
-    row = db.run(lambda conn: conn.execute(
-        select(registrations).where(registrations.c.id == registration_id)).first())
+    row = q.registration_by_id(_store(), registration_id)
     return _record(row) if row else None
 
 
@@ -85,22 +82,16 @@ def add(issuer: str, client_id: str, auth_login_url: str, auth_token_url: str, j
     existing = find(issuer, client_id)
     if existing is not None:
         merged = list(dict.fromkeys([*existing.deployment_ids, *deployment_ids]))
-        db.run(lambda conn: conn.execute(registrations.update().where(
-            registrations.c.id == existing.id).values(
-            deployment_ids=json.dumps(merged), auth_login_url=auth_login_url,
-            auth_token_url=auth_token_url, jwks_url=jwks_url)), write=True)
+        q.update_registration(_store(), existing.id, merged, auth_login_url, auth_token_url,
+                              jwks_url)
         return by_id(existing.id)
 
-    def work(conn):
-        return conn.execute(registrations.insert().values(
-            issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
-            auth_token_url=auth_token_url, jwks_url=jwks_url, token_audience=token_audience,
-            deployment_ids=json.dumps(list(dict.fromkeys(deployment_ids))), name=name,
-            created_at=datetime.now(UTC)).returning(registrations.c.id)).scalar_one()
-
-    try:
-        new_id = db.run(work, write=True)
-    except IntegrityError:  # registered at the same moment by another worker
+    new_id = q.insert_registration(_store(), dict(
+        issuer=issuer, client_id=client_id, auth_login_url=auth_login_url,
+        auth_token_url=auth_token_url, jwks_url=jwks_url, token_audience=token_audience,
+        deployment_ids=list(dict.fromkeys(deployment_ids)), name=name,
+        created_at=datetime.now(UTC)))
+    if new_id is None:  # registered at the same moment by another worker
         return add(issuer, client_id, auth_login_url, auth_token_url, jwks_url,
                    deployment_ids, name, token_audience)
     return by_id(new_id)

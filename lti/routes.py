@@ -26,18 +26,16 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from instructors import keys as class_keys
 from instructors import routes as instructor_pages
-from lti import ags, db, deep_linking, keys, launch, sealing, sender
+from lti import ags, deep_linking, keys, launch, sealing, sender
 from lti import registrations as regs
 from lti.launch import AGS_ENDPOINT, LTI, LaunchRefused, NeedsPlatformStorage
 from quizzes.resume_routes import carry_what_was_shown
+from store import Store
 from store import classes as class_store
-from store.lti import contexts, learners
-from store.schema import classes
+from store import lti_queries as q
 from web import csrf, reader
 from web.security import content_security_policy, setting
 
@@ -111,46 +109,28 @@ def launch_endpoint():
 
 # --- after a launch: who, which class, where to --------------------------------------------
 
-def _learner_for(registration_id: int, sub: str) -> str:
-    def find(conn):
-        return conn.execute(select(learners.c.learner_id).where(
-            learners.c.registration_id == registration_id, learners.c.sub == sub)).scalar()
+def _store() -> Store:
+    return current_app.extensions["store"]
 
-    found = db.run(find)
-    if found:
-        return found
+
+def _learner_for(registration_id: int, sub: str) -> str:
     new = "lti-" + secrets.token_hex(16)  # random: nothing public predicts a learner's id
-    try:
-        db.run(lambda conn: conn.execute(learners.insert().values(
-            registration_id=registration_id, sub=sub, learner_id=new)), write=True)
-    except IntegrityError:  # the same person launching twice at once
-        pass
-    return db.run(find)
+    return q.learner_for(_store(), registration_id, sub, new)
 
 
 def _class_for(registration: regs.Registration, context: dict, create: bool):
     """The class of this LMS course: made on the first instructor launch."""
-    def find(conn):
-        return conn.execute(select(contexts.c.class_id, classes.c.token).join(
-            classes, classes.c.id == contexts.c.class_id).where(
-            contexts.c.registration_id == registration.id,
-            contexts.c.context_id == str(context["id"]))).first()
-
-    row = db.run(find)
+    row = q.context_class(_store(), registration.id, str(context["id"]))
     if row is None and create:
         name = (context.get("title") or context.get("label") or "LMS course")[:120]
         key = class_keys.new_key()
-        record = class_store.create_class(db.store(), name, class_keys.new_token(),
+        record = class_store.create_class(_store(), name, class_keys.new_token(),
                                           class_keys.hash_key(key))
         sealed = sealing.seal(keys.CLASS_KEY, key)
-        try:
-            db.run(lambda conn: conn.execute(contexts.insert().values(
-                registration_id=registration.id, context_id=str(context["id"]),
-                class_id=record.id, sealed_key=sealed)), write=True)
-        except IntegrityError:
-            pass  # another worker made it first: use theirs
-        row = db.run(find)
-    return class_store.class_by_token(db.store(), row.token) if row else None
+        # another worker may have linked the course first: then theirs is read back
+        q.add_context(_store(), registration.id, str(context["id"]), record.id, sealed)
+        row = q.context_class(_store(), registration.id, str(context["id"]))
+    return class_store.class_by_token(_store(), row.token) if row else None
 
 
 def _display_name(claims: dict) -> str:
@@ -185,8 +165,8 @@ def _start(claims: dict, registration: regs.Registration) -> Response:
     g.lti_frame = info["frame"]
     if record is not None and learner and not instructor:
         name = _display_name(claims)
-        class_store.enrol(db.store(), record.id, learner, name)
-        class_store.make_current(db.store(), record.id, learner)
+        class_store.enrol(_store(), record.id, learner, name)
+        class_store.make_current(_store(), record.id, learner)
         session[instructor_pages.CLASS_KEY] = {"token": record.token, "name": record.name,
                                                "student": name}
     if message_type == "LtiDeepLinkingRequest":
@@ -212,15 +192,12 @@ def dashboard():
                                            "the chapter there as the course's instructor.",
                                       registration=regs.by_id(info["reg"])
                                       if info.get("reg") else None))
-    row = db.run(lambda conn: conn.execute(select(contexts.c.sealed_key, classes.c.token).join(
-        classes, classes.c.id == contexts.c.class_id).where(
-        contexts.c.class_id == info["class_id"],
-        contexts.c.registration_id == info["reg"])).first())
+    row = q.class_key_row(_store(), info["class_id"], info["reg"])
     try:
         key = sealing.unseal(keys.CLASS_KEY, row.sealed_key) if row else None
     except sealing.InvalidToken:  # SECRET_KEY changed since the class was made
         key = None
-    record = class_store.class_by_token(db.store(), row.token) if row else None
+    record = class_store.class_by_token(_store(), row.token) if row else None
     if key is None or record is None:
         return _refused(LaunchRefused(404, "This course's class could not be opened. Launch "
                                            "the chapter from your LMS again."))

@@ -28,11 +28,10 @@ from datetime import UTC, datetime, timedelta
 
 import requests
 from flask import Flask, current_app
-from sqlalchemy import or_, select
 
-from lti import db, keys
+from lti import keys
 from lti import registrations as regs
-from store.lti import pending_scores
+from store import lti_queries as q
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
@@ -126,35 +125,18 @@ def _post_score(registration: regs.Registration, row, tokens: Tokens) -> None:
 
 def _lease(now: datetime) -> list:
     """Rows no one else is sending and whose platform is not backing off, now ours."""
-    free = or_(pending_scores.c.leased_until.is_(None), pending_scores.c.leased_until < now)
-    ready = or_(pending_scores.c.next_try_at.is_(None), pending_scores.c.next_try_at <= now)
-
-    def work(conn):
-        ids = conn.execute(select(pending_scores.c.id).where(free, ready)
-                           .order_by(pending_scores.c.id).limit(ROUND_SIZE)).scalars().all()
-        mine = [i for i in ids if conn.execute(pending_scores.update().where(
-            pending_scores.c.id == i, free).values(leased_until=now + LEASE)).rowcount == 1]
-        return conn.execute(select(pending_scores).where(pending_scores.c.id.in_(mine))
-                            .order_by(pending_scores.c.id)).all() if mine else []
-    return db.run(work, write=True)
+    return q.lease_scores(current_app.extensions["store"], now, LEASE, ROUND_SIZE)
 
 
 def _done(ids: list[int]) -> None:
-    db.run(lambda conn: conn.execute(pending_scores.delete().where(
-        pending_scores.c.id.in_(ids))), write=True)
+    q.scores_sent(current_app.extensions["store"], ids)
 
 
 def _back_off(registration_id: int, row, error: str, now: datetime) -> None:
     """This platform's rows all wait; the failed one counts a try."""
     wait = timedelta(seconds=min(MAX_BACKOFF, 2.0 ** (row.tries + 1)))
-
-    def work(conn):
-        conn.execute(pending_scores.update().where(pending_scores.c.id == row.id).values(
-            tries=row.tries + 1, last_error=error[:500]))
-        conn.execute(pending_scores.update().where(
-            pending_scores.c.registration_id == registration_id).values(
-            next_try_at=now + wait, leased_until=None))
-    db.run(work, write=True)
+    q.back_off(current_app.extensions["store"], registration_id, row.id, row.tries + 1,
+               error[:500], now + wait)
 
 
 def _newest_per_learner(rows: list) -> list[tuple[object, list[int]]]:

@@ -180,6 +180,41 @@ def test_the_cycle_check_can_fail(graph, expected):
     assert _cycles(graph) == expected
 
 
+def _imports_sqlalchemy(source: str) -> bool:
+    """Whether the source imports sqlalchemy or any part of it, anywhere (lazily too)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        else:
+            continue
+        if any(name == "sqlalchemy" or name.startswith("sqlalchemy.") for name in names):
+            return True
+    return False
+
+
+def test_sql_lives_only_in_the_store():
+    """No module of the app outside store/ (Alembic's migrations aside) touches sqlalchemy:
+    every query runs in the store, under its time budget and circuit breaker."""
+    app_modules = [*modules().values(), *sorted(ROOT.glob("*.py"))]
+    outside = [str(path.relative_to(ROOT)) for path in app_modules
+               if path.relative_to(ROOT).parts[0] != "store"
+               and _imports_sqlalchemy(path.read_text(encoding="utf-8"))]
+    assert outside == []
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("from sqlalchemy import select", True),
+    ("import sqlalchemy.exc", True),
+    ("def f():\n    from sqlalchemy.exc import IntegrityError", True),
+    ("from store import lti_queries", False),
+    ("import sqlalchemy_utils", False),
+])
+def test_the_sqlalchemy_check_can_fail(source, expected):
+    assert _imports_sqlalchemy(source) is expected
+
+
 def test_every_package_plugs_in_the_same_way_in_one_list():
     import app
 
