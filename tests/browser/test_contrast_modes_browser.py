@@ -1,0 +1,112 @@
+"""Chromium under forced colours (Windows High Contrast) and ``prefers-contrast: more``: the
+chapter's highlights, focus rings and figure marks, each checkpoint state badge and the
+dashboard's state marks stay visible. Screenshots land in artifacts/browser/ to be looked at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.pages import (
+    DESKTOP,
+    answer,
+    figure_ready,
+    new_page,
+    open_chapter,
+    open_checkpoint,
+    screenshot,
+)
+from tests.browser.test_teach_states_resume_browser import WORDS, scripted_class
+
+MODES = [pytest.param({"forced_colors": "active"}, id="forced"),
+         pytest.param({"contrast": "more"}, id="more")]
+
+STYLE = """(e) => { const s = getComputedStyle(e);
+  return {color: s.color, background: s.backgroundColor, border: s.borderTopWidth,
+          borderStyle: s.borderTopStyle, borderColor: s.borderTopColor,
+          outline: s.outlineWidth, outlineColor: s.outlineColor, outlineStyle: s.outlineStyle}; }"""
+CLEAR = ("transparent", "rgba(0, 0, 0, 0)")
+
+
+def styled(locator) -> dict:
+    return locator.evaluate(STYLE)
+
+
+def assert_focus_ring(page, selector: str) -> None:
+    page.locator(selector).first.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    ring = page.evaluate(f"({STYLE})(document.activeElement)")
+    assert float(ring["outline"].replace("px", "")) > 0, (selector, ring)
+    assert ring["outlineStyle"] != "none" and ring["outlineColor"] not in CLEAR, (selector, ring)
+
+
+def test_the_chapter_keeps_highlights_focus_and_marks(browser, live_server):
+    for mode, name in (({"forced_colors": "active"}, "forced"), ({"contrast": "more"}, "more")):
+        context, page = new_page(browser, DESKTOP)
+        page.emulate_media(**mode)
+        open_chapter(page, live_server)
+        key = "forced-colors: active" if name == "forced" else "prefers-contrast: more"
+        assert page.evaluate(f"matchMedia('({key})').matches")
+        # A linked factor, highlighted by focus: its mark differs from an unmarked one.
+        factor = page.locator(".link-factor").first
+        factor.scroll_into_view_if_needed()
+        plain = styled(factor)
+        factor.focus()
+        page.wait_for_selector(".link-factor[data-highlight]")
+        marked = styled(page.locator(".link-factor[data-highlight]").first)
+        assert marked != plain
+        assert marked["background"] not in CLEAR or float(marked["border"][:-2]) > 0
+        screenshot(page, f"contrast-{name}-highlight")
+        # Focus rings: a button, a slider, a summary.
+        for selector in ("#widget-nudge-x", "#figure-nudge [data-action='play']",
+                         ".widget-data summary"):
+            assert_focus_ring(page, selector)
+        figure = figure_ready(page, "nudge", drawn=True)
+        # The chart's lines are drawn in a real colour, never an unresolved name.
+        strokes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '#widget-nudge-plot .scatterlayer path.js-line')).map((p) => p.style.stroke)""")
+        assert strokes and all(s.startswith("rgb") for s in strokes), strokes
+        figure.screenshot(path=str(screenshot(page, f"contrast-{name}-page").parent
+                                   / f"contrast-{name}-figure.png"))
+        assert page.watch.errors == []
+        context.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_each_checkpoint_state_badge_stays_visible(browser, live_server, mode):
+    context, page = new_page(browser, DESKTOP)
+    page.emulate_media(**mode)
+    open_checkpoint(page, live_server)
+    answer(page, "q1", "4e4")
+    answer(page, "q2", "true")
+    states = {"q1": "Right first try", "q2": "Wrong"}
+    for qid, words in states.items():
+        badge = page.locator(f"#{qid} [data-role=state]")
+        badge.scroll_into_view_if_needed()
+        assert words in badge.inner_text()
+        style = styled(badge)
+        if "forced_colors" in mode:
+            assert float(style["border"][:-2]) >= 1 and style["borderColor"] not in CLEAR, style
+        else:
+            assert style["color"] not in CLEAR
+        screenshot(page, f"contrast-{next(iter(mode))}-{qid}-badge")
+    assert_focus_ring(page, "#q3 button")
+    context.close()
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_the_dashboard_state_marks_stay_visible(browser, live_server, live_app, mode):
+    klass = scripted_class(live_app)
+    context, page = new_page(browser, DESKTOP)
+    page.emulate_media(**mode)
+    page.goto(live_server.url + klass["teach"])
+    roster = page.locator("[data-roster]")
+    for student, word in WORDS.items():
+        row = roster.locator("tbody tr", has=page.locator(f"th:text-is('{student}')"))
+        assert word in row.inner_text()
+    for mark in roster.locator(".state .mark").all():
+        assert styled(mark)["color"] not in CLEAR
+    assert_focus_ring(page, "button[data-sort='score']")
+    page.locator("#roster-h").scroll_into_view_if_needed()
+    screenshot(page, f"contrast-{next(iter(mode))}-dashboard")
+    context.close()
