@@ -107,6 +107,11 @@ def test_the_dashboard_state_marks_stay_visible(browser, live_server, live_app, 
     for mark in roster.locator(".state .mark").all():
         assert styled(mark)["color"] not in CLEAR
     assert_focus_ring(page, "button[data-sort='score']")
+    # The charts' words are drawn in the page's text colour (a system colour when forced).
+    page.locator("[data-chart] .xtick text").first.wait_for()
+    tick = page.locator("[data-chart] .xtick text").first.evaluate("(e) => e.style.fill")
+    body = page.evaluate("getComputedStyle(document.querySelector('main')).color")
+    assert tick.replace(" ", "") == body.replace(" ", ""), (tick, body)
     page.locator("#roster-h").scroll_into_view_if_needed()
     screenshot(page, f"contrast-{next(iter(mode))}-dashboard")
     context.close()
