@@ -4,6 +4,8 @@ dashboard's state marks stay visible. Screenshots land in artifacts/browser/ to 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.pages import (
@@ -133,4 +135,25 @@ def test_the_dashboard_state_marks_stay_visible(browser, live_server, live_app, 
     assert tick.replace(" ", "") == body.replace(" ", ""), (tick, body)
     page.locator("#roster-h").scroll_into_view_if_needed()
     screenshot(page, f"contrast-{next(iter(mode))}-dashboard")
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_figure_picture_reads_under_a_forced_palette(browser, live_server, scheme):
+    # Windows pairs a dark high-contrast theme with a dark colour scheme: the picture, drawn
+    # before plotly.js arrives (held here), takes its own palette for that scheme.
+    context, page = new_page(browser, DESKTOP, color_scheme=scheme)
+    page.emulate_media(forced_colors="active")
+    page.route("**/vendor/plotly-*", lambda route: None)
+    open_chapter(page, live_server, wait_until="load")
+    img = page.locator("#figure-nudge .widget-picture img")
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle())
+    canvas = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    # The picture's ink is the scheme's: dark ink on a light canvas, light ink on a dark one.
+    dark_canvas = sum(int(v) for v in re.findall(r"\d+", canvas)[:3]) < 384
+    assert dark_canvas == (scheme == "dark"), canvas
+    page.locator("#figure-nudge .widget-plot").screenshot(
+        path=str(screenshot(page, f"contrast-forced-{scheme}-page").parent
+                 / f"contrast-forced-{scheme}-picture.png"))
     context.close()
