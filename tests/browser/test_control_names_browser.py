@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.pages import DESKTOP, figure_ready, frames, new_page, open_chapter
+from tests.browser.pages import DESKTOP, answer, figure_ready, frames, new_page, open_chapter
 from tests.browser.test_teach_states_resume_browser import scripted_class
 
 CONTROLS = "button, a[href], input:not([type=hidden]), select, summary"
@@ -63,6 +63,10 @@ def test_every_control_name_contains_its_visible_label(browser, live_server, liv
         if summary.is_visible():
             summary.click()  # what a disclosure holds is checked too
     assert len(page.evaluate(NAMES, CONTROLS)) > 50
+    assert mismatches(page) == []
+    # After a wrong answer: Try again, Hint, Show answer and the result's own controls.
+    answer(page, "q2", "true")
+    assert page.locator("#q2").get_by_role("button", name="Hint", exact=True).is_visible()
     assert mismatches(page) == []
     klass = scripted_class(live_app)
     page.goto(live_server.url + klass["teach"])
