@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-from tests.browser.pages import DESKTOP, answer, figure_ready, frames, new_page, open_chapter
+import pytest
+
+from tests.browser.pages import DESKTOP, PHONE, answer, figure_ready, frames, new_page, open_chapter
 from tests.browser.test_teach_states_resume_browser import scripted_class
 
 CONTROLS = "button, a[href], input:not([type=hidden]), select, summary"
@@ -109,8 +111,10 @@ SMALL = """(selector) => {
 }"""
 
 
-def test_every_control_outside_running_text_is_at_least_24_px(browser, live_server, live_app):
-    context, page = new_page(browser, DESKTOP)
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_every_control_outside_running_text_is_at_least_24_px(browser, live_server, live_app,
+                                                               viewport):
+    context, page = new_page(browser, viewport)
     open_chapter(page, live_server)
     figure_ready(page, "nudge")
     assert page.evaluate(SMALL, CONTROLS) == []
