@@ -33,9 +33,14 @@
       const action = (name) => $(root, `[data-action="${name}"]`);
       this.back = action("back"); this.next = action("next"); this.play = action("play");
       this.stepButton = action("step"); this.resetButton = action("reset");
-      this.back.addEventListener("click", () => this.goTo(this.step - 1));
-      this.next.addEventListener("click", () => this.goTo(this.step + 1));
-      this.play.addEventListener("click", () => (this.playing ? this.pause() : this.playAll()));
+      // A press before the figure's data arrives is kept and applied once it has drawn.
+      this.early = [];
+      const press = (kind, act) => () => (this.payload ? act() : this.early.push(kind));
+      this.back.addEventListener("click", press("back", () => this.goTo(this.step - 1)));
+      this.next.addEventListener("click", press("next", () => this.goTo(this.step + 1)));
+      this.play.addEventListener("click", press("play",
+        () => (this.playing ? this.pause() : this.playAll())));
+      [this.back, this.next, this.play].forEach((b) => { b.disabled = false; });
       if (this.stepButton) {
         this.stepButton.addEventListener("click", () => this.train(1));
         this.resetButton.addEventListener("click", () => this.train(0));

@@ -14,8 +14,17 @@
   const loadPlotly = () => window.SeeingML.loadPlotly(PLOTLY_SRC);
 
   // A colour from chapter.css's variables (light or dark); plotly.js's own if none is set.
+  // Under forced colours the variables name system colours (CanvasText…), which plotly.js
+  // cannot read: the browser resolves them to rgb() first.
   function cssVar(name) {
-    return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || undefined;
+    const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    if (!value || /^(#|rgb)/.test(value)) return value || undefined;
+    const probe = document.createElement("span");
+    probe.style.color = value;
+    document.body.appendChild(probe);
+    const resolved = getComputedStyle(probe).color;
+    probe.remove();
+    return resolved || undefined;
   }
 
   let figures = {};

@@ -29,10 +29,22 @@
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const coarsePointer = window.matchMedia("(pointer: coarse)");
 
-  function themed(figure, styles) {
+  // A variable's colour as rgb(): under forced colours the variables name system colours
+  // (CanvasText, LinkText…), which plotly.js cannot read; the browser resolves them here.
+  function rgbOf(value, host) {
+    if (!value || /^(#|rgb)/.test(value)) return value;
+    const probe = document.createElement("span");
+    probe.style.color = value;
+    host.appendChild(probe);
+    const resolved = window.getComputedStyle(probe).color;
+    probe.remove();
+    return resolved || value;
+  }
+
+  function themed(figure, styles, host) {
     const cache = {};
     const colour = (hex) => {
-      if (!(hex in cache)) cache[hex] = styles.getPropertyValue(THEME[hex]).trim() || hex;
+      if (!(hex in cache)) cache[hex] = rgbOf(styles.getPropertyValue(THEME[hex]).trim(), host) || hex;
       return cache[hex];
     };
     const walk = (v) => {
@@ -120,7 +132,7 @@
       const payload = this.payload;
       const first = !this.opened;
       const styles = window.getComputedStyle(this.figure);
-      this.drawn = themed(payload.figure, styles);
+      this.drawn = themed(payload.figure, styles, this.figure);
       const picture = $(this.plot, ".widget-picture");
       if (picture) picture.remove();
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
@@ -147,6 +159,7 @@
       if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
       this.renderTable(payload.table);
+      if (first) this.applyEarly();
       if (this.spec.max_steps) {
         const taken = payload.values.steps_taken || 0;
         this.resetButton.disabled = taken === 0 && Number(this.params.steps || 0) === 0;
@@ -229,6 +242,19 @@
       this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
       const summaries = this.payload && this.payload.summaries;
       if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
+    }
+
+    applyEarly() {
+      // The presses made before the first draw, in order: the steps they add up to, then Play.
+      const early = this.early.splice(0);
+      if (!early.length) return;
+      let target = this.step;
+      early.forEach((kind) => {
+        if (kind === "back") target = Math.max(0, target - 1);
+        if (kind === "next") target = Math.min(this.steps.length - 1, target + 1);
+      });
+      if (target !== this.step) this.goTo(target);
+      if (early[early.length - 1] === "play") this.playAll();
     }
 
     motion(ms) { return reduceMotion.matches ? 0 : ms; }
