@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import MetaData, create_engine, text
@@ -18,6 +19,7 @@ from store import Store, database_url
 from tests.apps import make_app
 
 PG_ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
+CLOCK_START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -53,6 +55,17 @@ def empty_database(url: str) -> None:
     reflected.reflect(engine)
     reflected.drop_all(engine)
     engine.dispose()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The store's clock, stopped at CLOCK_START; ``clock(hours=…)`` moves it on."""
+    now = {"t": CLOCK_START}
+    monkeypatch.setattr(Store, "now", lambda self: now["t"])
+
+    def move(**delta):
+        now["t"] = now["t"] + timedelta(**delta)
+    return move
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -21,7 +21,6 @@ import re
 import threading
 import time
 import zlib
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -31,7 +30,6 @@ from quizzes.grading import grade_answer, grade_practice
 from quizzes.review import reference_of
 from quizzes.scoring import FIRST_TRY, REVEALED, RIGHT, WITH_HINTS
 from quizzes.variants import all_params, build, handed_out
-from store import Store
 from tests.apps import make_app
 from tests.classes_helpers import create_class, join
 
@@ -39,7 +37,6 @@ BANK = default_bank()
 KEYS = {"q1": "4e4", "q2": "false", "q3": "1e-10", "q4": ["b", "a", "d", "c"]}
 WRONG = {"q1": "e4", "q2": "true", "q3": "1", "q4": ["c", "d", "a", "b"]}
 QIDS = ("q1", "q2", "q3", "q4")
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -47,20 +44,6 @@ def app(tmp_path, store_url):
     """The app on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
     return make_app(tmp_path, DATABASE_URL=store_url)
 
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"t": START}
-    monkeypatch.setattr(Store, "now", lambda self: now["t"])
-
-    def move(**delta):
-        now["t"] = now["t"] + timedelta(**delta)
-    return move
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from store import Store
 from tests.apps import make_app
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -21,20 +17,6 @@ def app(tmp_path, store_url):
     """The app on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
     return make_app(tmp_path, DATABASE_URL=store_url)
 
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    now = {"t": START}
-    monkeypatch.setattr(Store, "now", lambda self: now["t"])
-
-    def move(**delta):
-        now["t"] = now["t"] + timedelta(**delta)
-    return move
 
 
 def make_code(client) -> str:

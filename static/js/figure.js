@@ -296,6 +296,5 @@
 
     redraw() { if (this.payload && window.Plotly) this.draw(); }
   }
-
   window.SeeingML = Object.assign(window.SeeingML, { Figure, figureConfig });
 })();
