@@ -584,9 +584,9 @@ def test_typed_number_tricks_answer_in_milliseconds_and_never_right(app, client,
     token = variant_token(client, qid)
     ref = reference(app, qid, token)
     for typed in TRICKS:
-        started = time.perf_counter()
+        started = time.process_time()  # CPU, not wall: the machine may be loaded
         response = client.post(f"/api/checkpoint/{qid}", json={"answer": typed, "token": token})
-        took = time.perf_counter() - started
+        took = time.process_time() - started
         assert took < 0.5, (typed[:30], took)
         assert response.status_code in (200, 413, 422), (typed[:30], response.text)
         if response.status_code == 200:
