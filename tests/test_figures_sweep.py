@@ -64,3 +64,63 @@ def test_the_held_axes_are_the_smallest_ranges_holding_every_frame(client, query
         ranges = [base[key]["range"]] + [f["layout"].get(key, base[key])["range"]
                                          for f in sweep["frames"]]
         assert held["range"] == [min(r[0] for r in ranges), max(r[1] for r in ranges)]
+
+
+# Every frame of every figure's sweeps, at the defaults and at other settings, against the
+# builder called alone at that frame's value.
+SETTINGS = {
+    "nudge": [{}, {"fn": "exp_square", "x": "-2.3", "dx": "1.7"}, {"x": "4", "w": "-3.1"}],
+    "backprop": [{}, {"x": "-1.5", "w1": "2.2", "eta": "1.3"}, {"steps": "7"}],
+    "vanishing": [{}, {"activation": "sigmoid", "weight": "2.5", "depth": "33"},
+                  {"mode": "network", "width": "9", "depth": "4", "seed": "41"}],
+}
+CASES = [(name, slider, settings) for name, figure in FIGURES.items()
+         for settings in SETTINGS[name] for slider in figure.sliders]
+
+
+def _merged(base: dict, frame: dict) -> tuple[list, dict]:
+    """A frame onto the exact figure, as the script merges it: one entry per trace of the
+    frame's own figure (a trace the base lacks comes whole)."""
+    old, whole = base["data"], set(frame["whole"])
+    data = [d if i in whole else dict(old[i], **d) if d else old[i]
+            for i, d in enumerate(frame["data"])]
+    layout = {k: v for k, v in base["layout"].items() if k not in frame["unset"]}
+    return data, {**layout, **frame["layout"]}
+
+
+@pytest.mark.parametrize(("name", "slider", "settings"), CASES)
+def test_every_sweep_frame_is_the_builder_alone_at_its_value(client, name, slider, settings):
+    figure = FIGURES[name]
+    query = "&".join(f"{k}={v}" for k, v in settings.items())
+    body = _sweep(client, f"{name}?{query}&sweep={slider}")
+    sweep, drawn = body["sweep"], body["params"]
+    assert sweep["values"] == [f["value"] for f in sweep["frames"]]
+    assert len(sweep["frames"]) >= 1
+    for frame in sweep["frames"]:
+        exact = figure.build(**{**drawn, slider: frame["value"]})
+        data, layout = _merged(body["figure"], frame)
+        assert data == exact["figure"]["data"], (slider, frame["value"])
+        assert layout == exact["figure"]["layout"], (slider, frame["value"])
+        assert frame["values"] == exact["values"] and frame["summary"] == exact["summary"]
+
+
+@pytest.mark.parametrize(("name", "slider"), [(n, s) for n, f in FIGURES.items()
+                                              for s in f.sliders])
+def test_a_slider_with_no_more_steps_than_frames_has_a_frame_at_every_step(name, slider):
+    """The slider and its sweep agree: where the slider has at most MAX_FRAMES positions,
+    each is a frame; a finer one (Δx, η, a seed) moves in the frames' steps while dragged."""
+    spec = FIGURES[name].schema[slider]
+    step = spec.step or (1 if spec.whole else (spec.high - spec.low) / 100)
+    positions = round((spec.high - spec.low) / step) + 1
+    values = grid(spec)
+    assert values[0] == spec.low and values[-1] == spec.high
+    if positions <= MAX_FRAMES:
+        assert len(values) == positions
+    else:
+        assert len(values) == MAX_FRAMES
+
+
+def test_unit_sliders_move_in_tenths_so_every_position_is_a_frame():
+    for name, slider in [("nudge", "x"), ("nudge", "w"), ("backprop", "w1"),
+                         ("backprop", "w2"), ("vanishing", "weight")]:
+        assert len(grid(FIGURES[name].schema[slider])) == 101, (name, slider)

@@ -347,8 +347,8 @@ def _values(s: _State) -> dict:
 FIGURE = Figure(
     "backprop", "Figure 2 — Forward, then backward, through a two-layer network", {
         "x": Number(*UNIT, 2.0, label="Input x", step=0.1),
-        "w1": Number(*UNIT, 0.5, label="Weight W₁", step=0.05),
-        "w2": Number(*UNIT, 1.2, label="Weight W₂", step=0.05),
+        "w1": Number(*UNIT, 0.5, label="Weight W₁", step=0.1),
+        "w2": Number(*UNIT, 1.2, label="Weight W₂", step=0.1),
         "target": Number(*UNIT, 1.0, label="Target t", step=0.1),
         "eta": Number(0.01, 2.0, 0.2, label="Learning rate η", step=0.01),
         "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),

@@ -97,8 +97,9 @@ def _curve(xv, yv, color, name, axes) -> dict:
 
 
 def _tangent(at, value, slope, ts, axes, name, link) -> dict:
-    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
-            "y": round_sig(calculus.tangent(at, value, slope, ts)), "xaxis": axes[0],
+    ends = np.array([ts[0], ts[-1]])  # a straight line: its two ends draw it (small sweeps)
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ends), "meta": {"link": link},
+            "y": round_sig(calculus.tangent(at, value, slope, ends)), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
 
@@ -383,8 +384,8 @@ FIGURE = Figure(
         "fn": Choice(tuple(calculus.COMPOSITIONS), "sigmoid", "Composition", (
             ("sigmoid", "σ(wx), the worked neuron"), ("sin_square", "sin(x²)"),
             ("exp_square", "eˣ²"), ("double_triple", "double, then triple"))),
-        "x": Number(*UNIT, 1.0, label="Input x", step=0.05),
-        "w": Number(*UNIT, 2.0, label="Weight w", step=0.05, when=("fn", ("sigmoid",))),
+        "x": Number(*UNIT, 1.0, label="Input x", step=0.1),
+        "w": Number(*UNIT, 2.0, label="Weight w", step=0.1, when=("fn", ("sigmoid",))),
         "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
         "narrow": Flag(False),
     }, nudge_figure, HEIGHTS,

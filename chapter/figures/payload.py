@@ -82,6 +82,9 @@ class SweepFrame(TypedDict):
     data: Annotated[list[dict[str, Any] | None], Doc(
         "one entry per trace: null where it equals the exact figure's, else its changed keys")]
     layout: Annotated[dict[str, Any], Doc("the top-level layout keys that differ")]
+    whole: Annotated[list[int], Doc(
+        "the traces given whole (they replace the exact figure's: a key of it is gone)")]
+    unset: Annotated[list[str], Doc("the exact figure's top-level layout keys this frame lacks")]
     values: dict[str, Any]
     summary: str
 

@@ -7,8 +7,10 @@ frame per value on the parameter's slider grid (at most ``MAX_FRAMES``, evenly s
 ends included), each built by the figure's own builder and kept compact — ``data`` has one
 entry per trace, null where the trace is the same as in the exact figure at the request's
 parameters and otherwise only the keys that differ; ``layout`` only the top-level layout
-keys that differ; ``values`` and ``summary`` as the builder gives them. The script merges a
-frame onto that exact figure.
+keys that differ, ``unset`` the top-level keys it lacks; a trace the exact figure lacks, or
+one without a key the exact figure's has, comes whole and is listed in ``whole``; ``values``
+and ``summary`` as the builder gives them. The script merges a frame onto that exact figure
+(a frame with other traces than the figure on screen is drawn by plotly.js in full).
 
 ``axes`` holds, for every axis whose range moves somewhere along the sweep, one range that
 contains all of them (with the tick spacing of the widest), and the API adds ``hold``, the
@@ -83,9 +85,12 @@ def normalised(schema: dict, params: dict) -> dict:
     return out
 
 
-def _diff(new: dict, old: dict | None) -> dict | None:
-    if old is None:
-        return new
+def _whole(new: dict, old: dict | None) -> bool:
+    """A trace sent whole: one the base lacks, or one without some key the base's has."""
+    return old is None or not old.keys() <= new.keys()
+
+
+def _diff(new: dict, old: dict) -> dict | None:
     changed = {k: v for k, v in new.items() if old.get(k) != v}
     return changed or None
 
@@ -94,10 +99,12 @@ def _frame(build, params: dict, base: dict, value) -> SweepFrame:
     payload = build(**params)
     figure = payload["figure"]
     old = base["data"]
-    data = [_diff(t, old[i] if i < len(old) else None) for i, t in enumerate(figure["data"])]
+    whole = [i for i, t in enumerate(figure["data"]) if _whole(t, old[i] if i < len(old) else None)]
+    data = [t if i in whole else _diff(t, old[i]) for i, t in enumerate(figure["data"])]
     layout = {k: v for k, v in figure["layout"].items() if base["layout"].get(k) != v}
-    return {"value": value, "data": data, "layout": layout, "values": payload["values"],
-            "summary": payload.get("summary", "")}
+    return {"value": value, "data": data, "layout": layout, "whole": whole,
+            "unset": sorted(base["layout"].keys() - figure["layout"].keys()),
+            "values": payload["values"], "summary": payload.get("summary", "")}
 
 
 def _sweep(build, params: dict, param: str, spec: Number, frames: int,

@@ -357,7 +357,7 @@ FIGURE = Figure(
                              (*_NAMES, ("linear", "linear (local derivative = w)"))),
         "compare": Choice((*_ACTIVATIONS, "none"), "relu", "Compare with",
                           (*_NAMES, ("none", "nothing"))),
-        "weight": Number(*UNIT, 1.0, label="Weight w (every layer)", step=0.05, when=_CHAIN),
+        "weight": Number(*UNIT, 1.0, label="Weight w (every layer)", step=0.1, when=_CHAIN),
         "x": Number(*UNIT, 1.0, label="Input x", step=0.1, when=_CHAIN),
         "residual": Flag(False, "Residual connections"),
         "mode": Choice(("chain", "network"), "chain", "Network", (

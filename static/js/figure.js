@@ -128,6 +128,12 @@
         .then(() => { window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1; });
     }
 
+    drawFigure(figure) {
+      // A figure other than the payload's (a sweep frame drawn whole), themed like it.
+      this.drawn = themed(figure, window.getComputedStyle(this.figure), this.figure);
+      return this.render();
+    }
+
     async draw() {
       const payload = this.payload;
       const first = !this.opened;

@@ -19,7 +19,15 @@
 
   function frameTrace(base, frame, i) {
     const d = frame && frame.data[i];
+    if (d && (frame.whole || []).includes(i)) return d;
     return d ? Object.assign({}, base.data[i], d) : base.data[i];
+  }
+
+  function frameFigure(base, frame) {
+    // The frame merged whole onto its sweep's exact figure (see sweep.py).
+    const layout = Object.assign({}, base.layout, frame.layout);
+    (frame.unset || []).forEach((k) => { delete layout[k]; });
+    return { data: frame.data.map((_, i) => frameTrace(base, frame, i)), layout, frames: [] };
   }
 
   function movedTraces(base, frame, previous, touched, all) {
@@ -69,23 +77,31 @@
   }
 
   Object.assign(Figure.prototype, {
-    sweepKey(name) {
+    sweepQuery(name) {
+      // The drawn settings with the swept slider left out; a figure that trains is swept
+      // untrained (moving a slider resets its training, shown again by its step buttons).
       const q = new URLSearchParams(this.drawnParams || {});
       q.delete(name);
-      return `${name}|${q.toString()}`;
+      if (this.spec.max_steps) q.set("steps", "0");
+      return q;
+    },
+
+    sweepKey(name) {
+      return `${name}|${this.sweepQuery(name).toString()}`;
     },
 
     sweepFor(name) {
-      if (!this.payload || this.spec.max_steps) return null; // Figure 2 trains: no sweep
+      if (!this.payload) return null;
       const key = this.sweepKey(name);
       const known = this.sweeps[name];
       if (known && known.key === key) return known;
       const entry = { key, sweep: null };
-      const q = new URLSearchParams(this.drawnParams);
+      const q = this.sweepQuery(name);
+      q.set(name, this.drawnParams[name]);
       q.set("sweep", name);
       entry.promise = fetch(`${this.api}?${q}`, { headers: { Accept: "application/json" } })
         .then((r) => (r.ok ? r.json() : null))
-        .then((body) => { entry.sweep = body && body.sweep; })
+        .then((body) => { entry.sweep = body && Object.assign(body.sweep, { base: body.figure }); })
         .catch(() => {});
       this.sweeps[name] = entry;
       return entry;
@@ -98,6 +114,12 @@
       const { values, frames } = entry.sweep;
       let best = 0;
       values.forEach((v, i) => { if (Math.abs(v - target) < Math.abs(values[best] - target)) best = i; });
+      // A dragged slider with more steps than the sweep has frames (Δx, η, a seed) moves in
+      // the frames' steps: its value and badge are the drawn frame's, and release settles there.
+      if (this.dragging === name && String(values[best]) !== this.params[name]) {
+        this.params[name] = String(values[best]);
+        this.setControl(name, values[best]);
+      }
       if (this.scrubbing === frames[best]) return true;
       this.unpainted.push(performance.now()); // for input-to-paint times
       this.scrubbing = frames[best];
@@ -117,8 +139,18 @@
       // newest is drawn next (a slow machine skips frames instead of falling behind).
       const frame = this.scrubbing;
       if (!frame || frame === this.scrubDrawn || this.rendering) return;
-      const base = this.payload.figure;
-      const { axes: held = {}, hold } = this.scrubSweep;
+      const { axes: held = {}, hold, base } = this.scrubSweep;
+      if (!this.scrubDrawn) {
+        // The first frame since an exact draw: what is on screen may be another value's
+        // figure than the sweep's (after a release, or Figure 2 trained and swept untrained),
+        // so every trace moves to this frame.
+        this.drawn.data.forEach((_, i) => this.touched.add(i));
+      }
+      const whole = (f) => Boolean(f && f.whole && f.whole.length);
+      if (whole(frame) || whole(this.scrubDrawn) || frame.data.length !== this.drawn.data.length) {
+        this.scrubFull(base, frame); // other traces than on screen: plotly.js draws it all
+        return;
+      }
       const own = frameAxes(base, frame, held); // the frame's own ranges on the moving axes
       const shown = this.axesShown ? JSON.parse(this.axesShown) : frameAxes(base, null, held);
       const previous = this.scrubDrawn;
@@ -159,6 +191,18 @@
       delete this.plot.dataset.moving;
       window.Plotly.animate(this.plot, scrubFrame(this.plot, traces, target), SCRUB)
         .then(() => { this.touched.clear(); done(); }, () => { this.rendering = false; });
+    },
+
+    scrubFull(base, frame) {
+      const inputs = this.unpainted;
+      this.unpainted = [];
+      this.scrubDrawn = frame;
+      this.rendering = true;
+      this.drawFigure(frameFigure(base, frame)).then(() => {
+        this.rendering = false;
+        painted(inputs);
+        if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
+      }, () => { this.rendering = false; });
     },
 
     moved(traces, ranges) {
