@@ -14,7 +14,7 @@ from chapter.figures.style import round_sig
 from chapter.format import approx, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
-HEIGHTS = Heights(wide=600, narrow=900)
+HEIGHTS = Heights(wide=600, narrow=460)
 SATURATED = 1e-3  # σ′(z) below this: the hidden unit is saturated, the gradient vanishes there
 
 
@@ -84,7 +84,7 @@ def _geometry(narrow: bool) -> dict:
     """Where everything sits. The graph runs W₁ → z → h → ŷ → L (the path ∂L/∂W₁ takes back);
     x, W₂ and the target t feed in from the side. Wide: left to right. Narrow: top to bottom,
     labels on the right."""
-    gap = 1.6 if narrow else 1.0
+    gap = 1.15 if narrow else 1.0
 
     def at(along: float, across: float) -> tuple[float, float]:
         return (across, -along * gap) if narrow else (along, -across)
@@ -96,9 +96,9 @@ def _geometry(narrow: bool) -> dict:
         geo.update(
             fwd=[(0.55, y + 0.24) for _, y in chain], grad=[(0.55, y - 0.24) for _, y in chain],
             edge=[(0.55, -(i + 0.5) * gap - 0.05) for i in range(4)],
-            anchor="middle right", xr=[-2.9, 3.3], yr=[-4 * gap - 0.6, 0.6],
+            anchor="middle right", xr=[-2.7, 3.9], yr=[-4 * gap - 0.45, 0.45],
             side_labels=[(px - 0.6, py) for px, py in side.values()],
-            side_anchor="middle left", dw2=(side["W₂"][0], side["W₂"][1] - 0.62))
+            side_anchor="middle left", dw2=(side["W₂"][0] - 0.3, side["W₂"][1] - 0.5))
     else:
         geo.update(
             fwd=[(px, -0.45) for px, _ in chain], grad=[(px, -1.6) for px, _ in chain],
@@ -157,7 +157,8 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     grads = [f"∂L/∂W₁{sep}{_short(now.dL_dw1)}", f"∂L/∂z{sep}{_short(now.dL_dz)}",
              f"∂L/∂h{sep}{_short(now.dL_dh)}", f"∂L/∂ŷ{sep}{_short(now.dL_dyhat)}",
              f"∂L/∂L{sep}= 1"]
-    sep = "<br>"  # narrow too: a one-line "× 2(ŷ − t) ≈ −0.245" runs off a phone's edge
+    # Narrow: one line, so the graph fits a phone's screen with its step buttons and sliders
+    # (the chain sits left of centre to leave the line its room).
     locals_ = [f"× x{sep}= {param(now.dz_dw1)}", f"× σ′(z){sep}{_short(now.dh_dz)}",
                f"× W₂{sep}= {s.wnum(now.w2)}", f"× 2(ŷ − t){sep}{_short(now.dL_dyhat)}"]
     shown_fwd = min(step, 4)
@@ -178,7 +179,7 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
         {**_text_trace(geo["grad"][:1], grads[:1], style.VERMILION, "gradient ∂L/∂W₁",
                        geo["anchor"]), "meta": {"link": "dL_dw1"}, "hoverinfo": "none"},
         _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"]),
-        _text_trace([geo["dw2"]], [f"∂L/∂W₂<br>{_short(now.dL_dw2)}" if back >= 4 else ""],
+        _text_trace([geo["dw2"]], [f"∂L/∂W₂{geo['sep']}{_short(now.dL_dw2)}" if back >= 4 else ""],
                     style.VERMILION, "weight gradient", "middle center"),
         sig,
     ]
@@ -195,7 +196,7 @@ def _loss_trace(s: _State) -> dict:
 def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     # On a phone the loss sits on top and the graph right above the step buttons, so the
     # graph and Back/Next are on screen together.
-    graph_dom, loss_dom = ((0, 0.7), (0.8, 1)) if narrow else ((0.36, 1), (0, 0.24))
+    graph_dom, loss_dom = ((0, 0.76), (0.87, 1)) if narrow else ((0.36, 1), (0, 0.24))
     return style.layout(
         HEIGHTS.at(narrow),
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),

@@ -1,0 +1,116 @@
+"""Figure 2 follows a dragged slider: a real pointer drag on each of its sliders redraws the
+chart from the server's sweep frames several times before release (counted by the figure's
+own redraw counter), and on a 390 × 844 phone the graph, its step buttons and the slider
+being dragged are on screen together."""
+
+from __future__ import annotations
+
+import pytest
+
+from chapter.figures import FIGURES
+from tests.browser.pages import (
+    DESKTOP_1366,
+    PHONE,
+    ask_for_sweep,
+    figure_ready,
+    hold_still,
+    new_page,
+    open_chapter,
+    screenshot,
+    watch_sweeps,
+)
+
+SLIDERS = FIGURES["backprop"].sliders
+BOX = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
+  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right}; }"""
+
+
+def _drag(page, slider: str) -> tuple[int, str, str]:
+    """Press on the slider's left end, move across it in small steps and hold there: the
+    redraws counted before release, the value before and after."""
+    selector = f"#widget-backprop-{slider}"
+    before_value = page.eval_on_selector(selector, "e => e.value")
+    box = page.locator(selector).bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 12, y)
+    page.mouse.down()
+    start = page.evaluate("window.SeeingML.redraws || 0")
+    for i in range(1, 31):
+        page.mouse.move(box["x"] + 12 + (box["width"] - 24) * i / 30, y)
+        page.wait_for_timeout(30)
+    page.wait_for_timeout(100)
+    during = page.evaluate("window.SeeingML.redraws || 0") - start
+    page.mouse.up()
+    return during, before_value, page.eval_on_selector(selector, "e => e.value")
+
+
+def _open(browser, live_server, viewport, **options):
+    context, page = new_page(browser, viewport, **options)
+    watch_sweeps(page)
+    open_chapter(page, live_server, wait_until="load")
+    figure_ready(page, "backprop", drawn=True)
+    page.evaluate("document.querySelector('#figure-backprop .widget-more').open = true")
+    return context, page
+
+
+def test_a_pointer_drag_on_each_slider_redraws_figure_2_during_the_drag(browser, live_server):
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    for slider in SLIDERS:
+        page.locator(f"#widget-backprop-{slider}").scroll_into_view_if_needed()
+        ask_for_sweep(page, "backprop", slider)
+        during, before, after = _drag(page, slider)
+        print(f"Figure 2 {slider}: {during} redraws during the drag")
+        assert during >= 5, (slider, during)
+        assert before != after, slider
+        # Released: the exact figure at the slider's value, from the server.
+        page.wait_for_function(
+            "(v) => document.querySelector('#figure-backprop .widget').dataset.state === 'ready'"
+            " && String(document.getElementById('widget-backprop-plot').dataset.moving || '')"
+            " === ''", arg=after)
+    assert not page.watch.errors, page.watch.errors
+    context.close()
+
+
+def test_a_drag_after_training_starts_the_untrained_sweep(browser, live_server):
+    """Moving a slider resets training: the sweep is asked for untrained, the loss panel
+    shows only the start while dragging, and the step buttons train again after release."""
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    for _ in range(3):
+        page.click("#figure-backprop [data-action='step']")
+        page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    assert len(page.evaluate("document.getElementById('widget-backprop-plot').data[3].x")) == 4
+    page.locator("#widget-backprop-w1").scroll_into_view_if_needed()
+    ask_for_sweep(page, "backprop", "w1")
+    during, _, _ = _drag(page, "w1")
+    assert during >= 5
+    page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    assert len(page.evaluate("document.getElementById('widget-backprop-plot').data[3].x")) == 1
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_screen(
+        browser, live_server, scheme):
+    context, page = _open(browser, live_server, PHONE, color_scheme=scheme)
+    header = page.evaluate(BOX, "header.masthead")
+    for slider in SLIDERS:
+        page.locator(f"#widget-backprop-{slider}").evaluate(
+            "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
+        hold_still(page, f"#widget-backprop-{slider}")
+        plot = page.evaluate(BOX, "#widget-backprop-plot")
+        step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
+        moved = page.evaluate(BOX, f"#widget-backprop-{slider}")
+        assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
+        assert step["bottom"] <= moved["top"] and moved["bottom"] <= PHONE["height"] + 1, slider
+        # Nothing covers the slider where a finger would press it.
+        hit = page.evaluate("""(s) => { const b = document.querySelector(s).getBoundingClientRect();
+            return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2).id; }""",
+                            f"#widget-backprop-{slider}")
+        assert hit == f"widget-backprop-{slider}", (slider, hit)
+    ask_for_sweep(page, "backprop", "eta")
+    during, _, _ = _drag(page, "eta")
+    assert during >= 5
+    page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    hold_still(page, "#widget-backprop-plot")
+    screenshot(page, f"figure-backprop-phone-drag-{scheme}")
+    context.close()
