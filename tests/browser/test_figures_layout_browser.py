@@ -141,6 +141,7 @@ DRAG = """async ([id, from, to]) => {
   input.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true }));
   const before = window.SeeingML.redraws;
   window.SeeingML.latencies = [];
+  window.__longTasks = []; // filled by an observer where one was set up (bench_scrub)
   const start = performance.now();
   for (let i = 0; i < 60; i++) {
     input.value = String(from + (to - from) * (i + 1) / 60);
@@ -154,7 +155,8 @@ DRAG = """async ([id, from, to]) => {
   const at = Math.min(waits.length - 1, Math.ceil(waits.length * 0.95) - 1);
   const p95 = waits.length ? waits[at] : null;
   input.dispatchEvent(new Event("change", { bubbles: true }));
-  return { redraws, seconds, perSecond: redraws / seconds, p95, inputs: waits.length };
+  const longTasks = (window.__longTasks || []).slice();
+  return { redraws, seconds, perSecond: redraws / seconds, p95, inputs: waits.length, longTasks };
 }"""
 
 
