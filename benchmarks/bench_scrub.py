@@ -5,9 +5,10 @@
 For each CPU rate (Chromium's DevTools throttling; 4 is Lighthouse's mobile preset) and each
 viewport (desktop 1366 px, phone 390 px with touch), a fresh page scrolls to the figure, lets
 its sweep arrive, then drags the slider with 60 input events 25 ms apart (Figure 1's x from
-−2 to 4, Figure 3's depth from 1 to 50). Reported per run: redraws, redraws a second, and
-the 95th percentile of the time from each slider value to the paint showing it, and the
-main-thread tasks over 50 ms during the drag (how many, the longest). Targets:
+−2 to 4, Figure 3's depth from 1 to 50, Figure 2's W₁ from −3 to 3). Reported per run:
+redraws, redraws a second, the 95th percentile of the time from each slider value to the
+paint showing it, and the main-thread tasks over 50 ms during the drag (how many, the
+longest). Targets:
 ≥ 20 redraws a second on desktop, ≥ 10 on a phone at 4× CPU, p95 ≤ 60 ms once the sweep is
 loaded. The machine is shared: compare the figures of one run with each other.
 """
@@ -35,7 +36,8 @@ VIEWPORTS = {"desktop": ({"width": 1366, "height": 900}, {}),
 LONG_TASKS = """new PerformanceObserver((list) => {
   window.__longTasks = (window.__longTasks || []).concat(list.getEntries().map((e) => e.duration));
 }).observe({ type: "longtask", buffered: false });"""
-DRAGS = (("nudge", "x", (-2.0, 4.0)), ("vanishing", "depth", (1, 50)))
+DRAGS = (("nudge", "x", (-2.0, 4.0)), ("vanishing", "depth", (1, 50)),
+         ("backprop", "w1", (-3.0, 3.0)))
 
 
 def one_run(browser, url: str, viewport: str, cpu: int) -> list[dict]:

@@ -204,10 +204,17 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
         xaxis2=style.axis("gradient steps taken", (0, 1), "y2",
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
-        yaxis2=style.axis("loss L", loss_dom, "x2", rangemode="tozero"),
+        yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s)),
         annotations=[style.panel_title("Loss after each gradient step", (0, 1), loss_dom[1]),
                      *_flow_arrows(geo, narrow)],
     )
+
+
+def _loss_range(s: _State) -> list[float]:
+    """From 0 to a little above the highest loss drawn: a range of its own (not plotly.js's
+    autorange), so a drag holds it still while the loss moves (sweep.py)."""
+    top = max(h.loss for h in s.history)
+    return [0.0, round_sig([top * 1.1])[0] if top > 0 else 1.0]
 
 
 def _flow_arrows(geo: dict, narrow: bool) -> list[dict]:
@@ -353,4 +360,4 @@ FIGURE = Figure(
         "target": Number(*UNIT, 1.0, label="Target t", step=0.1),
         "eta": Number(0.01, 2.0, 0.2, label="Learning rate η", step=0.01),
         "steps": Number(0, 50, 0, whole=True), "narrow": Flag(False),
-    }, backprop_figure, HEIGHTS, main=("x", "w1"), trains=True)
+    }, backprop_figure, HEIGHTS, main=("x", "w1"), trains=True, sweep_view="hold")

@@ -108,6 +108,31 @@
     return typeof value === "string" && !/[<&]/.test(value);
   }
 
+  // Words of one or more lines ("<br>" between them, as plotly.js reads them): each line
+  // plain. plotly.js draws a label of several lines as one tspan.line per line.
+  const BREAK = /<br\s*\/?>/i;
+  function lineParts(words) {
+    const parts = String(words).split(BREAK);
+    return parts.every(plainText) ? parts : null;
+  }
+  function drawnLines(node) {
+    return node.querySelectorAll("tspan.line");
+  }
+  function rewordable(node, words) {
+    // New words fit a drawn label when they have as many lines as it (its placement off the
+    // point depends on that count): then only the lines' words change.
+    const parts = lineParts(words);
+    if (!parts) return false;
+    const drawn = drawnLines(node).length;
+    return parts.length === 1 ? drawn <= 1 : drawn === parts.length;
+  }
+  function reword(node, words) {
+    const parts = String(words).split(BREAK);
+    const drawn = drawnLines(node);
+    if (parts.length > 1 || drawn.length === 1) drawn.forEach((t, k) => { t.textContent = parts[k]; });
+    else node.textContent = words;
+  }
+
   function movable(full, nodes, trace, placed) {
     if (!full || !nodes || full.type !== "scatter" || full.visible !== true) return false;
     if (full.fill && full.fill !== "none") return false;
@@ -120,7 +145,7 @@
       const ok = placed.every((p) => {
         const words = wordsAt(trace, p);
         const l = nodes.labels.get(p[2]);
-        return words === "" || (l && l.node && plainText(words));
+        return words === "" || (l && l.node && rewordable(l.node, words));
       });
       if (!ok) return false;
     }
@@ -166,7 +191,7 @@
       }
       if (p) l.holder.setAttribute("transform", `translate(${(l.dx + p[0] - l.x).toFixed(2)},${(l.dy + p[1] - l.y).toFixed(2)})`);
       if (l.node.getAttribute("data-unformatted") !== words) {
-        l.node.textContent = words;
+        reword(l.node, words);
         l.node.setAttribute("data-unformatted", words);
       }
     });

@@ -142,9 +142,18 @@
       const { axes: held = {}, hold, base } = this.scrubSweep;
       if (!this.scrubDrawn) {
         // The first frame since an exact draw: what is on screen may be another value's
-        // figure than the sweep's (after a release, or Figure 2 trained and swept untrained),
-        // so every trace moves to this frame.
-        this.drawn.data.forEach((_, i) => this.touched.add(i));
+        // figure than the sweep's (after a release, or Figure 2 trained and swept untrained,
+        // or a step of its animation), so every trace drawn otherwise than in the sweep's own
+        // figure moves to this frame.
+        const shown = this.plot.data || [];
+        const same = (a, b) => Boolean(a && b) && MARKS_KEYS.every((k) => JSON.stringify(a[k]) === JSON.stringify(b[k]));
+        base.data.forEach((t, i) => { if (!same(t, shown[i])) this.touched.add(i); });
+        // Words where a step of the animation shows none: plotly.js draws that frame whole
+        // (a label it did not draw is not made by marks.js, nor by an animation).
+        const wordsOf = (t, k) => Boolean(t && Array.isArray(t.text) && t.text[k]);
+        const unshown = base.data.some((t, i) => Array.isArray(t.text)
+          && t.text.some((_, k) => wordsOf(t, k) && !wordsOf(shown[i], k)));
+        if (unshown) { this.scrubFull(base, frame); return; }
       }
       const whole = (f) => Boolean(f && f.whole && f.whole.length);
       if (whole(frame) || whole(this.scrubDrawn) || frame.data.length !== this.drawn.data.length) {

@@ -1,8 +1,9 @@
 """While a slider is dragged, marks.js moves the marks plotly.js drew instead of asking it to
 redraw. These tests hold it to plotly.js itself: the marks it moved for a sweep frame sit
 where plotly.js puts them when it draws that frame from scratch — at the frame's own ranges
-for Figure 1 (which follows its point, its moving axes' ticks hidden meanwhile) and at the
-sweep's held ranges for Figure 3 (which holds its axes still).
+for Figure 1 (which follows its point, its moving axes' ticks hidden meanwhile) and Figure 2
+(whose labels of two lines are reworded line by line), and at the sweep's held ranges for
+Figure 3 (which holds its axes still).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def _same_marks(moved: dict, drawn: dict) -> list[str]:
 NUDGE = "fn=sigmoid&x=1&w=2&dx=0.5"
 VANISHING = ("depth=10&activation=sigmoid&compare=relu&weight=1&x=1&residual=0&mode=chain"
              "&width=16&init=he&seed=0")
+BACKPROP = "x=2&w1=0.5&w2=1.2&target=1&eta=0.2&steps=0"
 
 
 # hidden: whether the frame is drawn by marks.js at ranges plotly.js's axes are not at (so
@@ -108,6 +110,8 @@ VANISHING = ("depth=10&activation=sigmoid&compare=relu&weight=1&x=1&residual=0&m
     ("nudge", "dx", 1.7, False, NUDGE, True),
     ("vanishing", "depth", 30, True, VANISHING, False),
     ("vanishing", "weight", 3.0, True, VANISHING, False),
+    ("backprop", "w1", 2.5, True, BACKPROP, False),  # its labels of two lines reworded
+    ("backprop", "x", -3.0, True, BACKPROP, False),
 ])
 def test_moved_marks_sit_where_plotly_draws_the_frame(browser, live_server, name, control,
                                                        value, hold, query, hidden):

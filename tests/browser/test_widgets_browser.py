@@ -85,10 +85,10 @@ def test_widgets_load_plotly_after_the_page_and_respond_to_keyboard(browser, str
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "() => document.getElementById('widget-nudge-readout').textContent.includes('x = 1.25')")
-    assert page.locator("#widget-nudge-x-value").inner_text() == "1.25"
+        "() => document.getElementById('widget-nudge-readout').textContent.includes('x = 1.5')")
+    assert page.locator("#widget-nudge-x-value").inner_text() == "1.5"
     assert trace(page, "nudge", 2) != before
-    assert trace(page, "nudge", 2) == [1.25]
+    assert trace(page, "nudge", 2) == [1.5]
     screenshot(page, "widget-nudge-desktop")
     figure.screenshot(path=str(screenshot(page, "widget-nudge-desktop").parent
                                / "widget-nudge-desktop-figure.png"))

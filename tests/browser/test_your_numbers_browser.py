@@ -95,7 +95,7 @@ def test_the_real_figure_drives_the_box(page, live_server):
     page.keyboard.press("ArrowRight")
     box = page.locator(BOX.format("backprop"))
     box.wait_for(state="visible", timeout=10000)
-    assert box.locator("[data-param='w1']").text_content() == "0.55"
+    assert box.locator("[data-param='w1']").text_content() == "0.6"
     box.locator("[data-role='reset']").click()
     page.wait_for_function("() => document.getElementById('widget-backprop-w1').value === '0.5'",
                            timeout=10000)
