@@ -128,8 +128,7 @@
         .then(() => { window.SeeingML.redraws = (window.SeeingML.redraws || 0) + 1; });
     }
 
-    drawFigure(figure) {
-      // A figure other than the payload's (a sweep frame drawn whole), themed like it.
+    drawFigure(figure) { // the payload's, or a sweep frame drawn whole (scrub.js), themed
       this.drawn = themed(figure, window.getComputedStyle(this.figure), this.figure);
       return this.render();
     }
@@ -137,12 +136,10 @@
     async draw() {
       const payload = this.payload;
       const first = !this.opened;
-      const styles = window.getComputedStyle(this.figure);
-      this.drawn = themed(payload.figure, styles, this.figure);
       const picture = $(this.plot, ".widget-picture");
       if (picture) picture.remove();
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
-      await this.render();
+      await this.drawFigure(payload.figure);
       if (!this.listening) this.listenToPlot();
       this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
       this.plot.setAttribute("role", "img");
