@@ -20,9 +20,9 @@ from chapter.figures.sweep import MAX_FRAMES, MIN_FRAMES, check_param, normalise
 from chapter.sweep_cache import DEFAULT_BUDGET, EncodedCache
 from web import assets, openapi
 from web.errors import ClientError
-from web.security import RateWindow
+from web.security import RateWindow, new_sweep_wait
 
-NEW_SWEEPS_PER_MINUTE = 60  # per address and worker: a reader dragging makes a few a minute
+NEW_SWEEPS_PER_MINUTE = 60  # per address, shared by the workers: a reader dragging makes a few
 
 bp = Blueprint("figures_api", __name__)
 
@@ -52,7 +52,7 @@ def _sweep_response(figure, params: dict, swept: str) -> Response:
     body = cache.get(key)
     if body is None:
         check_param(figure.schema, swept)  # a 400 counts against nothing
-        wait = current_app.extensions["sweep_builds"].hit(request.remote_addr or "-")
+        wait = new_sweep_wait(request.remote_addr)
         if wait:
             raise ClientError(f"Too many new sweeps from this address; try again in "
                               f"{int(wait) + 1} s (the figure still answers without one).",

@@ -127,3 +127,18 @@ def test_a_server_gone_silent_costs_later_answers_nothing(frozen_setup):
     relay.frozen.clear()
     wait_until_closed(store, limit=8)
     assert answer().json["saved"] is True
+
+
+def test_a_new_sweeps_shared_count_waits_on_a_frozen_database_at_most_its_own_budget(
+        frozen_setup):
+    app, store, relay = frozen_setup
+    client = app.test_client()
+    get = lambda swept: client.get(f"/api/widgets/nudge?sweep={swept}",  # noqa: E731
+                                   headers={"Accept-Encoding": "identity"})
+    assert get("x").status_code == 200  # counted in the database; the pool holds a connection
+    relay.frozen.set()
+    response, took = timed(lambda: get("w"))
+    assert response.status_code == 200  # counted by this worker instead, and built
+    assert took < 0.25 + deadline.TICK_S + 0.2, f"a new sweep waited {took:.2f} s"
+    assert store.breaker_open()
+    relay.frozen.clear()
