@@ -160,12 +160,15 @@ def _queued(world) -> int:
         return ags.pending_count()
 
 
-def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(world):
+@pytest.mark.parametrize("endpoint", ["answering", "scoring"])  # token, score endpoint
+def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(world, endpoint):
     student = world.browser()
-    response, _ = world.launch(student, sub="student-hung", lineitem="li-hung")
+    item = f"li-hung-{endpoint}"
+    response, _ = world.launch(student, sub="student-hung", lineitem=item)
     assert response.status_code == 303
     world.app.extensions["lti_tokens"]._cache.clear()  # the next score needs a new token
-    world.platform.answering.clear()
+    switch = getattr(world.platform, endpoint)
+    switch.clear()
     try:
         started = time.monotonic()
         answer = student.post(f"{world.tool.url}/api/checkpoint/q1", json={"answer": "4e4"})
@@ -175,10 +178,10 @@ def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(wo
         page_started = time.monotonic()
         assert student.get(f"{world.tool.url}/").status_code == 200
         assert time.monotonic() - page_started < 0.25
-        assert _queued(world) >= 1 and "li-hung" not in world.platform.scores
+        assert _queued(world) >= 1 and item not in world.platform.scores
     finally:
-        world.platform.answering.set()
-    delivered = world.scores_for("li-hung")
+        switch.set()
+    delivered = world.scores_for(item)
     assert delivered[-1]["userId"] == "student-hung" and delivered[-1]["scoreGiven"] == 1
 
 
