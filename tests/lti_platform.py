@@ -85,6 +85,7 @@ class Platform:
         self.signing_kid = "k1"
         self.hints: dict[str, dict] = {}
         self.tokens: dict[str, float] = {}
+        self.token_lifetime = 3600  # seconds; at most 60, a tool asks for a token every time
         self.token_requests = 0
         self.token_failures = 0  # answer this many token requests with 503
         self.answering = threading.Event()  # cleared: the token endpoint hangs, as a dead LMS
@@ -220,9 +221,9 @@ class Platform:
             if claims["iss"] != self.client_id or claims["sub"] != self.client_id:
                 return jsonify({"error": "invalid_client"}), 401
             access = secrets.token_urlsafe(16)
-            self.tokens[access] = time.time() + 3600
+            self.tokens[access] = time.time() + self.token_lifetime
             return jsonify({"access_token": access, "token_type": "Bearer",
-                            "expires_in": 3600, "scope": request.form.get("scope")})
+                            "expires_in": self.token_lifetime, "scope": request.form.get("scope")})
 
         @app.post("/lineitems/<item>/scores")
         def scores(item):
