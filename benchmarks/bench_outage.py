@@ -91,6 +91,7 @@ class Tally:
         except ValueError:
             data = {}
         with self.lock:
+            self.status[status] = self.status.get(status, 0) + 1
             if status == 200 and data.get("saved") is True:
                 self.acked[cookie] = self.acked.get(cookie, 0) + 1
             elif status == 503 and data.get("saved") is False and data.get("error") == NOT_SAVED:
@@ -126,11 +127,12 @@ def reader_loop(port: int, cookie: str, until: float, tally: Tally) -> None:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
                 continue
-            with tally.lock:
-                tally.ms[kind].append(ms)
-                tally.status[status] = tally.status.get(status, 0) + 1
             if kind == "answer":
                 tally.answer(cookie, status, data)
+            with tally.lock:
+                tally.ms[kind].append(ms)
+                if kind != "answer":
+                    tally.status[status] = tally.status.get(status, 0) + 1
     conn.close()
 
 
@@ -220,6 +222,7 @@ def row(case: str, tally: Tally, stored: dict[str, int], **extra) -> dict:
     fives = sum(n for s, n in tally.status.items() if s >= 500)
     result = {"case": case, **{f"{k}_p99": pct(v, 99) for k, v in tally.ms.items()
                                if k != "answer"},
+              "reader_max": max(tally.ms["reader"], default=float("nan")),
               "answer_max": max(tally.ms["answer"], default=float("nan")),
               "answers": len(tally.ms["answer"]), "saved": sum(tally.acked.values()),
               "not_saved_503": tally.not_saved, "other_answers": tally.other,
@@ -551,7 +554,8 @@ def verdict(r: dict) -> str:
 def summary(r: dict) -> str:
     if "lost" in r:
         text_ = (f"page/widget/reader p99 {r['page_p99']:.0f}/{r['widget_p99']:.0f}/"
-                 f"{r['reader_p99']:.0f} ms; answers max {r['answer_max']:.0f} ms, "
+                 f"{r['reader_p99']:.0f} ms (reader max {r['reader_max']:.0f}); "
+                 f"answers max {r['answer_max']:.0f} ms, "
                  f"{r['saved']} saved / {r['not_saved_503']} 503 not saved / "
                  f"{r['other_answers']} other; other 5xx {r['5xx_other']}; lost {r['lost']}")
         if "delivered_s" in r:
