@@ -111,8 +111,9 @@ def test_a_commit_that_hangs_is_never_reported_saved(frozen_setup):
 
 
 def test_a_server_gone_silent_costs_later_answers_nothing(frozen_setup):
-    """With the server silent even to new connections, only the answer that finds out waits
-    (the connect timeout); the breaker then stays open while a thread of the store checks
+    """With the server silent even to new connections, only the answer that finds out waits,
+    within the budget (a new connection is given up at the deadline, though libpq's own
+    connect timeout is 2 s); the breaker then stays open while a thread of the store checks
     the server, so answers after the breaker's pause do not wait again."""
     app, store, relay = frozen_setup
     reader = app.test_client()
@@ -120,8 +121,9 @@ def test_a_server_gone_silent_costs_later_answers_nothing(frozen_setup):
     assert answer().json["saved"] is True
     relay.frozen.set()
     store.engine.dispose()  # no pooled connection left: the next call must connect anew
-    first, _ = timed(answer)
+    first, took = timed(answer)
     assert_honestly_unsaved(first)
+    assert took < 1.5, f"an answer waited {took:.2f} s to connect to a silent server"
     time.sleep(store.breaker_seconds * 2.5)
     for _ in range(3):
         response, took = timed(answer)
@@ -145,3 +147,28 @@ def test_a_new_sweeps_shared_count_waits_on_a_frozen_database_at_most_its_own_bu
     assert took < 0.25 + deadline.TICK_S + 0.2, f"a new sweep waited {took:.2f} s"
     assert store.breaker_open()
     relay.frozen.clear()
+
+
+def test_a_connection_that_arrives_after_its_deadline_is_closed_not_handed_out():
+    class Late:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    late = Late()
+    arrived = threading.Event()
+
+    def slow_connect():
+        time.sleep(0.3)
+        arrived.set()
+        return late
+
+    with pytest.raises(TimeoutError):
+        deadline.connect_within(slow_connect, 0.05, lambda: TimeoutError("deadline"))
+    assert arrived.wait(2)
+    time.sleep(0.05)
+    assert late.closed
+    assert deadline.connect_within(lambda: "made", 1.0, lambda: TimeoutError()) == "made"
+    with pytest.raises(ValueError):
+        deadline.connect_within(lambda: int("x"), 1.0, lambda: TimeoutError())
