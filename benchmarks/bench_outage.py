@@ -17,7 +17,8 @@ checkpoint answer. Then the dependency comes back and the benchmark checks what 
   sqlite-locked  another process holds the SQLite file's write lock (BEGIN IMMEDIATE)
   disk-full      the SQLite file on a 16 MiB tmpfs of our own, filled to the last byte
   sweeps         no outage: 3 clients ask for distinct heavy sweeps (Figure 3's real network)
-                 while the 4th reads a plain widget; as deployed and with the limit off
+                 while the 4th reads a plain widget; as deployed and with the per-address
+                 limit off (each worker still builds one sweep at a time)
   learners       ``--learners`` distinct readers answer once each (4 clients): every answer
                  acknowledged as saved is stored
 
@@ -464,7 +465,7 @@ def sweep_flood(tmp: Path, seconds: float, limited: bool) -> dict:
         for t in threads:
             t.join(seconds + 60)
         rss = worker_rss_mib(server.proc.pid)
-    result = {"case": f"sweeps ({'limit as deployed' if limited else 'limit off'})",
+    result = {"case": f"sweeps ({'as deployed' if limited else 'per-address limit off'})",
               "widget_p99": pct(widget, 99), "widget_n": len(widget), "sweeps": statuses,
               "worker_rss_mib": rss, "load": " ".join(f"{x:.1f}" for x in os.getloadavg())}
     log(json.dumps(result))
