@@ -9,6 +9,7 @@ breaks one dependency, and runs 4 concurrent clients for ``--seconds``. Each cli
 reader cycling through the anonymous page, a widget, their own page (session cookie) and a
 checkpoint answer. Then the dependency comes back and the benchmark checks what was kept:
 
+  healthy        nothing broken (SQLite): the same mix, to compare with
   lms-token      the test LMS's token endpoint accepts and never answers (tests/lti_platform)
   lms-score      its score endpoint hangs the same way (a token was fetched before)
   pg-frozen      PostgreSQL reached through a relay that stops forwarding mid-connection, as a
@@ -62,8 +63,8 @@ WIDGET = "/api/widgets/nudge?fn=sigmoid&x=1&w=2"
 NOT_SAVED = "Not saved: storage is unavailable — try again in a moment"
 ANSWER = "4e4"  # q1's key; right or wrong changes nothing here
 P99_MS, ANSWER_MAX_MS, DELIVERY_S = 250.0, 1500.0, 60.0
-CASES = ("lms-token", "lms-score", "pg-frozen", "pg-refusing", "sqlite-locked", "disk-full",
-         "sweeps", "learners")
+CASES = ("healthy", "lms-token", "lms-score", "pg-frozen", "pg-refusing", "sqlite-locked",
+         "disk-full", "sweeps", "learners")
 CONFIG = """ANSWERS_PER_MINUTE_LEARNER = 1_000_000_000
 ANSWERS_PER_MINUTE_ADDRESS = 1_000_000_000
 LTI_SEND_INTERVAL = 1.0
@@ -272,6 +273,11 @@ def new_answer(port: int, cookie: str, tally: Tally) -> None:
 
 def sqlite_cases(tmp: Path, seconds: float, names: set[str]) -> list[dict]:
     rows = []
+    if "healthy" in names:
+        folder = instance(tmp / "healthy")
+        url = f"sqlite:///{folder / 'bench.sqlite'}"
+        rows.append(outage_case("healthy", servers.app_env(folder, url), url, seconds,
+                                lambda: None, lambda: None))
     if "sqlite-locked" in names:
         folder = instance(tmp / "locked")
         db_file = folder / "bench.sqlite"
