@@ -24,7 +24,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -32,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
-from quizzes.progress import NOT_SAVED, grade_dict, reader_state
+from quizzes.progress import grade_dict, reader_state
 from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
@@ -52,8 +51,10 @@ from store import AttemptCapReached, NewAttempt, StoreUnavailable
 from store import help as help_store
 from store import review as review_store
 from web import csrf, openapi, reader
-from web.errors import respond
+from web.errors import ClientError, respond
 
+NOT_SAVED = "Not saved: storage is unavailable — try again in a moment"
+RETRY_AFTER_S = 5  # the store's breaker retries storage after 5 s
 CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
               "answers as the chapter keeps for one reader.")
 
@@ -63,15 +64,25 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 # --- one attempt ----------------------------------------------------------------------------
 
+def not_saved() -> ClientError:
+    """503 for an attempt storage cannot record: nothing about the answer is told (a guess
+    graded but not stored could be followed by a "first try" once storage is back)."""
+    return ClientError(NOT_SAVED, "answer", status=503, heading="Your answer was not saved.",
+                       back=(url_for("chapter.index", _anchor=request.view_args.get("qid", "")),
+                             "Back to the question"),
+                       headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+                       extra={"saved": False})
+
+
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
-    """Store the attempt; then the grade, with the explanation only if it is earned now."""
+    """Store the attempt; then the grade, with the explanation only if it is earned now. An
+    attempt that cannot be stored is a 503 that says nothing of the answer."""
     try:
         attempt = app_store().record_attempt(NewAttempt(
             learner, question.id, result.answer, result.score, result.correct,
             result.misconception, token if variant else None))
         for listener in current_app.extensions.get("attempt_listeners", ()):
             listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
-        session.pop("unsaved", None)
         extra = dict(attempt=attempt, saved=True, notice=None)
         if result.correct and variant is None:  # its first review comes due in a day
             try:
@@ -80,10 +91,8 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
                 pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
         attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
-        attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
-        if variant is None:
-            session["unsaved"] = {"q": question.id, "a": result.answer}
+    except StoreUnavailable:  # a grade told but not recorded would make guessing free
+        raise not_saved() from None
     available = result.correct
     if not available:
         try:
@@ -211,7 +220,7 @@ def openapi_part() -> dict:
                 "$ref": "#/components/schemas/Answer"}}}},
             "responses": {"200": {"description": "The grade", "content": {
                 "application/json": {"schema": grade_ref}}},
-                **openapi.error_responses(400, 404, 413, 415, 422)},
+                **openapi.error_responses(400, 404, 413, 415, 422, 429, 503)},
         }},
         "/api/checkpoint/{qid}/variant": {"get": {
             "summary": "A fresh practice variant, with a signed token to answer it with",

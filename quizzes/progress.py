@@ -43,8 +43,8 @@ from web import reader
 __all__ = ["DONE", "QuestionState", "question_states", "reader_state", "state_from",
            "state_of"]
 
-NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
-NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
+NOT_LOADED = ("Your saved progress could not be loaded just now; answers are graded again once "
+              "it can be saved.")
 
 
 def question_states(store, learner_ids, question_ids=None,
@@ -193,7 +193,6 @@ def reader_state(learner: str | None = None) -> dict | None:
             questions[qid] = entry
         shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
         help_[qid] = help_entry(question, mine_help.hints, shown)
-    notice = _pending(bank, questions, states) or notice
     review = _review(learner)
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
@@ -210,21 +209,6 @@ def _review(learner: str) -> dict:
         review = {"due": [], "upcoming": []}
     review["last"] = session.pop(LAST, None)
     return review
-
-
-def _pending(bank: Bank, questions: dict, states: dict) -> str | None:
-    """An answer graded while storage was down, kept in the session for the page."""
-    pending = session.get("unsaved")
-    if not (pending and pending.get("q") in bank.questions and pending["q"] not in questions):
-        return None
-    question = bank.questions[pending["q"]]
-    try:
-        result = grade(question, stored_response(question, pending["a"]))
-    except InvalidAnswer:
-        return None
-    questions[question.id] = {**grade_dict(question, result, result.correct, None),
-                              "attempts": None}
-    return NOT_SAVED
 
 
 def ending(bank: Bank, states: dict[str, QuestionState], history: list[Attempt]) -> dict | None:
