@@ -50,8 +50,12 @@ class Token:
     typed: str = ""  # the text as typed, where it differs from ``text``
 
 
+_OTHER_NAMES = {"sec": "1/cos(x)", "csc": "1/sin(x)", "cosec": "1/sin(x)",
+                "cot": "cos(x)/sin(x)", "lg": "ln(x)"}
+
+
 def nearest_name(word: str) -> str | None:
-    close = difflib.get_close_matches(word.lower(), _WORDS, n=1, cutoff=0.5)
+    close = difflib.get_close_matches(word.lower(), _WORDS, n=1, cutoff=0.6)
     return close[0] if close else None
 
 
@@ -73,6 +77,9 @@ def _unknown(run: str, pos: int) -> Unreadable:
     if run in ("y", "dy", "dx", "d"):
         return Unreadable(f"I do not read “{run}” here: type only the derivative, an "
                           "expression in x such as 2*x*cos(x^2).", pos)
+    if run.lower() in _OTHER_NAMES:
+        return Unreadable(f"I do not know the name “{run}”: write {_OTHER_NAMES[run.lower()]} "
+                          "instead.", pos)
     guess = nearest_name(run)
     proposal = f" Did you mean {guess}?" if guess else ""
     return Unreadable(f"I do not know the name “{run}”.{proposal} The names I read are "

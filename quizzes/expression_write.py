@@ -180,7 +180,9 @@ def speech(node: tuple) -> str:
             return f"{speech(left)} over {speech(right)}"
         return f"the fraction {speech(left)}, over {speech(right)}, end fraction"
     if kind == "mul":
-        joiner = " " if left[0] == "num" and _leftmost(right)[0] != "num" else " times "
+        plain = right[0] in ("x", "pi", "e") or (
+            right[0] == "pow" and right[1][0] in ("x", "e"))
+        joiner = " " if left[0] == "num" and plain else " times "
         parts = [_grouped(left) if precedence(left) < 2 else speech(left),
                  _grouped_always(right) if right[0] == "neg"
                  else _grouped(right) if precedence(right) < 3 else speech(right)]

@@ -31,7 +31,6 @@ from quizzes.expression_tokens import MAX_DEPTH, Token, Unreadable, tokens
 __all__ = ["Unreadable", "parse"]
 _NESTING = 2 * MAX_DEPTH  # brackets, signs, powers and functions counted together
 _BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
-_PROPOSAL = {"sqrt": "√"}
 
 
 def _starts_factor(token: Token | None) -> bool:
@@ -89,6 +88,9 @@ class _Parser:
 
     def _check_numbers_apart(self, token: Token) -> None:
         before = self.found[self.at - 1]
+        if token.kind == "number" and before.kind == "number" and not token.spaced:
+            raise Unreadable(f"“{before.typed}{token.typed}” has two decimal points: write "
+                             "one number, or * between two.", token.pos)
         if token.kind == "number" and before.kind == "number":
             raise Unreadable(f"I read “{before.typed} {token.typed}” as {before.text} × "
                              f"{token.text}: did you mean {before.text}{token.text} or "
@@ -128,7 +130,8 @@ class _Parser:
             return ("neg", node) if token.text == "-" else node
         if not _starts_factor(token):
             base = self.text[:caret.pos].strip() or "x"
-            raise Unreadable(f"“^” needs a power after it: did you mean {base}^2?",
+            raise Unreadable(f"“{caret.typed}” needs a power after it: did you mean "
+                             f"{base}^2?",
                              caret.pos + 1)
         node = self.atom()
         if self.is_op("^"):
@@ -235,6 +238,9 @@ class _Parser:
                               f"{name.typed} × {then.typed}, but {name.typed} needs "
                               f"something to act on: did you mean {name.typed}"
                               f"({then.typed})?", after.pos)
+        if after is not None and after.text == "-":
+            return Unreadable(f"Put the minus inside the brackets: {name.typed}(−…), as in "
+                              f"{name.typed}(−x).", after.pos)
         return Unreadable(f"“{name.typed}” needs something to act on: write it with "
                           f"brackets, as in {name.typed}(x).", name.pos + len(name.typed))
 
