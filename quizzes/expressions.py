@@ -13,7 +13,8 @@ Conventions, each one said back in the reading so a reader sees what was underst
 - Writing two factors side by side multiplies them: 2x, 2 x, x(x+1), 2sin(x), (x+1)(x−1).
 - A function without brackets acts on the product that follows, up to the next sign or
   function: ``sin 2x`` is sin(2x), ``sin x^2`` is sin(x²), ``sin x cos x`` is sin(x)·cos(x),
-  ``ln x + 1`` is ln(x) + 1. √ acts on one factor: ``√x^2`` is √(x²), ``√x·x`` is √x·x.
+  ``ln x + 1`` is ln(x) + 1; a bracket after it (``sin x (x+1)``) is asked about, not
+  guessed. √ acts on one factor: ``√x^2`` is √(x²), ``√x·x`` is √x·x.
 - ``cos^2(x)``, ``cos²x`` and ``cos(x)^2`` are all (cos x)²; ^ groups from the right;
   ``-x^2`` is −(x²); ``e^-x`` is e^(−x).
 - Refused, with a proposal: a number power run into a letter (``e^2x``: e^(2x) or e²·x?), a
@@ -226,9 +227,20 @@ class _Parser:
                                  f"√{start.typed}*{after.typed}.", after.pos)
             return node
         while _starts_factor(self.peek()) and self.peek().kind != "function":
+            if self.is_op("("):
+                raise self._bracket_after_bare(name, start)
             self._check_numbers_apart(self.peek())
             node = ("mul", node, self.power())
         return node
+
+    def _bracket_after_bare(self, name: Token, start: Token) -> Unreadable:
+        """``sin x (x+1)``: sin(x)·(x+1) or sin(x·(x+1))? Asked, not guessed."""
+        bracket = self.peek()
+        argument = self.text[start.pos:bracket.pos].strip()
+        return Unreadable(f"I can read “{name.typed} {argument}(…)” two ways: "
+                          f"{name.typed}({argument}) times the bracket, or {name.typed} of "
+                          f"{argument} times the bracket. Write {name.typed}({argument})*(…) "
+                          f"or {name.typed}({argument}*(…)).", bracket.pos)
 
     def _no_argument(self, name: Token) -> Unreadable:
         after, then = self.peek(), self.peek(1)

@@ -65,6 +65,8 @@ def times(left: tuple, right: tuple) -> tuple:
         return ("neg", times(left, right[1]))
     if right[0] == "div" and right[1] == num(1):
         return ("div", left, right[2])
+    if right[0] == "mul":  # a·(b·c) written a·b·c
+        return ("mul", times(left, right[1]), right[2])
     return ("mul", left, right)
 
 

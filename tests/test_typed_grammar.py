@@ -94,6 +94,7 @@ REFUSED = [  # typed, part of the message, position pointed at
     ("y = 2x", "I do not read “y”", 0),
     ("sin", "sin(x)", 3),
     ("sin -x", "sin(−x)", 4),
+    ("sin x (x+1)", "Write sin(x)*(…) or sin(x*(…))", 6),
     ("sin^-1(x)", "inverse functions are not part of this grammar", 3),
     ("sin()", "The brackets are empty", 3),
     ("2 3", "did you mean 23 or 2*3?", 2),
