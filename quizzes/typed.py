@@ -100,11 +100,10 @@ def grade(params: dict, text: str) -> Verdict:
     params = _checked(params)
     tree = parse(text)
     points, reference, slips = family.prepared(family.key(params))
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # undefined or overflowing values are a difference
         values = evaluate(tree, points)
-    if family.close(values, reference):
-        return Verdict(True, None, typed_text.RIGHT)
-    for slug in SLUGS:
-        if slug in slips and family.close(values, slips[slug]):
-            return Verdict(False, slug, typed_text.FEEDBACK[slug])
-    return Verdict(False, None, typed_text.UNNAMED)
+        if family.close(values, reference):
+            return Verdict(True, None, typed_text.RIGHT)
+        named = next((slug for slug in SLUGS
+                      if slug in slips and family.close(values, slips[slug])), None)
+    return Verdict(False, named, typed_text.FEEDBACK.get(named, typed_text.UNNAMED))
