@@ -56,6 +56,13 @@ def _wrap(text: str, inside: bool) -> str:
     return f"({text})" if inside else text
 
 
+def _signed(node: tuple) -> bool:
+    """Whether the node's reading starts with a minus sign (then "--" or "- -" would follow)."""
+    while node[0] in ("add", "sub", "mul", "div"):
+        node = node[1]
+    return node[0] == "neg"
+
+
 def reading(node: tuple) -> str:
     """The expression as understood, in the answer grammar: ``6*x*cos(3*x^2)``."""
     kind = node[0]
@@ -66,11 +73,12 @@ def reading(node: tuple) -> str:
     if kind == "fn":
         return f"{node[1]}({reading(node[2])})"
     if kind == "neg":
-        return "-" + _wrap(reading(node[1]), precedence(node[1]) < 3)
+        return "-" + _wrap(reading(node[1]), precedence(node[1]) < 3 or _signed(node[1]))
     left, right = node[1], node[2]
     if kind in ("add", "sub"):
         sign = " + " if kind == "add" else " - "
-        return reading(left) + sign + _wrap(reading(right), precedence(right) <= 2)
+        return reading(left) + sign + _wrap(reading(right),
+                                            precedence(right) <= 2 or _signed(right))
     if kind in ("mul", "div"):
         sign = "*" if kind == "mul" else "/"
         return (_wrap(reading(left), precedence(left) < 2) + sign

@@ -101,9 +101,11 @@ def test_no_input_costs_over_fifty_ms_or_raises_anything_but_unreadable(params, 
     typed.grade(params, "x")  # the variant's points, computed once per process
     assert _timed_grade(params, text) <= CPU_BUDGET_S
     try:
-        typed.preview(text)
+        shown = typed.preview(text)
     except typed.Unreadable:
-        pass
+        return
+    assert typed.preview(shown["reading"])["reading"] == shown["reading"]
+    assert shown["speech"] and "(" not in shown["speech"]
 
 
 def test_the_hardest_inputs_within_the_limits_stay_within_budget():
@@ -115,7 +117,7 @@ def test_the_hardest_inputs_within_the_limits_stay_within_budget():
         "x^" * 19 + "x",
         "9^9^9^9^9^9^9^9^9^9",
         "+".join(["sigma(x)^2*sin(x)"] * 11),
-        "-" * 39 + "x",
+        "-" * 20 + "x",
         "sin " * 19 + "x",
         "√" * 19 + "x",
         "x" * 200,
@@ -135,7 +137,7 @@ def test_limits_are_refused_before_anything_is_evaluated(monkeypatch):
     monkeypatch.setattr(typed, "evaluate", no_evaluation)
     params = VARIANTS[0]
     for text in ["x+" * 100 + "x", "(" * 21 + "x" + ")" * 21, "2e99*x", "1234567*x",
-                 "-" * 41 + "x", "sin(" * 21 + "x" + ")" * 21]:
+                 "-" * 21 + "x", "sin(" * 21 + "x" + ")" * 21, "x^" * 21 + "x"]:
         try:
             typed.grade(params, text)
         except typed.Unreadable:
