@@ -117,9 +117,10 @@ def _ml(node: tuple) -> str:
         inner = _ml(right)
         return (f"<mrow>{_ml(left)}<mo>{sign}</mo>"
                 f"{_fenced(inner) if precedence(right) <= 2 else inner}</mrow>")
-    sign = "×" if _leftmost(right)[0] == "num" else _INVISIBLE_TIMES
+    fence = precedence(right) < 3
+    sign = "·" if _leftmost(right)[0] == "num" and not fence else _INVISIBLE_TIMES
     parts = [_fenced(_ml(left)) if precedence(left) < 2 else _ml(left),
-             _fenced(_ml(right)) if precedence(right) < 3 else _ml(right)]
+             _fenced(_ml(right)) if fence else _ml(right)]
     return f"<mrow>{parts[0]}<mo>{sign}</mo>{parts[1]}</mrow>"
 
 

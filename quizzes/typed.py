@@ -46,6 +46,7 @@ class Derivative:
     prompt_html: str
     hints: tuple[str, ...]
     solution_html: str
+    prompt_speech: str = ""  # "y equals sine of …": the prompt's formula in words
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def build(params: dict) -> Derivative:
         prompt_html=typed_text.prompt_html(params),
         hints=typed_text.hints(params),
         solution_html=typed_text.solution_html(params),
+        prompt_speech=f"y equals {speech(family.function(params))}",
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import xml.etree.ElementTree as ET
 
 import numpy as np
 import sympy
@@ -106,6 +107,7 @@ def test_no_input_costs_over_fifty_ms_or_raises_anything_but_unreadable(params, 
         return
     assert typed.preview(shown["reading"])["reading"] == shown["reading"]
     assert shown["speech"] and "(" not in shown["speech"]
+    ET.fromstring(shown["mathml"])
 
 
 def test_the_hardest_inputs_within_the_limits_stay_within_budget():
