@@ -148,7 +148,8 @@ def _simple(node: tuple) -> bool:
     if node[0] == "neg":
         return _simple(node[1])
     return node[0] in ("num", "x", "e", "pi") or (
-        node[0] == "pow" and node[1][0] in ("x", "e") and node[2][0] == "num")
+        node[0] == "pow" and node[1][0] in ("x", "e") and node[2][0] == "num"
+        and node[2][1] in (2.0, 3.0, *_ORDINALS))
 
 
 def _grouped(node: tuple) -> str:
@@ -156,12 +157,19 @@ def _grouped(node: tuple) -> str:
     return spoken if _simple(node) else f"open bracket, {spoken}, close bracket"
 
 
+_ORDINALS = {4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth",
+             10: "tenth"}
+
+
 def _power_words(base: tuple, power: tuple) -> str:
+    """x squared, x cubed, x to the fourth, and otherwise "to the power …, end power", so
+    that what follows a power is never heard as part of its exponent."""
+    said = speech(base) if base[0] in _ATOMS else _grouped_always(base)
     if power[0] == "num" and power[1] in (2.0, 3.0):
-        return f"{_grouped(base)} {'squared' if power[1] == 2 else 'cubed'}"
-    said = speech(base) if base[0] in ("x", "e", "pi", "num") else _grouped(base)
-    atom = power[0] in ("x", "e", "pi", "num") or (power[0] == "neg" and _simple(power))
-    return f"{said} to the power {speech(power) if atom else _grouped_always(power)}"
+        return f"{said} {'squared' if power[1] == 2 else 'cubed'}"
+    if power[0] == "num" and power[1] in _ORDINALS:
+        return f"{said} to the {_ORDINALS[int(power[1])]}"
+    return f"{said} to the power {speech(power)}, end power"
 
 
 def _grouped_always(node: tuple) -> str:

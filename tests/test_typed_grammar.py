@@ -178,6 +178,14 @@ def test_speech_says_what_a_bracket_holds():
     assert typed.preview("ln(x)")["speech"] == "the natural log of x"
 
 
+@pytest.mark.parametrize(("one", "other"), [("x^4 + 1", "x^(4 + 1)"), ("e^x + 1", "e^(x + 1)"),
+                                            ("x^1/2", "x^(1/2)"), ("2^x*x", "2^(x*x)"),
+                                            ("sin(x)^2", "sin(x^2)"), ("-x^2", "(-x)^2"),
+                                            ("x - (x - 1)", "x - x - 1")])
+def test_speech_tells_apart_what_the_reading_tells_apart(one, other):
+    assert typed.preview(one)["speech"] != typed.preview(other)["speech"]
+
+
 def test_mathml_applies_functions_and_escapes_nothing_typed():
     mathml = typed.preview("2x cos(x^2) + σ(x)")["mathml"]
     assert mathml.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
