@@ -24,9 +24,10 @@ from quizzes.expression_tokens import Unreadable
 from quizzes.expression_write import evaluate, mathml, reading, speech
 from quizzes.expressions import parse
 
-__all__ = ["SLUGS", "Derivative", "Unreadable", "Verdict", "all_params", "build", "grade",
-           "preview", "random_params"]
+__all__ = ["SLIP_LABELS", "SLUGS", "Derivative", "Unreadable", "Verdict", "all_params",
+           "build", "grade", "preview", "random_params"]
 SLUGS: tuple[str, ...] = family.SLUGS
+SLIP_LABELS: dict[str, str] = dict(typed_text.LABELS)  # for instructors: slug → the method
 
 
 def preview(text: str) -> dict:

@@ -68,3 +68,11 @@ def test_checking_parameters_agrees_with_the_list_handed_out():
                 for i in typed_family._choices("inner", inner):
                     params = {"outer": outer, "inner": inner, **o, **i}
                     assert typed_family.is_handed_out(params) == (params in listed)
+
+
+def test_every_slug_has_feedback_and_a_label_and_nothing_else_does():
+    from quizzes.typed_text import FEEDBACK
+    assert set(typed.SLUGS) == set(FEEDBACK) == set(typed.SLIP_LABELS)
+    assert typed.SLUGS == ("forgot-inner", "outer-at-x", "inner-only",
+                           "outer-not-differentiated", "derivative-of-derivative",
+                           "product-rule", "power-not-lowered", "sign")
