@@ -88,6 +88,10 @@ def load_criteria(path: Path = CRITERIA) -> dict:
         if bad:
             raise CriteriaError(f"{where}: test ids look like tests/x.py::test_y, not {bad}")
         seen[c["id"]] = c
+    product = data.get("product", {})
+    for key in ("name", "description", "methods", "limitations"):
+        if not product.get(key):
+            raise CriteriaError(f"{path.name}: [product] needs {key}")
     missing = [i for ids in WCAG22.values() for i in ids if i not in seen]
     if missing:
         raise CriteriaError(f"{path.name}: no entry for {', '.join(missing)}")
@@ -141,5 +145,5 @@ def build(criteria: dict | None = None, results: dict | None = None) -> Report:
                         key=lambda r: order[r.id]))
     return Report(product=criteria.get("product", {}), version=version(),
                   run=results.get("run", {}), rows=rows,
-                  limitations=tuple(criteria.get("limitations", [])),
+                  limitations=tuple(criteria.get("product", {}).get("limitations", [])),
                   methods=criteria.get("product", {}).get("methods", "").strip())
