@@ -118,7 +118,16 @@ def record(criteria: dict, date: str, outcomes: dict[str, str]) -> dict:
 
 
 def version() -> str:
-    return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["version"]
+    """The project's version: pyproject.toml beside the code, else the installed package's."""
+    try:
+        return tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["project"]["version"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        from importlib import metadata
+
+        try:
+            return metadata.version("seeingml-chain-rule")
+        except metadata.PackageNotFoundError:
+            return "unknown"
 
 
 def _row(c: dict, outcomes: dict[str, str]) -> Row:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.pages import axe_violations, new_page, open_chapter, screenshot
+from tests.browser.test_control_names_browser import CONTROLS, NAMES, SMALL, mismatches
 
 
 def test_the_footer_link_leads_to_the_statement(page, live_server):
@@ -41,4 +42,15 @@ def test_the_statement_under_forced_colours_at_320_px(browser, live_server):
     cell = page.locator("#sc-2\\.1\\.1 .conformance")
     assert cell.inner_text() == "Partially Supports" and cell.is_visible()
     screenshot(page, "accessibility-320-forced")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_statements_controls_are_named_as_shown_and_big_enough(browser, live_server, width):
+    context, page = new_page(browser, {"width": width, "height": 900})
+    page.goto(live_server.url + "/accessibility", wait_until="load")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert len(page.evaluate(NAMES, CONTROLS)) > 50  # every test list's summary, the links
+    assert mismatches(page) == []
+    assert page.evaluate(SMALL, CONTROLS) == []
     context.close()
