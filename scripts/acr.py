@@ -103,9 +103,10 @@ def markdown(report: acr.Report) -> str:
                   "| Criteria | Conformance Level | Remarks and Explanations | Tests |",
                   "| --- | --- | --- | --- |"]
         for row in report.table(level):
-            tests = "<br>".join(f"`{t}`" for t in row.tests) or "checked by hand"
+            tests = ("<br>".join(f"`{t}`" for t in row.tests) + f" ({row.outcome})"
+                     if row.tests else "checked by hand")
             lines.append(f"| {row.id} {row.name} (Level {level}) | {row.conformance} | "
-                         f"{row.remarks.replace('|', '/')} | {tests} ({row.outcome}) |")
+                         f"{row.remarks.replace('|', '/')} | {tests} |")
         lines.append("")
     lines += ["## Known limitations", ""] + [f"- {x}" for x in report.limitations] + [""]
     lines += ["## Notes", "",
