@@ -32,6 +32,7 @@ from werkzeug.exceptions import HTTPException
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
+from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
 from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
@@ -160,7 +161,8 @@ def form_attempt(qid: str):
 def api_variant(qid: str):
     question = question_for(qid)
     if question.practice is None:
-        raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
+        raise refusal(404, f"{qid} has no practice variants; q1, q3 and the practice items "
+                      "do.", "question")
     variant = new_variant(qid, question.practice.generator)
     token = current_app.extensions["checkpoint_signer"].dumps(
         variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
@@ -301,4 +303,4 @@ def init_app(app: Flask) -> None:
     openapi.contribute(app, openapi_part())
     openapi.contribute(app, resume_routes.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
-    views.add_checkpoint(app, public_questions(), reader_state)
+    views.add_checkpoint(app, public_questions(), reader_state, public_practice_items())

@@ -8,7 +8,7 @@ import json
 from flask import current_app, render_template, request, url_for
 
 from quizzes import review
-from quizzes.bank import Question, default_bank
+from quizzes.bank import PRACTICE_KIND, Question, default_bank
 from quizzes.progress import NOT_LOADED, reader_state
 from quizzes.variants import InvalidVariant
 from web import csrf, reader, security
@@ -20,7 +20,7 @@ MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
 def refusal(status: int, message: str, field: str | None = None) -> ClientError:
     """A checkpoint refusal; its page links back to the question it came from."""
     qid = (request.view_args or {}).get("qid", "")
-    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
+    back = url_for("chapter.index", _anchor=qid) if default_bank().item(qid) else (
         url_for("chapter.index"))
     heading = "That question isn't part of the chapter." if status == 404 else None
     return ClientError(message, field, status=status, heading=heading,
@@ -59,9 +59,10 @@ def json_body(wrong_type: str, not_json: str, not_object: str, *, required: str 
 
 
 def question_for(qid: str) -> Question:
-    question = default_bank().questions.get(qid)
+    """A checkpoint question or a practice-only item, or a 404 naming them."""
+    question = default_bank().item(qid)
     if question is None:
-        known = ", ".join(default_bank().questions)
+        known = ", ".join([*default_bank().questions, *default_bank().practice_items])
         raise refusal(404, f"There is no question {qid!r}. The questions are {known}.",
                          "question")
     return question
@@ -75,6 +76,10 @@ def variant_for(question: Question, token: object):
     """The practice variant a token names (None without a token), or a 422 saying why not:
     a token this server did not sign, another reader's, or one past its age."""
     if token is None:
+        if question.kind == PRACTICE_KIND:
+            raise refusal(422, f"{question.id} is answered with the token of a practice "
+                          f"question: GET /api/checkpoint/{question.id}/variant for one.",
+                          "token")
         return None
     if question.practice is None:
         raise refusal(422, f"{question.id} has no practice variants; send only "
@@ -125,7 +130,7 @@ def reader_extras(data: dict, learner: str, question: Question) -> None:
     if state is None or state["notice"] == NOT_LOADED:
         return
     data["summary"] = state["summary"]
-    data["state"] = state["states"][question.id]
+    data["state"] = state["states"].get(question.id) or state["practice"].get(question.id)
     if state["ending"]:
         data["ending_html"] = render_template("partials/ending.html", ending=state["ending"])
 
