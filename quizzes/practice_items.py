@@ -69,19 +69,14 @@ def practice_states(store, bank: Bank, learner_ids,
 @dataclass(frozen=True)
 class PublicPracticeItem:
     """A practice-only item as the page shows it before any variant: heading, introduction,
-    and the section it practises."""
+    and the section whose "::: practice <id>" places it."""
 
     id: str
     title: str
     intro_html: Markup
     section: str
-    section_title: str
 
 
 def public_practice_items() -> list[PublicPracticeItem]:
-    from chapter.sections import section_titles
-
-    titles = section_titles()
-    return [PublicPracticeItem(q.id, q.title, q.prompt_html, q.section,
-                               titles.get(q.section, q.section))
+    return [PublicPracticeItem(q.id, q.title, q.prompt_html, q.section)
             for q in default_bank().practice_items.values()]

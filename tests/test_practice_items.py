@@ -152,6 +152,14 @@ def test_an_item_is_answered_only_with_a_token_of_its_own_reader(app):
     assert answer(ada, "p1", q1, "1").status_code == 422  # another question's token
 
 
+def test_each_item_stands_in_the_section_that_teaches_its_idea(client):
+    page = client.get("/").get_data(as_text=True)
+    for qid, item in ITEMS.items():
+        start = page.index(f'<section class="section section-narrative" id="{item.section}"')
+        end = page.index("</section>", start)
+        assert page.index(f'<div class="practice-item" id="{qid}"') in range(start, end)
+
+
 def test_nothing_earned_is_on_the_page_before_an_answer(client):
     page = client.get("/").get_data(as_text=True)
     for qid, item in ITEMS.items():
