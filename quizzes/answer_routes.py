@@ -34,29 +34,26 @@ from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_SAVED, grade_dict, reader_state
-from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
     MAX_BODY,
     app_store,
     expired_form,
+    explanation_earned,
     flood_check,
     form_order,
     json_body,
     question_for,
     reader_extras,
     refusal,
+    store_answer,
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
-from store import AttemptCapReached, NewAttempt, StoreUnavailable
-from store import help as help_store
+from store import StoreUnavailable
 from store import review as review_store
 from web import csrf, openapi, reader
 from web.errors import respond
-
-CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
-              "answers as the chapter keeps for one reader.")
 
 bp = Blueprint("checkpoint", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
@@ -66,35 +63,18 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
     """Store the attempt; then the grade, with the explanation only if it is earned now."""
-    try:
-        attempt = app_store().record_attempt(NewAttempt(
-            learner, question.id, result.answer, result.score, result.correct,
-            result.misconception, token if variant else None))
-        for listener in current_app.extensions.get("attempt_listeners", ()):
-            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
-        session.pop("unsaved", None)
-        extra = dict(attempt=attempt, saved=True, notice=None)
-        if result.correct and variant is None:  # its first review comes due in a day
-            try:
-                review_store.schedule(app_store(), learner, question.id)
-            except StoreUnavailable:
-                pass  # the attempt is saved; the review is scheduled on the next right one
-    except AttemptCapReached:
-        attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
-        attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
-        if variant is None:
-            session["unsaved"] = {"q": question.id, "a": result.answer}
-    available = result.correct
-    if not available:
+    attempt, extra = store_answer(learner, question.id, result.answer, result.score,
+                                  result.correct, result.misconception,
+                                  token if variant else None)
+    if extra["saved"] and result.correct and variant is None:  # first review due in a day
         try:
-            key = token if variant else None
-            store = app_store()
-            _, ever = store.tries(learner, question.id, key)
-            revealed = help_store.help_for(store, learner, question.id, key).revealed_at
-            available = earned(question, attempt, ever, revealed is not None)
-        except StoreUnavailable:  # the grade still answers; the explanation waits
-            pass
+            review_store.schedule(app_store(), learner, question.id)
+        except StoreUnavailable:
+            pass  # the attempt is saved; the review is scheduled on the next right one
+    if extra["notice"] == NOT_SAVED and variant is None:
+        session["unsaved"] = {"q": question.id, "a": result.answer}
+    available = result.correct or explanation_earned(question, attempt, learner,
+                                                     token if variant else None)
     return {**grade_dict(question, result, available, attempt), **extra}
 
 
@@ -293,11 +273,13 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
-    from quizzes import resume_routes, review_routes
+    from quizzes import resume_routes, review_routes, typed_page, typed_routes
     from quizzes.review_cli import review_cli
 
     app.cli.add_command(review_cli)
 
+    typed_routes.init_app(app)  # d1's own routes: typed derivatives
+    app.register_blueprint(typed_page.bp)  # d1 without JavaScript
     app.register_blueprint(resume_routes.bp)
     app.register_blueprint(review_routes.bp)
     openapi.contribute(app, openapi_part())

@@ -9,7 +9,6 @@ with an unknown placeholder — stops start-up with the file, the line and the k
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from markupsafe import Markup
 
 from chapter.render import ContentError, render_fragment, render_inline_fragment
 from quizzes.bank_reader import Reader as _Reader
+from quizzes.bank_reader import label_text
 from quizzes.bank_reader import load_toml as _load_toml
 from quizzes.ordering import closure, constraints
 
@@ -130,6 +130,8 @@ class Question:
     reveal_after: int = REVEAL_AFTER  # tries after which the explanation comes unasked
     title: str = ""  # a practice-only item's heading
     section: str = ""  # a practice-only item: the section (slug) that teaches its idea
+    engine: str = ""  # "typed": a typed derivative (quizzes/typed.py), not a number variant
+    after: str = ""  # a practice-only item shown in the checkpoint: the question it follows
     choice_by_id: dict[str, AnswerChoice] = field(default_factory=dict, compare=False)
 
     def public(self) -> PublicQuestion:
@@ -152,22 +154,6 @@ class Bank:
     def item(self, qid: str) -> Question | None:
         """A checkpoint question or a practice-only item, by id."""
         return self.questions.get(qid) or self.practice_items.get(qid)
-
-
-_TEX_WORDS = [(r"\\approx", "≈"), (r"\\cdot", "·"), (r"\\times", "×"), (r"\\,", " "),
-              (r"\^\{([^{}]*)\}", r"^\1"), (r"[{}$\\]", "")]
-
-
-def label_text(source: str) -> str:
-    """A maths-only label as plain text ("e^4 ≈ 54.6"): assistive technology and checkers
-    that cannot read MathML still get a name for the control. Empty for labels in words."""
-    stripped = source.strip()
-    if not (stripped.startswith("$") and stripped.endswith("$")):
-        return ""
-    text = stripped
-    for pattern, replacement in _TEX_WORDS:
-        text = re.sub(pattern, replacement, text)
-    return " ".join(text.split())
 
 
 def _examples(raw: list, where: str) -> tuple[Example, ...]:
@@ -361,13 +347,18 @@ def _practice_item(reader: _Reader, raw: dict, misconceptions: dict,
     section = reader.require(raw, "section", where, anchor)
     if section not in slugs:
         raise reader.fail(where, f"section {section!r} is not one of the chapter's", anchor)
-    practice = _practice(reader, reader.require(raw, "practice", where, anchor, dict), qid,
-                         anchor, misconceptions)
+    engine = raw.get("engine", "")  # "typed": graded by quizzes/typed.py, no practice table
+    if engine not in ("", "typed"):
+        raise reader.fail(where, f"unknown engine {engine!r} (known: typed)", anchor)
+    practice = None if engine else _practice(
+        reader, reader.require(raw, "practice", where, anchor, dict), qid, anchor,
+        misconceptions)
     return Question(id=qid, number=0, kind=PRACTICE_KIND, key="",
                     prompt_html=reader.md(reader.require(raw, "intro", where, anchor), anchor),
                     explanation_html=_NO_HTML, practice=practice,
                     reveal_after=_reveal_after(reader, raw, where, anchor),
-                    title=reader.require(raw, "title", where, anchor), section=section)
+                    title=reader.require(raw, "title", where, anchor), section=section,
+                    engine=engine, after=raw.get("after", ""))
 
 
 def load_bank(path: Path = BANK_PATH) -> Bank:

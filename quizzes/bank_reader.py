@@ -1,7 +1,9 @@
-"""Reading the bank file: TOML parsed, and every problem a ContentError with its line."""
+"""Reading the bank file: TOML parsed, every problem a ContentError with its line, and a
+maths-only label turned into plain words."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -44,3 +46,19 @@ def load_toml(reader: Reader) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(reader.path, getattr(exc, "lineno", 1),
                            f"not valid TOML: {exc}") from None
+
+
+_TEX_WORDS = [(r"\\approx", "≈"), (r"\\cdot", "·"), (r"\\times", "×"), (r"\\,", " "),
+              (r"\^\{([^{}]*)\}", r"^\1"), (r"[{}$\\]", "")]
+
+
+def label_text(source: str) -> str:
+    """A maths-only label as plain text ("e^4 ≈ 54.6"): assistive technology and checkers
+    that cannot read MathML still get a name for the control. Empty for labels in words."""
+    stripped = source.strip()
+    if not (stripped.startswith("$") and stripped.endswith("$")):
+        return ""
+    text = stripped
+    for pattern, replacement in _TEX_WORDS:
+        text = re.sub(pattern, replacement, text)
+    return " ".join(text.split())

@@ -75,8 +75,10 @@ class PublicPracticeItem:
     title: str
     intro_html: Markup
     section: str
+    engine: str = ""  # "typed": Differentiate it yourself (partials/typed_item.html)
+    after: str = ""  # shown in the checkpoint after this question
 
 
 def public_practice_items() -> list[PublicPracticeItem]:
-    return [PublicPracticeItem(q.id, q.title, q.prompt_html, q.section)
+    return [PublicPracticeItem(q.id, q.title, q.prompt_html, q.section, q.engine, q.after)
             for q in default_bank().practice_items.values()]

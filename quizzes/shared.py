@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request, session, url_for
 
 from quizzes import review
 from quizzes.bank import PRACTICE_KIND, Question, default_bank
-from quizzes.progress import NOT_LOADED, reader_state
+from quizzes.progress import NOT_LOADED, NOT_SAVED, reader_state
+from quizzes.reveal import earned
 from quizzes.variants import InvalidVariant
+from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import help as help_store
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
+CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
+              "answers as the chapter keeps for one reader.")
 
 
 def refusal(status: int, message: str, field: str | None = None) -> ClientError:
@@ -109,6 +114,37 @@ def read_review_token(question: Question, token: object) -> review.ReviewToken:
             token, question, reader.learner(), app_store().now())
     except InvalidVariant as exc:
         raise refusal(422, f"The review token is not valid: {exc}.", "token") from None
+
+
+def store_answer(learner: str, qid: str, answer: str, score: float, correct: bool,
+                 misconception: str | None, token: str | None) -> tuple[int | None, dict]:
+    """Store one graded answer (``token``: a practice variant's). Its attempt number and
+    what the reader is told: saved, or graded but not saved (storage down, or the reader's
+    cap reached), never a 503 for a grade already made."""
+    try:
+        attempt = app_store().record_attempt(NewAttempt(learner, qid, answer, score, correct,
+                                                        misconception, token))
+    except AttemptCapReached:
+        return None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
+    except StoreUnavailable:
+        return None, dict(attempt=None, saved=False, notice=NOT_SAVED)
+    for listener in current_app.extensions.get("attempt_listeners", ()):
+        listener(learner, qid)  # e.g. LTI grade passback; each handles its errors
+    session.pop("unsaved", None)
+    return attempt, dict(attempt=attempt, saved=True, notice=None)
+
+
+def explanation_earned(question: Question, attempt: int | None, learner: str,
+                       token: str | None) -> bool:
+    """After a wrong answer: whether the explanation is the reader's now (quizzes/reveal.py:
+    the bank's number of tries, or revealed before); False while storage cannot say."""
+    try:
+        store = app_store()
+        _, ever = store.tries(learner, question.id, token)
+        revealed = help_store.help_for(store, learner, question.id, token).revealed_at
+    except StoreUnavailable:  # the grade still answers; the explanation waits
+        return False
+    return earned(question, attempt, ever, revealed is not None)
 
 
 def flood_check(learner: str) -> None:

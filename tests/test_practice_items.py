@@ -19,7 +19,7 @@ from quizzes.variants import all_params, build, handed_out
 from tests.classes_helpers import create_class, join
 
 BANK = default_bank()
-ITEMS = BANK.practice_items
+ITEMS = {qid: q for qid, q in BANK.practice_items.items() if q.practice}  # number variants
 ANSWER_PLACEHOLDERS = ("{=reference", "{=solution", "{=path_a", "{=path_b", "{=slope")
 
 
@@ -31,6 +31,7 @@ def handed(qid: str):
 
 def test_the_bank_has_two_practice_items_outside_the_four_questions():
     assert list(ITEMS) == ["p1", "p2"] and list(BANK.questions) == ["q1", "q2", "q3", "q4"]
+    assert list(BANK.practice_items) == ["p1", "p2", "d1"]
     assert {ITEMS[q].section for q in ITEMS} == {"plain-english", "vanishing-gradients"}
 
 

@@ -26,8 +26,9 @@ class ClientError(Exception):
 
     def __init__(self, message: str, field: str | None = None, status: int | None = None,
                  heading: str | None = None, back: tuple[str, str] | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, extra: dict | None = None):
         super().__init__(message)
+        self.extra = extra or {}  # more JSON fields, e.g. where an expression is unreadable
         self.message, self.field = message, field
         if status is not None:
             self.status = status
@@ -64,7 +65,8 @@ def wants_json() -> bool:
 def respond(error: ClientError) -> tuple[Response | str, int]:
     """The refusal as the client reads it: the JSON shape under /api/, else the page."""
     if wants_json():
-        response = jsonify({"error": error.message, "field": error.field})
+        response = jsonify({"error": error.message, "field": error.field,
+                            **getattr(error, "extra", {})})
     else:
         detail = Markup("{}").format(error.message)
         if error.back:
