@@ -273,7 +273,7 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
-    from quizzes import resume_routes, review_routes, typed_page, typed_routes
+    from quizzes import resume_routes, review_routes, typed_openapi, typed_page, typed_routes
     from quizzes.review_cli import review_cli
 
     app.cli.add_command(review_cli)
@@ -285,4 +285,5 @@ def init_app(app: Flask) -> None:
     openapi.contribute(app, openapi_part())
     openapi.contribute(app, resume_routes.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
+    openapi.contribute(app, typed_openapi.openapi_part())
     views.add_checkpoint(app, public_questions(), reader_state, public_practice_items())
