@@ -45,7 +45,7 @@ from web import reader, security
 QID = "d1"
 SALT = "typed-derivative-v1"
 PREVIEWS_PER_MINUTE = 1200  # per address: a class typing behind one school address
-FORMAT = ("Type an expression in x, such as 3*cos(3x + 1) or 2x*e^(x^2): ^ for powers, "
+FORMAT = ("Type an expression in x, such as 3x^2*cos(x) or e^x/(1 + x): ^ for powers, "
           "sqrt or √, sigma or σ for the logistic function, ln or log for the natural log.")
 NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
                 "only once showing it has been recorded.")
@@ -128,12 +128,18 @@ def _unreadable(exc: typed.Unreadable):
     return error
 
 
+_SCROLL = Markup('<div class="typed-scroll" tabindex="0" role="region" aria-label="{}">{}</div>')
+
+
 def _solution(params: dict) -> dict:
+    """The derivative and its worked solution, each scrolling sideways in its own focusable
+    box where a phone is narrower than the maths."""
     question = typed.build(params)
     shown = typed.preview(question.answer)
     explanation = Markup("<p>The derivative: {} (typed: <code>{}</code>).</p>").format(
         Markup(shown["mathml"]), question.answer)
-    return {"explanation": str(explanation), "solution": question.solution_html,
+    return {"explanation": str(_SCROLL.format("The derivative", explanation)),
+            "solution": str(_SCROLL.format("Worked solution", Markup(question.solution_html))),
             "derivative": question.answer}
 
 

@@ -15,6 +15,7 @@ import pytest
 from chapter.calculus import central_difference, fan_out, relu, sigmoid
 from quizzes.bank import default_bank
 from quizzes.grading import grade_practice
+from quizzes.numbers import parse_number
 from quizzes.variants import all_params, build, handed_out
 from tests.classes_helpers import create_class, join
 
@@ -205,3 +206,12 @@ def test_instructors_see_states_and_slips_on_the_dashboard_and_in_both_csvs(app)
     assert [r["misconception"] for r in mine] == [name, ""]
     assert [r["state"] for r in mine] == ["wrong", "right-after-tries"]
     assert all(r["practice"] == "yes" for r in mine)
+
+
+@pytest.mark.parametrize("qid", ["p1", "p2"])
+def test_no_example_in_the_format_line_is_the_answer_to_any_variant(qid):
+    found = re.findall(r"\d[\d.e*+\- ]*\d", ITEMS[qid].practice.format)
+    examples = [parse_number(e).value for e in found]
+    assert len(examples) == 3
+    for v in handed(qid):
+        assert not any(grade_practice(ITEMS[qid], v, repr(e)).correct for e in examples)

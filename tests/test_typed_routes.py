@@ -158,6 +158,7 @@ def test_the_item_follows_question_1_and_holds_nothing_earned(client):
     assert 'inputmode="text"' in panel and 'autocapitalize="off"' in panel
     assert 'spellcheck="false"' in panel and 'autocorrect="off"' in panel
     assert '<label for="d1-answer">' in panel and 'aria-live="polite"' in panel
+    assert str(escape(typed_routes.FORMAT)) in panel
     assert "Worked solution" not in page and "Name the inner function" not in page
     assert not any(text in page for text in FEEDBACK.values())
 
@@ -199,3 +200,11 @@ def test_instructors_see_d1_states_and_slips_on_the_dashboard_and_in_both_csvs(a
     mine = [r for r in rows if r["question"] == "d1"]
     assert [(r["misconception"], r["state"]) for r in mine] == [
         ("forgot-inner", "wrong"), ("", "right-after-tries")]
+
+
+def test_no_example_the_page_shows_is_the_answer_to_any_variant():
+    examples = ["3x^2*cos(x)", "e^x/(1 + x)", "(x+1)^2*cos(x)"]
+    assert all(e in typed_routes.FORMAT or e in str(default_bank().item("d1").prompt_html)
+               for e in examples)
+    for params in typed.all_params():
+        assert not any(typed.grade(params, e).correct for e in examples), params
