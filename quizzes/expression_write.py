@@ -56,6 +56,13 @@ def _wrap(text: str, inside: bool) -> str:
     return f"({text})" if inside else text
 
 
+def _signed(node: tuple) -> bool:
+    """Whether the node's reading starts with a minus sign (then "--" or "- -" would follow)."""
+    while node[0] in ("add", "sub", "mul", "div"):
+        node = node[1]
+    return node[0] == "neg"
+
+
 def reading(node: tuple) -> str:
     """The expression as understood, in the answer grammar: ``6*x*cos(3*x^2)``."""
     kind = node[0]
@@ -66,11 +73,12 @@ def reading(node: tuple) -> str:
     if kind == "fn":
         return f"{node[1]}({reading(node[2])})"
     if kind == "neg":
-        return "-" + _wrap(reading(node[1]), precedence(node[1]) < 3)
+        return "-" + _wrap(reading(node[1]), precedence(node[1]) < 3 or _signed(node[1]))
     left, right = node[1], node[2]
     if kind in ("add", "sub"):
         sign = " + " if kind == "add" else " - "
-        return reading(left) + sign + _wrap(reading(right), precedence(right) <= 2)
+        return reading(left) + sign + _wrap(reading(right),
+                                            precedence(right) <= 2 or _signed(right))
     if kind in ("mul", "div"):
         sign = "*" if kind == "mul" else "/"
         return (_wrap(reading(left), precedence(left) < 2) + sign
@@ -109,9 +117,10 @@ def _ml(node: tuple) -> str:
         inner = _ml(right)
         return (f"<mrow>{_ml(left)}<mo>{sign}</mo>"
                 f"{_fenced(inner) if precedence(right) <= 2 else inner}</mrow>")
-    sign = "×" if _leftmost(right)[0] == "num" else _INVISIBLE_TIMES
+    fence = precedence(right) < 3
+    sign = "·" if _leftmost(right)[0] == "num" and not fence else _INVISIBLE_TIMES
     parts = [_fenced(_ml(left)) if precedence(left) < 2 else _ml(left),
-             _fenced(_ml(right)) if precedence(right) < 3 else _ml(right)]
+             _fenced(_ml(right)) if fence else _ml(right)]
     return f"<mrow>{parts[0]}<mo>{sign}</mo>{parts[1]}</mrow>"
 
 
@@ -139,7 +148,8 @@ def _simple(node: tuple) -> bool:
     if node[0] == "neg":
         return _simple(node[1])
     return node[0] in ("num", "x", "e", "pi") or (
-        node[0] == "pow" and node[1][0] in ("x", "e") and node[2][0] == "num")
+        node[0] == "pow" and node[1][0] in ("x", "e") and node[2][0] == "num"
+        and node[2][1] in (2.0, 3.0, *_ORDINALS))
 
 
 def _grouped(node: tuple) -> str:
@@ -147,12 +157,19 @@ def _grouped(node: tuple) -> str:
     return spoken if _simple(node) else f"open bracket, {spoken}, close bracket"
 
 
+_ORDINALS = {4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh", 8: "eighth", 9: "ninth",
+             10: "tenth"}
+
+
 def _power_words(base: tuple, power: tuple) -> str:
+    """x squared, x cubed, x to the fourth, and otherwise "to the power …, end power", so
+    that what follows a power is never heard as part of its exponent."""
+    said = speech(base) if base[0] in _ATOMS else _grouped_always(base)
     if power[0] == "num" and power[1] in (2.0, 3.0):
-        return f"{_grouped(base)} {'squared' if power[1] == 2 else 'cubed'}"
-    said = speech(base) if base[0] in ("x", "e", "pi", "num") else _grouped(base)
-    atom = power[0] in ("x", "e", "pi", "num") or (power[0] == "neg" and _simple(power))
-    return f"{said} to the power {speech(power) if atom else _grouped_always(power)}"
+        return f"{said} {'squared' if power[1] == 2 else 'cubed'}"
+    if power[0] == "num" and power[1] in _ORDINALS:
+        return f"{said} to the {_ORDINALS[int(power[1])]}"
+    return f"{said} to the power {speech(power)}, end power"
 
 
 def _grouped_always(node: tuple) -> str:

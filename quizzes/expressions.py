@@ -20,8 +20,9 @@ Conventions, each one said back in the reading so a reader sees what was underst
 - Refused, with a proposal: a number power run into a letter (``e^2x``: e^(2x) or e²·x?), a
   letter run into a number (``x2``), a function with nothing to act on (``ln*x``), unknown
   names (the nearest known one proposed), unbalanced brackets, an exponent missing (``x^``).
-Text over 200 characters, nested over 20 deep or with a number over a million is refused
-before anything is read further. The tree is plain tuples: ("num", value), ("x",), ("e",),
+Text over 200 characters, nested over 20 deep (brackets, functions, signs and powers each
+count a level; a function's own bracket does not) or with a number over a million is refused
+before anything is evaluated. The tree is plain tuples: ("num", value), ("x",), ("e",),
 ("pi",), ("neg", a), (op, a, b) for op in add sub mul div pow, ("fn", name, a).
 """
 
@@ -30,7 +31,6 @@ from __future__ import annotations
 from quizzes.expression_tokens import MAX_DEPTH, Token, Unreadable, tokens
 
 __all__ = ["Unreadable", "parse"]
-_NESTING = 2 * MAX_DEPTH  # brackets, signs, powers and functions counted together
 _BINARY = {"+": "add", "-": "sub", "*": "mul", "/": "div"}
 
 
@@ -59,19 +59,17 @@ class _Parser:
         return token
 
     def enter(self) -> None:
+        """One level deeper, opened by the token just taken (a sign, ^, bracket, function)."""
         self.depth += 1
-        if self.depth > _NESTING:
-            position = self.peek().pos if self.peek() else len(self.text)
+        if self.depth > MAX_DEPTH:
             raise Unreadable(f"The expression nests more than {MAX_DEPTH} deep: write a "
-                             "simpler form.", position)
+                             "simpler form.", self.found[self.at - 1].pos)
 
     def expression(self) -> tuple:
-        self.enter()
         node = self.term()
         while (token := self.peek()) and token.kind == "op" and token.text in "+-":
             self.take()
             node = (_BINARY[token.text], node, self.term())
-        self.depth -= 1
         return node
 
     def term(self) -> tuple:
@@ -171,11 +169,15 @@ class _Parser:
         raise Unreadable(f"“{token.typed}” at character {token.pos + 1} needs something "
                          "before it.", token.pos)
 
-    def bracket(self, opening: Token) -> tuple:
+    def bracket(self, opening: Token, nested: bool = True) -> tuple:
+        """What a bracket holds: a level of its own, unless it is a function's."""
         if self.is_op(")"):
             raise Unreadable("The brackets are empty: put an expression inside them.",
                              opening.pos)
+        if nested:
+            self.enter()
         inner = self.expression()
+        self.depth -= nested
         if not self.is_op(")"):
             where = self.peek()
             if where is None:
@@ -191,7 +193,7 @@ class _Parser:
         self.enter()
         power = self.function_power(name) if self.is_op("^") else None
         if self.is_op("("):
-            argument = self.bracket(self.take())
+            argument = self.bracket(self.take(), nested=False)
         elif _starts_factor(self.peek()):
             argument = self.bare_argument(name)
         else:

@@ -24,9 +24,10 @@ from quizzes.expression_tokens import Unreadable
 from quizzes.expression_write import evaluate, mathml, reading, speech
 from quizzes.expressions import parse
 
-__all__ = ["SLUGS", "Derivative", "Unreadable", "Verdict", "all_params", "build", "grade",
-           "preview", "random_params"]
+__all__ = ["SLIP_LABELS", "SLUGS", "Derivative", "Unreadable", "Verdict", "all_params",
+           "build", "grade", "preview", "random_params"]
 SLUGS: tuple[str, ...] = family.SLUGS
+SLIP_LABELS: dict[str, str] = dict(typed_text.LABELS)  # for instructors: slug → the method
 
 
 def preview(text: str) -> dict:
@@ -46,6 +47,7 @@ class Derivative:
     prompt_html: str
     hints: tuple[str, ...]
     solution_html: str
+    prompt_speech: str = ""  # "y equals sine of …": the prompt's formula in words
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ def build(params: dict) -> Derivative:
         prompt_html=typed_text.prompt_html(params),
         hints=typed_text.hints(params),
         solution_html=typed_text.solution_html(params),
+        prompt_speech=f"y equals {speech(family.function(params))}",
     )
 
 
@@ -100,11 +103,10 @@ def grade(params: dict, text: str) -> Verdict:
     params = _checked(params)
     tree = parse(text)
     points, reference, slips = family.prepared(family.key(params))
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):  # undefined or overflowing values are a difference
         values = evaluate(tree, points)
-    if family.close(values, reference):
-        return Verdict(True, None, typed_text.RIGHT)
-    for slug in SLUGS:
-        if slug in slips and family.close(values, slips[slug]):
-            return Verdict(False, slug, typed_text.FEEDBACK[slug])
-    return Verdict(False, None, typed_text.UNNAMED)
+        if family.close(values, reference):
+            return Verdict(True, None, typed_text.RIGHT)
+        named = next((slug for slug in SLUGS
+                      if slug in slips and family.close(values, slips[slug])), None)
+    return Verdict(False, named, typed_text.FEEDBACK.get(named, typed_text.UNNAMED))

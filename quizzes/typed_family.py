@@ -260,8 +260,16 @@ def all_params() -> list[dict]:
 
 
 def is_handed_out(params: object) -> bool:
-    if not isinstance(params, dict) or not all(isinstance(k, str) for k in params):
+    """Whether ``params`` is a variant ``all_params`` lists (checked without listing them)."""
+    if not isinstance(params, dict) or params.get("outer") not in OUTER_KINDS \
+            or params.get("inner") not in INNER_KINDS:
         return False
-    if any(isinstance(v, bool) or not isinstance(v, (int, str)) for v in params.values()):
+    ranges = {**RANGES.get(("outer", params["outer"]), {}),
+              **RANGES.get(("inner", params["inner"]), {})}
+    if set(params) != {"outer", "inner", *ranges}:
         return False
-    return key(params) in set(_handed_out())
+    for name, allowed in ranges.items():
+        value = params[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
+            return False
+    return distinguishable(params)

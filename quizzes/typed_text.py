@@ -29,6 +29,16 @@ FEEDBACK = {
     "sign": "Your answer has the right size but the wrong sign: check the sign of each "
             "derivative you used.",
 }
+LABELS = {  # each slip named for an instructor: the wrong method, in f and g
+    "forgot-inner": "Forgot the inner derivative: f′(g(x))",
+    "outer-at-x": "Outer derivative taken at x: f′(x)·g′(x)",
+    "inner-only": "Inner derivative only: g′(x)",
+    "outer-not-differentiated": "Outer function not differentiated: f(g(x))·g′(x)",
+    "derivative-of-derivative": "Outer derivative taken at g′(x): f′(g′(x))",
+    "product-rule": "Product rule on a composition: f′(x)·g(x) + f(x)·g′(x)",
+    "power-not-lowered": "Power rule without lowering the exponent",
+    "sign": "Sign slip: the whole derivative negated",
+}
 RIGHT = ("Right: the outer function’s derivative, evaluated at the inner function, times the "
          "inner function’s derivative.")
 UNNAMED = ("That is not dy/dx: it differs from the derivative at some points, and it matches "

@@ -57,3 +57,22 @@ def test_preview_reads_function_application_as_of():
     assert shown["reading"] == "2*x*cos(x^2)"
     assert "cosine of" in shown["speech"]
     assert shown["mathml"].startswith("<math")
+
+
+def test_checking_parameters_agrees_with_the_list_handed_out():
+    from quizzes import typed_family
+    listed = typed.all_params()
+    for outer in typed_family.OUTER_KINDS:
+        for inner in typed_family.INNER_KINDS:
+            for o in typed_family._choices("outer", outer):
+                for i in typed_family._choices("inner", inner):
+                    params = {"outer": outer, "inner": inner, **o, **i}
+                    assert typed_family.is_handed_out(params) == (params in listed)
+
+
+def test_every_slug_has_feedback_and_a_label_and_nothing_else_does():
+    from quizzes.typed_text import FEEDBACK
+    assert set(typed.SLUGS) == set(FEEDBACK) == set(typed.SLIP_LABELS)
+    assert typed.SLUGS == ("forgot-inner", "outer-at-x", "inner-only",
+                           "outer-not-differentiated", "derivative-of-derivative",
+                           "product-rule", "power-not-lowered", "sign")

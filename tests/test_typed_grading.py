@@ -4,6 +4,7 @@ is named from the question's own f and g, and nothing a reader is shown gives th
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
@@ -151,3 +152,12 @@ def test_a_variant_handed_out_has_no_two_slips_alike():
     for params in typed.all_params():
         assert typed_family.distinguishable(params)
         assert not typed_family.degenerate(params)
+
+
+def test_every_text_shown_is_well_formed_markup_with_its_maths_in_mathml():
+    for params in typed.all_params():
+        question = typed.build(params)
+        for html in (question.prompt_html, *question.hints, question.solution_html):
+            root = ET.fromstring(html)
+            assert root.iter("{http://www.w3.org/1998/Math/MathML}math")
+        assert question.prompt_speech.startswith("y equals ")

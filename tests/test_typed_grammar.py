@@ -108,7 +108,11 @@ REFUSED = [  # typed, part of the message, position pointed at
     ("1e7", "too large", 0),
     ("x" * 201, "longer than 200 characters", 200),
     ("(" * 21 + "x" + ")" * 21, "nest more than 20 deep", 20),
-    ("-" * 41 + "x", "nests more than 20 deep", 40),
+    ("-" * 21 + "x", "nests more than 20 deep", 20),
+    ("sin(" * 21 + "x" + ")" * 21, "nest more than 20 deep", 83),
+    ("sin " * 21 + "x", "nests more than 20 deep", 80),
+    ("x^" * 21 + "x", "nests more than 20 deep", 41),
+    ("√" * 21 + "x", "nests more than 20 deep", 20),
 ]
 
 
@@ -135,6 +139,13 @@ def test_refusals_say_where_and_what_to_type(text, message, position):
     assert message in raised.value.message
     assert raised.value.position == position
     assert raised.value.message == str(raised.value)
+
+
+@pytest.mark.parametrize("text", ["(" * 20 + "x" + ")" * 20, "sin(" * 20 + "x" + ")" * 20,
+                                  "-" * 20 + "x", "x^" * 20 + "x", "√" * 20 + "x",
+                                  "sin " * 20 + "x", "-(" * 10 + "x" + ")" * 10])
+def test_twenty_levels_are_read(text):
+    typed.preview(text)
 
 
 def test_the_tables_are_as_large_as_promised():
@@ -165,6 +176,14 @@ def test_speech_says_what_a_bracket_holds():
         "sine of open bracket, x squared, close bracket"
     assert typed.preview("sin(x)^2")["speech"] == "open bracket, sine of x, close bracket squared"
     assert typed.preview("ln(x)")["speech"] == "the natural log of x"
+
+
+@pytest.mark.parametrize(("one", "other"), [("x^4 + 1", "x^(4 + 1)"), ("e^x + 1", "e^(x + 1)"),
+                                            ("x^1/2", "x^(1/2)"), ("2^x*x", "2^(x*x)"),
+                                            ("sin(x)^2", "sin(x^2)"), ("-x^2", "(-x)^2"),
+                                            ("x - (x - 1)", "x - x - 1")])
+def test_speech_tells_apart_what_the_reading_tells_apart(one, other):
+    assert typed.preview(one)["speech"] != typed.preview(other)["speech"]
 
 
 def test_mathml_applies_functions_and_escapes_nothing_typed():
