@@ -32,11 +32,13 @@ def _page(t: dict, status: int = 200):
 @bp.get("/checkpoint/d1")
 def page():
     question = typed_routes.new_variant()
-    return _page({"token": question["token"], "prompt_html": question["prompt_html"]})
+    return _page({"token": question["token"], "prompt_html": question["prompt_html"],
+                  "prompt_speech": question["prompt_speech"]})
 
 
-def _prompt(token: str) -> str:
-    return typed.build(typed_routes.params_for(token)).prompt_html
+def _prompt(token: str) -> dict:
+    question = typed.build(typed_routes.params_for(token))
+    return {"prompt_html": question.prompt_html, "prompt_speech": question.prompt_speech}
 
 
 @bp.post("/checkpoint/d1")
@@ -46,7 +48,7 @@ def form():
     action = request.form.get("action", "check")
     if action not in ACTIONS:
         action = "check"
-    t = {"token": token, "prompt_html": _prompt(token), "answer": answer}
+    t = {"token": token, **_prompt(token), "answer": answer}
     try:
         if action == "hint":
             t["hints"] = typed_routes.hint(token)["hints"]

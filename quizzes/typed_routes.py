@@ -96,7 +96,8 @@ def new_variant() -> dict:
     question = typed.build(params)
     token = _new_token(params, reader.ensure_learner())
     return {"question": QID, "token": token, "prompt_html": question.prompt_html,
-            "prompt": question.prompt_html, "function": question.function,
+            "prompt": question.prompt_html, "prompt_speech": question.prompt_speech,
+            "function": question.function,
             "inner": question.inner, "outer": question.outer, "format": FORMAT}
 
 

@@ -202,6 +202,15 @@ def test_instructors_see_d1_states_and_slips_on_the_dashboard_and_in_both_csvs(a
         ("forgot-inner", "wrong"), ("", "right-after-tries")]
 
 
+def test_every_slip_the_engine_names_has_the_engines_label_in_the_bank():
+    labels = default_bank().misconceptions
+    for slug in typed.SLUGS:
+        assert slug in labels
+    for slug in ("forgot-inner", "inner-only", "derivative-of-derivative", "product-rule",
+                 "sign"):  # the typed question's own: the engine's words for instructors
+        assert labels[slug] == typed.SLIP_LABELS[slug]
+
+
 def test_no_example_the_page_shows_is_the_answer_to_any_variant():
     examples = ["3x^2*cos(x)", "e^x/(1 + x)", "(x+1)^2*cos(x)"]
     assert all(e in typed_routes.FORMAT or e in str(default_bank().item("d1").prompt_html)

@@ -74,6 +74,9 @@
       if (!ok || !data) throw new Error("variant");
       panel.querySelector("[data-role=token]").value = data.token;
       panel.querySelector("[data-role=prompt]").innerHTML = data.prompt_html; // the server's markup
+      const words = panel.querySelector("[data-role=prompt-speech]");
+      words.querySelector("p").textContent = data.prompt_speech || "";
+      words.hidden = !data.prompt_speech;
       reset(panel, template);
       const input = panel.querySelector("input[name=answer]");
       input.value = "";
