@@ -26,7 +26,7 @@
     line.appendChild(fromHTML(data.mathml)); // MathML the server built from its own tree
     line.appendChild(document.createTextNode(" "));
     line.appendChild(el("code", { text: data.reading }));
-    const words = el("details", { class: "math-speech" }, [el("summary", { text: "Read as words" }), el("p", { text: data.speech })]);
+    const words = el("details", { class: "math-speech" }, [el("summary", { text: "Read as words" }, [el("span", { class: "visually-hidden", text: ": your answer" })]), el("p", { text: data.speech })]);
     region.replaceChildren(line, words);
   }
 

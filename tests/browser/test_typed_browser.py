@@ -38,8 +38,9 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
         panel.locator(".typed-reading").wait_for()
         page.wait_for_function("() => document.querySelector('#d1-practice .typed-reading code')"
                                ".textContent === '2*x*cos(x)^2'")
-        panel.locator(".math-speech summary").click()
-        assert "cosine of" in panel.locator(".math-speech p").inner_text()
+        panel.locator("#d1-preview .math-speech summary").click()
+        assert "cosine of" in panel.locator("#d1-preview .math-speech p").inner_text()
+        assert panel.locator("[data-role=prompt-speech] p").text_content().startswith("y equals")
         shot(panel, f"typed-preview-{viewport['width']}")
         # Something unreadable: the place is named, and nothing is graded.
         field.fill("ln*x")
