@@ -24,8 +24,8 @@ REFERENCE_RANGE = {"fanout": (1e-2, 1e4), "layer_factor": (0.0, 10.0)}
 BASE_PARAMS = {"fanout": {"x": 3.0, "n": 2, "c": 2, "d": 1}}
 _ACTIVATION_TEX = {"sigmoid": (r"\sigma", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))"),
                    "relu": (r"\operatorname{ReLU}",
-                            r"\operatorname{ReLU}'(z) = 1 \text{ for } z > 0, "
-                            r"0 \text{ for } z \le 0")}
+                            r"\operatorname{ReLU}'(z) = 1 \text{ for a positive } z"
+                            r"\text{, and nothing passes for the others}")}
 
 
 class OutOfFamily(ValueError):
@@ -102,6 +102,15 @@ def layer_factor_solution(params: dict) -> list[tuple[str, float]]:
     z = params["w"] * params["a"]
     slope = float(phi_prime(z))
     return [("z", z), ("slope", slope), ("factor", params["w"] * slope)]
+
+
+def hinted_values(generator: str, params: dict) -> list[float]:
+    """The numbers a variant's hints state (p1's forward values and local derivatives, p2's
+    z): a variant whose answer is one of them, or its negative, is not handed out."""
+    if generator == "fanout":
+        f = fan_out(params["x"], params["n"], params["c"], params["d"])
+        return [params["x"], f.a, f.b, f.da_dx, f.db_dx]
+    return [params["w"] * params["a"]]
 
 
 GENERATORS = {"fanout": fanout, "layer_factor": layer_factor}

@@ -228,8 +228,12 @@ def distinguishable(variant: Variant) -> bool:
 
 
 def handed_out(variant: Variant) -> bool:
-    """Whether "Try another" may hand this variant out."""
-    return distinguishable(variant) and not is_base(variant)
+    """Whether "Try another" may hand this variant out: not when a hint states its answer."""
+    stated = (items.hinted_values(variant.generator, variant.params)
+              if variant.generator in items.GENERATORS else [])
+    return (distinguishable(variant) and not is_base(variant)
+            and all(_relative_gap(abs(variant.reference), abs(v)) > DISTINCT_FROM_ANSWER
+                    for v in stated))
 
 
 def random_params(generator: str, rng) -> dict:
