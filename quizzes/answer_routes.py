@@ -46,12 +46,11 @@ from quizzes.shared import (
     question_for,
     reader_extras,
     refusal,
+    schedule_review,
     store_answer,
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
-from store import StoreUnavailable
-from store import review as review_store
 from web import csrf, openapi, reader
 from web.errors import respond
 
@@ -66,11 +65,8 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
     attempt, extra = store_answer(learner, question.id, result.answer, result.score,
                                   result.correct, result.misconception,
                                   token if variant else None)
-    if extra["saved"] and result.correct and variant is None:  # first review due in a day
-        try:
-            review_store.schedule(app_store(), learner, question.id)
-        except StoreUnavailable:
-            pass  # the attempt is saved; the review is scheduled on the next right one
+    if extra["saved"] and result.correct and (variant is None or question.title):
+        schedule_review(learner, question.id)  # a question, or a practice item: in a day
     if extra["notice"] == NOT_SAVED and variant is None:
         session["unsaved"] = {"q": question.id, "a": result.answer}
     available = result.correct or explanation_earned(question, attempt, learner,

@@ -132,10 +132,10 @@ def due_items(learner: str | None) -> dict:
     now = store.now()
     due, upcoming = [], []
     for qid, (step, at) in sorted(review_store.items(store, learner).items()):
-        question = bank.questions.get(qid)
-        if question is None:
+        question = bank.item(qid)
+        if question is None or question.engine:
             continue
-        label = f"Question {question.number}"
+        label = question.title or f"Question {question.number}"
         if at > now:
             upcoming.append({"question": qid, "label": label, "due": at.isoformat(),
                              "due_words": when_words(at, now)})

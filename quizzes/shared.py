@@ -14,6 +14,7 @@ from quizzes.reveal import earned
 from quizzes.variants import InvalidVariant
 from store import AttemptCapReached, NewAttempt, StoreUnavailable
 from store import help as help_store
+from store import review as review_store
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
@@ -145,6 +146,14 @@ def explanation_earned(question: Question, attempt: int | None, learner: str,
     except StoreUnavailable:  # the grade still answers; the explanation waits
         return False
     return earned(question, attempt, ever, revealed is not None)
+
+
+def schedule_review(learner: str, qid: str) -> None:
+    """After a right answer: its first spaced review comes due in a day."""
+    try:
+        review_store.schedule(app_store(), learner, qid)
+    except StoreUnavailable:
+        pass  # the attempt is saved; the review is scheduled on the next right one
 
 
 def flood_check(learner: str) -> None:

@@ -16,6 +16,7 @@ from chapter.calculus import central_difference, fan_out, relu, sigmoid
 from quizzes.bank import default_bank
 from quizzes.grading import grade_practice
 from quizzes.numbers import parse_number
+from quizzes.review import reference_of
 from quizzes.variants import all_params, build, handed_out
 from tests.classes_helpers import create_class, join
 
@@ -215,3 +216,23 @@ def test_no_example_in_the_format_line_is_the_answer_to_any_variant(qid):
     assert len(examples) == 3
     for v in handed(qid):
         assert not any(grade_practice(ITEMS[qid], v, repr(e)).correct for e in examples)
+
+
+def test_a_practice_item_answered_right_comes_back_for_spaced_review(client, clock):
+    token, v = variant(client, "p2")
+    assert answer(client, "p2", token, repr(v.reference)).get_json()["correct"]
+    assert client.get("/api/review").get_json()["due"] == []
+    clock(days=1, minutes=1)
+    (item,) = client.get("/api/review").get_json()["due"]
+    assert item["question"] == "p2" and item["label"] == ITEMS["p2"].title
+    assert item["practice"] and "<math" in item["prompt_html"]
+    due_page = client.get("/")
+    assert due_page.status_code == 200
+    assert 'data-review="p2"' in due_page.get_data(as_text=True)
+    review = client.application.extensions["review_signer"]
+    value = reference_of(review, item["token"], ITEMS["p2"])
+    graded = client.post("/api/review/p2", json={"answer": repr(value), "token": item["token"]})
+    assert graded.status_code == 200 and graded.get_json()["correct"]
+    assert graded.get_json()["next_due_words"] == "in 3 days"
+    again = client.post("/api/review/p2", json={"answer": repr(value), "token": item["token"]})
+    assert again.status_code == 422  # a review token counts once
