@@ -19,6 +19,11 @@ from quizzes.scoring import NO_HELP, QuestionState, state_of
 from store import Attempt
 from store.help import Help, variant_help
 
+TYPED_SALT = "typed-derivative-v1"  # d1's tokens (quizzes/typed_routes.py)
+TYPED_FORMAT = ("Type an expression in x, such as 3x^2*cos(x) or e^x/(1 + x): ^ for powers, "
+                "sqrt or √, sigma or σ for the logistic function, ln or log for the natural "
+                "log.")
+
 
 def _utc(moment: datetime | None) -> datetime:
     if moment is None:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from quizzes import typed
 from quizzes.bank import Question, default_bank
+from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.reveal import reveal_info
 from quizzes.shared import (
     app_store,
@@ -35,6 +36,7 @@ from quizzes.shared import (
     json_body,
     reader_extras,
     refusal,
+    schedule_review,
     store_answer,
 )
 from quizzes.variants import InvalidVariant, check_holder
@@ -43,10 +45,9 @@ from store import help as help_store
 from web import reader, security
 
 QID = "d1"
-SALT = "typed-derivative-v1"
+SALT = TYPED_SALT
 PREVIEWS_PER_MINUTE = 1200  # per address: a class typing behind one school address
-FORMAT = ("Type an expression in x, such as 3x^2*cos(x) or e^x/(1 + x): ^ for powers, "
-          "sqrt or √, sigma or σ for the logistic function, ln or log for the natural log.")
+FORMAT = TYPED_FORMAT
 NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
                 "only once showing it has been recorded.")
 bp = Blueprint("typed", __name__)
@@ -144,30 +145,46 @@ def _solution(params: dict) -> dict:
             "derivative": question.answer}
 
 
-def grade(answer: object, token: object) -> dict:
-    """Grade (unreadable → 422, nothing stored), store the attempt, say what was earned."""
-    text, params = _text(answer), params_for(token)
+def verdict(params: dict, answer: object) -> dict:
+    """The verdict as JSON, the slip named, the expression as understood; no explanation
+    yet. Unreadable → 422 (nothing is stored). A review of d1 (quizzes/review_routes.py)
+    uses it as it is, the worked solution added with a right answer."""
+    text = _text(answer)
     try:
-        verdict, shown = typed.grade(params, text), typed.preview(text)
+        found, shown = typed.grade(params, text), typed.preview(text)
     except typed.Unreadable as exc:
         raise _unreadable(exc) from None
+    return {"question": QID, "correct": found.correct,
+            "score": 1.0 if found.correct else 0.0, "misconception": found.misconception,
+            "misconception_label": default_bank().misconceptions.get(
+                found.misconception or ""),
+            "feedback": str(Markup.escape(found.feedback)), "answer": text,
+            "preview": shown, "explanation": None, "reveal": None}
+
+
+def grade(answer: object, token: object) -> dict:
+    """Grade (unreadable → 422, nothing stored), store the attempt, say what was earned."""
+    params = params_for(token)
+    data = verdict(params, answer)
     learner = reader.ensure_learner()
     flood_check(learner)
     item = _item()
-    attempt, extra = store_answer(learner, QID, text, 1.0 if verdict.correct else 0.0,
-                                  verdict.correct, verdict.misconception, token)
-    available = verdict.correct or explanation_earned(item, attempt, learner, token)
-    label = default_bank().misconceptions.get(verdict.misconception or "")
-    data = {"question": QID, "correct": verdict.correct,
-            "score": 1.0 if verdict.correct else 0.0, "misconception": verdict.misconception,
-            "misconception_label": label, "feedback": str(Markup.escape(verdict.feedback)),
-            "answer": text, "preview": shown, "variant": True, **extra,
-            "reveal": reveal_info(item, attempt, available), "explanation": None}
+    attempt, extra = store_answer(learner, QID, data["answer"], data["score"],
+                                  data["correct"], data["misconception"], token)
+    if extra["saved"] and data["correct"]:
+        schedule_review(learner, QID)  # back in a day, with another y = f(g(x))
+    available = data["correct"] or explanation_earned(item, attempt, learner, token)
+    data.update(variant=True, reveal=reveal_info(item, attempt, available), **extra)
     if available:
         data.update(_solution(params))
     reader_extras(data, learner, item)
     data["csrf"] = reader.current_csrf()
     return data
+
+
+def review_solution(params: dict) -> dict:
+    """The derivative and its worked solution, for a review answered right."""
+    return _solution(params)
 
 
 def _helper() -> str:

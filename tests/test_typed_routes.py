@@ -217,3 +217,32 @@ def test_no_example_the_page_shows_is_the_answer_to_any_variant():
                for e in examples)
     for params in typed.all_params():
         assert not any(typed.grade(params, e).correct for e in examples), params
+
+
+def test_a_right_d1_comes_back_for_review_with_another_function(client, clock):
+    token = token_for(client, SIN_SQUARE)
+    assert answer(client, token, "2x cos(x^2)").get_json()["correct"]
+    clock(days=1, minutes=1)
+    (item,) = client.get("/api/review").get_json()["due"]
+    assert item["question"] == "d1" and item["typed"] and "<math" in item["prompt_html"]
+    page = client.get("/").get_data(as_text=True)
+    assert 'data-review="d1"' in page and 'autocapitalize="off"' in page
+    signer = URLSafeSerializer(client.application.config["SECRET_KEY"],
+                               salt="checkpoint-review-v1")
+    params = signer.loads(item["token"][len("review."):])["p"]
+    unreadable = client.post("/api/review/d1", json={"answer": "ln*x", "token": item["token"]})
+    assert unreadable.status_code == 422 and unreadable.get_json()["field"] == "answer"
+    slug, tree = next(iter(typed_family.slips(params).items()))
+    wrong = client.post("/api/review/d1", json={"answer": reading(tree),
+                                                "token": item["token"]}).get_json()
+    assert (wrong["correct"], wrong["misconception"]) == (False, slug)
+    assert "solution" not in wrong and wrong["next_due_words"] == "tomorrow"
+    again = client.post("/api/review/d1", json={"answer": typed.build(params).answer,
+                                                "token": item["token"]})
+    assert again.status_code == 422  # the token counted once
+    clock(days=1, minutes=1)
+    (item,) = client.get("/api/review").get_json()["due"]
+    params = signer.loads(item["token"][len("review."):])["p"]
+    right = client.post("/api/review/d1", json={"answer": typed.build(params).answer,
+                                                "token": item["token"]}).get_json()
+    assert right["correct"] and right["solution"] and right["next_due_words"] == "in 3 days"
