@@ -135,7 +135,7 @@ def _superscripts(text: str, pos: int, spaced: bool) -> tuple[list[Token], int]:
 
 def _one(text: str, pos: int, spaced: bool, before: Token | None) -> tuple[list[Token], int]:
     char = text[pos]
-    if char in _DIGITS or (char == "." and text[pos + 1:pos + 2] in _DIGITS[:10]):
+    if char in _DIGITS or (char == "." and pos + 1 < len(text) and text[pos + 1] in _DIGITS):
         token, end = _number(text, pos, spaced, before)
         return [token], end
     if char.isascii() and char.isalpha():
@@ -166,8 +166,8 @@ def _refused_character(text: str, pos: int) -> Unreadable:
                           "without them.", pos)
     if char in "'′’":
         return Unreadable("I do not read primes “′”: type the derivative itself, in x.", pos)
-    return Unreadable(f"I cannot read “{char}” (character {pos + 1}). I read numbers, x, "
-                      f"+ − * / ^, brackets and {KNOWN}.", pos)
+    return Unreadable(f"I cannot read “{char}” (character {pos + 1}). I read numbers, "
+                      f"+ − * / ^, brackets and the names {KNOWN}.", pos)
 
 
 def tokens(text: str) -> list[Token]:

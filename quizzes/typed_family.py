@@ -131,6 +131,9 @@ def outer(params: dict, u: tuple) -> tuple[tuple, tuple]:
 def chain(outer_derivative: tuple, inner_derivative: tuple) -> tuple:
     """f′(…)·g′(x) written as a person would: numbers first, a reciprocal as a fraction."""
     if outer_derivative[0] == "div" and outer_derivative[1] == num(1):
+        if inner_derivative[0] == "div":  # (1/D)·(n/d) = n/(d·D)
+            return ("div", inner_derivative[1], times(inner_derivative[2],
+                                                      outer_derivative[2]))
         return ("div", inner_derivative, outer_derivative[2])
     if outer_derivative[0] == "neg":
         return ("neg", chain(outer_derivative[1], inner_derivative))

@@ -103,6 +103,8 @@ REFUSED = [  # typed, part of the message, position pointed at
     ("x = 2", "without “=”", 2),
     ("|x|", "absolute-value bars", 0),
     ("x%", "I cannot read “%”", 1),
+    (".", "I cannot read “.”", 0),
+    ("x.", "I cannot read “.”", 1),
     ("*x", "needs something before it", 0),
     ("2x+", "stops too soon", 3),
     ("1e7", "too large", 0),
