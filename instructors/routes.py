@@ -318,7 +318,7 @@ def live_data(token: str, key: str):
         return _private(jsonify({"unchanged": True, "version": version}))
     context = _dashboard_context(record)
     html = {region: render_template(f"instructors/_{region}.html", **context)
-            for region in ("summary", "questions", "roster")}
+            for region in ("summary", "questions", "roster", "practice")}
     return _private(jsonify({
         "students": len(context["students"]), "attempts": context["attempt_count"],
         "reviews": context["reviews"],

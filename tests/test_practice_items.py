@@ -197,6 +197,8 @@ def test_instructors_see_states_and_slips_on_the_dashboard_and_in_both_csvs(app)
     dashboard = teacher.get(made["teach"]).get_data(as_text=True)
     assert "More practice (not scored)" in dashboard and "Right after 2 tries" in dashboard
     assert BANK.misconceptions[name] in dashboard
+    live = teacher.get(made["teach"] + "/data.json").get_json()  # the dashboard's polling
+    assert "Right after 2 tries" in live["html"]["practice"]
     roster = list(csv.DictReader(io.StringIO(
         teacher.get(made["teach"] + "/roster.csv").get_data(as_text=True).lstrip("\ufeff"))))
     assert roster[0]["p1_state"] == "right-after-tries" and roster[0]["p2_state"] == "not-tried"
