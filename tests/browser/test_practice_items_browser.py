@@ -8,7 +8,14 @@ import re
 import pytest
 
 from quizzes.bank import default_bank
-from tests.browser.pages import DESKTOP_1366, PHONE, new_page, open_chapter, shot
+from tests.browser.pages import (
+    DESKTOP_1366,
+    PHONE,
+    axe_violations,
+    new_page,
+    open_chapter,
+    shot,
+)
 
 
 def _variant(page, qid: str):
@@ -41,6 +48,7 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
         assert words in " ".join(panel.locator(".result").inner_text().split())
         assert item.locator("[data-role=state]").inner_text() == "Wrong"
         shot(page.locator("#p1-practice"), f"practice-p1-slip-{viewport['width']}")
+        assert axe_violations(page, "#plain-english") == []
         panel.locator("[data-role=hint]").click()
         panel.locator(".hint").first.wait_for()
         panel.locator("[data-role=reveal]").click()

@@ -9,7 +9,14 @@ from itsdangerous import URLSafeSerializer
 from quizzes import typed_family, typed_routes
 from quizzes.bank import default_bank
 from quizzes.expression_write import reading
-from tests.browser.pages import DESKTOP_1366, PHONE, new_page, open_chapter, shot
+from tests.browser.pages import (
+    DESKTOP_1366,
+    PHONE,
+    axe_violations,
+    new_page,
+    open_chapter,
+    shot,
+)
 
 
 def _params(page, app) -> dict:
@@ -59,6 +66,7 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
         assert panel.locator("[data-role=explanation]").count() == 0
         assert item.locator("[data-role=state]").inner_text() == "Wrong"
         shot(panel, f"typed-slip-{viewport['width']}")
+        assert axe_violations(page, "#d1-practice") == []
         panel.locator("[data-role=hint]").click()
         panel.locator(".hint").first.wait_for()
         panel.locator("[data-role=reveal]").click()
