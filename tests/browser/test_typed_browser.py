@@ -80,3 +80,20 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
         assert not unexpected, unexpected
     finally:
         context.close()
+
+
+def test_without_javascript_the_question_works_on_a_page_of_its_own(browser, live_server):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        open_chapter(page, live_server, "/#q1", wait_until="load")
+        assert page.locator("#d1 [data-role=start]").is_hidden()
+        page.locator("#d1 [data-role=needs-js]").click()
+        page.locator("#d1-answer").fill("x^2")
+        assert page.locator("[data-role=keys]").is_hidden()  # they need the script
+        page.locator("button[value=check]").click()
+        assert "x^2" in page.locator(".typed-reading").inner_text()
+        assert page.locator(".result").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
