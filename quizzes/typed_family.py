@@ -10,9 +10,13 @@ reference dy/dx = f′(g(x))·g′(x) and every slip are built from the question
 - product-rule f′(x)·g(x) + f(x)·g′(x); power-not-lowered m·g(x)ᵐ·g′(x) for uᵐ and
   ½·√g(x)·g′(x) for √u; sign, the whole answer negated.
 
-A variant is handed out only if, at its test points, the answer, y and every slip are
-defined and moderate, and no two of answer and slips agree there: a typed answer then never
-matches two of them. Pairs that are x in disguise (e^(ln x), ln(eˣ)) or √(x²ᵏ) are left out.
+Test points: ten of sixty candidates drawn in [−3, 3] by a generator seeded with the variant,
+kept where y, the answer and every slip are all defined and below 10⁴ in size: so the
+sampling domain is the variant's own (x > 0 for ln x, g(x) > 0 for ln u and √u) and stays
+away from singularities. A variant is handed out only if it has ten such points and no two of
+answer and slips agree there (no slip equals the answer, no two slips coincide): a typed
+answer then never matches two of them. Pairs that are x in disguise (e^(ln x), ln(eˣ)) or
+√(x²ᵏ) are left out.
 """
 
 from __future__ import annotations

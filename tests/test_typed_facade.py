@@ -76,3 +76,24 @@ def test_every_slug_has_feedback_and_a_label_and_nothing_else_does():
     assert typed.SLUGS == ("forgot-inner", "outer-at-x", "inner-only",
                            "outer-not-differentiated", "derivative-of-derivative",
                            "product-rule", "power-not-lowered", "sign")
+
+
+def test_no_typed_module_evaluates_text():
+    """The grammar builds trees; nothing calls eval, exec, compile, or SymPy's text readers
+    (sympify, parse_expr, lambdify, which evaluates generated code)."""
+    import ast
+    from pathlib import Path
+
+    forbidden = {"eval", "exec", "compile", "sympify", "parse_expr", "lambdify", "S",
+                 "__import__"}
+    root = Path(__file__).resolve().parent.parent / "quizzes"
+    for name in ("typed", "typed_family", "typed_text", "expressions", "expression_tokens",
+                 "expression_write", "expression_sympy"):
+        tree = ast.parse((root / f"{name}.py").read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            called = node.func if isinstance(node, ast.Call) else None
+            label = getattr(called, "id", None) or getattr(called, "attr", None)
+            owner = getattr(getattr(called, "value", None), "id", None)
+            assert label not in forbidden or owner == "re", f"{name}.py calls {label}"
+            if isinstance(node, ast.ImportFrom):
+                assert not {a.name for a in node.names} & forbidden, name
