@@ -76,14 +76,18 @@ def init_app(app: Flask) -> None:
     """The page's route and its sections; no checkpoint until one is added."""
     app.register_blueprint(bp)
     app.extensions["chapter"] = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-                                 "questions": [], "figure_config": figure_config}
+                                 "questions": [], "practice_items": [],
+                                 "figure_config": figure_config}
     app.extensions["chapter_reader"] = lambda: None
 
 
-def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
-    """Put the checkpoint's public ``questions`` on the page, and let ``reader_state`` fill in
-    a reader's results (None for a reader without a session)."""
+def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None],
+                   practice_items: list = ()) -> None:
+    """Put the checkpoint's public ``questions`` (and its practice-only items) on the page,
+    and let ``reader_state`` fill in a reader's results (None for a reader without a
+    session)."""
     app.extensions["chapter"]["questions"] = questions
+    app.extensions["chapter"]["practice_items"] = list(practice_items)
     app.extensions["chapter_reader"] = reader_state
 
 

@@ -31,32 +31,27 @@ from werkzeug.exceptions import HTTPException
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
+from quizzes.practice_items import public_practice_items
 from quizzes.progress import grade_dict, reader_state
-from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
     MAX_BODY,
     app_store,
     expired_form,
+    explanation_earned,
     flood_check,
     form_order,
     json_body,
     question_for,
     reader_extras,
     refusal,
+    schedule_review,
+    store_answer,
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
-from store import AttemptCapReached, NewAttempt, StoreUnavailable
-from store import help as help_store
-from store import review as review_store
 from web import csrf, openapi, reader
-from web.errors import ClientError, respond
-
-NOT_SAVED = "Not saved: storage is unavailable — try again in a moment"
-RETRY_AFTER_S = 5  # the store's breaker retries storage after 5 s
-CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
-              "answers as the chapter keeps for one reader.")
+from web.errors import respond
 
 bp = Blueprint("checkpoint", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
@@ -64,45 +59,16 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 
 # --- one attempt ----------------------------------------------------------------------------
 
-def not_saved() -> ClientError:
-    """503 for an attempt storage cannot record: nothing about the answer is told (a guess
-    graded but not stored could be followed by a "first try" once storage is back)."""
-    return ClientError(NOT_SAVED, "answer", status=503, heading="Your answer was not saved.",
-                       back=(url_for("chapter.index", _anchor=request.view_args.get("qid", "")),
-                             "Back to the question"),
-                       headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
-                       extra={"saved": False})
-
-
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
     """Store the attempt; then the grade, with the explanation only if it is earned now. An
-    attempt that cannot be stored is a 503 that says nothing of the answer."""
-    try:
-        attempt = app_store().record_attempt(NewAttempt(
-            learner, question.id, result.answer, result.score, result.correct,
-            result.misconception, token if variant else None))
-        for listener in current_app.extensions.get("attempt_listeners", ()):
-            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
-        extra = dict(attempt=attempt, saved=True, notice=None)
-        if result.correct and variant is None:  # its first review comes due in a day
-            try:
-                review_store.schedule(app_store(), learner, question.id)
-            except StoreUnavailable:
-                pass  # the attempt is saved; the review is scheduled on the next right one
-    except AttemptCapReached:
-        attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # a grade told but not recorded would make guessing free
-        raise not_saved() from None
-    available = result.correct
-    if not available:
-        try:
-            key = token if variant else None
-            store = app_store()
-            _, ever = store.tries(learner, question.id, key)
-            revealed = help_store.help_for(store, learner, question.id, key).revealed_at
-            available = earned(question, attempt, ever, revealed is not None)
-        except StoreUnavailable:  # the grade still answers; the explanation waits
-            pass
+    attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
+    attempt, extra = store_answer(learner, question.id, result.answer, result.score,
+                                  result.correct, result.misconception,
+                                  token if variant else None)
+    if extra["saved"] and result.correct and (variant is None or question.title):
+        schedule_review(learner, question.id)  # a question, or a practice item: in a day
+    available = result.correct or explanation_earned(question, attempt, learner,
+                                                     token if variant else None)
     return {**grade_dict(question, result, available, attempt), **extra}
 
 
@@ -169,7 +135,8 @@ def form_attempt(qid: str):
 def api_variant(qid: str):
     question = question_for(qid)
     if question.practice is None:
-        raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
+        raise refusal(404, f"{qid} has no practice variants; q1, q3 and the practice items "
+                      "do.", "question")
     variant = new_variant(qid, question.practice.generator)
     token = current_app.extensions["checkpoint_signer"].dumps(
         variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
@@ -300,14 +267,17 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
-    from quizzes import resume_routes, review_routes
+    from quizzes import resume_routes, review_routes, typed_openapi, typed_page, typed_routes
     from quizzes.review_cli import review_cli
 
     app.cli.add_command(review_cli)
 
+    typed_routes.init_app(app)  # d1's own routes: typed derivatives
+    app.register_blueprint(typed_page.bp)  # d1 without JavaScript
     app.register_blueprint(resume_routes.bp)
     app.register_blueprint(review_routes.bp)
     openapi.contribute(app, openapi_part())
     openapi.contribute(app, resume_routes.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
-    views.add_checkpoint(app, public_questions(), reader_state)
+    openapi.contribute(app, typed_openapi.openapi_part())
+    views.add_checkpoint(app, public_questions(), reader_state, public_practice_items())

@@ -20,6 +20,7 @@ from flask import current_app, session
 from chapter.sections import section_titles
 from quizzes.bank import REVEAL_AFTER, Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
+from quizzes.practice_items import practice_states
 from quizzes.reveal import earned, reveal_info
 from quizzes.review import LAST, due_items
 from quizzes.scoring import (
@@ -195,10 +196,23 @@ def reader_state(learner: str | None = None) -> dict | None:
         help_[qid] = help_entry(question, mine_help.hints, shown)
     review = _review(learner)
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
+            "practice": _practice(learner, bank, history),
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
             "ending": ending(bank, states, history), "review": review,
             "summary": {**score_summary(states), "attempted": len(questions)},
             "score": score_summary(states)["score"]}
+
+
+def _practice(learner: str, bank: Bank, history: list[Attempt]) -> dict[str, dict]:
+    """The reader's state on each practice-only item (never part of the score)."""
+    if not bank.practice_items:
+        return {}
+    try:
+        states = practice_states(current_app.extensions["store"], bank, [learner],
+                                 history)[learner]
+    except StoreUnavailable:  # the page still shows; the items show no state
+        return {}
+    return {qid: s.as_dict() for qid, s in states.items()}
 
 
 def _review(learner: str) -> dict:

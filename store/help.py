@@ -152,3 +152,28 @@ def class_help_counts(store: Store, class_id: int) -> dict[str, dict[str, int]]:
         counts.setdefault(row.question_id, {"hints": 0, "reveals": 0})[
             "hints" if row.kind == HINT else "reveals"] = int(row.n)
     return counts
+
+
+def variant_help(store: Store, learner_ids, question_ids) -> dict[tuple, Help]:
+    """Per learner, question and practice variant, for the given (practice-only) questions:
+    hints and reveal, ``{(learner, question, variant): Help}``. One query, reduced in the
+    database."""
+    wanted, qids = list(learner_ids), list(question_ids)
+    if not wanted or not qids:
+        return {}
+    h = checkpoint_help.c
+    query = (select(h.learner_id, h.question_id, h.variant, h.kind, func.count().label("n"),
+                    func.min(h.created_at).label("first"))
+             .where(h.learner_id.in_(wanted), h.question_id.in_(qids), h.variant.is_not(None))
+             .group_by(h.learner_id, h.question_id, h.variant, h.kind))
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+    found: dict[tuple, Help] = {}
+    for row in rows:
+        key = (row.learner_id, row.question_id, row.variant)
+        seen = found.get(key, Help())
+        found[key] = (Help(int(row.n), seen.revealed_at, row.first) if row.kind == HINT
+                      else Help(seen.hints, row.first, seen.hinted_at))
+    return found
