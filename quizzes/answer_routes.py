@@ -66,9 +66,10 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
     """Store the attempt; then the grade, with the explanation only if it is earned now."""
     try:
-        attempt = app_store().record_attempt(NewAttempt(
+        recorded = app_store().record(NewAttempt(
             learner, question.id, result.answer, result.score, result.correct,
             result.misconception, token if variant else None))
+        attempt, ever = recorded.number, recorded.ever_right
         for listener in current_app.extensions.get("attempt_listeners", ()):
             listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
         session.pop("unsaved", None)
@@ -79,9 +80,9 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
             except StoreUnavailable:
                 pass  # the attempt is saved; the review is scheduled on the next right one
     except AttemptCapReached:
-        attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
+        attempt, ever, extra = None, None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
     except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
-        attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
+        attempt, ever, extra = None, None, dict(attempt=None, saved=False, notice=NOT_SAVED)
         if variant is None:
             session["unsaved"] = {"q": question.id, "a": result.answer}
     available = result.correct
@@ -89,7 +90,8 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
         try:
             key = token if variant else None
             store = app_store()
-            _, ever = store.tries(learner, question.id, key)
+            if ever is None:  # not stored: was it right before?
+                _, ever = store.tries(learner, question.id, key)
             revealed = help_store.help_for(store, learner, question.id, key).revealed_at
             available = earned(question, attempt, ever, revealed is not None)
         except StoreUnavailable:  # the grade still answers; the explanation waits

@@ -14,8 +14,10 @@ from store.attempts import (
     AttemptCapReached,
     NewAttempt,
     QuestionProgress,
+    Recorded,
     Store,
     StoreUnavailable,
+    Summary,
     database_url,
     make_engine,
 )
@@ -31,6 +33,6 @@ def init_app(app) -> Store:
     return opened
 
 
-__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Store",
-           "StoreUnavailable",
+__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Recorded",
+           "Store", "StoreUnavailable", "Summary",
            "database_url", "init_app", "make_engine"]

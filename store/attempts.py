@@ -24,6 +24,7 @@ pays a connect timeout to learn that the server is still gone.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import threading
 import time
@@ -33,12 +34,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
+from sqlalchemy import DateTime, Engine, bindparam, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import deadline, migrate
-from store.schema import attempts, enrolments
+from store.schema import MIGRATIONS_DIR, attempts, enrolments, question_counters
 from web.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,29 @@ class Attempt:
     created_at: datetime
     class_id: int | None = None
     number: int | None = None  # its number for this learner and question (or variant)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A learner's record on one base question (``question_id`` "": on everything), as kept
+    by each attempt's transaction: how many tries, which was the first right one (1-based)
+    and when, the last try's score and answer, the misconceptions shown (first seen first)."""
+
+    question_id: str
+    attempts: int
+    first_right: int | None
+    first_right_at: datetime | None
+    last_score: float | None
+    last_answer: str | None
+    misconceptions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A stored attempt: its number, and whether this question (or variant) was ever right."""
+
+    number: int
+    ever_right: bool
 
 
 @dataclass(frozen=True)
@@ -161,22 +185,48 @@ def variant_key(variant: str | None) -> str:
     return "" if variant is None else hashlib.sha256(variant.encode()).hexdigest()
 
 
-# Taking the next attempt number from the counter row, atomically: the upsert locks the row
-# until the transaction ends, so a concurrent answer waits and then reads the new value. A
-# learner's first attempt at a question makes the row, starting after any attempts already
-# stored without one (rows loaded in bulk): the count of those is the inserted value, which
-# ON CONFLICT ignores once the row exists. The same SQL on SQLite (≥ 3.35) and PostgreSQL;
-# written once, so a request spends no time building it while it holds SQLite's write lock.
-_TAKE_NUMBER = """
-INSERT INTO question_counters (learner_id, question_id, variant_key, attempts)
-VALUES (:learner_id, :question_id, :variant_key,
-        (SELECT count(*) + 1 FROM attempts
-         WHERE learner_id = :same_learner AND question_id = :same_question AND {same}))
-ON CONFLICT (learner_id, question_id, variant_key)
-DO UPDATE SET attempts = question_counters.attempts + 1
-RETURNING attempts"""
-TAKE_BASE = text(_TAKE_NUMBER.format(same="variant IS NULL"))
-TAKE_VARIANT = text(_TAKE_NUMBER.format(same="variant = :variant"))
+# One statement numbers the attempt and keeps the learner's summaries (migration 0011): the
+# learner's own row (question "", every attempt: the cap) and the question's (or variant's)
+# row, upserted together. The upsert locks both rows until the transaction ends, so a
+# concurrent answer of the same learner waits and then reads the new values; the learner's
+# row comes first, so two answers never lock in opposite orders. The same SQL on SQLite
+# (≥ 3.35) and PostgreSQL but for the substring test; written once, so a request spends no
+# time building it while it holds SQLite's write lock.
+_RECORD = """
+INSERT INTO question_counters (learner_id, question_id, variant_key, attempts, first_right,
+                               first_right_at, last_score, last_answer, misconceptions)
+VALUES (:learner_id, '', '', 1, NULL, NULL, NULL, NULL, :misconception),
+       (:learner_id, :question_id, :variant_key, 1, :first_right, :first_right_at, :score,
+        :answer, :misconception)
+ON CONFLICT (learner_id, question_id, variant_key) DO UPDATE SET
+  attempts = question_counters.attempts + 1,
+  first_right = CASE WHEN question_counters.first_right IS NULL
+                      AND excluded.first_right IS NOT NULL
+                     THEN question_counters.attempts + 1
+                     ELSE question_counters.first_right END,
+  first_right_at = CASE WHEN question_counters.first_right IS NULL
+                        THEN excluded.first_right_at
+                        ELSE question_counters.first_right_at END,
+  last_score = excluded.last_score,
+  last_answer = excluded.last_answer,
+  misconceptions = CASE
+    WHEN excluded.misconceptions = ''
+      OR {find}(' ' || question_counters.misconceptions || ' ',
+                ' ' || excluded.misconceptions || ' ') > 0
+      THEN question_counters.misconceptions
+    WHEN question_counters.misconceptions = '' THEN excluded.misconceptions
+    ELSE question_counters.misconceptions || ' ' || excluded.misconceptions END
+RETURNING question_id, attempts, first_right"""
+_TIMED = bindparam("first_right_at", type_=DateTime(timezone=True))  # stored as attempts' are
+RECORD = {"sqlite": text(_RECORD.format(find="instr")).bindparams(_TIMED),
+          "postgresql": text(_RECORD.format(find="strpos")).bindparams(_TIMED)}
+_SUMMARY_COLUMNS = [question_counters.c[name] for name in (
+    "question_id", "attempts", "first_right", "first_right_at", "last_score", "last_answer",
+    "misconceptions")]
+# A learner's summaries: one indexed read (the primary key's prefix), whatever their history.
+READ_SUMMARIES = select(*_SUMMARY_COLUMNS).where(
+    question_counters.c.learner_id == bindparam("learner_id"),
+    question_counters.c.variant_key == "")
 # The attempt, with the learner's current class (the class link they opened last) read in the
 # same statement: no route has to know about classes.
 _CLASS_NOW = (select(enrolments.c.class_id)
@@ -184,6 +234,17 @@ _CLASS_NOW = (select(enrolments.c.class_id)
               .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
               .limit(1).scalar_subquery())
 INSERT_ATTEMPT = attempts.insert().values(class_id=_CLASS_NOW)
+
+
+def rebuild_summaries(engine: Engine) -> None:
+    """Summarise the stored attempts again, as migration 0011 did: for attempts inserted in
+    bulk around the store (benchmarks, imports)."""
+    spec = importlib.util.spec_from_file_location(
+        "summaries_0011", MIGRATIONS_DIR / "versions" / "0011_learner_summaries.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with engine.begin() as conn:
+        module.backfill(conn)
 
 
 def row_to_attempt(row) -> Attempt:
@@ -288,36 +349,52 @@ class Store:
     # --- attempts ------------------------------------------------------------------------
 
     def record_attempt(self, new: NewAttempt) -> int:
-        """Store one attempt and return its number for this learner, question and variant.
-        The number comes from the learner's counter row for the question, taken in the same
-        transaction as the insert, so answers sent at once get 1, 2, 3 … on either database.
-        Returns only after the transaction has committed. A learner who already stored
-        ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
+        """Store one attempt and return its number for this learner, question and variant."""
+        return self.record(new).number
+
+    def record(self, new: NewAttempt) -> Recorded:
+        """Store one attempt: its number for this learner, question and variant, and whether
+        that question (or variant) was ever answered right. The number comes from the
+        learner's summary row for the question, upserted in the same transaction as the
+        insert, so answers sent at once get 1, 2, 3 … on either database. Two statements,
+        whatever the learner's history. Returns only after the transaction has committed. A
+        learner who already stored ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets
+        ``AttemptCapReached`` and nothing stored."""
         with self.guard("attempt not stored"):
             self.ensure_schema()
+            now = self.now()
+            key = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant_key": variant_key(new.variant), "score": float(new.score),
+                   "answer": new.answer, "misconception": new.misconception or "",
+                   "first_right": 1 if new.correct else None,
+                   "first_right_at": now if new.correct else None}
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
-            key = {"learner_id": new.learner_id, "question_id": new.question_id,
-                   "variant_key": variant_key(new.variant), "same_learner": new.learner_id,
-                   "same_question": new.question_id}
-            if new.variant is not None:
-                key["variant"] = new.variant
             row = {"learner_id": new.learner_id, "question_id": new.question_id,
                    "variant": new.variant, "answer": new.answer, "score": float(new.score),
                    "correct": bool(new.correct), "misconception": new.misconception,
-                   "created_at": self.now(), "class_learner": new.learner_id}
+                   "created_at": now, "class_learner": new.learner_id}
+            record = RECORD.get(self.engine.dialect.name, RECORD["sqlite"])
             with self.engine.begin() as conn:
-                stored = conn.execute(
-                    select(func.count()).select_from(
-                        select(attempts.c.id).where(attempts.c.learner_id == new.learner_id)
-                        .limit(MAX_ATTEMPTS_PER_LEARNER).subquery())).scalar_one()
-                if stored >= MAX_ATTEMPTS_PER_LEARNER:
+                rows = {r.question_id: r for r in conn.execute(record, key)}
+                if rows[""].attempts > MAX_ATTEMPTS_PER_LEARNER:  # rolled back: not counted
                     raise AttemptCapReached(
                         f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-                number = int(conn.execute(TAKE_BASE if new.variant is None else TAKE_VARIANT,
-                                          key).scalar_one())
-                conn.execute(INSERT_ATTEMPT, {**row, "number": number})
-            return number
+                mine = rows[new.question_id]
+                conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
+            return Recorded(int(mine.attempts), mine.first_right is not None)
+
+    def summaries(self, learner_id: str) -> dict[str, Summary]:
+        """The learner's summary per base question they tried, and under "" on everything:
+        one indexed read."""
+        with self.guard("progress not read"):
+            self.ensure_schema()
+            with self.engine.connect() as conn:
+                rows = conn.execute(READ_SUMMARIES, {"learner_id": learner_id}).all()
+        return {row.question_id: Summary(
+            row.question_id, int(row.attempts), row.first_right, row.first_right_at,
+            row.last_score, row.last_answer, tuple(row.misconceptions.split()))
+            for row in rows}
 
     def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
         """How many attempts this learner made at this question (or variant), and whether
