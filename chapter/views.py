@@ -9,10 +9,20 @@ page links their routes and assets), and installs the fast path that replays it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    get_template_attribute,
+    render_template,
+    url_for,
+)
+from markupsafe import Markup
 
 from chapter.figures import figure_params
 from chapter.figures.style import CSS_VARIABLES
@@ -37,6 +47,45 @@ def _render(app: Flask, chapter: dict) -> PreparedPage:
     prepared = assets.Prepared(assets.encode(body, cache_file), "text/html", etag,
                                "public, max-age=60")
     return PreparedPage(body=body, etag=etag, prepared=prepared)
+
+
+SLOTS = ("checkpoint", "review_toc", "review_notice")  # where each reader's page differs
+_MARK = "\x00{}\x00"  # no page text holds a NUL
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The page with a mark where each reader's part goes: the text between marks, and the
+    slot each mark names."""
+
+    texts: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    def fill(self, parts: dict[str, str]) -> str:
+        out = [self.texts[0]]
+        for slot, text in zip(self.slots, self.texts[1:], strict=True):
+            out += (parts[slot], text)
+        return "".join(out)
+
+
+def _frame(app: Flask, chapter: dict) -> Frame:
+    marks = {name: Markup(_MARK.format(name)) for name in SLOTS}
+    with app.test_request_context("/"):
+        body = render_template("chapter.html", **chapter, slots=marks)
+    pieces = re.split(_MARK.format(r"(\w+)"), body)
+    return Frame(tuple(pieces[0::2]), tuple(pieces[1::2]))
+
+
+def reader_parts(reader: dict) -> dict[str, str]:
+    """One reader's parts of the page, each rendered alone."""
+    count = len(reader["review"]["due"]) if reader.get("review") else 0
+    return {"checkpoint": render_template(
+                "partials/checkpoint.html",
+                questions=current_app.extensions["chapter"]["questions"], reader=reader),
+            "review_toc": str(get_template_attribute("partials/review_due.html",
+                                                     "toc_item")(count)),
+            "review_notice": str(get_template_attribute("partials/review_due.html",
+                                                        "notice")(count))}
 
 
 def figure_config() -> dict:
@@ -64,8 +113,11 @@ def index() -> Response:
 
 
 def reader_page(reader: dict) -> Response:
-    """The page for one reader: the cached sections, with their checkpoint state filled in."""
-    body = render_template("chapter.html", **current_app.extensions["chapter"], reader=reader)
+    """The page for one reader: the prepared frame, with their own parts rendered alone and
+    spliced in (the checkpoint, and the reviews due in the contents and above the chapter).
+    The same bytes as rendering the whole page with ``reader`` (tests/test_chapter_http.py)."""
+    frame: Frame = current_app.extensions["chapter_frame"]
+    body = frame.fill(reader_parts(reader))
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
@@ -91,4 +143,5 @@ def prepare_page(app: Flask) -> None:
     """The anonymous page, rendered once and replayed to every reader without a session.
     Called last: the page links every part's routes, assets and template globals."""
     app.extensions["chapter_page"] = _render(app, app.extensions["chapter"])
+    app.extensions["chapter_frame"] = _frame(app, app.extensions["chapter"])
     fastpage.install(app, app.extensions["chapter_page"].prepared)
