@@ -25,14 +25,6 @@ from pathlib import Path
 
 from benchmarks import servers, wrk
 from benchmarks.bench_api import first_choice
-from benchmarks.bench_grading import (
-    answer_once,
-    attempt_rows,
-    bulk_insert,
-    learner_of,
-    load,
-    rotate_cookies,
-)
 
 CONNECTIONS = 16
 READERS = 50
@@ -51,6 +43,13 @@ def rebuild(store) -> None:
 
 
 def measure(seconds: int, rounds: int) -> dict[str, list[wrk.WrkResult]]:
+    from benchmarks.bench_grading import (
+        answer_once,
+        attempt_rows,
+        bulk_insert,
+        learner_of,
+        rotate_cookies,
+    )
     from store import Store, database_url
 
     with tempfile.TemporaryDirectory(prefix="seeingml-reader-") as tmp:
@@ -83,6 +82,7 @@ def measure(seconds: int, rounds: int) -> dict[str, list[wrk.WrkResult]]:
 
 
 def run(seconds: int = 4, rounds: int = 2) -> list[tuple[str, str, str, str]]:
+    from benchmarks.bench_grading import load
     results = measure(seconds, rounds)
     rps = {name: statistics.mean(r.requests_per_s for r in runs) for name, runs in results.items()}
     anonymous = rps["anonymous"]
