@@ -37,7 +37,9 @@ from quizzes.scoring import (
 from quizzes.scoring import summary as score_summary
 from store import Attempt, StoreUnavailable, Summary
 from store import classes as class_store
+from store import reader as reader_store
 from store.help import Help, learners_help
+from store.reader import ReaderRecord
 from web import reader
 
 __all__ = ["DONE", "QuestionState", "question_states", "reader_state", "state_from",
@@ -171,14 +173,11 @@ def reader_credit(store, learner: str) -> Credit:
     return Credit(*found) if found else DEFAULT_CREDIT
 
 
-def _load(learner: str) -> tuple[dict[str, Summary], dict[str, Help], Credit, str | None]:
-    store = current_app.extensions["store"]
-    try:
-        return (store.summaries(learner),
-                learners_help(store, [learner]).get(learner, {}),
-                reader_credit(store, learner), None)
+def _load(learner: str) -> tuple[ReaderRecord, str | None]:
+    try:  # one statement, whatever the learner's history
+        return reader_store.read(current_app.extensions["store"], learner), None
     except StoreUnavailable:  # the page still shows, with a notice, and answers are graded
-        return {}, {}, DEFAULT_CREDIT, NOT_LOADED
+        return ReaderRecord(), NOT_LOADED
 
 
 def reader_state(learner: str | None = None) -> dict | None:
@@ -190,7 +189,9 @@ def reader_state(learner: str | None = None) -> dict | None:
     if learner is None:
         return None
     bank = default_bank()
-    summaries, helps, credit, notice = _load(learner)
+    record, notice = _load(learner)
+    summaries, helps = record.summaries, record.help
+    credit = Credit(*record.credit) if record.credit else DEFAULT_CREDIT
     questions: dict[str, dict] = {}
     states: dict[str, QuestionState] = {}
     help_: dict[str, dict] = {}
@@ -204,7 +205,7 @@ def reader_state(learner: str | None = None) -> dict | None:
         shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
         help_[qid] = help_entry(question, mine_help.hints, shown)
     notice = _pending(bank, questions, states) or notice
-    review = _review(learner)
+    review = _review(learner, record.review if notice is None else None)
     everything = summaries.get("")
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
@@ -214,10 +215,11 @@ def reader_state(learner: str | None = None) -> dict | None:
             "score": score_summary(states)["score"]}
 
 
-def _review(learner: str) -> dict:
-    """What is due for spaced review now (with what to answer it with), and what comes later."""
+def _review(learner: str, items: dict | None) -> dict:
+    """What is due for spaced review now (with what to answer it with), and what comes later
+    (``items``: the learner's review items, already read; None when they could not be)."""
     try:
-        review = due_items(learner)
+        review = due_items(learner, items) if items is not None else {"due": [], "upcoming": []}
     except StoreUnavailable:  # nothing due shown: the rest of the reader's page still works
         review = {"due": [], "upcoming": []}
     review["last"] = session.pop(LAST, None)
