@@ -49,7 +49,8 @@ def _render(app: Flask, chapter: dict) -> PreparedPage:
     return PreparedPage(body=body, etag=etag, prepared=prepared)
 
 
-SLOTS = ("checkpoint", "review_toc", "review_notice")  # where each reader's page differs
+# Where each reader's page differs: their class banner, the checkpoint, reviews due.
+SLOTS = ("class_banner", "checkpoint", "review_toc", "review_notice")
 _MARK = "\x00{}\x00"  # no page text holds a NUL
 
 
@@ -79,7 +80,8 @@ def _frame(app: Flask, chapter: dict) -> Frame:
 def reader_parts(reader: dict) -> dict[str, str]:
     """One reader's parts of the page, each rendered alone."""
     count = len(reader["review"]["due"]) if reader.get("review") else 0
-    return {"checkpoint": render_template(
+    return {"class_banner": render_template("partials/class_banner.html"),
+            "checkpoint": render_template(
                 "partials/checkpoint.html",
                 questions=current_app.extensions["chapter"]["questions"], reader=reader),
             "review_toc": str(get_template_attribute("partials/review_due.html",
@@ -114,7 +116,8 @@ def index() -> Response:
 
 def reader_page(reader: dict) -> Response:
     """The page for one reader: the prepared frame, with their own parts rendered alone and
-    spliced in (the checkpoint, and the reviews due in the contents and above the chapter).
+    spliced in (their class banner, the checkpoint, the reviews due in the contents and above
+    the chapter).
     The same bytes as rendering the whole page with ``reader`` (tests/test_chapter_http.py)."""
     frame: Frame = current_app.extensions["chapter_frame"]
     body = frame.fill(reader_parts(reader))

@@ -53,10 +53,13 @@ attempts = Table(
           unique=True, sqlite_where=text("variant IS NULL"),
           postgresql_where=text("variant IS NULL")),
     Index("ix_attempts_question", "question_id"),
-    Index("ix_attempts_class", "class_id"),
-    # The class dashboard's GROUP BY reads this index alone (store/classes.py).
+    # The class dashboard's three GROUP BY queries (store/classes.py) each read one of these
+    # alone, in its grouping order (migration 0011).
     Index("ix_attempts_class_variant_learner_question", "class_id", "variant", "learner_id",
-          "question_id"),
+          "question_id", "correct", "score"),
+    Index("ix_attempts_class_variant_question_answer", "class_id", "variant", "question_id",
+          "answer", "misconception"),
+    Index("ix_attempts_class_learner_time", "class_id", "learner_id", "created_at"),
 )
 
 # --- how many attempts each learner made at each question (or variant) ---------------------

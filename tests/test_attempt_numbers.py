@@ -11,8 +11,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from store import NewAttempt, Store, StoreUnavailable, migrate
-from store.attempts import rebuild_summaries
 from store.schema import attempts, question_counters
+from store.summaries import rebuild_summaries
 
 SIMULTANEOUS = 24
 

@@ -218,6 +218,6 @@ def test_the_readers_page_is_the_frame_with_their_parts_the_same_bytes(app, clie
         whole = render_template("chapter.html", **app.extensions["chapter"], reader=reader)
         spliced = views.reader_page(reader).get_data(as_text=True)
     assert spliced == whole
-    assert len(app.extensions["chapter_frame"].slots) == 4
+    assert len(app.extensions["chapter_frame"].slots) == 5
     if "q2" in answers and answers["q2"] == "false":
         assert 'data-role="review-notice"' in spliced and "toc-review" in spliced
