@@ -32,7 +32,7 @@ from werkzeug.exceptions import HTTPException
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
-from quizzes.progress import NOT_SAVED, grade_dict, reader_state
+from quizzes.progress import NOT_LOADED, NOT_SAVED, grade_dict, reader_state
 from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
@@ -85,18 +85,29 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
         attempt, ever, extra = None, None, dict(attempt=None, saved=False, notice=NOT_SAVED)
         if variant is None:
             session["unsaved"] = {"q": question.id, "a": result.answer}
+    state = None
+    if attempt is not None and variant is None:  # one read: the page's parts and the help
+        state = reader_state(learner)
     available = result.correct
     if not available:
         try:
             key = token if variant else None
-            store = app_store()
             if ever is None:  # not stored: was it right before?
-                _, ever = store.tries(learner, question.id, key)
-            revealed = help_store.help_for(store, learner, question.id, key).revealed_at
-            available = earned(question, attempt, ever, revealed is not None)
+                _, ever = app_store().tries(learner, question.id, key)
+            available = earned(question, attempt, ever, _revealed(question, state, learner, key))
         except StoreUnavailable:  # the grade still answers; the explanation waits
             pass
-    return {**grade_dict(question, result, available, attempt), **extra}
+    return {**grade_dict(question, result, available, attempt), **extra, "_state": state}
+
+
+def _revealed(question: Question, state: dict | None, learner: str, key) -> bool:
+    """Whether the reader asked to see this question's (or variant's) explanation: from the
+    state already read for a base question, else one read of its help."""
+    if state is not None:
+        if state["notice"] == NOT_LOADED:
+            raise StoreUnavailable("progress not read")
+        return state["states"][question.id]["revealed"]
+    return help_store.help_for(app_store(), learner, question.id, key).revealed_at is not None
 
 
 def _attempt(question: Question, answer: object, token: object = None) -> dict:
@@ -112,7 +123,7 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     data = _store_attempt(question, result, learner, variant, token)
     if variant is not None:
         data["variant"] = True
-    reader_extras(data, learner, question)
+    reader_extras(data, learner, question, data.pop("_state"))
     data["csrf"] = reader.current_csrf()
     return data
 

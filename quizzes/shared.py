@@ -115,13 +115,15 @@ def flood_check(learner: str) -> None:
         raise error
 
 
-def reader_extras(data: dict, learner: str, question: Question) -> None:
+def reader_extras(data: dict, learner: str, question: Question,
+                  state: dict | None = None) -> None:
     """The summary ("N of 4" and the score, by quizzes/scoring.py's one rule), this
-    question's state and, once every question is done, the ending."""
+    question's state and, once every question is done, the ending (``state``: the reader's,
+    when already read after this answer)."""
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    state = reader_state(learner)
+    state = state or reader_state(learner)
     if state is None or state["notice"] == NOT_LOADED:
         return
     data["summary"] = state["summary"]

@@ -118,3 +118,49 @@ def test_upgrading_summarises_the_attempts_already_stored(store_url):
     assert store.record_attempt(NewAttempt("L1", "q1", "4e4", 1.0, True)) == 4
     migrate.downgrade(store.engine, "0010")
     store.dispose()
+
+
+def statements_of(app, call) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    engine = app.extensions["store"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
+
+
+@pytest.mark.parametrize("history", [10, 2000])
+def test_an_answer_over_http_costs_the_same_few_statements_whatever_the_history(app, client,
+                                                                               history):
+    """Storing an answer is three statements (the shared answer window, the summary upsert,
+    the attempt); one more reads the reader's state for the reply, and a right answer
+    schedules its review in one. The same at 10 and at 2,000 stored attempts."""
+    from store.summaries import rebuild_summaries
+    from tests.test_checkpoint_http import KEYS, WRONG
+
+    app.config.update(ANSWERS_PER_MINUTE_LEARNER=10**9, ANSWERS_PER_MINUTE_ADDRESS=10**9)
+    assert client.post("/api/checkpoint/q2", json={"answer": WRONG["q2"]}).json["saved"]
+    store = app.extensions["store"]
+    learner = store.attempts()[0].learner_id
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO attempts (learner_id, question_id, answer, score, "
+                          "correct, created_at, number) VALUES (:l, 'q4', 'x', 0, false, "
+                          ":t, :n)"), [{"l": learner, "t": store.now(), "n": n}
+                                       for n in range(1, history - 2)])
+    rebuild_summaries(store.engine)
+    wrong = statements_of(app, lambda: client.post("/api/checkpoint/q1",
+                                                   json={"answer": WRONG["q1"]}))
+    right = statements_of(app, lambda: client.post("/api/checkpoint/q3",
+                                                   json={"answer": KEYS["q3"]}))
+    page = statements_of(app, lambda: client.get("/"))
+    assert store.summaries(learner)[""].attempts == history
+    writes = [s for s in wrong if s.lstrip().upper().startswith("INSERT")]
+    assert len(writes) == 3 and len(wrong) == 4, wrong
+    assert len(right) == 5, right
+    assert len(page) == 1, page
