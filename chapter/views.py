@@ -9,7 +9,11 @@ page links their routes and assets), and installs the fast path that replays it.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -78,16 +82,44 @@ def _frame(app: Flask, chapter: dict) -> Frame:
 
 
 def reader_parts(reader: dict) -> dict[str, str]:
-    """One reader's parts of the page, each rendered alone."""
+    """One reader's parts of the page, each rendered alone: the class banner (from their
+    session) every time; the rest once per distinct reader state (``_state_parts``)."""
+    token = reader.get("csrf")
+    parts = _state_parts({**reader, "csrf": _CSRF_STAND_IN if token else token})
+    if token:
+        parts = {name: text.replace(_CSRF_STAND_IN, token) for name, text in parts.items()}
+    return {**parts, "class_banner": render_template("partials/class_banner.html")}
+
+
+# The same state renders the same HTML, so the last few hundred are kept, keyed by a digest of
+# the state with a stand-in for the reader's CSRF token (put back after). States with reviews
+# due carry fresh review tokens, so they miss and are rendered again, as they must be.
+CACHED_STATES = 256
+_CSRF_STAND_IN = "csrf-" + secrets.token_hex(16)
+_parts_lock = threading.Lock()  # each app's kept parts: app.extensions["chapter_parts"]
+
+
+def _state_parts(reader: dict) -> dict[str, str]:
+    key = hashlib.sha256(json.dumps(reader, sort_keys=True, default=str).encode()).digest()
+    parts: OrderedDict[bytes, dict[str, str]] = current_app.extensions["chapter_parts"]
+    with _parts_lock:
+        found = parts.get(key)
+        if found is not None:
+            parts.move_to_end(key)
+            return found
     count = len(reader["review"]["due"]) if reader.get("review") else 0
-    return {"class_banner": render_template("partials/class_banner.html"),
-            "checkpoint": render_template(
+    found = {"checkpoint": render_template(
                 "partials/checkpoint.html",
                 questions=current_app.extensions["chapter"]["questions"], reader=reader),
-            "review_toc": str(get_template_attribute("partials/review_due.html",
-                                                     "toc_item")(count)),
-            "review_notice": str(get_template_attribute("partials/review_due.html",
-                                                        "notice")(count))}
+             "review_toc": str(get_template_attribute("partials/review_due.html",
+                                                      "toc_item")(count)),
+             "review_notice": str(get_template_attribute("partials/review_due.html",
+                                                         "notice")(count))}
+    with _parts_lock:
+        parts[key] = found
+        while len(parts) > CACHED_STATES:
+            parts.popitem(last=False)
+    return found
 
 
 def figure_config() -> dict:
@@ -133,6 +165,7 @@ def init_app(app: Flask) -> None:
     app.extensions["chapter"] = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
                                  "questions": [], "figure_config": figure_config}
     app.extensions["chapter_reader"] = lambda: None
+    app.extensions["chapter_parts"] = OrderedDict()
 
 
 def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
