@@ -100,7 +100,11 @@ _parts_lock = threading.Lock()  # each app's kept parts: app.extensions["chapter
 
 
 def _state_parts(reader: dict) -> dict[str, str]:
-    key = hashlib.sha256(json.dumps(reader, sort_keys=True, default=str).encode()).digest()
+    review = reader.get("review") or {}
+    shown = review.get("due") or review.get("upcoming") or review.get("last")
+    # Without anything to review, the review block (and its clock, "now") is not drawn.
+    keyed = reader if shown else {**reader, "review": None}
+    key = hashlib.sha256(json.dumps(keyed, sort_keys=True, default=str).encode()).digest()
     parts: OrderedDict[bytes, dict[str, str]] = current_app.extensions["chapter_parts"]
     with _parts_lock:
         found = parts.get(key)

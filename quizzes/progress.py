@@ -222,7 +222,7 @@ def _review(learner: str, items: dict | None) -> dict:
         review = due_items(learner, items) if items is not None else {"due": [], "upcoming": []}
     except StoreUnavailable:  # nothing due shown: the rest of the reader's page still works
         review = {"due": [], "upcoming": []}
-    review["last"] = session.pop(LAST, None)
+    review["last"] = session.pop(LAST) if LAST in session else None  # unchanged: not re-sent
     return review
 
 
