@@ -60,8 +60,16 @@ def _summarise(rows) -> dict:
     return seen
 
 
+def _untimed(conn) -> None:
+    """On PostgreSQL, lift the app's per-statement timeout for this transaction: reading every
+    attempt and indexing them takes longer than a request's statement may."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SET LOCAL statement_timeout = 0"))
+
+
 def backfill(conn) -> None:
     """Summarise every stored attempt; a counter already ahead of the rows keeps its number."""
+    _untimed(conn)
     seen = _summarise(conn.execute(sa.text(
         "SELECT learner_id, question_id, variant, answer, score, correct, misconception, "
         "created_at FROM attempts ORDER BY id")))
@@ -83,6 +91,7 @@ def backfill(conn) -> None:
 
 
 def upgrade() -> None:
+    _untimed(op.get_bind())
     with op.batch_alter_table("question_counters") as batch:
         batch.add_column(sa.Column("first_right", sa.Integer, nullable=True))
         batch.add_column(sa.Column("first_right_at", sa.DateTime(timezone=True), nullable=True))
