@@ -167,12 +167,6 @@ def help_entry(question: Question, hints: int, explanation: bool) -> dict:
             "explanation": str(question.explanation_html) if explanation else None}
 
 
-def reader_credit(store, learner: str) -> Credit:
-    """The credit of the reader's current class (the chapter's own outside a class)."""
-    found = class_store.current_credit(store, learner)
-    return Credit(*found) if found else DEFAULT_CREDIT
-
-
 def _load(learner: str) -> tuple[ReaderRecord, str | None]:
     try:  # one statement, whatever the learner's history
         return reader_store.read(current_app.extensions["store"], learner), None
