@@ -32,13 +32,13 @@ from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
 from quizzes.practice_items import public_practice_items
-from quizzes.progress import grade_dict, reader_state
+from quizzes.progress import NOT_LOADED, grade_dict, reader_state
+from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
     MAX_BODY,
     app_store,
     expired_form,
-    explanation_earned,
     flood_check,
     form_order,
     json_body,
@@ -50,6 +50,8 @@ from quizzes.shared import (
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
+from store import StoreUnavailable
+from store import help as help_store
 from web import csrf, openapi, reader
 from web.errors import respond
 
@@ -62,14 +64,33 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
     """Store the attempt; then the grade, with the explanation only if it is earned now. An
     attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
-    attempt, extra = store_answer(learner, question.id, result.answer, result.score,
-                                  result.correct, result.misconception,
-                                  token if variant else None)
+    key = token if variant else None
+    attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,
+                                        result.correct, result.misconception, key)
     if extra["saved"] and result.correct and (variant is None or question.title):
         schedule_review(learner, question.id)  # a question, or a practice item: in a day
-    available = result.correct or explanation_earned(question, attempt, learner,
-                                                     token if variant else None)
-    return {**grade_dict(question, result, available, attempt), **extra}
+    state = None
+    if attempt is not None and variant is None:  # one read: the page's parts and the help
+        state = reader_state(learner, practice=False)
+    available = result.correct
+    if not available:
+        try:
+            if ever is None:  # not stored (the reader's cap): was it right before?
+                _, ever = app_store().tries(learner, question.id, key)
+            available = earned(question, attempt, ever, _revealed(question, state, learner, key))
+        except StoreUnavailable:  # the grade still answers; the explanation waits
+            pass
+    return {**grade_dict(question, result, available, attempt), **extra, "_state": state}
+
+
+def _revealed(question: Question, state: dict | None, learner: str, key) -> bool:
+    """Whether the reader asked to see this question's (or variant's) explanation: from the
+    state already read for a base question, else one read of its help."""
+    if state is not None:
+        if state["notice"] == NOT_LOADED:
+            raise StoreUnavailable("progress not read")
+        return state["states"][question.id]["revealed"]
+    return help_store.help_for(app_store(), learner, question.id, key).revealed_at is not None
 
 
 def _attempt(question: Question, answer: object, token: object = None) -> dict:
@@ -85,7 +106,7 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     data = _store_attempt(question, result, learner, variant, token)
     if variant is not None:
         data["variant"] = True
-    reader_extras(data, learner, question)
+    reader_extras(data, learner, question, data.pop("_state"))
     data["csrf"] = reader.current_csrf()
     return data
 

@@ -142,9 +142,10 @@ def _unseen_variant(learner: str, question: Question) -> Variant:
     return variant
 
 
-def due_items(learner: str | None) -> dict:
+def due_items(learner: str | None, items: dict | None = None) -> dict:
     """What is due now (each with what to answer it with and a review token of its own, made
-    for this reader now) and what comes later."""
+    for this reader now) and what comes later. ``items``: the learner's review items when
+    already read (store/reader.py)."""
     if learner is None:
         return {"due": [], "upcoming": []}
     bank = default_bank()
@@ -152,7 +153,9 @@ def due_items(learner: str | None) -> dict:
     signer: ReviewSigner = current_app.extensions["review_signer"]
     now = store.now()
     due, upcoming = [], []
-    for qid, (step, at) in sorted(review_store.items(store, learner).items()):
+    if items is None:
+        items = review_store.items(store, learner)
+    for qid, (step, at) in sorted(items.items()):
         question = bank.item(qid)
         if question is None:
             continue

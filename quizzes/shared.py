@@ -130,20 +130,23 @@ def not_saved() -> ClientError:
 
 
 def store_answer(learner: str, qid: str, answer: str, score: float, correct: bool,
-                 misconception: str | None, token: str | None) -> tuple[int | None, dict]:
-    """Store one graded answer (``token``: a practice variant's). Its attempt number and
-    what the reader is told: saved, or graded but not saved (the reader's cap reached); while
-    storage is down, a 503 that tells nothing of the grade (not_saved)."""
+                 misconception: str | None,
+                 token: str | None) -> tuple[int | None, bool | None, dict]:
+    """Store one graded answer (``token``: a practice variant's): its attempt number, whether
+    the question (or variant) was ever right, and what the reader is told besides the grade.
+    The reader's cap reached: graded, said not saved. Storage down: a 503 that tells nothing
+    of the grade (not_saved)."""
     try:
-        attempt = app_store().record_attempt(NewAttempt(learner, qid, answer, score, correct,
-                                                        misconception, token))
+        recorded = app_store().record(NewAttempt(learner, qid, answer, score, correct,
+                                                 misconception, token))
     except AttemptCapReached:
-        return None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
+        return None, None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
     except StoreUnavailable:  # a grade told but not recorded would make guessing free
         raise not_saved() from None
     for listener in current_app.extensions.get("attempt_listeners", ()):
         listener(learner, qid)  # e.g. LTI grade passback; each handles its errors
-    return attempt, dict(attempt=attempt, saved=True, notice=None)
+    return recorded.number, recorded.ever_right, dict(attempt=recorded.number, saved=True,
+                                                      notice=None)
 
 
 def explanation_earned(question: Question, attempt: int | None, learner: str,
@@ -176,13 +179,15 @@ def flood_check(learner: str) -> None:
         raise error
 
 
-def reader_extras(data: dict, learner: str, question: Question) -> None:
+def reader_extras(data: dict, learner: str, question: Question,
+                  state: dict | None = None) -> None:
     """The summary ("N of 4" and the score, by quizzes/scoring.py's one rule), this
-    question's state and, once every question is done, the ending."""
+    question's state and, once every question is done, the ending (``state``: the reader's,
+    when already read after this answer)."""
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    state = reader_state(learner)
+    state = state or reader_state(learner)
     if state is None or state["notice"] == NOT_LOADED:
         return
     data["summary"] = state["summary"]

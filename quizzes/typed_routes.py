@@ -169,8 +169,8 @@ def grade(answer: object, token: object) -> dict:
     learner = reader.ensure_learner()
     flood_check(learner)
     item = _item()
-    attempt, extra = store_answer(learner, QID, data["answer"], data["score"],
-                                  data["correct"], data["misconception"], token)
+    attempt, _, extra = store_answer(learner, QID, data["answer"], data["score"],
+                                     data["correct"], data["misconception"], token)
     if extra["saved"] and data["correct"]:
         schedule_review(learner, QID)  # back in a day, with another y = f(g(x))
     available = data["correct"] or explanation_earned(item, attempt, learner, token)

@@ -379,7 +379,9 @@ def outside_tries(store: Store, class_id: int,
     a = attempts.c
     query = (select(a.learner_id, a.question_id, a.created_at, a.correct)
              .where(a.learner_id.in_(wanted), a.variant.is_(None),
-                    or_(a.class_id.is_(None), a.class_id != class_id)).order_by(a.id))
+                    # "not this class" as ranges, which the class indexes can serve
+                    or_(a.class_id.is_(None), a.class_id < class_id, a.class_id > class_id))
+             .order_by(a.id))
     found: dict[tuple[str, str], list[tuple[datetime, bool]]] = {}
     for row in _run(store, lambda conn: conn.execute(query).all()):
         found.setdefault((row.learner_id, row.question_id), []).append(

@@ -7,6 +7,7 @@ address, one statement per request."""
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
@@ -79,6 +80,12 @@ RETURNING bucket, window_start, hits"""
 SWEEP_EVERY = 1000  # a process drops windows older than their length once in this many hits
 
 
+@functools.cache
+def _hit_statement(buckets: int):
+    """The upsert for this many buckets, built once."""
+    return text(_HIT.format(rows=", ".join(f"(:b{i}, :now, 1)" for i in range(buckets))))
+
+
 class SharedWindows:
     """Fixed windows counted in the database: ``hit({bucket: limit}, seconds)`` counts one hit
     in each bucket and returns the seconds until every one of them is under its limit again
@@ -94,12 +101,11 @@ class SharedWindows:
         gets less than an answer's)."""
         now = self._clock()
         names = sorted(buckets)
-        rows = ", ".join(f"(:b{i}, :now, 1)" for i in range(len(names)))
         values = {f"b{i}": name for i, name in enumerate(names)}
         with deadline.budget(within), self.store.guard("shared limits"):
             self.store.ensure_schema()
             with self.store.engine.begin() as conn:
-                counted = conn.execute(text(_HIT.format(rows=rows)),
+                counted = conn.execute(_hit_statement(len(names)),
                                        {**values, "now": now, "seconds": seconds}).all()
         self._calls += 1
         if self._calls % SWEEP_EVERY == 0:

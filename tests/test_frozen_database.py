@@ -172,3 +172,23 @@ def test_a_connection_that_arrives_after_its_deadline_is_closed_not_handed_out()
     assert deadline.connect_within(lambda: "made", 1.0, lambda: TimeoutError()) == "made"
     with pytest.raises(ValueError):
         deadline.connect_within(lambda: int("x"), 1.0, lambda: TimeoutError())
+
+
+def test_the_readers_page_answers_without_their_state_while_storage_is_frozen(frozen_setup):
+    """A reader's own page (prepared frame, state spliced in) still answers at once during a
+    freeze: the chapter and the checkpoint, without their state, and a notice saying so."""
+    from quizzes.progress import NOT_LOADED
+
+    app, _store, relay = frozen_setup
+    reader = app.test_client()
+    assert reader.post("/api/checkpoint/q1", json={"answer": "4e4"}).json["saved"] is True
+    assert "state-right-first-try" in reader.get("/").text
+    relay.frozen.set()
+    first, took_first = timed(lambda: reader.get("/"))  # waits on the frozen database once
+    page, took = timed(lambda: reader.get("/"))  # the breaker is open: no wait at all
+    relay.frozen.clear()
+    assert first.status_code == 200 and took_first < 1.5, took_first
+    assert page.status_code == 200 and took < 0.25, took
+    for answered in (first, page):
+        assert NOT_LOADED in answered.text and 'id="q4"' in answered.text
+        assert "state-right-first-try" not in answered.text

@@ -284,7 +284,7 @@ SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
            "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
            "/api/resume", "/resume/new", "/resume", "/resume/{}", "/resume?code={}",
            "/api/review", "/api/review/{}", "/review/{}", "/api/checkpoint/d1/{}",
-           "/api/checkpoint/d1", "/checkpoint/d1"]),
+           "/api/checkpoint/d1", "/checkpoint/d1", "/accessibility"]),
        parts=st.lists(SEGMENT, min_size=2, max_size=2),
        form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x",
                                              "code", "revealed", "hinted",
@@ -300,7 +300,7 @@ def test_any_method_any_route(client, method, template, parts, form):
 
 def test_every_route_is_covered_by_a_strategy(client):
     """A new route must be added to the fuzzing above, or this fails."""
-    covered = {"/", "/static/<path:filename>", "/api/widgets/<name>", "/api/openapi.json",
+    covered = {"/", "/accessibility", "/static/<path:filename>", "/api/widgets/<name>", "/api/openapi.json",
                "/vendor/plotly-<digest>.min.js", "/api/checkpoint/<qid>", "/checkpoint/<qid>",
                "/api/checkpoint/<qid>/variant", "/api/progress", "/classes/new",
                "/api/checkpoint/<qid>/hint", "/api/checkpoint/<qid>/reveal",
