@@ -300,7 +300,8 @@ def test_any_method_any_route(client, method, template, parts, form):
 
 def test_every_route_is_covered_by_a_strategy(client):
     """A new route must be added to the fuzzing above, or this fails."""
-    covered = {"/", "/accessibility", "/static/<path:filename>", "/api/widgets/<name>", "/api/openapi.json",
+    covered = {"/", "/accessibility", "/static/<path:filename>", "/api/widgets/<name>",
+               "/api/openapi.json",
                "/vendor/plotly-<digest>.min.js", "/api/checkpoint/<qid>", "/checkpoint/<qid>",
                "/api/checkpoint/<qid>/variant", "/api/progress", "/classes/new",
                "/api/checkpoint/<qid>/hint", "/api/checkpoint/<qid>/reveal",
