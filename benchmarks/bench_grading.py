@@ -47,6 +47,7 @@ from sqlalchemy import func, select, text
 
 from benchmarks import servers, wrk
 from benchmarks.bench_api import first_choice, scratch_postgres
+from benchmarks.bench_reader import rebuild
 
 CONNECTIONS = 16
 WORKERS = {"gthread": ("--worker-class", "gthread", "--threads", "4"), "sync": ()}
@@ -183,6 +184,7 @@ def measure(label: str, url: str, instance: Path, seed_rows: int, seconds: int,
         bulk_insert(store, attempt_rows([learner_of(c) for c in short], SHORT - 1, start, 2))
         bulk_insert(store, attempt_rows([learner_of(c) for c in long], LONG - 1, start, 3))
         bulk_insert(store, attempt_rows([learner_of(capped[0])], CAP - 1, start, 4))
+        rebuild(store)  # the per-learner summaries, as migration 0011 makes them
         if store.engine.dialect.name == "postgresql":
             with store.engine.connect() as conn:
                 conn.execute(text("ANALYZE attempts"))

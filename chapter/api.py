@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import threading
 
 import brotli
 from flask import Blueprint, Flask, Response, current_app, request
@@ -20,9 +21,10 @@ from chapter.figures.sweep import MAX_FRAMES, MIN_FRAMES, check_param, normalise
 from chapter.sweep_cache import DEFAULT_BUDGET, EncodedCache
 from web import assets, openapi
 from web.errors import ClientError
-from web.security import RateWindow
+from web.security import RateWindow, new_sweep_wait
 
-NEW_SWEEPS_PER_MINUTE = 60  # per address and worker: a reader dragging makes a few a minute
+SWEEP_BUILDS_AT_ONCE = 1  # per process: a build is CPU-bound, more would only share the GIL
+NEW_SWEEPS_PER_MINUTE = 60  # per address, shared by the workers: a reader dragging makes a few
 
 bp = Blueprint("figures_api", __name__)
 
@@ -42,9 +44,23 @@ def _encoded(body: bytes, encoding: str) -> bytes:
     return body
 
 
+def _build(figure, params: dict, swept: str, encoding: str) -> bytes:
+    """A new sweep, counted against the address's NEW_SWEEPS_PER_MINUTE, encoded."""
+    wait = new_sweep_wait(request.remote_addr)
+    if wait:
+        raise ClientError(f"Too many new sweeps from this address; try again in "
+                          f"{int(wait) + 1} s (the figure still answers without one).",
+                          "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
+    frames = sweep(figure.build, figure.schema, params, swept, figure.frame_work)
+    answer: payload.Widget = {**figure.build(**params), "params": params,
+                              "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
+    return _encoded(_json(answer).get_data(), encoding)
+
+
 def _sweep_response(figure, params: dict, swept: str) -> Response:
-    """The figure with its sweep, from the encoded-bytes cache or built once (a new build
-    counts against the address's NEW_SWEEPS_PER_MINUTE)."""
+    """The figure with its sweep, from the encoded-bytes cache or built once: at most
+    SWEEP_BUILDS_AT_ONCE builds per process (more is a 429 at once, so a flood of sweeps
+    leaves the worker's other threads free for figures and pages)."""
     params = normalised(figure.schema, params)
     encoding = assets.choose_encoding(request.headers.get("Accept-Encoding", ""), ("br", "gzip"))
     cache: EncodedCache = current_app.extensions["sweep_cache"]
@@ -52,15 +68,15 @@ def _sweep_response(figure, params: dict, swept: str) -> Response:
     body = cache.get(key)
     if body is None:
         check_param(figure.schema, swept)  # a 400 counts against nothing
-        wait = current_app.extensions["sweep_builds"].hit(request.remote_addr or "-")
-        if wait:
-            raise ClientError(f"Too many new sweeps from this address; try again in "
-                              f"{int(wait) + 1} s (the figure still answers without one).",
-                              "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
-        frames = sweep(figure.build, figure.schema, params, swept, figure.frame_work)
-        answer: payload.Widget = {**figure.build(**params), "params": params,
-                                  "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
-        body = _encoded(_json(answer).get_data(), encoding)
+        gate = current_app.extensions["sweep_gate"]
+        if not gate.acquire(blocking=False):  # never a queue of builds in front of a figure
+            raise ClientError("The server is building other sweeps; try again in 1 s (the "
+                              "figure still answers without one).", "sweep", status=429,
+                              headers={"Retry-After": "1"})
+        try:
+            body = _build(figure, params, swept, encoding)
+        finally:
+            gate.release()
         cache.put(key, body)
     response = Response(body, mimetype="application/json")
     response.vary.add("Accept-Encoding")
@@ -133,6 +149,8 @@ def init_app(app: Flask) -> None:
     """The endpoint, its sweep cache and limit, and its part of the OpenAPI document."""
     app.extensions["sweep_cache"] = EncodedCache(
         int(app.config.get("SWEEP_CACHE_BYTES", DEFAULT_BUDGET)))
+    app.extensions["sweep_gate"] = threading.BoundedSemaphore(
+        int(app.config.get("SWEEP_BUILDS_AT_ONCE", SWEEP_BUILDS_AT_ONCE)))
     app.extensions["sweep_builds"] = RateWindow(
         int(app.config.get("NEW_SWEEPS_PER_MINUTE", NEW_SWEEPS_PER_MINUTE)), 60)
     app.register_blueprint(bp)

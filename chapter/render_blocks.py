@@ -27,7 +27,9 @@ CALLOUT_KINDS = {
     "history": "History",
     "realworld": "Real world",
 }
-SLOT_KINDS = {"checkpoint"}  # blocks the page fills in, rather than the renderer
+# Blocks the page fills in, rather than the renderer: the checkpoint, and a practice item
+# ("::: practice p1"), whose state is the reader's own. The page knows each item's id.
+SLOT_KINDS = {"checkpoint", "practice"}
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,11 @@ def render_body(body: str, first_line: int, ctx: Context) -> list[Part]:
             continue
         block, i = _read_block(lines, i, first_line, ctx)
         if block.kind in SLOT_KINDS:
+            if block.kind == "practice" and not re.fullmatch(r"[a-z][a-z0-9]*", block.arg):
+                raise ctx.fail(block.line, "::: practice needs the practice item's id, "
+                               "such as ::: practice p1")
             flush()
-            parts.append(Part(slot=block.kind))
+            parts.append(Part(slot=f"{block.kind} {block.arg}".strip()))
             out, segment_line = [], first_line + i
             continue
         out.extend(["", stash.put(render_block(block, ctx)), ""])

@@ -9,10 +9,24 @@ page links their routes and assets), and installs the fast path that replays it.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    get_template_attribute,
+    render_template,
+    url_for,
+)
+from markupsafe import Markup
 
 from chapter.figures import figure_params
 from chapter.figures.style import CSS_VARIABLES
@@ -37,6 +51,88 @@ def _render(app: Flask, chapter: dict) -> PreparedPage:
     prepared = assets.Prepared(assets.encode(body, cache_file), "text/html", etag,
                                "public, max-age=60")
     return PreparedPage(body=body, etag=etag, prepared=prepared)
+
+
+# Where each reader's page differs: their class banner, the checkpoint, reviews due, and each
+# practice-only item placed in a section ("practice_<id>", its state).
+SLOTS = ("class_banner", "checkpoint", "review_toc", "review_notice")
+_MARK = "\x00{}\x00"  # no page text holds a NUL
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The page with a mark where each reader's part goes: the text between marks, and the
+    slot each mark names."""
+
+    texts: tuple[str, ...]
+    slots: tuple[str, ...]
+
+    def fill(self, parts: dict[str, str]) -> str:
+        out = [self.texts[0]]
+        for slot, text in zip(self.slots, self.texts[1:], strict=True):
+            out += (parts[slot], text)
+        return "".join(out)
+
+
+def _slot_names(chapter: dict) -> tuple[str, ...]:
+    return SLOTS + tuple(f"practice_{item.id}" for item in chapter["practice_items"])
+
+
+def _frame(app: Flask, chapter: dict) -> Frame:
+    marks = {name: Markup(_MARK.format(name)) for name in _slot_names(chapter)}
+    with app.test_request_context("/"):
+        body = render_template("chapter.html", **chapter, slots=marks)
+    pieces = re.split(_MARK.format(r"(\w+)"), body)
+    return Frame(tuple(pieces[0::2]), tuple(pieces[1::2]))
+
+
+def reader_parts(reader: dict) -> dict[str, str]:
+    """One reader's parts of the page, each rendered alone: the class banner (from their
+    session) every time; the rest once per distinct reader state (``_state_parts``)."""
+    token = reader.get("csrf")
+    parts = _state_parts({**reader, "csrf": _CSRF_STAND_IN if token else token})
+    if token:
+        parts = {name: text.replace(_CSRF_STAND_IN, token) for name, text in parts.items()}
+    return {**parts, "class_banner": render_template("partials/class_banner.html")}
+
+
+# The same state renders the same HTML, so the last few hundred are kept, keyed by a digest of
+# the state with a stand-in for the reader's CSRF token (put back after). States with reviews
+# due carry fresh review tokens, so they miss and are rendered again, as they must be.
+CACHED_STATES = 256
+_CSRF_STAND_IN = "csrf-" + secrets.token_hex(16)
+_parts_lock = threading.Lock()  # each app's kept parts: app.extensions["chapter_parts"]
+
+
+def _state_parts(reader: dict) -> dict[str, str]:
+    review = reader.get("review") or {}
+    shown = review.get("due") or review.get("upcoming") or review.get("last")
+    # Without anything to review, the review block (and its clock, "now") is not drawn.
+    keyed = reader if shown else {**reader, "review": None}
+    key = hashlib.sha256(json.dumps(keyed, sort_keys=True, default=str).encode()).digest()
+    parts: OrderedDict[bytes, dict[str, str]] = current_app.extensions["chapter_parts"]
+    with _parts_lock:
+        found = parts.get(key)
+        if found is not None:
+            parts.move_to_end(key)
+            return found
+    count = len(reader["review"]["due"]) if reader.get("review") else 0
+    chapter = current_app.extensions["chapter"]
+    found = {"checkpoint": render_template(
+                "partials/checkpoint.html", questions=chapter["questions"],
+                practice_items=chapter["practice_items"], reader=reader),
+             "review_toc": str(get_template_attribute("partials/review_due.html",
+                                                      "toc_item")(count)),
+             "review_notice": str(get_template_attribute("partials/review_due.html",
+                                                         "notice")(count))}
+    for item in chapter["practice_items"]:
+        found[f"practice_{item.id}"] = render_template("partials/practice_item.html", q=item,
+                                                       reader=reader)
+    with _parts_lock:
+        parts[key] = found
+        while len(parts) > CACHED_STATES:
+            parts.popitem(last=False)
+    return found
 
 
 def figure_config() -> dict:
@@ -64,8 +160,12 @@ def index() -> Response:
 
 
 def reader_page(reader: dict) -> Response:
-    """The page for one reader: the cached sections, with their checkpoint state filled in."""
-    body = render_template("chapter.html", **current_app.extensions["chapter"], reader=reader)
+    """The page for one reader: the prepared frame, with their own parts rendered alone and
+    spliced in (their class banner, the checkpoint, the reviews due in the contents and above
+    the chapter).
+    The same bytes as rendering the whole page with ``reader`` (tests/test_chapter_http.py)."""
+    frame: Frame = current_app.extensions["chapter_frame"]
+    body = frame.fill(reader_parts(reader))
     response = Response(body, mimetype="text/html")
     response.headers["Cache-Control"] = "private, no-store"
     response.vary.add("Cookie")
@@ -76,14 +176,19 @@ def init_app(app: Flask) -> None:
     """The page's route and its sections; no checkpoint until one is added."""
     app.register_blueprint(bp)
     app.extensions["chapter"] = {"sections": list(chapter_sections(CONTENT_DIR, TERMS_PATH)),
-                                 "questions": [], "figure_config": figure_config}
+                                 "questions": [], "practice_items": [],
+                                 "figure_config": figure_config}
     app.extensions["chapter_reader"] = lambda: None
+    app.extensions["chapter_parts"] = OrderedDict()
 
 
-def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None]) -> None:
-    """Put the checkpoint's public ``questions`` on the page, and let ``reader_state`` fill in
-    a reader's results (None for a reader without a session)."""
+def add_checkpoint(app: Flask, questions: list, reader_state: Callable[[], dict | None],
+                   practice_items: list = ()) -> None:
+    """Put the checkpoint's public ``questions`` (and its practice-only items) on the page,
+    and let ``reader_state`` fill in a reader's results (None for a reader without a
+    session)."""
     app.extensions["chapter"]["questions"] = questions
+    app.extensions["chapter"]["practice_items"] = list(practice_items)
     app.extensions["chapter_reader"] = reader_state
 
 
@@ -91,4 +196,5 @@ def prepare_page(app: Flask) -> None:
     """The anonymous page, rendered once and replayed to every reader without a session.
     Called last: the page links every part's routes, assets and template globals."""
     app.extensions["chapter_page"] = _render(app, app.extensions["chapter"])
+    app.extensions["chapter_frame"] = _frame(app, app.extensions["chapter"])
     fastpage.install(app, app.extensions["chapter_page"].prepared)

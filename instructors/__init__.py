@@ -24,3 +24,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(classes_cli)
     app.add_template_global(routes.class_membership, "class_membership")
     app.add_template_global(reader.csrf_token, "class_csrf_token")
+    # Compiled at start-up, so a process's first dashboard does not wait on Jinja.
+    for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("instructors/")):
+        app.jinja_env.get_template(name)

@@ -69,31 +69,48 @@ def _roster_header(bank: Bank) -> list[str]:
     for qid in bank.questions:
         header += [f"{qid}_state", f"{qid}_label", f"{qid}_attempts", f"{qid}_first_try",
                    f"{qid}_hints", f"{qid}_revealed", f"{qid}_score"]
-    return [*header, "first_try_right", "hints", "score", "out_of", "last_activity",
-            "joined"]
+    header += ["first_try_right", "hints", "score", "out_of", "last_activity", "joined"]
+    for qid in bank.practice_items:  # practice-only items: states, never in the score
+        header += [f"{qid}_state", f"{qid}_label", f"{qid}_attempts", f"{qid}_hints",
+                   f"{qid}_revealed"]
+    return header
 
 
 def _yes(flag: bool | None) -> str:
     return "" if flag is None else ("yes" if flag else "no")
 
 
-def _roster_lines(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[list]:
-    for r in rows:
+def _item_cells(bank: Bank, states: dict) -> list:
+    cells: list = []
+    for qid in bank.practice_items:
+        s = states.get(qid)
+        cells += ([s.state, s.label, s.tries, s.hints, _yes(s.revealed)] if s
+                  else ["not-tried", "Not tried", 0, 0, "no"])
+    return cells
+
+
+def _roster_lines(bank: Bank, rows: Iterable[RosterRow],
+                  practice: Sequence[dict] | None = None) -> Iterator[list]:
+    """``practice``: per row (same order), instructors/practice.py's states of the items."""
+    for n, r in enumerate(rows):
         line: list = [r.number, r.name]
         for qid in bank.questions:
             c = r.cells[qid]
             line += [c.state, c.label, c.attempts, _yes(c.first_try), c.hints,
                      _yes(c.revealed), round(c.score, 4)]
+        states = practice[n] if practice is not None and n < len(practice) else {}
         yield [*line, r.first_try, r.hints, r.score, len(bank.questions),
-               _iso(r.last_activity), _iso(r.joined_at)]
+               _iso(r.last_activity), _iso(r.joined_at), *_item_cells(bank, states)]
 
 
-def iter_roster_csv(bank: Bank, rows: Iterable[RosterRow]) -> Iterator[str]:
-    return iter_csv(_roster_header(bank), _roster_lines(bank, rows))
+def iter_roster_csv(bank: Bank, rows: Iterable[RosterRow],
+                    practice: Sequence[dict] | None = None) -> Iterator[str]:
+    return iter_csv(_roster_header(bank), _roster_lines(bank, rows, practice))
 
 
-def roster_csv(bank: Bank, rows: Sequence[RosterRow]) -> str:
-    return "".join(iter_roster_csv(bank, rows))
+def roster_csv(bank: Bank, rows: Sequence[RosterRow],
+               practice: Sequence[dict] | None = None) -> str:
+    return "".join(iter_roster_csv(bank, rows, practice))
 
 
 CSV_LINES = 500  # lines per chunk of a streamed export
@@ -110,22 +127,25 @@ class _Running:
     def __init__(self, helped: dict | None):
         self.known = helped is not None  # without the help read, the marks stay blank
         self.helped = helped or {}
-        self.tries: dict[tuple[str, str], Tries] = {}
+        self.tries: dict[tuple, Tries] = {}
 
     def after(self, a) -> tuple[str, str, str, str]:
         """``after_hint``, ``after_reveal``, and for a base attempt the state and its label."""
         hint, reveal = self.helped.get((a.learner_id, a.question_id, a.variant), (None, None))
         marks = (_yes(hint is not None and hint <= a.created_at) if self.known else "",
                  _yes(reveal is not None and reveal <= a.created_at) if self.known else "")
-        if a.variant is not None:
+        item = a.question_id in default_bank().practice_items
+        if a.variant is not None and not item:
             return (*marks, "", "")
-        key = (a.learner_id, a.question_id)
+        # A practice-only item's state is its variant's (quizzes/practice_items.py).
+        key = (a.learner_id, a.question_id, a.variant) if item else (a.learner_id,
+                                                                      a.question_id)
         one = Tries(1, a.correct, a.score, a.answer, a.correct, 1 if a.correct else None,
                     a.created_at if a.correct else None, a.score)
         t = self.tries[key] = one if key not in self.tries else later(self.tries[key], one)
         by_then = Help(0, reveal if reveal is not None and reveal <= a.created_at else None,
                        hint if hint is not None and hint <= a.created_at else None)
-        question = default_bank().questions.get(a.question_id)
+        question = default_bank().item(a.question_id)
         state = state_from(t.attempts, t.first_right, t.first_right_at, t.last_score, by_then,
                            shown_after=question.reveal_after if question else REVEAL_AFTER)
         return (*marks, state.state, state.label)

@@ -40,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 
 from instructors import export, keys, stats
 from instructors.charts import answer_figure
+from instructors.practice import class_practice
 from instructors.ratelimit import StoredBackoff, bucket
 from quizzes.bank import default_bank
 from quizzes.progress import question_states
@@ -280,7 +281,9 @@ def _dashboard_context(record: class_store.ClassRecord) -> dict:
     rows = _rows(record, students, summary, states)
     help_counts = help_store.class_help_counts(_store(), record.id)
     reviewed_right, reviewed = review_store.class_accuracy(_store(), record.id)
-    return {"reviews": {"right": reviewed_right, "answered": reviewed,
+    practice, practice_tallies = class_practice(_store(), bank, record.id, students)
+    return {"practice": practice, "practice_tallies": practice_tallies,
+            "reviews": {"right": reviewed_right, "answered": reviewed,
                         "rate": reviewed_right / reviewed if reviewed else None},
             "cls": record, "bank": bank, "stats": per_question, "help_counts": help_counts,
             "credit": class_credit(record),
@@ -304,17 +307,6 @@ def dashboard(token: str, key: str):
     return dashboard_page(_instructor_class(token, key), key)
 
 
-def _question_numbers(s: stats.QuestionStats, helped: dict) -> dict:
-    return {"id": s.id, "attempted": s.attempted, "hints": helped.get("hints", 0),
-            "reveals": helped.get("reveals", 0), "first_try_correct": s.first_try_correct,
-            "eventually_correct": s.eventually_correct, "attempts": s.attempts,
-            "first_try_rate": s.first_try_rate, "eventual_rate": s.eventual_rate,
-            "mean_attempts": s.mean_attempts,
-            "answers": [{"answer": a.answer, "label": a.label_text, "correct": a.correct,
-                         "misconception": a.misconception, "first": a.first,
-                         "total": a.total} for a in s.answers]}
-
-
 @bp.get("/teach/<token>/<key>/data.json")
 def live_data(token: str, key: str):
     """What the open dashboard polls: the numbers, and its regions rendered again — or just
@@ -326,11 +318,11 @@ def live_data(token: str, key: str):
         return _private(jsonify({"unchanged": True, "version": version}))
     context = _dashboard_context(record)
     html = {region: render_template(f"instructors/_{region}.html", **context)
-            for region in ("summary", "questions", "roster")}
+            for region in ("summary", "questions", "roster", "practice")}
     return _private(jsonify({
         "students": len(context["students"]), "attempts": context["attempt_count"],
         "reviews": context["reviews"],
-        "questions": [_question_numbers(s, context["help_counts"].get(s.id, {}))
+        "questions": [stats.question_numbers(s, context["help_counts"].get(s.id, {}))
                       for s in context["stats"]],
         "roster": [{"number": r.number, "name": r.name, "score": r.score,
                     "first_try": r.first_try,
@@ -363,9 +355,11 @@ def _csv(record: class_store.ClassRecord, what: str, lines) -> Response:
 @bp.get("/teach/<token>/<key>/roster.csv")
 def roster_csv(token: str, key: str):
     record = _instructor_class(token, key)
-    rows = _rows(record, class_store.students(_store(), record.id),
-                 class_store.class_summary(_store(), record.id))
-    return _csv(record, "roster", export.iter_roster_csv(default_bank(), rows))
+    students = class_store.students(_store(), record.id)
+    rows = _rows(record, students, class_store.class_summary(_store(), record.id))
+    practice = class_practice(_store(), default_bank(), record.id, students)[0]
+    return _csv(record, "roster", export.iter_roster_csv(
+        default_bank(), rows, [practice.get(s.learner_id, {}) for s in students]))
 
 
 @bp.get("/teach/<token>/<key>/attempts.csv")

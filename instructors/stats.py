@@ -305,3 +305,15 @@ def overview(bank: Bank, rows: Sequence[RosterRow],
         len(rows), len(started),
         sum(1 for r in rows if all(c.right for c in r.cells.values())),
         sum(r.score for r in started) / len(started) if started else None, tuple(tallies))
+
+
+def question_numbers(s: QuestionStats, helped: dict) -> dict:
+    """One question's numbers as the live dashboard's JSON carries them."""
+    return {"id": s.id, "attempted": s.attempted, "hints": helped.get("hints", 0),
+            "reveals": helped.get("reveals", 0), "first_try_correct": s.first_try_correct,
+            "eventually_correct": s.eventually_correct, "attempts": s.attempts,
+            "first_try_rate": s.first_try_rate, "eventual_rate": s.eventual_rate,
+            "mean_attempts": s.mean_attempts,
+            "answers": [{"answer": a.answer, "label": a.label_text, "correct": a.correct,
+                         "misconception": a.misconception, "first": a.first,
+                         "total": a.total} for a in s.answers]}

@@ -93,6 +93,7 @@ def init_app(app: Flask) -> None:
 
     app.extensions["lti_platform_keys"] = registrations.PlatformKeys()
     app.extensions["lti_tokens"] = sender.Tokens()
+    app.extensions["lti_in_flight"] = sender.InFlight()
     if app.config.get("LTI_SEND_IN_BACKGROUND", not app.testing):  # tests send by hand
         scores = app.extensions["lti_sender"] = sender.Sender(app)
         app.before_request(scores.ensure_running)  # after the fork: one thread per worker

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -21,7 +22,8 @@ from flask import current_app
 
 from store import lti_queries as q
 
-HTTP_TIMEOUT = 10
+HTTP_TIMEOUT = 10  # an operator's registration
+JWKS_TIMEOUT = (2.0, 3.0)  # connect, read: a launch waits at most this on a platform's keys
 
 
 class RegistrationError(Exception):
@@ -100,15 +102,16 @@ def add(issuer: str, client_id: str, auth_login_url: str, auth_token_url: str, j
 # --- the platform's keys ----------------------------------------------------------------------
 
 class PlatformKeys:
-    """Per process: JWKS URL → (kid → JWK, when fetched)."""
+    """Per process: JWKS URL → (kid → JWK, when fetched). One lock per URL, so a platform
+    whose keys hang holds up launches from no other platform."""
 
     def __init__(self) -> None:
         self._cache: dict[str, tuple[dict[str, dict], float]] = {}
-        self._lock = threading.Lock()
+        self._locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def _fetch(self, url: str) -> dict[str, dict]:
         try:
-            response = requests.get(url, timeout=HTTP_TIMEOUT)
+            response = requests.get(url, timeout=JWKS_TIMEOUT)
             response.raise_for_status()
             found = {k["kid"]: k for k in response.json()["keys"] if "kid" in k}
         except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
@@ -119,7 +122,7 @@ class PlatformKeys:
 
     def key(self, url: str, kid: str | None) -> dict | None:
         """The platform's public key ``kid``: from the cache, else fetched again once."""
-        with self._lock:
+        with self._locks[url]:
             known, fetched = self._cache.get(url, ({}, None))
             if kid in known:
                 return known[kid]

@@ -9,10 +9,12 @@ A checkpoint answer only queues its score (lti/ags.py). Scores reach the LMS fro
 
 A round leases waiting rows (``leased_until``), so two workers never send the same row; groups
 them by platform and sends each platform's in its own thread, so a platform that hangs holds up
-nobody else; sends only the newest score of each learner and line item (an AGS score replaces
-the one before). Every call has ``HTTP_TIMEOUT``; nothing sleeps to retry. A platform that
-fails backs off (``next_try_at`` on all its rows, shared by every worker): 2, 4, 8 … seconds,
-at most ``MAX_BACKOFF``, so scores arrive within a minute after it recovers.
+nobody else: the process's sender does not wait for a round's threads, and its next round
+leaves out the platforms it is still sending to (``InFlight``); sends only the newest score of
+each learner and line item (an AGS score replaces the one before). Every call has
+``HTTP_TIMEOUT``; nothing sleeps to retry. A platform that fails backs off (``next_try_at``
+on all its rows, shared by every worker): 2, 4, 8 … seconds, at most ``MAX_BACKOFF``, so
+scores arrive within a minute after it recovers.
 """
 
 from __future__ import annotations
@@ -123,9 +125,30 @@ def _post_score(registration: regs.Registration, row, tokens: Tokens) -> None:
 
 # --- leasing and back-off (one worker's round sees only its own rows) --------------------------
 
-def _lease(now: datetime) -> list:
-    """Rows no one else is sending and whose platform is not backing off, now ours."""
-    return q.lease_scores(current_app.extensions["store"], now, LEASE, ROUND_SIZE)
+class InFlight:
+    """The registrations this process is sending to right now."""
+
+    def __init__(self) -> None:
+        self._ids: set[int] = set()
+        self._lock = threading.Lock()
+
+    def add(self, registration_id: int) -> None:
+        with self._lock:
+            self._ids.add(registration_id)
+
+    def discard(self, registration_id: int) -> None:
+        with self._lock:
+            self._ids.discard(registration_id)
+
+    def ids(self) -> frozenset[int]:
+        with self._lock:
+            return frozenset(self._ids)
+
+
+def _lease(now: datetime, skip: frozenset[int]) -> list:
+    """Rows no one else is sending, whose platform is not backing off nor still being sent
+    to by this process, now ours."""
+    return q.lease_scores(current_app.extensions["store"], now, LEASE, ROUND_SIZE, skip)
 
 
 def _done(ids: list[int]) -> None:
@@ -169,21 +192,43 @@ def _send_platform(app: Flask, registration_id: int, rows: list, tokens: Tokens)
         return sent
 
 
-def flush() -> tuple[int, int]:
-    """One round: send what waits, each platform on its own thread. (sent, still waiting)"""
-    from lti.ags import pending_count
-
+def _platform_jobs() -> list:
+    """This round's sends, one per platform (each marked in flight until it ends)."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     tokens: Tokens = app.extensions["lti_tokens"]
+    in_flight: InFlight = app.extensions["lti_in_flight"]
     by_platform: defaultdict[int, list] = defaultdict(list)
-    for row in _lease(datetime.now(UTC)):
+    for row in _lease(datetime.now(UTC), in_flight.ids()):
         by_platform[row.registration_id].append(row)
+
+    def job(registration_id: int, rows: list) -> int:
+        try:
+            return _send_platform(app, registration_id, rows, tokens)
+        finally:
+            in_flight.discard(registration_id)
+
+    for registration_id in by_platform:
+        in_flight.add(registration_id)
+    return [lambda item=item: job(*item) for item in by_platform.items()]
+
+
+def flush() -> tuple[int, int]:
+    """One round, waited for: send what waits, each platform on its own thread.
+    (sent, still waiting)"""
+    from lti.ags import pending_count
+
+    jobs = _platform_jobs()
     sent = 0
-    if by_platform:
-        with ThreadPoolExecutor(max_workers=min(8, len(by_platform))) as pool:
-            sent = sum(pool.map(lambda item: _send_platform(app, *item, tokens),
-                                by_platform.items()))
+    if jobs:
+        with ThreadPoolExecutor(max_workers=min(8, len(jobs))) as pool:
+            sent = sum(pool.map(lambda job: job(), jobs))
     return sent, pending_count()
+
+
+def start_round(pool: ThreadPoolExecutor) -> None:
+    """One round, not waited for: each platform's send handed to ``pool``."""
+    for job in _platform_jobs():
+        pool.submit(job)
 
 
 class Sender:
@@ -199,10 +244,13 @@ class Sender:
         self._lock = threading.Lock()
         self._stopped = False
         self._last_failure = ""
+        self._pool: ThreadPoolExecutor | None = None  # made after the fork, in the thread
 
     def stop(self) -> None:
         self._stopped = True
         self._wake.set()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def ensure_running(self) -> None:
         if self._pid == os.getpid() or self._stopped:
@@ -217,6 +265,7 @@ class Sender:
         self._wake.set()
 
     def _run(self) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lti-platform")
         while not self._stopped:
             self._wake.wait(self.interval)
             self._wake.clear()
@@ -224,7 +273,7 @@ class Sender:
                 return
             try:
                 with self.app.app_context():
-                    flush()
+                    start_round(self._pool)
                 self._last_failure = ""
             except Exception as exc:  # storage down, a bug: log it, try again next round
                 failure = f"{type(exc).__name__}: {exc}"

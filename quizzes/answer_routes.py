@@ -24,7 +24,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -32,7 +31,8 @@ from werkzeug.exceptions import HTTPException
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
-from quizzes.progress import NOT_SAVED, grade_dict, reader_state
+from quizzes.practice_items import public_practice_items
+from quizzes.progress import NOT_LOADED, grade_dict, reader_state
 from quizzes.reveal import earned
 from quizzes.review import ReviewSigner
 from quizzes.shared import (
@@ -45,17 +45,15 @@ from quizzes.shared import (
     question_for,
     reader_extras,
     refusal,
+    schedule_review,
+    store_answer,
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
-from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import StoreUnavailable
 from store import help as help_store
-from store import review as review_store
 from web import csrf, openapi, reader
 from web.errors import respond
-
-CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
-              "answers as the chapter keeps for one reader.")
 
 bp = Blueprint("checkpoint", __name__)
 bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
@@ -64,37 +62,35 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 # --- one attempt ----------------------------------------------------------------------------
 
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
-    """Store the attempt; then the grade, with the explanation only if it is earned now."""
-    try:
-        attempt = app_store().record_attempt(NewAttempt(
-            learner, question.id, result.answer, result.score, result.correct,
-            result.misconception, token if variant else None))
-        for listener in current_app.extensions.get("attempt_listeners", ()):
-            listener(learner, question.id)  # e.g. LTI grade passback; each handles its errors
-        session.pop("unsaved", None)
-        extra = dict(attempt=attempt, saved=True, notice=None)
-        if result.correct and variant is None:  # its first review comes due in a day
-            try:
-                review_store.schedule(app_store(), learner, question.id)
-            except StoreUnavailable:
-                pass  # the attempt is saved; the review is scheduled on the next right one
-    except AttemptCapReached:
-        attempt, extra = None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # graded but not saved, and the reader is told so: not a 503
-        attempt, extra = None, dict(attempt=None, saved=False, notice=NOT_SAVED)
-        if variant is None:
-            session["unsaved"] = {"q": question.id, "a": result.answer}
+    """Store the attempt; then the grade, with the explanation only if it is earned now. An
+    attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
+    key = token if variant else None
+    attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,
+                                        result.correct, result.misconception, key)
+    if extra["saved"] and result.correct and (variant is None or question.title):
+        schedule_review(learner, question.id)  # a question, or a practice item: in a day
+    state = None
+    if attempt is not None and variant is None:  # one read: the page's parts and the help
+        state = reader_state(learner, practice=False)
     available = result.correct
     if not available:
         try:
-            key = token if variant else None
-            store = app_store()
-            _, ever = store.tries(learner, question.id, key)
-            revealed = help_store.help_for(store, learner, question.id, key).revealed_at
-            available = earned(question, attempt, ever, revealed is not None)
+            if ever is None:  # not stored (the reader's cap): was it right before?
+                _, ever = app_store().tries(learner, question.id, key)
+            available = earned(question, attempt, ever, _revealed(question, state, learner, key))
         except StoreUnavailable:  # the grade still answers; the explanation waits
             pass
-    return {**grade_dict(question, result, available, attempt), **extra}
+    return {**grade_dict(question, result, available, attempt), **extra, "_state": state}
+
+
+def _revealed(question: Question, state: dict | None, learner: str, key) -> bool:
+    """Whether the reader asked to see this question's (or variant's) explanation: from the
+    state already read for a base question, else one read of its help."""
+    if state is not None:
+        if state["notice"] == NOT_LOADED:
+            raise StoreUnavailable("progress not read")
+        return state["states"][question.id]["revealed"]
+    return help_store.help_for(app_store(), learner, question.id, key).revealed_at is not None
 
 
 def _attempt(question: Question, answer: object, token: object = None) -> dict:
@@ -110,7 +106,7 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     data = _store_attempt(question, result, learner, variant, token)
     if variant is not None:
         data["variant"] = True
-    reader_extras(data, learner, question)
+    reader_extras(data, learner, question, data.pop("_state"))
     data["csrf"] = reader.current_csrf()
     return data
 
@@ -160,7 +156,8 @@ def form_attempt(qid: str):
 def api_variant(qid: str):
     question = question_for(qid)
     if question.practice is None:
-        raise refusal(404, f"{qid} has no practice variants; q1 and q3 do.", "question")
+        raise refusal(404, f"{qid} has no practice variants; q1, q3 and the practice items "
+                      "do.", "question")
     variant = new_variant(qid, question.practice.generator)
     token = current_app.extensions["checkpoint_signer"].dumps(
         variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
@@ -211,7 +208,7 @@ def openapi_part() -> dict:
                 "$ref": "#/components/schemas/Answer"}}}},
             "responses": {"200": {"description": "The grade", "content": {
                 "application/json": {"schema": grade_ref}}},
-                **openapi.error_responses(400, 404, 413, 415, 422)},
+                **openapi.error_responses(400, 404, 413, 415, 422, 429, 503)},
         }},
         "/api/checkpoint/{qid}/variant": {"get": {
             "summary": "A fresh practice variant, with a signed token to answer it with",
@@ -291,14 +288,17 @@ def init_app(app: Flask) -> None:
     from quizzes import help_routes  # its routes use this module's helpers
 
     app.register_blueprint(help_routes.bp)
-    from quizzes import resume_routes, review_routes
+    from quizzes import resume_routes, review_routes, typed_openapi, typed_page, typed_routes
     from quizzes.review_cli import review_cli
 
     app.cli.add_command(review_cli)
 
+    typed_routes.init_app(app)  # d1's own routes: typed derivatives
+    app.register_blueprint(typed_page.bp)  # d1 without JavaScript
     app.register_blueprint(resume_routes.bp)
     app.register_blueprint(review_routes.bp)
     openapi.contribute(app, openapi_part())
     openapi.contribute(app, resume_routes.openapi_part())
     openapi.contribute(app, review_routes.openapi_part())
-    views.add_checkpoint(app, public_questions(), reader_state)
+    openapi.contribute(app, typed_openapi.openapi_part())
+    views.add_checkpoint(app, public_questions(), reader_state, public_practice_items())

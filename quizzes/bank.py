@@ -9,8 +9,6 @@ with an unknown placeholder — stops start-up with the file, the line and the k
 from __future__ import annotations
 
 import random
-import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,11 +16,15 @@ from pathlib import Path
 from markupsafe import Markup
 
 from chapter.render import ContentError, render_fragment, render_inline_fragment
+from quizzes.bank_reader import Reader as _Reader
+from quizzes.bank_reader import label_text
+from quizzes.bank_reader import load_toml as _load_toml
 from quizzes.ordering import closure, constraints
 
 BANK_PATH = Path(__file__).with_name("checkpoint.toml")
 KINDS = {"choice", "truefalse", "ordering"}
-GENERATORS = {"composition", "depth"}
+PRACTICE_KIND = "practice"  # a practice-only item: variants only, never in the score
+GENERATORS = {"composition", "depth", "fanout", "layer_factor"}
 PRACTICE_FEEDBACK_FIXED = {"correct", "near", "wrong"}
 PLACEMENT_TEXTS = {"none", "some"}  # how many of an ordering's constraints an order keeps
 REVEAL_AFTER = 3  # tries after which the explanation is part of the answer, unless the bank says
@@ -126,6 +128,10 @@ class Question:
     practice: Practice | None = None
     hints: tuple[Markup, ...] = ()  # the hint ladder, each a step closer
     reveal_after: int = REVEAL_AFTER  # tries after which the explanation comes unasked
+    title: str = ""  # a practice-only item's heading
+    section: str = ""  # a practice-only item: the section (slug) that teaches its idea
+    engine: str = ""  # "typed": a typed derivative (quizzes/typed.py), not a number variant
+    after: str = ""  # a practice-only item shown in the checkpoint: the question it follows
     choice_by_id: dict[str, AnswerChoice] = field(default_factory=dict, compare=False)
 
     def public(self) -> PublicQuestion:
@@ -142,58 +148,12 @@ class Bank:
     misconceptions: dict[str, str]  # name → what it means, for people
     path: Path
     revisit: dict[str, str] = field(default_factory=dict)  # name → section slug to reread
+    # [[practice_item]]s: graded like variants, shown with states, never in the score
+    practice_items: dict[str, Question] = field(default_factory=dict)
 
-
-_TEX_WORDS = [(r"\\approx", "≈"), (r"\\cdot", "·"), (r"\\times", "×"), (r"\\,", " "),
-              (r"\^\{([^{}]*)\}", r"^\1"), (r"[{}$\\]", "")]
-
-
-def label_text(source: str) -> str:
-    """A maths-only label as plain text ("e^4 ≈ 54.6"): assistive technology and checkers
-    that cannot read MathML still get a name for the control. Empty for labels in words."""
-    stripped = source.strip()
-    if not (stripped.startswith("$") and stripped.endswith("$")):
-        return ""
-    text = stripped
-    for pattern, replacement in _TEX_WORDS:
-        text = re.sub(pattern, replacement, text)
-    return " ".join(text.split())
-
-
-class _Reader:
-    """Reads one bank file, turning every problem into a ContentError with a line number."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.text = path.read_text(encoding="utf-8")
-
-    def fail(self, where: str, reason: str, anchor: str | None = None) -> ContentError:
-        line = 1
-        if anchor:
-            found = self.text.find(anchor)
-            line = self.text.count("\n", 0, found) + 1 if found >= 0 else 1
-        return ContentError(self.path, line, f"{where}: {reason}")
-
-    def require(self, table: dict, key: str, where: str, anchor: str | None, kind=str):
-        value = table.get(key)
-        if not isinstance(value, kind) or value in ("", [], ()):
-            raise self.fail(where, f"needs a {kind.__name__} '{key}'", anchor)
-        return value
-
-    def md(self, text: str, anchor: str | None = None) -> Markup:
-        line = 1
-        if anchor:
-            found = self.text.find(anchor)
-            line = self.text.count("\n", 0, max(found, 0)) + 1
-        return render_fragment(text, self.path, line)
-
-
-def _load_toml(reader: _Reader) -> dict:
-    try:
-        return tomllib.loads(reader.text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ContentError(reader.path, getattr(exc, "lineno", 1),
-                           f"not valid TOML: {exc}") from None
+    def item(self, qid: str) -> Question | None:
+        """A checkpoint question or a practice-only item, by id."""
+        return self.questions.get(qid) or self.practice_items.get(qid)
 
 
 def _examples(raw: list, where: str) -> tuple[Example, ...]:
@@ -269,10 +229,13 @@ def _reveal_after(reader: _Reader, q: dict, where: str, anchor: str) -> int:
     return value
 
 
+def _section_slugs() -> set[str]:  # the content files' names without NN-
+    return {p.stem.split("-", 1)[1] for p in SECTIONS_DIR.glob("[0-9][0-9]-*.md")}
+
+
 def _misconceptions(reader: _Reader, raw: dict) -> tuple[dict[str, str], dict[str, str]]:
     """Each misconception's label, and the section a reader who showed it should reread."""
-    slugs = {p.stem.split("-", 1)[1] for p in SECTIONS_DIR.glob("[0-9][0-9]-*.md")}
-    labels, revisit = {}, {}
+    slugs, labels, revisit = _section_slugs(), {}, {}
     for name, entry in raw.items():
         where = f"misconception {name}"
         if not isinstance(entry, dict):
@@ -376,6 +339,28 @@ def _constraints(reader: _Reader, steps, key, where: str, anchor: str):
     return pairs
 
 
+def _practice_item(reader: _Reader, raw: dict, misconceptions: dict,
+                   slugs: set[str]) -> Question:
+    """A ``[[practice_item]]``: heading, section practised, introduction, practice table."""
+    qid = reader.require(raw, "id", "practice item", None)
+    anchor, where = f'id = "{qid}"', f"practice item {qid}"
+    section = reader.require(raw, "section", where, anchor)
+    if section not in slugs:
+        raise reader.fail(where, f"section {section!r} is not one of the chapter's", anchor)
+    engine = raw.get("engine", "")  # "typed": graded by quizzes/typed.py, no practice table
+    if engine not in ("", "typed"):
+        raise reader.fail(where, f"unknown engine {engine!r} (known: typed)", anchor)
+    practice = None if engine else _practice(
+        reader, reader.require(raw, "practice", where, anchor, dict), qid, anchor,
+        misconceptions)
+    return Question(id=qid, number=0, kind=PRACTICE_KIND, key="",
+                    prompt_html=reader.md(reader.require(raw, "intro", where, anchor), anchor),
+                    explanation_html=_NO_HTML, practice=practice,
+                    reveal_after=_reveal_after(reader, raw, where, anchor),
+                    title=reader.require(raw, "title", where, anchor), section=section,
+                    engine=engine, after=raw.get("after", ""))
+
+
 def load_bank(path: Path = BANK_PATH) -> Bank:
     reader = _Reader(path)
     data = _load_toml(reader)
@@ -386,7 +371,13 @@ def load_bank(path: Path = BANK_PATH) -> Bank:
         if question.id in questions:
             raise reader.fail(f"question {question.id}", "id used twice")
         questions[question.id] = question
-    return Bank(questions, dict(misconceptions), path, revisit)
+    slugs, items = _section_slugs(), {}
+    for raw in data.get("practice_item", []):
+        item = _practice_item(reader, raw, misconceptions, slugs)
+        if item.id in questions or item.id in items:
+            raise reader.fail(f"practice item {item.id}", "id used twice")
+        items[item.id] = item
+    return Bank(questions, dict(misconceptions), path, revisit, items)
 
 
 @cache

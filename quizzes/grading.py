@@ -194,7 +194,10 @@ def _round_sig(value: float, digits: int, up: bool) -> float:
 
 def accepted_interval(reference: float, tolerance: float) -> tuple[float, float]:
     """The interval graded correct, rounded outward to the digits it is shown in, so what a
-    reader reads on the receipt is exactly what was graded."""
+    reader reads on the receipt is exactly what was graded. A reference of exactly 0 (an
+    inactive ReLU's factor) is graded exactly: 0 and nothing else."""
+    if reference == 0:
+        return 0.0, 0.0
     low, high = sorted((reference * (1 - tolerance), reference * (1 + tolerance)))
     return _round_sig(low, DISPLAY_DIGITS, up=False), _round_sig(high, DISPLAY_DIGITS, up=True)
 
@@ -202,7 +205,9 @@ def accepted_interval(reference: float, tolerance: float) -> tuple[float, float]
 def near_enough(value: float, reference: float) -> bool:
     """A rounding slip, not a wrong method: within half a unit of the reference's
     ``NEAR_FIGURES``-th significant figure, so a value rounded early (220 for 218.4) counts
-    and a different method a few per cent away does not."""
+    and a different method a few per cent away does not. Nothing is near an exact 0."""
+    if reference == 0:
+        return False
     half_unit = 0.5 * 10.0 ** (math.floor(math.log10(abs(reference))) - NEAR_FIGURES + 1)
     return abs(value - reference) <= half_unit * (1 + 1e-9)
 

@@ -20,6 +20,7 @@ from flask import current_app, session
 from chapter.sections import section_titles
 from quizzes.bank import REVEAL_AFTER, Bank, Question, default_bank
 from quizzes.grading import Grade, InvalidAnswer, grade, solution_html, stored_response
+from quizzes.practice_items import practice_states
 from quizzes.reveal import earned, reveal_info
 from quizzes.review import LAST, due_items
 from quizzes.scoring import (
@@ -35,16 +36,18 @@ from quizzes.scoring import (
     state_of,
 )
 from quizzes.scoring import summary as score_summary
-from store import Attempt, StoreUnavailable
+from store import Attempt, StoreUnavailable, Summary
 from store import classes as class_store
+from store import reader as reader_store
 from store.help import Help, learners_help
+from store.reader import ReaderRecord
 from web import reader
 
 __all__ = ["DONE", "QuestionState", "question_states", "reader_state", "state_from",
            "state_of"]
 
-NOT_SAVED = "Your answer was graded, but your progress was not saved. Try again later."
-NOT_LOADED = "Your saved progress could not be loaded just now; answers are still graded."
+NOT_LOADED = ("Your saved progress could not be loaded just now; answers are graded again once "
+              "it can be saved.")
 
 
 def question_states(store, learner_ids, question_ids=None,
@@ -133,19 +136,28 @@ def grade_dict(question: Question, result: Grade, available: bool = False,
     return data
 
 
-def _question_entry(question: Question, mine: list[Attempt], state: QuestionState,
+def _question_entry(question: Question, mine: Summary, state: QuestionState,
                     help_: Help) -> dict | None:
     try:
-        result = grade(question, stored_response(question, mine[-1].answer))
+        result = grade(question, stored_response(question, mine.last_answer))
     except (InvalidAnswer, AttributeError, KeyError):
         return None  # an answer the current bank no longer has; nothing to show for it
-    available = earned(question, len(mine), any(a.correct for a in mine),
+    available = earned(question, mine.attempts, mine.first_right is not None,
                        help_.revealed_at is not None)
-    graded = grade_dict(question, result, available, len(mine))
+    graded = grade_dict(question, result, available, mine.attempts)
     # "score" is the question's (the one rule's); the last answer's own is "answer_score".
     return {**graded, "answer_score": graded["score"], "score": state.score,
-            "attempts": len(mine), "hints": state.hints, "revealed": state.revealed,
+            "attempts": mine.attempts, "hints": state.hints, "revealed": state.revealed,
             "state": state.state, "state_label": state.label}
+
+
+def summary_state(mine: Summary | None, help_: Help, credit: Credit,
+                  shown_after: int) -> QuestionState:
+    """A question's state from the learner's summary row (store/attempts.py) by the one rule."""
+    if mine is None:
+        return state_from(0, None, None, 0.0, help_, credit, shown_after)
+    return state_from(mine.attempts, mine.first_right, mine.first_right_at,
+                      mine.last_score or 0.0, help_, credit, shown_after)
 
 
 def help_entry(question: Question, hints: int, explanation: bool) -> dict:
@@ -156,86 +168,85 @@ def help_entry(question: Question, hints: int, explanation: bool) -> dict:
             "explanation": str(question.explanation_html) if explanation else None}
 
 
-def reader_credit(store, learner: str) -> Credit:
-    """The credit of the reader's current class (the chapter's own outside a class)."""
-    found = class_store.current_credit(store, learner)
-    return Credit(*found) if found else DEFAULT_CREDIT
-
-
-def _load(learner: str) -> tuple[list[Attempt], dict[str, Help], Credit, str | None]:
-    store = current_app.extensions["store"]
-    try:
-        return (store.attempts(learner_id=learner),
-                learners_help(store, [learner]).get(learner, {}),
-                reader_credit(store, learner), None)
+def _load(learner: str) -> tuple[ReaderRecord, str | None]:
+    try:  # one statement, whatever the learner's history
+        return reader_store.read(current_app.extensions["store"], learner), None
     except StoreUnavailable:  # the page still shows, with a notice, and answers are graded
-        return [], {}, DEFAULT_CREDIT, NOT_LOADED
+        return ReaderRecord(), NOT_LOADED
 
 
-def reader_state(learner: str | None = None) -> dict | None:
+def reader_state(learner: str | None = None, practice: bool = True) -> dict | None:
     """What this reader has done: per attempted question its last answer, grade, feedback,
     state and attempt count; per question its state and the help asked for; a summary and,
-    once every question is done, the ending. None for a reader with no learner id."""
+    once every question is done, the ending. None for a reader with no learner id. Read from
+    the learner's summary rows, so it costs the same whatever their history; ``practice``
+    False leaves out the practice-only items' states (two more reads), which an answer to
+    one of the four questions does not change."""
     learner = learner or reader.learner()
     if learner is None:
         return None
     bank = default_bank()
-    history, helps, credit, notice = _load(learner)
+    record, notice = _load(learner)
+    summaries, helps = record.summaries, record.help
+    credit = Credit(*record.credit) if record.credit else DEFAULT_CREDIT
     questions: dict[str, dict] = {}
     states: dict[str, QuestionState] = {}
     help_: dict[str, dict] = {}
     for qid, question in bank.questions.items():
-        mine = [a for a in history if a.question_id == qid and a.variant is None]
+        mine = summaries.get(qid)
         mine_help = helps.get(qid, NO_HELP)
-        states[qid] = state_of(mine, mine_help, credit, question.reveal_after)
+        states[qid] = summary_state(mine, mine_help, credit, question.reveal_after)
         entry = _question_entry(question, mine, states[qid], mine_help) if mine else None
         if entry:
             questions[qid] = entry
         shown = bool(entry and entry["explanation"]) or mine_help.revealed_at is not None
         help_[qid] = help_entry(question, mine_help.hints, shown)
-    notice = _pending(bank, questions, states) or notice
-    review = _review(learner)
+    review = _review(learner, record.review if notice is None else None)
+    everything = summaries.get("")
     return {"questions": questions, "csrf": reader.current_csrf(), "notice": notice,
+            "practice": _practice(learner, bank, notice) if practice else {},
             "states": {qid: s.as_dict() for qid, s in states.items()}, "help": help_,
-            "ending": ending(bank, states, history), "review": review,
+            "ending": ending(bank, states, everything.misconceptions if everything else ()),
+            "review": review,
             "summary": {**score_summary(states), "attempted": len(questions)},
             "score": score_summary(states)["score"]}
 
 
-def _review(learner: str) -> dict:
-    """What is due for spaced review now (with what to answer it with), and what comes later."""
+def _practice(learner: str, bank: Bank, notice: str | None) -> dict[str, dict]:
+    """The reader's state on each practice-only item (never part of the score): one read of
+    their attempts on the items, one of their help on them."""
+    if not bank.practice_items or notice is not None:
+        return {}
+    store = current_app.extensions["store"]
     try:
-        review = due_items(learner)
+        history = store.attempts(learner, question_ids=tuple(bank.practice_items))
+        states = practice_states(store, bank, [learner], history)[learner]
+    except StoreUnavailable:  # the page still shows; the items show no state
+        return {}
+    return {qid: s.as_dict() for qid, s in states.items()}
+
+
+def _review(learner: str, items: dict | None) -> dict:
+    """What is due for spaced review now (with what to answer it with), and what comes later
+    (``items``: the learner's review items, already read; None when they could not be)."""
+    try:
+        review = due_items(learner, items) if items is not None else {"due": [], "upcoming": []}
     except StoreUnavailable:  # nothing due shown: the rest of the reader's page still works
         review = {"due": [], "upcoming": []}
-    review["last"] = session.pop(LAST, None)
+    review["last"] = session.pop(LAST) if LAST in session else None  # unchanged: not re-sent
     return review
 
 
-def _pending(bank: Bank, questions: dict, states: dict) -> str | None:
-    """An answer graded while storage was down, kept in the session for the page."""
-    pending = session.get("unsaved")
-    if not (pending and pending.get("q") in bank.questions and pending["q"] not in questions):
-        return None
-    question = bank.questions[pending["q"]]
-    try:
-        result = grade(question, stored_response(question, pending["a"]))
-    except InvalidAnswer:
-        return None
-    questions[question.id] = {**grade_dict(question, result, result.correct, None),
-                              "attempts": None}
-    return NOT_SAVED
-
-
-def ending(bank: Bank, states: dict[str, QuestionState], history: list[Attempt]) -> dict | None:
+def ending(bank: Bank, states: dict[str, QuestionState],
+           misconceptions: tuple[str, ...]) -> dict | None:
     """Once every question is right or revealed: the reader's summary, and the sections
-    tied to the misconceptions their answers showed (practice included), to revisit."""
+    tied to the misconceptions their answers showed (practice included, first shown first),
+    to revisit."""
     if not states or not all(s.done for s in states.values()):
         return None
     titles = section_titles()
     sections: dict[str, dict] = {}
-    for attempt in history:
-        name = attempt.misconception
+    for name in misconceptions:
         if name not in bank.revisit:
             continue
         slug = bank.revisit[name]

@@ -225,8 +225,7 @@ def _take(code: str | None):
         carry_what_was_shown(leaving, learner)
     if not resume_store.use(app_store(), hashed, learner):  # taken a moment ago elsewhere
         return _refused(404, code, NOT_KNOWN)
-    for key in ("unsaved", "hints"):  # this browser's notes about its old progress
-        session.pop(key, None)
+    session.pop("hints", None)  # this browser's notes about its old progress
     session.permanent = True
     session[reader.LEARNER] = learner
     session[reader.CSRF] = secrets.token_urlsafe(24)  # a new reader here: a new token

@@ -24,8 +24,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from quizzes import typed
 from quizzes.bank import Question, default_bank
 from quizzes.grading import practice_prompt
+from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.variants import InvalidVariant, Variant, build, check_holder, new_variant
 from store import review as review_store
 
@@ -40,6 +42,7 @@ class ReviewToken:
     question_id: str
     nonce: str
     variant: Variant | None  # q1 and q3 are reviewed with a practice variant
+    params: dict | None = None  # d1 (typed derivatives): its y = f(g(x))
 
 
 class ReviewSigner:
@@ -48,9 +51,9 @@ class ReviewSigner:
         self.max_age = max_age
 
     def dumps(self, question_id: str, variant: Variant | None, learner: str,
-              issued: datetime) -> str:
+              issued: datetime, params: dict | None = None) -> str:
         return PREFIX + self._serializer.dumps({
-            "q": question_id, "p": variant.params if variant else None, "l": learner,
+            "q": question_id, "p": variant.params if variant else params, "l": learner,
             "t": int(issued.timestamp()), "n": secrets.token_hex(16)})
 
     def loads(self, token: object, question: Question, learner: str | None,
@@ -72,6 +75,12 @@ class ReviewSigner:
         variant = None
         if question.practice is not None:
             variant = build(question.id, question.practice.generator, data.get("p"))
+        if question.engine == "typed":
+            try:
+                typed.build(data.get("p"))
+            except ValueError:
+                raise InvalidVariant(f"this review token names no question; {AGAIN}") from None
+            return ReviewToken(question.id, nonce, None, data["p"])
         return ReviewToken(question.id, nonce, variant)
 
 
@@ -98,16 +107,28 @@ def when_words(moment: datetime, now: datetime) -> str:
 
 def seen_params(learner: str, question: Question) -> list[dict]:
     """The numbers of every practice variant of ``question`` whose answer this learner has
-    been shown (revealed, or after the bank's number of tries)."""
+    been shown (revealed, or after the bank's number of tries); for d1, its parameters."""
     signer = current_app.extensions["checkpoint_signer"]
+    typed_tokens = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TYPED_SALT)
     found = []
     for token in review_store.shown_variants(current_app.extensions["store"], learner,
                                              question.id, question.reveal_after):
         try:
-            found.append(signer.inspect(token, question.id).params)
-        except (BadSignature, InvalidVariant, AttributeError, TypeError):
+            found.append(typed_tokens.loads(token)["p"] if question.engine
+                         else signer.inspect(token, question.id).params)
+        except (BadSignature, InvalidVariant, AttributeError, TypeError, KeyError):
             continue  # a token from another secret or an older generator: not this one
     return found
+
+
+def _unseen_typed(learner: str, question: Question) -> dict:
+    """d1's parameters for a review, not ones whose answer the learner was shown."""
+    seen, rng = seen_params(learner, question), secrets.SystemRandom()
+    for _ in range(20):
+        params = typed.random_params(rng)
+        if params not in seen:
+            break
+    return params
 
 
 def _unseen_variant(learner: str, question: Question) -> Variant:
@@ -121,9 +142,10 @@ def _unseen_variant(learner: str, question: Question) -> Variant:
     return variant
 
 
-def due_items(learner: str | None) -> dict:
+def due_items(learner: str | None, items: dict | None = None) -> dict:
     """What is due now (each with what to answer it with and a review token of its own, made
-    for this reader now) and what comes later."""
+    for this reader now) and what comes later. ``items``: the learner's review items when
+    already read (store/reader.py)."""
     if learner is None:
         return {"due": [], "upcoming": []}
     bank = default_bank()
@@ -131,24 +153,30 @@ def due_items(learner: str | None) -> dict:
     signer: ReviewSigner = current_app.extensions["review_signer"]
     now = store.now()
     due, upcoming = [], []
-    for qid, (step, at) in sorted(review_store.items(store, learner).items()):
-        question = bank.questions.get(qid)
+    if items is None:
+        items = review_store.items(store, learner)
+    for qid, (step, at) in sorted(items.items()):
+        question = bank.item(qid)
         if question is None:
             continue
-        label = f"Question {question.number}"
+        label = question.title or f"Question {question.number}"
         if at > now:
             upcoming.append({"question": qid, "label": label, "due": at.isoformat(),
                              "due_words": when_words(at, now)})
             continue
         item = {"question": qid, "label": label, "practice": question.practice is not None,
-                "step": step}
-        variant = None
-        if question.practice is not None:
+                "typed": bool(question.engine), "step": step}
+        variant = params = None
+        if question.engine:  # d1: another y = f(g(x)), its derivative typed
+            params = _unseen_typed(learner, question)
+            item.update(practice=True, prompt=typed.build(params).prompt_html,
+                        format=TYPED_FORMAT)
+        elif question.practice is not None:
             variant = _unseen_variant(learner, question)
             item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
         item["prompt_html"] = item.get("prompt") or str(question.prompt_html)
-        item["token"] = signer.dumps(qid, variant, learner, now)
+        item["token"] = signer.dumps(qid, variant, learner, now, params)
         due.append(item)
     nearest = min((u["due"] for u in upcoming), default=None)
     return {"due": due, "upcoming": upcoming, "next": nearest, "now": now.isoformat()}

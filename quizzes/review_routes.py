@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
+from quizzes import typed_routes
 from quizzes.bank import Question, default_bank
 from quizzes.grading import InvalidAnswer, grade_answer, grade_practice
 from quizzes.progress import grade_dict
@@ -68,19 +69,31 @@ def _review(question: Question, answer: object, token: object) -> dict:
         raise refusal(422, SPENT[how], "token")
     if question.id not in review_store.due(store, learner):
         raise refusal(409, f"{question.id} is not due for review now.", "question")
-    if item.variant is not None and item.variant.params in seen_params(learner, question):
+    seen = item.variant.params if item.variant is not None else item.params
+    if seen is not None and seen in seen_params(learner, question):
         _give_up_seen(store, learner, question, item)
+    if item.params is not None:  # d1: a typed derivative
+        return _answered(store, learner, question, item,
+                         typed_routes.verdict(item.params, answer))
     try:
         result = (grade_practice(question, item.variant, answer) if item.variant
                   else grade_answer(question, answer))
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
+    grade = {**grade_dict(question, result, result.correct, None), "reveal": None}
+    return _answered(store, learner, question, item, grade)
+
+
+def _answered(store, learner: str, question: Question, item, grade: dict) -> dict:
+    """Spend the token with the stored review answer; the grade and when it comes back."""
     flood_check(learner)
     try:
-        next_due = review_store.answer(store, learner, question.id, result.correct, item.nonce)
+        next_due = review_store.answer(store, learner, question.id, grade["correct"],
+                                       item.nonce)
     except review_store.TokenSpent:  # the same token answered at the same moment elsewhere
         raise refusal(422, SPENT["answered"], "token") from None
-    grade = {**grade_dict(question, result, result.correct, None), "reveal": None}
+    if item.params is not None and grade["correct"]:
+        grade.update(typed_routes.review_solution(item.params))
     return {**grade, "review": True,
             "next_due": next_due.isoformat() if next_due else None,
             "next_due_words": when_words(next_due, store.now()) if next_due else None,

@@ -23,7 +23,7 @@ state and the same score wherever it is shown.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from quizzes.bank import REVEAL_AFTER
@@ -69,9 +69,10 @@ class QuestionState:
         return self.state in RIGHT
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _STATE_FIELDS}  # all plain values
 
 
+_STATE_FIELDS = tuple(f.name for f in fields(QuestionState))
 NO_HELP = Help()
 
 

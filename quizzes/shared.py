@@ -8,19 +8,27 @@ import json
 from flask import current_app, render_template, request, url_for
 
 from quizzes import review
-from quizzes.bank import Question, default_bank
+from quizzes.bank import PRACTICE_KIND, Question, default_bank
 from quizzes.progress import NOT_LOADED, reader_state
+from quizzes.reveal import earned
 from quizzes.variants import InvalidVariant
+from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import help as help_store
+from store import review as review_store
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
 MAX_BODY = 4096  # an answer is a few bytes; anything bigger is refused with 413
+CAP_NOTICE = ("Your answer was graded, but not saved: this browser has stored as many "
+              "answers as the chapter keeps for one reader.")
+NOT_SAVED = "Not saved: storage is unavailable — try again in a moment"
+RETRY_AFTER_S = 5  # the store's breaker retries storage after 5 s
 
 
 def refusal(status: int, message: str, field: str | None = None) -> ClientError:
     """A checkpoint refusal; its page links back to the question it came from."""
     qid = (request.view_args or {}).get("qid", "")
-    back = url_for("chapter.index", _anchor=qid) if qid in default_bank().questions else (
+    back = url_for("chapter.index", _anchor=qid) if default_bank().item(qid) else (
         url_for("chapter.index"))
     heading = "That question isn't part of the chapter." if status == 404 else None
     return ClientError(message, field, status=status, heading=heading,
@@ -59,9 +67,10 @@ def json_body(wrong_type: str, not_json: str, not_object: str, *, required: str 
 
 
 def question_for(qid: str) -> Question:
-    question = default_bank().questions.get(qid)
+    """A checkpoint question or a practice-only item, or a 404 naming them."""
+    question = default_bank().item(qid)
     if question is None:
-        known = ", ".join(default_bank().questions)
+        known = ", ".join([*default_bank().questions, *default_bank().practice_items])
         raise refusal(404, f"There is no question {qid!r}. The questions are {known}.",
                          "question")
     return question
@@ -75,6 +84,10 @@ def variant_for(question: Question, token: object):
     """The practice variant a token names (None without a token), or a 422 saying why not:
     a token this server did not sign, another reader's, or one past its age."""
     if token is None:
+        if question.kind == PRACTICE_KIND:
+            raise refusal(422, f"{question.id} is answered with the token of a practice "
+                          f"question: GET /api/checkpoint/{question.id}/variant for one.",
+                          "token")
         return None
     if question.practice is None:
         raise refusal(422, f"{question.id} has no practice variants; send only "
@@ -106,6 +119,57 @@ def read_review_token(question: Question, token: object) -> review.ReviewToken:
         raise refusal(422, f"The review token is not valid: {exc}.", "token") from None
 
 
+def not_saved() -> ClientError:
+    """503 for an attempt storage cannot record: nothing about the answer is told (a guess
+    graded but not stored could be followed by a "first try" once storage is back)."""
+    return ClientError(NOT_SAVED, "answer", status=503, heading="Your answer was not saved.",
+                       back=(url_for("chapter.index", _anchor=request.view_args.get("qid", "")),
+                             "Back to the question"),
+                       headers={"Retry-After": str(RETRY_AFTER_S), "Cache-Control": "no-store"},
+                       extra={"saved": False})
+
+
+def store_answer(learner: str, qid: str, answer: str, score: float, correct: bool,
+                 misconception: str | None,
+                 token: str | None) -> tuple[int | None, bool | None, dict]:
+    """Store one graded answer (``token``: a practice variant's): its attempt number, whether
+    the question (or variant) was ever right, and what the reader is told besides the grade.
+    The reader's cap reached: graded, said not saved. Storage down: a 503 that tells nothing
+    of the grade (not_saved)."""
+    try:
+        recorded = app_store().record(NewAttempt(learner, qid, answer, score, correct,
+                                                 misconception, token))
+    except AttemptCapReached:
+        return None, None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
+    except StoreUnavailable:  # a grade told but not recorded would make guessing free
+        raise not_saved() from None
+    for listener in current_app.extensions.get("attempt_listeners", ()):
+        listener(learner, qid)  # e.g. LTI grade passback; each handles its errors
+    return recorded.number, recorded.ever_right, dict(attempt=recorded.number, saved=True,
+                                                      notice=None)
+
+
+def explanation_earned(question: Question, attempt: int | None, learner: str,
+                       token: str | None) -> bool:
+    """After a wrong answer: whether the explanation is the reader's now (quizzes/reveal.py:
+    the bank's number of tries, or revealed before); False while storage cannot say."""
+    try:
+        store = app_store()
+        _, ever = store.tries(learner, question.id, token)
+        revealed = help_store.help_for(store, learner, question.id, token).revealed_at
+    except StoreUnavailable:  # the grade still answers; the explanation waits
+        return False
+    return earned(question, attempt, ever, revealed is not None)
+
+
+def schedule_review(learner: str, qid: str) -> None:
+    """After a right answer: its first spaced review comes due in a day."""
+    try:
+        review_store.schedule(app_store(), learner, qid)
+    except StoreUnavailable:
+        pass  # the attempt is saved; the review is scheduled on the next right one
+
+
 def flood_check(learner: str) -> None:
     wait = security.answer_wait(learner, request.remote_addr)
     if wait:  # a flood: refused before anything is stored or shown, not an attempt
@@ -115,17 +179,19 @@ def flood_check(learner: str) -> None:
         raise error
 
 
-def reader_extras(data: dict, learner: str, question: Question) -> None:
+def reader_extras(data: dict, learner: str, question: Question,
+                  state: dict | None = None) -> None:
     """The summary ("N of 4" and the score, by quizzes/scoring.py's one rule), this
-    question's state and, once every question is done, the ending."""
+    question's state and, once every question is done, the ending (``state``: the reader's,
+    when already read after this answer)."""
     data["summary"] = data["state"] = data["ending_html"] = None
     if not data.get("saved", True):
         return
-    state = reader_state(learner)
+    state = state or reader_state(learner)
     if state is None or state["notice"] == NOT_LOADED:
         return
     data["summary"] = state["summary"]
-    data["state"] = state["states"][question.id]
+    data["state"] = state["states"].get(question.id) or state["practice"].get(question.id)
     if state["ending"]:
         data["ending_html"] = render_template("partials/ending.html", ending=state["ending"])
 

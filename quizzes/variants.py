@@ -24,6 +24,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from chapter.calculus import chain_product, inner_function, outer_function
 from chapter.format import plain_number, tex_number, tex_relation
+from quizzes import practice_generators as items
 
 SALT = "checkpoint-practice-v1"
 # Every modelled slip lies further from the answer than the rounding window reaches (at most
@@ -39,11 +40,12 @@ OUTER = {"exp": (0,), "sin": (0,), "sigmoid": (0,), "pow": (2, 3)}
 DEPTHS = range(3, 31)
 LOCAL_DERIVATIVES = (0.1, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75)
 # Answers a person can type and read; q3 reaches the chapter's own scale of vanishing.
-REFERENCE_RANGE = {"composition": (1e-3, 1e5), "depth": (0.9e-12, 1.0)}
+REFERENCE_RANGE = {"composition": (1e-3, 1e5), "depth": (0.9e-12, 1.0),
+                   **items.REFERENCE_RANGE}
 # The base questions' own parameters: a variant never repeats them (its receipt would give
 # the base question's key away).
 BASE_PARAMS = {"composition": {"inner": "pow", "a": 2, "outer": "exp", "b": 0, "x": 2.0},
-               "depth": {"depth": 10, "d": 0.1}}
+               "depth": {"depth": 10, "d": 0.1}, **items.BASE_PARAMS}
 
 
 class InvalidVariant(ValueError):
@@ -153,7 +155,7 @@ def _depth(params: dict) -> tuple[float, dict[str, float], dict[str, str]]:
     return reference, slips, texts
 
 
-GENERATORS = {"composition": _composition, "depth": _depth}
+GENERATORS = {"composition": _composition, "depth": _depth, **items.GENERATORS}
 
 
 def _composition_solution(params: dict) -> list[tuple[str, float]]:
@@ -172,13 +174,17 @@ def _depth_solution(params: dict) -> list[tuple[str, float]]:
     return [(f"after {n}", chain_product(d, n)) for n in range(1, depth + 1)]
 
 
-SOLUTIONS = {"composition": _composition_solution, "depth": _depth_solution}
+SOLUTIONS = {"composition": _composition_solution, "depth": _depth_solution,
+             **items.SOLUTIONS}
 
 
 def build(question_id: str, generator: str, params: dict) -> Variant:
     if generator not in GENERATORS or not isinstance(params, dict):
         raise InvalidVariant("unknown practice generator")
-    reference, slips, texts = GENERATORS[generator](params)
+    try:
+        reference, slips, texts = GENERATORS[generator](params)
+    except items.OutOfFamily as exc:
+        raise InvalidVariant(str(exc)) from None
     solution = SOLUTIONS[generator](params)
     final = solution[-1][1]
     texts = {**texts, "solution": tex_number(final), "solution_rel": tex_relation(final)}
@@ -195,7 +201,10 @@ def _relative_gap(a: float, b: float) -> float:
 
 
 def is_base(variant: Variant) -> bool:
-    """The base question itself, or a variant whose answer is the base question's key."""
+    """The base question itself, or a variant whose answer is the base question's key (for a
+    practice-only item: the chapter's own worked example, where it has one)."""
+    if variant.generator not in BASE_PARAMS:
+        return False
     base = build(variant.question_id, variant.generator, BASE_PARAMS[variant.generator])
     return (variant.params == base.params
             or _relative_gap(variant.reference, base.reference) <= DISTINCT_FROM_ANSWER)
@@ -219,11 +228,17 @@ def distinguishable(variant: Variant) -> bool:
 
 
 def handed_out(variant: Variant) -> bool:
-    """Whether "Try another" may hand this variant out."""
-    return distinguishable(variant) and not is_base(variant)
+    """Whether "Try another" may hand this variant out: not when a hint states its answer."""
+    stated = (items.hinted_values(variant.generator, variant.params)
+              if variant.generator in items.GENERATORS else [])
+    return (distinguishable(variant) and not is_base(variant)
+            and all(_relative_gap(abs(variant.reference), abs(v)) > DISTINCT_FROM_ANSWER
+                    for v in stated))
 
 
 def random_params(generator: str, rng) -> dict:
+    if generator in items.GENERATORS:
+        return items.random_params(generator, rng)
     if generator == "composition":
         inner, outer = rng.choice(sorted(INNER)), rng.choice(sorted(OUTER))
         return {"inner": inner, "a": rng.choice(INNER[inner]), "outer": outer,
@@ -233,6 +248,8 @@ def random_params(generator: str, rng) -> dict:
 
 def all_params(generator: str) -> list[dict]:
     """Every parameter set the generator can draw, in a fixed order (for tests)."""
+    if generator in items.GENERATORS:
+        return items.all_params(generator)
     if generator == "composition":
         return [{"inner": i, "a": a, "outer": o, "b": b, "x": x}
                 for i in sorted(INNER) for a in INNER[i] for o in sorted(OUTER)

@@ -2,8 +2,9 @@
 
 ``schema`` (the checkpoint's and the classes' tables), ``lti`` (the LMS integration's
 tables, on the same metadata), ``attempts`` (the ``Store`` and every attempt query),
-``classes`` (classes and enrolments), ``help``, ``review``, ``resume``, ``limits``,
-``lti_queries`` (the LMS integration's queries), ``migrate`` (Alembic, run from code).
+``summaries`` (each learner's summary rows, kept by every answer), ``reader`` (a reader's
+state in one read), ``classes`` (classes and enrolments), ``help``, ``review``, ``resume``,
+``limits``, ``lti_queries`` (the LMS integration's queries), ``migrate`` (Alembic, run from code).
 Callers import the names below (tables from ``store.schema`` and ``store.lti``);
 ``StoreUnavailable`` is the one exception a failing database raises.
 """
@@ -14,8 +15,10 @@ from store.attempts import (
     AttemptCapReached,
     NewAttempt,
     QuestionProgress,
+    Recorded,
     Store,
     StoreUnavailable,
+    Summary,
     database_url,
     make_engine,
 )
@@ -31,6 +34,6 @@ def init_app(app) -> Store:
     return opened
 
 
-__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Store",
-           "StoreUnavailable",
+__all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Recorded",
+           "Store", "StoreUnavailable", "Summary",
            "database_url", "init_app", "make_engine"]

@@ -33,12 +33,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, bindparam, create_engine, event, func, select, text
+from sqlalchemy import Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import deadline, migrate
 from store.schema import attempts, enrolments
+from store.summaries import READ_SUMMARIES, RECORD, Summary
 from web.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,14 @@ class Attempt:
     created_at: datetime
     class_id: int | None = None
     number: int | None = None  # its number for this learner and question (or variant)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A stored attempt: its number, and whether this question (or variant) was ever right."""
+
+    number: int
+    ever_right: bool
 
 
 @dataclass(frozen=True)
@@ -161,22 +170,6 @@ def variant_key(variant: str | None) -> str:
     return "" if variant is None else hashlib.sha256(variant.encode()).hexdigest()
 
 
-# Taking the next attempt number from the counter row, atomically: the upsert locks the row
-# until the transaction ends, so a concurrent answer waits and then reads the new value. A
-# learner's first attempt at a question makes the row, starting after any attempts already
-# stored without one (rows loaded in bulk): the count of those is the inserted value, which
-# ON CONFLICT ignores once the row exists. The same SQL on SQLite (≥ 3.35) and PostgreSQL;
-# written once, so a request spends no time building it while it holds SQLite's write lock.
-_TAKE_NUMBER = """
-INSERT INTO question_counters (learner_id, question_id, variant_key, attempts)
-VALUES (:learner_id, :question_id, :variant_key,
-        (SELECT count(*) + 1 FROM attempts
-         WHERE learner_id = :same_learner AND question_id = :same_question AND {same}))
-ON CONFLICT (learner_id, question_id, variant_key)
-DO UPDATE SET attempts = question_counters.attempts + 1
-RETURNING attempts"""
-TAKE_BASE = text(_TAKE_NUMBER.format(same="variant IS NULL"))
-TAKE_VARIANT = text(_TAKE_NUMBER.format(same="variant = :variant"))
 # The attempt, with the learner's current class (the class link they opened last) read in the
 # same statement: no route has to know about classes.
 _CLASS_NOW = (select(enrolments.c.class_id)
@@ -288,36 +281,52 @@ class Store:
     # --- attempts ------------------------------------------------------------------------
 
     def record_attempt(self, new: NewAttempt) -> int:
-        """Store one attempt and return its number for this learner, question and variant.
-        The number comes from the learner's counter row for the question, taken in the same
-        transaction as the insert, so answers sent at once get 1, 2, 3 … on either database.
-        Returns only after the transaction has committed. A learner who already stored
-        ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
+        """Store one attempt and return its number for this learner, question and variant."""
+        return self.record(new).number
+
+    def record(self, new: NewAttempt) -> Recorded:
+        """Store one attempt: its number for this learner, question and variant, and whether
+        that question (or variant) was ever answered right. The number comes from the
+        learner's summary row for the question, upserted in the same transaction as the
+        insert, so answers sent at once get 1, 2, 3 … on either database. Two statements,
+        whatever the learner's history. Returns only after the transaction has committed. A
+        learner who already stored ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets
+        ``AttemptCapReached`` and nothing stored."""
         with self.guard("attempt not stored"):
             self.ensure_schema()
+            now = self.now()
+            key = {"learner_id": new.learner_id, "question_id": new.question_id,
+                   "variant_key": variant_key(new.variant), "score": float(new.score),
+                   "answer": new.answer, "misconception": new.misconception or "",
+                   "first_right": 1 if new.correct else None,
+                   "first_right_at": now if new.correct else None}
             # The attempt carries the learner's current class (the class link they opened
             # last), read in the same statement: no route has to know about classes.
-            key = {"learner_id": new.learner_id, "question_id": new.question_id,
-                   "variant_key": variant_key(new.variant), "same_learner": new.learner_id,
-                   "same_question": new.question_id}
-            if new.variant is not None:
-                key["variant"] = new.variant
             row = {"learner_id": new.learner_id, "question_id": new.question_id,
                    "variant": new.variant, "answer": new.answer, "score": float(new.score),
                    "correct": bool(new.correct), "misconception": new.misconception,
-                   "created_at": self.now(), "class_learner": new.learner_id}
+                   "created_at": now, "class_learner": new.learner_id}
+            record = RECORD.get(self.engine.dialect.name, RECORD["sqlite"])
             with self.engine.begin() as conn:
-                stored = conn.execute(
-                    select(func.count()).select_from(
-                        select(attempts.c.id).where(attempts.c.learner_id == new.learner_id)
-                        .limit(MAX_ATTEMPTS_PER_LEARNER).subquery())).scalar_one()
-                if stored >= MAX_ATTEMPTS_PER_LEARNER:
+                rows = {r.question_id: r for r in conn.execute(record, key)}
+                if rows[""].attempts > MAX_ATTEMPTS_PER_LEARNER:  # rolled back: not counted
                     raise AttemptCapReached(
                         f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-                number = int(conn.execute(TAKE_BASE if new.variant is None else TAKE_VARIANT,
-                                          key).scalar_one())
-                conn.execute(INSERT_ATTEMPT, {**row, "number": number})
-            return number
+                mine = rows[new.question_id]
+                conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
+            return Recorded(int(mine.attempts), mine.first_right is not None)
+
+    def summaries(self, learner_id: str) -> dict[str, Summary]:
+        """The learner's summary per base question they tried, and under "" on everything:
+        one indexed read."""
+        with self.guard("progress not read"):
+            self.ensure_schema()
+            with self.engine.connect() as conn:
+                rows = conn.execute(READ_SUMMARIES, {"learner_id": learner_id}).all()
+        return {row.question_id: Summary(
+            row.question_id, int(row.attempts), row.first_right, row.first_right_at,
+            row.last_score, row.last_answer, tuple(row.misconceptions.split()))
+            for row in rows}
 
     def tries(self, learner_id: str, question_id: str, variant: str | None) -> tuple[int, bool]:
         """How many attempts this learner made at this question (or variant), and whether
@@ -349,14 +358,17 @@ class Store:
             last[attempt.question_id] = attempt
         return {qid: QuestionProgress(counts[qid], last[qid]) for qid in last}
 
-    def attempts(self, learner_id: str | None = None,
-                 question_id: str | None = None) -> list[Attempt]:
-        """Attempts in the order they were made, optionally for one learner or question."""
+    def attempts(self, learner_id: str | None = None, question_id: str | None = None,
+                 question_ids: tuple[str, ...] | None = None) -> list[Attempt]:
+        """Attempts in the order they were made, optionally for one learner, one question or
+        some questions."""
         query = select(attempts).order_by(attempts.c.id)
         if learner_id is not None:
             query = query.where(attempts.c.learner_id == learner_id)
         if question_id is not None:
             query = query.where(attempts.c.question_id == question_id)
+        if question_ids is not None:
+            query = query.where(attempts.c.question_id.in_(question_ids))
         with self.guard("attempts not read"):
             self.ensure_schema()
             with self.engine.connect() as conn:

@@ -156,6 +156,19 @@ def class_attempts(store: Store, class_id: int) -> list[Attempt]:
     return [row_to_attempt(r) for r in rows]
 
 
+def class_item_attempts(store: Store, class_id: int, question_ids) -> list[Attempt]:
+    """The class's attempts on the given questions only (its practice-only items), oldest
+    first."""
+    wanted = list(question_ids)
+    if not wanted:
+        return []
+    rows = _run(store, lambda conn: conn.execute(
+        select(attempts).where(attempts.c.class_id == class_id,
+                               attempts.c.question_id.in_(wanted))
+        .order_by(attempts.c.id)).all())
+    return [row_to_attempt(r) for r in rows]
+
+
 def iter_class_attempts(store: Store, class_id: int, chunk: int = 1000) -> Iterator[Attempt]:
     """``class_attempts`` one at a time, read in chunks of ``chunk`` rows (a server-side cursor
     on PostgreSQL), so a class of any size is exported in constant memory."""
@@ -366,7 +379,9 @@ def outside_tries(store: Store, class_id: int,
     a = attempts.c
     query = (select(a.learner_id, a.question_id, a.created_at, a.correct)
              .where(a.learner_id.in_(wanted), a.variant.is_(None),
-                    or_(a.class_id.is_(None), a.class_id != class_id)).order_by(a.id))
+                    # "not this class" as ranges, which the class indexes can serve
+                    or_(a.class_id.is_(None), a.class_id < class_id, a.class_id > class_id))
+             .order_by(a.id))
     found: dict[tuple[str, str], list[tuple[datetime, bool]]] = {}
     for row in _run(store, lambda conn: conn.execute(query).all()):
         found.setdefault((row.learner_id, row.question_id), []).append(

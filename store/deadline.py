@@ -11,7 +11,9 @@ SQLAlchemy throws the connection (and the pool's older ones) away.
 
 Pinging a pooled connection before use is done here too, after the deadline is armed, so the
 ping itself cannot hang (SQLAlchemy's own ``pool_pre_ping`` runs before any checkout hook).
-New connections are bounded by ``connect_timeout`` instead.
+A new connection made inside a budget is made on a helper thread and given up once the
+deadline passes (libpq's ``connect_timeout`` cannot go below 2 s); one that completes after
+that is closed. Outside a budget (start-up, migrations) ``connect_timeout`` bounds it.
 """
 
 from __future__ import annotations
@@ -124,8 +126,51 @@ def arm(engine: Engine, watchdog: Watchdog = WATCHDOG) -> None:
                 raise DisconnectionError(str(exc)) from exc  # the pool tries a fresh one
             raise
 
+    @event.listens_for(engine, "do_connect")
+    def _connect(_dialect, _record, cargs, cparams):
+        deadline = current_deadline()
+        if deadline is None:
+            return None  # SQLAlchemy connects as usual
+        return connect_within(
+            lambda: _dialect.connect(*cargs, **cparams),
+            deadline - time.monotonic(),
+            lambda: dialect.loaded_dbapi.OperationalError(
+                "connection timeout expired: the request's deadline passed while connecting"))
+
     for name in ("checkin", "invalidate", "close", "close_detached", "detach"):
         event.listen(engine, name, _releaser(watchdog))
+
+
+def connect_within(connect, seconds: float, give_up):
+    """``connect()`` on a helper thread; its connection, or ``give_up()`` raised after
+    ``seconds`` (a connection that arrives later is closed, never handed out)."""
+    box: dict = {}
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            made = connect()
+        except BaseException as exc:  # handed to the waiting thread
+            box["error"] = exc
+            done.set()
+            return
+        with lock:
+            if box.get("abandoned"):
+                made.close()
+                return
+            box["connection"] = made
+        done.set()
+
+    threading.Thread(target=run, name="store-connect", daemon=True).start()
+    done.wait(max(0.0, seconds))
+    with lock:
+        if "connection" in box:
+            return box["connection"]
+        if "error" in box:
+            raise box["error"]
+        box["abandoned"] = True
+    raise give_up()
 
 
 def _releaser(watchdog: Watchdog):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from store.attempts import Store
 from store.schema import checkpoint_help
@@ -70,13 +70,22 @@ def record_reveal(store: Store, learner_id: str, question_id: str,
                 _insert(store, conn, learner_id, question_id, variant, REVEAL)
 
 
+# Built once: an answer's request spends no time building them.
+_HELP = select(checkpoint_help.c.kind, checkpoint_help.c.created_at).where(
+    checkpoint_help.c.learner_id == bindparam("learner_id"),
+    checkpoint_help.c.question_id == bindparam("question_id"))
+HELP_BASE = _HELP.where(checkpoint_help.c.variant.is_(None))
+HELP_VARIANT = _HELP.where(checkpoint_help.c.variant == bindparam("variant"))
+
+
 def help_for(store: Store, learner_id: str, question_id: str, variant: str | None) -> Help:
     """This reader's hints and reveal on one question or variant."""
+    key = {"learner_id": learner_id, "question_id": question_id}
     with store.guard("help not read"):
         store.ensure_schema()
         with store.engine.connect() as conn:
-            rows = conn.execute(select(checkpoint_help.c.kind, checkpoint_help.c.created_at)
-                                .where(*_mine(learner_id, question_id, variant))).all()
+            rows = conn.execute(HELP_BASE if variant is None else HELP_VARIANT,
+                                key if variant is None else {**key, "variant": variant}).all()
     return _fold(rows)
 
 
@@ -152,3 +161,28 @@ def class_help_counts(store: Store, class_id: int) -> dict[str, dict[str, int]]:
         counts.setdefault(row.question_id, {"hints": 0, "reveals": 0})[
             "hints" if row.kind == HINT else "reveals"] = int(row.n)
     return counts
+
+
+def variant_help(store: Store, learner_ids, question_ids) -> dict[tuple, Help]:
+    """Per learner, question and practice variant, for the given (practice-only) questions:
+    hints and reveal, ``{(learner, question, variant): Help}``. One query, reduced in the
+    database."""
+    wanted, qids = list(learner_ids), list(question_ids)
+    if not wanted or not qids:
+        return {}
+    h = checkpoint_help.c
+    query = (select(h.learner_id, h.question_id, h.variant, h.kind, func.count().label("n"),
+                    func.min(h.created_at).label("first"))
+             .where(h.learner_id.in_(wanted), h.question_id.in_(qids), h.variant.is_not(None))
+             .group_by(h.learner_id, h.question_id, h.variant, h.kind))
+    with store.guard("help not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(query).all()
+    found: dict[tuple, Help] = {}
+    for row in rows:
+        key = (row.learner_id, row.question_id, row.variant)
+        seen = found.get(key, Help())
+        found[key] = (Help(int(row.n), seen.revealed_at, row.first) if row.kind == HINT
+                      else Help(seen.hints, row.first, seen.hinted_at))
+    return found

@@ -2,17 +2,19 @@
 
 Wrong guesses: one row per bucket (an address and what it guessed at), forgotten after a
 quiet spell; the policy (free misses, doubling waits) is the caller's, this only stores.
-Answer, hint and reveal windows (``SharedWindows``): one row per learner and per address,
-one statement per request."""
+Answer, hint, reveal and new-sweep windows (``SharedWindows``): one row per learner and per
+address, one statement per request."""
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import IntegrityError
 
+from store import deadline
 from store.attempts import Store
 from store.schema import guess_misses, rate_windows
 
@@ -62,7 +64,7 @@ def record(store: Store, bucket: str, now: float, forget_after: float, wait_for)
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-# --- shared windows for answers, hints and reveals --------------------------------------------
+# --- shared windows for answers, hints, reveals and sweeps ------------------------------------
 
 # One statement counts a hit in every bucket of a request (its learner and its address): a row
 # per bucket, its window restarting once it is ``seconds`` old. The upsert reads the old row in
@@ -78,6 +80,12 @@ RETURNING bucket, window_start, hits"""
 SWEEP_EVERY = 1000  # a process drops windows older than their length once in this many hits
 
 
+@functools.cache
+def _hit_statement(buckets: int):
+    """The upsert for this many buckets, built once."""
+    return text(_HIT.format(rows=", ".join(f"(:b{i}, :now, 1)" for i in range(buckets))))
+
+
 class SharedWindows:
     """Fixed windows counted in the database: ``hit({bucket: limit}, seconds)`` counts one hit
     in each bucket and returns the seconds until every one of them is under its limit again
@@ -87,15 +95,17 @@ class SharedWindows:
     def __init__(self, store: Store, clock=time.time):
         self.store, self._clock, self._calls = store, clock, 0
 
-    def hit(self, buckets: dict[str, int], seconds: float) -> float:
+    def hit(self, buckets: dict[str, int], seconds: float,
+            within: float = deadline.DEADLINE_S) -> float:
+        """``within``: how long the count may hold a PostgreSQL connection (a sweep's count
+        gets less than an answer's)."""
         now = self._clock()
         names = sorted(buckets)
-        rows = ", ".join(f"(:b{i}, :now, 1)" for i in range(len(names)))
         values = {f"b{i}": name for i, name in enumerate(names)}
-        with self.store.guard("answer limits"):
+        with deadline.budget(within), self.store.guard("shared limits"):
             self.store.ensure_schema()
             with self.store.engine.begin() as conn:
-                counted = conn.execute(text(_HIT.format(rows=rows)),
+                counted = conn.execute(_hit_statement(len(names)),
                                        {**values, "now": now, "seconds": seconds}).all()
         self._calls += 1
         if self._calls % SWEEP_EVERY == 0:

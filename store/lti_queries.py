@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from store.attempts import Store
@@ -210,11 +210,15 @@ def pending_count(store: Store, class_id: int | None = None) -> int:
                      lambda conn: conn.execute(query).scalar_one()))
 
 
-def lease_scores(store: Store, now: datetime, lease: timedelta, limit: int) -> list:
+def lease_scores(store: Store, now: datetime, lease: timedelta, limit: int,
+                 skip: frozenset[int] = frozenset()) -> list:
     """Up to ``limit`` queued rows no one else is sending and whose platform is not backing
-    off, leased to the caller until ``now + lease``."""
+    off (nor in ``skip``: registrations the caller is still sending to), leased to the caller
+    until ``now + lease``."""
     free = or_(pending_scores.c.leased_until.is_(None), pending_scores.c.leased_until < now)
     ready = or_(pending_scores.c.next_try_at.is_(None), pending_scores.c.next_try_at <= now)
+    if skip:
+        ready = and_(ready, pending_scores.c.registration_id.notin_(sorted(skip)))
 
     def work(conn):
         ids = conn.execute(select(pending_scores.c.id).where(free, ready)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import DateTime, bindparam, case, delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from store.attempts import Store
@@ -33,19 +33,19 @@ def _mine(learner_id: str, question_id: str):
         review_items.c.question_id == question_id)
 
 
+# One statement, built once: a question already in review keeps its place.
+SCHEDULE = text("INSERT INTO review_items (learner_id, question_id, step, due_at) "
+                "VALUES (:learner_id, :question_id, 0, :due_at) "
+                "ON CONFLICT (learner_id, question_id) DO NOTHING").bindparams(
+    bindparam("due_at", type_=DateTime(timezone=True)))
+
+
 def schedule(store: Store, learner_id: str, question_id: str) -> None:
     """A right answer: the question's first review comes due in a day (once per question;
     a question already being reviewed keeps its place)."""
-    def work(conn):
-        if conn.execute(select(review_items.c.step).where(
-                _mine(learner_id, question_id))).first() is None:
-            conn.execute(review_items.insert().values(
-                learner_id=learner_id, question_id=question_id, step=0,
-                due_at=store.now() + timedelta(days=INTERVALS[0])))
-    try:
-        _run(store, work, write=True)
-    except IntegrityError:  # scheduled at the same moment by another request: done
-        pass
+    _run(store, lambda conn: conn.execute(SCHEDULE, {
+        "learner_id": learner_id, "question_id": question_id,
+        "due_at": store.now() + timedelta(days=INTERVALS[0])}), write=True)
 
 
 def _aware(moment: datetime) -> datetime:

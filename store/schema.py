@@ -53,7 +53,13 @@ attempts = Table(
           unique=True, sqlite_where=text("variant IS NULL"),
           postgresql_where=text("variant IS NULL")),
     Index("ix_attempts_question", "question_id"),
-    Index("ix_attempts_class", "class_id"),
+    # The class dashboard's three GROUP BY queries (store/classes.py) each read one of these
+    # alone, in its grouping order (migration 0011).
+    Index("ix_attempts_class_variant_learner_question", "class_id", "variant", "learner_id",
+          "question_id", "correct", "score"),
+    Index("ix_attempts_class_variant_question_answer", "class_id", "variant", "question_id",
+          "answer", "misconception"),
+    Index("ix_attempts_class_learner_time", "class_id", "learner_id", "created_at"),
 )
 
 # --- how many attempts each learner made at each question (or variant) ---------------------
@@ -66,6 +72,16 @@ question_counters = Table(
     # "" for the base question; a practice variant's SHA-256 of its token, hex.
     Column("variant_key", String(64), primary_key=True),
     Column("attempts", Integer, nullable=False),  # the number the latest attempt was given
+    # The learner's record on it, kept in each attempt's own transaction (store/attempts.py):
+    # the first right attempt's number and time, the last attempt's score and answer, and
+    # the misconceptions shown (space-separated names, first seen first). The row with
+    # question_id "" and variant_key "" sums up the learner: every attempt, every
+    # misconception (practice included). Migration 0011 summarised older attempts.
+    Column("first_right", Integer, nullable=True),
+    Column("first_right_at", DateTime(timezone=True), nullable=True),
+    Column("last_score", Float, nullable=True),
+    Column("last_answer", Text, nullable=True),
+    Column("misconceptions", Text, nullable=False, server_default=text("''")),
 )
 
 # --- classes and their students: queried by classes.py -------------------------------------

@@ -88,3 +88,20 @@ def make_app(folder: Path, **config):
             "LTI_SEND_IN_BACKGROUND": False,  # the LMS tests turn the score sender on
             **config,
         })
+
+
+NOT_SAVED = "Not saved: storage is unavailable — try again in a moment"
+
+
+def assert_honestly_unsaved(response) -> None:
+    """An answer storage could not record: 503, the one sentence, and nothing about the
+    answer (no correctness, feedback, explanation or result)."""
+    assert response.status_code == 503, (response.status_code, response.get_data()[:300])
+    assert int(response.headers["Retry-After"]) > 0
+    if response.is_json:
+        body = response.get_json()
+        assert body["error"] == NOT_SAVED and body["saved"] is False, body
+        assert set(body) <= {"error", "field", "saved"}, body
+    else:
+        page = response.get_data(as_text=True)
+        assert NOT_SAVED in page and "Correct" not in page and "Explanation" not in page

@@ -85,10 +85,13 @@ class Platform:
         self.signing_kid = "k1"
         self.hints: dict[str, dict] = {}
         self.tokens: dict[str, float] = {}
+        self.token_lifetime = 3600  # seconds; at most 60, a tool asks for a token every time
         self.token_requests = 0
         self.token_failures = 0  # answer this many token requests with 503
         self.answering = threading.Event()  # cleared: the token endpoint hangs, as a dead LMS
         self.answering.set()
+        self.scoring = threading.Event()  # cleared: the score endpoint hangs
+        self.scoring.set()
         self.scores: dict[str, list[dict]] = {}
         self.deep_links: list[dict] = []
         self.registered: dict | None = None
@@ -218,12 +221,13 @@ class Platform:
             if claims["iss"] != self.client_id or claims["sub"] != self.client_id:
                 return jsonify({"error": "invalid_client"}), 401
             access = secrets.token_urlsafe(16)
-            self.tokens[access] = time.time() + 3600
+            self.tokens[access] = time.time() + self.token_lifetime
             return jsonify({"access_token": access, "token_type": "Bearer",
-                            "expires_in": 3600, "scope": request.form.get("scope")})
+                            "expires_in": self.token_lifetime, "scope": request.form.get("scope")})
 
         @app.post("/lineitems/<item>/scores")
         def scores(item):
+            self.scoring.wait(30)
             auth = request.headers.get("Authorization", "")
             access = auth.removeprefix("Bearer ")
             if not auth.startswith("Bearer ") or self.tokens.get(access, 0) < time.time():
@@ -253,14 +257,14 @@ FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
 class World:
     """The platform and the tool, registered with each other."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, **config):
         from tests.apps import make_app
 
         self.cert, key = self_signed(folder)
         self.db_url = f"sqlite:///{folder / 'tool.sqlite'}"
         self.config = {"DATABASE_URL": self.db_url, "LTI_JWKS_REFETCH_SECONDS": 0,
                        "LTI_REGISTRATION_CODE": REGISTRATION_CODE,
-                       "LTI_SEND_IN_BACKGROUND": True, "LTI_SEND_INTERVAL": 0.1}
+                       "LTI_SEND_IN_BACKGROUND": True, "LTI_SEND_INTERVAL": 0.1, **config}
         self.app = make_app(folder, **self.config)
         self.tool = Served(self.app, ssl_context=(self.cert, key))
         self.platform = Platform(self.cert)
@@ -305,7 +309,8 @@ class World:
         return self.platform.scores[lineitem]
 
     def stop(self):
-        self.app.extensions["lti_sender"].stop()
+        if "lti_sender" in self.app.extensions:
+            self.app.extensions["lti_sender"].stop()
         self.tool.stop()
         self.platform.stop()
         self.app.extensions["store"].dispose()

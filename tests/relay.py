@@ -12,10 +12,10 @@ import time
 class Relay:
     """Forwards 127.0.0.1:<port> to the database; ``frozen`` holds every byte in flight."""
 
-    def __init__(self, host: str, port: int):
+    def __init__(self, host: str, port: int, listen_port: int = 0):
         self.upstream = (host, port)
         self.frozen = threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener = socket.create_server(("127.0.0.1", listen_port))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = [self.listener]
         self.closed = False

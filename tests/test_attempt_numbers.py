@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from store import NewAttempt, Store, StoreUnavailable, migrate
 from store.schema import attempts, question_counters
+from store.summaries import rebuild_summaries
 
 SIMULTANEOUS = 24
 
@@ -90,14 +91,18 @@ def test_the_database_refuses_two_base_attempts_with_one_number(store):
         conn.execute(attempts.insert().values(**row))
 
 
-def test_attempts_loaded_without_a_counter_are_numbered_on_from(store):
-    """Rows written in bulk (benchmarks, imports) carry no counter: the next answer counts
-    them and carries on, instead of colliding with them."""
+def test_attempts_loaded_in_bulk_are_summarised_then_numbered_on_from(store):
+    """Rows written in bulk (benchmarks, imports) carry no summary: rebuild_summaries counts
+    them as migration 0011 does, and the next answer carries on instead of colliding."""
     with store.engine.begin() as conn:
         conn.execute(attempts.insert(), [
             {"learner_id": "bulk", "question_id": "q3", "variant": None, "answer": "a",
-             "score": 0.0, "correct": False, "created_at": store.now()} for _ in range(3)])
+             "score": 0.0, "correct": False, "created_at": store.now(), "number": n}
+            for n in (1, 2, 3)])
+    rebuild_summaries(store.engine)
     assert store.record_attempt(NewAttempt("bulk", "q3", "b", 1.0, True)) == 4
+    summary = store.summaries("bulk")
+    assert (summary["q3"].attempts, summary["q3"].first_right, summary[""].attempts) == (4, 4, 4)
 
 
 def test_upgrading_numbers_existing_attempts_in_order_and_seeds_the_counters(store_url):

@@ -191,3 +191,39 @@ def test_figure_texts_name_the_state_and_the_layout_the_reader_sees(page):
     assert len({y for _, y in wide}) == 1 and len({x for x, _ in narrow}) == 1
     assert "left to right on a wide screen, top to bottom on a narrow one" in text
     assert "values flow from left to right" not in text
+
+
+@pytest.mark.parametrize("answers", [
+    {},  # a session, nothing answered
+    {"q2": "true", "q1": "e4"},  # wrong answers: results, notices, no ending
+    {"q1": "4e4", "q2": "false", "q3": "1.0989", "q4": "b,a,c,d"},  # done: the ending
+])
+def test_the_readers_page_is_the_frame_with_their_parts_the_same_bytes(app, client, clock,
+                                                                      answers):
+    """The reader's page is spliced from the prepared frame: byte for byte the whole page
+    rendered for that reader (checkpoint, ending, reviews due in the contents and above)."""
+    from flask import render_template
+
+    from chapter import views
+    from quizzes.progress import reader_state
+
+    client.get("/api/checkpoint/q1/variant")  # a session, before any answer
+    for qid, answer in answers.items():
+        client.post(f"/api/checkpoint/{qid}", json={"answer": answer})
+    clock(days=2)  # right answers come due for review
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
+        reader = reader_state()
+        assert reader is not None
+        whole = render_template("chapter.html", **app.extensions["chapter"], reader=reader)
+        spliced = views.reader_page(reader).get_data(as_text=True)
+        again = views.reader_page(reader).get_data(as_text=True)  # the kept parts
+        other = views.reader_page({**reader, "csrf": "another-token"}).get_data(as_text=True)
+    assert spliced == whole and again == whole
+    assert other == whole.replace(reader["csrf"], "another-token")
+    assert other.count("another-token") == whole.count(reader["csrf"]) > 0
+    # five marks of the page's own (reviews due in two places), one per practice item placed
+    slots = app.extensions["chapter_frame"].slots
+    assert len(slots) == 7 and {"practice_p1", "practice_p2"} <= set(slots)
+    if "q2" in answers and answers["q2"] == "false":
+        assert 'data-role="review-notice"' in spliced and "toc-review" in spliced

@@ -22,6 +22,7 @@ from chapter.figures import SCHEMAS
 from quizzes.answer_routes import openapi_part as checkpoint_part
 from quizzes.resume_routes import openapi_part as resume_part
 from quizzes.review_routes import openapi_part as review_part
+from quizzes.typed_openapi import openapi_part as typed_part
 from tests.apps import make_app
 from web import openapi
 
@@ -282,7 +283,8 @@ SEGMENT = st.one_of(TEXT.map(lambda s: s.replace("/", "")[:200]).filter(bool),
            "/api/widgets/{}", "/api/checkpoint/{}/{}", "/lti/login", "/lti/launch",
            "/lti/jwks", "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
            "/api/resume", "/resume/new", "/resume", "/resume/{}", "/resume?code={}",
-           "/api/review", "/api/review/{}", "/review/{}"]),
+           "/api/review", "/api/review/{}", "/review/{}", "/api/checkpoint/d1/{}",
+           "/api/checkpoint/d1", "/checkpoint/d1", "/accessibility"]),
        parts=st.lists(SEGMENT, min_size=2, max_size=2),
        form=st.dictionaries(st.sampled_from(["name", "class_name", "key", "csrf_token", "x",
                                              "code", "revealed", "hinted",
@@ -298,7 +300,8 @@ def test_any_method_any_route(client, method, template, parts, form):
 
 def test_every_route_is_covered_by_a_strategy(client):
     """A new route must be added to the fuzzing above, or this fails."""
-    covered = {"/", "/static/<path:filename>", "/api/widgets/<name>", "/api/openapi.json",
+    covered = {"/", "/accessibility", "/static/<path:filename>", "/api/widgets/<name>",
+               "/api/openapi.json",
                "/vendor/plotly-<digest>.min.js", "/api/checkpoint/<qid>", "/checkpoint/<qid>",
                "/api/checkpoint/<qid>/variant", "/api/progress", "/classes/new",
                "/api/checkpoint/<qid>/hint", "/api/checkpoint/<qid>/reveal",
@@ -309,14 +312,17 @@ def test_every_route_is_covered_by_a_strategy(client):
                "/lti/login", "/lti/launch", "/lti/jwks",
                "/lti/config", "/lti/register", "/lti/dashboard", "/lti/deep-link",
                "/api/resume", "/resume/new", "/resume", "/resume/<code>",
-               "/api/review", "/api/review/<qid>", "/review/<qid>"}
+               "/api/review", "/api/review/<qid>", "/review/<qid>",
+               "/api/checkpoint/d1", "/api/checkpoint/d1/variant", "/api/checkpoint/d1/preview",
+               "/api/checkpoint/d1/hint", "/api/checkpoint/d1/reveal", "/checkpoint/d1"}
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
     assert rules <= covered, sorted(rules - covered)
 
 
 # --- against the published OpenAPI description ------------------------------------------------
 
-SPEC = openapi.document([widget_part(), checkpoint_part(), resume_part(), review_part()])
+SPEC = openapi.document([widget_part(), checkpoint_part(), resume_part(), review_part(),
+                         typed_part()])
 WIDGET_PATHS = sorted(p for p in SPEC["paths"] if p.startswith("/api/widgets/"))
 
 
@@ -388,7 +394,7 @@ def test_a_body_the_description_allows_is_graded_or_refused_as_invalid(client, q
 def test_the_description_is_published_and_covers_every_api_route(client):
     served = client.get("/api/openapi.json").get_json()
     rules = {rule.rule for rule in client.application.url_map.iter_rules()}
-    parts = [widget_part(), checkpoint_part(), resume_part(), review_part()]
+    parts = [widget_part(), checkpoint_part(), resume_part(), review_part(), typed_part()]
     assert served == json.loads(json.dumps(openapi.document(parts, rules)))
     api = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule) for rule in rules
            if rule.startswith("/api/") and rule != "/api/openapi.json"}

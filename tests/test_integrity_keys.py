@@ -40,7 +40,8 @@ def test_without_an_instructor_code_the_web_form_only_explains(app, client):
 def test_the_footer_links_only_to_that_explanation(client):
     page = client.get("/").text
     footer = page[page.index('<footer'):page.index('</footer>')]
-    assert re.findall(r'href="([^"]+)"', footer) == ["/classes/new"]
+    # the accessibility statement, and for classes only the explanation
+    assert re.findall(r'href="([^"]+)"', footer) == ["/accessibility", "/classes/new"]
 
 
 def test_a_wrong_instructor_code_makes_nothing_and_is_slowed_down(tmp_path):

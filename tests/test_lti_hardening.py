@@ -4,6 +4,7 @@ are random. Against the test platform (tests/lti_platform.py) on loopback."""
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -160,12 +161,15 @@ def _queued(world) -> int:
         return ags.pending_count()
 
 
-def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(world):
+@pytest.mark.parametrize("endpoint", ["answering", "scoring"])  # token, score endpoint
+def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(world, endpoint):
     student = world.browser()
-    response, _ = world.launch(student, sub="student-hung", lineitem="li-hung")
+    item = f"li-hung-{endpoint}"
+    response, _ = world.launch(student, sub="student-hung", lineitem=item)
     assert response.status_code == 303
     world.app.extensions["lti_tokens"]._cache.clear()  # the next score needs a new token
-    world.platform.answering.clear()
+    switch = getattr(world.platform, endpoint)
+    switch.clear()
     try:
         started = time.monotonic()
         answer = student.post(f"{world.tool.url}/api/checkpoint/q1", json={"answer": "4e4"})
@@ -175,10 +179,10 @@ def test_a_hung_lms_never_slows_an_answer_and_gets_its_score_once_it_recovers(wo
         page_started = time.monotonic()
         assert student.get(f"{world.tool.url}/").status_code == 200
         assert time.monotonic() - page_started < 0.25
-        assert _queued(world) >= 1 and "li-hung" not in world.platform.scores
+        assert _queued(world) >= 1 and item not in world.platform.scores
     finally:
-        world.platform.answering.set()
-    delivered = world.scores_for("li-hung")
+        switch.set()
+    delivered = world.scores_for(item)
     assert delivered[-1]["userId"] == "student-hung" and delivered[-1]["scoreGiven"] == 1
 
 
@@ -206,3 +210,37 @@ def test_one_hung_platform_does_not_hold_up_another(world):
         other.stop()
     assert world.scores_for("li-a")[-1]["userId"] == "a"
 
+
+
+def test_a_platform_whose_keys_hang_delays_no_other_platform_and_one_launch_briefly(tmp_path):
+    """A launch reads the platform's JWKS when it meets a new kid: a platform that accepts
+    and never answers costs that launch the short timeout, and other platforms nothing."""
+    from benchmarks.bench_stall import Blackhole
+    from tests.apps import make_app
+
+    hole = Blackhole()
+    app = make_app(tmp_path)
+    platform_keys = regs.PlatformKeys()
+    platform_keys._cache["https://healthy.example/jwks"] = ({"k1": {"kid": "k1"}}, time.monotonic())
+    took: list[float] = []
+
+    def hung_launch() -> None:
+        with app.app_context():
+            started = time.monotonic()
+            with pytest.raises(regs.RegistrationError):
+                platform_keys.key(f"http://127.0.0.1:{hole.port}/jwks", "k9")
+            took.append(time.monotonic() - started)
+
+    try:
+        side = threading.Thread(target=hung_launch)
+        side.start()
+        time.sleep(0.2)  # the hung fetch holds its platform's lock by now
+        with app.app_context():
+            started = time.monotonic()
+            assert platform_keys.key("https://healthy.example/jwks", "k1") == {"kid": "k1"}
+            assert time.monotonic() - started < 0.1
+        side.join(10)
+        assert took and took[0] < sum(regs.JWKS_TIMEOUT) + 0.5, took
+    finally:
+        hole.close()
+        app.extensions["store"].dispose()

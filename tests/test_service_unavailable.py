@@ -9,6 +9,7 @@ import pytest
 
 from app import create_app
 from store import StoreUnavailable
+from tests.apps import assert_honestly_unsaved
 from web.errors import ServiceUnavailable
 
 SAYS = "Saved progress and classes can"
@@ -61,8 +62,7 @@ def test_a_page_route_answers_a_friendly_503_page(down, method, url):
 
 
 def test_a_route_that_answers_differently_still_does(down):
-    """The answer route grades without saving and says so, rather than a 503."""
-    response = down.post("/api/checkpoint/q2", json={"answer": "false"})
-    assert response.status_code == 200
-    assert response.get_json()["saved"] is False
+    """The answer route's 503 names what was lost (the answer, not saved) and grades
+    nothing; the review list answers empty with a notice."""
+    assert_honestly_unsaved(down.post("/api/checkpoint/q2", json={"answer": "false"}))
     assert down.get("/api/review").get_json()["notice"] == "Reviews cannot be loaded just now."

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from store import limits
-from tests.apps import make_app
+from tests.apps import assert_honestly_unsaved, make_app
 from tests.conftest import empty_database
 
 LIMIT = 4
@@ -78,11 +78,12 @@ def test_with_storage_down_each_worker_counts_alone_and_never_waits(two_workers)
         app.extensions["store"]._open_until = time.monotonic() + 60
     started = time.monotonic()
     codes = [clients[0].post("/api/checkpoint/q1", json={"answer": "e4"}) for _ in range(LIMIT)]
-    assert all(r.status_code == 200 and r.json["saved"] is False for r in codes)
+    for response in codes:  # not saved, so not graded either
+        assert_honestly_unsaved(response)
     assert clients[0].post("/api/checkpoint/q1", json={"answer": "e4"}).status_code == 429
     assert time.monotonic() - started < 1.0
     # The other worker's own count is separate while the database cannot count for both.
-    assert clients[1].post("/api/checkpoint/q1", json={"answer": "e4"}).status_code == 200
+    assert clients[1].post("/api/checkpoint/q1", json={"answer": "e4"}).status_code == 503
 
 
 def test_one_statement_per_answer_and_old_windows_are_forgotten(two_workers):
@@ -108,3 +109,34 @@ def test_one_statement_per_answer_and_old_windows_are_forgotten(two_workers):
     windows.forget(time.time() + 61)
     assert windows.hit({"learner a": 2}, 60) == 0
     assert limits.SWEEP_EVERY >= 100
+
+
+def _new_sweep(client, swept: str):
+    return client.get(f"/api/widgets/nudge?sweep={swept}", headers={"Accept-Encoding": "identity"})
+
+
+def test_new_sweeps_from_one_address_are_counted_once_across_two_workers(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    apps = [make_app(tmp_path / f"worker{n}", DATABASE_URL=url, NEW_SWEEPS_PER_MINUTE=2)
+            for n in range(2)]
+    first, second = (app.test_client() for app in apps)
+    assert _new_sweep(first, "x").status_code == 200
+    assert _new_sweep(second, "w").status_code == 200
+    refused = _new_sweep(first, "dx")  # new on this worker, but the address's third build
+    assert refused.status_code == 429 and refused.json["field"] == "sweep"
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert _new_sweep(second, "dx").status_code == 429
+    assert _new_sweep(first, "x").status_code == 200  # cached on this worker: no new build
+    assert second.get("/api/widgets/nudge?x=1.5").status_code == 200  # plain figures: no limit
+    for app in apps:
+        app.extensions["store"].dispose()
+
+
+def test_with_storage_down_new_sweeps_are_counted_per_worker_without_waiting(tmp_path):
+    app = make_app(tmp_path, NEW_SWEEPS_PER_MINUTE=1)
+    app.extensions["store"]._open_until = time.monotonic() + 60
+    client = app.test_client()
+    started = time.monotonic()
+    assert _new_sweep(client, "x").status_code == 200
+    assert _new_sweep(client, "w").status_code == 429  # this worker's own count still holds
+    assert time.monotonic() - started < 1.0

@@ -102,3 +102,19 @@ def test_normalised_keeps_applicable_parameters():
     figure = FIGURES["vanishing"]
     params = {k: s.default for k, s in figure.schema.items()} | {"x": 0.5, "mode": "chain"}
     assert normalised(figure.schema, params)["x"] == 0.5
+
+
+def test_one_new_sweep_is_built_at_a_time_per_worker_and_others_are_told_at_once(app):
+    client = app.test_client()
+    assert _get(client, "nudge?sweep=x").status_code == 200  # cached from here on
+    gate = app.extensions["sweep_gate"]
+    assert gate.acquire(blocking=False)  # another thread of this worker is building
+    try:
+        busy = _get(client, "nudge?sweep=w")
+        assert busy.status_code == 429 and busy.headers["Retry-After"] == "1"
+        assert busy.get_json()["field"] == "sweep" and "building" in busy.get_json()["error"]
+        assert _get(client, "nudge?sweep=x").status_code == 200  # a cached one still serves
+        assert _get(client, "nudge?x=1.5").status_code == 200  # and plain figures
+    finally:
+        gate.release()
+    assert _get(client, "nudge?sweep=w").status_code == 200

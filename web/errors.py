@@ -20,14 +20,16 @@ from werkzeug.exceptions import HTTPException
 
 class ClientError(Exception):
     """A request refused: ``status``, ``message``, the ``field`` at fault; for the page, an
-    optional ``heading``, a ``back`` link (url, label) and extra response ``headers``."""
+    optional ``heading``, a ``back`` link (url, label) and extra response ``headers``; ``extra``
+    fields join the JSON answer."""
 
     status = 400
 
     def __init__(self, message: str, field: str | None = None, status: int | None = None,
                  heading: str | None = None, back: tuple[str, str] | None = None,
-                 headers: dict[str, str] | None = None):
+                 headers: dict[str, str] | None = None, extra: dict | None = None):
         super().__init__(message)
+        self.extra = extra or {}
         self.message, self.field = message, field
         if status is not None:
             self.status = status
@@ -64,7 +66,7 @@ def wants_json() -> bool:
 def respond(error: ClientError) -> tuple[Response | str, int]:
     """The refusal as the client reads it: the JSON shape under /api/, else the page."""
     if wants_json():
-        response = jsonify({"error": error.message, "field": error.field})
+        response = jsonify({"error": error.message, "field": error.field, **error.extra})
     else:
         detail = Markup("{}").format(error.message)
         if error.back:

@@ -44,7 +44,9 @@ def document(parts: list[dict], routes: set[str] | None = None) -> dict:
     paths: dict[str, dict] = {}
     schemas: dict[str, dict] = {"Error": {
         "type": "object", "required": ["error"], "properties": {
-            "error": {"type": "string"}, "field": {"type": ["string", "null"]}}}}
+            "error": {"type": "string"}, "field": {"type": ["string", "null"]},
+            "saved": {"type": "boolean", "description": "false on an answer storage could "
+                      "not record (503): it was not graded either"}}}}
     for part in parts:
         paths.update(part.get("paths", {}))
         schemas.update(part.get("schemas", {}))

@@ -118,6 +118,27 @@ def answer_wait(learner: str | None, address: str | None) -> float:
     return windows["address"].hit(address or "unknown")
 
 
+SWEEP_COUNT_S = 0.25  # a new sweep's shared count may hold a connection this long, no more
+
+
+def new_sweep_wait(address: str | None) -> float:
+    """Seconds before this address may build another new sweep; 0 now. Counted in the
+    database when the store offers shared windows (every worker sees the same count, within
+    ``SWEEP_COUNT_S``), else, or while storage is down, per worker."""
+    from flask import current_app
+
+    local: RateWindow = current_app.extensions["sweep_builds"]
+    key = address or "unknown"
+    shared = current_app.extensions.get("shared_windows")
+    if shared is not None:
+        try:
+            return shared.hit({f"sweeps {key}": local.limit}, local.seconds,
+                              within=SWEEP_COUNT_S)
+        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
+            pass
+    return local.hit(key)
+
+
 def is_production(app: Flask) -> bool:
     env = (_setting(app, "APP_ENV") or "").strip().lower()
     if env:

@@ -161,7 +161,13 @@
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(focusWhereScrolling);
   if ("ResizeObserver" in window) {
     const watch = new ResizeObserver(focusWhereScrolling);
-    formulas.forEach((f) => watch.observe(f));
+    // The formula too: it widens inside an unchanged box when a reader's style sheet spaces
+    // out its letters.
+    formulas.forEach((f) => {
+      watch.observe(f);
+      const inner = f.querySelector("math > *");
+      if (inner) watch.observe(inner);
+    });
   }
 
   // Intuition: keep what the reader wrote, on this device only.

@@ -175,6 +175,7 @@
       replaceRegion("questions", data.html.questions);
       refold(folded);
       replaceRegion("roster", data.html.roster);
+      if (data.html.practice) replaceRegion("practice", data.html.practice);
       sortRoster();
       drawCharts();
       announce(counts, now);

@@ -84,12 +84,30 @@
       const n = data.attempt || Number(panel.dataset.attempts || 0) + 1;
       panel.dataset.attempts = String(n);
       region.replaceChildren(resultBlock(data, n));
+      if (form.dataset.practiceItem !== undefined) itemState(form, data.state);
       if (data.explanation) dropRevealButton(panel);
       setCsrf(data.csrf);
     } catch (e) {
       showError(region, "The server could not be reached. Check your connection, then try again.");
     }
   }
+
+  // A practice-only item ("More practice"): its Start button opens the same panel, and its
+  // state line follows each answer (the item never counts in the checkpoint's score).
+  function itemState(item, state) {
+    const line = item.querySelector("[data-role=state]");
+    if (!line || !state) return;
+    line.className = "question-state state-" + state.state;
+    line.textContent = state.label;
+    line.hidden = false;
+  }
+
+  document.querySelectorAll("[data-practice-item]").forEach((item) => {
+    const start = item.querySelector("[data-role=start]");
+    item.querySelector("[data-role=needs-js]").hidden = true;
+    start.hidden = false;
+    start.addEventListener("click", () => loadVariant(item));
+  });
 
   window.SeeingML.practice = { offer };
 })();

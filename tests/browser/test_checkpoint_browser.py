@@ -225,3 +225,26 @@ def test_without_javascript_the_forms_post_and_the_result_comes_back(browser, li
         assert checkpoint_violations(page) == []
     finally:
         context.close()
+
+
+def test_an_answer_storage_cannot_record_says_not_saved_and_shows_no_grade(page, live_server,
+                                                                          live_app):
+    import time
+
+    open_checkpoint(page, live_server)
+    store = live_app.extensions["store"]
+    store._open_until = time.monotonic() + 60  # storage down: the breaker refuses at once
+    try:
+        form = page.locator("form#q2")
+        form.locator("label[for='q2-false']").click()
+        form.locator("[data-role=submit]").click()
+        error = form.locator("[data-role=result] .result-error")
+        error.wait_for()
+        assert error.inner_text() == "Not saved: storage is unavailable — try again in a moment"
+        assert form.locator("[data-role=result] .result").count() == 0  # no grade at all
+        assert "Correct" not in form.inner_text()
+        clean(page, expected="503")
+    finally:
+        store._open_until = 0.0
+    form.locator("[data-role=submit]").click()  # storage is back: the same answer is graded
+    assert "Correct" in result(page, "q2").inner_text()

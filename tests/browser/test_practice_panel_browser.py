@@ -26,7 +26,7 @@ def test_nothing_of_the_practice_shows_before_an_answer_earns_the_offer(page, li
           question: t.dataset.question,
           hint: t.content.querySelector('[data-role=hint]').dataset.api,
           prompt: t.content.querySelector('.practice-prompt').innerHTML}))""")
-    assert [t["question"] for t in templates] == ["q1", "q3"]
+    assert [t["question"] for t in templates] == ["q1", "q3", "p1", "p2"]
     for t in templates:
         assert t["hint"] == f"/api/checkpoint/{t['question']}/hint"
         assert t["prompt"] == ""  # the variant's words come from the API, when asked for

@@ -1,0 +1,116 @@
+"""The reader's own page: GET / with a session cookie beside the anonymous GET /, one run.
+
+    PYTHONPATH=. python -m benchmarks.bench_reader [--seconds 4] [--rounds 2]
+
+One gunicorn (2 sync workers, SQLite), hit by wrk (16 connections) in alternating rounds:
+
+  anonymous     GET / without a cookie (the prepared bytes)
+  history 10    GET / as 50 readers with 10 stored attempts each, cookies rotated
+  history 2000  GET / as 50 readers with 2,000 stored attempts each (the per-learner cap)
+
+Each reader first answers once over HTTP (their cookie); the rest of their history is bulk
+inserted (benchmarks/bench_grading.py), then the per-learner summaries are rebuilt from it
+(``store.summaries.rebuild_summaries``), as migration 0011 does for existing data. Targets:
+the reader's page ≥ 0.5× the anonymous page's req/s, and 2,000 attempts within 20 % of 10.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks import servers, wrk
+from benchmarks.bench_api import first_choice
+
+CONNECTIONS = 16
+READERS = 50
+SHORT, LONG = 10, 2000
+TARGET_RATIO, TARGET_FLAT = 0.5, 0.2
+
+
+def rebuild(store) -> None:
+    """Bring the per-learner summaries up to the bulk-inserted attempts (when the store
+    keeps them)."""
+    try:
+        from store.summaries import rebuild_summaries
+    except ImportError:  # a store without summaries reads the attempts themselves
+        return
+    rebuild_summaries(store.engine)
+
+
+def measure(seconds: int, rounds: int) -> dict[str, list[wrk.WrkResult]]:
+    from benchmarks.bench_grading import (
+        answer_once,
+        attempt_rows,
+        bulk_insert,
+        learner_of,
+        rotate_cookies,
+    )
+    from store import Store, database_url
+
+    with tempfile.TemporaryDirectory(prefix="seeingml-reader-") as tmp:
+        instance = Path(tmp)
+        (instance / "config.py").write_text("ANSWERS_PER_MINUTE_LEARNER = 1_000_000_000\n"
+                                            "ANSWERS_PER_MINUTE_ADDRESS = 1_000_000_000\n")
+        url = f"sqlite:///{instance / 'bench.sqlite'}"
+        env = servers.app_env(instance, url)
+        store = Store(database_url(url, str(instance)))
+        with servers.gunicorn("app:create_app()", env) as app:
+            answer = first_choice(app.url)
+            start = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+            groups: dict[str, list[str]] = {}
+            for name, size, seed in ((f"history {SHORT}", SHORT, 2), (f"history {LONG}", LONG, 3)):
+                cookies = [answer_once(app.port, answer)[1] for _ in range(READERS)]
+                bulk_insert(store, attempt_rows([learner_of(c) for c in cookies], size - 1,
+                                                start, seed))
+                groups[name] = cookies
+            rebuild(store)
+            results: dict[str, list[wrk.WrkResult]] = {"anonymous": [], **{g: [] for g in groups}}
+            for _ in range(rounds):
+                results["anonymous"].append(wrk.run(app.url + "/", seconds, CONNECTIONS))
+                for name, cookies in groups.items():
+                    results[name].append(wrk.run(app.url + "/", seconds, CONNECTIONS,
+                                                 lua=rotate_cookies(cookies)))
+                print("  " + ", ".join(f"{n} {r[-1].requests_per_s:,.0f} req/s"
+                                       for n, r in results.items()), file=sys.stderr, flush=True)
+        store.dispose()
+    return results
+
+
+def run(seconds: int = 4, rounds: int = 2) -> list[tuple[str, str, str, str]]:
+    from benchmarks.bench_grading import load
+    results = measure(seconds, rounds)
+    rps = {name: statistics.mean(r.requests_per_s for r in runs) for name, runs in results.items()}
+    anonymous = rps["anonymous"]
+    short, long = rps[f"history {SHORT}"], rps[f"history {LONG}"]
+    rows = [("reader page", f"anonymous GET /, gunicorn 2 sync workers, wrk {CONNECTIONS} conns",
+             f"{anonymous:,.0f} req/s", "")]
+    for name in (f"history {SHORT}", f"history {LONG}"):
+        runs = results[name]
+        ratio = rps[name] / anonymous
+        rows.append(("reader page", f"GET / with a session cookie, {name} attempts",
+                     f"{rps[name]:,.0f} req/s = {ratio:.3f}× anonymous, p99 "
+                     f"{max(r.p99_ms for r in runs):.1f} ms, errors {sum(r.errors for r in runs)}",
+                     f"≥ {TARGET_RATIO}× {'ok' if ratio >= TARGET_RATIO else 'MISSED'}"))
+    change = abs(long - short) / short
+    rows.append(("reader page", f"history {LONG} vs {SHORT}", f"{change * 100:.0f} % apart",
+                 f"≤ {TARGET_FLAT * 100:.0f} % {'ok' if change <= TARGET_FLAT else 'MISSED'}"))
+    rows.append(("reader page", "load average", load(), ""))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    for row in run(args.seconds, args.rounds):
+        print(" | ".join(row))
+
+
+if __name__ == "__main__":
+    main()

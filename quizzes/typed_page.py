@@ -1,0 +1,67 @@
+"""Differentiate it yourself without JavaScript: the question on a page of its own.
+
+    GET  /checkpoint/d1   a fresh question (and, for a reader new here, a session)
+    POST /checkpoint/d1   its form: ``action`` preview, check, hint or reveal → the page again
+
+Each post does what the JSON routes do (quizzes/typed_routes.py) and draws the page with the
+outcome: the expression as understood (the preview, also shown with every graded answer),
+the grade, the hints taken, the revealed derivative. An answer it cannot read comes back
+on the page with the place and a proposed reading (422), and is not an attempt.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from quizzes import typed, typed_routes
+from quizzes.shared import MAX_BODY, expired_form
+from web import csrf, reader
+from web.errors import ClientError
+
+bp = Blueprint("typed_page", __name__)
+bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
+ACTIONS = ("check", "preview", "hint", "reveal")
+
+
+def _page(t: dict, status: int = 200):
+    t = {**t, "page": True, "csrf": reader.current_csrf()}
+    return render_template("partials/typed_page.html", t=t), status, {
+        "Cache-Control": "private, no-store"}
+
+
+@bp.get("/checkpoint/d1")
+def page():
+    question = typed_routes.new_variant()
+    return _page({"token": question["token"], "prompt_html": question["prompt_html"],
+                  "prompt_speech": question["prompt_speech"]})
+
+
+def _prompt(token: str) -> dict:
+    question = typed.build(typed_routes.params_for(token))
+    return {"prompt_html": question.prompt_html, "prompt_speech": question.prompt_speech}
+
+
+@bp.post("/checkpoint/d1")
+@csrf.limit_body(MAX_BODY)
+def form():
+    token, answer = request.form.get("token", ""), request.form.get("answer", "")
+    action = request.form.get("action", "check")
+    if action not in ACTIONS:
+        action = "check"
+    t = {"token": token, **_prompt(token), "answer": answer}
+    try:
+        if action == "hint":
+            t["hints"] = typed_routes.hint(token)["hints"]
+        elif action == "reveal":
+            t["shown"] = typed_routes.reveal(token)
+        elif action == "preview":
+            t["preview"] = typed_routes.preview(answer)
+        else:
+            t["result"] = typed_routes.grade(answer, token)
+            t["preview"] = t["result"]["preview"]
+    except ClientError as error:
+        if error.field != "answer":
+            raise
+        t["error"] = {"message": error.message, "position": error.extra.get("position")}
+        return _page(t, 422)
+    return _page(t)

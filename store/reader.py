@@ -1,0 +1,98 @@
+"""Everything a reader's page needs from storage, in one statement: their summary rows
+(store/attempts.py), the help they asked for per base question (store/help.py), their
+current class's credit (store/classes.py) and their spaced-review items (store/review.py).
+Each part is an indexed read of the learner's own rows, so the statement costs the same
+whatever the learner's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+
+from store.attempts import Store, Summary
+from store.help import HINT, Help
+from store.schema import checkpoint_help, classes, enrolments, question_counters, review_items
+
+
+@dataclass(frozen=True)
+class ReaderRecord:
+    summaries: dict[str, Summary] = field(default_factory=dict)  # "" : on everything
+    help: dict[str, Help] = field(default_factory=dict)  # per base question
+    credit: tuple[float, float] | None = None  # the current class's (revealed, hinted)
+    review: dict[str, tuple[int, datetime]] = field(default_factory=dict)  # step, due (UTC)
+
+
+def _none(type_):
+    return cast(null(), type_)
+
+
+_LEARNER = bindparam("learner_id")
+_qc, _h, _r = question_counters.c, checkpoint_help.c, review_items.c
+_CLASS_NOW = (select(enrolments.c.class_id).where(enrolments.c.learner_id == _LEARNER)
+              .order_by(enrolments.c.joined_at.desc(), enrolments.c.id.desc())
+              .limit(1).scalar_subquery())
+# One row layout for the four parts: kind, question, two integers, two times, two numbers,
+# two texts. The first part's column types decode every row.
+READ = union_all(
+    select(literal("summary", String).label("kind"), _qc.question_id.label("question_id"),
+           _qc.attempts.label("n"), _qc.first_right.label("m"),
+           _qc.first_right_at.label("at"), _none(Float).label("x"),
+           _qc.last_score.label("y"), _qc.last_answer.label("text1"),
+           _qc.misconceptions.label("text2"))
+    .where(_qc.learner_id == _LEARNER, _qc.variant_key == ""),
+    select(literal("help", String), _h.question_id, func.count(), _none(Integer),
+           func.min(_h.created_at), _none(Float), _none(Float), _h.kind, _none(Text))
+    .where(_h.learner_id == _LEARNER, _h.variant.is_(None))
+    .group_by(_h.question_id, _h.kind),
+    select(literal("credit", String), literal("", String), _none(Integer), _none(Integer),
+           _none(DateTime(timezone=True)), classes.c.revealed_credit, classes.c.hinted_credit,
+           _none(Text), _none(Text))
+    .where(classes.c.id == _CLASS_NOW),
+    select(literal("review", String), _r.question_id, _r.step, _none(Integer), _r.due_at,
+           _none(Float), _none(Float), _none(Text), _none(Text))
+    .where(_r.learner_id == _LEARNER),
+)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def read(store: Store, learner_id: str) -> ReaderRecord:
+    """The learner's record, in one statement (StoreUnavailable when storage fails)."""
+    with store.guard("progress not read"):
+        store.ensure_schema()
+        with store.engine.connect() as conn:
+            rows = conn.execute(READ, {"learner_id": learner_id}).all()
+    record = ReaderRecord()
+    for row in rows:
+        if row.kind == "summary":
+            record.summaries[row.question_id] = Summary(
+                row.question_id, int(row.n), row.m, row.at, row.y, row.text1,
+                tuple((row.text2 or "").split()))
+        elif row.kind == "help":
+            seen = record.help.get(row.question_id, Help())
+            record.help[row.question_id] = (Help(int(row.n), seen.revealed_at, row.at)
+                                            if row.text1 == HINT
+                                            else Help(seen.hints, row.at, seen.hinted_at))
+        elif row.kind == "credit":
+            record = ReaderRecord(record.summaries, record.help,
+                                  (float(row.x), float(row.y)), record.review)
+        else:
+            record.review[row.question_id] = (int(row.n), _aware(row.at))
+    return record
