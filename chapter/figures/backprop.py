@@ -52,29 +52,41 @@ def _signed(text: str) -> str:
     return f"({text})" if text.startswith("−") else text
 
 
-def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
-                    eta: float = 0.2, steps: int = 0, narrow: bool = False) -> dict:
-    """Figure 2: the forward values then the gradients flowing back along W₁ → z → h → ŷ → L,
-    and the loss over the gradient steps taken (cut short where training diverges)."""
+def _trained(x: float, w1: float, w2: float, target: float, eta: float, steps: int) -> _State:
+    """The network after ``steps`` gradient steps, cut short where training diverges."""
     history = calculus.train(x, w1, w2, target, eta, steps)
     diverged = next((i for i, h in enumerate(history)
                      if not all(math.isfinite(v) and abs(v) < MAX_TRAINED_WEIGHT
                                 for v in (h.w1, h.w2, h.loss))), None)
-    s = _State(x, w1, w2, target, eta, steps,
-               history[:diverged] if diverged is not None else history, diverged)
+    return _State(x, w1, w2, target, eta, steps,
+                  history[:diverged] if diverged is not None else history, diverged)
+
+
+def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: float = 1.0,
+                    eta: float = 0.2, steps: int = 0, narrow: bool = False,
+                    sweeping: bool = False) -> dict:
+    """Figure 2: the forward values then the gradients flowing back along W₁ → z → h → ŷ → L,
+    and the loss over the gradient steps taken (cut short where training diverges)."""
+    s = _trained(x, w1, w2, target, eta, steps)
     geo = _geometry(narrow)
     data = [*_static_traces(s, geo), _loss_trace(s)]
     first_animated = len(data)
     data += _animated(s, geo, 8)
-    ids = list(range(first_animated, len(data)))
-    frames = [{"name": f"step-{i}", "traces": ids,
-               "data": style.changes(_animated(s, geo, i), ("x", "y", "text", "marker"))}
-              for i in range(9)]
-    return {"figure": {"data": data, "layout": _layout(s, geo, narrow), "frames": frames},
+    if sweeping:
+        return style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s))
+    figure = {"data": data, "layout": _layout(s, geo, narrow), "frames": _step_frames(
+        s, geo, list(range(first_animated, len(data))))}
+    return {"figure": figure,
             "values": _values(s), "description": _description(s), "summary": _summary(s),
             "table": _table(s), "steps": _captions(s), "summaries": _summaries(s),
             "change": _change(s),
             "start": 0}  # the script opens this figure on its first step, not its last
+
+
+def _step_frames(s: _State, geo, ids: list[int]) -> list[dict]:
+    return [{"name": f"step-{i}", "traces": ids,
+             "data": style.changes(_animated(s, geo, i), ("x", "y", "text", "marker"))}
+            for i in range(9)]
 
 
 # --- the graph --------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ class _State:
 
 
 def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
-                 narrow: bool = False) -> dict:
+                 narrow: bool = False, sweeping: bool = False) -> dict:
     """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
     estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
     s = _State(fn, x, w, dx, calculus.COMPOSITIONS[fn], calculus.nudge(fn, x, w, dx),
@@ -76,6 +76,9 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     data += _shrink_traces(s, shrink)
     first_segment = len(data)
     data += _segments(s, 3)
+    if sweeping:
+        return style.sweep_frame(data, _layout(s, ranges, shrink, narrow),
+                                 _values(s, shrink), _summary(s))
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
                "data": style.changes(_segments(s, i), ("x", "y", "text"))} for i in range(4)]

@@ -119,6 +119,13 @@ def focus_range(curve, lo: float, hi: float) -> list[float]:
     return [c_lo - pad, c_hi + pad]
 
 
+def sweep_frame(data: list[dict], layout: dict, values: dict, summary: str) -> dict:
+    """What a builder called with ``sweeping=True`` answers: the figure's data and layout,
+    its values and summary — all a sweep frame carries (sweep.py), without the step frames,
+    description and table the full answer computes."""
+    return {"figure": {"data": data, "layout": layout}, "values": values, "summary": summary}
+
+
 def changes(traces: list[dict], keys: tuple[str, ...]) -> list[dict]:
     """A frame carries only what it changes; Plotly merges it onto the drawn traces."""
     return [{k: t[k] for k in keys if k in t} for t in traces]

@@ -96,7 +96,7 @@ def _diff(new: dict, old: dict) -> dict | None:
 
 
 def _frame(build, params: dict, base: dict, value) -> SweepFrame:
-    payload = build(**params)
+    payload = build(**params, sweeping=True)  # data, layout, values, summary: no more
     figure = payload["figure"]
     old = base["data"]
     whole = [i for i, t in enumerate(figure["data"]) if _whole(t, old[i] if i < len(old) else None)]
@@ -109,7 +109,7 @@ def _frame(build, params: dict, base: dict, value) -> SweepFrame:
 
 def _sweep(build, params: dict, param: str, spec: Number, frames: int,
            values: list | None = None) -> dict:
-    base = build(**params)["figure"]
+    base = build(**params, sweeping=True)["figure"]
     frames = [_frame(build, {**params, param: v}, base, v)
               for v in (values if values is not None else grid(spec, frames))]
     return {"param": param, "values": [f["value"] for f in frames], "frames": frames,

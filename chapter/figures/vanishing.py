@@ -71,7 +71,7 @@ def _magnitudes(values) -> list:
 def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float = 1.0,
                      x: float = 1.0, residual: bool = False, compare: str = "relu",
                      mode: str = "chain", width: int = 16, init: str = "he",
-                     seed: int = 0, narrow: bool = False) -> dict:
+                     seed: int = 0, narrow: bool = False, sweeping: bool = False) -> dict:
     """Figure 3: per-layer gradients for one activation (and one to compare), revealed from
     the last layer back to the first, in a scalar chain or a real network."""
     acts = [activation] + ([compare] if compare not in ("none", activation) else [])
@@ -84,6 +84,8 @@ def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float
     data = [_bound_trace(s)] if s.show_bound else []
     first = len(data)
     data += _animated(s, depth, floor)
+    if sweeping:
+        return style.sweep_frame(data, _layout(s, y_range, narrow), _values(s), _summary(s))
     ids = list(range(first, len(data)))
     frames = [{"name": f"step-{j}", "traces": ids,
                "data": style.changes(_animated(s, j, floor), ("y",))} for j in range(depth + 1)]
