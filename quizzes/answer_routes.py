@@ -34,7 +34,7 @@ from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practic
 from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_LOADED, grade_dict, reader_state
 from quizzes.reveal import earned
-from quizzes.review import ReviewSigner
+from quizzes.review import ReviewSigner, unseen_variant
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -158,7 +158,10 @@ def api_variant(qid: str):
     if question.practice is None:
         raise refusal(404, f"{qid} has no practice variants; q1, q3 and the practice items "
                       "do.", "question")
-    variant = new_variant(qid, question.practice.generator)
+    if qid in default_bank().practice_items:  # never one whose answer was shown
+        variant = unseen_variant(reader.learner(), question)
+    else:
+        variant = new_variant(qid, question.practice.generator)
     token = current_app.extensions["checkpoint_signer"].dumps(
         variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
     response = jsonify({"question": qid, "token": token,

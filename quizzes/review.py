@@ -29,6 +29,7 @@ from quizzes.bank import Question, default_bank
 from quizzes.grading import practice_prompt
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.variants import InvalidVariant, Variant, build, check_holder, new_variant
+from store import StoreUnavailable
 from store import review as review_store
 
 LAST = "review_result"  # the no-JS form's last review result, for the page
@@ -121,9 +122,22 @@ def seen_params(learner: str, question: Question) -> list[dict]:
     return found
 
 
-def _unseen_typed(learner: str, question: Question) -> dict:
-    """d1's parameters for a review, not ones whose answer the learner was shown."""
-    seen, rng = seen_params(learner, question), secrets.SystemRandom()
+def _seen_or_none(learner: str | None, question: Question) -> list[dict]:
+    """``seen_params``, or none at all for a reader new here or when storage cannot say
+    (then no answer can be stored either: store_answer refuses it)."""
+    if learner is None:
+        return []
+    try:
+        return seen_params(learner, question)
+    except StoreUnavailable:
+        return []
+
+
+def unseen_typed(learner: str | None, question: Question) -> dict:
+    """d1's parameters, not ones whose answer the learner was shown: for a review, and for
+    "Try another", where drawing until a revealed function comes back would otherwise let
+    the shown derivative count as right first try."""
+    seen, rng = _seen_or_none(learner, question), secrets.SystemRandom()
     for _ in range(20):
         params = typed.random_params(rng)
         if params not in seen:
@@ -131,10 +145,11 @@ def _unseen_typed(learner: str, question: Question) -> dict:
     return params
 
 
-def _unseen_variant(learner: str, question: Question) -> Variant:
-    """A fresh variant for review, not one whose answer the learner was shown in practice
-    (drawn again a few times; there are far more variants than anyone reveals)."""
-    seen = seen_params(learner, question)
+def unseen_variant(learner: str | None, question: Question) -> Variant:
+    """A fresh variant, not one whose answer the learner was shown in practice (drawn again
+    a few times; there are far more variants than anyone reveals): for a review, and for a
+    practice item's "Try another"."""
+    seen = _seen_or_none(learner, question)
     for _ in range(20):
         variant = new_variant(question.id, question.practice.generator)
         if variant.params not in seen:
@@ -168,11 +183,11 @@ def due_items(learner: str | None, items: dict | None = None) -> dict:
                 "typed": bool(question.engine), "step": step}
         variant = params = None
         if question.engine:  # d1: another y = f(g(x)), its derivative typed
-            params = _unseen_typed(learner, question)
+            params = unseen_typed(learner, question)
             item.update(practice=True, prompt=typed.build(params).prompt_html,
                         format=TYPED_FORMAT)
         elif question.practice is not None:
-            variant = _unseen_variant(learner, question)
+            variant = unseen_variant(learner, question)
             item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
         item["prompt_html"] = item.get("prompt") or str(question.prompt_html)

@@ -29,6 +29,7 @@ from quizzes import typed
 from quizzes.bank import Question, default_bank
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.reveal import reveal_info
+from quizzes.review import unseen_typed
 from quizzes.shared import (
     app_store,
     explanation_earned,
@@ -93,7 +94,7 @@ def params_for(token: object) -> dict:
 # --- the work each route does ------------------------------------------------------------------
 
 def new_variant() -> dict:
-    params = typed.random_params(secrets.SystemRandom())
+    params = unseen_typed(reader.learner(), _item())  # never one whose answer was shown
     question = typed.build(params)
     token = _new_token(params, reader.ensure_learner())
     return {"question": QID, "token": token, "prompt_html": question.prompt_html,

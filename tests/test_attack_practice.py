@@ -1,0 +1,74 @@
+"""Attacks on the practice items (p1, p2) and Differentiate it yourself (d1): credit a reader
+did not earn, text before it is earned, and odd JSON on every new route."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+from itsdangerous import URLSafeSerializer
+
+from quizzes import typed, typed_routes, variants
+from quizzes.bank import default_bank
+
+SIN_SIN = {"outer": "sin", "inner": "sin"}  # y = sin(sin x): the only variant of its pair
+SIN_SQUARE = {"outer": "sin", "inner": "power", "n": 2}
+
+
+def _typed_params(token: str, app) -> dict:
+    return URLSafeSerializer(app.config["SECRET_KEY"], salt=typed_routes.SALT).loads(token)["p"]
+
+
+def test_d1_a_redrawn_variant_whose_answer_was_shown_is_not_right_first_try(client,
+                                                                            monkeypatch):
+    """Show answer, then Try another until the same function comes back, then type the
+    shown derivative: that must not read as right first try."""
+    draws = itertools.cycle([SIN_SIN, SIN_SQUARE])
+    monkeypatch.setattr(typed, "random_params", lambda rng: dict(next(draws)))
+    first = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    assert _typed_params(first, client.application) == SIN_SIN
+    shown = client.post("/api/checkpoint/d1/reveal", json={"token": first}).get_json()
+    for _ in range(4):
+        token = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+        if _typed_params(token, client.application) != SIN_SIN:
+            continue
+        data = client.post("/api/checkpoint/d1", json={"answer": shown["derivative"],
+                                                       "token": token}).get_json()
+        assert data["state"]["state"] != "right-first-try"
+    progress = client.get("/api/progress").get_json()["practice"]["d1"]
+    assert progress["state"] != "right-first-try"
+
+
+@pytest.mark.parametrize("qid", ["p1", "p2"])
+def test_practice_item_a_redrawn_variant_whose_answer_was_shown_is_not_clean(client, qid,
+                                                                             monkeypatch):
+    generator = default_bank().practice_items[qid].practice.generator
+    handed = [p for p in variants.all_params(generator)
+              if variants.handed_out(variants.build(qid, generator, p))]
+    draws = itertools.cycle([handed[0], handed[1]])
+    monkeypatch.setattr(variants, "random_params", lambda gen, rng: dict(next(draws)))
+    signer = client.application.extensions["checkpoint_signer"]
+    first = client.get(f"/api/checkpoint/{qid}/variant").get_json()["token"]
+    seen = signer.inspect(first, qid)
+    assert seen.params == handed[0]
+    client.post(f"/api/checkpoint/{qid}/reveal", json={"token": first})
+    for _ in range(4):
+        token = client.get(f"/api/checkpoint/{qid}/variant").get_json()["token"]
+        if signer.inspect(token, qid).params != seen.params:
+            continue
+        data = client.post(f"/api/checkpoint/{qid}", json={
+            "answer": repr(seen.reference), "token": token}).get_json()
+        assert data["state"]["state"] != "right-first-try"
+    assert client.get("/api/progress").get_json()["practice"][qid]["state"] != (
+        "right-first-try")
+
+
+@pytest.mark.parametrize("qid", ["d1", "p1", "p2"])
+def test_with_storage_down_try_another_still_answers_at_once(client, app, qid):
+    client.get(f"/api/checkpoint/{qid}/variant")  # a reader with a session
+    app.extensions["store"]._open_until = time.monotonic() + 3600
+    started = time.monotonic()
+    response = client.get(f"/api/checkpoint/{qid}/variant")
+    assert response.status_code == 200 and response.get_json()["token"]
+    assert time.monotonic() - started < 1.0
