@@ -34,7 +34,7 @@ from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practic
 from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_LOADED, grade_dict, reader_state
 from quizzes.reveal import earned
-from quizzes.review import ReviewSigner, unseen_variant
+from quizzes.review import ReviewSigner, mark_if_shown, unseen_variant
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -42,6 +42,7 @@ from quizzes.shared import (
     flood_check,
     form_order,
     json_body,
+    not_saved,
     question_for,
     reader_extras,
     refusal,
@@ -65,6 +66,11 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
     """Store the attempt; then the grade, with the explanation only if it is earned now. An
     attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
     key = token if variant else None
+    if result.correct and variant is not None and question.id in default_bank().practice_items:
+        try:
+            mark_if_shown(learner, question, variant.params, token)
+        except StoreUnavailable:  # the answer could not be stored either
+            raise not_saved() from None
     attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,
                                         result.correct, result.misconception, key)
     if extra["saved"] and result.correct and (variant is None or question.title):

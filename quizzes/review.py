@@ -30,6 +30,7 @@ from quizzes.grading import practice_prompt
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.variants import InvalidVariant, Variant, build, check_holder, new_variant
 from store import StoreUnavailable
+from store import help as help_store
 from store import review as review_store
 
 LAST = "review_result"  # the no-JS form's last review result, for the page
@@ -155,6 +156,14 @@ def unseen_variant(learner: str | None, question: Question) -> Variant:
         if variant.params not in seen:
             break
     return variant
+
+
+def mark_if_shown(learner: str, question: Question, params: dict, token: str) -> None:
+    """Before a right answer to a practice item is stored: if the reader was shown the answer
+    to these very numbers on another token (two tokens drawn alike, one revealed), record it
+    as shown on this one too, so the answer counts as revealed. Raises StoreUnavailable."""
+    if params in seen_params(learner, question):
+        help_store.record_reveal(current_app.extensions["store"], learner, question.id, token)
 
 
 def due_items(learner: str | None, items: dict | None = None) -> dict:

@@ -29,12 +29,13 @@ from quizzes import typed
 from quizzes.bank import Question, default_bank
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.reveal import reveal_info
-from quizzes.review import unseen_typed
+from quizzes.review import mark_if_shown, unseen_typed
 from quizzes.shared import (
     app_store,
     explanation_earned,
     flood_check,
     json_body,
+    not_saved,
     reader_extras,
     refusal,
     schedule_review,
@@ -170,6 +171,8 @@ def grade(answer: object, token: object) -> dict:
     learner = reader.ensure_learner()
     flood_check(learner)
     item = _item()
+    if data["correct"]:
+        _mark_if_shown(learner, item, params, token)
     attempt, _, extra = store_answer(learner, QID, data["answer"], data["score"],
                                      data["correct"], data["misconception"], token)
     if extra["saved"] and data["correct"]:
@@ -181,6 +184,13 @@ def grade(answer: object, token: object) -> dict:
     reader_extras(data, learner, item)
     data["csrf"] = reader.current_csrf()
     return data
+
+
+def _mark_if_shown(learner: str, item: Question, params: dict, token: str) -> None:
+    try:
+        mark_if_shown(learner, item, params, token)
+    except StoreUnavailable:  # the answer could not be stored either
+        raise not_saved() from None
 
 
 def review_solution(params: dict) -> dict:

@@ -72,3 +72,45 @@ def test_with_storage_down_try_another_still_answers_at_once(client, app, qid):
     response = client.get(f"/api/checkpoint/{qid}/variant")
     assert response.status_code == 200 and response.get_json()["token"]
     assert time.monotonic() - started < 1.0
+
+
+def test_d1_two_tokens_for_one_function_then_show_answer_on_one_is_not_clean(client,
+                                                                            monkeypatch):
+    """Draw until two tokens carry the same function (before any Show answer), show one,
+    type its derivative into the other: the answer was shown, so it is not right first
+    try."""
+    monkeypatch.setattr(typed, "random_params", lambda rng: dict(SIN_SIN))
+    first = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    second = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    shown = client.post("/api/checkpoint/d1/reveal", json={"token": first}).get_json()
+    data = client.post("/api/checkpoint/d1", json={"answer": shown["derivative"],
+                                                   "token": second}).get_json()
+    assert data["correct"] and data["state"]["state"] == "revealed"
+    assert client.get("/api/progress").get_json()["practice"]["d1"]["state"] == "revealed"
+
+
+@pytest.mark.parametrize("qid", ["p1", "p2"])
+def test_practice_item_two_tokens_then_show_answer_on_one_is_not_clean(client, qid,
+                                                                       monkeypatch):
+    generator = default_bank().practice_items[qid].practice.generator
+    chosen = next(p for p in variants.all_params(generator)
+                  if variants.handed_out(variants.build(qid, generator, p)))
+    monkeypatch.setattr(variants, "random_params", lambda gen, rng: dict(chosen))
+    signer = client.application.extensions["checkpoint_signer"]
+    first = client.get(f"/api/checkpoint/{qid}/variant").get_json()["token"]
+    second = client.get(f"/api/checkpoint/{qid}/variant").get_json()["token"]
+    client.post(f"/api/checkpoint/{qid}/reveal", json={"token": first})
+    data = client.post(f"/api/checkpoint/{qid}", json={
+        "answer": repr(signer.inspect(second, qid).reference), "token": second}).get_json()
+    assert data["correct"] and data["state"]["state"] == "revealed"
+
+
+def test_d1_a_right_answer_on_a_fresh_function_is_still_right_first_try(client, monkeypatch):
+    draws = itertools.cycle([SIN_SIN, SIN_SQUARE])
+    monkeypatch.setattr(typed, "random_params", lambda rng: dict(next(draws)))
+    first = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    client.post("/api/checkpoint/d1/reveal", json={"token": first})
+    second = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    data = client.post("/api/checkpoint/d1", json={"answer": "2x cos(x^2)",
+                                                   "token": second}).get_json()
+    assert data["correct"] and data["state"]["state"] == "right-first-try"
