@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from quizzes import typed
 from quizzes.bank import Question, default_bank
+from quizzes.help_routes import NOT_RECORDED, NOT_RECORDED_HINT
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.reveal import reveal_info
 from quizzes.review import mark_if_shown, unseen_typed
@@ -50,8 +51,6 @@ QID = "d1"
 SALT = TYPED_SALT
 PREVIEWS_PER_MINUTE = 1200  # per address: a class typing behind one school address
 FORMAT = TYPED_FORMAT
-NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
-                "only once showing it has been recorded.")
 bp = Blueprint("typed", __name__)
 
 
@@ -210,17 +209,17 @@ def _helper() -> str:
 
 
 def hint(token: object) -> dict:
-    """The next hint; shown even when storage is down (practice hints count for nothing)."""
+    """The next hint, once taking it is recorded: the item's state is its variant's, so a
+    hint storage never saw would leave the right answer after it a clean first try."""
     params = params_for(token)
     hints = typed.build(params).hints
     learner = _helper()
     try:
         index = help_store.take_hint(app_store(), learner, QID, token, len(hints))
-        saved = True
     except StoreUnavailable:
-        index, saved = 1, False
+        raise refusal(503, NOT_RECORDED_HINT, "question") from None
     return {"question": QID, "hint": hints[index - 1], "index": index,
-            "last": index >= len(hints), "hints": list(hints[:index]), "saved": saved,
+            "last": index >= len(hints), "hints": list(hints[:index]), "saved": True,
             "csrf": reader.current_csrf()}
 
 

@@ -114,3 +114,42 @@ def test_d1_a_right_answer_on_a_fresh_function_is_still_right_first_try(client, 
     data = client.post("/api/checkpoint/d1", json={"answer": "2x cos(x^2)",
                                                    "token": second}).get_json()
     assert data["correct"] and data["state"]["state"] == "right-first-try"
+
+
+def _hint_while_down_then_right(client, app, qid, token, answer_text) -> dict:
+    store = app.extensions["store"]
+    store._open_until = time.monotonic() + 3600
+    hinted = client.post(f"/api/checkpoint/{qid}/hint", json={"token": token})
+    store._open_until = 0
+    data = client.post(f"/api/checkpoint/{qid}", json={"answer": answer_text,
+                                                       "token": token}).get_json()
+    assert data["correct"]
+    return hinted, data
+
+
+def test_d1_a_hint_storage_cannot_record_is_not_shown(client, app):
+    """The item's state is the variant's: a hint shown unrecorded would leave the right
+    answer after it a clean first try."""
+    token = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    params = _typed_params(token, app)
+    hinted, data = _hint_while_down_then_right(client, app, "d1", token,
+                                               typed.build(params).answer)
+    assert hinted.status_code == 503 and "hint" not in hinted.get_json()
+    assert data["state"]["state"] == "right-first-try"
+
+
+@pytest.mark.parametrize("qid", ["p1", "p2"])
+def test_practice_item_a_hint_storage_cannot_record_is_not_shown(client, app, qid):
+    token = client.get(f"/api/checkpoint/{qid}/variant").get_json()["token"]
+    reference = app.extensions["checkpoint_signer"].inspect(token, qid).reference
+    hinted, data = _hint_while_down_then_right(client, app, qid, token, repr(reference))
+    assert hinted.status_code == 503 and "hint" not in hinted.get_json()
+    assert data["state"]["state"] == "right-first-try"
+
+
+def test_try_another_on_question_1_still_shows_a_hint_storage_cannot_record(client, app):
+    """q1's practice variants count for nothing, so their hints still show (unsaved)."""
+    token = client.get("/api/checkpoint/q1/variant").get_json()["token"]
+    app.extensions["store"]._open_until = time.monotonic() + 3600
+    hinted = client.post("/api/checkpoint/q1/hint", json={"token": token})
+    assert hinted.status_code == 200 and hinted.get_json()["saved"] is False
