@@ -30,7 +30,13 @@ from werkzeug.exceptions import HTTPException
 
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
-from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
+from quizzes.grading import (
+    InvalidAnswer,
+    grade_answer,
+    grade_practice,
+    hint_sources,
+    practice_prompt,
+)
 from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_LOADED, grade_dict, reader_state
 from quizzes.reveal import earned
@@ -68,7 +74,8 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
     key = token if variant else None
     if result.correct and variant is not None and question.id in default_bank().practice_items:
         try:
-            mark_if_shown(learner, question, variant.params, token)
+            mark_if_shown(learner, question, variant.params, token,
+                          len(hint_sources(question, variant)))
         except StoreUnavailable:  # the answer could not be stored either
             raise not_saved() from None
     attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,

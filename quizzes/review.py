@@ -107,20 +107,24 @@ def when_words(moment: datetime, now: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days"
 
 
+def _params_of(token: str, question: Question) -> dict | None:
+    """The numbers a practice token of ``question`` carries (d1: its parameters); None for a
+    token from another secret or an older generator."""
+    try:
+        if question.engine:
+            return URLSafeSerializer(current_app.config["SECRET_KEY"],
+                                     salt=TYPED_SALT).loads(token)["p"]
+        return current_app.extensions["checkpoint_signer"].inspect(token, question.id).params
+    except (BadSignature, InvalidVariant, AttributeError, TypeError, KeyError):
+        return None
+
+
 def seen_params(learner: str, question: Question) -> list[dict]:
     """The numbers of every practice variant of ``question`` whose answer this learner has
     been shown (revealed, or after the bank's number of tries); for d1, its parameters."""
-    signer = current_app.extensions["checkpoint_signer"]
-    typed_tokens = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TYPED_SALT)
-    found = []
-    for token in review_store.shown_variants(current_app.extensions["store"], learner,
-                                             question.id, question.reveal_after):
-        try:
-            found.append(typed_tokens.loads(token)["p"] if question.engine
-                         else signer.inspect(token, question.id).params)
-        except (BadSignature, InvalidVariant, AttributeError, TypeError, KeyError):
-            continue  # a token from another secret or an older generator: not this one
-    return found
+    found = (_params_of(token, question) for token in review_store.shown_variants(
+        current_app.extensions["store"], learner, question.id, question.reveal_after))
+    return [params for params in found if params is not None]
 
 
 def _seen_or_none(learner: str | None, question: Question) -> list[dict]:
@@ -158,12 +162,23 @@ def unseen_variant(learner: str | None, question: Question) -> Variant:
     return variant
 
 
-def mark_if_shown(learner: str, question: Question, params: dict, token: str) -> None:
+def mark_if_shown(learner: str, question: Question, params: dict, token: str,
+                  hints: int) -> None:
     """Before a right answer to a practice item is stored: if the reader was shown the answer
     to these very numbers on another token (two tokens drawn alike, one revealed), record it
-    as shown on this one too, so the answer counts as revealed. Raises StoreUnavailable."""
+    as shown on this one too, so the answer counts as revealed; else if they took hints on
+    such a twin, record as many here (up to ``hints``, this item's number), so it counts as
+    right with hints. Raises StoreUnavailable."""
+    store = current_app.extensions["store"]
     if params in seen_params(learner, question):
-        help_store.record_reveal(current_app.extensions["store"], learner, question.id, token)
+        help_store.record_reveal(store, learner, question.id, token)
+        return
+    helped = help_store.variant_help(store, [learner], [question.id])
+    twins = [h.hints for (_, _, other), h in helped.items()
+             if other != token and h.hints and _params_of(other, question) == params]
+    mine = helped.get((learner, question.id, token))
+    for _ in range(min(max(twins, default=0), hints) - (mine.hints if mine else 0)):
+        help_store.take_hint(store, learner, question.id, token, hints)
 
 
 def due_items(learner: str | None, items: dict | None = None) -> dict:

@@ -187,7 +187,7 @@ def grade(answer: object, token: object) -> dict:
 
 def _mark_if_shown(learner: str, item: Question, params: dict, token: str) -> None:
     try:
-        mark_if_shown(learner, item, params, token)
+        mark_if_shown(learner, item, params, token, len(typed.build(params).hints))
     except StoreUnavailable:  # the answer could not be stored either
         raise not_saved() from None
 

@@ -153,3 +153,34 @@ def test_try_another_on_question_1_still_shows_a_hint_storage_cannot_record(clie
     app.extensions["store"]._open_until = time.monotonic() + 3600
     hinted = client.post("/api/checkpoint/q1/hint", json={"token": token})
     assert hinted.status_code == 200 and hinted.get_json()["saved"] is False
+
+
+def test_p1_hints_on_one_token_then_right_on_its_twin_is_right_with_hints(client,
+                                                                         monkeypatch):
+    """p1's second hint states the forward pass and every local derivative: hints taken on
+    one token follow the same numbers drawn on another."""
+    chosen = next(p for p in variants.all_params("fanout")
+                  if variants.handed_out(variants.build("p1", "fanout", p)))
+    monkeypatch.setattr(variants, "random_params", lambda gen, rng: dict(chosen))
+    signer = client.application.extensions["checkpoint_signer"]
+    first = client.get("/api/checkpoint/p1/variant").get_json()["token"]
+    second = client.get("/api/checkpoint/p1/variant").get_json()["token"]
+    for _ in range(2):
+        client.post("/api/checkpoint/p1/hint", json={"token": first})
+    data = client.post("/api/checkpoint/p1", json={
+        "answer": repr(signer.inspect(second, "p1").reference), "token": second}).get_json()
+    assert data["correct"] and data["state"]["state"] == "right-with-hints"
+    assert data["state"]["hints"] == 2
+
+
+def test_d1_hints_on_one_token_then_right_on_its_twin_is_right_with_hints(client,
+                                                                         monkeypatch):
+    monkeypatch.setattr(typed, "random_params", lambda rng: dict(SIN_SQUARE))
+    first = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    second = client.get("/api/checkpoint/d1/variant").get_json()["token"]
+    client.post("/api/checkpoint/d1/hint", json={"token": first})
+    client.post("/api/checkpoint/d1/hint", json={"token": second})
+    data = client.post("/api/checkpoint/d1", json={"answer": "2x cos(x^2)",
+                                                   "token": second}).get_json()
+    assert data["correct"] and data["state"]["state"] == "right-with-hints"
+    assert data["state"]["hints"] == 1  # the twin's one hint, not one more
