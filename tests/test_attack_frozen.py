@@ -25,3 +25,26 @@ def test_try_another_answers_while_storage_is_frozen(frozen_setup, qid):  # noqa
         relay.frozen.clear()
     assert first.status_code == 200 and first.get_json()["token"] and took_first < 1.5
     assert again.status_code == 200 and took < 0.25, took
+
+
+def test_a_right_d1_answer_to_a_frozen_database_is_refused_within_the_budget(frozen_setup):  # noqa: F811
+    """A right answer first asks whether its function was shown on another token: frozen,
+    that read ends in the same honest 503 as the attempt itself, within the budget."""
+    from quizzes import typed
+    from tests.apps import assert_honestly_unsaved
+    from tests.test_typed_routes import token_for
+
+    app, _store, relay = frozen_setup
+    reader = app.test_client()
+    params = {"outer": "sin", "inner": "power", "n": 2}
+    token = token_for(reader, params)
+    assert reader.post("/api/checkpoint/d1", json={"answer": "x", "token": token}).json[
+        "saved"] is True
+    relay.frozen.set()
+    try:
+        refused, took = timed(lambda: reader.post("/api/checkpoint/d1", json={
+            "answer": typed.build(params).answer, "token": token}))
+    finally:
+        relay.frozen.clear()
+    assert_honestly_unsaved(refused)  # 503, nothing of the grade
+    assert took < 1.5, took
