@@ -4,6 +4,7 @@ did not earn, text before it is earned, and odd JSON on every new route."""
 from __future__ import annotations
 
 import itertools
+import re
 import time
 
 import pytest
@@ -184,3 +185,18 @@ def test_d1_hints_on_one_token_then_right_on_its_twin_is_right_with_hints(client
                                                    "token": second}).get_json()
     assert data["correct"] and data["state"]["state"] == "right-with-hints"
     assert data["state"]["hints"] == 1  # the twin's one hint, not one more
+
+
+def test_without_javascript_an_answer_storage_cannot_record_is_a_503_not_a_422(client, app):
+    """The page says the answer was not saved; its status says so too (a 422 would tell a
+    client the answer itself was at fault, and not to try again)."""
+    page = client.get("/checkpoint/d1").get_data(as_text=True)
+    form = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+            for name in ("token", "csrf_token")}
+    app.extensions["store"]._open_until = time.monotonic() + 3600
+    refused = client.post("/checkpoint/d1", data={**form, "action": "check", "answer": "2x"})
+    assert refused.status_code == 503 and refused.headers.get("Retry-After")
+    assert "Not saved" in refused.get_data(as_text=True)
+    unreadable = client.post("/checkpoint/d1", data={**form, "action": "check",
+                                                     "answer": "ln*x"})
+    assert unreadable.status_code == 422
