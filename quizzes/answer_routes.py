@@ -30,11 +30,17 @@ from werkzeug.exceptions import HTTPException
 
 from chapter import views
 from quizzes.bank import Question, default_bank, public_questions
-from quizzes.grading import InvalidAnswer, grade_answer, grade_practice, practice_prompt
+from quizzes.grading import (
+    InvalidAnswer,
+    grade_answer,
+    grade_practice,
+    hint_sources,
+    practice_prompt,
+)
 from quizzes.practice_items import public_practice_items
 from quizzes.progress import NOT_LOADED, grade_dict, reader_state
 from quizzes.reveal import earned
-from quizzes.review import ReviewSigner
+from quizzes.review import ReviewSigner, mark_if_shown, unseen_variant
 from quizzes.shared import (
     MAX_BODY,
     app_store,
@@ -42,6 +48,7 @@ from quizzes.shared import (
     flood_check,
     form_order,
     json_body,
+    not_saved,
     question_for,
     reader_extras,
     refusal,
@@ -65,6 +72,12 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
     """Store the attempt; then the grade, with the explanation only if it is earned now. An
     attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
     key = token if variant else None
+    if result.correct and variant is not None and question.id in default_bank().practice_items:
+        try:
+            mark_if_shown(learner, question, variant.params, token,
+                          len(hint_sources(question, variant)))
+        except StoreUnavailable:  # the answer could not be stored either
+            raise not_saved() from None
     attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,
                                         result.correct, result.misconception, key)
     if extra["saved"] and result.correct and (variant is None or question.title):
@@ -158,7 +171,10 @@ def api_variant(qid: str):
     if question.practice is None:
         raise refusal(404, f"{qid} has no practice variants; q1, q3 and the practice items "
                       "do.", "question")
-    variant = new_variant(qid, question.practice.generator)
+    if qid in default_bank().practice_items:  # never one whose answer was shown
+        variant = unseen_variant(reader.learner(), question)
+    else:
+        variant = new_variant(qid, question.practice.generator)
     token = current_app.extensions["checkpoint_signer"].dumps(
         variant, reader.ensure_learner(), app_store().now())  # this reader's, from now
     response = jsonify({"question": qid, "token": token,

@@ -17,7 +17,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 
 from chapter.format import minus, plain_number
-from quizzes.bank import Question
+from quizzes.bank import Question, default_bank
 from quizzes.grading import (
     accepted_interval,
     hint_html,
@@ -78,9 +78,12 @@ def hint(question: Question, token: object) -> dict:
         index = help_store.take_hint(app_store(), learner, question.id, key, available)
         saved = True
     except StoreUnavailable:
-        if variant is None:  # a hint the record never saw would leave a right answer clean
+        # A hint the record never saw would leave a right answer clean: a question's, or a
+        # practice item's (its state is its variant's). "Try another" on q1 and q3 counts
+        # for nothing, so its hint is shown unsaved.
+        if variant is None or question.id in default_bank().practice_items:
             raise refusal(503, NOT_RECORDED_HINT, "question") from None
-        index, saved = 1, False  # a practice variant's hints count for nothing: shown
+        index, saved = 1, False
     return {"question": question.id, "hint": str(hint_html(question, variant, index)),
             "index": index, "last": index >= available, "saved": saved,
             "hints": [str(hint_html(question, variant, n)) for n in range(1, index + 1)],

@@ -29,6 +29,8 @@ from quizzes.bank import Question, default_bank
 from quizzes.grading import practice_prompt
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.variants import InvalidVariant, Variant, build, check_holder, new_variant
+from store import StoreUnavailable
+from store import help as help_store
 from store import review as review_store
 
 LAST = "review_result"  # the no-JS form's last review result, for the page
@@ -105,25 +107,42 @@ def when_words(moment: datetime, now: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days"
 
 
+def _params_of(token: str, question: Question) -> dict | None:
+    """The numbers a practice token of ``question`` carries (d1: its parameters); None for a
+    token from another secret or an older generator."""
+    try:
+        if question.engine:
+            return URLSafeSerializer(current_app.config["SECRET_KEY"],
+                                     salt=TYPED_SALT).loads(token)["p"]
+        return current_app.extensions["checkpoint_signer"].inspect(token, question.id).params
+    except (BadSignature, InvalidVariant, AttributeError, TypeError, KeyError):
+        return None
+
+
 def seen_params(learner: str, question: Question) -> list[dict]:
     """The numbers of every practice variant of ``question`` whose answer this learner has
     been shown (revealed, or after the bank's number of tries); for d1, its parameters."""
-    signer = current_app.extensions["checkpoint_signer"]
-    typed_tokens = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=TYPED_SALT)
-    found = []
-    for token in review_store.shown_variants(current_app.extensions["store"], learner,
-                                             question.id, question.reveal_after):
-        try:
-            found.append(typed_tokens.loads(token)["p"] if question.engine
-                         else signer.inspect(token, question.id).params)
-        except (BadSignature, InvalidVariant, AttributeError, TypeError, KeyError):
-            continue  # a token from another secret or an older generator: not this one
-    return found
+    found = (_params_of(token, question) for token in review_store.shown_variants(
+        current_app.extensions["store"], learner, question.id, question.reveal_after))
+    return [params for params in found if params is not None]
 
 
-def _unseen_typed(learner: str, question: Question) -> dict:
-    """d1's parameters for a review, not ones whose answer the learner was shown."""
-    seen, rng = seen_params(learner, question), secrets.SystemRandom()
+def _seen_or_none(learner: str | None, question: Question) -> list[dict]:
+    """``seen_params``, or none at all for a reader new here or when storage cannot say
+    (then no answer can be stored either: store_answer refuses it)."""
+    if learner is None:
+        return []
+    try:
+        return seen_params(learner, question)
+    except StoreUnavailable:
+        return []
+
+
+def unseen_typed(learner: str | None, question: Question) -> dict:
+    """d1's parameters, not ones whose answer the learner was shown: for a review, and for
+    "Try another", where drawing until a revealed function comes back would otherwise let
+    the shown derivative count as right first try."""
+    seen, rng = _seen_or_none(learner, question), secrets.SystemRandom()
     for _ in range(20):
         params = typed.random_params(rng)
         if params not in seen:
@@ -131,15 +150,35 @@ def _unseen_typed(learner: str, question: Question) -> dict:
     return params
 
 
-def _unseen_variant(learner: str, question: Question) -> Variant:
-    """A fresh variant for review, not one whose answer the learner was shown in practice
-    (drawn again a few times; there are far more variants than anyone reveals)."""
-    seen = seen_params(learner, question)
+def unseen_variant(learner: str | None, question: Question) -> Variant:
+    """A fresh variant, not one whose answer the learner was shown in practice (drawn again
+    a few times; there are far more variants than anyone reveals): for a review, and for a
+    practice item's "Try another"."""
+    seen = _seen_or_none(learner, question)
     for _ in range(20):
         variant = new_variant(question.id, question.practice.generator)
         if variant.params not in seen:
             break
     return variant
+
+
+def mark_if_shown(learner: str, question: Question, params: dict, token: str,
+                  hints: int) -> None:
+    """Before a right answer to a practice item is stored: if the reader was shown the answer
+    to these very numbers on another token (two tokens drawn alike, one revealed), record it
+    as shown on this one too, so the answer counts as revealed; else if they took hints on
+    such a twin, record as many here (up to ``hints``, this item's number), so it counts as
+    right with hints. Raises StoreUnavailable."""
+    store = current_app.extensions["store"]
+    if params in seen_params(learner, question):
+        help_store.record_reveal(store, learner, question.id, token)
+        return
+    helped = help_store.variant_help(store, [learner], [question.id])
+    twins = [h.hints for (_, _, other), h in helped.items()
+             if other != token and h.hints and _params_of(other, question) == params]
+    mine = helped.get((learner, question.id, token))
+    for _ in range(min(max(twins, default=0), hints) - (mine.hints if mine else 0)):
+        help_store.take_hint(store, learner, question.id, token, hints)
 
 
 def due_items(learner: str | None, items: dict | None = None) -> dict:
@@ -168,11 +207,11 @@ def due_items(learner: str | None, items: dict | None = None) -> dict:
                 "typed": bool(question.engine), "step": step}
         variant = params = None
         if question.engine:  # d1: another y = f(g(x)), its derivative typed
-            params = _unseen_typed(learner, question)
+            params = unseen_typed(learner, question)
             item.update(practice=True, prompt=typed.build(params).prompt_html,
                         format=TYPED_FORMAT)
         elif question.practice is not None:
-            variant = _unseen_variant(learner, question)
+            variant = unseen_variant(learner, question)
             item.update(prompt=str(practice_prompt(question, variant)),
                         format=question.practice.format)
         item["prompt_html"] = item.get("prompt") or str(question.prompt_html)

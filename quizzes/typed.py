@@ -2,10 +2,11 @@
 
 The reader's text is read by the project's own grammar (``expressions.py``: never ``eval``)
 into a tree, and graded by meaning: its values at the variant's test points (see
-``typed_family.py``) are compared with the reference derivative's, within a relative
-tolerance. A wrong answer that equals, at every test point, what a slip would have produced
-from the question's own f and g is named by that slip. Text the grammar cannot read raises
-``Unreadable``: not an attempt, and its message says where and proposes a reading.
+``typed_family.py``), and at every sampled point of y's domain, are compared with the
+reference derivative's, within a relative tolerance. A wrong answer that equals, at every
+test point, what a slip would have produced from the question's own f and g is named by
+that slip. Text the grammar cannot read raises ``Unreadable``: not an attempt, and its
+message says where and proposes a reading.
 
 In the grammar ``ln`` and ``log`` are both the natural logarithm, and ``sigma``/``σ`` is the
 logistic function 1/(1 + e⁻ᵘ).
@@ -103,9 +104,11 @@ def grade(params: dict, text: str) -> Verdict:
     params = _checked(params)
     tree = parse(text)
     points, reference, slips = family.prepared(family.key(params))
+    everywhere, expected = family.domain(family.key(params))
     with np.errstate(all="ignore"):  # undefined or overflowing values are a difference
         values = evaluate(tree, points)
-        if family.close(values, reference):
+        if family.close(values, reference) and family.close(evaluate(tree, everywhere),
+                                                            expected):
             return Verdict(True, None, typed_text.RIGHT)
         named = next((slug for slug in SLUGS
                       if slug in slips and family.close(values, slips[slug])), None)

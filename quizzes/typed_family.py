@@ -13,7 +13,9 @@ reference dy/dx = f′(g(x))·g′(x) and every slip are built from the question
 Test points: ten of sixty candidates drawn in [−3, 3] by a generator seeded with the variant,
 kept where y, the answer and every slip are all defined and below 10⁴ in size: so the
 sampling domain is the variant's own (x > 0 for ln x, g(x) > 0 for ln u and √u) and stays
-away from singularities. A variant is handed out only if it has ten such points and no two of
+away from singularities. A right answer must also agree with the answer at every candidate
+where y and the answer are defined and moderate (``domain``): the ten points may all lie on
+one side of y's domain. A variant is handed out only if it has ten such points and no two of
 answer and slips agree there (no slip equals the answer, no two slips coincide): a typed
 answer then never matches two of them. Pairs that are x in disguise (e^(ln x), ln(eˣ)) or
 √(x²ᵏ) are left out.
@@ -199,14 +201,33 @@ def key(params: dict) -> tuple:
     return tuple(sorted(params.items()))
 
 
+def _candidates(params_key: tuple) -> tuple[random.Random, np.ndarray]:
+    # A string seed gives the same points in every process; the points are not secret.
+    rng = random.Random(repr(params_key))  # noqa: S311
+    return rng, np.array(sorted(rng.uniform(*SPAN) for _ in range(CANDIDATES)))
+
+
+@cache
+def domain(params_key: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(points, answer's values) at every candidate where y and the answer are defined and
+    below 10⁴: the sampled domain of y itself. The ten test points can all lie on one side
+    of it (the product-rule slip's ln x needs x > 0 even where y = ln(x²) does not), so a
+    right answer must also agree here: 2/√(x²) is not the derivative of ln(x²)."""
+    params = dict(params_key)
+    _, candidates = _candidates(params_key)
+    with np.errstate(all="ignore"):
+        y, reference = (evaluate(tree, candidates)
+                        for tree in (function(params), answer(params)))
+    usable = np.all([np.isfinite(v) & (np.abs(v) < LARGEST) for v in (y, reference)], axis=0)
+    return candidates[usable], reference[usable]
+
+
 @cache
 def prepared(params_key: tuple) -> tuple[np.ndarray, np.ndarray, dict] | None:
     """(points, answer's values, each slip's values) at the variant's test points; None when
     the variant has too few points where everything is defined and moderate."""
     params = dict(params_key)
-    # A string seed gives the same points in every process; the points are not secret.
-    rng = random.Random(repr(params_key))  # noqa: S311
-    candidates = np.array(sorted(rng.uniform(*SPAN) for _ in range(CANDIDATES)))
+    rng, candidates = _candidates(params_key)
     trees = {"y": function(params), "answer": answer(params), **slips(params)}
     with np.errstate(all="ignore"):
         values = {name: evaluate(tree, candidates) for name, tree in trees.items()}

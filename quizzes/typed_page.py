@@ -23,10 +23,10 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 ACTIONS = ("check", "preview", "hint", "reveal")
 
 
-def _page(t: dict, status: int = 200):
+def _page(t: dict, status: int = 200, headers: dict | None = None):
     t = {**t, "page": True, "csrf": reader.current_csrf()}
     return render_template("partials/typed_page.html", t=t), status, {
-        "Cache-Control": "private, no-store"}
+        **(headers or {}), "Cache-Control": "private, no-store"}
 
 
 @bp.get("/checkpoint/d1")
@@ -63,5 +63,5 @@ def form():
         if error.field != "answer":
             raise
         t["error"] = {"message": error.message, "position": error.extra.get("position")}
-        return _page(t, 422)
+        return _page(t, error.status, error.headers)  # 422 unreadable, 503 not saved
     return _page(t)

@@ -27,13 +27,16 @@ from markupsafe import Markup
 
 from quizzes import typed
 from quizzes.bank import Question, default_bank
+from quizzes.help_routes import NOT_RECORDED, NOT_RECORDED_HINT
 from quizzes.practice_items import TYPED_FORMAT, TYPED_SALT
 from quizzes.reveal import reveal_info
+from quizzes.review import mark_if_shown, unseen_typed
 from quizzes.shared import (
     app_store,
     explanation_earned,
     flood_check,
     json_body,
+    not_saved,
     reader_extras,
     refusal,
     schedule_review,
@@ -48,8 +51,6 @@ QID = "d1"
 SALT = TYPED_SALT
 PREVIEWS_PER_MINUTE = 1200  # per address: a class typing behind one school address
 FORMAT = TYPED_FORMAT
-NOT_RECORDED = ("Can't record that right now — try again in a minute. The answer is shown "
-                "only once showing it has been recorded.")
 bp = Blueprint("typed", __name__)
 
 
@@ -93,7 +94,7 @@ def params_for(token: object) -> dict:
 # --- the work each route does ------------------------------------------------------------------
 
 def new_variant() -> dict:
-    params = typed.random_params(secrets.SystemRandom())
+    params = unseen_typed(reader.learner(), _item())  # never one whose answer was shown
     question = typed.build(params)
     token = _new_token(params, reader.ensure_learner())
     return {"question": QID, "token": token, "prompt_html": question.prompt_html,
@@ -169,6 +170,8 @@ def grade(answer: object, token: object) -> dict:
     learner = reader.ensure_learner()
     flood_check(learner)
     item = _item()
+    if data["correct"]:
+        _mark_if_shown(learner, item, params, token)
     attempt, _, extra = store_answer(learner, QID, data["answer"], data["score"],
                                      data["correct"], data["misconception"], token)
     if extra["saved"] and data["correct"]:
@@ -180,6 +183,13 @@ def grade(answer: object, token: object) -> dict:
     reader_extras(data, learner, item)
     data["csrf"] = reader.current_csrf()
     return data
+
+
+def _mark_if_shown(learner: str, item: Question, params: dict, token: str) -> None:
+    try:
+        mark_if_shown(learner, item, params, token, len(typed.build(params).hints))
+    except StoreUnavailable:  # the answer could not be stored either
+        raise not_saved() from None
 
 
 def review_solution(params: dict) -> dict:
@@ -199,17 +209,17 @@ def _helper() -> str:
 
 
 def hint(token: object) -> dict:
-    """The next hint; shown even when storage is down (practice hints count for nothing)."""
+    """The next hint, once taking it is recorded: the item's state is its variant's, so a
+    hint storage never saw would leave the right answer after it a clean first try."""
     params = params_for(token)
     hints = typed.build(params).hints
     learner = _helper()
     try:
         index = help_store.take_hint(app_store(), learner, QID, token, len(hints))
-        saved = True
     except StoreUnavailable:
-        index, saved = 1, False
+        raise refusal(503, NOT_RECORDED_HINT, "question") from None
     return {"question": QID, "hint": hints[index - 1], "index": index,
-            "last": index >= len(hints), "hints": list(hints[:index]), "saved": saved,
+            "last": index >= len(hints), "hints": list(hints[:index]), "saved": True,
             "csrf": reader.current_csrf()}
 
 

@@ -142,6 +142,10 @@ def _row(c: dict, outcomes: dict[str, str]) -> Row:
                    + remarks)
         if conformance == "Supports":
             conformance = "Partially Supports"
+    elif outcome == "not run":
+        missing = [t for t in tests if outcomes.get(t) not in ("passed", "failed")]
+        remarks = (f"Not confirmed: {', '.join(missing)} did not run in the last recorded "
+                   "run. " + remarks)
     return Row(c["id"], c["name"], c["level"], conformance, remarks, tests, outcome, failed)
 
 
