@@ -121,6 +121,8 @@
       return;
     }
     setCsrf(data.csrf);
+    const stale = holder.querySelector("[data-role=result] .result-error");
+    if (stale) stale.remove(); // an earlier refusal says nothing once the answer is shown
     const block = fromHTML(data.html); // markup rendered by the server, never input
     block.setAttribute("tabindex", "-1");
     target.appendChild(block);
