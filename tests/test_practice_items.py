@@ -132,6 +132,7 @@ def test_reveal_then_the_answer_is_revealed_not_right(client):
     token, v = variant(client, "p2")
     shown = client.post("/api/checkpoint/p2/reveal", json={"token": token}).get_json()
     assert shown["solution"] and shown["explanation"]
+    assert shown["state"]["state"] == "revealed"  # the item's state line follows at once
     typed = answer(client, "p2", token, repr(v.reference)).get_json()
     assert typed["correct"] and typed["state"]["state"] == "revealed"
     assert client.get("/api/progress").get_json()["score"] == 0

@@ -130,6 +130,7 @@
     block.focus();
     if (data.state && holder.matches("form.question")) setState(holder, data.state);
     setEnding(data.ending_html, "announce");
+    return data;
   }
 
   window.SeeingML.answers = {

@@ -54,6 +54,8 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
         panel.locator("[data-role=reveal]").click()
         panel.locator("[data-role=explanation]").wait_for()
         assert "two paths" in panel.locator("[data-role=explanation]").inner_text()
+        page.wait_for_function("() => document.querySelector('#p1 [data-role=state]')"
+                               ".textContent === 'Revealed'")
         panel.locator("input").fill(repr(v.reference))
         panel.locator("button[type=submit]").click()
         page.wait_for_function("() => document.querySelector('#p1 [data-role=state]')"
