@@ -73,17 +73,32 @@ class _Parser:
         return node
 
     def term(self) -> tuple:
+        start, divided = self.peek(), None
         node = self.signed()
         while token := self.peek():
             if token.kind == "op" and token.text in "*/":
                 self.take()
                 node = (_BINARY[token.text], node, self.signed())
+                divided = token if token.text == "/" else None
             elif _starts_factor(token):
                 self._check_numbers_apart(token)
                 node = ("mul", node, self.power())
+                if divided is not None and not token.spaced:
+                    raise self._run_on_division(start, divided, token)
+                divided = None
             else:
                 break
         return node
+
+    def _run_on_division(self, start: Token, divided: Token, token: Token) -> Unreadable:
+        """``1/2x`` may be 1/(2x) or (1/2)·x: a divisor run straight into a factor."""
+        end = self.peek().pos if self.peek() is not None else len(self.text)
+        top = self.text[start.pos:divided.pos].strip()
+        by = self.text[divided.pos + len(divided.typed or divided.text):token.pos].strip()
+        then = self.text[token.pos:end].strip()
+        return Unreadable(f"I can read “{top}/{by}{then}” two ways: {top}/({by}{then}), or "
+                          f"{top}/{by} times {then}. Write {top}/({by}*{then}) or "
+                          f"({top}/{by})*{then}.", token.pos)
 
     def _check_numbers_apart(self, token: Token) -> None:
         before = self.found[self.at - 1]

@@ -122,8 +122,7 @@ def reveal(question: Question, token: object) -> dict:
                     solution=str(solution_html(question, values)),
                     receipt=_reference(question, variant), variant=True)
     data["html"] = render_template("partials/explanation.html", s=data)
-    if variant is None:
-        reader_extras(data, learner, question)
+    reader_extras(data, learner, question)  # a practice item's state line turns "Revealed"
     data["csrf"] = reader.current_csrf()
     return data
 

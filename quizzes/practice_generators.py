@@ -24,8 +24,7 @@ REFERENCE_RANGE = {"fanout": (1e-2, 1e4), "layer_factor": (0.0, 10.0)}
 BASE_PARAMS = {"fanout": {"x": 3.0, "n": 2, "c": 2, "d": 1}}
 _ACTIVATION_TEX = {"sigmoid": (r"\sigma", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))"),
                    "relu": (r"\operatorname{ReLU}",
-                            r"\operatorname{ReLU}'(z) = 1 \text{ for a positive } z"
-                            r"\text{, and nothing passes for the others}")}
+                            r"\operatorname{ReLU}'(z) = 1 \text{ if } z > 0 \text{, else } 0")}
 
 
 class OutOfFamily(ValueError):

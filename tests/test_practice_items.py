@@ -84,6 +84,13 @@ def test_relu_variants_include_an_inactive_unit_whose_factor_is_exactly_zero():
     assert not grade_practice(ITEMS["p2"], v, "0.001").correct
 
 
+def test_the_activation_rule_is_a_short_formula_that_fits_a_phone():
+    """The rule sits in inline maths, which never wraps: words inside it stay few."""
+    for v in handed("p2"):
+        words = "".join(re.findall(r"\\text\{([^}]*)\}", v.texts["act_rule"]))
+        assert len(words) <= 16, v.texts["act_rule"]
+
+
 def test_the_chapters_own_fan_out_example_is_never_handed_out():
     assert all(v.params != {"x": 3.0, "n": 2, "c": 2, "d": 1} for v in handed("p1"))
 
@@ -125,6 +132,7 @@ def test_reveal_then_the_answer_is_revealed_not_right(client):
     token, v = variant(client, "p2")
     shown = client.post("/api/checkpoint/p2/reveal", json={"token": token}).get_json()
     assert shown["solution"] and shown["explanation"]
+    assert shown["state"]["state"] == "revealed"  # the item's state line follows at once
     typed = answer(client, "p2", token, repr(v.reference)).get_json()
     assert typed["correct"] and typed["state"]["state"] == "revealed"
     assert client.get("/api/progress").get_json()["score"] == 0

@@ -95,6 +95,8 @@ REFUSED = [  # typed, part of the message, position pointed at
     ("sin", "sin(x)", 3),
     ("sin -x", "sin(−x)", 4),
     ("sin x (x+1)", "Write sin(x)*(…) or sin(x*(…))", 6),
+    ("1/2x", "Write 1/(2*x) or (1/2)*x", 3),
+    ("cos(x)/2sqrt(sin(x))", "cos(x)/(2*sqrt(sin(x))) or (cos(x)/2)*sqrt(sin(x))", 8),
     ("sin^-1(x)", "inverse functions are not part of this grammar", 3),
     ("sin()", "The brackets are empty", 3),
     ("2 3", "did you mean 23 or 2*3?", 2),
@@ -157,7 +159,8 @@ def test_the_tables_are_as_large_as_promised():
 
 def test_a_refusal_that_proposes_a_reading_proposes_one_the_grammar_reads():
     for text, proposal in [("ln*x", "ln(x)"), ("e^2x", "e^(2*x)"), ("e^2x", "e^2*x"),
-                           ("(x+1", "(x+1)"), ("x^", "x^2"), ("sec(x)", "1/cos(x)")]:
+                           ("(x+1", "(x+1)"), ("x^", "x^2"), ("sec(x)", "1/cos(x)"),
+                           ("1/2x", "1/(2*x)"), ("1/2x", "(1/2)*x")]:
         with pytest.raises(Unreadable) as raised:
             typed.preview(text)
         assert proposal in raised.value.message

@@ -121,6 +121,8 @@
       return;
     }
     setCsrf(data.csrf);
+    const stale = holder.querySelector("[data-role=result] .result-error");
+    if (stale) stale.remove(); // an earlier refusal says nothing once the answer is shown
     const block = fromHTML(data.html); // markup rendered by the server, never input
     block.setAttribute("tabindex", "-1");
     target.appendChild(block);
@@ -128,6 +130,7 @@
     block.focus();
     if (data.state && holder.matches("form.question")) setState(holder, data.state);
     setEnding(data.ending_html, "announce");
+    return data;
   }
 
   window.SeeingML.answers = {

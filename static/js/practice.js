@@ -34,7 +34,11 @@
     const role = button.dataset.role;
     if (role === "next") loadVariant(form);
     else if (role === "hint") answers().takeHint(panel, button, body).catch(() => {});
-    else if (role === "reveal") answers().showAnswer(panel, button, body, panel.querySelector("[data-role=help]")).catch(() => {});
+    else if (role === "reveal") {
+      answers().showAnswer(panel, button, body, panel.querySelector("[data-role=help]"))
+        .then((data) => { if (data && form.dataset.practiceItem !== undefined) itemState(form, data.state); })
+        .catch(() => {});
+    }
   }
 
   async function loadVariant(form) {

@@ -54,6 +54,8 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
         panel.locator("[data-role=reveal]").click()
         panel.locator("[data-role=explanation]").wait_for()
         assert "two paths" in panel.locator("[data-role=explanation]").inner_text()
+        page.wait_for_function("() => document.querySelector('#p1 [data-role=state]')"
+                               ".textContent === 'Revealed'")
         panel.locator("input").fill(repr(v.reference))
         panel.locator("button[type=submit]").click()
         page.wait_for_function("() => document.querySelector('#p1 [data-role=state]')"
@@ -61,5 +63,24 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], "no sideways scrolling"
         assert not page.watch.errors, page.watch.errors
+    finally:
+        context.close()
+
+
+def test_show_answer_clears_an_earlier_refusal(browser, live_server):
+    """Unreadable text is refused; once the answer is shown, the refusal no longer stands
+    beside it as if it were the last word."""
+    context, page = new_page(browser, viewport=PHONE)
+    try:
+        open_chapter(page, live_server, "/#plain-english")
+        page.locator("#p1 [data-role=start]").click()
+        page.wait_for_selector("#p1-practice .practice-prompt math")
+        panel = page.locator("#p1-practice")
+        panel.locator("input").fill("abc")
+        panel.locator("button[type=submit]").click()
+        panel.locator("[data-role=result] .result-error").wait_for()
+        panel.locator("[data-role=reveal]").click()
+        panel.locator("[data-role=explanation]").wait_for()
+        assert panel.locator("[data-role=result] .result-error").count() == 0
     finally:
         context.close()
