@@ -9,23 +9,13 @@ from quizzes import typed
 SQRT_LINEAR = {"outer": "sqrt", "inner": "linear", "a": 3, "b": 1}  # y = √(3x + 1)
 
 
-@pytest.mark.xfail(strict=True, reason="a/b c is read (a/b)·c by design (tests accept "
-                   "'1/2 exp(x/2)'); a reader who meant 3/(2√(3x+1)) is named the slip "
-                   "power-not-lowered, with only the preview's fraction to show the reading. "
-                   "Asking, as for e^2x, would change the grammar's accepted inputs")
 def test_a_run_on_denominator_is_asked_about_not_named_a_slip():
-    try:
-        verdict = typed.grade(SQRT_LINEAR, "3/2√(3x+1)")
-    except typed.Unreadable:
-        return  # asked which reading was meant
-    assert verdict.correct or verdict.misconception is None
-
-
-def test_the_reading_of_a_run_on_denominator_is_shown_with_the_grade():
-    """Meanwhile the reading the grade is about is unmistakable: (3/2)·√(3x + 1)."""
-    shown = typed.preview("3/2√(3x+1)")
-    assert shown["reading"] == "3/2*sqrt(3*x + 1)"
-    assert shown["mathml"].index("<mfrac>") < shown["mathml"].index("<msqrt>")
+    """3/2√(3x+1) may mean 3/(2√(3x+1)) or (3/2)·√(3x+1): the reader is asked, with both
+    readings, before anything is graded (not named a slip they did not make)."""
+    with pytest.raises(typed.Unreadable) as asked:
+        typed.grade(SQRT_LINEAR, "3/2√(3x+1)")
+    assert "two ways" in asked.value.message and "3/(2" in asked.value.message
+    assert typed.grade(SQRT_LINEAR, "3/(2√(3x+1))").correct
 
 
 LN_SQUARE = {"outer": "ln", "inner": "power", "n": 2}  # y = ln(x²), defined for every x ≠ 0
