@@ -110,7 +110,11 @@
     const start = item.querySelector("[data-role=start]");
     item.querySelector("[data-role=needs-js]").hidden = true;
     start.hidden = false;
-    start.addEventListener("click", () => loadVariant(item));
+    start.addEventListener("click", async () => {
+      await loadVariant(item);
+      // Once the panel holds a question, its own "Try another" brings the next one.
+      if (panelFor(item).dataset.token) start.hidden = true;
+    });
   });
 
   window.SeeingML.practice = { offer };

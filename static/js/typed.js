@@ -10,18 +10,36 @@
   const answers = () => window.SeeingML.answers;
   const PAUSE_MS = 350;
 
+  // A screen reader hears one short sentence when the reading changes ("Read as: …"), not the
+  // whole preview after every pause; a refusal is not announced while the reader types (most
+  // are half-typed expressions) but is tied to the field, so it is read with it.
+  function say(panel, text) {
+    const said = panel.querySelector("[data-role=preview-said]");
+    if (said && said.textContent !== text) said.textContent = text;
+  }
+
+  function describedBy(input, errorId) {
+    const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== "d1-error");
+    if (errorId) ids.push(errorId);
+    input.setAttribute("aria-describedby", ids.join(" "));
+  }
+
   function showPreview(panel, data, status) {
     const region = panel.querySelector("[data-role=preview]");
     const input = panel.querySelector("input[name=answer]");
-    if (!data) { region.replaceChildren(); return; }
+    describedBy(input, null);
+    if (!data) { region.replaceChildren(); say(panel, ""); return; }
     if (status === 422) {
       input.setAttribute("aria-invalid", "true");
       const where = typeof data.position === "number" ? " (at character " + (data.position + 1) + ")" : "";
-      region.replaceChildren(el("p", { class: "form-error", text: data.error + where }));
+      region.replaceChildren(el("p", { class: "form-error", id: "d1-error", text: data.error + where }));
+      describedBy(input, "d1-error");
+      say(panel, "");
       return;
     }
     if (!data.mathml) { region.replaceChildren(el("p", { class: "form-error", text: data.error || "The preview could not be loaded." })); return; }
     input.removeAttribute("aria-invalid");
+    say(panel, "Read as: " + data.speech);
     const line = el("p", { class: "typed-reading" }, [document.createTextNode("Read as: ")]);
     line.appendChild(fromHTML(data.mathml)); // MathML the server built from its own tree
     line.appendChild(document.createTextNode(" "));
@@ -60,6 +78,7 @@
     panel.querySelector("[data-role=result]").replaceChildren();
     panel.querySelector("[data-role=help]").replaceChildren();
     panel.querySelector("[data-role=preview]").replaceChildren();
+    say(panel, "");
     const hints = panel.querySelector("[data-role=hints]");
     hints.replaceChildren();
     hints.hidden = true;
@@ -158,7 +177,7 @@
         else if (button.dataset.role === "reveal") { e.preventDefault(); reveal(item, panel, button, body).catch(() => {}); }
       });
     }
-    loadVariant(panel, template);
+    return loadVariant(panel, template);
   }
 
   document.querySelectorAll("[data-typed-item]").forEach((item) => {
@@ -167,6 +186,10 @@
     item.querySelector("[data-role=needs-js]").hidden = true;
     const start = item.querySelector("[data-role=start]");
     start.hidden = false;
-    start.addEventListener("click", () => open(item, template));
+    start.addEventListener("click", async () => {
+      await open(item, template);
+      // Once the panel holds a question, its own "Try another" brings the next one.
+      if (document.querySelector("#d1-practice [data-role=token]")?.value) start.hidden = true;
+    });
   });
 })();

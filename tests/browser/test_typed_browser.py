@@ -35,6 +35,7 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
         item.locator("[data-role=start]").click()
         panel = page.locator("#d1-practice")
         panel.locator("[data-role=prompt] math").wait_for()
+        item.locator("[data-role=start]").wait_for(state="hidden")  # Try another from now on
         field = panel.locator("input[name=answer]")
         assert page.evaluate("document.activeElement.id") == "d1-answer"
         # Typing, with the symbol buttons for what a phone keyboard hides.
@@ -48,12 +49,21 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
         panel.locator("#d1-preview .math-speech summary").click()
         assert "cosine of" in panel.locator("#d1-preview .math-speech p").inner_text()
         assert panel.locator("[data-role=prompt-speech] p").text_content().startswith("y equals")
+        # A screen reader hears one sentence, the reading in words; the preview is not live.
+        said = panel.locator("[data-role=preview-said]")
+        assert said.get_attribute("aria-live") == "polite"
+        assert panel.locator("#d1-preview").get_attribute("aria-live") is None
+        assert said.text_content() == "Read as: " + panel.locator(
+            "#d1-preview .math-speech p").text_content()
         shot(panel, f"typed-preview-{viewport['width']}")
         # Something unreadable: the place is named, and nothing is graded.
         field.fill("ln*x")
         panel.locator(".form-error").wait_for()
         assert "did you mean ln(x)?" in panel.locator(".form-error").inner_text()
         assert field.get_attribute("aria-invalid") == "true"
+        # Not announced while typing (most refusals are half-typed), read with the field.
+        assert said.text_content() == ""
+        assert "d1-error" in field.get_attribute("aria-describedby").split()
         shot(panel, f"typed-unreadable-{viewport['width']}")
         # A slip built from the question's own f and g, named in words.
         params = _params(page, live_app)
