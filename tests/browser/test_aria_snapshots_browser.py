@@ -92,7 +92,7 @@ def test_a_figure_before_and_after_a_change(fresh, live_server):
     matches_stored("figure-nudge-default", tree(fresh, "#figure-nudge"))
     slider = fresh.locator("#widget-nudge-x")
     slider.focus()
-    with fresh.expect_response(lambda r: "/api/widgets/nudge?" in r.url and "x=1.05" in r.url):
+    with fresh.expect_response(lambda r: "/api/widgets/nudge?" in r.url and "x=1.1" in r.url):
         fresh.keyboard.press("ArrowRight")
     fresh.wait_for_function("() => document.getElementById('widget-nudge-live').textContent")
     figure_ready(fresh, "nudge", drawn=True)
