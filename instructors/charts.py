@@ -2,7 +2,7 @@
 
 The browser only draws them (static/js/dashboard.js picks colours from the page's CSS
 variables for light and dark mode); every number comes from instructors/stats.py.
-Okabe–Ito blue for the correct answer and orange for wrong ones, and each bar's text says
+Okabe–Ito blue for the correct answer and (darkened) orange for wrong ones, and each bar's text says
 "correct" or names the misconception, so colour is never the only cue.
 """
 
@@ -13,7 +13,7 @@ import textwrap
 from instructors.stats import QuestionStats
 
 CORRECT = "#0072B2"
-WRONG = "#E69F00"
+WRONG = "#B87400"  # Okabe–Ito orange darkened to 3.6:1 on the page (bars are marks)
 WRAP = 24  # characters per line of an answer's label
 
 

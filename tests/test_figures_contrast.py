@@ -97,3 +97,22 @@ def test_the_text_shades_keep_their_hue_and_the_lines_keep_theirs():
     assert style.text_colour(style.GREEN) == style.GREEN_TEXT
     assert style.text_colour(style.BLUE) == style.BLUE
     assert contrast(style.VERMILION, "#ffffff") < 4.5 <= contrast(style.VERMILION_TEXT, "#fbfaf7")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_mark_colour_is_at_least_3_to_1_on_both_backgrounds(scheme):
+    """Lines, markers and bars (WCAG 1.4.11): each hue a figure is drawn in, as the page's
+    script shows it in this scheme, and the dashboard's bars."""
+    from instructors import charts
+
+    themes = theme_map()
+    light, dark = picture.theme_values()
+    values = light if scheme == "light" else dark
+    marks = {themes[c.lower()]: values[themes[c.lower()]] for c in (
+        style.BLUE, style.VERMILION, style.GREEN, style.PURPLE, style.ORANGE)}
+    marks.update({"dashboard correct": charts.CORRECT, "dashboard wrong": charts.WRONG})
+    low = [(name, shown, background, round(contrast(shown, background), 2))
+           for name, shown in marks.items() for background in BACKGROUNDS[scheme]
+           if contrast(shown, background) < 3]
+    assert not low, low
+
