@@ -22,9 +22,10 @@ LAYER_INPUTS = (-2.0, -1.0, -0.5, 0.5, 1.0, 2.0)
 REFERENCE_RANGE = {"fanout": (1e-2, 1e4), "layer_factor": (0.0, 10.0)}
 # The chapter's own fan-out example (x = 3 through x² and 2x + 1): never handed out.
 BASE_PARAMS = {"fanout": {"x": 3.0, "n": 2, "c": 2, "d": 1}}
+# ReLU's rule states no 0 (it is some variants' answer) and few words (inline maths never wraps)
 _ACTIVATION_TEX = {"sigmoid": (r"\sigma", r"\sigma'(z) = \sigma(z)\,(1-\sigma(z))"),
                    "relu": (r"\operatorname{ReLU}",
-                            r"\operatorname{ReLU}'(z) = 1 \text{ if } z > 0 \text{, else } 0")}
+                            r"\operatorname{ReLU}'(z) = 1 \text{ for positive } z")}
 
 
 class OutOfFamily(ValueError):
