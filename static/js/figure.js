@@ -1,9 +1,8 @@
-// The chapter's figures, drawn from the server's answer. The server computes every number and
-// returns a Plotly figure; the page renders each figure's controls (templates/blocks/
-// figure.html) and hands the scripts their settings, colours and URLs (the JSON in
-// #figure-config). This file draws a figure, reads it out and steps through it; controls.js
-// takes over its controls and asks for it, scrub.js follows a dragged slider, loader.js starts
-// each figure as it nears the viewport. None of them does the maths.
+// The chapter's figures, drawn from the server's answer (a Plotly figure; the server computes
+// every number). The page renders each figure's controls (templates/blocks/figure.html) and
+// hands the scripts settings, colours and URLs (#figure-config). This file draws, reads out and
+// steps a figure; controls.js asks for it, scrub.js follows a dragged slider, loader.js starts
+// it near the viewport. None of them does the maths.
 //
 // What other scripts may rely on (keep it small):
 //  (a) after every exact draw: document event "seeingml:figure",
@@ -29,8 +28,7 @@
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const coarsePointer = window.matchMedia("(pointer: coarse)");
 
-  // A variable's colour as rgb(): under forced colours the variables name system colours
-  // (CanvasText, LinkText…), which plotly.js cannot read; the browser resolves them here.
+  // A variable's colour as rgb(): forced colours name system colours plotly.js cannot read.
   function rgbOf(value, host) {
     if (!value || /^(#|rgb)/.test(value)) return value;
     const probe = document.createElement("span");
@@ -60,8 +58,7 @@
     return walk(figure);
   }
 
-  // Plotly rejects an animation's promise (with no reason) when a newer one interrupts it, as a
-  // quick second press of Back or Next does. That is expected, not an error.
+  // Plotly rejects an animation's promise (no reason) when a newer one interrupts it: expected.
   const interrupted = () => {};
 
   const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
