@@ -149,6 +149,7 @@
       this.scrubDrawn = null;
       this.unpainted = [];
       this.root.dataset.state = "loading";
+      const asked = Object.assign({}, this.params);
       try {
         const query = this.query();
         const [response] = await Promise.all([
@@ -166,7 +167,7 @@
         }
         this.payload = payload;
         this.drawnParams = Object.fromEntries(new URLSearchParams(query));
-        this.adoptParams(payload.params || {});
+        this.adoptParams(payload.params || {}, asked);
         await this.draw();
         this.root.dataset.state = "ready";
         document.dispatchEvent(new CustomEvent("seeingml:figure", { detail: {
@@ -180,10 +181,11 @@
       }
     },
 
-    adoptParams(params) {
-      // The server's parsed values (its defaults on first load) become the controls' state.
+    adoptParams(params, asked) {
+      // The server's parsed values (its defaults on first load) become the controls' state,
+      // except a control the reader moved while the answer was on its way (its own load is due).
       Object.entries(params).forEach(([k, v]) => {
-        if (k === "narrow") return;
+        if (k === "narrow" || (asked && this.params[k] !== asked[k])) return;
         const text = typeof v === "boolean" ? (v ? "1" : "0") : String(v);
         this.params[k] = text;
         this.setControl(k, text);

@@ -289,3 +289,33 @@ def test_each_change_is_said_in_one_short_sentence_and_the_words_wait_behind_a_d
                                / "widget-vanishing-table-phone-region.png"))
     assert_clean(page)
     context.close()
+
+
+def test_an_answer_arriving_after_a_newer_press_does_not_move_the_slider_back(
+        browser, strict_server):
+    """A key press whose figure is still on its way, then another: when the older answer
+    lands, the slider keeps the newer value and the figure settles on it (not on the old)."""
+    context, page = open_page(browser, DESKTOP)
+    open_chapter(page, strict_server, wait_until="load")
+    ready(page, "nudge")
+    held = []
+
+    def hold_the_first(route):
+        if "x=1.1" in route.request.url and "sweep=" not in route.request.url and not held:
+            held.append(route)  # answered below, after the reader's next press
+        else:
+            route.continue_()
+
+    page.route("**/api/widgets/nudge?*", hold_the_first)
+    widget = "document.querySelector('#figure-nudge .widget')"
+    page.focus("#widget-nudge-x")
+    page.keyboard.press("ArrowRight")  # 1.1: asked once the keys rest, and held
+    page.wait_for_function(f"() => {widget}.dataset.state === 'loading'")
+    page.keyboard.press("ArrowRight")  # 1.2, while 1.1's answer is on its way
+    held[0].continue_()
+    page.wait_for_function(
+        "() => document.getElementById('widget-nudge-readout').textContent.includes('x = 1.2')"
+        f" && {widget}.dataset.state === 'ready'")
+    assert page.locator("#widget-nudge-x").input_value() == "1.2"
+    assert trace(page, "nudge", 2) == [1.2]
+    context.close()
