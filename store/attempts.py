@@ -35,7 +35,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from store import deadline, migrate
 from store.schema import attempts, enrolments
@@ -306,15 +306,27 @@ class Store:
                    "variant": new.variant, "answer": new.answer, "score": float(new.score),
                    "correct": bool(new.correct), "misconception": new.misconception,
                    "created_at": now, "class_learner": new.learner_id}
-            record = RECORD.get(self.engine.dialect.name, RECORD["sqlite"])
-            with self.engine.begin() as conn:
-                rows = {r.question_id: r for r in conn.execute(record, key)}
-                if rows[""].attempts > MAX_ATTEMPTS_PER_LEARNER:  # rolled back: not counted
-                    raise AttemptCapReached(
-                        f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-                mine = rows[new.question_id]
-                conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
+            for queued in (1, 2):
+                try:
+                    mine = self._record_once(key, row, new.question_id)
+                    break
+                except OperationalError as exc:
+                    # SQLite: another writer kept the lock past the busy timeout; nothing was
+                    # written. Queue once more (two waits stay inside the request's budget).
+                    if queued == 2 or "database is locked" not in str(exc):
+                        raise
             return Recorded(int(mine.attempts), mine.first_right is not None)
+
+    def _record_once(self, key: dict, row: dict, question_id: str):
+        record = RECORD.get(self.engine.dialect.name, RECORD["sqlite"])
+        with self.engine.begin() as conn:
+            rows = {r.question_id: r for r in conn.execute(record, key)}
+            if rows[""].attempts > MAX_ATTEMPTS_PER_LEARNER:  # rolled back: not counted
+                raise AttemptCapReached(
+                    f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
+            mine = rows[question_id]
+            conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
+        return mine
 
     def summaries(self, learner_id: str) -> dict[str, Summary]:
         """The learner's summary per base question they tried, and under "" on everything:

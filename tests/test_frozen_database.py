@@ -141,10 +141,13 @@ def test_a_new_sweeps_shared_count_waits_on_a_frozen_database_at_most_its_own_bu
     get = lambda swept: client.get(f"/api/widgets/nudge?sweep={swept}",  # noqa: E731
                                    headers={"Accept-Encoding": "identity"})
     assert get("x").status_code == 200  # counted in the database; the pool holds a connection
+    _, built = timed(lambda: get("dx"))  # what building a sweep this size takes here, now
     relay.frozen.set()
     response, took = timed(lambda: get("w"))
     assert response.status_code == 200  # counted by this worker instead, and built
-    assert took < 0.25 + deadline.TICK_S + 0.2, f"a new sweep waited {took:.2f} s"
+    # The count's own budget (0.25 s) and the watchdog's tick, besides the build itself.
+    assert took < 0.25 + deadline.TICK_S + built + 0.2, f"a new sweep took {took:.2f} s " \
+        f"(a sweep built in {built:.2f} s)"
     assert store.breaker_open()
     relay.frozen.clear()
 

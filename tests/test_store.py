@@ -111,6 +111,30 @@ def test_concurrent_writers_lose_nothing(store_url):
         s.dispose()
 
 
+def test_an_answer_queues_twice_for_a_sqlite_lock_held_past_one_busy_timeout(tmp_path):
+    """Another writer holds SQLite's write lock longer than one busy timeout (400 ms) but
+    less than two: the answer queues again instead of failing, and is stored."""
+    import sqlite3
+
+    from store.attempts import SQLITE_BUSY_TIMEOUT_MS
+
+    path = tmp_path / "locked.sqlite"
+    store = Store(f"sqlite:///{path}")
+    store.upgrade()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")  # the write lock, as a long write elsewhere holds it
+    released = threading.Timer(1.4 * SQLITE_BUSY_TIMEOUT_MS / 1000, holder.execute,
+                               args=("COMMIT",))
+    released.start()
+    try:
+        assert store.record_attempt(attempt()) == 1
+    finally:
+        released.join()
+        holder.close()
+    assert not store.breaker_open()
+    store.dispose()
+
+
 def test_a_read_only_sqlite_file_raises_store_unavailable(tmp_path):
     path = tmp_path / "ro.sqlite"
     Store(f"sqlite:///{path}").upgrade()
