@@ -5,10 +5,9 @@ both. The tables are in ``schema.py``, the classes' queries in ``classes.py``, m
 ``migrate.py`` and ``migrations/``.
 
 Storage may fail (a read-only file, a database that is down). Every public method then raises
-``StoreUnavailable`` so callers can still grade, and tell the reader their progress was not
-saved, instead of failing the request.
+``StoreUnavailable``, so callers answer honestly instead of failing the request.
 
-Storage gets a short time budget inside a request: SQLite waits at most
+Storage gets a short time budget inside a request: SQLite waits at most twice
 ``SQLITE_BUSY_TIMEOUT_MS`` for a write lock; PostgreSQL gets ``PG_CONNECT_TIMEOUT_S`` to
 connect and ``PG_STATEMENT_TIMEOUT_MS`` per statement, and the pool hands out a connection
 within ``POOL_TIMEOUT_S`` or not at all; a server that stops answering altogether is cut off
@@ -306,15 +305,12 @@ class Store:
                    "variant": new.variant, "answer": new.answer, "score": float(new.score),
                    "correct": bool(new.correct), "misconception": new.misconception,
                    "created_at": now, "class_learner": new.learner_id}
-            for queued in (1, 2):
-                try:
-                    mine = self._record_once(key, row, new.question_id)
-                    break
-                except OperationalError as exc:
-                    # SQLite: another writer kept the lock past the busy timeout; nothing was
-                    # written. Queue once more (two waits stay inside the request's budget).
-                    if queued == 2 or "database is locked" not in str(exc):
-                        raise
+            try:
+                mine = self._record_once(key, row, new.question_id)
+            except OperationalError as exc:  # SQLite: a writer kept the lock past the busy
+                if "database is locked" not in str(exc):  # timeout, nothing written: queue
+                    raise  # once more (two waits stay inside the request's budget)
+                mine = self._record_once(key, row, new.question_id)
             return Recorded(int(mine.attempts), mine.first_right is not None)
 
     def _record_once(self, key: dict, row: dict, question_id: str):
