@@ -37,8 +37,8 @@ def _drag(page, slider: str) -> tuple[int, str, str]:
     start = page.evaluate("window.SeeingML.redraws || 0")
     for i in range(1, 31):
         page.mouse.move(box["x"] + 12 + (box["width"] - 24) * i / 30, y)
-        page.wait_for_timeout(30)
-    page.wait_for_timeout(100)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")  # painted
+    page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start}")
     during = page.evaluate("window.SeeingML.redraws || 0") - start
     page.mouse.up()
     return during, before_value, page.eval_on_selector(selector, "e => e.value")
