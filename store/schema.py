@@ -53,6 +53,8 @@ attempts = Table(
           unique=True, sqlite_where=text("variant IS NULL"),
           postgresql_where=text("variant IS NULL")),
     Index("ix_attempts_question", "question_id"),
+    # The dashboard's look-up of its students' attempts outside the class (0012).
+    Index("ix_attempts_learner_class", "learner_id", "class_id"),
     # The class dashboard's three GROUP BY queries (store/classes.py) each read one of these
     # alone, in its grouping order (migration 0011).
     Index("ix_attempts_class_variant_learner_question", "class_id", "variant", "learner_id",

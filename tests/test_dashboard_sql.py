@@ -153,3 +153,33 @@ def test_the_summary_is_brought_up_to_date_and_remade_when_an_older_id_commits_l
     _add(store, class_id, [{"id": first.newest_id + 10, "answer": "2e4",
                             "learner_id": "L4", "question_id": "q1"}])  # an older id, late
     check()
+
+
+def test_the_lookups_by_student_and_by_item_read_an_index_not_the_whole_class(tmp_path):
+    """The attempts outside the class and those on its practice-only items: SQLite's plan
+    for each searches an index on the columns asked for, rather than visiting every attempt
+    of the class (~120 ms apiece at 100,000 attempts)."""
+    from sqlalchemy import event
+
+    from store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'plan.sqlite'}")
+    store.upgrade()
+    class_id = seed_class(store, random.Random(5), students=6, attempts=200)
+    seen: list[tuple[str, tuple]] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda conn, cursor, sql, params, *_: seen.append((sql, params)))
+    classes.outside_tries(store, class_id, [f"L{n}" for n in range(6)])
+    classes.class_item_attempts(store, class_id, ["p1", "d1"])
+    asked = list(seen)
+    plans = []
+    with store.engine.connect() as conn:
+        for sql, params in asked:
+            if "FROM attempts" in sql:
+                plans.append(" | ".join(row[3] for row in conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + sql, params)))
+    assert len(plans) == 2, plans
+    outside, items = plans
+    assert "ix_attempts_learner_class" in outside and "SCAN attempts" not in outside, outside
+    assert "ix_attempts_question" in items and "SCAN attempts" not in items, items
+    store.dispose()
