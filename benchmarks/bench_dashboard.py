@@ -4,8 +4,9 @@
 
 Seeds a fresh SQLite file — and a throwaway PostgreSQL database when ``TEST_DATABASE_URL``
 is set (made and dropped here) — by bulk inserts, then times through the Flask test client:
-the dashboard page (the first request of the process also by its CPU time), ``data.json`` changed (no ``since``) and unchanged (``since`` the current
-version), and both CSVs read to their last byte. Median of a few runs, after one warm-up.
+the dashboard page (the first request of the process also by its CPU time), ``data.json``
+changed (no ``since``) and unchanged (``since`` the current version), and both CSVs read to
+their last byte. Median of a few runs, after one warm-up.
 """
 
 from __future__ import annotations

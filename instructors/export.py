@@ -116,7 +116,8 @@ def roster_csv(bank: Bank, rows: Sequence[RosterRow],
 CSV_LINES = 500  # lines per chunk of a streamed export
 TEXT_CACHE = 4096  # distinct answers whose text is kept while one export runs
 ATTEMPTS_HEADER = ["time", "student_no", "student", "question", "practice", "answer",
-                   "answer_text", "correct", "score", "misconception", "after_hint",
+                   "answer_text", "correct", "score", "misconception", "misconception_label",
+                  "after_hint",
                    "after_reveal", "state", "state_label"]
 
 
@@ -173,6 +174,7 @@ def _attempt_lines(bank: Bank, students: Sequence, attempts: Iterable,
         yield [_iso(a.created_at), number, name, a.question_id,
                "yes" if a.variant else "no", a.answer, text_of(a),
                "yes" if a.correct else "no", round(a.score, 4), a.misconception or "",
+               bank.misconceptions.get(a.misconception, "") if a.misconception else "",
                *running.after(a)]
 
 

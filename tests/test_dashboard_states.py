@@ -128,3 +128,18 @@ def test_the_attempts_csv_marks_help_and_the_state_each_attempt_left(client, scr
         ("wrong", "no"), ("right-with-hints", "yes")]
     assert [(r["state"], r["after_reveal"]) for r in by["Fay"]] == [("revealed", "yes")]
     assert by["Di"][0]["after_hint"] == "no" and by["Di"][0]["state_label"] == "Right first try"
+
+
+def test_the_attempts_csv_names_each_slip_in_words_beside_its_slug(client, scripted):
+    """A wrong answer's misconception comes as its slug (for sorting and formulas) and as
+    the label the bank gives it (for a person reading the sheet)."""
+    from quizzes.bank import default_bank
+
+    klass, _ = scripted
+    rows = read_csv(client.get(klass["teach"] + "/attempts.csv"))
+    slips = [r for r in rows if r["misconception"]]
+    assert slips, "the scripted class made no wrong answer with a misconception"
+    labels = default_bank().misconceptions
+    for r in slips:
+        assert r["misconception_label"] == labels[r["misconception"]]
+    assert all(r["misconception_label"] == "" for r in rows if not r["misconception"])
