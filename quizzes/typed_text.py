@@ -96,9 +96,11 @@ def solution_html(params: dict) -> str:
          _equation(_ratio("y", "u"), mathml_body(df_of_u)) + "."),
         ("Evaluate it at the inner function",
          _equation(_ratio("y", "u"), mathml_body(df_at_g)) + "."),
-        ("Multiply, and write it in x",
+        # Two equations, so a phone's narrow line breaks between them.
+        ("Multiply",
          _equation(_ratio("y", "x"), _ratio("y", "u") + _TIMES + _ratio("u", "x"),
-                   mathml_body(product), mathml_body(answer)) + "."),
+                   mathml_body(product)) + "; written in x, "
+         + _equation(_ratio("y", "x"), mathml_body(answer)) + "."),
     ]
     items = "".join(f"<li>{title}: {body}</li>" for title, body in steps)
     return f"<ol class=\"worked-solution\">{items}</ol>"
