@@ -64,6 +64,8 @@ def fanout(params: dict) -> tuple[float, list, dict]:
              "da_tex": "2x" if n == 2 else f"{n}x^{{{n - 1}}}"}
     _numbers(texts, a=f.a, b=f.b, da_dx=f.da_dx, db_dx=f.db_dx, path_a=f.path_a,
              path_b=f.path_b, reference=f.dy_dx)
+    # As a factor after a dot, a negative slope is bracketed: a · (−2), never a · −2.
+    texts["db_factor"] = f"({texts['db_dx']})" if f.db_dx < 0 else texts["db_dx"]
     return f.dy_dx, slips, texts
 
 

@@ -245,3 +245,21 @@ def test_a_practice_item_answered_right_comes_back_for_spaced_review(client, clo
     assert graded.get_json()["next_due_words"] == "in 3 days"
     again = client.post("/api/review/p2", json={"answer": repr(value), "token": item["token"]})
     assert again.status_code == 422  # a review token counts once
+
+
+NUMBERED = {**{q: x for q, x in BANK.questions.items() if x.practice}, **ITEMS}
+
+
+@pytest.mark.parametrize("qid", sorted(NUMBERED))
+def test_no_negative_number_follows_a_dot_or_times_unbracketed(qid):
+    """A product written out keeps a negative factor in brackets — a · (−2), not a · −2 —
+    in every handed-out variant's prompt, explanation, hints and worked solution."""
+    item = NUMBERED[qid]
+    texts = [item.practice.prompt, item.practice.explanation, item.practice.solution,
+             *item.practice.hints]
+    variants = [build(qid, item.practice.generator, p)
+                for p in all_params(item.practice.generator)]
+    for variant in [v for v in variants if handed_out(v)]:
+        for text in texts:
+            filled = re.sub(r"\{=(\w+)=\}", lambda m: variant.texts.get(m[1], m[0]), text)
+            assert not re.search(r"\\(?:cdot|times)\s*\{?-", filled), (variant.params, filled)
