@@ -260,6 +260,7 @@ def test_no_negative_number_follows_a_dot_or_times_unbracketed(qid):
     variants = [build(qid, item.practice.generator, p)
                 for p in all_params(item.practice.generator)]
     for variant in [v for v in variants if handed_out(v)]:
+        values = variant.texts
         for text in texts:
-            filled = re.sub(r"\{=(\w+)=\}", lambda m: variant.texts.get(m[1], m[0]), text)
+            filled = re.sub(r"\{=(\w+)=\}", lambda m, v=values: v.get(m[1], m[0]), text)
             assert not re.search(r"\\(?:cdot|times)\s*\{?-", filled), (variant.params, filled)
