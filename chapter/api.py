@@ -51,8 +51,10 @@ def _build(figure, params: dict, swept: str, encoding: str) -> bytes:
         raise ClientError(f"Too many new sweeps from this address; try again in "
                           f"{int(wait) + 1} s (the figure still answers without one).",
                           "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
-    frames = sweep(figure.build, figure.schema, params, swept, figure.frame_work)
-    answer: payload.Widget = {**figure.build(**params), "params": params,
+    built = figure.build(**params)
+    exact = {"data": built["figure"]["data"], "layout": built["figure"]["layout"]}
+    frames = sweep(figure, params, swept, base=exact)  # each frame: what differs from it
+    answer: payload.Widget = {**built, "params": params,
                               "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
     return _encoded(_json(answer).get_data(), encoding)
 
