@@ -38,19 +38,13 @@ TEXT_MIN = 13  # px: no chart text is smaller
 def round_sig(values, digits: int = 5) -> list:
     """Figure coordinates to a few significant digits (the JSON stays small); None is a gap."""
     if len(values) <= 24:  # NumPy's per-call overhead outweighs a short loop
-        spec = _SPECS.get(digits) or f".{digits}g"
-        return [_short(v, spec) for v in values]
+        spec = _SPECS.get(digits) or f".{digits}g"  # f - f is NaN for NaN and ±inf
+        return [None if v is None or (f := float(v)) - f != 0 else float(f.__format__(spec))
+                for v in values]
     return [None if v != v else v for v in _rounded(values, digits).tolist()]  # v != v: NaN
 
 
 _SPECS = {4: ".4g", 5: ".5g"}
-
-
-def _short(v, spec: str) -> float | None:
-    if v is None:
-        return None
-    v = float(v)
-    return float(format(v, spec)) if v - v == 0 else None  # v - v is NaN for NaN and ±inf
 
 
 def round_rows(values, digits: int = 5) -> list[list]:
