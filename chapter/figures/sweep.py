@@ -56,7 +56,9 @@ def grid(spec: Number, frames: int = MAX_FRAMES) -> list:
     """The values a sweep visits: the slider's own steps, thinned to at most ``frames``."""
     step = _step(spec)
     count = round((spec.high - spec.low) / step) + 1
-    picks = np.unique(np.round(np.linspace(0, count - 1, min(count, frames))).astype(int))
+    # sorted(set(...)), not np.unique: that imports numpy.ma on its first call (~30 ms).
+    picks = np.round(np.linspace(0, count - 1, min(count, frames))).astype(int).tolist()
+    picks = sorted(set(picks))
     return [_on_grid(spec, spec.low + i * step) for i in picks]
 
 
