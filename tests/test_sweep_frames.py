@@ -3,9 +3,11 @@ the builder's own answer at its value, for every composition, slider and width."
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
-from chapter.figures import FIGURES, nudge_frames
+from chapter.figures import FIGURES, nudge, nudge_frames
 from chapter.figures.params import parse_params
 from chapter.figures.sweep import grid, sweep
 
@@ -49,3 +51,28 @@ def test_a_one_value_sweep_is_one_frame():
     params = parse_params(NUDGE.schema, {"fn": "sin_square"})
     (frame,) = NUDGE.sweep_frames(params, "dx", [2.0])
     assert frame == NUDGE.build(**{**params, "dx": 2.0}, sweeping=True)
+
+
+def test_collection_pauses_for_a_sweeps_build_and_resumes_after(client, monkeypatch):
+    seen = []
+
+    def watched(states):
+        seen.append((len(states), gc.isenabled()))
+        return arrays(states)
+
+    arrays = nudge_frames.arrays
+    monkeypatch.setattr(nudge, "arrays", watched)
+    assert client.get("/api/widgets/nudge?sweep=dx&x=0.3").status_code == 200
+    assert seen == [(1, False), (len(grid(NUDGE.schema["dx"])), False)] and gc.isenabled()
+
+
+def test_collection_resumes_after_a_build_that_fails(client, monkeypatch):
+    def broken(states):
+        raise RuntimeError("a build that fails")
+
+    monkeypatch.setattr(nudge, "arrays", broken)
+    try:
+        status = client.get("/api/widgets/nudge?sweep=dx&x=0.7").status_code
+    except RuntimeError:
+        status = 500
+    assert status == 500 and gc.isenabled()

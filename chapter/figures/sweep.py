@@ -31,7 +31,9 @@ network is swept in a handful of frames, each still exact.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -122,6 +124,21 @@ def _sweep(figure, params: dict, param: str, values: list, base: dict | None) ->
     frames = [_frame(p, base, v) for p, v in zip(payloads, values, strict=True)]
     return {"param": param, "values": list(values), "frames": frames,
             "axes": held_axes(base["layout"], [f["layout"] for f in frames])}
+
+
+@contextmanager
+def no_collection():
+    """Cyclic garbage collection paused while a sweep is built and encoded: its frames are
+    plain lists and dicts without cycles, which reference counting frees, but their ~10⁵
+    allocations set off collections that walk the whole worker's heap (a spike of tens of ms
+    in one build out of a few). Builds are one at a time per process (api.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def held_axes(base: dict, layouts: list[dict]) -> dict:
