@@ -17,7 +17,14 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from chapter.figures import FIGURES, payload
 from chapter.figures.params import parse_params
-from chapter.figures.sweep import MAX_FRAMES, MIN_FRAMES, check_param, normalised, sweep
+from chapter.figures.sweep import (
+    MAX_FRAMES,
+    MIN_FRAMES,
+    check_param,
+    no_collection,
+    normalised,
+    sweep,
+)
 from chapter.sweep_cache import DEFAULT_BUDGET, EncodedCache
 from web import assets, openapi
 from web.errors import ClientError
@@ -51,10 +58,13 @@ def _build(figure, params: dict, swept: str, encoding: str) -> bytes:
         raise ClientError(f"Too many new sweeps from this address; try again in "
                           f"{int(wait) + 1} s (the figure still answers without one).",
                           "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
-    frames = sweep(figure.build, figure.schema, params, swept, figure.frame_work)
-    answer: payload.Widget = {**figure.build(**params), "params": params,
-                              "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
-    return _encoded(_json(answer).get_data(), encoding)
+    with no_collection():
+        built = figure.build(**params)
+        exact = {"data": built["figure"]["data"], "layout": built["figure"]["layout"]}
+        frames = sweep(figure, params, swept, base=exact)  # each frame: what differs from it
+        answer: payload.Widget = {**built, "params": params,
+                                  "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
+        return _encoded(_json(answer).get_data(), encoding)
 
 
 def _sweep_response(figure, params: dict, swept: str) -> Response:

@@ -31,6 +31,7 @@ from chapter.calculus.compositions import (
     neuron_chain,
     nudge,
     outer_function,
+    quotient_grid,
     tangent,
 )
 from chapter.calculus.depth import (
@@ -92,6 +93,7 @@ __all__ = [
     "nudge",
     "one_hot",
     "outer_function",
+    "quotient_grid",
     "relu",
     "relu_prime",
     "sigmoid",

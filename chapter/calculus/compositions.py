@@ -114,15 +114,21 @@ def difference_quotients(fn: str, x: float, w: float, dxs):
     The gap shrinks in proportion to Δx: the chain rule is the limit of the quotient. A gap
     under the rounding floor means the quotient is exact (a straight line).
     """
+    return quotient_grid(fn, x, w, nudge(fn, x, w).dy_dx, dxs)
+
+
+def quotient_grid(fn: str, x, w, slope, dxs):
+    """``difference_quotients`` at many points in one pass: ``x``, ``w`` and ``slope`` (each
+    point's ``nudge(...).dy_dx``) as columns, one row per point, and ``dxs`` a row or a grid.
+    Element by element the same arithmetic as at one point."""
     comp = COMPOSITIONS[fn]
     dxs = _arr(dxs)
     y0 = comp.y(x, w)
     quotients = (comp.y(x + dxs, w) - y0) / dxs
-    slope = nudge(fn, x, w).dy_dx
     gaps = np.abs(quotients - slope)
     # Relative to the numbers subtracted, never absolute: y's own rounding, and the rounding
     # of x + Δx carried through the slope. A tiny y (a saturated σ) has a tiny floor.
-    rounding = 8 * np.finfo(float).eps * (abs(float(y0)) + abs(slope) * (abs(x) + dxs)) / dxs
+    rounding = 8 * np.finfo(float).eps * (np.abs(y0) + np.abs(slope) * (np.abs(x) + dxs)) / dxs
     return quotients, gaps, rounding
 
 

@@ -6,83 +6,49 @@ chain rule's first-order estimate) say it does, so the estimate is never taken f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from chapter import calculus
 from chapter.figures import style
 from chapter.figures.figure import Figure, Heights
+from chapter.figures.nudge_frames import SHRINK_DXS, Arrays, State, arrays
 from chapter.figures.params import UNIT, Choice, Flag, Number
-from chapter.figures.style import round_sig, typeset
+from chapter.figures.style import round_sig
 from chapter.format import approx, num, param
 
-SHRINK_DXS = np.logspace(0, -5, 26)
-SHRINK_TABLE_DXS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
 HEIGHTS = Heights(wide=640, narrow=900)
-EPS = float(np.finfo(float).eps)
-# (inner, outer) straight: u = wx and u = 2x are lines, y = 3u is; σ, sin and exp are curves.
-STRAIGHT = {"sigmoid": (True, False), "sin_square": (False, False),
-            "exp_square": (False, False), "double_triple": (True, True)}
-
-
-@dataclass(frozen=True)
-class _State:
-    """Everything the figure shows, computed once by the engine."""
-
-    fn: str
-    x: float
-    w: float
-    dx: float
-    comp: calculus.Composition
-    n: calculus.Nudge
-    ch: calculus.NudgeChanges
-    narrow: bool = False  # a phone's stacked panels: shorter labels, more room beside them
-
-    def exact(self, actual: float, linear: float, before: float, after: float) -> bool:
-        """The tangent's estimate equals the change up to the rounding of the subtraction
-        after − before that made the change (relative to those two values, never absolute:
-        a tiny change is not an exact one)."""
-        return abs(actual - linear) <= 4 * EPS * (abs(before) + abs(after))
-
-    @property
-    def u_same(self) -> bool:
-        return self.exact(self.ch.du_actual, self.ch.du_linear, self.n.u,
-                          self.n.u + self.ch.du_actual)
-
-    @property
-    def y_same(self) -> bool:
-        return self.exact(self.ch.dy_actual, self.ch.dy_linear, self.n.y,
-                          self.n.y + self.ch.dy_actual)
-
-    @property
-    def straight(self) -> tuple[bool, bool]:
-        """Which stages are straight lines — a property of the formulas, not of the numbers."""
-        return STRAIGHT[self.fn]
-
-    def formula(self, which: str, html: bool = False) -> str:
-        return typeset(getattr(self.comp, which), html)
+SHRINK_DXS_DRAWN = round_sig(SHRINK_DXS)
 
 
 def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
                  narrow: bool = False, sweeping: bool = False) -> dict:
     """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
     estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
-    s = _State(fn, x, w, dx, calculus.COMPOSITIONS[fn], calculus.nudge(fn, x, w, dx),
-               calculus.nudge_changes(fn, x, w, dx), narrow)
-    shrink = _shrink(s)
-    data, ranges = _stage_traces(s)
-    data += _shrink_traces(s, shrink)
+    s = State.at(fn, x, w, dx, narrow)
+    return _built(s, arrays([s])[0], sweeping)
+
+
+def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
+    """What ``nudge_figure(**params, sweeping=True)`` answers with ``param`` at each value,
+    every frame's arrays computed in one pass (sweep.py)."""
+    states = [State.at(**{**params, param: value}) for value in values]
+    return [_built(s, a, True) for s, a in zip(states, arrays(states), strict=True)]
+
+
+def _built(s: State, a: Arrays, sweeping: bool) -> dict:
+    shrink = a.shrink
+    data, ranges = _stage_traces(s, a)
+    data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3)
     if sweeping:
-        return style.sweep_frame(data, _layout(s, ranges, shrink, narrow),
+        return style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
                                  _values(s, shrink), _summary(s))
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
                "data": style.changes(_segments(s, i), ("x", "y", "text"))} for i in range(4)]
-    return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, narrow),
+    return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, s.narrow),
                        "frames": frames},
             "values": _values(s, shrink), "description": _description(s, shrink),
             "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s),
@@ -92,8 +58,8 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
 # --- the two stages ---------------------------------------------------------------------------
 
 
-def _curve(xv, yv, color, name, axes) -> dict:
-    return {"type": "scatter", "mode": "lines", "x": round_sig(xv), "y": round_sig(yv),
+def _curve(xv: list, yv: list, color, name, axes) -> dict:
+    return {"type": "scatter", "mode": "lines", "x": xv, "y": yv,
             "xaxis": axes[0], "yaxis": axes[1], "name": name,
             "line": {"color": color, "width": 3},
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
@@ -115,36 +81,31 @@ def _point(px, py, label, axes, color) -> dict:
             "hoverinfo": "skip", "cliponaxis": False}
 
 
-def _stage_traces(s: _State) -> tuple[list[dict], dict]:
+def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     """Inner stage g around x, outer stage f around u, each with its tangent line; and the
     axis ranges that keep both the real change and the estimate in view."""
     n, ch = s.n, s.ch
-    # More room on the right, where the segments' labels run out beyond their ends.
-    xs = np.linspace(s.x - 3 * s.dx, s.x + (6 if s.narrow else 4.5) * s.dx, 121)
-    us_curve = s.comp.inner(xs, s.w)
-    half_u = max(2.5 * max(abs(ch.du_actual), abs(ch.du_linear)), 1.5)
-    us = np.linspace(n.u - half_u, n.u + 2.6 * half_u, 161)  # the Δy labels run right
-    ys_curve = s.comp.outer(us)
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
-    f_range = style.focus_range(ys_curve, min(y_ends), max(y_ends))
+    f_range = style.focus_range(a.f, min(y_ends), max(y_ends))
     f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
-    ranges = {"xs": [xs[0], xs[-1]], "us": [us[0], us[-1]],
-              "g": style.focus_range(us_curve, min(u_ends), max(u_ends)), "f": f_range}
+    ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]],
+              "g": style.focus_range(a.g, min(u_ends), max(u_ends)), "f": f_range}
+    xs, g, us, f = a.drawn
     data = [
-        _curve(xs, us_curve, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
-        _tangent(s.x, n.u, n.inner_derivative, xs, G_AXES, "tangent, slope g′(x)",
+        _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
+        _tangent(s.x, n.u, n.inner_derivative, a.xs, G_AXES, "tangent, slope g′(x)",
                  "inner_derivative"),
         _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
-        _curve(us, ys_curve, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
-        _tangent(n.u, n.y, n.outer_derivative, us, F_AXES, "tangent, slope f′(u)",
+        _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
+        _tangent(n.u, n.y, n.outer_derivative, a.us, F_AXES, "tangent, slope f′(u)",
                  "outer_derivative"),
         _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
     ]
     return data, ranges
 
 
-def _segments(s: _State, step: int) -> list[dict]:
+def _segments(s: State, step: int) -> list[dict]:
     """The nudge's stages as segments: Δx, then the real Δu and Δy (solid) with the tangent
     estimates beside them (dotted). Hidden segments have zero length at their start."""
     n, ch, x, dx = s.n, s.ch, s.x, s.dx
@@ -190,26 +151,11 @@ def _beyond(estimate: float, actual: float) -> str:
 # --- the shrinking-Δx panel -------------------------------------------------------------------
 
 
-def _shrink(s: _State) -> dict:
-    """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx, from the engine."""
-    _, gaps, rounding = calculus.difference_quotients(s.fn, s.x, s.w, SHRINK_DXS)
-    exact = gaps <= rounding  # no gap bigger than rounding: nothing to draw there
-    _, current_gap, current_floor = calculus.difference_quotients(s.fn, s.x, s.w, [s.dx])
-    rows = []
-    for small in SHRINK_TABLE_DXS:
-        q, gap, floor = calculus.difference_quotients(s.fn, s.x, s.w, [small])
-        noise = bool(gap[0] <= floor[0])  # rounding's own size: shown as 0, not as a gap
-        rows.append({"dx": small, "quotient": float(q[0]),
-                     "gap": 0.0 if noise else float(gap[0]), "rounding": noise})
-    return {"gaps": np.where(exact, np.nan, gaps), "exact": bool(exact.all()),
-            "current": (float(current_gap[0]) if current_gap[0] > current_floor[0]
-                        else float("nan")), "rows": rows}
-
-
-def _shrink_traces(s: _State, shrink: dict) -> list[dict]:
+def _shrink_traces(s: State, a: Arrays) -> list[dict]:
+    shrink = a.shrink
     return [
-        {"type": "scatter", "mode": "lines+markers", "x": round_sig(SHRINK_DXS),
-         "y": round_sig(shrink["gaps"]), "xaxis": "x3", "yaxis": "y3", "name": "gap",
+        {"type": "scatter", "mode": "lines+markers", "x": list(SHRINK_DXS_DRAWN),
+         "y": a.gaps_drawn, "xaxis": "x3", "yaxis": "y3", "name": "gap",
          "line": {"color": style.BLUE, "width": 2}, "marker": {"size": 6, "symbol": "circle"},
          "hovertemplate": "Δx = %{x:.1e}: gap %{y:.2e}<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": round_sig([s.dx]),
@@ -231,7 +177,7 @@ def _domains(narrow: bool) -> dict:
             "s": ((0, 1), (0, 0.28))}
 
 
-def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
+def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
     dom = _domains(narrow)
     annotations = [
         style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
@@ -266,7 +212,7 @@ def _layout(s: _State, ranges: dict, shrink: dict, narrow: bool) -> dict:
 # --- words and numbers ------------------------------------------------------------------------
 
 
-def _captions(s: _State) -> list[str]:
+def _captions(s: State) -> list[str]:
     """One caption per animation step, each naming real changes and estimates apart."""
     n, ch = s.n, s.ch
     inner = (f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: Δu "
@@ -289,11 +235,11 @@ def _captions(s: _State) -> list[str]:
     ]
 
 
-def _where(s: _State) -> str:
+def _where(s: State) -> str:
     return f"x = {param(s.x)}" + (f", w = {param(s.w)}" if s.comp.uses_w else "")
 
 
-def _description(s: _State, shrink: dict) -> str:
+def _description(s: State, shrink: dict) -> str:
     """The figure in words: the same numbers, in the same order as the picture."""
     n, ch = s.n, s.ch
     if s.u_same and s.y_same:
@@ -321,16 +267,16 @@ def _dx(row: dict) -> str:
     return f"{row['dx']:.5f}".rstrip("0")  # 0.1 … 0.00001, as the table's Δx are written
 
 
-def _line(s: _State) -> bool:
+def _line(s: State) -> bool:
     return all(s.straight)
 
 
-def _flat(s: _State) -> bool:
+def _flat(s: State) -> bool:
     """σ(wx) with w = 0: y = 0.5 for every x, a flat line."""
     return s.fn == "sigmoid" and s.w == 0
 
 
-def _shrinking(s: _State, shrink: dict) -> str:
+def _shrinking(s: State, shrink: dict) -> str:
     """The shrinking-Δx panel in words; gaps under the rounding floor are not gaps."""
     rows, target = shrink["rows"], num(s.n.dy_dx)
     if shrink["exact"]:
@@ -350,13 +296,13 @@ def _shrinking(s: _State, shrink: dict) -> str:
     return text + "."
 
 
-def _summary(s: _State) -> str:
+def _summary(s: State) -> str:
     n = s.n
     return (f"outer × inner = total: {num(n.outer_derivative)} × {num(n.inner_derivative)}"
             f" = {num(n.dy_dx)}")
 
 
-def _table(s: _State, shrink: dict) -> dict:
+def _table(s: State, shrink: dict) -> dict:
     n, ch = s.n, s.ch
     return style.table(
         f"{s.formula('formula')} at {_where(s)}", ["quantity", "value"],
@@ -371,7 +317,7 @@ def _table(s: _State, shrink: dict) -> dict:
            for r in shrink["rows"]])
 
 
-def _values(s: _State, shrink: dict) -> dict:
+def _values(s: State, shrink: dict) -> dict:
     n, ch = s.n, s.ch
     return {
         "fn": s.fn, "x": s.x, "w": s.w, "dx": s.dx, "u": n.u, "y": n.y,
@@ -392,4 +338,5 @@ FIGURE = Figure(
         "dx": Number(0.01, 2.0, 0.5, label="Nudge Δx", step=0.01),
         "narrow": Flag(False),
     }, nudge_figure, HEIGHTS,
-    main=("x", "w", "fn"))  # the sliders first: nearest the chart on a phone
+    main=("x", "w", "fn"),  # the sliders first: nearest the chart on a phone
+    sweep_frames=sweep_frames)

@@ -8,7 +8,6 @@ marker shape or dash style.
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np
@@ -39,8 +38,23 @@ TEXT_MIN = 13  # px: no chart text is smaller
 def round_sig(values, digits: int = 5) -> list:
     """Figure coordinates to a few significant digits (the JSON stays small); None is a gap."""
     if len(values) <= 24:  # NumPy's per-call overhead outweighs a short loop
-        return [None if v is None or not math.isfinite(v) else float(f"{v:.{digits}g}")
-                for v in map(float, (np.nan if v is None else v for v in values))]
+        spec = _SPECS.get(digits) or f".{digits}g"  # f - f is NaN for NaN and ±inf
+        return [None if v is None or (f := float(v)) - f != 0 else float(f.__format__(spec))
+                for v in values]
+    return [None if v != v else v for v in _rounded(values, digits).tolist()]  # v != v: NaN
+
+
+_SPECS = {4: ".4g", 5: ".5g"}
+
+
+def round_rows(values, digits: int = 5) -> list[list]:
+    """``round_sig`` of each row of a 2-D array, in one NumPy pass (a sweep's frames at once);
+    each row is rounded exactly as ``round_sig`` rounds a long list."""
+    return [[None if v != v else v for v in row]
+            for row in _rounded(values, digits).reshape(len(values), -1).tolist()]
+
+
+def _rounded(values, digits: int) -> np.ndarray:
     a = np.asarray(values, dtype=float)
     tiny = np.abs(a) < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
     out = np.where(tiny, 0.0, np.nan)
@@ -48,7 +62,7 @@ def round_sig(values, digits: int = 5) -> list:
     if keep.any():
         scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
         out[keep] = np.round(a[keep] * scale) / scale
-    return [None if v != v else v for v in out.tolist()]  # v != v: NaN
+    return out
 
 
 def text_colour(colour: str) -> str:

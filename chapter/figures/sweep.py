@@ -4,13 +4,15 @@ server's numbers without a request per step.
 ``GET /api/widgets/<name>?<params>&sweep=<param>`` answers, besides the exact figure's
 ``params``, ``{"sweep": {"param", "values", "frames"}}`` (the type ``payload.Sweep``): one
 frame per value on the parameter's slider grid (at most ``MAX_FRAMES``, evenly spaced, both
-ends included), each built by the figure's own builder and kept compact — ``data`` has one
-entry per trace, null where the trace is the same as in the exact figure at the request's
-parameters and otherwise only the keys that differ; ``layout`` only the top-level layout
-keys that differ, ``unset`` the top-level keys it lacks; a trace the exact figure lacks, or
-one without a key the exact figure's has, comes whole and is listed in ``whole``; ``values``
-and ``summary`` as the builder gives them. The script merges a frame onto that exact figure
-(a frame with other traces than the figure on screen is drawn by plotly.js in full).
+ends included), each built by the figure's own builder — or by its ``sweep_frames``, which
+computes every frame's arrays in one NumPy pass with the builder's arithmetic — and kept
+compact: ``data`` has one entry per trace, null where the trace is the same as in the exact
+figure at the request's parameters and otherwise only the keys that differ; ``layout``
+only the top-level layout keys that differ, ``unset`` the top-level keys it lacks; a trace
+the exact figure lacks, or one without a key the exact figure's has, comes whole and is
+listed in ``whole``; ``values`` and ``summary`` as the builder gives them. The script
+merges a frame onto that exact figure (a frame with other traces than the figure on screen
+is drawn by plotly.js in full).
 
 ``axes`` holds, for every axis whose range moves somewhere along the sweep, one range that
 contains all of them (with the tick spacing of the widest), and the API adds ``hold``, the
@@ -29,7 +31,9 @@ network is swept in a handful of frames, each still exact.
 
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -54,7 +58,9 @@ def grid(spec: Number, frames: int = MAX_FRAMES) -> list:
     """The values a sweep visits: the slider's own steps, thinned to at most ``frames``."""
     step = _step(spec)
     count = round((spec.high - spec.low) / step) + 1
-    picks = np.unique(np.round(np.linspace(0, count - 1, min(count, frames))).astype(int))
+    # sorted(set(...)), not np.unique: that imports numpy.ma on its first call (~30 ms).
+    picks = np.round(np.linspace(0, count - 1, min(count, frames))).astype(int).tolist()
+    picks = sorted(set(picks))
     return [_on_grid(spec, spec.low + i * step) for i in picks]
 
 
@@ -95,25 +101,44 @@ def _diff(new: dict, old: dict) -> dict | None:
     return changed or None
 
 
-def _frame(build, params: dict, base: dict, value) -> SweepFrame:
-    payload = build(**params, sweeping=True)  # data, layout, values, summary: no more
+def _frame(payload: dict, base: dict, value) -> SweepFrame:
+    """The builder's answer at ``value`` (``sweeping=True``: data, layout, values, summary)
+    as what differs from ``base``."""
     figure = payload["figure"]
-    old = base["data"]
+    old, old_layout = base["data"], base["layout"]
     whole = [i for i, t in enumerate(figure["data"]) if _whole(t, old[i] if i < len(old) else None)]
     data = [t if i in whole else _diff(t, old[i]) for i, t in enumerate(figure["data"])]
-    layout = {k: v for k, v in figure["layout"].items() if base["layout"].get(k) != v}
+    layout = {k: v for k, v in figure["layout"].items() if old_layout.get(k) != v}
     return {"value": value, "data": data, "layout": layout, "whole": whole,
-            "unset": sorted(base["layout"].keys() - figure["layout"].keys()),
+            "unset": sorted(old_layout.keys() - figure["layout"].keys()),
             "values": payload["values"], "summary": payload.get("summary", "")}
 
 
-def _sweep(build, params: dict, param: str, spec: Number, frames: int,
-           values: list | None = None) -> dict:
-    base = build(**params, sweeping=True)["figure"]
-    frames = [_frame(build, {**params, param: v}, base, v)
-              for v in (values if values is not None else grid(spec, frames))]
-    return {"param": param, "values": [f["value"] for f in frames], "frames": frames,
+def _sweep(figure, params: dict, param: str, values: list, base: dict | None) -> dict:
+    """The frames at ``values``: from the figure's ``sweep_frames`` in one pass where it has
+    one, else from its builder once per value."""
+    if base is None:
+        base = figure.build(**params, sweeping=True)["figure"]
+    payloads = (figure.sweep_frames(params, param, values) if figure.sweep_frames else
+                [figure.build(**{**params, param: v}, sweeping=True) for v in values])
+    frames = [_frame(p, base, v) for p, v in zip(payloads, values, strict=True)]
+    return {"param": param, "values": list(values), "frames": frames,
             "axes": held_axes(base["layout"], [f["layout"] for f in frames])}
+
+
+@contextmanager
+def no_collection():
+    """Cyclic garbage collection paused while a sweep is built and encoded: its frames are
+    plain lists and dicts without cycles, which reference counting frees, but their ~10⁵
+    allocations set off collections that walk the whole worker's heap (a spike of tens of ms
+    in one build out of a few). Builds are one at a time per process (api.py)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def held_axes(base: dict, layouts: list[dict]) -> dict:
@@ -151,11 +176,14 @@ def check_param(schema: dict, param: str) -> Number:
     return spec
 
 
-def sweep(build, schema: dict, params: dict, param: str, frame_work=None) -> dict:
-    """The sweep of ``param`` with the other parameters fixed at ``params`` (already
-    ``normalised``), at most ``frame_count`` frames; one frame, at its value, for a slider
-    that changes nothing in this state (Figure 3's x in network mode)."""
-    spec = check_param(schema, param)
+def sweep(figure, params: dict, param: str, base: dict | None = None) -> dict:
+    """The sweep of ``param`` of ``figure`` with the other parameters fixed at ``params``
+    (already ``normalised``), at most ``frame_count`` frames, each the difference from
+    ``base`` (the exact figure's ``{data, layout}`` at ``params``, built here if not given);
+    one frame, at its value, for a slider that changes nothing in this state (Figure 3's x in
+    network mode)."""
+    spec = check_param(figure.schema, param)
     if not applies(spec, params):
-        return _sweep(build, params, param, spec, 1, values=[params[param]])
-    return _sweep(build, params, param, spec, frame_count(frame_work, params))
+        return _sweep(figure, params, param, [params[param]], base)
+    return _sweep(figure, params, param,
+                  grid(spec, frame_count(figure.frame_work, params)), base)

@@ -1,0 +1,125 @@
+"""Figure 1's numbers: the state the engine computes at one setting, and the arrays drawn from
+it — the two stages' curves and the shrinking-Δx quotients — for many settings in one NumPy
+pass. The builder is the one-setting case and a sweep the many (``nudge.sweep_frames``), so a
+sweep frame is the exact figure at its value: the same arithmetic, element by element.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from chapter import calculus
+from chapter.figures.style import round_rows, typeset
+
+SHRINK_DXS = np.logspace(0, -5, 26)
+SHRINK_TABLE_DXS = (1e-1, 1e-2, 1e-3, 1e-4, 1e-5)
+_QUOTIENT_DXS = np.concatenate([SHRINK_DXS, SHRINK_TABLE_DXS])
+CURVE_POINTS = (121, 161)  # x along the inner stage, u along the outer
+EPS = float(np.finfo(float).eps)
+# (inner, outer) straight: u = wx and u = 2x are lines, y = 3u is; σ, sin and exp are curves.
+STRAIGHT = {"sigmoid": (True, False), "sin_square": (False, False),
+            "exp_square": (False, False), "double_triple": (True, True)}
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the figure shows, computed once by the engine."""
+
+    fn: str
+    x: float
+    w: float
+    dx: float
+    comp: calculus.Composition
+    n: calculus.Nudge
+    ch: calculus.NudgeChanges
+    narrow: bool = False  # a phone's stacked panels: shorter labels, more room beside them
+
+    @classmethod
+    def at(cls, fn: str, x: float, w: float, dx: float, narrow: bool = False) -> State:
+        return cls(fn, x, w, dx, calculus.COMPOSITIONS[fn], calculus.nudge(fn, x, w, dx),
+                   calculus.nudge_changes(fn, x, w, dx), narrow)
+
+    def exact(self, actual: float, linear: float, before: float, after: float) -> bool:
+        """The tangent's estimate equals the change up to the rounding of the subtraction
+        after − before that made the change (relative to those two values, never absolute:
+        a tiny change is not an exact one)."""
+        return abs(actual - linear) <= 4 * EPS * (abs(before) + abs(after))
+
+    @property
+    def u_same(self) -> bool:
+        return self.exact(self.ch.du_actual, self.ch.du_linear, self.n.u,
+                          self.n.u + self.ch.du_actual)
+
+    @property
+    def y_same(self) -> bool:
+        return self.exact(self.ch.dy_actual, self.ch.dy_linear, self.n.y,
+                          self.n.y + self.ch.dy_actual)
+
+    @property
+    def straight(self) -> tuple[bool, bool]:
+        """Which stages are straight lines — a property of the formulas, not of the numbers."""
+        return STRAIGHT[self.fn]
+
+    @property
+    def half_u(self) -> float:
+        """Half the outer stage's u-window: the nudge's larger change, never under 1.5."""
+        return max(2.5 * max(abs(self.ch.du_actual), abs(self.ch.du_linear)), 1.5)
+
+    def formula(self, which: str, html: bool = False) -> str:
+        return typeset(getattr(self.comp, which), html)
+
+
+@dataclass(frozen=True)
+class Arrays:
+    """One setting's arrays: the curves as computed (``xs``, ``g``: u along x; ``us``, ``f``:
+    y along u) and as drawn (``drawn``: the four rounded), and the shrinking-Δx panel."""
+
+    xs: np.ndarray
+    g: np.ndarray
+    us: np.ndarray
+    f: np.ndarray
+    drawn: tuple[list, list, list, list]
+    shrink: dict
+    gaps_drawn: list
+
+
+def arrays(states: list[State]) -> list[Arrays]:
+    """Each state's arrays, every state at once (all share ``fn`` and ``narrow``)."""
+    first = states[0]
+    column = np.array([[s.x, s.w, s.dx, s.n.u - s.half_u, s.n.u + 2.6 * s.half_u,
+                        s.n.dy_dx] for s in states], dtype=float).T[:, :, None]
+    x, w, dx, u_lo, u_hi, slope = column
+    # More room on the right, where the segments' labels run out beyond their ends.
+    xs = _rows(x - 3 * dx, x + (6 if first.narrow else 4.5) * dx, CURVE_POINTS[0])
+    us = _rows(u_lo, u_hi, CURVE_POINTS[1])  # the Δy labels run right
+    g, f = first.comp.inner(xs, w), first.comp.outer(us)
+    quotients, gaps, floors = calculus.quotient_grid(first.fn, x, w, slope, _QUOTIENT_DXS)
+    _, current, current_floor = calculus.quotient_grid(first.fn, x, w, slope, dx)
+    count = len(SHRINK_DXS)
+    exact = gaps[:, :count] <= floors[:, :count]  # no gap bigger than rounding: none drawn
+    shown = np.where(exact, np.nan, gaps[:, :count])
+    drawn = zip(round_rows(xs), round_rows(g), round_rows(us), round_rows(f), strict=True)
+    return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(
+        shown[i], bool(exact[i].all()), quotients[i, count:], gaps[i, count:],
+        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn)
+        for i, (d, gaps_drawn) in enumerate(zip(drawn, round_rows(shown), strict=True))]
+
+
+def _rows(starts: np.ndarray, stops: np.ndarray, count: int) -> np.ndarray:
+    """``np.linspace(start, stop, count)`` for each (start, stop), one row each."""
+    return np.ascontiguousarray(np.linspace(starts[:, 0], stops[:, 0], count, axis=-1))
+
+
+def _shrink(shown, exact: bool, quotients, gaps, floors, current) -> dict:
+    """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx (NaN where it is no
+    bigger than rounding: nothing to draw there), at the reader's Δx, and at the table's."""
+    rows = []
+    for small, q, gap, floor in zip(SHRINK_TABLE_DXS, quotients, gaps, floors, strict=True):
+        noise = bool(gap <= floor)  # rounding's own size: shown as 0, not as a gap
+        rows.append({"dx": small, "quotient": float(q), "gap": 0.0 if noise else float(gap),
+                     "rounding": noise})
+    return {"gaps": shown, "exact": exact,
+            "current": float(current[0]) if current[0] > current[1] else float("nan"),
+            "rows": rows}
