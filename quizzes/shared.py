@@ -12,7 +12,8 @@ from quizzes.bank import PRACTICE_KIND, Question, default_bank
 from quizzes.progress import NOT_LOADED, reader_state
 from quizzes.reveal import earned
 from quizzes.variants import InvalidVariant
-from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import AttemptCapReached, NewAttempt, Recorded, StoreUnavailable
+from store import answers as answer_store
 from store import help as help_store
 from store import review as review_store
 from web import csrf, reader, security
@@ -171,12 +172,53 @@ def schedule_review(learner: str, qid: str) -> None:
 
 
 def flood_check(learner: str) -> None:
-    wait = security.answer_wait(learner, request.remote_addr)
-    if wait:  # a flood: refused before anything is stored or shown, not an attempt
+    """A flood refused before anything is stored or shown (429), not an attempt."""
+    _refuse_if_waiting(security.answer_wait(learner, request.remote_addr))
+
+
+def _refuse_if_waiting(wait: float) -> None:
+    if wait:
         error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
                         "then answer again.", "answer")
         error.headers["Retry-After"] = str(int(wait) + 1)
         raise error
+
+
+def store_limited(new: NewAttempt, read_back: bool = False, counted_already: bool = False,
+                  ) -> tuple[Recorded | None, dict, answer_store.ReaderRecord | None]:
+    """``flood_check`` and ``store_answer`` in one transaction (store/answers.py): the
+    answer stored and its shared windows counted together, or neither (a 429 over a limit).
+    Returns what was recorded (None at the reader's cap: graded, said not saved), what the
+    reader is told besides the grade and, with ``read_back``, the reader's record as the
+    transaction left it (``counted_already``: the caller ran ``flood_check``). Storage down:
+    this worker's own count may still say 429; else the 503 that tells nothing of the
+    grade."""
+    address = request.remote_addr
+    limits = security.answer_limits(new.learner_id, address)
+    shared = current_app.extensions.get("shared_windows")
+    counted = None
+    if counted_already:
+        pass
+    elif limits is None or shared is None:
+        flood_check(new.learner_id)
+    else:
+        counted = answer_store.Limits(shared, *limits)
+    try:
+        answered = answer_store.record_answer(app_store(), new, counted, read_back)
+    except AttemptCapReached:  # graded and shown, so it counts in the windows all the same
+        if counted is not None:
+            flood_check(new.learner_id)
+        return None, dict(attempt=None, saved=False, notice=CAP_NOTICE), None
+    except StoreUnavailable:
+        if counted is not None:
+            _refuse_if_waiting(security.local_answer_wait(new.learner_id, address))
+        raise not_saved() from None
+    if answered.recorded is None:  # over a limit: nothing stored, nothing told
+        _refuse_if_waiting(answered.wait)
+    for listener in current_app.extensions.get("attempt_listeners", ()):
+        listener(new.learner_id, new.question_id)
+    number = answered.recorded.number
+    return answered.recorded, dict(attempt=number, saved=True, notice=None), answered.record
 
 
 def reader_extras(data: dict, learner: str, question: Question,

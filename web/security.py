@@ -92,30 +92,53 @@ ANSWERS_PER_MINUTE_LEARNER = 30  # a person answering, retrying and practising s
 ANSWERS_PER_MINUTE_ADDRESS = 300  # a whole class behind one school address, too
 
 
-def answer_wait(learner: str | None, address: str | None) -> float:
-    """Seconds before this learner (when known) and address may store another answer; 0 now.
-    Counted in the database when the store offers shared windows (every worker sees the same
-    count), else, or while storage is down, per worker (RateWindow); only for answers that
-    would be stored."""
+def answer_limits(learner: str | None,
+                  address: str | None) -> tuple[dict[str, int], float] | None:
+    """The answer windows this learner (when known) and address count in: each bucket's
+    limit, and the window's seconds; None when the app sets no answer limits."""
+    from flask import current_app
+
+    windows = current_app.extensions.get("answer_windows")
+    if windows is None:
+        return None
+    buckets = {f"address {address or 'unknown'}": windows["address"].limit}
+    if learner:
+        buckets[f"learner {learner}"] = windows["learner"].limit
+    return buckets, windows["learner"].seconds
+
+
+def local_answer_wait(learner: str | None, address: str | None) -> float:
+    """``answer_wait`` counted by this worker alone (RateWindow): while storage is down."""
     from flask import current_app
 
     windows = current_app.extensions.get("answer_windows")
     if windows is None:
         return 0.0
-    shared = current_app.extensions.get("shared_windows")
-    if shared is not None:
-        buckets = {f"address {address or 'unknown'}": windows["address"].limit}
-        if learner:
-            buckets[f"learner {learner}"] = windows["learner"].limit
-        try:
-            return shared.hit(buckets, windows["learner"].seconds)
-        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
-            pass
     if learner:
         wait = windows["learner"].hit(learner)
         if wait:
             return wait
     return windows["address"].hit(address or "unknown")
+
+
+def answer_wait(learner: str | None, address: str | None) -> float:
+    """Seconds before this learner (when known) and address may store another answer; 0 now.
+    Counted in the database when the store offers shared windows (every worker sees the same
+    count), else, or while storage is down, per worker (RateWindow); only for answers that
+    would be stored. (A checkpoint answer counts its windows in its own transaction instead:
+    quizzes/shared.py's ``store_limited``.)"""
+    from flask import current_app
+
+    limits = answer_limits(learner, address)
+    if limits is None:
+        return 0.0
+    shared = current_app.extensions.get("shared_windows")
+    if shared is not None:
+        try:
+            return shared.hit(*limits)
+        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
+            pass
+    return local_answer_wait(learner, address)
 
 
 SWEEP_COUNT_S = 0.25  # a new sweep's shared count may hold a connection this long, no more
