@@ -188,9 +188,31 @@ def api_variant(qid: str):
     return response
 
 
+# What the result block shows of a grade (partials/result.html, partials/explanation.html);
+# the attempt number is put in afterwards, so one rendering serves every attempt.
+_BLOCK_KEYS = ("correct", "score", "answer_score", "near", "saved", "notice",
+               "misconception_label", "feedback", "receipt", "explanation", "solution", "reveal")
+_ATTEMPT_MARK = 987654321
+_ATTEMPT_SPAN = '<span class="result-attempt">Attempt {}</span>'
+MAX_BLOCKS = 1024  # rendered blocks kept per process (typed values make distinct receipts)
+
+
 def result_html(grade: dict) -> str:
-    """The result block, from the same partial the page uses, for the script to insert."""
-    return render_template("partials/result.html", s=grade)
+    """The result block, from the same partial the page uses, for the script to insert.
+    Rendered once per distinct grade and kept (the template was ~7 % of an answer)."""
+    attempt = grade.get("attempts") or grade.get("attempt")
+    key = repr([grade.get(name) for name in _BLOCK_KEYS] + [bool(attempt)])
+    blocks = current_app.extensions.setdefault("result_blocks", {})
+    block = blocks.get(key)
+    if block is None:
+        block = render_template("partials/result.html", s={
+            **grade, "attempts": _ATTEMPT_MARK if attempt else None, "attempt": None})
+        if len(blocks) >= MAX_BLOCKS:
+            blocks.clear()
+        blocks[key] = block
+    if not attempt:
+        return block
+    return block.replace(_ATTEMPT_SPAN.format(_ATTEMPT_MARK), _ATTEMPT_SPAN.format(attempt))
 
 
 @bp.get("/api/progress")

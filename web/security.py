@@ -28,8 +28,8 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.errors import ServiceUnavailable
@@ -263,13 +263,17 @@ class ForwardedWithoutProxyCount(ProxyFix):
         return self.app(environ, start_response)
 
 
+SESSION_RESIGN_AFTER_S = 86400  # an unchanged session's cookie is signed again after a day
+
+
 class SigningOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signer built once per key instead of on
     every request (it cost ~90 µs a request, a third of serving the chapter page).
 
     A response marked ``Cache-Control: public`` (widgets, the OpenAPI description, static
     files, plotly.js) never carries the session: a shared cache must not store one reader's
-    cookie, and the response does not depend on it."""
+    cookie, and the response does not depend on it. An unchanged session is not signed again
+    on every request, only once its cookie is ``SESSION_RESIGN_AFTER_S`` old."""
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
@@ -279,6 +283,33 @@ class SigningOnceSessionInterface(SecureCookieSessionInterface):
         if key not in self._serializers:
             self._serializers[key] = super().get_signing_serializer(app)
         return self._serializers[key]
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        """Flask's, noting when the cookie was signed (``should_set_cookie``)."""
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            data, signed_at = signer.loads(
+                value, max_age=int(app.permanent_session_lifetime.total_seconds()),
+                return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        opened = self.session_class(data)
+        opened.signed_at = signed_at.timestamp()
+        return opened
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        """A changed session is sent again; an unchanged one only once its cookie is a day
+        old (its expiry still slides with use, without signing it on every request)."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        return time.time() - getattr(session, "signed_at", 0.0) >= SESSION_RESIGN_AFTER_S
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         if response.cache_control.public:
