@@ -1,7 +1,8 @@
 """Where an answer's time goes, in process: POST /api/checkpoint/q1 through the Flask test
-client, SQLite in a temporary folder, a new learner per answer, under cProfile.
+client, SQLite in a temporary folder, a new learner per answer (``--returning``: one
+learner answering again and again, with their cookie), under cProfile.
 
-    PYTHONPATH=. python -m benchmarks.profile_grading [--answers 300]
+    PYTHONPATH=. python -m benchmarks.profile_grading [--answers 300] [--returning]
 
 Prints the mean time per answer (unprofiled), then the functions with the most cumulative
 time. Not part of ``make bench`` (its name has no ``bench_`` prefix).
@@ -21,6 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=300)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--returning", action="store_true")
     args = parser.parse_args()
     from app import create_app
 
@@ -30,9 +32,11 @@ def main() -> None:
                           "ANSWERS_PER_MINUTE_LEARNER": 10**9,
                           "ANSWERS_PER_MINUTE_ADDRESS": 10**9})
         body = json.dumps({"answer": "e4"})
+        returning = app.test_client()
 
         def once() -> None:
-            response = app.test_client().post("/api/checkpoint/q1", data=body,
+            client = returning if args.returning else app.test_client()
+            response = client.post("/api/checkpoint/q1", data=body,
                                               content_type="application/json")
             assert response.status_code == 200 and response.json["saved"], response.json
 
