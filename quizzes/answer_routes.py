@@ -52,7 +52,6 @@ from quizzes.shared import (
     question_for,
     reader_extras,
     refusal,
-    schedule_review,
     store_limited,
     variant_for,
 )
@@ -84,10 +83,9 @@ def _store_attempt(question: Question, result, learner: str, variant, token) -> 
             raise not_saved() from None
     recorded, extra, record = store_limited(
         NewAttempt(learner, question.id, result.answer, result.score, result.correct,
-                   result.misconception, key), read_back=variant is None, counted_already=marks)
+                   result.misconception, key), read_back=variant is None, counted_already=marks,
+        review=result.correct and (variant is None or bool(question.title)))  # in a day
     attempt, ever = (recorded.number, recorded.ever_right) if recorded else (None, None)
-    if extra["saved"] and result.correct and (variant is None or question.title):
-        schedule_review(learner, question.id)  # a question, or a practice item: in a day
     # A base question's reply: the record its own transaction read (the page's parts, help).
     state = reply_state(record) if record is not None else None
     available = result.correct

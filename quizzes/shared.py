@@ -185,12 +185,14 @@ def _refuse_if_waiting(wait: float) -> None:
 
 
 def store_limited(new: NewAttempt, read_back: bool = False, counted_already: bool = False,
+                  review: bool = False,
                   ) -> tuple[Recorded | None, dict, answer_store.ReaderRecord | None]:
     """``flood_check`` and ``store_answer`` in one transaction (store/answers.py): the
     answer stored and its shared windows counted together, or neither (a 429 over a limit).
     Returns what was recorded (None at the reader's cap: graded, said not saved), what the
     reader is told besides the grade and, with ``read_back``, the reader's record as the
-    transaction left it (``counted_already``: the caller ran ``flood_check``). Storage down:
+    transaction left it (``counted_already``: the caller ran ``flood_check``; ``review``: a
+    right answer's first spaced review is scheduled in the same transaction). Storage down:
     this worker's own count may still say 429; else the 503 that tells nothing of the
     grade."""
     address = request.remote_addr
@@ -204,7 +206,7 @@ def store_limited(new: NewAttempt, read_back: bool = False, counted_already: boo
     else:
         counted = answer_store.Limits(shared, *limits)
     try:
-        answered = answer_store.record_answer(app_store(), new, counted, read_back)
+        answered = answer_store.record_answer(app_store(), new, counted, read_back, review)
     except AttemptCapReached:  # graded and shown, so it counts in the windows all the same
         if counted is not None:
             flood_check(new.learner_id)

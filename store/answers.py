@@ -11,11 +11,13 @@ it is stored, and the windows are as they were.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError
 
 from store import attempts as attempts_store
 from store import reader as reader_store
+from store import review as review_store
 from store.attempts import (
     INSERT_ATTEMPT,
     AttemptCapReached,
@@ -58,9 +60,10 @@ class _OverLimit(Exception):
 
 
 def record_answer(store: Store, new: NewAttempt, limits: Limits | None = None,
-                  read_back: bool = False) -> Answered:
+                  read_back: bool = False, review: bool = False) -> Answered:
     """Store one answer in one transaction: the learner's summary rows (which number the
-    attempt, so answers sent at once get 1, 2, 3 … on either database), the attempt, then
+    attempt, so answers sent at once get 1, 2, 3 … on either database), the attempt, its
+    first spaced review when ``review`` (a right answer: due in a day, store/review.py), then
     the answer limits; with ``read_back`` the reader's record too (``store.reader.READ``).
     Acknowledged only once committed. ``AttemptCapReached`` (nothing stored, no limit
     counted) for a learner at the cap; ``StoreUnavailable`` when storage fails."""
@@ -76,13 +79,15 @@ def record_answer(store: Store, new: NewAttempt, limits: Limits | None = None,
                "variant": new.variant, "answer": new.answer, "score": float(new.score),
                "correct": bool(new.correct), "misconception": new.misconception,
                "created_at": now, "class_learner": new.learner_id}
+        due = ({"learner_id": new.learner_id, "question_id": new.question_id,
+                "due_at": now + timedelta(days=review_store.INTERVALS[0])} if review else None)
         try:
             try:
-                answered = _once(store, key, row, limits, read_back)
+                answered = _once(store, key, row, due, limits, read_back)
             except OperationalError as exc:  # SQLite: a writer kept the lock past the busy
                 if "database is locked" not in str(exc):  # timeout, nothing written: queue
                     raise  # once more (two waits stay inside the request's budget)
-                answered = _once(store, key, row, limits, read_back)
+                answered = _once(store, key, row, due, limits, read_back)
         except _OverLimit as refused:  # rolled back: neither stored nor counted
             return Answered(None, refused.wait)
     if limits is not None:
@@ -93,7 +98,7 @@ def record_answer(store: Store, new: NewAttempt, limits: Limits | None = None,
     return answered
 
 
-def _once(store: Store, key: dict, row: dict, limits: Limits | None,
+def _once(store: Store, key: dict, row: dict, due: dict | None, limits: Limits | None,
           read_back: bool) -> Answered:
     record = RECORD.get(store.engine.dialect.name, RECORD["sqlite"])
     with store.engine.begin() as conn:
@@ -103,6 +108,8 @@ def _once(store: Store, key: dict, row: dict, limits: Limits | None,
             raise AttemptCapReached(f"this learner already stored {cap} attempts")
         mine = rows[key["question_id"]]
         conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
+        if due is not None:
+            conn.execute(review_store.SCHEDULE, due)
         if limits is not None:
             wait = limits.windows.count(conn, limits.buckets, limits.seconds)
             if wait:

@@ -64,6 +64,15 @@ def test_a_wrong_answer_commits_once_with_its_windows(limited):
     with limited.extensions["store"].engine.connect() as conn:
         hits = dict(conn.execute(select(rate_windows.c.bucket, rate_windows.c.hits)).all())
     assert sorted(hits.values()) == [2, 2], hits  # the learner's window and the address's
+    right = []
+    assert commits_of(limited, lambda: right.append(client.post(
+        "/api/checkpoint/q1", json={"answer": KEYS["q1"]}))) == 1  # its review scheduled too
+    assert right[0].json["correct"] is True and right[0].json["attempt"] == 3
+    store = limited.extensions["store"]
+    from store import review as review_store
+
+    assert review_store.due(store, store.attempts()[0].learner_id) == []  # due in a day
+    assert list(review_store.items(store, store.attempts()[0].learner_id)) == ["q1"]
 
 
 def test_an_answer_over_the_limit_leaves_no_trace(limited):
