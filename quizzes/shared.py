@@ -15,7 +15,6 @@ from quizzes.variants import InvalidVariant
 from store import AttemptCapReached, NewAttempt, Recorded, StoreUnavailable
 from store import answers as answer_store
 from store import help as help_store
-from store import review as review_store
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
@@ -130,26 +129,6 @@ def not_saved() -> ClientError:
                        extra={"saved": False})
 
 
-def store_answer(learner: str, qid: str, answer: str, score: float, correct: bool,
-                 misconception: str | None,
-                 token: str | None) -> tuple[int | None, bool | None, dict]:
-    """Store one graded answer (``token``: a practice variant's): its attempt number, whether
-    the question (or variant) was ever right, and what the reader is told besides the grade.
-    The reader's cap reached: graded, said not saved. Storage down: a 503 that tells nothing
-    of the grade (not_saved)."""
-    try:
-        recorded = app_store().record(NewAttempt(learner, qid, answer, score, correct,
-                                                 misconception, token))
-    except AttemptCapReached:
-        return None, None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # a grade told but not recorded would make guessing free
-        raise not_saved() from None
-    for listener in current_app.extensions.get("attempt_listeners", ()):
-        listener(learner, qid)  # e.g. LTI grade passback; each handles its errors
-    return recorded.number, recorded.ever_right, dict(attempt=recorded.number, saved=True,
-                                                      notice=None)
-
-
 def explanation_earned(question: Question, attempt: int | None, learner: str,
                        token: str | None) -> bool:
     """After a wrong answer: whether the explanation is the reader's now (quizzes/reveal.py:
@@ -161,14 +140,6 @@ def explanation_earned(question: Question, attempt: int | None, learner: str,
     except StoreUnavailable:  # the grade still answers; the explanation waits
         return False
     return earned(question, attempt, ever, revealed is not None)
-
-
-def schedule_review(learner: str, qid: str) -> None:
-    """After a right answer: its first spaced review comes due in a day."""
-    try:
-        review_store.schedule(app_store(), learner, qid)
-    except StoreUnavailable:
-        pass  # the attempt is saved; the review is scheduled on the next right one
 
 
 def flood_check(learner: str) -> None:
@@ -187,8 +158,8 @@ def _refuse_if_waiting(wait: float) -> None:
 def store_limited(new: NewAttempt, read_back: bool = False, counted_already: bool = False,
                   review: bool = False,
                   ) -> tuple[Recorded | None, dict, answer_store.ReaderRecord | None]:
-    """``flood_check`` and ``store_answer`` in one transaction (store/answers.py): the
-    answer stored and its shared windows counted together, or neither (a 429 over a limit).
+    """Store one graded answer and count it in the shared answer windows, in one transaction
+    (store/answers.py): both, or neither (a 429 over a limit).
     Returns what was recorded (None at the reader's cap: graded, said not saved), what the
     reader is told besides the grade and, with ``read_back``, the reader's record as the
     transaction left it (``counted_already``: the caller ran ``flood_check``; ``review``: a

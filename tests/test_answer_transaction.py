@@ -149,3 +149,19 @@ def test_a_forged_cookie_still_starts_a_new_reader(app):
     reply = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
     assert reply.status_code == 200 and reply.json["attempt"] == 1
     assert "session=" in reply.headers.get("Set-Cookie", "")
+
+
+def test_a_typed_answer_is_one_transaction_and_refused_whole_over_the_limit(limited):
+    """d1 (typed derivatives) stores through the same transaction: a wrong try commits once
+    with its windows; past the limit a right one is refused, stored nowhere, told nothing."""
+    from tests.test_typed_routes import SIN_SQUARE, answer, attempts_stored, token_for
+
+    client = limited.test_client()
+    token = token_for(client, SIN_SQUARE)
+    replies = []
+    for _ in range(LIMIT):
+        assert commits_of(limited, lambda: replies.append(answer(client, token, "cos(x^2)"))) == 1
+    assert [r.json["attempt"] for r in replies] == list(range(1, LIMIT + 1))
+    refused = answer(client, token, "2x cos(x^2)")
+    assert refused.status_code == 429 and "correct" not in refused.json
+    assert attempts_stored(client) == LIMIT
