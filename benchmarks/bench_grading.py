@@ -51,7 +51,7 @@ from benchmarks.bench_reader import rebuild
 
 CONNECTIONS = 16
 WORKERS = {"gthread": ("--worker-class", "gthread", "--threads", "4"), "sync": ()}
-TARGET_RATIO = 0.3
+TARGET_RATIO = {"SQLite": 0.3, "PostgreSQL": 0.1}  # stored/s ÷ the constant route
 CAP = 2000
 HISTORY_LEARNERS = 200
 SHORT, LONG = 10, 1850
@@ -244,7 +244,8 @@ def summarise(results: list[dict]) -> list[tuple[str, str, str, str]]:
                     f"{statistics.mean(r['p50'] for r in these):.1f} ms, p99 "
                     f"{max(r['p99'] for r in these):.1f} ms; {answered} answers, {stored} "
                     f"stored, {errors} errors; load {these[-1]['load']}",
-                    f"≥ {TARGET_RATIO}× {'ok' if ratio >= TARGET_RATIO else 'MISSED'}"))
+                    f"≥ {TARGET_RATIO.get(db, 0.3)}× "
+                    f"{'ok' if ratio >= TARGET_RATIO.get(db, 0.3) else 'MISSED'}"))
     return rows
 
 

@@ -38,7 +38,7 @@ from quizzes.grading import (
     practice_prompt,
 )
 from quizzes.practice_items import public_practice_items
-from quizzes.progress import NOT_LOADED, grade_dict, reader_state
+from quizzes.progress import NOT_LOADED, grade_dict, reader_state, reply_state
 from quizzes.reveal import earned
 from quizzes.review import ReviewSigner, mark_if_shown, unseen_variant
 from quizzes.shared import (
@@ -52,12 +52,11 @@ from quizzes.shared import (
     question_for,
     reader_extras,
     refusal,
-    schedule_review,
-    store_answer,
+    store_limited,
     variant_for,
 )
 from quizzes.variants import VariantSigner, new_variant
-from store import StoreUnavailable
+from store import NewAttempt, StoreUnavailable
 from store import help as help_store
 from web import csrf, openapi, reader
 from web.errors import respond
@@ -69,22 +68,26 @@ bp.register_error_handler(csrf.FormExpired, expired_form("answer"))
 # --- one attempt ----------------------------------------------------------------------------
 
 def _store_attempt(question: Question, result, learner: str, variant, token) -> dict:
-    """Store the attempt; then the grade, with the explanation only if it is earned now. An
-    attempt that cannot be stored is a 503 that says nothing of the answer (store_answer)."""
+    """Store the attempt, within the answer limits; then the grade, with the explanation only
+    if it is earned now. An attempt that cannot be stored is a 503 that says nothing of the
+    answer; one over a limit a 429 (quizzes/shared.py's store_limited)."""
     key = token if variant else None
-    if result.correct and variant is not None and question.id in default_bank().practice_items:
+    marks = (result.correct and variant is not None
+             and question.id in default_bank().practice_items)
+    if marks:
+        flood_check(learner)  # before the variant is marked answered
         try:
             mark_if_shown(learner, question, variant.params, token,
                           len(hint_sources(question, variant)))
         except StoreUnavailable:  # the answer could not be stored either
             raise not_saved() from None
-    attempt, ever, extra = store_answer(learner, question.id, result.answer, result.score,
-                                        result.correct, result.misconception, key)
-    if extra["saved"] and result.correct and (variant is None or question.title):
-        schedule_review(learner, question.id)  # a question, or a practice item: in a day
-    state = None
-    if attempt is not None and variant is None:  # one read: the page's parts and the help
-        state = reader_state(learner, practice=False)
+    recorded, extra, record = store_limited(
+        NewAttempt(learner, question.id, result.answer, result.score, result.correct,
+                   result.misconception, key), read_back=variant is None, counted_already=marks,
+        review=result.correct and (variant is None or bool(question.title)))  # in a day
+    attempt, ever = (recorded.number, recorded.ever_right) if recorded else (None, None)
+    # A base question's reply: the record its own transaction read (the page's parts, help).
+    state = reply_state(record) if record is not None else None
     available = result.correct
     if not available:
         try:
@@ -115,7 +118,6 @@ def _attempt(question: Question, answer: object, token: object = None) -> dict:
     except InvalidAnswer as exc:
         raise refusal(422, exc.message, exc.field) from None
     learner = reader.ensure_learner()
-    flood_check(learner)
     data = _store_attempt(question, result, learner, variant, token)
     if variant is not None:
         data["variant"] = True
@@ -184,9 +186,31 @@ def api_variant(qid: str):
     return response
 
 
+# What the result block shows of a grade (partials/result.html, partials/explanation.html);
+# the attempt number is put in afterwards, so one rendering serves every attempt.
+_BLOCK_KEYS = ("correct", "score", "answer_score", "near", "saved", "notice",
+               "misconception_label", "feedback", "receipt", "explanation", "solution", "reveal")
+_ATTEMPT_MARK = 987654321
+_ATTEMPT_SPAN = '<span class="result-attempt">Attempt {}</span>'
+MAX_BLOCKS = 1024  # rendered blocks kept per process (typed values make distinct receipts)
+
+
 def result_html(grade: dict) -> str:
-    """The result block, from the same partial the page uses, for the script to insert."""
-    return render_template("partials/result.html", s=grade)
+    """The result block, from the same partial the page uses, for the script to insert.
+    Rendered once per distinct grade and kept (the template was ~7 % of an answer)."""
+    attempt = grade.get("attempts") or grade.get("attempt")
+    key = repr([grade.get(name) for name in _BLOCK_KEYS] + [bool(attempt)])
+    blocks = current_app.extensions.setdefault("result_blocks", {})
+    block = blocks.get(key)
+    if block is None:
+        block = render_template("partials/result.html", s={
+            **grade, "attempts": _ATTEMPT_MARK if attempt else None, "attempt": None})
+        if len(blocks) >= MAX_BLOCKS:
+            blocks.clear()
+        blocks[key] = block
+    if not attempt:
+        return block
+    return block.replace(_ATTEMPT_SPAN.format(_ATTEMPT_MARK), _ATTEMPT_SPAN.format(attempt))
 
 
 @bp.get("/api/progress")

@@ -212,6 +212,24 @@ def reader_state(learner: str | None = None, practice: bool = True) -> dict | No
             "score": score_summary(states)["score"]}
 
 
+def reply_state(record: ReaderRecord) -> dict:
+    """What an answer's reply needs of ``reader_state``, from the record its own transaction
+    read (store/answers.py): every question's state, the summary and the ending. Without
+    grading the stored answers again or the review items (the page shows those)."""
+    bank = default_bank()
+    credit = Credit(*record.credit) if record.credit else DEFAULT_CREDIT
+    states = {qid: summary_state(record.summaries.get(qid), record.help.get(qid, NO_HELP),
+                                 credit, question.reveal_after)
+              for qid, question in bank.questions.items()}
+    everything = record.summaries.get("")
+    return {"notice": None, "practice": {},
+            "states": {qid: s.as_dict() for qid, s in states.items()},
+            "ending": ending(bank, states, everything.misconceptions if everything else ()),
+            "summary": {**score_summary(states),
+                        "attempted": sum(1 for qid in bank.questions
+                                         if qid in record.summaries)}}
+
+
 def _practice(learner: str, bank: Bank, notice: str | None) -> dict[str, dict]:
     """The reader's state on each practice-only item (never part of the score): one read of
     their attempts on the items, one of their help on them."""

@@ -129,7 +129,7 @@ def seen_params(learner: str, question: Question) -> list[dict]:
 
 def _seen_or_none(learner: str | None, question: Question) -> list[dict]:
     """``seen_params``, or none at all for a reader new here or when storage cannot say
-    (then no answer can be stored either: store_answer refuses it)."""
+    (then no answer can be stored either: store_limited refuses it)."""
     if learner is None:
         return []
     try:

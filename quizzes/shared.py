@@ -12,9 +12,9 @@ from quizzes.bank import PRACTICE_KIND, Question, default_bank
 from quizzes.progress import NOT_LOADED, reader_state
 from quizzes.reveal import earned
 from quizzes.variants import InvalidVariant
-from store import AttemptCapReached, NewAttempt, StoreUnavailable
+from store import AttemptCapReached, NewAttempt, Recorded, StoreUnavailable
+from store import answers as answer_store
 from store import help as help_store
-from store import review as review_store
 from web import csrf, reader, security
 from web.errors import ClientError, respond
 
@@ -129,26 +129,6 @@ def not_saved() -> ClientError:
                        extra={"saved": False})
 
 
-def store_answer(learner: str, qid: str, answer: str, score: float, correct: bool,
-                 misconception: str | None,
-                 token: str | None) -> tuple[int | None, bool | None, dict]:
-    """Store one graded answer (``token``: a practice variant's): its attempt number, whether
-    the question (or variant) was ever right, and what the reader is told besides the grade.
-    The reader's cap reached: graded, said not saved. Storage down: a 503 that tells nothing
-    of the grade (not_saved)."""
-    try:
-        recorded = app_store().record(NewAttempt(learner, qid, answer, score, correct,
-                                                 misconception, token))
-    except AttemptCapReached:
-        return None, None, dict(attempt=None, saved=False, notice=CAP_NOTICE)
-    except StoreUnavailable:  # a grade told but not recorded would make guessing free
-        raise not_saved() from None
-    for listener in current_app.extensions.get("attempt_listeners", ()):
-        listener(learner, qid)  # e.g. LTI grade passback; each handles its errors
-    return recorded.number, recorded.ever_right, dict(attempt=recorded.number, saved=True,
-                                                      notice=None)
-
-
 def explanation_earned(question: Question, attempt: int | None, learner: str,
                        token: str | None) -> bool:
     """After a wrong answer: whether the explanation is the reader's now (quizzes/reveal.py:
@@ -162,21 +142,56 @@ def explanation_earned(question: Question, attempt: int | None, learner: str,
     return earned(question, attempt, ever, revealed is not None)
 
 
-def schedule_review(learner: str, qid: str) -> None:
-    """After a right answer: its first spaced review comes due in a day."""
-    try:
-        review_store.schedule(app_store(), learner, qid)
-    except StoreUnavailable:
-        pass  # the attempt is saved; the review is scheduled on the next right one
-
-
 def flood_check(learner: str) -> None:
-    wait = security.answer_wait(learner, request.remote_addr)
-    if wait:  # a flood: refused before anything is stored or shown, not an attempt
+    """A flood refused before anything is stored or shown (429), not an attempt."""
+    _refuse_if_waiting(security.answer_wait(learner, request.remote_addr))
+
+
+def _refuse_if_waiting(wait: float) -> None:
+    if wait:
         error = refusal(429, f"Too many answers at once. Wait {int(wait) + 1} seconds, "
                         "then answer again.", "answer")
         error.headers["Retry-After"] = str(int(wait) + 1)
         raise error
+
+
+def store_limited(new: NewAttempt, read_back: bool = False, counted_already: bool = False,
+                  review: bool = False,
+                  ) -> tuple[Recorded | None, dict, answer_store.ReaderRecord | None]:
+    """Store one graded answer and count it in the shared answer windows, in one transaction
+    (store/answers.py): both, or neither (a 429 over a limit).
+    Returns what was recorded (None at the reader's cap: graded, said not saved), what the
+    reader is told besides the grade and, with ``read_back``, the reader's record as the
+    transaction left it (``counted_already``: the caller ran ``flood_check``; ``review``: a
+    right answer's first spaced review is scheduled in the same transaction). Storage down:
+    this worker's own count may still say 429; else the 503 that tells nothing of the
+    grade."""
+    address = request.remote_addr
+    limits = security.answer_limits(new.learner_id, address)
+    shared = current_app.extensions.get("shared_windows")
+    counted = None
+    if counted_already:
+        pass
+    elif limits is None or shared is None:
+        flood_check(new.learner_id)
+    else:
+        counted = answer_store.Limits(shared, *limits)
+    try:
+        answered = answer_store.record_answer(app_store(), new, counted, read_back, review)
+    except AttemptCapReached:  # graded and shown, so it counts in the windows all the same
+        if counted is not None:
+            flood_check(new.learner_id)
+        return None, dict(attempt=None, saved=False, notice=CAP_NOTICE), None
+    except StoreUnavailable:
+        if counted is not None:
+            _refuse_if_waiting(security.local_answer_wait(new.learner_id, address))
+        raise not_saved() from None
+    if answered.recorded is None:  # over a limit: nothing stored, nothing told
+        _refuse_if_waiting(answered.wait)
+    for listener in current_app.extensions.get("attempt_listeners", ()):
+        listener(new.learner_id, new.question_id)
+    number = answered.recorded.number
+    return answered.recorded, dict(attempt=number, saved=True, notice=None), answered.record
 
 
 def reader_extras(data: dict, learner: str, question: Question,

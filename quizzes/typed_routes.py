@@ -39,11 +39,10 @@ from quizzes.shared import (
     not_saved,
     reader_extras,
     refusal,
-    schedule_review,
-    store_answer,
+    store_limited,
 )
 from quizzes.variants import InvalidVariant, check_holder
-from store import StoreUnavailable
+from store import NewAttempt, StoreUnavailable
 from store import help as help_store
 from web import reader, security
 
@@ -168,14 +167,17 @@ def grade(answer: object, token: object) -> dict:
     params = params_for(token)
     data = verdict(params, answer)
     learner = reader.ensure_learner()
-    flood_check(learner)
     item = _item()
     if data["correct"]:
+        flood_check(learner)  # before the variant is marked answered
         _mark_if_shown(learner, item, params, token)
-    attempt, _, extra = store_answer(learner, QID, data["answer"], data["score"],
-                                     data["correct"], data["misconception"], token)
-    if extra["saved"] and data["correct"]:
-        schedule_review(learner, QID)  # back in a day, with another y = f(g(x))
+    # Stored, counted in the answer windows and (right: back in a day, with another
+    # y = f(g(x))) its review scheduled, in one transaction (quizzes/shared.py).
+    recorded, extra, _ = store_limited(
+        NewAttempt(learner, QID, data["answer"], data["score"], data["correct"],
+                   data["misconception"], token),
+        counted_already=data["correct"], review=data["correct"])
+    attempt = recorded.number if recorded else None
     available = data["correct"] or explanation_earned(item, attempt, learner, token)
     data.update(variant=True, reveal=reveal_info(item, attempt, available), **extra)
     if available:

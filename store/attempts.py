@@ -34,11 +34,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, bindparam, create_engine, event, func, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import deadline, migrate
 from store.schema import attempts, enrolments
-from store.summaries import READ_SUMMARIES, RECORD, Summary
+from store.summaries import READ_SUMMARIES, Summary
 from web.errors import ServiceUnavailable
 
 log = logging.getLogger(__name__)
@@ -285,44 +285,13 @@ class Store:
 
     def record(self, new: NewAttempt) -> Recorded:
         """Store one attempt: its number for this learner, question and variant, and whether
-        that question (or variant) was ever answered right. The number comes from the
-        learner's summary row for the question, upserted in the same transaction as the
-        insert, so answers sent at once get 1, 2, 3 … on either database. Two statements,
-        whatever the learner's history. Returns only after the transaction has committed. A
-        learner who already stored ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets
-        ``AttemptCapReached`` and nothing stored."""
-        with self.guard("attempt not stored"):
-            self.ensure_schema()
-            now = self.now()
-            key = {"learner_id": new.learner_id, "question_id": new.question_id,
-                   "variant_key": variant_key(new.variant), "score": float(new.score),
-                   "answer": new.answer, "misconception": new.misconception or "",
-                   "first_right": 1 if new.correct else None,
-                   "first_right_at": now if new.correct else None}
-            # The attempt carries the learner's current class (the class link they opened
-            # last), read in the same statement: no route has to know about classes.
-            row = {"learner_id": new.learner_id, "question_id": new.question_id,
-                   "variant": new.variant, "answer": new.answer, "score": float(new.score),
-                   "correct": bool(new.correct), "misconception": new.misconception,
-                   "created_at": now, "class_learner": new.learner_id}
-            try:
-                mine = self._record_once(key, row, new.question_id)
-            except OperationalError as exc:  # SQLite: a writer kept the lock past the busy
-                if "database is locked" not in str(exc):  # timeout, nothing written: queue
-                    raise  # once more (two waits stay inside the request's budget)
-                mine = self._record_once(key, row, new.question_id)
-            return Recorded(int(mine.attempts), mine.first_right is not None)
+        that question (or variant) was ever answered right, in one transaction
+        (``store.answers.record_answer``, which also counts the answer limits). Returns only
+        after the transaction has committed. A learner who already stored
+        ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
+        from store.answers import record_answer  # built on this module
 
-    def _record_once(self, key: dict, row: dict, question_id: str):
-        record = RECORD.get(self.engine.dialect.name, RECORD["sqlite"])
-        with self.engine.begin() as conn:
-            rows = {r.question_id: r for r in conn.execute(record, key)}
-            if rows[""].attempts > MAX_ATTEMPTS_PER_LEARNER:  # rolled back: not counted
-                raise AttemptCapReached(
-                    f"this learner already stored {MAX_ATTEMPTS_PER_LEARNER} attempts")
-            mine = rows[question_id]
-            conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
-        return mine
+        return record_answer(self, new).recorded
 
     def summaries(self, learner_id: str) -> dict[str, Summary]:
         """The learner's summary per base question they tried, and under "" on everything:

@@ -99,20 +99,31 @@ class SharedWindows:
             within: float = deadline.DEADLINE_S) -> float:
         """``within``: how long the count may hold a PostgreSQL connection (a sweep's count
         gets less than an answer's)."""
-        now = self._clock()
-        names = sorted(buckets)
-        values = {f"b{i}": name for i, name in enumerate(names)}
         with deadline.budget(within), self.store.guard("shared limits"):
             self.store.ensure_schema()
             with self.store.engine.begin() as conn:
-                counted = conn.execute(_hit_statement(len(names)),
-                                       {**values, "now": now, "seconds": seconds}).all()
-        self._calls += 1
-        if self._calls % SWEEP_EVERY == 0:
-            self.forget(now - seconds)
+                wait = self.count(conn, buckets, seconds)
+        self.tidy(seconds)
+        return wait
+
+    def count(self, conn, buckets: dict[str, int], seconds: float) -> float:
+        """``hit`` on a connection the caller holds, inside its transaction (an answer counts
+        its limits in its own: store/answers.py); the caller commits, or rolls back to leave
+        the windows as they were, and then calls ``tidy``."""
+        now = self._clock()
+        names = sorted(buckets)
+        values = {f"b{i}": name for i, name in enumerate(names)}
+        counted = conn.execute(_hit_statement(len(names)),
+                               {**values, "now": now, "seconds": seconds}).all()
         waits = [start + seconds - now for bucket, start, hits in counted
                  if hits > buckets[bucket]]
         return max([0.0, *[max(0.001, wait) for wait in waits]])
+
+    def tidy(self, seconds: float) -> None:
+        """Once in ``SWEEP_EVERY`` counts, drop the windows that are over."""
+        self._calls += 1
+        if self._calls % SWEEP_EVERY == 0:
+            self.forget(self._clock() - seconds)
 
     def forget(self, before: float) -> None:
         with self.store.guard("answer limits"), self.store.engine.begin() as conn:

@@ -79,6 +79,12 @@ def read(store: Store, learner_id: str) -> ReaderRecord:
         store.ensure_schema()
         with store.engine.connect() as conn:
             rows = conn.execute(READ, {"learner_id": learner_id}).all()
+    return parse(rows)
+
+
+def parse(rows) -> ReaderRecord:
+    """A learner's record from the rows of ``READ`` (run by ``read``, or inside an answer's
+    own transaction: store/answers.py)."""
     record = ReaderRecord()
     for row in rows:
         if row.kind == "summary":

@@ -138,9 +138,9 @@ def statements_of(app, call) -> list[str]:
 @pytest.mark.parametrize("history", [10, 2000])
 def test_an_answer_over_http_costs_the_same_few_statements_whatever_the_history(app, client,
                                                                                history):
-    """Storing an answer is three statements (the shared answer window, the summary upsert,
-    the attempt); one more reads the reader's state for the reply, and a right answer
-    schedules its review in one. The same at 10 and at 2,000 stored attempts. The page is
+    """An answer is one transaction of four statements: the summary upsert, the attempt,
+    the shared answer window, and the reader's state for the reply; a right answer
+    schedules its review in one more. The same at 10 and at 2,000 stored attempts. The page is
     the reader's state in one statement, and two more for the practice-only items' cards
     (their attempts and their help: reads of the items alone, not of the history)."""
     from store.summaries import rebuild_summaries

@@ -28,8 +28,8 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, request
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from web.errors import ServiceUnavailable
@@ -92,30 +92,53 @@ ANSWERS_PER_MINUTE_LEARNER = 30  # a person answering, retrying and practising s
 ANSWERS_PER_MINUTE_ADDRESS = 300  # a whole class behind one school address, too
 
 
-def answer_wait(learner: str | None, address: str | None) -> float:
-    """Seconds before this learner (when known) and address may store another answer; 0 now.
-    Counted in the database when the store offers shared windows (every worker sees the same
-    count), else, or while storage is down, per worker (RateWindow); only for answers that
-    would be stored."""
+def answer_limits(learner: str | None,
+                  address: str | None) -> tuple[dict[str, int], float] | None:
+    """The answer windows this learner (when known) and address count in: each bucket's
+    limit, and the window's seconds; None when the app sets no answer limits."""
+    from flask import current_app
+
+    windows = current_app.extensions.get("answer_windows")
+    if windows is None:
+        return None
+    buckets = {f"address {address or 'unknown'}": windows["address"].limit}
+    if learner:
+        buckets[f"learner {learner}"] = windows["learner"].limit
+    return buckets, windows["learner"].seconds
+
+
+def local_answer_wait(learner: str | None, address: str | None) -> float:
+    """``answer_wait`` counted by this worker alone (RateWindow): while storage is down."""
     from flask import current_app
 
     windows = current_app.extensions.get("answer_windows")
     if windows is None:
         return 0.0
-    shared = current_app.extensions.get("shared_windows")
-    if shared is not None:
-        buckets = {f"address {address or 'unknown'}": windows["address"].limit}
-        if learner:
-            buckets[f"learner {learner}"] = windows["learner"].limit
-        try:
-            return shared.hit(buckets, windows["learner"].seconds)
-        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
-            pass
     if learner:
         wait = windows["learner"].hit(learner)
         if wait:
             return wait
     return windows["address"].hit(address or "unknown")
+
+
+def answer_wait(learner: str | None, address: str | None) -> float:
+    """Seconds before this learner (when known) and address may store another answer; 0 now.
+    Counted in the database when the store offers shared windows (every worker sees the same
+    count), else, or while storage is down, per worker (RateWindow); only for answers that
+    would be stored. (A checkpoint answer counts its windows in its own transaction instead:
+    quizzes/shared.py's ``store_limited``.)"""
+    from flask import current_app
+
+    limits = answer_limits(learner, address)
+    if limits is None:
+        return 0.0
+    shared = current_app.extensions.get("shared_windows")
+    if shared is not None:
+        try:
+            return shared.hit(*limits)
+        except ServiceUnavailable:  # storage down: this worker's own count, never a wait
+            pass
+    return local_answer_wait(learner, address)
 
 
 SWEEP_COUNT_S = 0.25  # a new sweep's shared count may hold a connection this long, no more
@@ -240,13 +263,17 @@ class ForwardedWithoutProxyCount(ProxyFix):
         return self.app(environ, start_response)
 
 
+SESSION_RESIGN_AFTER_S = 86400  # an unchanged session's cookie is signed again after a day
+
+
 class SigningOnceSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signer built once per key instead of on
     every request (it cost ~90 µs a request, a third of serving the chapter page).
 
     A response marked ``Cache-Control: public`` (widgets, the OpenAPI description, static
     files, plotly.js) never carries the session: a shared cache must not store one reader's
-    cookie, and the response does not depend on it."""
+    cookie, and the response does not depend on it. An unchanged session is not signed again
+    on every request, only once its cookie is ``SESSION_RESIGN_AFTER_S`` old."""
 
     def __init__(self) -> None:
         self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
@@ -256,6 +283,33 @@ class SigningOnceSessionInterface(SecureCookieSessionInterface):
         if key not in self._serializers:
             self._serializers[key] = super().get_signing_serializer(app)
         return self._serializers[key]
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        """Flask's, noting when the cookie was signed (``should_set_cookie``)."""
+        signer = self.get_signing_serializer(app)
+        if signer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            data, signed_at = signer.loads(
+                value, max_age=int(app.permanent_session_lifetime.total_seconds()),
+                return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        opened = self.session_class(data)
+        opened.signed_at = signed_at.timestamp()
+        return opened
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        """A changed session is sent again; an unchanged one only once its cookie is a day
+        old (its expiry still slides with use, without signing it on every request)."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        return time.time() - getattr(session, "signed_at", 0.0) >= SESSION_RESIGN_AFTER_S
 
     def save_session(self, app: Flask, session, response: Response) -> None:
         if response.cache_control.public:

@@ -1,0 +1,167 @@
+"""An answer is one transaction: its summary rows, the attempt and the shared answer windows
+commit together (one commit, one wait for SQLite's write lock), or none of them does. Its
+reply is built from what that transaction read; the result block is rendered once per
+distinct grade; an unchanged session is not signed again on every answer."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import event, func, select
+
+from quizzes.answer_routes import result_html
+from store import NewAttempt
+from store.answers import Limits, record_answer
+from store.schema import question_counters, rate_windows
+from tests.apps import make_app
+from tests.conftest import empty_database
+from tests.test_checkpoint_http import KEYS, WRONG
+
+LIMIT = 3
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def limited(request, tmp_path):
+    """An app on either database with a low answer limit per learner."""
+    config = {"ANSWERS_PER_MINUTE_LEARNER": LIMIT}
+    if request.param == "postgresql":
+        config["DATABASE_URL"] = request.getfixturevalue("pg_database")
+        empty_database(config["DATABASE_URL"])
+    app = make_app(tmp_path, **config)
+    yield app
+    app.extensions["store"].dispose()
+
+
+def commits_of(app, call) -> int:
+    seen: list[int] = []
+    engine = app.extensions["store"].engine
+
+    def counted(_conn) -> None:
+        seen.append(1)
+
+    event.listen(engine, "commit", counted)
+    try:
+        call()
+    finally:
+        event.remove(engine, "commit", counted)
+    return len(seen)
+
+
+def rows(app, table) -> int:
+    with app.extensions["store"].engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+
+def test_a_wrong_answer_commits_once_with_its_windows(limited):
+    client = limited.test_client()
+    assert client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]}).json["saved"]
+    one = []
+    assert commits_of(limited, lambda: one.append(client.post(
+        "/api/checkpoint/q1", json={"answer": WRONG["q1"]}))) == 1
+    assert one[0].status_code == 200 and one[0].json["attempt"] == 2
+    assert one[0].json["state"]["tries"] == 2 and one[0].json["summary"]["attempted"] == 1
+    with limited.extensions["store"].engine.connect() as conn:
+        hits = dict(conn.execute(select(rate_windows.c.bucket, rate_windows.c.hits)).all())
+    assert sorted(hits.values()) == [2, 2], hits  # the learner's window and the address's
+    right = []
+    assert commits_of(limited, lambda: right.append(client.post(
+        "/api/checkpoint/q1", json={"answer": KEYS["q1"]}))) == 1  # its review scheduled too
+    assert right[0].json["correct"] is True and right[0].json["attempt"] == 3
+    store = limited.extensions["store"]
+    from store import review as review_store
+
+    assert review_store.due(store, store.attempts()[0].learner_id) == []  # due in a day
+    assert list(review_store.items(store, store.attempts()[0].learner_id)) == ["q1"]
+
+
+def test_an_answer_over_the_limit_leaves_no_trace(limited):
+    """Refused with 429, nothing of it stored: no attempt, no summary change, no window hit;
+    and it says nothing of the grade."""
+    client = limited.test_client()
+    for _ in range(LIMIT):
+        assert client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]}).json["saved"]
+    store = limited.extensions["store"]
+    learner = store.attempts()[0].learner_id
+    before = (rows(limited, question_counters), store.summaries(learner)[""].attempts)
+    with store.engine.connect() as conn:
+        windows = conn.execute(select(rate_windows).order_by(rate_windows.c.bucket)).all()
+    refused = client.post("/api/checkpoint/q1", json={"answer": KEYS["q1"]})
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+    assert "correct" not in refused.json and "explanation" not in refused.json
+    assert len(store.attempts()) == LIMIT
+    assert (rows(limited, question_counters), store.summaries(learner)[""].attempts) == before
+    with store.engine.connect() as conn:
+        assert conn.execute(select(rate_windows).order_by(rate_windows.c.bucket)).all() == windows
+
+
+def test_the_store_counts_the_windows_in_the_answers_transaction(store):
+    """Store level: an answer over a limit is rolled back whole, whatever the window says."""
+    from store.limits import SharedWindows
+
+    windows = SharedWindows(store)
+    limits = Limits(windows, {"learner x": 1}, 60.0)
+    first = record_answer(store, NewAttempt("x", "q1", "e4", 0.0, False), limits, True)
+    assert first.recorded.number == 1 and first.wait == 0.0
+    assert first.record.summaries["q1"].attempts == 1
+    second = record_answer(store, NewAttempt("x", "q1", "4e4", 1.0, True), limits, True)
+    assert second.recorded is None and 0 < second.wait <= 60 and second.record is None
+    assert len(store.attempts(learner_id="x")) == 1
+    assert store.summaries("x")["q1"].first_right is None
+    assert windows.hit({"learner x": 2}, 60.0) == 0.0  # the refused answer was not counted
+
+
+def test_the_result_block_from_the_cache_is_the_template_s(app):
+    from flask import render_template
+
+    client = app.test_client()
+    replies = [client.post("/api/checkpoint/q1", json={"answer": answer}).json
+               for answer in (WRONG["q1"], WRONG["q1"], WRONG["q1"], KEYS["q1"])]
+    replies.append(client.get("/api/progress").json["questions"]["q1"])
+    with app.test_request_context():
+        for reply in replies:
+            fresh = render_template("partials/result.html", s=reply)
+            assert result_html(reply) == fresh
+            assert result_html(reply) == fresh  # the cached block again
+        numbers = [reply["result_html"] for reply in replies[:3]]
+        assert [f"Attempt {n}<" in html for n, html in enumerate(numbers, 1)] == [True] * 3
+
+
+def test_an_unchanged_session_is_not_signed_again_until_a_day_old(app, monkeypatch):
+    from web import security
+
+    client = app.test_client()
+    first = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert "session=" in first.headers.get("Set-Cookie", "")
+    again = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert again.status_code == 200 and "Set-Cookie" not in again.headers
+    assert client.get("/api/progress").json["csrf"] == first.json["csrf"]
+    monkeypatch.setattr(security, "SESSION_RESIGN_AFTER_S", 0.0)
+    time.sleep(1.01)  # the cookie's timestamp has a second's resolution
+    later = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert "session=" in later.headers.get("Set-Cookie", "")
+    assert later.json["attempt"] == 3
+
+
+def test_a_forged_cookie_still_starts_a_new_reader(app):
+    client = app.test_client()
+    client.set_cookie("session", "eyJsZWFybmVyIjoiYSJ9.forged.signature")
+    reply = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert reply.status_code == 200 and reply.json["attempt"] == 1
+    assert "session=" in reply.headers.get("Set-Cookie", "")
+
+
+def test_a_typed_answer_is_one_transaction_and_refused_whole_over_the_limit(limited):
+    """d1 (typed derivatives) stores through the same transaction: a wrong try commits once
+    with its windows; past the limit a right one is refused, stored nowhere, told nothing."""
+    from tests.test_typed_routes import SIN_SQUARE, answer, attempts_stored, token_for
+
+    client = limited.test_client()
+    token = token_for(client, SIN_SQUARE)
+    replies = []
+    for _ in range(LIMIT):
+        assert commits_of(limited, lambda: replies.append(answer(client, token, "cos(x^2)"))) == 1
+    assert [r.json["attempt"] for r in replies] == list(range(1, LIMIT + 1))
+    refused = answer(client, token, "2x cos(x^2)")
+    assert refused.status_code == 429 and "correct" not in refused.json
+    assert attempts_stored(client) == LIMIT
