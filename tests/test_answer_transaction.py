@@ -143,6 +143,44 @@ def test_an_unchanged_session_is_not_signed_again_until_a_day_old(app, monkeypat
     assert later.json["attempt"] == 3
 
 
+def test_a_short_lifetime_still_slides_with_use(tmp_path):
+    """With sessions shorter than two days, an unchanged cookie is signed again once it is
+    half its lifetime old, so an active reader's session does not end under them."""
+    from datetime import timedelta
+
+    app = make_app(tmp_path, PERMANENT_SESSION_LIFETIME=timedelta(seconds=2))
+    client = app.test_client()
+    first = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert "session=" in first.headers.get("Set-Cookie", "")
+    time.sleep(1.05)  # half the lifetime, at the timestamp's one-second resolution
+    again = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert "session=" in again.headers.get("Set-Cookie", "")
+    time.sleep(1.05)  # past the first cookie's lifetime: the newer one carries the reader
+    last = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert last.json["attempt"] == 3
+
+
+def test_a_cookie_signed_with_a_fallback_key_is_signed_again_at_once(tmp_path):
+    """After SECRET_KEY is rotated (the old one kept as a fallback), a returning reader's
+    cookie moves to the new key on their next request, so the fallback can be dropped."""
+    old = make_app(tmp_path / "old", SECRET_KEY="k-old" * 8)
+    client = old.test_client()
+    first = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    cookie = first.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    new = make_app(tmp_path / "new", SECRET_KEY="k-new" * 8,
+                   SECRET_KEY_FALLBACKS=["k-old" * 8])
+    reader = new.test_client()
+    reader.set_cookie("session", cookie)
+    moved = reader.get("/api/progress")
+    assert moved.json["csrf"] == first.json["csrf"]  # the same reader, recognised
+    assert "session=" in moved.headers.get("Set-Cookie", "")
+    again = reader.get("/api/progress")
+    assert "Set-Cookie" not in again.headers  # now on the new key: not signed again
+    alone = make_app(tmp_path / "alone", SECRET_KEY="k-new" * 8).test_client()
+    alone.set_cookie("session", reader.get_cookie("session").value)
+    assert alone.get("/api/progress").json["csrf"] == first.json["csrf"]
+
+
 def test_a_forged_cookie_still_starts_a_new_reader(app):
     client = app.test_client()
     client.set_cookie("session", "eyJsZWFybmVyIjoiYSJ9.forged.signature")
