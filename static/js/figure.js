@@ -58,9 +58,7 @@
     return walk(figure);
   }
 
-  // Plotly rejects an animation's promise (no reason) when a newer one interrupts it: expected.
-  const interrupted = () => {};
-
+  const interrupted = () => {}; // a newer animation interrupted this one: expected
   const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
 
   function emphasised(figure, link) {
@@ -101,7 +99,7 @@
       this.started = false;
       this.sweeps = {}; // param → {key, promise, sweep}
       this.touched = new Set(); // traces marks.js moved since plotly.js last drew them
-      this.revision = 0; // bumped by every such move: the next exact draw redraws all data
+      this.revision = 0; // bumped by each such move and new figure: plotly.js redraws the data
       this.unpainted = []; // times of slider values not yet on screen
       this.axesShown = null; // the held or frame axes on screen; null: the exact figure's
       this.link = null;
@@ -116,7 +114,8 @@
         responsive: true, displayModeBar: false, scrollZoom: false, displaylogo: false,
         staticPlot: coarsePointer.matches, doubleClick: false,
       };
-      // marks.js moved nodes behind plotly.js's back: a new datarevision makes it redraw them.
+      // marks.js moved nodes behind plotly.js's back, and with a datarevision set plotly.js
+      // compares only it, not the arrays: a new one redraws the data.
       const layout = Object.assign({}, figure.layout, { datarevision: this.revision });
       this.touched.clear();
       this.axesShown = null;
@@ -127,6 +126,7 @@
 
     drawFigure(figure) { // the payload's, or a sweep frame drawn whole (scrub.js), themed
       this.drawn = themed(figure, window.getComputedStyle(this.figure), this.figure);
+      this.revision += 1;
       return this.render();
     }
 
