@@ -82,6 +82,12 @@
     return { data, layout, frames: figure.frames };
   }
 
+  function atStep(figure, step) { // with its animation frame `step-<step>` applied, if any
+    const frame = (figure.frames || []).find((f) => f.name === `step-${step}`);
+    const data = figure.data.slice();
+    if (frame) frame.traces.forEach((i, k) => { data[i] = Object.assign({}, data[i], frame.data[k]); });
+    return { data, layout: figure.layout, frames: figure.frames };
+  }
   // --- one figure --------------------------------------------------------------------------
   class Figure {
     constructor(figure, spec) {
@@ -136,25 +142,20 @@
       const picture = $(this.plot, ".widget-picture");
       if (picture) picture.remove();
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
-      await this.drawFigure(payload.figure);
-      if (!this.listening) this.listenToPlot();
-      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
-      this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
-      this.summary.textContent = payload.summary || "";
       // A figure that says where to start (Figure 2: its first step, "press Next") opens
       // there; later draws keep the reader's step, and a gradient step shows the whole pass.
       const last = this.steps.length - 1;
       let step = last;
       if (payload.start != null && !this.trained) step = this.opened ? Math.min(this.step, last) : payload.start;
+      await this.drawFigure(atStep(payload.figure, step)); // drawn there: no animation after
+      if (!this.listening) this.listenToPlot();
+      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
+      this.plot.setAttribute("role", "img");
+      this.summary.textContent = payload.summary || "";
       this.trained = false;
       this.opened = true;
       this.showStep(step);
-      if (step < last) {
-        await window.Plotly.animate(this.plot, [`step-${step}`], {
-          mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 },
-        }).catch(interrupted);
-      }
       this.readout.textContent = payload.description;
       if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
@@ -256,7 +257,6 @@
       if (target !== this.step) this.goTo(target);
       if (early[early.length - 1] === "play") this.playAll();
     }
-
     motion(ms) { return reduceMotion.matches ? 0 : ms; }
 
     goTo(n) {
