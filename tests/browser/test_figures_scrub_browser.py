@@ -143,3 +143,30 @@ def test_moved_marks_sit_where_plotly_draws_the_frame(browser, live_server, name
     assert _same_marks(moved, drawn) == []
     assert errors == []
     context.close()
+
+
+def test_on_release_the_held_axes_ticks_return_and_the_summary_is_the_exact_figures(
+        browser, live_server):
+    """While Figure 3's depth is dragged its held axes' ticks hide and the summary line is the
+    sweep frame's; once released, the exact figure is drawn (in idle time): every tick shows
+    again and the summary is the server's own for that value."""
+    context, page = new_page(browser, DESKTOP_1366)
+    watch_sweeps(page)
+    open_chapter(page, live_server, wait_until="load")
+    figure_ready(page, "vanishing")
+    ask_for_sweep(page, "vanishing", "depth")
+    moving = page.evaluate(DRAG_TO, ["widget-vanishing-depth", 30])
+    assert moving != ""  # dragging: the held ranges are not the drawn axes'
+    page.dispatch_event("#widget-vanishing-depth", "change")
+    page.wait_for_function("""() => document.querySelector('#figure-vanishing .widget')
+        .dataset.state === 'ready' && !document.getElementById('widget-vanishing-plot')
+        .dataset.moving""")
+    hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#widget-vanishing-plot g[class$="tick"]'))
+        .filter((t) => getComputedStyle(t).visibility === 'hidden').length""")
+    assert hidden == 0
+    exact = page.evaluate("""async (q) => (await (await fetch(`/api/widgets/vanishing?${q}`,
+        { headers: { Accept: "application/json" } })).json()).summary""",
+                          VANISHING.replace("depth=10", "depth=30") + "&narrow=0")
+    assert page.text_content("#figure-vanishing .widget-summary") == exact
+    context.close()
