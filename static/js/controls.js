@@ -12,6 +12,8 @@
   const DEBOUNCE_MS = 150;
   const shownWhen = (c, params) => !c.when || c.when.options.includes(params[c.when.field]);
   const loadPlotly = () => window.SeeingML.loadPlotly(figureConfig.plotly);
+  const idleTime = () => new Promise((done) => (window.requestIdleCallback
+    ? window.requestIdleCallback(done, { timeout: 300 }) : window.setTimeout(done, 50)));
 
   Object.assign(Figure.prototype, {
     id(suffix) { return `widget-${this.name}-${suffix}`; },
@@ -112,7 +114,7 @@
       if (this.dragging !== name) return; // a key's change: the debounce settles it
       this.dragging = null;
       window.clearTimeout(this.timer);
-      this.load();
+      this.load(true);
     },
 
     applyPreset(values) {
@@ -141,7 +143,7 @@
       return q.toString();
     },
 
-    async load() {
+    async load(released) {
       if (this.request) this.request.abort();
       const controller = new AbortController();
       this.request = controller;
@@ -168,6 +170,8 @@
         this.payload = payload;
         this.drawnParams = Object.fromEntries(new URLSearchParams(query));
         this.adoptParams(payload.params || {}, asked);
+        if (released) await idleTime(); // the exact redraw after a drag waits for the input
+        if (controller !== this.request) return;
         await this.draw();
         this.root.dataset.state = "ready";
         document.dispatchEvent(new CustomEvent("seeingml:figure", { detail: {

@@ -58,9 +58,7 @@
     return walk(figure);
   }
 
-  // Plotly rejects an animation's promise (no reason) when a newer one interrupts it: expected.
-  const interrupted = () => {};
-
+  const interrupted = () => {}; // a newer animation interrupted this one: expected
   const LINK_WIDTH = 2.2; // a highlighted trace's line is this much wider
 
   function emphasised(figure, link) {
@@ -84,6 +82,12 @@
     return { data, layout, frames: figure.frames };
   }
 
+  function atStep(figure, step) { // with its animation frame `step-<step>` applied, if any
+    const frame = (figure.frames || []).find((f) => f.name === `step-${step}`);
+    const data = figure.data.slice();
+    if (frame) frame.traces.forEach((i, k) => { data[i] = Object.assign({}, data[i], frame.data[k]); });
+    return { data, layout: figure.layout, frames: figure.frames };
+  }
   // --- one figure --------------------------------------------------------------------------
   class Figure {
     constructor(figure, spec) {
@@ -101,7 +105,7 @@
       this.started = false;
       this.sweeps = {}; // param → {key, promise, sweep}
       this.touched = new Set(); // traces marks.js moved since plotly.js last drew them
-      this.revision = 0; // bumped by every such move: the next exact draw redraws all data
+      this.revision = 0; // bumped by each such move and new figure: plotly.js redraws the data
       this.unpainted = []; // times of slider values not yet on screen
       this.axesShown = null; // the held or frame axes on screen; null: the exact figure's
       this.link = null;
@@ -116,7 +120,8 @@
         responsive: true, displayModeBar: false, scrollZoom: false, displaylogo: false,
         staticPlot: coarsePointer.matches, doubleClick: false,
       };
-      // marks.js moved nodes behind plotly.js's back: a new datarevision makes it redraw them.
+      // marks.js moved nodes behind plotly.js's back, and with a datarevision set plotly.js
+      // compares only it, not the arrays: a new one redraws the data.
       const layout = Object.assign({}, figure.layout, { datarevision: this.revision });
       this.touched.clear();
       this.axesShown = null;
@@ -127,6 +132,7 @@
 
     drawFigure(figure) { // the payload's, or a sweep frame drawn whole (scrub.js), themed
       this.drawn = themed(figure, window.getComputedStyle(this.figure), this.figure);
+      this.revision += 1;
       return this.render();
     }
 
@@ -136,25 +142,20 @@
       const picture = $(this.plot, ".widget-picture");
       if (picture) picture.remove();
       if (this.playing) this.stopped(); // new numbers end any animation of the old ones
-      await this.drawFigure(payload.figure);
-      if (!this.listening) this.listenToPlot();
-      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
-      this.plot.setAttribute("role", "img");
       this.steps = payload.steps || [];
-      this.summary.textContent = payload.summary || "";
       // A figure that says where to start (Figure 2: its first step, "press Next") opens
       // there; later draws keep the reader's step, and a gradient step shows the whole pass.
       const last = this.steps.length - 1;
       let step = last;
       if (payload.start != null && !this.trained) step = this.opened ? Math.min(this.step, last) : payload.start;
+      await this.drawFigure(atStep(payload.figure, step)); // drawn there: no animation after
+      if (!this.listening) this.listenToPlot();
+      this.linkAnnotations(this.tell); // the first plot's afterplot came before the listener
+      this.plot.setAttribute("role", "img");
+      this.summary.textContent = payload.summary || "";
       this.trained = false;
       this.opened = true;
       this.showStep(step);
-      if (step < last) {
-        await window.Plotly.animate(this.plot, [`step-${step}`], {
-          mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 },
-        }).catch(interrupted);
-      }
       this.readout.textContent = payload.description;
       if (!first && payload.change) this.say(`${payload.change}.`); // not on the first draw
       this.plot.setAttribute("aria-label", `${payload.summary}. ${payload.description}`);
@@ -256,7 +257,6 @@
       if (target !== this.step) this.goTo(target);
       if (early[early.length - 1] === "play") this.playAll();
     }
-
     motion(ms) { return reduceMotion.matches ? 0 : ms; }
 
     goTo(n) {

@@ -41,6 +41,7 @@
       if (!datum || !datum.trace) return;
       traces[datum.trace.index] = {
         line: g.querySelector("path.js-line"),
+        lines: g.querySelectorAll("path.js-line").length, // one a stretch without a gap
         holder: g.querySelector(".points"),
         points: Array.from(g.querySelectorAll(".points path.point")),
         labels: new Map(Array.from(g.querySelectorAll(".textpoint"), label).map((l) => {
@@ -138,7 +139,7 @@
     if (full.fill && full.fill !== "none") return false;
     if (full.line && !SIMPLE_LINE.has(full.line.shape)) return false;
     const mode = full.mode || "";
-    if (mode.includes("lines") && placed.length > 1 && !nodes.line) return false;
+    if (mode.includes("lines") && placed.length > 1 && (!nodes.line || nodes.lines > 1)) return false;
     if (mode.includes("markers") && placed.length && !nodes.points.length) return false;
     if (mode.includes("text")) {
       // A label is moved, reworded or emptied; one plotly.js did not draw is not made here.

@@ -30,14 +30,17 @@
     return { data: frame.data.map((_, i) => frameTrace(base, frame, i)), layout, frames: [] };
   }
 
-  function movedTraces(base, frame, previous, touched, all) {
+  const axesOf = (t) => [`xaxis${(t.xaxis || "x").slice(1)}`, `yaxis${(t.yaxis || "y").slice(1)}`];
+
+  function movedTraces(base, frame, previous, touched, moving) {
     // The traces that differ from what is on screen — this frame's or the last one's changes,
-    // and any that marks.js moved since plotly.js last drew; all of them when the axes move
+    // and any that marks.js moved since plotly.js last drew; all of them on axes that move
     // under them — each with the keys that differ.
     const moved = [];
     frame.data.forEach((d, i) => {
       const was = previous && previous.data[i];
-      if (!all && !d && !was && !touched.has(i)) return;
+      const under = axesOf(base.data[i]).some((k) => moving.includes(k));
+      if (!under && !d && !was && !touched.has(i)) return;
       const keys = new Set([...Object.keys(d || {}), ...Object.keys(was || {}), ...(touched.has(i) ? MARKS_KEYS : [])]);
       moved.push([i, frameTrace(base, frame, i), keys]);
     });
@@ -173,29 +176,30 @@
         painted(inputs);
         if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
       };
-      // A drag on a figure that holds its axes: the held ranges once, then the marks move.
-      // One that follows its point: the marks move at the frame's own ranges, and the ticks
-      // and grid of the axes not drawn at those ranges hide until the exact figure settles.
-      // A key press: the marks move while the axes stay; otherwise plotly.js draws the frame.
+      // A drag: the marks move at the held ranges (a figure that holds its axes) or at the
+      // frame's own (one that follows its point), and the ticks and grid of the axes not
+      // drawn at those ranges hide until the exact figure settles (plotly.js relaying the
+      // axes out costs a long task on a slow phone). A key press: the marks move while the
+      // axes stay; otherwise plotly.js draws the frame.
       let target = own;
       let ranges = null;
-      if (this.dragging && hold) target = held;
-      else if (this.dragging) {
+      const view = hold ? held : own;
+      if (this.dragging) {
         ranges = {};
-        Object.keys(own).forEach((k) => { ranges[k] = own[k].range; });
+        Object.keys(own).forEach((k) => { ranges[k] = view[k].range; });
         target = shown;
       }
-      const traces = movedTraces(base, frame, previous, this.touched, Boolean(ranges));
+      const moving = ranges ? Object.keys(own).filter((k) => JSON.stringify(ranges[k]) !== JSON.stringify(shown[k].range)) : [];
+      const traces = movedTraces(base, frame, previous, this.touched, moving);
       const drawable = traces.every(([, , keys]) => [...keys].every((k) => DRAWN_KEYS.has(k)));
       if (JSON.stringify(target) === JSON.stringify(shown) && drawable && this.moved(traces, ranges)) {
         traces.forEach(([i]) => this.touched.add(i));
         this.revision += 1;
-        const moving = ranges ? Object.keys(own).filter((k) => JSON.stringify(own[k].range) !== JSON.stringify(shown[k].range)) : [];
         this.plot.dataset.moving = moving.map((k) => k.replace("axis", "")).join(" ");
         done();
         return;
       }
-      if (ranges) target = own; // plotly.js draws a followed frame at its own ranges, ticks and all
+      if (ranges) target = view; // plotly.js draws the frame at those ranges, ticks and all
       this.axesShown = JSON.stringify(target);
       delete this.plot.dataset.moving;
       window.Plotly.animate(this.plot, scrubFrame(this.plot, traces, target), SCRUB)
@@ -208,6 +212,7 @@
       this.scrubDrawn = frame;
       this.rendering = true;
       this.drawFigure(frameFigure(base, frame)).then(() => {
+        this.axesShown = JSON.stringify(frameAxes(base, frame, this.scrubSweep.axes)); // its own
         this.rendering = false;
         painted(inputs);
         if (this.scrubbing !== this.scrubDrawn) window.requestAnimationFrame(() => this.scrubDraw());
