@@ -1,0 +1,207 @@
+"""GET / for a returning reader, answered below Flask from one read and kept parts.
+
+A reader's page is the prepared frame with their own parts spliced in (chapter/views.py).
+Flask's request context, and opening and re-signing the session, cost more than the rest of
+serving it, so this WSGI layer does the same work without them:
+
+1. the session cookie is verified with the serializer Flask's session interface uses (same
+   key, fallbacks, salt and maximum age); a bad, tampered or expired cookie goes to Flask;
+2. the session must hold nothing but what the page reads from it: the learner, the CSRF
+   token, ``_permanent`` and the class banner's ``class``. Anything else (an LMS launch, a
+   review's last result, …) goes to Flask;
+3. one statement reads the learner's record (store/reader.py ``page_rows``); storage
+   down, reviews scheduled (their words and tokens depend on the clock) or any practice-only
+   item touched go to Flask;
+4. the parts for that record (and banner, and with or without a token) were kept the first
+   time Flask rendered them; the page is the frame joined with them, the reader's token put
+   in; the headers are the ones Flask sent for that page, with this reader's fresh
+   ``Set-Cookie`` made by the session interface itself (its expiry, refresh and flags).
+
+A miss goes to Flask, which renders the page and leaves its parts in the environ; they are
+kept only if a second read finds the record unchanged (no answer landed in between).
+tests/test_fast_reader.py compares both paths, body and headers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Flask
+from flask.sessions import SecureCookieSession
+from itsdangerous import BadSignature
+from werkzeug.http import dump_cookie, parse_cookie
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.wrappers import Response
+
+from store import StoreUnavailable
+from store import reader as reader_store
+from web import reader
+
+WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's route for the parts
+PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
+KEPT = 256  # distinct states kept per process
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One state's page: the frame's texts and the parts between them, as bytes, with a
+    stand-in where the reader's CSRF token goes (in the pieces ``tokened`` names)."""
+
+    pieces: tuple[bytes, ...]
+    stand_in: bytes
+    tokened: tuple[int, ...]
+
+    def body(self, token: str | None) -> bytes:
+        if not (token and self.tokened):
+            return b"".join(self.pieces)
+        pieces, token_bytes = list(self.pieces), token.encode()
+        for at in self.tokened:
+            pieces[at] = pieces[at].replace(self.stand_in, token_bytes)
+        return b"".join(pieces)
+
+
+class ReaderPage:
+    def __init__(self, inner: Callable, app: Flask, texts: tuple[str, ...],
+                 slots: tuple[str, ...], practice_ids: tuple[str, ...]):
+        self.inner, self.flask = inner, app
+        self.texts = tuple(text.encode("utf-8") for text in texts)
+        self.slots, self.practice_ids = slots, practice_ids
+        self.cookie_name = app.config["SESSION_COOKIE_NAME"]
+        self.marker = self.cookie_name + "="
+        self.kept: OrderedDict[bytes, Kept] = OrderedDict()
+        # per scheme: Flask's status and headers for a reader's page, without Content-Length
+        # (its place kept) and Set-Cookie (which Flask's session interface sends last)
+        self.headers: dict[str, tuple[str, list[tuple[str, str]], int]] = {}
+        self.lock = threading.Lock()
+        self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
+
+    # --- the session, as Flask would open it ---------------------------------------------
+
+    def _session(self, environ: dict) -> dict | None:
+        value = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name)
+        serializer = self.flask.session_interface.get_signing_serializer(self.flask)
+        if not value or serializer is None:
+            return None
+        try:
+            data = serializer.loads(
+                value, max_age=int(self.flask.permanent_session_lifetime.total_seconds()))
+        except BadSignature:  # Flask answers it as a reader without a session
+            return None
+        if not (isinstance(data, dict) and data.keys() <= PAGE_SESSION_KEYS
+                and isinstance(data.get(reader.LEARNER), str) and data[reader.LEARNER]
+                and isinstance(data.get(reader.CSRF, ""), str)):
+            return None
+        return data
+
+    def _set_cookie(self, data: dict) -> list[tuple[str, str]]:
+        """The Set-Cookie Flask's session interface would send for this unchanged session:
+        its own test (a permanent session is re-sent when SESSION_REFRESH_EACH_REQUEST),
+        serializer, expiry and cookie settings (``SecureCookieSessionInterface.save_session``
+        without a response object)."""
+        interface, app = self.flask.session_interface, self.flask
+        session = SecureCookieSession(data)
+        if not interface.should_set_cookie(app, session):
+            return []
+        value = interface.get_signing_serializer(app).dumps(dict(session))
+        return [("Set-Cookie", dump_cookie(
+            interface.get_cookie_name(app), value,
+            expires=interface.get_expiration_time(app, session),
+            httponly=interface.get_cookie_httponly(app),
+            domain=interface.get_cookie_domain(app), path=interface.get_cookie_path(app),
+            secure=interface.get_cookie_secure(app),
+            partitioned=interface.get_cookie_partitioned(app),
+            samesite=interface.get_cookie_samesite(app), max_size=self.max_cookie_size))]
+
+    # --- the state, in one read ----------------------------------------------------------
+
+    def _key(self, data: dict) -> bytes | None:
+        """The kept page's key for this reader's state, or None when only Flask may say."""
+        store = self.flask.extensions.get("store")
+        if store is None:
+            return None
+        try:
+            rows = reader_store.page_rows(store, data[reader.LEARNER], self.practice_ids)
+        except StoreUnavailable:
+            return None  # Flask's page says so honestly (the breaker answers it at once)
+        if any(row[0] in ("review", "practised") for row in rows):
+            return None
+        state = (sorted(map(repr, rows)), repr(data.get("class")), bool(data.get(reader.CSRF)))
+        return hashlib.blake2b(repr(state).encode(), digest_size=20).digest()
+
+    # --- WSGI --------------------------------------------------------------------------
+
+    def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if (environ.get("PATH_INFO") != "/" or method not in ("GET", "HEAD")
+                or self.marker not in environ.get("HTTP_COOKIE", "")):
+            return self.inner(environ, start_response)
+        data = self._session(environ)
+        key = self._key(data) if data is not None else None
+        if key is None:
+            return self.inner(environ, start_response)
+        scheme = environ.get("wsgi.url_scheme", "http")
+        with self.lock:
+            kept = self.kept.get(key)
+            if kept is not None:
+                self.kept.move_to_end(key)
+            template = self.headers.get(scheme)
+        if kept is None or template is None:
+            return self._through_flask(environ, start_response, data, key, method == "GET")
+        body = kept.body(data.get(reader.CSRF))
+        status, headers, at = template
+        headers = [*headers[:at], ("Content-Length", str(len(body))), *headers[at:],
+                   *self._set_cookie(data)]
+        start_response(status, headers)
+        return [body] if method == "GET" else []
+
+    def _through_flask(self, environ: dict, start_response, data: dict, key: bytes,
+                       keep: bool) -> Iterable[bytes]:
+        if not keep:
+            return self.inner(environ, start_response)
+        environ[WANTED] = None
+        seen: list = []
+
+        def recording_start_response(status, headers, exc_info=None):
+            seen[:] = [status, list(headers)]
+            return start_response(status, headers, exc_info)
+
+        body = b"".join(self.inner(environ, recording_start_response))
+        left = environ.get(WANTED)
+        if left is not None and seen and seen[0].startswith("200"):
+            parts, stand_in, notice = left
+            if notice is None and self._key(data) == key:  # nothing changed in between
+                self._keep(key, parts, stand_in, environ.get("wsgi.url_scheme", "http"),
+                           *seen)
+        return [body]
+
+    def _keep(self, key: bytes, parts: dict[str, str], stand_in: str, scheme: str,
+              status: str, headers: list[tuple[str, str]]) -> None:
+        pieces = [self.texts[0]]
+        for slot, text in zip(self.slots, self.texts[1:], strict=True):
+            pieces += (parts[slot].encode("utf-8"), text)
+        stand_in_bytes = stand_in.encode()
+        tokened = tuple(n for n, piece in enumerate(pieces) if stand_in_bytes in piece)
+        names = [name.lower() for name, _ in headers]
+        cookies = names.count("set-cookie")
+        if names.count("content-length") != 1 or "set-cookie" in names[:len(names) - cookies]:
+            return  # not the shape this replays: every such page stays Flask's
+        at = names.index("content-length")
+        rest = [(n, v) for n, v in headers if n.lower() not in ("content-length", "set-cookie")]
+        with self.lock:
+            self.kept[key] = Kept(tuple(pieces), stand_in_bytes, tokened)
+            while len(self.kept) > KEPT:
+                self.kept.popitem(last=False)
+            self.headers.setdefault(scheme, (status, rest, at))
+
+
+def install(app: Flask, frame, practice_ids: tuple[str, ...]) -> None:
+    """Put the reader's fast path inside ProxyFix (if any), as web/fastpage.py does."""
+    if isinstance(app.wsgi_app, ProxyFix):
+        app.wsgi_app.app = ReaderPage(app.wsgi_app.app, app, frame.texts, frame.slots,
+                                      practice_ids)
+    else:
+        app.wsgi_app = ReaderPage(app.wsgi_app, app, frame.texts, frame.slots, practice_ids)
