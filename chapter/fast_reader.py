@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from flask import Flask
 from flask.sessions import SecureCookieSession
-from itsdangerous import BadSignature
+from itsdangerous import BadData, BadSignature, SignatureExpired
 from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -44,6 +44,7 @@ from web import reader
 WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's route for the parts
 PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
 KEPT = 256  # distinct states kept per process
+KEPT_PAYLOADS = 4096  # distinct session payloads decoded, per process
 
 
 @dataclass(frozen=True)
@@ -77,36 +78,64 @@ class ReaderPage:
         # (its place kept) and Set-Cookie (which Flask's session interface sends last)
         self.headers: dict[str, tuple[str, list[tuple[str, str]], int]] = {}
         self.lock = threading.Lock()
+        self.payloads: dict[bytes, tuple[object, bytes]] = {}  # as signed → (data, re-dumped)
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
 
     # --- the session, as Flask would open it ---------------------------------------------
 
-    def _session(self, environ: dict) -> dict | None:
+    def _session(self, environ: dict) -> tuple[dict, bytes] | None:
+        """The session's data, and its payload as Flask dumps it, when the page may be served
+        here."""
         value = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name)
         serializer = self.flask.session_interface.get_signing_serializer(self.flask)
         if not value or serializer is None:
             return None
         try:
-            data = serializer.loads(
-                value, max_age=int(self.flask.permanent_session_lifetime.total_seconds()))
-        except BadSignature:  # Flask answers it as a reader without a session
+            data, dumped = self._loads(serializer, value.encode())
+        except BadData:  # Flask answers it as a reader without a session
             return None
         if not (isinstance(data, dict) and data.keys() <= PAGE_SESSION_KEYS
                 and isinstance(data.get(reader.LEARNER), str) and data[reader.LEARNER]
                 and isinstance(data.get(reader.CSRF, ""), str)):
             return None
-        return data
+        return data, dumped
 
-    def _set_cookie(self, data: dict) -> list[tuple[str, str]]:
+    def _loads(self, serializer, value: bytes) -> tuple[object, bytes]:
+        """``serializer.loads(value, max_age=…)`` as Flask calls it (every key, the same
+        maximum age): the signature checked every time; the payload decoded once per
+        distinct payload (a returning reader's stays the same)."""
+        max_age = int(self.flask.permanent_session_lifetime.total_seconds())
+        failed: BadSignature | None = None
+        for signer in serializer.iter_unsigners():
+            try:
+                payload = signer.unsign(value, max_age=max_age)
+            except SignatureExpired:
+                raise
+            except BadSignature as exc:
+                failed = exc
+                continue
+            found = self.payloads.get(payload)
+            if found is None:
+                data = serializer.load_payload(payload)
+                found = (data, serializer.dump_payload(dict(SecureCookieSession(data)))
+                         if isinstance(data, dict) else b"")
+                if len(self.payloads) >= KEPT_PAYLOADS:
+                    self.payloads.clear()
+                self.payloads[payload] = found
+            return found
+        raise failed or BadSignature("no key")
+
+    def _set_cookie(self, data: dict, dumped: bytes) -> list[tuple[str, str]]:
         """The Set-Cookie Flask's session interface would send for this unchanged session:
         its own test (a permanent session is re-sent when SESSION_REFRESH_EACH_REQUEST),
-        serializer, expiry and cookie settings (``SecureCookieSessionInterface.save_session``
-        without a response object)."""
+        serializer (the payload as it dumps it, signed now), expiry and cookie settings
+        (``SecureCookieSessionInterface.save_session`` without a response object)."""
         interface, app = self.flask.session_interface, self.flask
         session = SecureCookieSession(data)
         if not interface.should_set_cookie(app, session):
             return []
-        value = interface.get_signing_serializer(app).dumps(dict(session))
+        serializer = interface.get_signing_serializer(app)
+        value = serializer.make_signer().sign(dumped).decode("utf-8")
         return [("Set-Cookie", dump_cookie(
             interface.get_cookie_name(app), value,
             expires=interface.get_expiration_time(app, session),
@@ -139,7 +168,8 @@ class ReaderPage:
         if (environ.get("PATH_INFO") != "/" or method not in ("GET", "HEAD")
                 or self.marker not in environ.get("HTTP_COOKIE", "")):
             return self.inner(environ, start_response)
-        data = self._session(environ)
+        opened = self._session(environ)
+        data, dumped = opened if opened is not None else (None, b"")
         key = self._key(data) if data is not None else None
         if key is None:
             return self.inner(environ, start_response)
@@ -154,7 +184,7 @@ class ReaderPage:
         body = kept.body(data.get(reader.CSRF))
         status, headers, at = template
         headers = [*headers[:at], ("Content-Length", str(len(body))), *headers[at:],
-                   *self._set_cookie(data)]
+                   *self._set_cookie(data, dumped)]
         start_response(status, headers)
         return [body] if method == "GET" else []
 

@@ -6,6 +6,7 @@ whatever the learner's history."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,6 +25,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.exc import DBAPIError
 
 from store.attempts import Store, Summary
 from store.help import HINT, Help
@@ -102,11 +104,32 @@ def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> l
     once per dialect and set of items, and sent as text, so no statement is built per call."""
     sql, order, params = _page_read(store, practice_ids)
     values = {**params, "learner_id": learner_id}
+    sent = tuple(values[name] for name in order) if order else values
     with store.guard("progress not read"):
         store.ensure_schema()
         with store.engine.connect() as conn:
-            sent = tuple(values[name] for name in order) if order else values
-            return [tuple(row) for row in conn.exec_driver_sql(sql, sent)]
+            return _fetch(conn, sql, sent)
+
+
+def _fetch(conn, sql: str, sent) -> list[tuple]:
+    """The rows straight from the driver's cursor (no result object to build); its errors
+    become SQLAlchemy's, as ``execute`` makes them (a lost connection is dropped, not
+    pooled), so the store's guard treats them as any other."""
+    dialect, cursor = conn.dialect, None
+    try:
+        cursor = conn.connection.cursor()
+        cursor.execute(sql, sent)
+        return cursor.fetchall()
+    except dialect.loaded_dbapi.Error as exc:
+        lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        if lost:
+            conn.invalidate(exc)
+        raise DBAPIError.instance(sql, sent, exc, dialect.loaded_dbapi.Error,
+                                  connection_invalidated=lost) from exc
+    finally:
+        if cursor is not None:
+            with suppress(dialect.loaded_dbapi.Error):  # a cut connection's cursor
+                cursor.close()
 
 
 def _page_read(store: Store, practice_ids: tuple[str, ...]) -> tuple[str, tuple | None, dict]:

@@ -284,3 +284,18 @@ def test_storage_down_gives_flasks_honest_page_at_once(app, monkeypatch):
     assert status.startswith("200") and NOT_LOADED.encode() in body
     assert b"state-wrong" not in body
     assert assert_same(app, cookie) is False
+
+
+@pytest.mark.postgres
+def test_on_postgresql_too_each_state_is_flasks_page(pg_database, tmp_path):
+    from tests.conftest import empty_database
+
+    empty_database(pg_database)
+    app = make_app(tmp_path, DATABASE_URL=pg_database)
+    try:
+        for state in ("answered wrong", "the answer revealed",
+                      "right first try (a review is scheduled)", "a practice item tried"):
+            make, fast = STATES[state]
+            assert assert_same(app, make(app)) is fast
+    finally:
+        app.extensions["store"].dispose()
