@@ -3,7 +3,9 @@
 The chapter knows nothing of the checkpoint: what the page needs from it (the public
 questions, and a reader's state per request) is handed in through ``add_checkpoint``.
 ``prepare_page`` renders the anonymous page once every part of the app is registered (the
-page links their routes and assets), and installs the fast path that replays it.
+page links their routes and assets), and installs the fast paths that replay it: the
+anonymous bytes (web/fastpage.py), and a returning reader's page from its kept parts
+(chapter/fast_reader.py).
 """
 
 from __future__ import annotations
