@@ -25,6 +25,7 @@ tests/test_fast_reader.py compares both paths, body and headers.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -45,6 +46,7 @@ WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's rout
 PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
 KEPT = 256  # distinct states kept per process
 KEPT_PAYLOADS = 4096  # distinct session payloads decoded, per process
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,3000}")  # a signed session: nothing to quote
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class ReaderPage:
         self.headers: dict[str, tuple[str, list[tuple[str, str]], int]] = {}
         self.lock = threading.Lock()
         self.payloads: dict[bytes, tuple[object, bytes]] = {}  # as signed → (data, re-dumped)
+        self.cookie_tail: tuple[int, str] = (-1, "")  # (expiry second, "; Expires=…; …")
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
 
     # --- the session, as Flask would open it ---------------------------------------------
@@ -135,15 +138,26 @@ class ReaderPage:
         if not interface.should_set_cookie(app, session):
             return []
         serializer = interface.get_signing_serializer(app)
-        value = serializer.make_signer().sign(dumped).decode("utf-8")
-        return [("Set-Cookie", dump_cookie(
-            interface.get_cookie_name(app), value,
-            expires=interface.get_expiration_time(app, session),
+        value = serializer.make_signer().sign(dumped).decode("ascii")
+        expires = interface.get_expiration_time(app, session)
+        if expires is None or not _PLAIN_VALUE.fullmatch(value):
+            return [("Set-Cookie", self._dump_cookie(value, expires))]
+        second = int(expires.timestamp())
+        made = self.cookie_tail
+        if made[0] != second:  # the attributes after the value change once a second
+            probe = self._dump_cookie("v", expires)
+            made = self.cookie_tail = (second, probe[probe.index("=v") + 2:])
+        return [("Set-Cookie", f"{interface.get_cookie_name(app)}={value}{made[1]}")]
+
+    def _dump_cookie(self, value: str, expires) -> str:
+        interface, app = self.flask.session_interface, self.flask
+        return dump_cookie(
+            interface.get_cookie_name(app), value, expires=expires,
             httponly=interface.get_cookie_httponly(app),
             domain=interface.get_cookie_domain(app), path=interface.get_cookie_path(app),
             secure=interface.get_cookie_secure(app),
             partitioned=interface.get_cookie_partitioned(app),
-            samesite=interface.get_cookie_samesite(app), max_size=self.max_cookie_size))]
+            samesite=interface.get_cookie_samesite(app), max_size=self.max_cookie_size)
 
     # --- the state, in one read ----------------------------------------------------------
 

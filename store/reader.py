@@ -107,29 +107,36 @@ def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> l
     sent = tuple(values[name] for name in order) if order else values
     with store.guard("progress not read"):
         store.ensure_schema()
-        with store.engine.connect() as conn:
-            return _fetch(conn, sql, sent)
+        return _fetch(store.engine, sql, sent)
 
 
-def _fetch(conn, sql: str, sent) -> list[tuple]:
-    """The rows straight from the driver's cursor (no result object to build); its errors
-    become SQLAlchemy's, as ``execute`` makes them (a lost connection is dropped, not
-    pooled), so the store's guard treats them as any other."""
-    dialect, cursor = conn.dialect, None
+def _fetch(engine, sql: str, sent) -> list[tuple]:
+    """The rows straight from a pooled connection's cursor (the pool's checkout, deadline
+    and ping as for any statement; no result object to build). The driver's errors become
+    SQLAlchemy's, as ``execute`` makes them (a lost connection is dropped, not pooled), so
+    the store's guard treats them as any other."""
+    dialect = engine.dialect
+    error = dialect.loaded_dbapi.Error
     try:
-        cursor = conn.connection.cursor()
+        pooled = engine.raw_connection()
+    except error as exc:
+        raise DBAPIError.instance(sql, sent, exc, error) from exc
+    cursor = None
+    try:
+        cursor = pooled.cursor()
         cursor.execute(sql, sent)
         return cursor.fetchall()
-    except dialect.loaded_dbapi.Error as exc:
-        lost = dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+    except error as exc:
+        lost = dialect.is_disconnect(exc, pooled.dbapi_connection, cursor)
         if lost:
-            conn.invalidate(exc)
-        raise DBAPIError.instance(sql, sent, exc, dialect.loaded_dbapi.Error,
-                                  connection_invalidated=lost) from exc
+            pooled.invalidate(exc)
+        raise DBAPIError.instance(sql, sent, exc, error, connection_invalidated=lost) from exc
     finally:
         if cursor is not None:
-            with suppress(dialect.loaded_dbapi.Error):  # a cut connection's cursor
+            with suppress(error):  # a cut connection's cursor
                 cursor.close()
+        with suppress(error):  # back to the pool (rolled back there)
+            pooled.close()
 
 
 def _page_read(store: Store, practice_ids: tuple[str, ...]) -> tuple[str, tuple | None, dict]:
