@@ -335,3 +335,16 @@ def test_a_driver_error_in_the_one_read_is_the_stores_outage_not_a_500(app, monk
         patched.setattr(layer, "inner", flask_stand_in)
         status, _, body = call(app, cookie)
     assert (status, body) == ("503 SERVICE UNAVAILABLE", b"flask")  # handed on, not a 500
+
+
+def test_a_cookie_under_a_rotated_key_is_read_as_flask_reads_it(app):
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="rotated-" + "y" * 40, SECRET_KEY_FALLBACKS=[old])
+    app.secret_key = app.config["SECRET_KEY"]
+    assert assert_same(app, cookie) is True  # opened with the fallback, re-sent under the new
+    _, headers, _ = call(app, cookie)
+    resent = dict(headers)["Set-Cookie"].split(";")[0].removeprefix("session=")
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert assert_same(app, resent) is True
+    assert assert_same(app, cookie) is False  # the old key is gone: no longer this reader
