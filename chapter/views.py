@@ -3,7 +3,9 @@
 The chapter knows nothing of the checkpoint: what the page needs from it (the public
 questions, and a reader's state per request) is handed in through ``add_checkpoint``.
 ``prepare_page`` renders the anonymous page once every part of the app is registered (the
-page links their routes and assets), and installs the fast path that replays it.
+page links their routes and assets), and installs the fast paths that replay it: the
+anonymous bytes (web/fastpage.py), and a returning reader's page from its kept parts
+(chapter/fast_reader.py).
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ from flask import (
     current_app,
     get_template_attribute,
     render_template,
+    request,
     url_for,
 )
 from markupsafe import Markup
 
+from chapter import fast_reader
 from chapter.figures import figure_params
 from chapter.figures.style import CSS_VARIABLES
 from chapter.sections import CONTENT_DIR, TERMS_PATH, chapter_sections
@@ -88,12 +92,18 @@ def _frame(app: Flask, chapter: dict) -> Frame:
 
 def reader_parts(reader: dict) -> dict[str, str]:
     """One reader's parts of the page, each rendered alone: the class banner (from their
-    session) every time; the rest once per distinct reader state (``_state_parts``)."""
+    session) every time; the rest once per distinct reader state (``_state_parts``). When
+    the fast path asked for them (chapter/fast_reader.py), they are left for it in the
+    request's environ, with the stand-in still in place of the reader's CSRF token."""
     token = reader.get("csrf")
     parts = _state_parts({**reader, "csrf": _CSRF_STAND_IN if token else token})
+    banner = render_template("partials/class_banner.html")
+    if fast_reader.WANTED in request.environ:
+        request.environ[fast_reader.WANTED] = (
+            {**parts, "class_banner": banner}, _CSRF_STAND_IN, reader.get("notice"))
     if token:
         parts = {name: text.replace(_CSRF_STAND_IN, token) for name, text in parts.items()}
-    return {**parts, "class_banner": render_template("partials/class_banner.html")}
+    return {**parts, "class_banner": banner}
 
 
 # The same state renders the same HTML, so the last few hundred are kept, keyed by a digest of
@@ -197,4 +207,6 @@ def prepare_page(app: Flask) -> None:
     Called last: the page links every part's routes, assets and template globals."""
     app.extensions["chapter_page"] = _render(app, app.extensions["chapter"])
     app.extensions["chapter_frame"] = _frame(app, app.extensions["chapter"])
-    fastpage.install(app, app.extensions["chapter_page"].prepared)
+    fast_reader.install(app, app.extensions["chapter_frame"],
+                        tuple(item.id for item in app.extensions["chapter"]["practice_items"]))
+    fastpage.install(app, app.extensions["chapter_page"].prepared)  # outside: the most readers

@@ -10,6 +10,7 @@ Callers import the names below (tables from ``store.schema`` and ``store.lti``);
 ``StoreUnavailable`` is the one exception a failing database raises.
 """
 
+import store.answers  # Store.record's one transaction (it sets Store.answer_transaction)
 import store.lti  # noqa: F401 — every table on the one metadata, whoever imports the store
 from store.attempts import (
     Attempt,

@@ -117,3 +117,6 @@ def _once(store: Store, key: dict, row: dict, due: dict | None, limits: Limits |
         read = (reader_store.parse(conn.execute(
             reader_store.READ, {"learner_id": key["learner_id"]}).all()) if read_back else None)
     return Answered(Recorded(int(mine.attempts), mine.first_right is not None), 0.0, read)
+
+
+Store.answer_transaction = record_answer  # Store.record's transaction (see store/attempts.py)

@@ -26,7 +26,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -289,9 +289,11 @@ class Store:
         (``store.answers.record_answer``, which also counts the answer limits). Returns only
         after the transaction has committed. A learner who already stored
         ``MAX_ATTEMPTS_PER_LEARNER`` attempts gets ``AttemptCapReached`` and nothing stored."""
-        from store.answers import record_answer  # built on this module
+        return self.answer_transaction(new).recorded
 
-        return record_answer(self, new).recorded
+    # store/answers.py, built on this module, puts its ``record_answer`` here when imported
+    # (the store package imports it), so this module does not import it back.
+    answer_transaction: Callable
 
     def summaries(self, learner_id: str) -> dict[str, Summary]:
         """The learner's summary per base question they tried, and under "" on everything:

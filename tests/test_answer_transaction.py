@@ -128,7 +128,7 @@ def test_the_result_block_from_the_cache_is_the_template_s(app):
 
 
 def test_an_unchanged_session_is_not_signed_again_until_a_day_old(app, monkeypatch):
-    from web import security
+    from web import sessions
 
     client = app.test_client()
     first = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
@@ -136,7 +136,7 @@ def test_an_unchanged_session_is_not_signed_again_until_a_day_old(app, monkeypat
     again = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
     assert again.status_code == 200 and "Set-Cookie" not in again.headers
     assert client.get("/api/progress").json["csrf"] == first.json["csrf"]
-    monkeypatch.setattr(security, "SESSION_RESIGN_AFTER_S", 0.0)
+    monkeypatch.setattr(sessions, "SESSION_RESIGN_AFTER_S", 0.0)
     time.sleep(1.01)  # the cookie's timestamp has a second's resolution
     later = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
     assert "session=" in later.headers.get("Set-Cookie", "")

@@ -32,9 +32,9 @@ def test_an_unexpected_error_under_api_is_json(tmp_path):
 
 
 def test_public_responses_never_carry_the_session_cookie(client, monkeypatch):
-    from web import security
+    from web import sessions
 
-    monkeypatch.setattr(security, "SESSION_RESIGN_AFTER_S", 0.0)  # every cookie due again
+    monkeypatch.setattr(sessions, "SESSION_RESIGN_AFTER_S", 0.0)  # every cookie due again
     assert client.post("/api/checkpoint/q1", json={"answer": "4e4"}).status_code == 200
     page = client.get("/").text
     urls = ["/api/widgets/nudge", "/api/widgets/backprop?x=1", "/api/openapi.json"]

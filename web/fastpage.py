@@ -6,7 +6,8 @@ own answer for each kind of such request — encoding (br/gzip/none), GET or HEA
 (304) or not, HTTP or HTTPS — captured the first time Flask gives it, and replays it. By
 construction the replay carries exactly the headers Flask sent (security headers included);
 tests/test_fastpage.py checks that, header for header. Anything else — another path or
-method, a session cookie, a response that is not 200/304 — goes to Flask as usual.
+method, a response that is not 200/304 — goes to Flask as usual; a session cookie goes on
+inward to the returning reader's own fast path (chapter/fast_reader.py), then Flask.
 """
 
 from __future__ import annotations

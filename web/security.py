@@ -28,10 +28,9 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, Response, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web import sessions
 from web.errors import ServiceUnavailable
 
 DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 — app.py's default, `make run` only
@@ -263,85 +262,6 @@ class ForwardedWithoutProxyCount(ProxyFix):
         return self.app(environ, start_response)
 
 
-SESSION_RESIGN_AFTER_S = 86400  # an unchanged session's cookie is signed again after a day
-
-
-def resign_after(app: Flask) -> float:
-    """How old an unchanged session's cookie may grow before it is signed again: a day, or
-    half the session's lifetime if that is shorter (so an active reader's expiry slides)."""
-    return min(SESSION_RESIGN_AFTER_S, app.permanent_session_lifetime.total_seconds() / 2)
-
-
-class SigningOnceSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, with the signer built once per key instead of on
-    every request (it cost ~90 µs a request, a third of serving the chapter page).
-
-    A response marked ``Cache-Control: public`` (widgets, the OpenAPI description, static
-    files, plotly.js) never carries the session: a shared cache must not store one reader's
-    cookie, and the response does not depend on it. An unchanged session is not signed again
-    on every request, only once its cookie is ``resign_after`` old, or was signed with a
-    fallback key."""
-
-    def __init__(self) -> None:
-        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        if key not in self._serializers:
-            self._serializers[key] = super().get_signing_serializer(app)
-        return self._serializers[key]
-
-    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
-        """Flask's, noting when the cookie was signed (``should_set_cookie``)."""
-        signer = self.get_signing_serializer(app)
-        if signer is None:
-            return None
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value:
-            return self.session_class()
-        try:
-            data, signed_at = signer.loads(
-                value, max_age=int(app.permanent_session_lifetime.total_seconds()),
-                return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        opened = self.session_class(data)
-        # A cookie still signed with a fallback key is signed again now, with the current
-        # one: the fallback can be dropped once every active reader has been back once.
-        opened.signed_at = 0.0 if self._by_fallback(app, value) else signed_at.timestamp()
-        return opened
-
-    def _by_fallback(self, app: Flask, value: str) -> bool:
-        if not app.config.get("SECRET_KEY_FALLBACKS"):
-            return False
-        key = ("current only", app.secret_key)
-        if key not in self._serializers:
-            self._serializers[key] = URLSafeTimedSerializer(
-                app.secret_key, salt=self.salt, serializer=self.serializer,
-                signer_kwargs={"key_derivation": self.key_derivation,
-                               "digest_method": self.digest_method})
-        try:
-            self._serializers[key].loads(value)
-        except BadSignature:
-            return True
-        return False
-
-    def should_set_cookie(self, app: Flask, session) -> bool:
-        """A changed session is sent again; an unchanged one only once its cookie is
-        ``resign_after`` old (its expiry still slides with use, without signing it on every
-        request) or was signed with a fallback key."""
-        if session.modified:
-            return True
-        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
-            return False
-        return time.time() - getattr(session, "signed_at", 0.0) >= resign_after(app)
-
-    def save_session(self, app: Flask, session, response: Response) -> None:
-        if response.cache_control.public:
-            return
-        super().save_session(app, session, response)
-
-
 def init_app(app: Flask) -> None:
     production = is_production(app)
     app.config["APP_ENV"] = "production" if production else "development"
@@ -374,7 +294,7 @@ def init_app(app: Flask) -> None:
         headers["X-Frame-Options"] = xfo
     headers_items = tuple(headers.items())
 
-    app.session_interface = SigningOnceSessionInterface()
+    app.session_interface = sessions.SigningOnceSessionInterface()
     app.extensions["answer_windows"] = {  # config or environment, like every setting here
         "learner": RateWindow(int(_setting(app, "ANSWERS_PER_MINUTE_LEARNER")
                                   or ANSWERS_PER_MINUTE_LEARNER), 60.0),
