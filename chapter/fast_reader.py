@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.sessions import SecureCookieSession
 from itsdangerous import BadData, BadSignature, SignatureExpired
+from markupsafe import escape
 from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
@@ -62,7 +63,7 @@ class Kept:
     def body(self, token: str | None) -> bytes:
         if not (token and self.tokened):
             return b"".join(self.pieces)
-        pieces, token_bytes = list(self.pieces), token.encode()
+        pieces, token_bytes = list(self.pieces), str(escape(token)).encode()
         for at in self.tokened:
             pieces[at] = pieces[at].replace(self.stand_in, token_bytes)
         return b"".join(pieces)

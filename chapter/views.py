@@ -29,7 +29,7 @@ from flask import (
     request,
     url_for,
 )
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from chapter import fast_reader
 from chapter.figures import figure_params
@@ -102,7 +102,8 @@ def reader_parts(reader: dict) -> dict[str, str]:
         request.environ[fast_reader.WANTED] = (
             {**parts, "class_banner": banner}, _CSRF_STAND_IN, reader.get("notice"))
     if token:
-        parts = {name: text.replace(_CSRF_STAND_IN, token) for name, text in parts.items()}
+        said = str(escape(token))  # as the template would write it (a genuine one is plain)
+        parts = {name: text.replace(_CSRF_STAND_IN, said) for name, text in parts.items()}
     return {**parts, "class_banner": banner}
 
 

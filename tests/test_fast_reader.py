@@ -360,3 +360,16 @@ def test_a_cookie_under_a_rotated_key_is_read_as_flask_reads_it(app):
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert assert_same(app, resent) is True
     assert assert_same(app, cookie) is False  # the old key is gone: no longer this reader
+
+
+def test_a_signed_token_with_markup_is_written_as_text_on_both_paths(app):
+    """A session token is only ever made by the app (URL-safe), but one signed with markup in
+    it — possible only with the secret key — is still written escaped, the same on both
+    paths, never as markup."""
+    data = {**genuine(app), "csrf": 'a"><script>x</script>'}
+    cookie = signed(app, data)
+    for _ in range(2):  # Flask's render, then the kept parts
+        _, _, body = call(app, cookie)
+        assert b"<script>x</script>" not in body
+        assert b'value="a&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in body
+    assert assert_same(app, cookie)
