@@ -24,6 +24,7 @@ from quizzes import typed_text
 from quizzes.expression_tokens import Unreadable
 from quizzes.expression_write import evaluate, mathml, reading, speech
 from quizzes.expressions import parse
+from quizzes.typed_exact import identical
 
 __all__ = ["SLIP_LABELS", "SLUGS", "Derivative", "Unreadable", "Verdict", "all_params",
            "build", "grade", "preview", "random_params"]
@@ -109,6 +110,8 @@ def grade(params: dict, text: str) -> Verdict:
         values = evaluate(tree, points)
         if family.close(values, reference) and family.close(evaluate(tree, everywhere),
                                                             expected):
+            if not identical(tree, family.answer(params), points):  # close, not equal
+                return Verdict(False, None, typed_text.APPROXIMATE)
             return Verdict(True, None, typed_text.RIGHT)
         named = next((slug for slug in SLUGS
                       if slug in slips and family.close(values, slips[slug])), None)

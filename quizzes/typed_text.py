@@ -41,6 +41,10 @@ LABELS = {  # each slip named for an instructor: the wrong method, in f and g
 }
 RIGHT = ("Right: the outer function’s derivative, evaluated at the inner function, times the "
          "inner function’s derivative.")
+APPROXIMATE = ("Close to dy/dx at every point checked, but not equal to it: an approximation, "
+               "such as a difference quotient with a small step, is not the derivative. Write "
+               "the derivative itself: name the inner function u, find du/dx and dy/du, and "
+               "multiply them.")
 UNNAMED = ("That is not dy/dx: it differs from the derivative at some points, and it matches "
            "none of the usual slips. Name the inner function u, find du/dx and dy/du, and "
            "multiply them.")

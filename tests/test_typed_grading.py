@@ -161,3 +161,38 @@ def test_every_text_shown_is_well_formed_markup_with_its_maths_in_mathml():
             root = ET.fromstring(html)
             assert root.iter("{http://www.w3.org/1998/Math/MathML}math")
         assert question.prompt_speech.startswith("y equals ")
+
+
+def _shifted(function: str, by: str) -> str:
+    return "(" + re.sub(r"\bx\b", f"(x{by})", function) + ")"
+
+
+def test_a_difference_quotient_is_close_but_not_the_derivative():
+    """A difference quotient of y with a small step agrees with dy/dx to far better than
+    the float check's tolerance, yet is not the derivative: refused, and said to be an
+    approximation, for every variant where it is not an identity (a central difference is
+    exactly the derivative of a square of a linear function)."""
+    refused = 0
+    for params in typed.all_params():
+        question = typed.build(params)
+        for h in ("0.001", "0.00001", "0.0000001"):
+            central = (f"({_shifted(question.function, '+' + h)} - "
+                       f"{_shifted(question.function, '-' + h)})/(2*{h})")
+            forward = f"({_shifted(question.function, '+' + h)} - ({question.function}))/{h}"
+            for text in (central, forward):
+                verdict = typed.grade(params, text)
+                exact = text is central and re.fullmatch(r"\(\d\*x [+-] \d\)\^2",
+                                                         question.function)
+                assert verdict.correct == bool(exact), (question.function, text)
+                if verdict.feedback == typed.typed_text.APPROXIMATE:
+                    refused += 1
+    assert refused > 1000  # most refusals name the approximation (the rest: not close)
+
+
+def test_a_right_answer_padded_with_a_runaway_term_is_not_right():
+    """Terms that vanish in floating point only by overflowing (1/e^(e^(e^(e^x)))) or that
+    no real arithmetic can carry are not the derivative's; each is judged at once."""
+    params = _params(("cos", "sin"))
+    answer = typed.build(params).answer
+    for extra in ("0*exp(exp(exp(exp(exp(x)))))", "sin(10^300*x)*0", "1/(x^(x^(x^x)))*0"):
+        assert not typed.grade(params, f"{answer} + {extra}").correct
