@@ -33,6 +33,14 @@ def num(value: float) -> str:
 
 
 
+def factors(*texts: str) -> str:
+    """Numbers written as a product: a negative factor after the first, and any power of
+    ten, in brackets — 0.105 × (−2), (1.39 × 10⁻¹¹) × 3 — so no sign or × reads as an
+    operation of its own."""
+    return " × ".join(f"({t})" if "×" in t or (i and t.startswith("−")) else t
+                      for i, t in enumerate(texts))
+
+
 def param(value: float) -> str:
     """A reader's chosen setting, as short as it was typed: 0.5, 1.2, −3."""
     return f"{float(value):g}".replace("-", "−")

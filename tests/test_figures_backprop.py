@@ -51,3 +51,22 @@ def test_a_saturated_hidden_unit_is_named_where_the_gradient_vanishes():
     assert "vanishes right here" in payload["steps"][7]
     calm = backprop_figure()
     assert "saturated" not in calm["description"] + " ".join(calm["steps"])
+
+
+def test_a_negative_or_tiny_factor_is_bracketed_in_every_product():
+    """Written as a product, a negative factor after the first and a power of ten stand in
+    brackets: −10.000 × (−5.000) × (1.39 × 10⁻¹¹) × (−5), never × −5 or 10⁻¹¹ × −5."""
+    import re
+
+    from chapter.figures.nudge import nudge_figure
+
+    texts = []
+    for x, w1, w2, t in ((-5, 5, -5, 5), (1, -1.2, 0.8, -3), (0.5, 2, -2, 0)):
+        built = backprop_figure(x=x, w1=w1, w2=w2, target=t)
+        texts += [built["summary"], *built["summaries"], built["description"]]
+    for w in (-2, -0.5, 2):
+        built = nudge_figure(fn="sigmoid", x=1, w=w)
+        texts += [built["summary"], built["description"]]
+    assert any("× (−" in text for text in texts)
+    for text in texts:
+        assert not re.search(r"× −|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+ ×", text), text

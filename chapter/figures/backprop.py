@@ -11,7 +11,7 @@ from chapter.figures import style
 from chapter.figures.figure import Figure, Heights
 from chapter.figures.params import UNIT, Flag, Number
 from chapter.figures.style import round_sig
-from chapter.format import approx, num, param
+from chapter.format import approx, factors, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
 HEIGHTS = Heights(wide=600, narrow=460)
@@ -279,8 +279,9 @@ def _captions(s: _State) -> list[str]:
 
 def _summary(s: _State) -> str:
     now = s.now
-    return (f"∂L/∂W₁ = {num(now.dL_dyhat)} × {s.wnum(now.dyhat_dh)} × {num(now.dh_dz)} × "
-            f"{param(now.dz_dw1)} {approx(now.dL_dw1)}")
+    product = factors(num(now.dL_dyhat), s.wnum(now.dyhat_dh), num(now.dh_dz),
+                      param(now.dz_dw1))
+    return f"∂L/∂W₁ = {product} {approx(now.dL_dw1)}"
 
 
 def _change(s: _State) -> str:
@@ -296,14 +297,13 @@ def _summaries(s: _State) -> list[str]:
     """The bold line at each step: the product ∂L/∂W₁ built factor by factor, as the backward
     pass reaches each one (steps 5…8); before it, what the forward pass has reached."""
     now = s.now
-    factors = [num(now.dL_dyhat), s.wnum(now.dyhat_dh), num(now.dh_dz), param(now.dz_dw1)]
+    terms = [num(now.dL_dyhat), s.wnum(now.dyhat_dh), num(now.dh_dz), param(now.dz_dw1)]
     forward = ["the forward pass comes first", f"z {approx(now.z)}", f"h {approx(now.h)}",
                f"ŷ {approx(now.y_hat)}", f"L {approx(now.loss)}"]
     out = [f"∂L/∂W₁ = ? — {forward[0]}"] + [f"Forward: {f}; ∂L/∂W₁ = ? (the backward pass "
                                              f"builds it)" for f in forward[1:]]
     for reached in range(1, 5):
-        shown = [f if i == 0 else _signed(f) for i, f in enumerate(factors[:reached])]
-        product = " × ".join(shown)
+        product = factors(*terms[:reached])
         out.append(f"∂L/∂W₁ = {product} {approx(now.dL_dw1)}" if reached == 4 else
                    f"∂L/∂W₁ = {product} × …")
     return out

@@ -14,7 +14,7 @@ from chapter.figures.figure import Figure, Heights
 from chapter.figures.nudge_frames import SHRINK_DXS, Arrays, State, arrays
 from chapter.figures.params import UNIT, Choice, Flag, Number
 from chapter.figures.style import round_sig
-from chapter.format import approx, num, param
+from chapter.format import approx, factors, num, param
 
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
 HEIGHTS = Heights(wide=640, narrow=900)
@@ -258,7 +258,7 @@ def _description(s: State, shrink: dict) -> str:
         f"u {approx(n.u)}, inner derivative g′(x) {approx(n.inner_derivative)}. Outer stage "
         f"{s.formula('outer_formula')}: y {approx(n.y)}, outer derivative f′(u) "
         f"{approx(n.outer_derivative)}, evaluated at u, not at x. Chain rule: dy/dx = "
-        f"{num(n.outer_derivative)} × {num(n.inner_derivative)} = {num(n.dy_dx)}. "
+        f"{factors(num(n.outer_derivative), num(n.inner_derivative))} = {num(n.dy_dx)}. "
         + nudged + _shrinking(s, shrink)
     )
 
@@ -298,8 +298,8 @@ def _shrinking(s: State, shrink: dict) -> str:
 
 def _summary(s: State) -> str:
     n = s.n
-    return (f"outer × inner = total: {num(n.outer_derivative)} × {num(n.inner_derivative)}"
-            f" = {num(n.dy_dx)}")
+    return (f"outer × inner = total: "
+            f"{factors(num(n.outer_derivative), num(n.inner_derivative))} = {num(n.dy_dx)}")
 
 
 def _table(s: State, shrink: dict) -> dict:
