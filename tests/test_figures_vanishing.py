@@ -176,3 +176,17 @@ def test_the_no_script_picture_of_an_all_zero_chain_has_no_tick_labels_either():
     some = vanishing_figure(depth=5, activation="linear", compare="none", weight=0.5)["figure"]
     assert "<tspan>10</tspan>" not in svg.to_svg(zero, 640, "zero", {})
     assert "<tspan>10</tspan>" in svg.to_svg(some, 640, "some", {})
+
+
+def test_a_factor_only_rounded_to_a_whole_number_is_said_to_be_about_it():
+    """With a skip path, tanh's factor 1 + w·tanh′(z) is 1 plus ~10⁻²¹ at large z: 1.0 in
+    floating point but not 1, so the words say "about 1"; σ′(0) = 0.25 makes w = 4 give an
+    exact 1, said as 1."""
+    from chapter.figures.vanishing import vanishing_figure
+
+    rounded = vanishing_figure(activation="tanh", depth=10, weight=5, x=5, residual=True)
+    assert "are all about 1 " in rounded["description"]
+    assert "first layer as about 1." in rounded["description"]
+    exact = vanishing_figure(activation="sigmoid", depth=1, weight=4, x=0)
+    assert "the local derivative is 1," in exact["description"]
+    assert "arrives as 1." in exact["description"]

@@ -239,20 +239,35 @@ def _setting(s: _State) -> str:
     return f"{layers}, every weight {param(s.weight)}, input x = {param(s.x)}, {skip}"
 
 
+def _exact(s: _State, layer, activation: str | None = None) -> bool:
+    """Whether a layer's local derivative is exactly the number computed: ReLU's φ′ is 0 or 1
+    and the linear one's 1, σ′(0) = 0.25 and tanh′(0) = 1; elsewhere σ′ and tanh′ are
+    irrational (with w ≠ 0)."""
+    return ((activation or s.activation) in ("relu", "linear") or s.weight == 0
+            or layer.z == 0)
+
+
+def _said(value: float, exact: bool) -> str:
+    """A whole-looking number that is only rounded to it reads "about 1", not "1"."""
+    return num(value) if exact or not float(value).is_integer() else f"about {num(value)}"
+
+
 def _chain_sentence(s: _State) -> str:
     main = s.chains[s.activation]
-    local = [layer.local_derivative for layer in main]
+    exact = [_exact(s, layer) for layer in main]
+    local = [(layer.local_derivative, sure) for layer, sure in zip(main, exact, strict=True)]
+    arrives = _said(main[0].gradient, all(exact))
     name = s.label(s.activation)
     with_skip = " (each includes the skip path's + 1)" if s.residual else ""
     if s.depth == 1:
-        return (f"Through one {name} layer the local derivative is {num(local[0])}"
-                f"{with_skip}, so the gradient that leaves it as 1 arrives as "
-                f"{num(main[0].gradient)}.")
-    spread = (f"are all {num(local[0])}" if min(local) == max(local) else
-              f"lie between {num(min(local))} and {num(max(local))}")
+        return (f"Through one {name} layer the local derivative is {_said(*local[0])}"
+                f"{with_skip}, so the gradient that leaves it as 1 arrives as {arrives}.")
+    low, high = min(local), max(local)
+    spread = (f"are all {_said(low[0], all(exact))}" if low[0] == high[0] else
+              f"lie between {_said(*low)} and {_said(*high)}")
     return (f"Through {s.depth} {name} layers the local derivatives {spread}{with_skip}; "
             f"multiplied together, the gradient that leaves the last layer as 1 reaches the "
-            f"first layer as {num(main[0].gradient)}.")
+            f"first layer as {arrives}.")
 
 
 def _description(s: _State) -> str:
@@ -268,8 +283,9 @@ def _description(s: _State) -> str:
         text += (f" The sigmoid bound (0.25 × |w|){power} is "
                  f"{num(calculus.sigmoid_bound(s.weight, s.depth))}.")
     for a in s.acts[1:]:
+        exact = all(_exact(s, layer, a) for layer in s.chains[a])
         text += (f" Through {s.label(a)} layers it reaches the first layer as "
-                 f"{num(s.chains[a][0].gradient)}.")
+                 f"{_said(s.chains[a][0].gradient, exact)}.")
     return text + _zero_sentences(s)
 
 
