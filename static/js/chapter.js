@@ -170,6 +170,16 @@
     });
   }
 
+  // A figure's held view (sticky on a tall phone, widgets.css): its height, so a control
+  // brought into view stops below it (scroll-margin-top), not under it.
+  if ("ResizeObserver" in window) {
+    const views = new ResizeObserver((entries) => entries.forEach((e) => {
+      const figure = e.target.closest(".widget");
+      if (figure) figure.style.setProperty("--view-h", `${Math.ceil(e.target.offsetHeight)}px`);
+    }));
+    document.querySelectorAll(".widget-view").forEach((view) => views.observe(view));
+  }
+
   // Intuition: keep what the reader wrote, on this device only.
   const answer = document.getElementById("intuition-answer");
   if (answer) {
