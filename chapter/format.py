@@ -43,7 +43,7 @@ def factors(*texts: str) -> str:
 
 def param(value: float) -> str:
     """A reader's chosen setting, as short as it was typed: 0.5, 1.2, −3."""
-    return f"{float(value):g}".replace("-", "−")
+    return f"{float(value) + 0.0:g}".replace("-", "−")  # + 0.0: no sign on zero
 
 
 def approx(value: float, short: bool = False) -> str:
@@ -59,8 +59,8 @@ def approx(value: float, short: bool = False) -> str:
 
 def plain_number(value: float, digits: int = 4) -> str:
     """218.4, 1e-10, 9.537e-7: ``digits`` significant figures, exponent without padding —
-    what a reader can type back into an answer box."""
-    text = f"{value:.{digits}g}"
+    what a reader can type back into an answer box. Zero has no sign (−0 is written 0)."""
+    text = f"{value + 0.0:.{digits}g}"  # + 0.0: −0.0 becomes 0.0
     if "e" in text:
         mantissa, exponent = text.split("e")
         text = f"{mantissa}e{int(exponent)}"

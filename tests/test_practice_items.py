@@ -264,3 +264,19 @@ def test_no_negative_number_follows_a_dot_or_times_unbracketed(qid):
         for text in texts:
             filled = re.sub(r"\{=(\w+)=\}", lambda m, v=values: v.get(m[1], m[0]), text)
             assert not re.search(r"\\(?:cdot|times)\s*\{?-", filled), (variant.params, filled)
+
+
+@pytest.mark.parametrize("qid", sorted(NUMBERED))
+def test_no_variant_writes_a_signed_zero(qid):
+    """A ReLU layer with a negative weight has the answer 0 (as −0.0 in floating point):
+    its texts, reference and receipt say 0, never −0."""
+    item = NUMBERED[qid]
+    for params in all_params(item.practice.generator):
+        variant = build(qid, item.practice.generator, params)
+        if not handed_out(variant):
+            continue
+        for name, text in variant.texts.items():
+            assert not re.search(r"(?<![\d.])-0(?![\d.])", text), (params, name, text)
+        receipt = grade_practice(item, variant, repr(variant.reference)).receipt.as_dict()
+        for key in ("reference_text", "low_text", "high_text"):
+            assert not re.search(r"(?<![\d.])−0(?![\d.])", str(receipt.get(key, ""))), receipt
