@@ -97,15 +97,23 @@
       if (!this.payload) return null;
       const key = this.sweepKey(name);
       const known = this.sweeps[name];
-      if (known && known.key === key) return known;
-      const entry = { key, sweep: null };
+      // A sweep refused (429: another is being built) or lost is asked for again on a later
+      // drag, once its Retry-After has passed.
+      if (known && known.key === key && !(known.retryAt && Date.now() >= known.retryAt)) {
+        return known;
+      }
+      const entry = { key, sweep: null, retryAt: 0 };
       const q = this.sweepQuery(name);
       q.set(name, this.drawnParams[name]);
       q.set("sweep", name);
+      const retry = (seconds) => { entry.retryAt = Date.now() + 1000 * (seconds || 1); };
       entry.promise = fetch(`${this.api}?${q}`, { headers: { Accept: "application/json" } })
-        .then((r) => (r.ok ? r.json() : null))
+        .then((r) => {
+          if (!r.ok) retry(Number(r.headers.get("Retry-After")));
+          return r.ok ? r.json() : null;
+        })
         .then((body) => { entry.sweep = body && Object.assign(body.sweep, { base: body.figure }); })
-        .catch(() => {});
+        .catch(() => retry(1));
       this.sweeps[name] = entry;
       return entry;
     },

@@ -114,3 +114,30 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
     hold_still(page, "#widget-backprop-plot")
     screenshot(page, f"figure-backprop-phone-drag-{scheme}")
     context.close()
+
+
+def test_a_sweep_refused_once_is_asked_for_again_on_a_later_press(browser, live_server):
+    """The server builds one new sweep at a time and refuses another meanwhile (429 with
+    Retry-After): the figure still answers, and a press after Retry-After asks again, so the
+    slider's drag gets its sweep after all."""
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    refused = []
+
+    def once(route):
+        if not refused:
+            refused.append(route.request.url)
+            route.fulfill(status=429, headers={"Retry-After": "0.1"},
+                          content_type="application/json",
+                          body='{"error": "Another sweep is being built: try again in a moment."}')
+        else:
+            route.continue_()
+
+    page.route("**/api/widgets/backprop?*sweep=eta*", once)
+    page.locator("#widget-backprop-eta").scroll_into_view_if_needed()
+    with page.expect_response(lambda r: "sweep=eta" in r.url and r.status == 429):
+        page.dispatch_event("#widget-backprop-eta", "pointerdown")
+    refused_at = page.evaluate("Date.now()")
+    page.wait_for_function("(t) => Date.now() > t + 100", arg=refused_at)  # Retry-After 0.1 s
+    ask_for_sweep(page, "backprop", "eta")  # a later press: asked again, and held
+    assert len(refused) == 1
+    context.close()
