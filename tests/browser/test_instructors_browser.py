@@ -97,6 +97,11 @@ def test_a_class_from_creation_to_a_live_dashboard(browser, live_app, live_serve
     small.locator("[data-chart='q1'] .main-svg").first.wait_for()
     width = small.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the dashboard scrolls sideways at 390 px ({width} px)"
+    # Each answer's label (maths and its value, which cannot wrap) stays inside its cell.
+    spill = small.evaluate("""() => [...document.querySelectorAll('table.answers th[scope=row]')]
+        .map((th) => th.firstElementChild.getBoundingClientRect().right
+                     - th.getBoundingClientRect().right)""")
+    assert spill and max(spill) <= 0, spill
     assert axe_violations(small) == []
     screenshot(small, "dashboard-phone", full_page=True)
     for context in (instructor, ada_context, ben_context, phone):
