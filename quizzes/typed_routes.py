@@ -177,9 +177,17 @@ def grade(answer: object, token: object) -> dict:
         NewAttempt(learner, QID, data["answer"], data["score"], data["correct"],
                    data["misconception"], token),
         counted_already=data["correct"], review=data["correct"])
-    attempt = recorded.number if recorded else None
+    data.update(extra)
+    return described(data, params, recorded.number if recorded else None, token)
+
+
+def described(data: dict, params: dict, attempt: int | None, token: str) -> dict:
+    """A graded answer's reply: the explanation and worked solution if earned, the reveal
+    note, the reader's summary and state. Also what the page without JavaScript shows again
+    after its redirect (quizzes/typed_page.py), for the attempt already stored."""
+    learner, item = reader.ensure_learner(), _item()
     available = data["correct"] or explanation_earned(item, attempt, learner, token)
-    data.update(variant=True, reveal=reveal_info(item, attempt, available), **extra)
+    data.update(variant=True, reveal=reveal_info(item, attempt, available))
     if available:
         data.update(_solution(params))
     reader_extras(data, learner, item)

@@ -170,11 +170,20 @@ def test_without_javascript_the_form_posts_and_shows_the_preview_with_the_grade(
     signer = URLSafeSerializer(client.application.config["SECRET_KEY"], salt=typed_routes.SALT)
     params = signer.loads(token)["p"]
     slug, tree = next(iter(typed_family.slips(params).items()))
-    graded = client.post("/checkpoint/d1", data={"token": token, "answer": reading(tree),
+    posted = client.post("/checkpoint/d1", data={"token": token, "answer": reading(tree),
                                                  "action": "check", "csrf_token": csrf})
+    # Stored, then shown by a GET (303): reloading the result sends nothing again.
+    assert posted.status_code == 303 and posted.location.startswith("/checkpoint/d1")
+    graded = client.get(posted.location)
     text = graded.get_data(as_text=True)
     assert graded.status_code == 200 and "Read as:" in text
     assert str(escape(default_bank().misconceptions[slug])) in text
+    assert f'name="token" value="{token}"' in text and "result-verdict" in text
+    reloaded = client.get(posted.location).get_data(as_text=True)  # shown once; no new attempt
+    assert "result-verdict" not in reloaded and f'value="{token}"' not in reloaded
+    with client.session_transaction() as held:
+        learner = held["learner"]
+    assert client.application.extensions["store"].summaries(learner)[""].attempts == 1
     refused = client.post("/checkpoint/d1", data={"token": token, "answer": "ln*x",
                                                   "action": "preview", "csrf_token": csrf})
     assert refused.status_code == 422 and "did you mean ln(x)?" in refused.get_data(as_text=True)
