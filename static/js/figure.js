@@ -5,8 +5,8 @@
 // it near the viewport. None of them does the maths.
 //
 // What other scripts may rely on (keep it small):
-//  (a) after every exact draw: document event "seeingml:figure",
-//      detail {name, params, values, element} (element: the <figure>).
+//  (a) after every exact draw: document event "seeingml:figure", detail {name, params,
+//      values, element: the <figure>}; at each frame of a drag "seeingml:frame" {name, values}.
 //  (b) the figure JSON marks what a formula factor stands for with meta: {link: "<name>"}
 //      on its traces, annotations and shapes.
 //  (c) window.SeeingML.highlight(figureName, linkName | null): emphasises that link's

@@ -70,7 +70,9 @@
     const strip = document.querySelector(`[data-formula-strip="${figure}"] [data-readout="${link}"]`);
     return { text: strip ? strip.textContent : "", now: false };
   }
-  document.addEventListener("seeingml:figure", (e) => {
+  // After every exact draw, and at every frame of a drag (`seeingml:frame`: the frame's own
+  // values), so the strip never shows another state's numbers than the chart.
+  function follow(e) {
     const detail = e.detail || {};
     if (!detail.name) return;
     current[detail.name] = Object.assign({}, detail.values || {}, (detail.values || {}).now || {});
@@ -79,7 +81,9 @@
       if (typeof v === "number") out.textContent = fmt(v);
     });
     if (active && active.dataset.figure === detail.name) place();
-  });
+  }
+  document.addEventListener("seeingml:figure", follow);
+  document.addEventListener("seeingml:frame", follow);
 
   // --- the readout beside a factor whose chart is off screen ---------------------------------
   const readoutText = el("span", { class: "link-readout-text" });

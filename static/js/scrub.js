@@ -137,6 +137,8 @@
       this.scrubSweep = entry.sweep;
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
+      document.dispatchEvent(new CustomEvent("seeingml:frame", {
+        detail: { name: this.name, values: frames[best].values || {} } }));
       // Coalesce: however many input events arrive, one draw per animation frame.
       if (!this.frameAsked) {
         this.frameAsked = true;

@@ -141,3 +141,34 @@ def test_a_sweep_refused_once_is_asked_for_again_on_a_later_press(browser, live_
     ask_for_sweep(page, "backprop", "eta")  # a later press: asked again, and held
     assert len(refused) == 1
     context.close()
+
+
+def test_during_a_drag_the_formula_strip_shows_the_drawn_frames_numbers(browser, live_server,
+                                                                       live_app):
+    """The strip beside the chart (∂L/∂W₁ = ∂L/∂ŷ × ∂ŷ/∂h × ∂h/∂z × ∂z/∂W₁) follows the frames
+    of a drag, as the bold line does: mid-drag, each of its numbers is the engine's for the
+    value the slider shows, never the previous state's."""
+    from chapter.figures.backprop import backprop_figure
+
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    ask_for_sweep(page, "backprop", "w1")
+    strip = "[data-formula-strip='backprop'] [data-readout]"
+    before = page.eval_on_selector_all(strip, "els => els.map((e) => e.textContent)")
+    box = page.locator("#widget-backprop-w1").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 12, y)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(box["x"] + 12 + (box["width"] - 24) * i / 40, y)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+    shown = float(page.eval_on_selector("#widget-backprop-w1", "e => e.value"))
+    during = dict(page.eval_on_selector_all(
+        strip, "els => els.map((e) => [e.dataset.readout, e.textContent])"))
+    page.mouse.up()
+    exact = backprop_figure(w1=shown)
+    now = {**exact["values"], **exact["values"].get("now", {})}
+    assert list(during.values()) != before
+    formatted = page.evaluate("(vs) => vs.map((v) => window.SeeingML.formatNumber(v))",
+                              [now[name] for name in during])
+    assert list(during.values()) == formatted, (shown, during)
+    context.close()
