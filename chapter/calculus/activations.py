@@ -100,6 +100,12 @@ class Activation:
     prime: Callable
 
 
+def prime_is_exact(name: str, z: float) -> bool:
+    """Whether φ′(z), as computed, is the exact value: ReLU's 0 or 1 and the linear 1 always,
+    σ′(0) = 1/4 and tanh′(0) = 1; elsewhere σ′ and tanh′ are irrational, only rounded."""
+    return name in ("relu", "linear") or z == 0
+
+
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", "sigmoid", sigmoid, sigmoid_prime),
     "tanh": Activation("tanh", "tanh", tanh, tanh_prime),

@@ -240,11 +240,8 @@ def _setting(s: _State) -> str:
 
 
 def _exact(s: _State, layer, activation: str | None = None) -> bool:
-    """Whether a layer's local derivative is exactly the number computed: ReLU's φ′ is 0 or 1
-    and the linear one's 1, σ′(0) = 0.25 and tanh′(0) = 1; elsewhere σ′ and tanh′ are
-    irrational (with w ≠ 0)."""
-    return ((activation or s.activation) in ("relu", "linear") or s.weight == 0
-            or layer.z == 0)
+    """Whether a layer's local derivative w·φ′(z) (+ 1) is exactly the number computed."""
+    return s.weight == 0 or calculus.prime_is_exact(activation or s.activation, layer.z)
 
 
 def _said(value: float, exact: bool) -> str:
