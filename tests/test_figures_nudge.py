@@ -145,3 +145,16 @@ def test_the_readers_own_dx_is_not_drawn_where_its_gap_is_rounding_noise():
     assert diamond(noise) is None or diamond(noise) != diamond(noise)  # not drawn (NaN)
     real = nudge_figure(fn="sigmoid", x=5.0, w=5.0, dx=0.01)
     assert diamond(real) == pytest.approx(real["values"]["shrink"][1]["gap"], rel=1e-3)
+
+
+def test_the_outer_derivative_is_said_to_differ_from_x_only_where_u_does():
+    """f′ is taken at u: "not at x" is said only where u ≠ x (w = 1 or x = 0 makes u = x)."""
+    seen = set()
+    for fn, x, w, dx in [*GRID, ("sigmoid", 1.0, 1.0, 0.5), ("sin_square", 1.0, 2.0, 0.5)]:
+        built = nudge_figure(fn=fn, x=x, w=w, dx=dx)
+        same = built["values"]["u"] == x
+        said = "evaluated at u, not at x" in built["description"]
+        assert said != same, (fn, x, w, built["values"]["u"])
+        assert ("which here equals x" in built["description"]) == same
+        seen.add(same)
+    assert seen == {True, False}

@@ -239,6 +239,12 @@ def _where(s: State) -> str:
     return f"x = {param(s.x)}" + (f", w = {param(s.w)}" if s.comp.uses_w else "")
 
 
+def _outer_point(s: State) -> str:
+    """Where f′ is taken: at u; "not at x" only where u and x differ."""
+    return ("evaluated at u, which here equals x" if s.n.u == s.x
+            else "evaluated at u, not at x")
+
+
 def _description(s: State, shrink: dict) -> str:
     """The figure in words: the same numbers, in the same order as the picture."""
     n, ch = s.n, s.ch
@@ -257,7 +263,7 @@ def _description(s: State, shrink: dict) -> str:
         f"{s.formula('formula')} at {_where(s)}. Inner stage {s.formula('inner_formula')}: "
         f"u {approx(n.u)}, inner derivative g′(x) {approx(n.inner_derivative)}. Outer stage "
         f"{s.formula('outer_formula')}: y {approx(n.y)}, outer derivative f′(u) "
-        f"{approx(n.outer_derivative)}, evaluated at u, not at x. Chain rule: dy/dx = "
+        f"{approx(n.outer_derivative)}, {_outer_point(s)}. Chain rule: dy/dx = "
         f"{factors(num(n.outer_derivative), num(n.inner_derivative))} = {num(n.dy_dx)}. "
         + nudged + _shrinking(s, shrink)
     )
