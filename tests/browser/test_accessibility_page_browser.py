@@ -54,3 +54,43 @@ def test_the_statements_controls_are_named_as_shown_and_big_enough(browser, live
     assert mismatches(page) == []
     assert page.evaluate(SMALL, CONTROLS) == []
     context.close()
+
+
+# The words of criteria's names and levels that sit on more than one line (a break after a
+# hyphen, as in "Video-only", is a break between words).
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('tbody th, tbody .conformance')) {
+    const text = cell.firstChild;
+    for (const match of text.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(text, match.index);
+      range.setEnd(text, match.index + match[0].length);
+      const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+      if (tops.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1366])
+def test_no_criterion_name_is_broken_inside_a_word_and_it_is_still_a_table(browser, live_server,
+                                                                            width):
+    """At 320 px each row's name takes a line of its own rather than a column too narrow for
+    "Threshold"; Chromium's own accessibility tree still holds the table's headers."""
+    context, page = new_page(browser, {"width": width, "height": 800})
+    page.goto(live_server.url + "/accessibility", wait_until="load")
+    assert page.evaluate(_BROKEN_WORDS) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    session = context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    named = {(n["role"]["value"], n.get("name", {}).get("value", "").strip())
+             for n in nodes if "role" in n}
+    assert ("rowheader", "2.3.1 Three Flashes or Below Threshold") in named
+    assert ("columnheader", "Remarks and explanations") in named
+    tables = [n for n in nodes if n.get("role", {}).get("value") == "table"]
+    assert len(tables) == page.locator("table").count() >= 2  # a table per level
+    if width == 320:
+        screenshot(page, "accessibility-320-stacked")
+    context.close()
