@@ -40,7 +40,7 @@ from werkzeug.http import dump_cookie, parse_cookie
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
-from store import StoreUnavailable
+from store import StoreUnavailable, failed_below
 from store import reader as reader_store
 from web import reader
 
@@ -168,7 +168,7 @@ class ReaderPage:
 
     # --- the state, in one read ----------------------------------------------------------
 
-    def _key(self, data: dict) -> bytes | None:
+    def _key(self, data: dict, environ: dict) -> bytes | None:
         """The kept page's key for this reader's state, or None when only Flask may say."""
         store = self.flask.extensions.get("store")
         if store is None:
@@ -176,7 +176,8 @@ class ReaderPage:
         try:
             rows = reader_store.page_rows(store, data[reader.LEARNER], self.practice_ids)
         except StoreUnavailable:
-            return None  # Flask's page says so honestly (the breaker answers it at once)
+            failed_below(environ, store)  # Flask's page says so at once, without a second try
+            return None
         if any(row[0] in ("review", "practised") for row in rows):
             return None
         state = (sorted(map(repr, rows)), repr(data.get("class")), bool(data.get(reader.CSRF)))
@@ -191,7 +192,7 @@ class ReaderPage:
             return self.inner(environ, start_response)
         opened = self._session(environ)
         data, dumped, signed_at = opened if opened is not None else (None, b"", 0.0)
-        key = self._key(data) if data is not None else None
+        key = self._key(data, environ) if data is not None else None
         if key is None:
             return self.inner(environ, start_response)
         scheme = environ.get("wsgi.url_scheme", "http")
@@ -224,7 +225,7 @@ class ReaderPage:
         left = environ.get(WANTED)
         if left is not None and seen and seen[0].startswith("200"):
             parts, stand_in, notice = left
-            if notice is None and self._key(data) == key:  # nothing changed in between
+            if notice is None and self._key(data, {}) == key:  # nothing changed in between
                 self._keep(key, parts, stand_in, environ.get("wsgi.url_scheme", "http"),
                            *seen)
         return [body]

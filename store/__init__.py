@@ -22,6 +22,7 @@ from store.attempts import (
     StoreUnavailable,
     Summary,
     database_url,
+    failed_below,
     make_engine,
 )
 from store.limits import share_windows
@@ -38,4 +39,4 @@ def init_app(app) -> Store:
 
 __all__ = ["Attempt", "AttemptCapReached", "NewAttempt", "QuestionProgress", "Recorded",
            "Store", "StoreUnavailable", "Summary",
-           "database_url", "init_app", "make_engine"]
+           "database_url", "failed_below", "init_app", "make_engine"]

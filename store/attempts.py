@@ -152,15 +152,29 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+# Set in a WSGI environ by a layer below Flask (chapter/fast_reader.py) whose read already
+# failed: {id(store): True}. The request's own storage calls then fail at once, as after a
+# failure inside Flask, so one request tries storage (and logs its failure) once.
+FAILED_BELOW = "seeingml.store_failed"
+
+
+def failed_below(environ: dict, store: Store) -> None:
+    """Note in ``environ`` that ``store`` failed for this request before Flask saw it."""
+    environ.setdefault(FAILED_BELOW, {})[id(store)] = True
+
+
 def _request_flags() -> dict | None:
-    """Per-request notes (flask.g), or None outside a request."""
+    """Per-request notes (flask.g, seeded from ``FAILED_BELOW``), or None outside a request."""
     try:
-        from flask import g, has_request_context
+        from flask import g, has_request_context, request
     except ImportError:  # pragma: no cover
         return None
     if not has_request_context():
         return None
-    return g.__dict__.setdefault("_store_failed", {})
+    flags = g.__dict__.get("_store_failed")
+    if flags is None:
+        flags = g._store_failed = dict(request.environ.get(FAILED_BELOW, {}))
+    return flags
 
 
 def variant_key(variant: str | None) -> str:

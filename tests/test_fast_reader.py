@@ -373,3 +373,36 @@ def test_a_signed_token_with_markup_is_written_as_text_on_both_paths(app):
         assert b"<script>x</script>" not in body
         assert b'value="a&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in body
     assert assert_same(app, cookie)
+
+
+def test_a_read_that_failed_below_flask_is_not_tried_again_by_flask(app, monkeypatch, caplog):
+    """Storage failing without opening the breaker (a driver error that is not an outage's):
+    the fast path's one try is the request's one try. Flask's page says "not read" at once,
+    and the failure is logged once, not twice."""
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    store = app.extensions["store"]
+    failure = store.engine.dialect.loaded_dbapi.OperationalError
+    tries = []
+
+    class Broken:  # a pooled connection whose statement fails in the driver
+        dbapi_connection = None
+        is_valid = True
+
+        def cursor(self):
+            tries.append(1)
+            raise failure("no such savepoint")
+
+        def invalidate(self, exc=None):
+            pass
+
+        def close(self):
+            pass
+
+    with monkeypatch.context() as patched, caplog.at_level("WARNING", logger="store.attempts"):
+        patched.setattr(store.engine, "raw_connection", Broken)
+        patched.setattr(store, "breaker_open", lambda: False)  # not refused up front
+        status, _, body = call(app, cookie)
+    assert status.startswith("200") and NOT_LOADED.encode() in body
+    assert b"state-wrong" not in body
+    assert len(tries) == 1
+    assert len([r for r in caplog.records if "progress not read" in r.getMessage()]) == 1
