@@ -53,7 +53,19 @@ def approx(value: float, short: bool = False) -> str:
     if short and " × " in text:
         mantissa, power = text.split(" × ")
         text = f"{float(mantissa.replace('−', '-')):.1f}×{power}".replace("-", "−")
-    return f"= {text}" if float(value).is_integer() and abs(value) < 1e4 else f"≈ {text}"
+    return f"= {text}" if _written_exactly(value, text) else f"≈ {text}"
+
+
+def _written_exactly(value: float, text: str) -> bool:
+    """Whether ``text`` (``num``'s) is the value itself, not a rounding of it: 2, 0.500 and
+    0.125 are; 0.881 for σ(2) is not. Powers of ten are always rounded."""
+    value = float(value)
+    if value.is_integer():
+        return abs(value) < 1e4
+    try:
+        return float(text.replace("−", "-")) == value
+    except ValueError:  # 2.78 × 10⁻⁷
+        return False
 
 
 

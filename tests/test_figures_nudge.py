@@ -60,7 +60,7 @@ def test_the_figure_labels_the_estimate_as_an_estimate_never_as_the_change():
     # A function with values in (0, 1) cannot change by −2.5: that is only the estimate.
     built = nudge_figure(x=0.0, w=-5.0, dx=2.0)
     assert "y by −0.500" in built["description"]
-    assert "f′(u)·g′(x)·Δx ≈ −2.500" in built["description"]
+    assert "f′(u)·g′(x)·Δx = −2.500" in built["description"]  # exact: 0.25 × (−5) × 2
 
 
 def test_titles_set_powers_as_superscripts_not_carets():

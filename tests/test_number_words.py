@@ -1,0 +1,35 @@
+"""How the chapter writes a number it computed: "=" only where the written number is the
+value itself, "≈" where it is a rounding of it."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chapter.format import approx, num
+
+
+def test_exact_values_are_written_with_equals():
+    assert approx(0.5) == "= 0.500"  # σ(0)
+    assert approx(-0.125) == "= −0.125"
+    assert approx(2.0) == "= 2"
+
+
+def test_rounded_values_are_written_with_approximately():
+    assert approx(1 / (1 + math.exp(-2))) == "≈ 0.881"  # σ(2)
+    assert approx(1 / 3) == "≈ 0.333"
+    assert approx(2.5e-7).startswith("≈ 2.50 × 10")  # powers of ten: always rounded
+    assert approx(123456.0).startswith("≈ ")
+
+
+@given(st.floats(min_value=-1e3, max_value=1e3, allow_nan=False))
+def test_equals_is_said_exactly_when_the_written_number_is_the_value(value):
+    text = num(value)
+    said = approx(value)
+    written = text.replace("−", "-")
+    if "×" in text:
+        assert said.startswith("≈ ") or value == 0
+    else:
+        assert said.startswith("= ") == (float(written) == value), (value, said)
