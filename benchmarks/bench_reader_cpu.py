@@ -33,6 +33,9 @@ FIRST_VIEWS = 50  # the last readers of each size, timed on their first page bef
 TARGETS = {"flat": 0.2}
 
 
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}  # what a browser sends
+
+
 def _cpu_ms(wsgi, environs: list[dict]) -> float:
     """Mean CPU ms per call, cycling through ``environs`` (best of three passes)."""
     def start_response(status, headers, exc_info=None):
@@ -63,8 +66,9 @@ def _first_ms(wsgi, environs: list[dict]) -> float:
     return (time.process_time() - started) / len(environs) * 1000
 
 
-def _environ(path: str, cookie: str | None = None, body: dict | None = None) -> dict:
-    headers = {"Cookie": f"session={cookie}"} if cookie else {}
+def _environ(path: str, cookie: str | None = None, body: dict | None = None,
+             **extra: str) -> dict:
+    headers = {"Cookie": f"session={cookie}", **extra} if cookie else dict(extra)
     if body is None:
         return {**EnvironBuilder(path=path, headers=headers).get_environ(), "body": b""}
     data = json.dumps(body).encode()
@@ -106,8 +110,15 @@ def measure() -> dict[str, float]:
             figures[f"page {size}, a state's first view"] = _first_ms(
                 app, [_environ("/", c) for c in cookies[size][-FIRST_VIEWS:]])
             figures[f"page {size}"] = _cpu_ms(app, [_environ("/", c) for c in cookies[size]])
+            figures[f"page {size}, gzipped"] = _cpu_ms(
+                app, [_environ("/", c, **GZIP) for c in cookies[size]])
             figures[f"answer {size}"] = _cpu_ms(
                 app, [_environ("/api/checkpoint/q1", c, wrong) for c in cookies[size]])
+        client = app.test_client()
+        client.set_cookie("session", cookies[SIZES[0]][0])
+        for name, headers in (("as it is", {}), ("gzipped", GZIP)):
+            size = len(client.get("/", headers=headers).get_data())
+            figures[f"page bytes, {name}"] = size / 1000
         store.dispose()
     return figures
 
@@ -115,7 +126,9 @@ def measure() -> dict[str, float]:
 def run() -> list[tuple[str, str, str, str]]:
     figures = measure()
     rows = [("reader cpu", f"{name}, mean of {FIRST_VIEWS if 'first' in name else CALLS}",
-             f"{ms:.3f} ms CPU", "") for name, ms in figures.items()]
+             f"{ms:.3f} ms CPU", "") for name, ms in figures.items() if "bytes" not in name]
+    rows += [("reader cpu", f"a returning reader's {name} (sent)", f"{kb:.1f} KB", "")
+             for name, kb in figures.items() if "bytes" in name]
     for what in ("page", "answer"):
         low, high = (figures[f"{what} {size}"] for size in SIZES)
         change = abs(high - low) / low

@@ -14,7 +14,9 @@ serving it, so this WSGI layer does the same work without them:
    item touched go to Flask;
 4. the parts for that record (and banner, and with or without a token) were kept the first
    time Flask rendered them; the page is the frame joined with them, the reader's token put
-   in; the headers are the ones Flask sent for that page, with this reader's
+   in (with gzip, when the reader accepts it, the state's page compressed once and the
+   token spliced into it: web/gzip_splice.py); the headers are the ones Flask sent for that
+   page in that encoding, with this reader's
    ``Set-Cookie`` when the session interface would send one (a cookie due to be signed
    again: web/sessions.py ``resign_after``), made by its own rules (expiry and flags).
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -42,7 +45,8 @@ from werkzeug.wrappers import Response
 
 from store import StoreUnavailable, failed_below
 from store import reader as reader_store
-from web import reader
+from web import assets, reader
+from web.gzip_splice import SplicedGzip
 
 WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's route for the parts
 PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
@@ -51,22 +55,44 @@ KEPT_PAYLOADS = 4096  # distinct session payloads decoded, per process
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,3000}")  # a signed session: nothing to quote
 
 
-@dataclass(frozen=True)
+FLASK_GZIP_LEVEL = 1  # Flask's reader's page is compressed per request: ~1 ms for ~180 KB
+
+
+def encoding(accept_encoding: str) -> str:
+    """How a reader's page is sent, on either path: gzip when accepted (made per reader, so
+    not brotli, whose streams cannot be spliced), else as it is."""
+    return assets.choose_encoding(accept_encoding, ("gzip",))
+
+
+@dataclass
 class Kept:
     """One state's page: the frame's texts and the parts between them, as bytes, with a
-    stand-in where the reader's CSRF token goes (in the pieces ``tokened`` names)."""
+    stand-in where the reader's CSRF token goes (in the pieces ``tokened`` names); gzipped
+    with a hole for the token once a reader asks for it compressed."""
 
     pieces: tuple[bytes, ...]
     stand_in: bytes
     tokened: tuple[int, ...]
+    gzipped: SplicedGzip | None = None
 
-    def body(self, token: str | None) -> bytes:
+    def body(self, token: str | None, coding: str = "identity") -> bytes:
+        if coding == "gzip":
+            return self._gzip(token)
         if not (token and self.tokened):
             return b"".join(self.pieces)
         pieces, token_bytes = list(self.pieces), str(escape(token)).encode()
         for at in self.tokened:
             pieces[at] = pieces[at].replace(self.stand_in, token_bytes)
         return b"".join(pieces)
+
+    def _gzip(self, token: str | None) -> bytes:
+        spliced = self.gzipped
+        if spliced is None:  # once per state (~3 ms); two threads may both make it
+            page = b"".join(self.pieces)
+            spliced = self.gzipped = SplicedGzip.of(
+                tuple(page.split(self.stand_in)) if self.tokened else (page,))
+        value = str(escape(token)).encode() if token else self.stand_in
+        return spliced.body(value)
 
 
 class ReaderPage:
@@ -78,11 +104,16 @@ class ReaderPage:
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
         self.marker = self.cookie_name + "="
         self.kept: OrderedDict[bytes, Kept] = OrderedDict()
-        # per scheme: Flask's status and headers for a reader's page, without Content-Length
-        # (its place kept) and Set-Cookie (which Flask's session interface sends last)
-        self.headers: dict[str, tuple[str, list[tuple[str, str]], int]] = {}
+        # per scheme and encoding: Flask's status and headers for a reader's page, without
+        # Content-Length (its place kept) and Set-Cookie (which Flask's session interface
+        # sends last)
+        self.headers: dict[tuple[str, str], tuple[str, list[tuple[str, str]], int]] = {}
         self.lock = threading.Lock()
         self.payloads: dict[bytes, tuple[object, bytes]] = {}  # as signed → (data, re-dumped)
+        # cookie values whose signature checked out → (payload, when signed): the same bytes
+        # need no second HMAC (only their age is checked again)
+        self.verified: dict[bytes, tuple[bytes, float]] = {}
+        self.verified_by: object = None  # the serializer (its keys) they were verified with
         self.cookie_tail: tuple[int, str] = (-1, "")  # (expiry second, "; Expires=…; …")
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
 
@@ -114,6 +145,15 @@ class ReaderPage:
         maximum age): the signature checked every time; the payload decoded once per
         distinct payload (a returning reader's stays the same)."""
         max_age = int(self.flask.permanent_session_lifetime.total_seconds())
+        if self.verified_by is not serializer:  # the keys changed: verify everything again
+            self.verified, self.verified_by = {}, serializer
+        verified = self.verified.get(value)
+        if verified is not None:  # these very bytes were verified before: only its age
+            payload, signed_at = verified
+            age = int(time.time()) - int(signed_at)  # as itsdangerous counts it
+            if age > max_age or age < 0:
+                raise SignatureExpired(f"Signature age {age} > {max_age} seconds")
+            return (*self._payload(serializer, payload), signed_at)
         failed: BadSignature | None = None
         for signer in serializer.iter_unsigners():
             try:
@@ -123,16 +163,23 @@ class ReaderPage:
             except BadSignature as exc:
                 failed = exc
                 continue
-            found = self.payloads.get(payload)
-            if found is None:
-                data = serializer.load_payload(payload)
-                found = (data, serializer.dump_payload(dict(SecureCookieSession(data)))
-                         if isinstance(data, dict) else b"")
-                if len(self.payloads) >= KEPT_PAYLOADS:
-                    self.payloads.clear()
-                self.payloads[payload] = found
-            return (*found, signed.timestamp())
+            if len(self.verified) >= KEPT_PAYLOADS:
+                self.verified.clear()
+            self.verified[value] = (payload, signed.timestamp())
+            return (*self._payload(serializer, payload), signed.timestamp())
         raise failed or BadSignature("no key")
+
+    def _payload(self, serializer, payload: bytes) -> tuple[object, bytes]:
+        """A verified payload's data and its form as Flask dumps it, decoded once."""
+        found = self.payloads.get(payload)
+        if found is None:
+            data = serializer.load_payload(payload)
+            found = (data, serializer.dump_payload(dict(SecureCookieSession(data)))
+                     if isinstance(data, dict) else b"")
+            if len(self.payloads) >= KEPT_PAYLOADS:
+                self.payloads.clear()
+            self.payloads[payload] = found
+        return found
 
     def _set_cookie(self, data: dict, dumped: bytes, signed_at: float) -> list[tuple[str, str]]:
         """The Set-Cookie Flask's session interface would send for this unchanged session:
@@ -196,14 +243,15 @@ class ReaderPage:
         if key is None:
             return self.inner(environ, start_response)
         scheme = environ.get("wsgi.url_scheme", "http")
+        coding = encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
         with self.lock:
             kept = self.kept.get(key)
             if kept is not None:
                 self.kept.move_to_end(key)
-            template = self.headers.get(scheme)
+            template = self.headers.get((scheme, coding))
         if kept is None or template is None:
             return self._through_flask(environ, start_response, data, key, method == "GET")
-        body = kept.body(data.get(reader.CSRF))
+        body = kept.body(data.get(reader.CSRF), coding)
         status, headers, at = template
         headers = [*headers[:at], ("Content-Length", str(len(body))), *headers[at:],
                    *self._set_cookie(data, dumped, signed_at)]
@@ -237,7 +285,8 @@ class ReaderPage:
             pieces += (parts[slot].encode("utf-8"), text)
         stand_in_bytes = stand_in.encode()
         tokened = tuple(n for n, piece in enumerate(pieces) if stand_in_bytes in piece)
-        names = [name.lower() for name, _ in headers]
+        lowered = [(name.lower(), value.lower()) for name, value in headers]
+        names = [name for name, _ in lowered]
         cookies = names.count("set-cookie")
         if names.count("content-length") != 1 or "set-cookie" in names[:len(names) - cookies]:
             return  # not the shape this replays: every such page stays Flask's
@@ -247,7 +296,8 @@ class ReaderPage:
             self.kept[key] = Kept(tuple(pieces), stand_in_bytes, tokened)
             while len(self.kept) > KEPT:
                 self.kept.popitem(last=False)
-            self.headers.setdefault(scheme, (status, rest, at))
+            coding = "gzip" if ("content-encoding", "gzip") in lowered else "identity"
+            self.headers.setdefault((scheme, coding), (status, rest, at))
 
 
 def install(app: Flask, frame, practice_ids: tuple[str, ...]) -> None:

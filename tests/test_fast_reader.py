@@ -4,6 +4,7 @@ session is genuine and holds nothing else the page depends on."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from email.utils import parsedate_to_datetime
@@ -53,10 +54,14 @@ def call(wsgi, cookie: str | None, method="GET", base="http://localhost", **head
 
 def comparable(app, headers: list[tuple[str, str]]) -> list[tuple[str, object]]:
     """Headers with each Set-Cookie's value read back (its signature carries the second it
-    was made) and its expiry rounded to the minute."""
+    was made) and its expiry rounded to the minute; a gzipped page's Content-Length left
+    out (``decoded`` checks it)."""
     serializer = app.session_interface.get_signing_serializer(app)
     out = []
+    gzipped = ("Content-Encoding", "gzip") in headers
     for name, value in headers:
+        if name == "Content-Length" and gzipped:
+            value = "(checked against the body)"
         if name == "Set-Cookie":
             fields = value.split("; ")
             data = serializer.loads(fields[0].removeprefix("session=")) if fields[0] != (
@@ -84,9 +89,20 @@ def assert_same(app, cookie, method="GET", base="http://localhost", **headers) -
     finally:
         layer.inner = counted.inner
     assert status == flask_status
-    assert body == flask_body
+    assert decoded(method, got_headers, body) == decoded(method, flask_headers, flask_body)
     assert comparable(app, got_headers) == comparable(app, flask_headers)
     return fast
+
+
+def decoded(method: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    """The body as the reader's browser reads it; its Content-Length checked against the
+    bytes sent (a gzipped page's differs between the paths: each compresses its own way)."""
+    names = dict(headers)
+    if method == "GET":
+        assert int(names["Content-Length"]) == len(body)
+    if names.get("Content-Encoding") == "gzip" and method == "GET":
+        return gzip.decompress(body)  # which checks its CRC and length
+    return body
 
 
 @pytest.fixture(params=[{}, {"PROXY_COUNT": "1"}], ids=["direct", "behind-proxy"])
@@ -255,6 +271,24 @@ def test_an_expired_cookie_is_not_served_here(app):
     assert assert_same(app, signed(app, data, age=lifetime + 60)) is False
 
 
+def test_a_cookie_verified_before_still_expires_and_a_forged_one_is_never_kept(app,
+                                                                                monkeypatch):
+    """The same cookie's signature is checked once per process; its age every time."""
+    data = genuine(app)
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    cookie = signed(app, data, age=60)
+    assert assert_same(app, cookie) is True  # verified, kept
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + lifetime)  # 60 s past its lifetime
+    assert assert_same(app, cookie) is False  # Flask's answer: a reader without a session
+    monkeypatch.setattr(time, "time", real)
+    payload, stamp, signature = cookie.rsplit(".", 2)
+    forged = f"{payload}.{stamp}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
+    for _ in range(2):
+        assert assert_same(app, forged) is False
+    assert forged.encode() not in layer_of(app).verified
+
+
 @pytest.mark.parametrize("extra", [
     {"lti": {"frame": ["https://lms.example.edu"], "reg": 1, "sub": "s"}},
     {"review_result": {"q": "q1", "correct": True}},
@@ -373,6 +407,36 @@ def test_a_signed_token_with_markup_is_written_as_text_on_both_paths(app):
         assert b"<script>x</script>" not in body
         assert b'value="a&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in body
     assert assert_same(app, cookie)
+    assert assert_same(app, cookie, **{"Accept-Encoding": "gzip"})
+
+
+@pytest.mark.parametrize("accepts, coding", [
+    ("gzip, deflate, br", "gzip"), ("br", None), ("gzip;q=0, br", None), ("", None),
+    ("identity", None), ("*", "gzip")])
+def test_the_page_is_gzipped_when_the_reader_accepts_it(app, accepts, coding):
+    """Compressed on both paths (~180 KB of HTML becomes ~40 KB); the fast path's gzip is its
+    kept state's, with this reader's own token spliced in — two readers in one state each get
+    their own token back, never the other's."""
+    first, second = answered(app, {"q1": WRONG["q1"]}), answered(app, {"q1": WRONG["q1"]})
+    serializer = app.session_interface.get_signing_serializer(app)
+    layer = layer_of(app)
+    tokens = {cookie: serializer.loads(cookie)["csrf"].encode() for cookie in (first, second)}
+    for cookie, other in ((first, second), (second, first), (first, second)):
+        token = tokens[cookie]
+        assert assert_same(app, cookie, **{"Accept-Encoding": accepts}) is True
+        counted = Counted(layer)
+        try:
+            _, headers, body = call(app, cookie, **{"Accept-Encoding": accepts})
+        finally:
+            layer.inner = counted.inner
+        assert counted.calls == 0  # the fast path's answer
+        names = dict(headers)
+        assert names.get("Content-Encoding") == coding
+        assert "Accept-Encoding" in names["Vary"] and "Cookie" in names["Vary"]
+        page = gzip.decompress(body) if coding else body
+        assert page.count(b'value="' + token + b'"') >= 1 and tokens[other] not in page
+        if coding:
+            assert len(body) < len(page) / 3
 
 
 def test_a_read_that_failed_below_flask_is_not_tried_again_by_flask(app, monkeypatch, caplog):

@@ -1,5 +1,5 @@
 """A returning reader's page served below Flask (chapter/fast_reader.py) works in a browser:
-their results shown, and its no-script forms carrying their own token."""
+their results shown, and its no-script forms carrying their own token (in a gzipped page)."""
 
 from __future__ import annotations
 
@@ -40,8 +40,9 @@ def test_without_javascript_a_returning_readers_page_answers_with_its_own_token(
         page.wait_for_url(re.compile(r"#q2$"))  # a new state: Flask renders it, once
         page.reload(wait_until="load")
         before = from_flask.count
-        page.reload(wait_until="load")  # the same state again: from the kept page
+        again = page.reload(wait_until="load")  # the same state again: from the kept page
         assert from_flask.count == before, "the returning reader's page went through Flask"
+        assert again.header_value("content-encoding") == "gzip"  # its token spliced in
         assert "Not quite" in result(page, "q2").inner_text()
         page.select_option("#q4-pos-a", "2")
         page.select_option("#q4-pos-c", "4")
