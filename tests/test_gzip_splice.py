@@ -40,3 +40,31 @@ def test_a_wrong_crc_would_be_caught():
     except (OSError, zlib.error):  # BadGzipFile is an OSError
         return
     raise AssertionError("a corrupted CRC decompressed")
+
+
+@given(st.binary(max_size=4000), st.binary(min_size=1, max_size=60))
+def test_gzip_around_decompresses_to_the_page(page, value):
+    from web.gzip_splice import gzip_around
+
+    page = page + value + page[:100]  # at least one occurrence
+    assert gzip.decompress(gzip_around(page, value)) == page
+
+
+def test_the_value_is_stored_as_it_is_never_compressed_with_the_page():
+    """A secret in the page does not change how the rest compresses: text put beside it that
+    guesses its first characters compresses no better when right than when wrong (what BREACH
+    measures). Each text between holes has a compressor of its own, so none refers back."""
+    from web.gzip_splice import gzip_around
+
+    secret = b"tok-7f3a9c2b5d"
+    for right, wrong in ((b"tok-7f3a9c2b5", b"tok-q8w2e1x0z"), (b"7f3a9c2b", b"q8w2e1x0")):
+        for after in (False, True):
+            sizes = {len(gzip_around(b"<input value=" + secret + b"><p>" + guess + b"</p>"
+                                     if after else
+                                     b"<p>" + guess + b"</p><input value=" + secret + b">",
+                                     secret))
+                     for guess in (right, wrong)}
+            assert len(sizes) == 1, (right, after, sizes)
+    assert secret in gzip_around(b"a" * 500 + secret + b"b" * 500, secret)
+    spliced = SplicedGzip.of((b"<p>tok-7f3a9c</p><input value=", b">"))
+    assert secret in spliced.body(secret)

@@ -12,6 +12,9 @@ raw deflate blocks ending on a byte boundary, so a request only
   (zlib's ``crc32_combine``, precomputed for one length),
 - and joins the pieces.
 
+The holes' value is only ever stored, never compressed with the text around it, so the
+compressed size says nothing about it (no guessing a secret by the length, as in BREACH).
+``gzip_around`` makes the same kind of body in one go, where nothing is kept.
 ``gzip.decompress`` of the result checks both the CRC and the length (tests/test_gzip_splice.py).
 """
 
@@ -27,10 +30,10 @@ _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip, deflate, no name,
 _MAX_STORED = 0xFFFF  # a stored block's largest length
 
 
-def _deflated(text: bytes, last: bool) -> bytes:
+def _deflated(text: bytes, last: bool, level: int = LEVEL) -> bytes:
     """``text`` as raw deflate blocks of their own; the stream's end when ``last``, else
     ending on a byte boundary (a sync flush) so more blocks can follow."""
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return compressor.compress(text) + compressor.flush(zlib.Z_FINISH if last else
                                                         zlib.Z_SYNC_FLUSH)
 
@@ -90,3 +93,16 @@ class SplicedGzip:
         length = self.fixed_length + len(value) * (len(self.deflated) - 1)
         pieces.append(struct.pack("<II", crc, length & 0xFFFFFFFF))
         return b"".join(pieces)
+
+
+def gzip_around(page: bytes, value: bytes, level: int = 1) -> bytes:
+    """``page`` gzipped with every occurrence of ``value`` stored, not compressed."""
+    texts = page.split(value) if value else [page]
+    last = len(texts) - 1
+    pieces = [_HEADER]
+    for n, text in enumerate(texts):
+        pieces.append(_deflated(text, n == last, level))
+        if n < last:
+            pieces.append(_stored(value))
+    pieces.append(struct.pack("<II", zlib.crc32(page), len(page) & 0xFFFFFFFF))
+    return b"".join(pieces)
