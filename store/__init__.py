@@ -3,8 +3,8 @@
 ``schema`` (the checkpoint's and the classes' tables), ``lti`` (the LMS integration's
 tables, on the same metadata), ``attempts`` (the ``Store`` and every attempt query),
 ``answers`` (an answer's one transaction), ``summaries`` (each learner's summary rows, kept
-by every answer), ``reader`` (a reader's state in one read), ``classes`` (classes and
-enrolments), ``help``, ``review``, ``resume``, ``limits``, ``lti_queries`` (the LMS
+by the database from every attempt), ``reader`` (a reader's state in one read), ``classes``
+(classes and enrolments), ``help``, ``review``, ``resume``, ``limits``, ``lti_queries`` (the LMS
 integration's queries), ``migrate`` (Alembic, run from code).
 Callers import the names below (tables from ``store.schema`` and ``store.lti``);
 ``StoreUnavailable`` is the one exception a failing database raises.

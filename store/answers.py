@@ -1,11 +1,13 @@
-"""An answer's one transaction: its summary rows, the attempt, the shared answer limits and,
-when asked, the reader's record for the reply, committed together.
+"""An answer's one transaction, three statements: the attempt (the database counts it in the
+learner's summary rows and numbers it, migration 0013; a right answer's first review goes in
+the same statement), what it left (the reader's record for the reply, or the learner's two
+summary rows), then the shared answer limits; committed together.
 
 One commit per answer: on SQLite an answer queues once for the write lock, on PostgreSQL it
 waits once for the WAL. The limits are counted last, so on PostgreSQL the address's window
 row (shared by every reader behind that address) stays locked only from its count to the
 commit. An answer over a limit, or past the learner's cap, is rolled back whole: nothing of
-it is stored, and the windows are as they were.
+it is stored, the summary rows and the windows are as they were.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from store.attempts import (
 )
 from store.limits import SharedWindows
 from store.reader import ReaderRecord
-from store.summaries import RECORD
+from store.summaries import READ_COUNTERS
 
 
 @dataclass(frozen=True)
@@ -61,33 +63,31 @@ class _OverLimit(Exception):
 
 def record_answer(store: Store, new: NewAttempt, limits: Limits | None = None,
                   read_back: bool = False, review: bool = False) -> Answered:
-    """Store one answer in one transaction: the learner's summary rows (which number the
-    attempt, so answers sent at once get 1, 2, 3 … on either database), the attempt, its
-    first spaced review when ``review`` (a right answer: due in a day, store/review.py), then
-    the answer limits; with ``read_back`` the reader's record too (``store.reader.READ``).
-    Acknowledged only once committed. ``AttemptCapReached`` (nothing stored, no limit
-    counted) for a learner at the cap; ``StoreUnavailable`` when storage fails."""
+    """Store one answer in one transaction of at most three statements: the attempt (which
+    the database counts in the learner's summary rows and numbers, so answers sent at once
+    get 1, 2, 3 … on either database; with ``review``, a right answer, its first spaced
+    review due in a day, store/review.py); what it left, the learner's whole record with
+    ``read_back`` (``store.reader.READ``) or else their two summary rows; then the answer
+    limits. Acknowledged only once committed. ``AttemptCapReached`` (rolled back: nothing
+    stored, no limit counted) for a learner past the cap; ``StoreUnavailable`` when
+    storage fails."""
     with store.guard("attempt not stored"):
         store.ensure_schema()
         now = store.now()
-        key = {"learner_id": new.learner_id, "question_id": new.question_id,
-               "variant_key": variant_key(new.variant), "score": float(new.score),
-               "answer": new.answer, "misconception": new.misconception or "",
-               "first_right": 1 if new.correct else None,
-               "first_right_at": now if new.correct else None}
         row = {"learner_id": new.learner_id, "question_id": new.question_id,
-               "variant": new.variant, "answer": new.answer, "score": float(new.score),
-               "correct": bool(new.correct), "misconception": new.misconception,
-               "created_at": now, "class_learner": new.learner_id}
-        due = ({"learner_id": new.learner_id, "question_id": new.question_id,
-                "due_at": now + timedelta(days=review_store.INTERVALS[0])} if review else None)
+               "variant": new.variant, "variant_key": variant_key(new.variant),
+               "answer": new.answer, "score": float(new.score), "correct": bool(new.correct),
+               "misconception": new.misconception, "created_at": now,
+               "class_learner": new.learner_id,
+               "due_at": now + timedelta(days=review_store.INTERVALS[0])}
+        insert = INSERT_ATTEMPT[(_dialect(store), review)]
         try:
             try:
-                answered = _once(store, key, row, due, limits, read_back)
+                answered = _once(store, insert, row, limits, read_back)
             except OperationalError as exc:  # SQLite: a writer kept the lock past the busy
                 if "database is locked" not in str(exc):  # timeout, nothing written: queue
                     raise  # once more (two waits stay inside the request's budget)
-                answered = _once(store, key, row, due, limits, read_back)
+                answered = _once(store, insert, row, limits, read_back)
         except _OverLimit as refused:  # rolled back: neither stored nor counted
             return Answered(None, refused.wait)
     if limits is not None:
@@ -98,25 +98,33 @@ def record_answer(store: Store, new: NewAttempt, limits: Limits | None = None,
     return answered
 
 
-def _once(store: Store, key: dict, row: dict, due: dict | None, limits: Limits | None,
+def _dialect(store: Store) -> str:
+    return "postgresql" if store.engine.dialect.name == "postgresql" else "sqlite"
+
+
+def _once(store: Store, insert, row: dict, limits: Limits | None,
           read_back: bool) -> Answered:
-    record = RECORD.get(store.engine.dialect.name, RECORD["sqlite"])
+    base = row["variant"] is None
     with store.engine.begin() as conn:
-        rows = {r.question_id: r for r in conn.execute(record, key)}
+        conn.execute(insert, row)  # counted and numbered by the database (migration 0013)
+        if read_back and base:
+            read = reader_store.parse(conn.execute(reader_store.READ, row).all())
+            learner, mine = read.summaries[""], read.summaries[row["question_id"]]
+            counted = Recorded(mine.attempts, mine.first_right is not None)
+        else:
+            rows = {r.question_id: r for r in conn.execute(READ_COUNTERS, row)}
+            learner, mine = rows[""], rows[row["question_id"]]
+            counted = Recorded(int(mine.attempts), mine.first_right is not None)
+            read = (reader_store.parse(conn.execute(reader_store.READ, row).all())
+                    if read_back else None)  # a variant's record too: a fourth statement
         cap = attempts_store.MAX_ATTEMPTS_PER_LEARNER  # read here: tests lower it
-        if rows[""].attempts > cap:  # rolled back: not counted
+        if learner.attempts > cap:  # rolled back: nothing stored, not counted
             raise AttemptCapReached(f"this learner already stored {cap} attempts")
-        mine = rows[key["question_id"]]
-        conn.execute(INSERT_ATTEMPT, {**row, "number": int(mine.attempts)})
-        if due is not None:
-            conn.execute(review_store.SCHEDULE, due)
-        if limits is not None:
+        if limits is not None:  # last: the address's window row is locked until the commit
             wait = limits.windows.count(conn, limits.buckets, limits.seconds)
             if wait:
                 raise _OverLimit(wait)
-        read = (reader_store.parse(conn.execute(
-            reader_store.READ, {"learner_id": key["learner_id"]}).all()) if read_back else None)
-    return Answered(Recorded(int(mine.attempts), mine.first_right is not None), 0.0, read)
+    return Answered(counted, 0.0, read)
 
 
 Store.answer_transaction = record_answer  # Store.record's transaction (see store/attempts.py)

@@ -45,7 +45,8 @@ attempts = Table(
     # The class the learner was enrolled in when answering (classes.py); NULL = none.
     Column("class_id", Integer, nullable=True),
     # Its number for this learner and question (or variant), 1, 2, …: taken from
-    # question_counters in the attempt's own transaction. Migration 0007 numbered older rows.
+    # question_counters in the attempt's own statement (the trigger of migration 0013).
+    # Migration 0007 numbered older rows.
     Column("number", Integer, nullable=True),
     Index("ix_attempts_learner_question", "learner_id", "question_id"),
     # Two base attempts of one learner and question never share a number, on any database.
@@ -74,7 +75,8 @@ question_counters = Table(
     # "" for the base question; a practice variant's SHA-256 of its token, hex.
     Column("variant_key", String(64), primary_key=True),
     Column("attempts", Integer, nullable=False),  # the number the latest attempt was given
-    # The learner's record on it, kept in each attempt's own transaction (store/attempts.py):
+    # The learner's record on it, kept by the database from each inserted attempt (a trigger
+    # on attempts, migration 0013; not in this metadata, tests/test_answer_statements.py):
     # the first right attempt's number and time, the last attempt's score and answer, and
     # the misconceptions shown (space-separated names, first seen first). The row with
     # question_id "" and variant_key "" sums up the learner: every attempt, every

@@ -1,6 +1,7 @@
 """Attempt numbers: unique per learner and question, on SQLite and PostgreSQL, however many
 answers arrive at once. The number comes from a counter row taken in the attempt's own
-transaction (store/attempts.py); a unique index on base attempts stands behind it."""
+statement (migration 0013's trigger, store/attempts.py); a unique index on base attempts
+stands behind it."""
 
 from __future__ import annotations
 
@@ -92,8 +93,9 @@ def test_the_database_refuses_two_base_attempts_with_one_number(store):
 
 
 def test_attempts_loaded_in_bulk_are_summarised_then_numbered_on_from(store):
-    """Rows written in bulk (benchmarks, imports) carry no summary: rebuild_summaries counts
-    them as migration 0011 does, and the next answer carries on instead of colliding."""
+    """Rows written in bulk (benchmarks, imports) are counted by the database as they go in
+    (migration 0013); rebuild_summaries afterwards counts nothing twice, and the next answer
+    carries on instead of colliding."""
     with store.engine.begin() as conn:
         conn.execute(attempts.insert(), [
             {"learner_id": "bulk", "question_id": "q3", "variant": None, "answer": "a",

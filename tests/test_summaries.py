@@ -1,6 +1,7 @@
-"""The per-learner summary rows (store/attempts.py, migration 0011): kept by each answer's own
-transaction in two statements, equal to what the learner's attempts say, backfilled when an
-older database is upgraded, and read in one query whatever the history."""
+"""The per-learner summary rows (migrations 0011 and 0013): kept by the database in each
+answer's own transaction (an answer and its read-back in two statements), equal to what the
+learner's attempts say, backfilled when an older database is upgraded, and read in one query
+whatever the history."""
 
 from __future__ import annotations
 
@@ -76,7 +77,7 @@ def test_an_answer_stores_in_two_statements_whatever_the_history(store):
     finally:
         event.remove(store.engine, "before_cursor_execute", count)
     writes = [s for s in seen if s.lstrip().upper().startswith("INSERT")]
-    assert len(seen) == 5 and len(writes) == 4, seen
+    assert len(seen) == 5 and len(writes) == 2, seen
     assert store.summaries("long")["q1"].first_right == 61
 
 
@@ -138,9 +139,10 @@ def statements_of(app, call) -> list[str]:
 @pytest.mark.parametrize("history", [10, 2000])
 def test_an_answer_over_http_costs_the_same_few_statements_whatever_the_history(app, client,
                                                                                history):
-    """An answer is one transaction of four statements: the summary upsert, the attempt,
-    the shared answer window, and the reader's state for the reply; a right answer
-    schedules its review in one more. The same at 10 and at 2,000 stored attempts. The page is
+    """An answer is one transaction of three statements: the attempt (the database counts
+    it in the summary rows), the reader's state for the reply, and the shared answer window;
+    a right answer schedules its review in the attempt's statement. The same at 10 and at
+    2,000 stored attempts. The page is
     the reader's state in one statement, and two more for the practice-only items' cards
     (their attempts and their help: reads of the items alone, not of the history)."""
     from store.summaries import rebuild_summaries
@@ -163,7 +165,8 @@ def test_an_answer_over_http_costs_the_same_few_statements_whatever_the_history(
     page = statements_of(app, lambda: client.get("/"))
     assert store.summaries(learner)[""].attempts == history
     writes = [s for s in wrong if s.lstrip().upper().startswith("INSERT")]
-    assert len(writes) == 3 and len(wrong) == 4, wrong
-    assert len(right) == 5, right
+    assert len(writes) == 2 and len(wrong) == 3, wrong
+    assert "rate_windows" in wrong[-1], wrong  # the shared window last, after the read
+    assert len(right) == 3 and "review" in right[0], right
     assert len(page) == 3, page
     assert "question_id IN" in page[1] and "checkpoint_help" in page[2], page
