@@ -9,13 +9,12 @@ from ``chapter.figures.payload``, the answer's one type.
 from __future__ import annotations
 
 import gzip
-import json
 import threading
 
 import brotli
 from flask import Blueprint, Flask, Response, current_app, request
 
-from chapter.figures import FIGURES, payload
+from chapter.figures import FIGURES, payload, wire
 from chapter.figures.params import parse_params
 from chapter.figures.sweep import (
     MAX_FRAMES,
@@ -37,8 +36,7 @@ bp = Blueprint("figures_api", __name__)
 
 
 def _json(answer: dict, status: int = 200) -> Response:
-    body = json.dumps(answer, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return Response(body, status=status, mimetype="application/json")
+    return Response(wire.encode(answer), status=status, mimetype="application/json")
 
 
 def _encoded(body: bytes, encoding: str) -> bytes:
@@ -64,7 +62,7 @@ def _build(figure, params: dict, swept: str, encoding: str) -> bytes:
         frames = sweep(figure, params, swept, base=exact)  # each frame: what differs from it
         answer: payload.Widget = {**built, "params": params,
                                   "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
-        return _encoded(_json(answer).get_data(), encoding)
+        return _encoded(wire.encode(answer), encoding)
 
 
 def _sweep_response(figure, params: dict, swept: str) -> Response:

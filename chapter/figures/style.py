@@ -50,8 +50,10 @@ _SPECS = {4: ".4g", 5: ".5g"}
 def round_rows(values, digits: int = 5) -> list[list]:
     """``round_sig`` of each row of a 2-D array, in one NumPy pass (a sweep's frames at once);
     each row is rounded exactly as ``round_sig`` rounds a long list."""
-    return [[None if v != v else v for v in row]
-            for row in _rounded(values, digits).reshape(len(values), -1).tolist()]
+    rounded = _rounded(values, digits).reshape(len(values), -1)
+    gapped = np.isnan(rounded).any(axis=1).tolist()  # only these rows need a pass in Python
+    return [[None if v != v else v for v in row] if gap else row
+            for row, gap in zip(rounded.tolist(), gapped, strict=True)]
 
 
 def _rounded(values, digits: int) -> np.ndarray:
