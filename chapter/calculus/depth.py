@@ -139,6 +139,54 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
     return layers
 
 
+def network_gradients_many(depth: int, width: int, activations: list[str], init: str,
+                           seeds: list[int], residual: bool = False) -> list[dict]:
+    """``network_gradients`` for every seed in ``seeds`` (a sweep along the seed), each
+    activation's layers by name: {activation: layers} per seed, in one batched pass.
+
+    The networks are stacked, one per seed, and each step is the single network's step on
+    the stack: a stacked ``@`` multiplies each seed's matrix and vector exactly as ``@`` does
+    one pair, and the activations act element by element, so every number is the one
+    ``network_gradients`` gives for that seed alone (tests/test_network_batch.py).
+    """
+    setups = [network_setup(depth, width, init, seed) for seed in seeds]
+    x, readout, weights = (np.stack([setup[i] for setup in setups]) for i in range(3))
+    runs = {a: _stacked_layers(ACTIVATIONS[a], x, readout, weights, residual)
+            for a in activations}
+    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(seeds))]
+
+
+def _dots(v: np.ndarray) -> np.ndarray:
+    """Each row's v·v, as ``v @ v`` computes it for one row."""
+    return (v[:, None, :] @ v[:, :, None])[:, 0, 0]
+
+
+def _stacked_layers(act, x, readout, weights, residual: bool) -> list[list[NetworkLayer]]:
+    """``network_gradients``' forward and backward passes on stacked networks: x, readout
+    (seeds × width) and weights (seeds × depth × width × width)."""
+    a, inputs, primes = x, [], []
+    for k in range(weights.shape[1]):
+        z = (weights[:, k] @ a[:, :, None])[:, :, 0]
+        inputs.append(a)
+        primes.append(act.prime(z))
+        a = act.fn(z) + (a if residual else 0.0)
+    rows: list[list[NetworkLayer]] = [[] for _ in range(len(x))]
+    delta = readout
+    for k in reversed(range(weights.shape[1])):
+        local = primes[k] * delta
+        weight_grad = zip(_dots(local).tolist(), _dots(inputs[k]).tolist(), strict=True)
+        transposed = np.swapaxes(weights[:, k], 1, 2)
+        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
+        for row, norm2, (ll, ii), active in zip(rows, _dots(delta).tolist(), weight_grad,
+                                                np.count_nonzero(primes[k], axis=1).tolist(),
+                                                strict=True):
+            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
+                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+    for row in rows:
+        row.reverse()
+    return rows
+
+
 def network_output(weights, x, readout, activation: str, residual: bool = False) -> float:
     """L = v·a_depth for explicit weights — the forward pass the tests differentiate."""
     act = ACTIVATIONS[activation]

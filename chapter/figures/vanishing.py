@@ -74,11 +74,49 @@ def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float
                      seed: int = 0, narrow: bool = False, sweeping: bool = False) -> dict:
     """Figure 3: per-layer gradients for one activation (and one to compare), revealed from
     the last layer back to the first, in a scalar chain or a real network."""
-    acts = [activation] + ([compare] if compare not in ("none", activation) else [])
+    acts = _acts(activation, compare)
     s = _State(depth, activation, weight, x, residual, mode, width, init, seed, acts,
                {a: calculus.gradient_flow(depth, a, weight, x, residual) for a in acts},
                {a: calculus.network_gradients(depth, width, a, init, seed, residual)
                 for a in acts} if mode == "network" else {})
+    return _built(s, narrow, sweeping)
+
+
+def _acts(activation: str, compare: str) -> list[str]:
+    return [activation] + ([compare] if compare not in ("none", activation) else [])
+
+
+def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
+    """What ``vanishing_figure(**params, sweeping=True)`` answers with ``param`` at each
+    value (sweep.py). In network mode the scalar chain, which neither the seed nor the width
+    changes, is computed once, and a seed sweep runs every seed's network in one batched
+    pass (``calculus.network_gradients_many``: the same numbers as one network at a time);
+    any other sweep calls the builder at each value."""
+    if params["mode"] != "network" or param not in ("seed", "width"):
+        return [vanishing_figure(**{**params, param: value}, sweeping=True) for value in values]
+    p = params
+    acts = _acts(p["activation"], p["compare"])
+    chains = {a: calculus.gradient_flow(p["depth"], a, p["weight"], p["x"], p["residual"])
+              for a in acts}
+    if param == "seed":
+        networks = calculus.network_gradients_many(p["depth"], p["width"], acts, p["init"],
+                                                   values, p["residual"])
+    else:
+        networks = [{a: calculus.network_gradients(p["depth"], width, a, p["init"], p["seed"],
+                                                    p["residual"]) for a in acts}
+                    for width in values]
+    return [_built(_State(**{**_settings(p), param: value}, acts=acts, chains=chains,
+                          networks=nets), p["narrow"], True)
+            for value, nets in zip(values, networks, strict=True)]
+
+
+def _settings(params: dict) -> dict:
+    return {k: params[k] for k in ("depth", "activation", "weight", "x", "residual", "mode",
+                                   "width", "init", "seed")}
+
+
+def _built(s: _State, narrow: bool, sweeping: bool) -> dict:
+    depth = s.depth
     y_range = _y_range(s)
     floor = 10 ** (y_range[0] + 0.12)
     data = [_bound_trace(s)] if s.show_bound else []
@@ -383,7 +421,7 @@ FIGURE = Figure(
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
     }, vanishing_figure, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
-    frame_work=_frame_work,
+    frame_work=_frame_work, sweep_frames=sweep_frames,
     presets=(
         ("Vanishing: 10 layers × 0.5", {**_LINEAR, "weight": "0.5"}),
         ("Exploding: 10 layers × 2", {**_LINEAR, "weight": "2"}),

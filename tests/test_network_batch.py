@@ -1,0 +1,61 @@
+"""Figure 3's real networks swept along the seed in one batched pass: every seed's numbers are
+exactly those of its network computed alone, and every frame is the builder at its value."""
+
+from __future__ import annotations
+
+import pytest
+
+from chapter import calculus
+from chapter.figures import FIGURES, vanishing
+from chapter.figures.params import parse_params
+from chapter.figures.sweep import frame_count, grid
+
+VANISHING = FIGURES["vanishing"]
+SEEDS = [0, 1, 41, 997, 5003, 9999]
+
+
+@pytest.mark.parametrize("width", [2, 3, 16, 33, 64])
+@pytest.mark.parametrize("depth", [1, 7, 50])
+@pytest.mark.parametrize("residual", [False, True])
+def test_a_batch_of_seeds_is_each_network_alone_exactly(width, depth, residual):
+    acts = list(calculus.ACTIVATIONS)
+    for init in calculus.INITS:
+        batch = calculus.network_gradients_many(depth, width, acts, init, SEEDS, residual)
+        for seed, layers in zip(SEEDS, batch, strict=True):
+            for a in acts:  # == on the dataclasses: every float equal, not approximately
+                assert layers[a] == calculus.network_gradients(depth, width, a, init, seed,
+                                                               residual), (a, init, seed)
+
+
+SETTINGS = [{"mode": "network"},
+            {"mode": "network", "width": "5", "depth": "23", "residual": "1", "init": "xavier",
+             "activation": "tanh", "compare": "none"},
+            {"mode": "network", "width": "64", "depth": "50", "activation": "linear"}]
+
+
+@pytest.mark.parametrize("settings", SETTINGS)
+@pytest.mark.parametrize("slider", ["seed", "width"])
+def test_network_sweep_frames_are_the_builder_at_each_value(settings, slider):
+    params = parse_params(VANISHING.schema, settings)
+    values = grid(VANISHING.schema[slider], frame_count(VANISHING.frame_work, params))
+    frames = VANISHING.sweep_frames(params, slider, values)
+    assert len(frames) == len(values) > 1
+    for value, frame in zip(values, frames, strict=True):
+        assert frame == VANISHING.build(**{**params, slider: value}, sweeping=True), value
+
+
+def test_a_seed_sweep_runs_its_networks_in_one_pass(monkeypatch):
+    calls, many = [], calculus.network_gradients_many
+
+    def counted(*args, **kwargs):
+        calls.append(len(args[4]))
+        return many(*args, **kwargs)
+
+    def alone(*args, **kwargs):
+        raise AssertionError("a seed sweep computed a network alone")
+
+    monkeypatch.setattr(calculus, "network_gradients_many", counted)
+    monkeypatch.setattr(calculus, "network_gradients", alone)
+    params = parse_params(VANISHING.schema, {"mode": "network"})
+    frames = vanishing.sweep_frames(params, "seed", grid(VANISHING.schema["seed"]))
+    assert calls == [len(frames)] == [101]
