@@ -87,10 +87,12 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     n, ch = s.n, s.ch
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
-    f_range = style.focus_range(a.f, min(y_ends), max(y_ends))
+    g_extent, f_extent, gaps_extent = a.extents
+    f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
     f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
     ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]],
-              "g": style.focus_range(a.g, min(u_ends), max(u_ends)), "f": f_range}
+              "g": style.focus_range(g_extent, min(u_ends), max(u_ends)), "f": f_range,
+              "gaps": gaps_extent}
     xs, g, us, f = a.drawn
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
@@ -194,9 +196,9 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED}})
     # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
-    drawn = shrink["gaps"][np.isfinite(shrink["gaps"]) & (shrink["gaps"] > 0)]
-    gap_range = ([float(np.log10(drawn.min())) - 0.3, float(np.log10(drawn.max())) + 0.3]
-                 if drawn.size else [-6.0, 0.0])
+    drawn = ranges["gaps"]  # the smallest and largest gap drawn (finite, above 0)
+    gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
+                 if drawn else [-6.0, 0.0])
     return style.layout(
         HEIGHTS.at(narrow),
         xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),

@@ -83,6 +83,7 @@ class Arrays:
     drawn: tuple[list, list, list, list]
     shrink: dict
     gaps_drawn: list
+    extents: tuple  # (g, f, the drawn gaps): each (smallest, largest) finite value, or None
 
 
 def arrays(states: list[State]) -> list[Arrays]:
@@ -101,10 +102,22 @@ def arrays(states: list[State]) -> list[Arrays]:
     exact = gaps[:, :count] <= floors[:, :count]  # no gap bigger than rounding: none drawn
     shown = np.where(exact, np.nan, gaps[:, :count])
     drawn = zip(round_rows(xs), round_rows(g), round_rows(us), round_rows(f), strict=True)
+    extents = zip(_extents(g), _extents(f), _extents(np.where(shown > 0, shown, np.nan)),
+                  strict=True)
     return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(
         shown[i], bool(exact[i].all()), quotients[i, count:], gaps[i, count:],
-        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn)
-        for i, (d, gaps_drawn) in enumerate(zip(drawn, round_rows(shown), strict=True))]
+        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn, e)
+        for i, (d, gaps_drawn, e) in enumerate(zip(drawn, round_rows(shown), extents,
+                                                   strict=True))]
+
+
+def _extents(rows: np.ndarray) -> list:
+    """Each row's (smallest, largest) finite value, None where it has none."""
+    finite = np.isfinite(rows)
+    lows = np.where(finite, rows, np.inf).min(axis=1)
+    highs = np.where(finite, rows, -np.inf).max(axis=1)
+    return [(lo, hi) if any_ else None
+            for lo, hi, any_ in zip(lows, highs, finite.any(axis=1).tolist(), strict=True)]
 
 
 def _rows(starts: np.ndarray, stops: np.ndarray, count: int) -> np.ndarray:

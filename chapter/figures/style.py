@@ -8,6 +8,7 @@ marker shape or dash style.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -122,11 +123,10 @@ def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y")
             "textfont": {"color": INK, "size": 13}, "hoverinfo": "skip", "cliponaxis": False}
 
 
-def focus_range(curve, lo: float, hi: float) -> list[float]:
-    """A y-range showing the curve, but never so tall that the nudge becomes invisible."""
-    finite = np.asarray(curve, dtype=float)
-    finite = finite[np.isfinite(finite)]
-    c_lo, c_hi = (float(finite.min()), float(finite.max())) if finite.size else (lo, hi)
+def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
+    """A y-range showing a curve whose finite values span ``extent`` (smallest, largest;
+    None: it has none), but never so tall that the nudge becomes invisible."""
+    c_lo, c_hi = (float(extent[0]), float(extent[1])) if extent else (lo, hi)
     c_lo, c_hi = min(c_lo, lo), max(c_hi, hi)
     span = hi - lo
     if span > 0 and c_hi - c_lo > 12 * span:
@@ -159,6 +159,7 @@ _SUPERSCRIPTS = str.maketrans("xuw²", "ˣᵘʷ²")
 _POWER = re.compile(r"e\^(\(([^()]*)\)|(\w))")
 
 
+@functools.cache  # a handful of formulas, typeset for every frame of a sweep
 def typeset(formula: str, html: bool) -> str:
     """A formula as it is printed, not typed: e^(x²) becomes e with x² raised — as Plotly's
     <sup> in a figure (``html``), as Unicode superscripts in the words a reader hears."""
