@@ -3,6 +3,7 @@ exactly those of its network computed alone, and every frame is the builder at i
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from chapter import calculus
@@ -25,6 +26,19 @@ def test_a_batch_of_seeds_is_each_network_alone_exactly(width, depth, residual):
             for a in acts:  # == on the dataclasses: every float equal, not approximately
                 assert layers[a] == calculus.network_gradients(depth, width, a, init, seed,
                                                                residual), (a, init, seed)
+
+
+@pytest.mark.parametrize("seed", [0, 41, 9999])
+@pytest.mark.parametrize("depth", [1, 10, 50])
+def test_every_width_drawn_from_one_stream_is_its_network_bit_for_bit(seed, depth):
+    widths = list(range(2, 65))
+    for init in calculus.INITS:
+        for width, drawn in zip(widths, calculus.network_setups(depth, widths, init, seed),
+                                strict=True):
+            alone = calculus.network_setup(depth, width, init, seed)
+            for ours, theirs in zip(drawn, alone, strict=True):
+                assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
+                assert np.array_equal(np.signbit(ours), np.signbit(theirs))  # −0.0 too
 
 
 SETTINGS = [{"mode": "network"},
@@ -59,3 +73,13 @@ def test_a_seed_sweep_runs_its_networks_in_one_pass(monkeypatch):
     params = parse_params(VANISHING.schema, {"mode": "network"})
     frames = vanishing.sweep_frames(params, "seed", grid(VANISHING.schema["seed"]))
     assert calls == [len(frames)] == [101]
+
+
+def test_a_width_sweep_draws_its_networks_once(monkeypatch):
+    def alone(*args, **kwargs):
+        raise AssertionError("a width sweep drew a network alone")
+
+    monkeypatch.setattr("chapter.calculus.depth.network_setup", alone)
+    monkeypatch.setattr(calculus, "network_gradients", alone)
+    params = parse_params(VANISHING.schema, {"mode": "network"})
+    assert len(vanishing.sweep_frames(params, "width", grid(VANISHING.schema["width"]))) == 63

@@ -44,8 +44,10 @@ from chapter.calculus.depth import (
     gradient_flow,
     network_gradients,
     network_gradients_many,
+    network_gradients_widths,
     network_output,
     network_setup,
+    network_setups,
     sigmoid_bound,
 )
 from chapter.calculus.fanout import FanOut, fan_out
@@ -90,8 +92,10 @@ __all__ = [
     "linear_prime",
     "network_gradients",
     "network_gradients_many",
+    "network_gradients_widths",
     "network_output",
     "network_setup",
+    "network_setups",
     "neuron_chain",
     "nudge",
     "one_hot",

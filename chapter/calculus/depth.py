@@ -117,8 +117,14 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
     The output is read out as L = v·a_depth with a fixed random unit vector v, so the gradient
     entering the stack has norm 1 and every change along the way is the layers' doing.
     """
-    act = ACTIVATIONS[activation]
-    a, readout, weights = network_setup(depth, width, init, seed)
+    return _gradients(ACTIVATIONS[activation], network_setup(depth, width, init, seed),
+                      residual)
+
+
+def _gradients(act, setup: tuple, residual: bool) -> list[NetworkLayer]:
+    """``network_gradients`` for the network ``setup`` (input, read-out, weights)."""
+    a, readout, weights = setup
+    depth = len(weights)
     inputs, primes = [], []
     for k in range(depth):
         z = weights[k] @ a
@@ -137,6 +143,35 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
                                    active=int(np.count_nonzero(primes[k]))))
     layers.reverse()
     return layers
+
+
+def network_setups(depth: int, widths: list[int], init: str, seed: int) -> list[tuple]:
+    """``network_setup`` at each width in ``widths`` (a sweep along the width), drawn once.
+
+    A seed's generator gives the same sequence of standard normals however they are asked
+    for, and ``normal(loc, scale)`` is loc + scale × the next one; so each width's input,
+    read-out and weights are slices of one stream, scaled as ``network_setup`` scales them
+    (tests/test_network_batch.py compares every width's arrays, bit for bit).
+    """
+    top = max(widths)
+    stream = np.random.default_rng(seed).standard_normal(2 * top + depth * top * top)
+    setups = []
+    for width in widths:
+        x = 0.0 + 1.0 * stream[:width]
+        readout = 0.0 + 1.0 * stream[width:2 * width]
+        readout /= np.linalg.norm(readout)
+        std = np.sqrt(INITS[init](width, width))
+        weights = 0.0 + std * stream[2 * width:2 * width + depth * width * width]
+        setups.append((x, readout, weights.reshape(depth, width, width)))
+    return setups
+
+
+def network_gradients_widths(depth: int, widths: list[int], activations: list[str],
+                             init: str, seed: int, residual: bool = False) -> list[dict]:
+    """``network_gradients`` at each width in ``widths``, {activation: layers} per width, the
+    networks drawn once (``network_setups``)."""
+    return [{a: _gradients(ACTIVATIONS[a], setup, residual) for a in activations}
+            for setup in network_setups(depth, widths, init, seed)]
 
 
 def network_gradients_many(depth: int, width: int, activations: list[str], init: str,

@@ -89,8 +89,9 @@ def _acts(activation: str, compare: str) -> list[str]:
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     """What ``vanishing_figure(**params, sweeping=True)`` answers with ``param`` at each
     value (sweep.py). In network mode the scalar chain, which neither the seed nor the width
-    changes, is computed once, and a seed sweep runs every seed's network in one batched
-    pass (``calculus.network_gradients_many``: the same numbers as one network at a time);
+    changes, is computed once; a seed sweep runs every seed's network in one batched pass
+    (``calculus.network_gradients_many``: the same numbers as one network at a time), and a
+    width sweep draws every width's network from one stream (``network_gradients_widths``);
     any other sweep calls the builder at each value."""
     if params["mode"] != "network" or param not in ("seed", "width"):
         return [vanishing_figure(**{**params, param: value}, sweeping=True) for value in values]
@@ -102,9 +103,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
         networks = calculus.network_gradients_many(p["depth"], p["width"], acts, p["init"],
                                                    values, p["residual"])
     else:
-        networks = [{a: calculus.network_gradients(p["depth"], width, a, p["init"], p["seed"],
-                                                    p["residual"]) for a in acts}
-                    for width in values]
+        networks = calculus.network_gradients_widths(p["depth"], values, acts, p["init"],
+                                                     p["seed"], p["residual"])
     return [_built(_State(**{**_settings(p), param: value}, acts=acts, chains=chains,
                           networks=nets), p["narrow"], True)
             for value, nets in zip(values, networks, strict=True)]
