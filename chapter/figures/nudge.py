@@ -65,10 +65,10 @@ def _curve(xv: list, yv: list, color, name, axes) -> dict:
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
 
 
-def _tangent(at, value, slope, ts, axes, name, link) -> dict:
-    ends = np.array([ts[0], ts[-1]])  # a straight line: its two ends draw it (small sweeps)
-    return {"type": "scatter", "mode": "lines", "x": round_sig(ends), "meta": {"link": link},
-            "y": round_sig(calculus.tangent(at, value, slope, ends)), "xaxis": axes[0],
+def _tangent(ts: list, values: list, axes, name, link) -> dict:
+    """A tangent line through its two ends (``Arrays.tangents``: small sweeps)."""
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
+            "y": round_sig(values), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
 
@@ -96,12 +96,10 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     xs, g, us, f = a.drawn
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
-        _tangent(s.x, n.u, n.inner_derivative, a.xs, G_AXES, "tangent, slope g′(x)",
-                 "inner_derivative"),
+        _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative"),
         _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
         _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
-        _tangent(n.u, n.y, n.outer_derivative, a.us, F_AXES, "tangent, slope f′(u)",
-                 "outer_derivative"),
+        _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative"),
         _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
     ]
     return data, ranges

@@ -59,11 +59,15 @@ def round_rows(values, digits: int = 5) -> list[list]:
 
 def _rounded(values, digits: int) -> np.ndarray:
     a = np.asarray(values, dtype=float)
-    tiny = np.abs(a) < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
-    out = np.where(tiny, 0.0, np.nan)
+    magnitude = np.abs(a)
+    tiny = magnitude < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
     keep = np.isfinite(a) & ~tiny
+    if keep.all():  # the usual case: the same arithmetic on every value, nothing to pick out
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(magnitude)))
+        return np.round(a * scale) / scale
+    out = np.where(tiny, 0.0, np.nan)
     if keep.any():
-        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(magnitude[keep])))
         out[keep] = np.round(a[keep] * scale) / scale
     return out
 
