@@ -1,5 +1,6 @@
-"""Figure 3's real networks swept along the seed in one batched pass: every seed's numbers are
-exactly those of its network computed alone, and every frame is the builder at its value."""
+"""Figure 3's real networks swept in one pass (along the seed: stacked; the width: drawn from one
+stream; the depth: the deepest forward once, every depth back stacked): every network's numbers
+are exactly those of the network computed alone, and every frame is the builder at its value."""
 
 from __future__ import annotations
 
@@ -41,6 +42,20 @@ def test_every_width_drawn_from_one_stream_is_its_network_bit_for_bit(seed, dept
                 assert np.array_equal(np.signbit(ours), np.signbit(theirs))  # −0.0 too
 
 
+@pytest.mark.parametrize("width", [2, 16, 64])
+@pytest.mark.parametrize("residual", [False, True])
+@pytest.mark.parametrize("depths", [list(range(1, 51)), [1, 6, 11, 46, 50], [3]])
+def test_every_depth_run_back_stacked_is_its_network_alone_exactly(width, residual, depths):
+    acts = list(calculus.ACTIVATIONS)
+    for init in calculus.INITS:
+        for seed in (0, 9999):
+            batch = calculus.network_gradients_depths(depths, width, acts, init, seed, residual)
+            for depth, layers in zip(depths, batch, strict=True):
+                for a in acts:
+                    assert layers[a] == calculus.network_gradients(depth, width, a, init, seed,
+                                                                   residual), (a, depth)
+
+
 SETTINGS = [{"mode": "network"},
             {"mode": "network", "width": "5", "depth": "23", "residual": "1", "init": "xavier",
              "activation": "tanh", "compare": "none"},
@@ -48,7 +63,7 @@ SETTINGS = [{"mode": "network"},
 
 
 @pytest.mark.parametrize("settings", SETTINGS)
-@pytest.mark.parametrize("slider", ["seed", "width"])
+@pytest.mark.parametrize("slider", ["seed", "width", "depth"])
 def test_network_sweep_frames_are_the_builder_at_each_value(settings, slider):
     params = parse_params(VANISHING.schema, settings)
     values = grid(VANISHING.schema[slider], frame_count(VANISHING.frame_work, params))
@@ -83,3 +98,20 @@ def test_a_width_sweep_draws_its_networks_once(monkeypatch):
     monkeypatch.setattr(calculus, "network_gradients", alone)
     params = parse_params(VANISHING.schema, {"mode": "network"})
     assert len(vanishing.sweep_frames(params, "width", grid(VANISHING.schema["width"]))) == 63
+
+
+def test_a_depth_sweep_draws_the_deepest_network_once(monkeypatch):
+    drawn, setup = [], calculus.network_setup
+
+    def counted(depth, *args):
+        drawn.append(depth)
+        return setup(depth, *args)
+
+    def alone(*args, **kwargs):
+        raise AssertionError("a depth sweep computed a network alone")
+
+    monkeypatch.setattr("chapter.calculus.depth.network_setup", counted)
+    monkeypatch.setattr(calculus, "network_gradients", alone)
+    params = parse_params(VANISHING.schema, {"mode": "network", "seed": "3"})
+    assert len(vanishing.sweep_frames(params, "depth", grid(VANISHING.schema["depth"]))) == 50
+    assert drawn == [50]

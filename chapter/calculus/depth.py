@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass
@@ -172,6 +173,52 @@ def network_gradients_widths(depth: int, widths: list[int], activations: list[st
     networks drawn once (``network_setups``)."""
     return [{a: _gradients(ACTIVATIONS[a], setup, residual) for a in activations}
             for setup in network_setups(depth, widths, init, seed)]
+
+
+def network_gradients_depths(depths: list[int], width: int, activations: list[str],
+                             init: str, seed: int, residual: bool = False) -> list[dict]:
+    """``network_gradients`` at each depth in ``depths`` (a sweep along the depth, ascending),
+    {activation: layers} per depth, in one pass.
+
+    A deeper stack keeps the same first layers (``network_setup`` draws them in order), so
+    every depth's forward pass is the start of the deepest one's; the backward passes, one
+    per depth from its own top, run stacked, step j taking layer depth − 1 − j of every
+    stack that deep, each multiplied as ``@`` multiplies one pair.
+    """
+    setup = network_setup(max(depths), width, init, seed)
+    runs = {a: _depth_layers(ACTIVATIONS[a], setup, depths, residual) for a in activations}
+    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(depths))]
+
+
+def _depth_layers(act, setup: tuple, depths: list[int], residual: bool) -> list[list]:
+    a, readout, weights = setup
+    inputs, primes = [], []
+    for k in range(len(weights)):  # the deepest stack's forward pass: every depth's start
+        z = weights[k] @ a
+        inputs.append(a)
+        primes.append(act.prime(z))
+        a = act.fn(z) + (a if residual else 0.0)
+    inputs, primes = np.stack(inputs), np.stack(primes)
+    rows: list[list[NetworkLayer]] = [[] for _ in depths]
+    delta = np.broadcast_to(readout, (len(depths), len(readout))).copy()
+    first = 0  # depths[first:]: the stacks still being run back
+    for j in range(max(depths)):
+        done = bisect.bisect_right(depths, j)  # stacks no deeper than j are through
+        delta, first = delta[done - first:], done
+        layer = np.array(depths[first:]) - 1 - j
+        local = primes[layer] * delta
+        weight_grad = zip(_dots(local).tolist(), _dots(inputs[layer]).tolist(), strict=True)
+        transposed = np.swapaxes(weights[layer], 1, 2)
+        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
+        for row, norm2, (ll, ii), active in zip(rows[first:], _dots(delta).tolist(),
+                                                weight_grad,
+                                                np.count_nonzero(primes[layer], axis=1).tolist(),
+                                                strict=True):
+            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
+                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+    for row in rows:
+        row.reverse()
+    return rows
 
 
 def network_gradients_many(depth: int, width: int, activations: list[str], init: str,

@@ -90,23 +90,28 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     """What ``vanishing_figure(**params, sweeping=True)`` answers with ``param`` at each
     value (sweep.py). In network mode the scalar chain, which neither the seed nor the width
     changes, is computed once; a seed sweep runs every seed's network in one batched pass
-    (``calculus.network_gradients_many``: the same numbers as one network at a time), and a
-    width sweep draws every width's network from one stream (``network_gradients_widths``);
-    any other sweep calls the builder at each value."""
-    if params["mode"] != "network" or param not in ("seed", "width"):
+    (``calculus.network_gradients_many``: the same numbers as one network at a time), a
+    width sweep draws every width's network from one stream (``network_gradients_widths``)
+    and a depth sweep runs the deepest network forward once and every depth back stacked
+    (``network_gradients_depths``); any other sweep calls the builder at each value."""
+    if params["mode"] != "network" or param not in ("seed", "width", "depth"):
         return [vanishing_figure(**{**params, param: value}, sweeping=True) for value in values]
     p = params
     acts = _acts(p["activation"], p["compare"])
-    chains = {a: calculus.gradient_flow(p["depth"], a, p["weight"], p["x"], p["residual"])
-              for a in acts}
     if param == "seed":
         networks = calculus.network_gradients_many(p["depth"], p["width"], acts, p["init"],
                                                    values, p["residual"])
-    else:
+    elif param == "width":
         networks = calculus.network_gradients_widths(p["depth"], values, acts, p["init"],
                                                      p["seed"], p["residual"])
-    return [_built(_State(**{**_settings(p), param: value}, acts=acts, chains=chains,
-                          networks=nets), p["narrow"], True)
+    else:
+        networks = calculus.network_gradients_depths(values, p["width"], acts, p["init"],
+                                                     p["seed"], p["residual"])
+    chains = {depth: {a: calculus.gradient_flow(depth, a, p["weight"], p["x"], p["residual"])
+                      for a in acts} for depth in (values if param == "depth" else [p["depth"]])}
+    return [_built(_State(**{**_settings(p), param: value}, acts=acts, networks=nets,
+                          chains=chains[value if param == "depth" else p["depth"]]),
+                   p["narrow"], True)
             for value, nets in zip(values, networks, strict=True)]
 
 
