@@ -44,6 +44,16 @@ def test_every_default_sweep_parses_to_what_the_standard_encoder_writes(
     assert _strict(fast.data) == json.loads(reference.data)
 
 
+@pytest.mark.parametrize(("name", "slider", "state"), [
+    *[(name, slider, "") for name, slider in SWEEPS],
+    *[("vanishing", slider, "&mode=network") for slider in FIGURES["vanishing"].sliders]])
+def test_every_default_sweep_is_at_most_150_kb_of_brotli(client, name, slider, state):
+    response = client.get(f"/api/widgets/{name}?sweep={slider}{state}",
+                          headers={"Accept-Encoding": "br"})
+    assert response.headers["Content-Encoding"] == "br"
+    assert len(response.data) <= 150 * 1024, (name, slider, len(response.data))
+
+
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_every_figure_alone_parses_to_what_the_standard_encoder_writes(client, name):
     response = client.get(f"/api/widgets/{name}")
