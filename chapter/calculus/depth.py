@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from dataclasses import dataclass
@@ -117,8 +118,14 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
     The output is read out as L = v·a_depth with a fixed random unit vector v, so the gradient
     entering the stack has norm 1 and every change along the way is the layers' doing.
     """
-    act = ACTIVATIONS[activation]
-    a, readout, weights = network_setup(depth, width, init, seed)
+    return _gradients(ACTIVATIONS[activation], network_setup(depth, width, init, seed),
+                      residual)
+
+
+def _gradients(act, setup: tuple, residual: bool) -> list[NetworkLayer]:
+    """``network_gradients`` for the network ``setup`` (input, read-out, weights)."""
+    a, readout, weights = setup
+    depth = len(weights)
     inputs, primes = [], []
     for k in range(depth):
         z = weights[k] @ a
@@ -137,6 +144,129 @@ def network_gradients(depth: int, width: int, activation: str, init: str, seed: 
                                    active=int(np.count_nonzero(primes[k]))))
     layers.reverse()
     return layers
+
+
+def network_setups(depth: int, widths: list[int], init: str, seed: int) -> list[tuple]:
+    """``network_setup`` at each width in ``widths`` (a sweep along the width), drawn once.
+
+    A seed's generator gives the same sequence of standard normals however they are asked
+    for, and ``normal(loc, scale)`` is loc + scale × the next one; so each width's input,
+    read-out and weights are slices of one stream, scaled as ``network_setup`` scales them
+    (tests/test_network_batch.py compares every width's arrays, bit for bit).
+    """
+    top = max(widths)
+    stream = np.random.default_rng(seed).standard_normal(2 * top + depth * top * top)
+    setups = []
+    for width in widths:
+        x = 0.0 + 1.0 * stream[:width]
+        readout = 0.0 + 1.0 * stream[width:2 * width]
+        readout /= np.linalg.norm(readout)
+        std = np.sqrt(INITS[init](width, width))
+        weights = 0.0 + std * stream[2 * width:2 * width + depth * width * width]
+        setups.append((x, readout, weights.reshape(depth, width, width)))
+    return setups
+
+
+def network_gradients_widths(depth: int, widths: list[int], activations: list[str],
+                             init: str, seed: int, residual: bool = False) -> list[dict]:
+    """``network_gradients`` at each width in ``widths``, {activation: layers} per width, the
+    networks drawn once (``network_setups``)."""
+    return [{a: _gradients(ACTIVATIONS[a], setup, residual) for a in activations}
+            for setup in network_setups(depth, widths, init, seed)]
+
+
+def network_gradients_depths(depths: list[int], width: int, activations: list[str],
+                             init: str, seed: int, residual: bool = False) -> list[dict]:
+    """``network_gradients`` at each depth in ``depths`` (a sweep along the depth, ascending),
+    {activation: layers} per depth, in one pass.
+
+    A deeper stack keeps the same first layers (``network_setup`` draws them in order), so
+    every depth's forward pass is the start of the deepest one's; the backward passes, one
+    per depth from its own top, run stacked, step j taking layer depth − 1 − j of every
+    stack that deep, each multiplied as ``@`` multiplies one pair.
+    """
+    setup = network_setup(max(depths), width, init, seed)
+    runs = {a: _depth_layers(ACTIVATIONS[a], setup, depths, residual) for a in activations}
+    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(depths))]
+
+
+def _depth_layers(act, setup: tuple, depths: list[int], residual: bool) -> list[list]:
+    a, readout, weights = setup
+    inputs, primes = [], []
+    for k in range(len(weights)):  # the deepest stack's forward pass: every depth's start
+        z = weights[k] @ a
+        inputs.append(a)
+        primes.append(act.prime(z))
+        a = act.fn(z) + (a if residual else 0.0)
+    inputs, primes = np.stack(inputs), np.stack(primes)
+    rows: list[list[NetworkLayer]] = [[] for _ in depths]
+    delta = np.broadcast_to(readout, (len(depths), len(readout))).copy()
+    first = 0  # depths[first:]: the stacks still being run back
+    for j in range(max(depths)):
+        done = bisect.bisect_right(depths, j)  # stacks no deeper than j are through
+        delta, first = delta[done - first:], done
+        layer = np.array(depths[first:]) - 1 - j
+        local = primes[layer] * delta
+        weight_grad = zip(_dots(local).tolist(), _dots(inputs[layer]).tolist(), strict=True)
+        transposed = np.swapaxes(weights[layer], 1, 2)
+        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
+        for row, norm2, (ll, ii), active in zip(rows[first:], _dots(delta).tolist(),
+                                                weight_grad,
+                                                np.count_nonzero(primes[layer], axis=1).tolist(),
+                                                strict=True):
+            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
+                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+    for row in rows:
+        row.reverse()
+    return rows
+
+
+def network_gradients_many(depth: int, width: int, activations: list[str], init: str,
+                           seeds: list[int], residual: bool = False) -> list[dict]:
+    """``network_gradients`` for every seed in ``seeds`` (a sweep along the seed), each
+    activation's layers by name: {activation: layers} per seed, in one batched pass.
+
+    The networks are stacked, one per seed, and each step is the single network's step on
+    the stack: a stacked ``@`` multiplies each seed's matrix and vector exactly as ``@`` does
+    one pair, and the activations act element by element, so every number is the one
+    ``network_gradients`` gives for that seed alone (tests/test_network_batch.py).
+    """
+    setups = [network_setup(depth, width, init, seed) for seed in seeds]
+    x, readout, weights = (np.stack([setup[i] for setup in setups]) for i in range(3))
+    runs = {a: _stacked_layers(ACTIVATIONS[a], x, readout, weights, residual)
+            for a in activations}
+    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(seeds))]
+
+
+def _dots(v: np.ndarray) -> np.ndarray:
+    """Each row's v·v, as ``v @ v`` computes it for one row."""
+    return (v[:, None, :] @ v[:, :, None])[:, 0, 0]
+
+
+def _stacked_layers(act, x, readout, weights, residual: bool) -> list[list[NetworkLayer]]:
+    """``network_gradients``' forward and backward passes on stacked networks: x, readout
+    (seeds × width) and weights (seeds × depth × width × width)."""
+    a, inputs, primes = x, [], []
+    for k in range(weights.shape[1]):
+        z = (weights[:, k] @ a[:, :, None])[:, :, 0]
+        inputs.append(a)
+        primes.append(act.prime(z))
+        a = act.fn(z) + (a if residual else 0.0)
+    rows: list[list[NetworkLayer]] = [[] for _ in range(len(x))]
+    delta = readout
+    for k in reversed(range(weights.shape[1])):
+        local = primes[k] * delta
+        weight_grad = zip(_dots(local).tolist(), _dots(inputs[k]).tolist(), strict=True)
+        transposed = np.swapaxes(weights[:, k], 1, 2)
+        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
+        for row, norm2, (ll, ii), active in zip(rows, _dots(delta).tolist(), weight_grad,
+                                                np.count_nonzero(primes[k], axis=1).tolist(),
+                                                strict=True):
+            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
+                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+    for row in rows:
+        row.reverse()
+    return rows
 
 
 def network_output(weights, x, readout, activation: str, residual: bool = False) -> float:

@@ -65,10 +65,10 @@ def _curve(xv: list, yv: list, color, name, axes) -> dict:
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
 
 
-def _tangent(at, value, slope, ts, axes, name, link) -> dict:
-    ends = np.array([ts[0], ts[-1]])  # a straight line: its two ends draw it (small sweeps)
-    return {"type": "scatter", "mode": "lines", "x": round_sig(ends), "meta": {"link": link},
-            "y": round_sig(calculus.tangent(at, value, slope, ends)), "xaxis": axes[0],
+def _tangent(ts: list, values: list, axes, name, link) -> dict:
+    """A tangent line through its two ends (``Arrays.tangents``: small sweeps)."""
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
+            "y": round_sig(values), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
 
@@ -87,19 +87,19 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     n, ch = s.n, s.ch
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
-    f_range = style.focus_range(a.f, min(y_ends), max(y_ends))
+    g_extent, f_extent, gaps_extent = a.extents
+    f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
     f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
     ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]],
-              "g": style.focus_range(a.g, min(u_ends), max(u_ends)), "f": f_range}
+              "g": style.focus_range(g_extent, min(u_ends), max(u_ends)), "f": f_range,
+              "gaps": gaps_extent}
     xs, g, us, f = a.drawn
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
-        _tangent(s.x, n.u, n.inner_derivative, a.xs, G_AXES, "tangent, slope g′(x)",
-                 "inner_derivative"),
+        _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative"),
         _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
         _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
-        _tangent(n.u, n.y, n.outer_derivative, a.us, F_AXES, "tangent, slope f′(u)",
-                 "outer_derivative"),
+        _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative"),
         _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
     ]
     return data, ranges
@@ -194,9 +194,9 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED}})
     # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
-    drawn = shrink["gaps"][np.isfinite(shrink["gaps"]) & (shrink["gaps"] > 0)]
-    gap_range = ([float(np.log10(drawn.min())) - 0.3, float(np.log10(drawn.max())) + 0.3]
-                 if drawn.size else [-6.0, 0.0])
+    drawn = ranges["gaps"]  # the smallest and largest gap drawn (finite, above 0)
+    gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
+                 if drawn else [-6.0, 0.0])
     return style.layout(
         HEIGHTS.at(narrow),
         xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),

@@ -83,14 +83,17 @@ class Arrays:
     drawn: tuple[list, list, list, list]
     shrink: dict
     gaps_drawn: list
+    extents: tuple  # (g, f, the drawn gaps): each (smallest, largest) finite value, or None
+    tangents: tuple  # the two tangent lines' ends: (g's t, g's value, f's t, f's value)
 
 
 def arrays(states: list[State]) -> list[Arrays]:
     """Each state's arrays, every state at once (all share ``fn`` and ``narrow``)."""
     first = states[0]
     column = np.array([[s.x, s.w, s.dx, s.n.u - s.half_u, s.n.u + 2.6 * s.half_u,
-                        s.n.dy_dx] for s in states], dtype=float).T[:, :, None]
-    x, w, dx, u_lo, u_hi, slope = column
+                        s.n.dy_dx, s.n.u, s.n.inner_derivative, s.n.y, s.n.outer_derivative]
+                       for s in states], dtype=float).T[:, :, None]
+    x, w, dx, u_lo, u_hi, slope, u, inner_slope, y, outer_slope = column
     # More room on the right, where the segments' labels run out beyond their ends.
     xs = _rows(x - 3 * dx, x + (6 if first.narrow else 4.5) * dx, CURVE_POINTS[0])
     us = _rows(u_lo, u_hi, CURVE_POINTS[1])  # the Δy labels run right
@@ -101,10 +104,26 @@ def arrays(states: list[State]) -> list[Arrays]:
     exact = gaps[:, :count] <= floors[:, :count]  # no gap bigger than rounding: none drawn
     shown = np.where(exact, np.nan, gaps[:, :count])
     drawn = zip(round_rows(xs), round_rows(g), round_rows(us), round_rows(f), strict=True)
+    extents = zip(_extents(g), _extents(f), _extents(np.where(shown > 0, shown, np.nan)),
+                  strict=True)
+    ends = (xs[:, [0, -1]], us[:, [0, -1]])  # a straight line: its two ends draw it
+    tangents = zip(ends[0].tolist(), calculus.tangent(x, u, inner_slope, ends[0]).tolist(),
+                   ends[1].tolist(), calculus.tangent(u, y, outer_slope, ends[1]).tolist(),
+                   strict=True)
     return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(
         shown[i], bool(exact[i].all()), quotients[i, count:], gaps[i, count:],
-        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn)
-        for i, (d, gaps_drawn) in enumerate(zip(drawn, round_rows(shown), strict=True))]
+        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn, e, t)
+        for i, (d, gaps_drawn, e, t) in enumerate(zip(drawn, round_rows(shown), extents,
+                                                      tangents, strict=True))]
+
+
+def _extents(rows: np.ndarray) -> list:
+    """Each row's (smallest, largest) finite value, None where it has none."""
+    finite = np.isfinite(rows)
+    lows = np.where(finite, rows, np.inf).min(axis=1)
+    highs = np.where(finite, rows, -np.inf).max(axis=1)
+    return [(lo, hi) if any_ else None
+            for lo, hi, any_ in zip(lows, highs, finite.any(axis=1).tolist(), strict=True)]
 
 
 def _rows(starts: np.ndarray, stops: np.ndarray, count: int) -> np.ndarray:

@@ -8,6 +8,7 @@ marker shape or dash style.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -50,17 +51,23 @@ _SPECS = {4: ".4g", 5: ".5g"}
 def round_rows(values, digits: int = 5) -> list[list]:
     """``round_sig`` of each row of a 2-D array, in one NumPy pass (a sweep's frames at once);
     each row is rounded exactly as ``round_sig`` rounds a long list."""
-    return [[None if v != v else v for v in row]
-            for row in _rounded(values, digits).reshape(len(values), -1).tolist()]
+    rounded = _rounded(values, digits).reshape(len(values), -1)
+    gapped = np.isnan(rounded).any(axis=1).tolist()  # only these rows need a pass in Python
+    return [[None if v != v else v for v in row] if gap else row
+            for row, gap in zip(rounded.tolist(), gapped, strict=True)]
 
 
 def _rounded(values, digits: int) -> np.ndarray:
     a = np.asarray(values, dtype=float)
-    tiny = np.abs(a) < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
-    out = np.where(tiny, 0.0, np.nan)
+    magnitude = np.abs(a)
+    tiny = magnitude < 1e-300  # subnormal: its scale factor would overflow; drawn as 0
     keep = np.isfinite(a) & ~tiny
+    if keep.all():  # the usual case: the same arithmetic on every value, nothing to pick out
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(magnitude)))
+        return np.round(a * scale) / scale
+    out = np.where(tiny, 0.0, np.nan)
     if keep.any():
-        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(a[keep]))))
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(magnitude[keep])))
         out[keep] = np.round(a[keep] * scale) / scale
     return out
 
@@ -120,11 +127,10 @@ def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y")
             "textfont": {"color": INK, "size": 13}, "hoverinfo": "skip", "cliponaxis": False}
 
 
-def focus_range(curve, lo: float, hi: float) -> list[float]:
-    """A y-range showing the curve, but never so tall that the nudge becomes invisible."""
-    finite = np.asarray(curve, dtype=float)
-    finite = finite[np.isfinite(finite)]
-    c_lo, c_hi = (float(finite.min()), float(finite.max())) if finite.size else (lo, hi)
+def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
+    """A y-range showing a curve whose finite values span ``extent`` (smallest, largest;
+    None: it has none), but never so tall that the nudge becomes invisible."""
+    c_lo, c_hi = (float(extent[0]), float(extent[1])) if extent else (lo, hi)
     c_lo, c_hi = min(c_lo, lo), max(c_hi, hi)
     span = hi - lo
     if span > 0 and c_hi - c_lo > 12 * span:
@@ -157,6 +163,7 @@ _SUPERSCRIPTS = str.maketrans("xuw²", "ˣᵘʷ²")
 _POWER = re.compile(r"e\^(\(([^()]*)\)|(\w))")
 
 
+@functools.cache  # a handful of formulas, typeset for every frame of a sweep
 def typeset(formula: str, html: bool) -> str:
     """A formula as it is printed, not typed: e^(x²) becomes e with x² raised — as Plotly's
     <sup> in a figure (``html``), as Unicode superscripts in the words a reader hears."""

@@ -91,24 +91,29 @@ def normalised(schema: dict, params: dict) -> dict:
     return out
 
 
-def _whole(new: dict, old: dict | None) -> bool:
-    """A trace sent whole: one the base lacks, or one without some key the base's has."""
-    return old is None or not old.keys() <= new.keys()
-
-
-def _diff(new: dict, old: dict) -> dict | None:
-    changed = {k: v for k, v in new.items() if old.get(k) != v}
-    return changed or None
+def _traces(new: list[dict], old: list[dict]) -> tuple[list, list[int]]:
+    """Each trace as what differs from the base's (None: nothing), and the indices of those
+    sent whole: a trace the base lacks, or one without some key the base's has."""
+    data, whole = [], []
+    for i, trace in enumerate(new):
+        before = old[i] if i < len(old) else None
+        if before is None or not before.keys() <= trace.keys():
+            whole.append(i)
+            data.append(trace)
+        else:
+            get = before.get
+            data.append({k: v for k, v in trace.items() if get(k) != v} or None)
+    return data, whole
 
 
 def _frame(payload: dict, base: dict, value) -> SweepFrame:
     """The builder's answer at ``value`` (``sweeping=True``: data, layout, values, summary)
     as what differs from ``base``."""
     figure = payload["figure"]
-    old, old_layout = base["data"], base["layout"]
-    whole = [i for i, t in enumerate(figure["data"]) if _whole(t, old[i] if i < len(old) else None)]
-    data = [t if i in whole else _diff(t, old[i]) for i, t in enumerate(figure["data"])]
-    layout = {k: v for k, v in figure["layout"].items() if old_layout.get(k) != v}
+    old_layout = base["layout"]
+    data, whole = _traces(figure["data"], base["data"])
+    get = old_layout.get
+    layout = {k: v for k, v in figure["layout"].items() if get(k) != v}
     return {"value": value, "data": data, "layout": layout, "whole": whole,
             "unset": sorted(old_layout.keys() - figure["layout"].keys()),
             "values": payload["values"], "summary": payload.get("summary", "")}

@@ -7,7 +7,6 @@ pinned at the axis floor and named, and the words say which layers pass back 0 a
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +15,7 @@ from chapter.figures import style
 from chapter.figures.figure import Figure, Heights
 from chapter.figures.params import UNIT, Choice, Flag, Number
 from chapter.figures.style import round_sig
+from chapter.figures.vanishing_frames import State, states
 from chapter.format import SUPERSCRIPT, num, param
 
 SERIES_STYLE = [  # first and second activation: colour, dash and marker all differ
@@ -25,41 +25,6 @@ SERIES_STYLE = [  # first and second activation: colour, dash and marker all dif
 HEIGHTS = Heights(wide=440, narrow=480)
 CHAIN_QUANTITY = "|∂a<sub>depth</sub>/∂a<sub>k−1</sub>|"
 NETWORK_QUANTITY = "‖∂L/∂a<sub>k−1</sub>‖"
-
-
-@dataclass(frozen=True)
-class _State:
-    """The settings and what the engine computed from them, for every part of the figure."""
-
-    depth: int
-    activation: str
-    weight: float
-    x: float
-    residual: bool
-    mode: str
-    width: int
-    init: str
-    seed: int
-    acts: list
-    chains: dict
-    networks: dict
-
-    def label(self, a: str) -> str:
-        return calculus.ACTIVATIONS[a].label
-
-    def magnitudes(self, a: str) -> list[float]:
-        """What the figure plots for activation a, first layer first."""
-        if self.mode == "network":
-            return [layer.gradient_norm for layer in self.networks[a]]
-        return [layer.gradient for layer in self.chains[a]]
-
-    def zero_layers(self, a: str) -> list[int]:
-        return [k + 1 for k, m in enumerate(self.magnitudes(a)) if m == 0]
-
-    @property
-    def show_bound(self) -> bool:
-        return (self.mode == "chain" and not self.residual and "sigmoid" in self.acts
-                and self.weight != 0)
 
 
 def _magnitudes(values) -> list:
@@ -74,11 +39,19 @@ def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float
                      seed: int = 0, narrow: bool = False, sweeping: bool = False) -> dict:
     """Figure 3: per-layer gradients for one activation (and one to compare), revealed from
     the last layer back to the first, in a scalar chain or a real network."""
-    acts = [activation] + ([compare] if compare not in ("none", activation) else [])
-    s = _State(depth, activation, weight, x, residual, mode, width, init, seed, acts,
-               {a: calculus.gradient_flow(depth, a, weight, x, residual) for a in acts},
-               {a: calculus.network_gradients(depth, width, a, init, seed, residual)
-                for a in acts} if mode == "network" else {})
+    return _built(State.at(depth, activation, weight, x, residual, compare, mode, width, init,
+                           seed), narrow, sweeping)
+
+
+def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
+    """What ``vanishing_figure(**params, sweeping=True)`` answers with ``param`` at each
+    value (sweep.py), from every frame's state at once (a real network's seed, width and
+    depth sweeps compute all their networks in one pass: ``vanishing_frames.states``)."""
+    return [_built(s, params["narrow"], True) for s in states(params, param, values)]
+
+
+def _built(s: State, narrow: bool, sweeping: bool) -> dict:
+    depth = s.depth
     y_range = _y_range(s)
     floor = 10 ** (y_range[0] + 0.12)
     data = [_bound_trace(s)] if s.show_bound else []
@@ -99,14 +72,14 @@ def vanishing_figure(depth: int = 10, activation: str = "sigmoid", weight: float
 # --- traces -----------------------------------------------------------------------------------
 
 
-def _animated(s: _State, reach: int, floor: float) -> list[dict]:
+def _animated(s: State, reach: int, floor: float) -> list[dict]:
     """The series, then their zero markers, revealed for the layers the signal has reached."""
     series = [_series(s, a, i, reach) for i, a in enumerate(s.acts)]
     zeros = [_zeros(s, a, i, reach, floor) for i, a in enumerate(s.acts) if s.zero_layers(a)]
     return series + zeros
 
 
-def _series(s: _State, a: str, i: int, reach: int) -> dict:
+def _series(s: State, a: str, i: int, reach: int) -> dict:
     look = SERIES_STYLE[i]
     mags = _magnitudes(s.magnitudes(a))
     shown = [m if k >= s.depth - reach else None for k, m in enumerate(mags)]
@@ -117,7 +90,7 @@ def _series(s: _State, a: str, i: int, reach: int) -> dict:
             "hovertemplate": f"{s.label(a)}, layer %{{x}}: %{{y:.3e}}<extra></extra>"}
 
 
-def _zeros(s: _State, a: str, i: int, reach: int, floor: float) -> dict:
+def _zeros(s: State, a: str, i: int, reach: int, floor: float) -> dict:
     """Exactly-zero gradients, pinned at the axis floor and labelled, never silently absent."""
     layers = s.zero_layers(a)
     label = f"0 ({_zero_cause(s, a)[0]})"
@@ -132,7 +105,7 @@ def _zeros(s: _State, a: str, i: int, reach: int, floor: float) -> dict:
             "hovertemplate": f"{s.label(a)}, layer %{{x}}: exactly 0<extra></extra>"}
 
 
-def _bound_trace(s: _State) -> dict:
+def _bound_trace(s: State) -> dict:
     layers = range(1, s.depth + 1)
     return {"type": "scatter", "mode": "lines", "x": list(layers),
             "y": _magnitudes([calculus.sigmoid_bound(s.weight, s.depth - k + 1) for k in layers]),
@@ -140,7 +113,7 @@ def _bound_trace(s: _State) -> dict:
             "line": {"color": style.MUTED, "dash": "dot", "width": 2}}
 
 
-def _y_range(s: _State) -> list[float]:
+def _y_range(s: State) -> list[float]:
     """A fixed log range, so the axis holds still while the gradient travels back."""
     drawn = [abs(v) for a in s.acts for v in s.magnitudes(a) if v != 0]
     if s.show_bound:
@@ -150,7 +123,7 @@ def _y_range(s: _State) -> list[float]:
     return [math.log10(min(drawn)) - 0.4, math.log10(max(drawn)) + 0.4]
 
 
-def _layout(s: _State, y_range: list[float], narrow: bool) -> dict:
+def _layout(s: State, y_range: list[float], narrow: bool) -> dict:
     annotations = []
     nothing = not any(m != 0 for a in s.acts for m in s.magnitudes(a))
     if nothing:  # a log axis has no place for 0: no tick labels that suggest a size
@@ -184,7 +157,7 @@ UNDERFLOW = ("underflow", "the product of the local derivatives from layer {n} b
 THEN = ", and every gradient before it is multiplied by that 0"
 
 
-def _zero_cause(s: _State, a: str) -> tuple[str, str]:
+def _zero_cause(s: State, a: str) -> tuple[str, str]:
     """(short label, the reason in words) for activation a's exactly-zero gradients.
 
     The zeros run from the first layer up to layer n, the one nearest the output where the
@@ -216,7 +189,7 @@ def _zero_cause(s: _State, a: str) -> tuple[str, str]:
                          f"smallest number floating point holds, so it is stored as 0" + THEN)
 
 
-def _zero_sentences(s: _State) -> str:
+def _zero_sentences(s: State) -> str:
     out = ""
     for a in s.acts:
         layers = s.zero_layers(a)
@@ -230,7 +203,7 @@ def _zero_sentences(s: _State) -> str:
     return out
 
 
-def _setting(s: _State) -> str:
+def _setting(s: State) -> str:
     layers = f"{s.depth} layer{'s' if s.depth != 1 else ''}"
     skip = f"residual connections {'on' if s.residual else 'off'}"
     if s.mode == "network":
@@ -239,7 +212,7 @@ def _setting(s: _State) -> str:
     return f"{layers}, every weight {param(s.weight)}, input x = {param(s.x)}, {skip}"
 
 
-def _exact(s: _State, layer, activation: str | None = None) -> bool:
+def _exact(s: State, layer, activation: str | None = None) -> bool:
     """Whether a layer's local derivative w·φ′(z) (+ 1) is exactly the number computed."""
     return s.weight == 0 or calculus.prime_is_exact(activation or s.activation, layer.z)
 
@@ -249,7 +222,7 @@ def _said(value: float, exact: bool) -> str:
     return num(value) if exact or not float(value).is_integer() else f"about {num(value)}"
 
 
-def _chain_sentence(s: _State) -> str:
+def _chain_sentence(s: State) -> str:
     main = s.chains[s.activation]
     exact = [_exact(s, layer) for layer in main]
     local = [(layer.local_derivative, sure) for layer, sure in zip(main, exact, strict=True)]
@@ -267,7 +240,7 @@ def _chain_sentence(s: _State) -> str:
             f"first layer as {arrives}.")
 
 
-def _description(s: _State) -> str:
+def _description(s: State) -> str:
     """The figure in words, for exactly the settings drawn."""
     if s.mode == "network":
         text = (f"In {_setting(s)}, the gradient norm ‖∂L/∂aₖ₋₁‖ at the first layer is "
@@ -286,7 +259,7 @@ def _description(s: _State) -> str:
     return text + _zero_sentences(s)
 
 
-def _summary(s: _State) -> str:
+def _summary(s: State) -> str:
     kind = "gradient norm" if s.mode == "network" else "gradient"
     text = f"first-layer {kind}: " + ", ".join(
         f"{s.label(a)} {num(s.magnitudes(a)[0])}" for a in s.acts)
@@ -295,7 +268,7 @@ def _summary(s: _State) -> str:
     return text
 
 
-def _captions(s: _State) -> list[str]:
+def _captions(s: State) -> list[str]:
     captions = [f"The gradient enters at layer {s.depth}, the last layer."]
     kind = "gradient norm" if s.mode == "network" else "gradient"
     for j in range(1, s.depth + 1):
@@ -306,7 +279,7 @@ def _captions(s: _State) -> list[str]:
     return captions
 
 
-def _table(s: _State) -> dict:
+def _table(s: State) -> dict:
     if s.mode == "network":
         columns = ["layer k"]
         for a in s.acts:
@@ -329,7 +302,7 @@ def _layer_dict(layer) -> dict:
             "weight_gradient": layer.weight_gradient}
 
 
-def _values(s: _State) -> dict:
+def _values(s: State) -> dict:
     main = s.chains[s.activation]
     values = {
         "depth": s.depth, "activation": s.activation, "weight": s.weight, "x": s.x,
@@ -383,7 +356,7 @@ FIGURE = Figure(
         "seed": Number(0, 9999, 0, whole=True, label="Random seed", when=_NETWORK),
         "narrow": Flag(False),
     }, vanishing_figure, HEIGHTS, main=("depth", "activation", "compare"), sweep_view="hold",
-    frame_work=_frame_work,
+    frame_work=_frame_work, sweep_frames=sweep_frames,
     presets=(
         ("Vanishing: 10 layers × 0.5", {**_LINEAR, "weight": "0.5"}),
         ("Exploding: 10 layers × 2", {**_LINEAR, "weight": "2"}),

@@ -1,0 +1,57 @@
+"""A figure's answer as the bytes sent: compact UTF-8 JSON, NumPy numbers written as numbers.
+
+orjson writes a sweep's ~55,000 coordinates in a tenth of the time the standard encoder
+takes, with the same shortest round-trip form of every float, so the bytes parse to the same
+answer. It writes a non-finite float as ``null``, though, where the figures' answers refuse
+one (a figure draws a gap by giving ``None`` itself: ``style.round_sig``): ``encode`` checks
+first and raises the standard encoder's ``ValueError``, so such a number is an error, never a
+silent null nor the invalid JSON ``NaN``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import orjson
+
+OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+
+
+def encode(answer) -> bytes:
+    """``answer`` as JSON bytes; ValueError if it holds a NaN or an infinity."""
+    if not finite(answer):
+        raise ValueError("Out of range float values are not JSON compliant")
+    return orjson.dumps(answer, option=OPTIONS)
+
+
+def finite(value) -> bool:
+    """Whether every number in ``value`` (dicts, lists and tuples, at any depth) is finite."""
+    kind = type(value)
+    if kind is dict:
+        return all(map(finite, value.values()))
+    if kind is list or kind is tuple:
+        try:  # a list of numbers and gaps at C speed: a sum is finite if every term is
+            if math.isfinite(sum(filter(None, value))):
+                return True
+        except TypeError:  # strings or containers among them
+            pass
+        return all(map(finite, value))  # one by one (also where a finite sum overflowed)
+    if kind is float:
+        return math.isfinite(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return True
+    return _other_finite(value)
+
+
+def _other_finite(value) -> bool:
+    """Subclasses (np.float64 is a float) and NumPy arrays and scalars."""
+    if isinstance(value, dict):
+        return all(map(finite, value.values()))
+    if isinstance(value, list | tuple):
+        return all(map(finite, value))
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in "fc":
+        return bool(np.isfinite(value).all())
+    return True
