@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 
 from chapter.figures import FIGURES
+from chapter.figures.backprop import HIDDEN
 from tests.browser.pages import (
     DESKTOP_1366,
     PHONE,
     ask_for_sweep,
+    drawn_words,
     figure_ready,
     hold_still,
     new_page,
@@ -171,4 +173,71 @@ def test_during_a_drag_the_formula_strip_shows_the_drawn_frames_numbers(browser,
     formatted = page.evaluate("(vs) => vs.map((v) => window.SeeingML.formatNumber(v))",
                               [now[name] for name in during])
     assert list(during.values()) == formatted, (shown, during)
+    context.close()
+
+
+def _shown_at_step(built: dict, step: int) -> set[str]:
+    """The words the exact figure shows at ``step`` (as the chart's text reads): every label
+    its step frame does not draw in no colour."""
+    figure = built["figure"]
+    frame = next(f for f in figure["frames"] if f["name"] == f"step-{step}")
+    shown = set()
+    for i, trace in enumerate(figure["data"]):
+        if not isinstance(trace.get("text"), list):
+            continue
+        font = trace.get("textfont", {})
+        if i in frame["traces"]:
+            font = frame["data"][frame["traces"].index(i)].get("textfont", font)
+        inks = font.get("color")
+        inks = inks if isinstance(inks, list) else [inks] * len(trace["text"])
+        shown |= {t.replace("<br>", "") for t, ink in zip(trace["text"], inks, strict=True)
+                  if t and ink != HIDDEN}  # a label's lines, drawn one after the other
+    return shown
+
+
+@pytest.mark.parametrize("nexts", [0, 6])
+def test_a_drag_at_a_step_moves_that_steps_words_and_never_redraws_the_chart_whole(
+        browser, live_server, nexts):
+    """At any step of the pass, a drag keeps the step: the words it shows move to the
+    engine's numbers for the slider's value, the words it has not reached stay unseen (to
+    the eye and to a screen reader), and plotly.js never redraws the chart whole during the
+    drag (each frame only moves the drawn words) — the first frame included."""
+    from chapter.figures.backprop import backprop_figure
+
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    for _ in range(nexts):
+        page.click("#figure-backprop [data-action='next']")
+    page.wait_for_function("(n) => document.getElementById('widget-backprop-step')"
+                           ".textContent.startsWith(`Step ${n + 1} of 9`)", arg=nexts)
+    hold_still(page, "#widget-backprop-plot")
+    before = set(drawn_words(page, "backprop"))
+    assert before == _shown_at_step(backprop_figure(), nexts)
+    page.locator("#widget-backprop-w1").scroll_into_view_if_needed()
+    ask_for_sweep(page, "backprop", "w1")
+    page.evaluate("""() => { const react = window.Plotly.react; window.__wholeDraws = 0;
+        window.Plotly.react = function (...args) { window.__wholeDraws += 1;
+                                                   return react.apply(this, args); }; }""")
+    box = page.locator("#widget-backprop-w1").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 12, y)
+    page.mouse.down()
+    start = page.evaluate("window.SeeingML.redraws || 0")
+    for i in range(1, 16):
+        page.mouse.move(box["x"] + 12 + (box["width"] - 24) * i / 40, y)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+    page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start}")
+    shown = float(page.eval_on_selector("#widget-backprop-w1", "e => e.value"))
+    during = set(drawn_words(page, "backprop"))
+    whole = page.evaluate("window.__wholeDraws")
+    # What a screen reader finds inside the chart, below its own label (the description).
+    inside = page.locator("#widget-backprop-plot").aria_snapshot().split("\n", 1)[1]
+    page.mouse.up()
+    assert whole == 0, f"{whole} whole redraws during the drag"
+    assert during == _shown_at_step(backprop_figure(w1=shown), nexts), (shown, during)
+    assert during != before
+    unseen = _shown_at_step(backprop_figure(w1=shown), 8) - during
+    assert unseen and not [w for w in unseen if w in inside], inside
+    page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    assert page.locator("#widget-backprop-step").text_content().startswith(f"Step {nexts + 1} of 9")
+    assert not page.watch.errors, page.watch.errors
     context.close()
