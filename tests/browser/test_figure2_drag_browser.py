@@ -90,31 +90,50 @@ def test_a_drag_after_training_starts_the_untrained_sweep(browser, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+HIT = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return hit && (hit.closest(s) ? s : hit.id || hit.className.baseVal || hit.className); }"""
+
+
+@pytest.mark.parametrize(("viewport", "scheme"), [(PHONE, "light"), (PHONE, "dark"),
+                                                  ({"width": 320, "height": 844}, "light")],
+                         ids=["390-light", "390-dark", "320-light"])
 def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_screen(
-        browser, live_server, scheme):
-    context, page = _open(browser, live_server, PHONE, color_scheme=scheme)
+        browser, live_server, viewport, scheme):
+    context, page = _open(browser, live_server, viewport, color_scheme=scheme)
     header = page.evaluate(BOX, "header.masthead")
+    view = page.evaluate(BOX, "#figure-backprop .widget-view")
+    field = page.evaluate(BOX, "#figure-backprop [data-field='x']")
+    # The held view leaves room below it for a slider's whole field (label, value, track),
+    # at 390 px for two of them.
+    room = viewport["height"] - header["bottom"] - (view["bottom"] - view["top"])
+    fields = 2 if viewport["width"] >= 390 else 1
+    assert room >= fields * (field["bottom"] - field["top"]), (room, view, field)
     for slider in SLIDERS:
-        page.locator(f"#widget-backprop-{slider}").evaluate(
-            "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
-        hold_still(page, f"#widget-backprop-{slider}")
-        plot = page.evaluate(BOX, "#widget-backprop-plot")
-        step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
-        moved = page.evaluate(BOX, f"#widget-backprop-{slider}")
-        assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
-        assert step["bottom"] <= moved["top"] and moved["bottom"] <= PHONE["height"] + 1, slider
-        # Nothing covers the slider where a finger would press it.
-        hit = page.evaluate("""(s) => { const b = document.querySelector(s).getBoundingClientRect();
-            return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2).id; }""",
-                            f"#widget-backprop-{slider}")
-        assert hit == f"widget-backprop-{slider}", (slider, hit)
+        for block in ("end", "start"):
+            # Scrolled up from below (the slider at the screen's foot), or brought into view
+            # from above (it stops below the held view, never under it).
+            page.locator(f"#widget-backprop-{slider}").evaluate(
+                "(e, block) => e.scrollIntoView({block, behavior: 'instant'})", block)
+            hold_still(page, f"#widget-backprop-{slider}")
+            plot = page.evaluate(BOX, "#widget-backprop-plot")
+            step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
+            moved = page.evaluate(BOX, f"#figure-backprop [data-field='{slider}']")
+            track = page.evaluate(BOX, f"#widget-backprop-{slider}")
+            assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
+            assert step["bottom"] <= moved["top"], (slider, block, step, moved)
+            # (2 px: the browser's subpixel layout may put the track's box just past the edge.)
+            assert track["bottom"] <= viewport["height"] + 2, (slider, block, track)
+            # Nothing covers the slider, nor its label, where a finger would press.
+            for part in (f"#widget-backprop-{slider}", f"label[for='widget-backprop-{slider}']"):
+                hit = page.evaluate(HIT, part)
+                assert hit == part, (slider, block, part, hit)
     ask_for_sweep(page, "backprop", "eta")
     during, _, _ = _drag(page, "eta")
     assert during >= 5
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
     hold_still(page, "#widget-backprop-plot")
-    screenshot(page, f"figure-backprop-phone-drag-{scheme}")
+    screenshot(page, f"figure-backprop-phone-drag-{viewport['width']}-{scheme}")
     context.close()
 
 
