@@ -231,6 +231,11 @@ def test_a_drag_at_a_step_moves_that_steps_words_and_never_redraws_the_chart_who
     hold_still(page, "#widget-backprop-plot")
     before = set(drawn_words(page, "backprop"))
     assert before == _shown_at_step(backprop_figure(), nexts)
+    # An unreached word leaves no trace: no halo blanking the marks behind it, not heard.
+    traces = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#widget-backprop-plot .textpoint text')).filter((t) => t.style.fillOpacity === '0')
+        .map((t) => [getComputedStyle(t).stroke, t.getAttribute('aria-hidden')])""")
+    assert traces and all(t == ["none", "true"] for t in traces), traces
     page.locator("#widget-backprop-w1").scroll_into_view_if_needed()
     ask_for_sweep(page, "backprop", "w1")
     page.evaluate("""() => { const react = window.Plotly.react; window.__wholeDraws = 0;
