@@ -73,8 +73,9 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     data = [*_static_traces(s, geo), _loss_trace(s)]
     first_animated = len(data)
     data += _animated(s, geo, 8)
-    if sweeping:
-        return style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s))
+    if sweeping:  # with each step's words, so a drag at any step reads the frame's numbers
+        return {**style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s)),
+                "steps": _captions(s), "summaries": _summaries(s)}
     figure = {"data": data, "layout": _layout(s, geo, narrow), "frames": _step_frames(
         s, geo, list(range(first_animated, len(data))))}
     return {"figure": figure,

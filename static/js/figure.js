@@ -230,14 +230,15 @@
       this.live.textContent = this.live.textContent === sentence ? `${sentence}\u00a0` : sentence;
     }
 
-    showStep(n) {
+    showStep(n, frame) { // a sweep frame's own words (scrub.js), where it carries them
       const total = this.steps.length;
       this.step = Math.max(0, Math.min(n, total - 1));
       this.back.disabled = this.step <= 0 || this.playing;
       this.next.disabled = this.step >= total - 1 || this.playing;
       this.play.disabled = total < 2;
-      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
-      const summaries = this.payload && this.payload.summaries;
+      const words = (frame && frame.steps) || this.steps;
+      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${words[this.step]}` : "";
+      const summaries = frame ? frame.summaries : this.payload && this.payload.summaries;
       if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
     }
 

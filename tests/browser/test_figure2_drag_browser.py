@@ -217,10 +217,11 @@ def _shown_at_step(built: dict, step: int) -> set[str]:
 @pytest.mark.parametrize("nexts", [0, 6])
 def test_a_drag_at_a_step_moves_that_steps_words_and_never_redraws_the_chart_whole(
         browser, live_server, nexts):
-    """At any step of the pass, a drag keeps the step: the words it shows move to the
-    engine's numbers for the slider's value, the words it has not reached stay unseen (to
-    the eye and to a screen reader), and plotly.js never redraws the chart whole during the
-    drag (each frame only moves the drawn words) — the first frame included."""
+    """At any step of the pass, a drag keeps the step: the words it shows, its caption and
+    bold line move to the engine's numbers for the slider's value, the words it has not
+    reached stay unseen (to the eye and to a screen reader), and plotly.js never redraws the
+    chart whole during the drag (each frame only moves the drawn words) — the first frame
+    included."""
     from chapter.figures.backprop import backprop_figure
 
     context, page = _open(browser, live_server, DESKTOP_1366)
@@ -252,14 +253,19 @@ def test_a_drag_at_a_step_moves_that_steps_words_and_never_redraws_the_chart_who
     page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start}")
     shown = float(page.eval_on_selector("#widget-backprop-w1", "e => e.value"))
     during = set(drawn_words(page, "backprop"))
+    said = [page.locator(f"#widget-backprop-{part}").text_content() for part in ("step", "summary")]
     whole = page.evaluate("window.__wholeDraws")
     # What a screen reader finds inside the chart, below its own label (the description).
     inside = page.locator("#widget-backprop-plot").aria_snapshot().split("\n", 1)[1]
     page.mouse.up()
     assert whole == 0, f"{whole} whole redraws during the drag"
-    assert during == _shown_at_step(backprop_figure(w1=shown), nexts), (shown, during)
+    exact = backprop_figure(w1=shown)
+    assert during == _shown_at_step(exact, nexts), (shown, during)
+    # The step's words and bold line are the frame's too, never the value's before the drag.
+    assert said == [f"Step {nexts + 1} of 9: {exact['steps'][nexts]}",
+                    exact["summaries"][nexts]], (shown, said)
     assert during != before
-    unseen = _shown_at_step(backprop_figure(w1=shown), 8) - during
+    unseen = _shown_at_step(exact, 8) - during
     assert unseen and not [w for w in unseen if w in inside], inside
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
     assert page.locator("#widget-backprop-step").text_content().startswith(f"Step {nexts + 1} of 9")
