@@ -3,7 +3,12 @@ product factor by factor, arrows show both directions, and a saturated unit is n
 
 from __future__ import annotations
 
-from chapter.figures.backprop import backprop_figure
+import pytest
+
+from chapter.figures import FIGURES
+from chapter.figures.backprop import HIDDEN, backprop_figure
+from chapter.figures.params import parse_params
+from chapter.figures.sweep import sweep
 
 
 def test_it_opens_on_the_first_step_and_asks_for_next():
@@ -70,3 +75,21 @@ def test_a_negative_or_tiny_factor_is_bracketed_in_every_product():
     assert any("× (−" in text for text in texts)
     for text in texts:
         assert not re.search(r"× −|10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+ ×", text), text
+
+
+@pytest.mark.parametrize("slider", FIGURES["backprop"].sliders)
+def test_each_sweep_frame_carries_every_steps_words_at_its_value(slider):
+    """A drag keeps the reader's step: each frame of a sweep of Figure 2 carries the words and
+    bold line of every step, exactly as the figure built at that value has them, and the
+    step frames of the figure keep every label of the pass (only their colour changes)."""
+    spec = FIGURES["backprop"]
+    params = parse_params(spec.schema, {"x": "-1.5", "narrow": "1"})
+    swept = sweep(spec, params, slider)
+    for value, frame in zip(swept["values"], swept["frames"], strict=True):
+        exact = backprop_figure(**{**params, slider: value})
+        assert (frame["steps"], frame["summaries"]) == (exact["steps"], exact["summaries"])
+    figure = backprop_figure()["figure"]
+    assert all("text" not in d for f in figure["frames"] for d in f["data"])
+    hidden = [c for d in figure["frames"][0]["data"]
+              for c in (d.get("textfont") or {}).get("color", []) if c == HIDDEN]
+    assert len(hidden) == 14  # step 1: every value but W₁'s, every factor and gradient unseen

@@ -14,8 +14,9 @@ from chapter.figures.style import round_sig
 from chapter.format import approx, factors, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
-HEIGHTS = Heights(wide=600, narrow=460)
+HEIGHTS = Heights(wide=600, narrow=400)
 SATURATED = 1e-3  # σ′(z) below this: the hidden unit is saturated, the gradient vanishes there
+HIDDEN = "rgba(0,0,0,0)"  # the colour of a word the pass has not reached yet
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,9 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     data = [*_static_traces(s, geo), _loss_trace(s)]
     first_animated = len(data)
     data += _animated(s, geo, 8)
-    if sweeping:
-        return style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s))
+    if sweeping:  # with each step's words, so a drag at any step reads the frame's numbers
+        return {**style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s)),
+                "steps": _captions(s), "summaries": _summaries(s)}
     figure = {"data": data, "layout": _layout(s, geo, narrow), "frames": _step_frames(
         s, geo, list(range(first_animated, len(data))))}
     return {"figure": figure,
@@ -85,7 +87,8 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
 
 def _step_frames(s: _State, geo, ids: list[int]) -> list[dict]:
     return [{"name": f"step-{i}", "traces": ids,
-             "data": style.changes(_animated(s, geo, i), ("x", "y", "text", "marker"))}
+             "data": style.changes(_animated(s, geo, i), ("x", "y", "textfont", "marker",
+                                                        "hoverinfo"))}
             for i in range(9)]
 
 
@@ -121,11 +124,14 @@ def _geometry(narrow: bool) -> dict:
     return geo
 
 
-def _text_trace(pos, texts, color, name, anchor, size=13) -> dict:
+def _text_trace(pos, texts, color, name, anchor, size=13, shown=None) -> dict:
+    """Words at ``pos``; those ``shown`` marks False are drawn in no colour (see _animated)."""
+    ink = style.text_colour(color)
+    if shown is not None and not all(shown):
+        ink = [ink if on else HIDDEN for on in shown]
     return {"type": "scatter", "mode": "text", "x": round_sig([p[0] for p in pos]),
             "y": round_sig([p[1] for p in pos]), "text": texts, "name": name,
-            "textposition": anchor,
-            "textfont": {"color": style.text_colour(color), "size": size},
+            "textposition": anchor, "textfont": {"color": ink, "size": size},
             "hoverinfo": "skip", "cliponaxis": False, "xaxis": "x", "yaxis": "y"}
 
 
@@ -162,7 +168,10 @@ def _static_traces(s: _State, geo: dict) -> list[dict]:
 
 
 def _animated(s: _State, geo: dict, step: int) -> list[dict]:
-    """Forward values appear left to right (steps 1…4), then gradients right to left (5…8)."""
+    """Forward values appear left to right (steps 1…4), then gradients right to left (5…8).
+    Every step carries every word: those the pass has not reached yet are drawn in no colour
+    (and a linked one answers no hover), so a step has the same traces and words as the whole
+    pass and a dragged slider only moves them (scrub.js), never redraws the chart whole."""
     now, sep, chain = s.now, geo["sep"], geo["chain"]
     forward = [f"W₁ = {s.wnum(now.w1)}", f"z {_short(now.z)}", f"h {_short(now.h)}",
                f"ŷ {_short(now.y_hat)}", f"L {_short(now.loss)}"]
@@ -175,26 +184,33 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
                f"× W₂{sep}= {s.wnum(now.w2)}", f"× 2(ŷ − t){sep}{_short(now.dL_dyhat)}"]
     shown_fwd = min(step, 4)
     back = max(step - 4, 0)
-    fwd = [t if (i == 0 or i <= shown_fwd) else "" for i, t in enumerate(forward)]
-    grads = [t if (i == 4 and back >= 1) or (back >= 1 and i >= 4 - back) else ""
-             for i, t in enumerate(grads)]
-    local_labels = [t if back >= 1 and i >= 4 - back else "" for i, t in enumerate(locals_)]
+    fwd_on = [i == 0 or i <= shown_fwd for i in range(5)]
+    grad_on = [back >= 1 and i >= 4 - back for i in range(5)]
+    local_on = grad_on[:4]
     sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle") if step <= 4 else
            _pulse(chain[4 - back], style.VERMILION, "square"))
-    locals_traces = [{**_text_trace([geo["edge"][i]], [local_labels[i]], style.VERMILION,
-                                    "local derivative", geo["anchor"]),
-                      "meta": {"link": link}, "hoverinfo": "none"}  # hover events, no tip
+    locals_traces = [_linked(_text_trace([geo["edge"][i]], [locals_[i]], style.VERMILION,
+                                         "local derivative", geo["anchor"],
+                                         shown=local_on[i:i + 1]), link, local_on[i])
                      for i, link in enumerate(("dz_dw1", "dh_dz", "dyhat_dh", "dL_dyhat"))]
     return [
-        _text_trace(geo["fwd"], fwd, style.BLUE, "forward values", geo["anchor"]),
+        _text_trace(geo["fwd"], forward, style.BLUE, "forward values", geo["anchor"],
+                    shown=fwd_on),
         *locals_traces,
-        {**_text_trace(geo["grad"][:1], grads[:1], style.VERMILION, "gradient ∂L/∂W₁",
-                       geo["anchor"]), "meta": {"link": "dL_dw1"}, "hoverinfo": "none"},
-        _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"]),
-        _text_trace([geo["dw2"]], [f"∂L/∂W₂{geo['sep']}{_short(now.dL_dw2)}" if back >= 4 else ""],
-                    style.VERMILION, "weight gradient", "middle center"),
+        _linked(_text_trace(geo["grad"][:1], grads[:1], style.VERMILION, "gradient ∂L/∂W₁",
+                            geo["anchor"], shown=grad_on[:1]), "dL_dw1", grad_on[0]),
+        _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"],
+                    shown=grad_on[1:]),
+        _text_trace([geo["dw2"]], [f"∂L/∂W₂{geo['sep']}{_short(now.dL_dw2)}"],
+                    style.VERMILION, "weight gradient", "middle center", shown=[back >= 4]),
         sig,
     ]
+
+
+def _linked(trace: dict, link: str, shown: bool) -> dict:
+    """A label a formula factor stands for: hovering it names the factor (no tip) once it is
+    drawn; unreached, it answers no hover."""
+    return {**trace, "meta": {"link": link}, "hoverinfo": "none" if shown else "skip"}
 
 
 def _loss_trace(s: _State) -> dict:
@@ -209,8 +225,11 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     # On a phone the loss sits on top and the graph right above the step buttons, so the
     # graph and Back/Next are on screen together.
     graph_dom, loss_dom = ((0, 0.76), (0.87, 1)) if narrow else ((0.36, 1), (0, 0.24))
+    # Narrow, nothing sits below the graph: no bottom margin, so the chart held in view on a
+    # phone (widgets.css) leaves room beneath it for the slider being dragged.
+    margin = {"margin": {"l": 72, "r": 16, "t": 30, "b": 8}} if narrow else {}
     return style.layout(
-        HEIGHTS.at(narrow),
+        HEIGHTS.at(narrow), **margin,
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
         yaxis=style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
         xaxis2=style.axis("gradient steps taken", (0, 1), "y2",

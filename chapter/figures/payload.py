@@ -87,6 +87,9 @@ class SweepFrame(TypedDict):
     unset: Annotated[list[str], Doc("the exact figure's top-level layout keys this frame lacks")]
     values: dict[str, Any]
     summary: str
+    steps: NotRequired[Annotated[list[str], Doc(
+        "a figure with steps: each step's words at this value, as the figure's `steps`")]]
+    summaries: NotRequired[Annotated[list[str], Doc("… and each step's bold line")]]
 
 
 class HeldAxis(TypedDict):

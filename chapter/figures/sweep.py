@@ -10,7 +10,8 @@ compact: ``data`` has one entry per trace, null where the trace is the same as i
 figure at the request's parameters and otherwise only the keys that differ; ``layout``
 only the top-level layout keys that differ, ``unset`` the top-level keys it lacks; a trace
 the exact figure lacks, or one without a key the exact figure's has, comes whole and is
-listed in ``whole``; ``values`` and ``summary`` as the builder gives them. The script
+listed in ``whole``; ``values`` and ``summary`` as the builder gives them (and for a figure
+with steps, Figure 2, ``steps`` and ``summaries``: each step's words at that value). The script
 merges a frame onto that exact figure (a frame with other traces than the figure on screen
 is drawn by plotly.js in full).
 
@@ -116,7 +117,8 @@ def _frame(payload: dict, base: dict, value) -> SweepFrame:
     layout = {k: v for k, v in figure["layout"].items() if get(k) != v}
     return {"value": value, "data": data, "layout": layout, "whole": whole,
             "unset": sorted(old_layout.keys() - figure["layout"].keys()),
-            "values": payload["values"], "summary": payload.get("summary", "")}
+            "values": payload["values"], "summary": payload.get("summary", ""),
+            **{k: payload[k] for k in ("steps", "summaries") if k in payload}}
 
 
 def _sweep(figure, params: dict, param: str, values: list, base: dict | None) -> dict:

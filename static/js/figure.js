@@ -173,6 +173,7 @@
       this.plot.on("plotly_animatingframe", (e) => {
         const n = Number(String(e.name).replace("step-", ""));
         if (!Number.isNaN(n)) this.showStep(n);
+        window.SeeingML.nameTraces(this.plot); // the step's words heard as they are seen
       });
       const tell = (link) => document.dispatchEvent(new CustomEvent("seeingml:link", { detail: { figure: this.name, link } }));
       this.plot.on("plotly_hover", (e) => {
@@ -203,14 +204,9 @@
         g.addEventListener("mouseenter", enter); g.addEventListener("focus", enter);
         g.addEventListener("mouseleave", leave); g.addEventListener("blur", leave);
       });
-      // … and traces (Figure 2's edge labels are text traces): each drawn trace group is bound
-      // to its trace by plotly.js's data join; a linked one carries data-link. The pointer on
-      // it reaches plotly_hover (above), since plotly.js's drag layer takes the events.
-      this.plot.querySelectorAll("g.trace").forEach((g) => {
-        const datum = g.__data__ && g.__data__[0];
-        const link = datum && datum.trace && datum.trace.meta && datum.trace.meta.link;
-        if (link) g.dataset.link = link;
-      });
+      // … and traces (Figure 2's edge labels are text traces; the pointer on one reaches
+      // plotly_hover, above): marks.js names each drawn trace group.
+      window.SeeingML.nameTraces(this.plot);
     }
 
     highlight(link) {
@@ -234,14 +230,15 @@
       this.live.textContent = this.live.textContent === sentence ? `${sentence}\u00a0` : sentence;
     }
 
-    showStep(n) {
+    showStep(n, frame) { // a sweep frame's own words (scrub.js), where it carries them
       const total = this.steps.length;
       this.step = Math.max(0, Math.min(n, total - 1));
       this.back.disabled = this.step <= 0 || this.playing;
       this.next.disabled = this.step >= total - 1 || this.playing;
       this.play.disabled = total < 2;
-      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${this.steps[this.step]}` : "";
-      const summaries = this.payload && this.payload.summaries;
+      const words = (frame && frame.steps) || this.steps;
+      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${words[this.step]}` : "";
+      const summaries = frame ? frame.summaries : this.payload && this.payload.summaries;
       if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
     }
 

@@ -225,6 +225,21 @@
     return true;
   }
 
+  // What each drawn trace group says of itself, after every plotly.js draw or step: a linked
+  // one carries data-link (figure.js's contract (d)); a word drawn in no colour (Figure 2's,
+  // not yet reached by its pass) is hidden from screen readers as it is from the eye.
+  function nameTraces(plot) {
+    plot.querySelectorAll("g.trace").forEach((g) => {
+      const datum = g.__data__ && g.__data__[0];
+      const link = datum && datum.trace && datum.trace.meta && datum.trace.meta.link;
+      if (link) g.dataset.link = link;
+      g.querySelectorAll(".textpoint text").forEach((t) => {
+        if (t.style.fillOpacity === "0") t.setAttribute("aria-hidden", "true");
+        else t.removeAttribute("aria-hidden");
+      });
+    });
+  }
+
   window.SeeingML = window.SeeingML || {};
-  window.SeeingML.moveMarks = moveMarks;
+  Object.assign(window.SeeingML, { moveMarks, nameTraces });
 })();

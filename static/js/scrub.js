@@ -137,6 +137,8 @@
       this.scrubSweep = entry.sweep;
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
+      // A figure with steps keeps the reader's step, its words now the frame's (Figure 2).
+      if (frames[best].steps && frames[best].steps.length === this.steps.length) this.showStep(this.step, frames[best]);
       document.dispatchEvent(new CustomEvent("seeingml:frame", {
         detail: { name: this.name, values: frames[best].values || {} } }));
       // Coalesce: however many input events arrive, one draw per animation frame.

@@ -138,6 +138,14 @@ def trace(page, name: str, index: int, key: str = "x"):
                          [f"widget-{name}-plot", index, key])
 
 
+def drawn_words(page, name: str) -> list[str]:
+    """The words a figure's chart shows: each drawn label whose ink is visible (a word drawn
+    in no colour, Figure 2's not yet reached by its pass, is left out)."""
+    return page.evaluate("""(id) => Array.from(document.querySelectorAll(`#${id} .textpoint text`))
+        .filter((t) => Number(getComputedStyle(t).fillOpacity) > 0)
+        .map((t) => t.textContent)""", f"widget-{name}-plot")
+
+
 def figure_script_reports(page) -> bool:
     """Whether the figure script's side of the linking contract is on the page."""
     return page.evaluate("() => typeof (window.SeeingML || {}).highlight === 'function'")

@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 
 from chapter.figures import FIGURES
+from chapter.figures.backprop import HIDDEN
 from tests.browser.pages import (
     DESKTOP_1366,
     PHONE,
     ask_for_sweep,
+    drawn_words,
     figure_ready,
     hold_still,
     new_page,
@@ -88,31 +90,50 @@ def test_a_drag_after_training_starts_the_untrained_sweep(browser, live_server):
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+HIT = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return hit && (hit.closest(s) ? s : hit.id || hit.className.baseVal || hit.className); }"""
+
+
+@pytest.mark.parametrize(("viewport", "scheme"), [(PHONE, "light"), (PHONE, "dark"),
+                                                  ({"width": 320, "height": 844}, "light")],
+                         ids=["390-light", "390-dark", "320-light"])
 def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_screen(
-        browser, live_server, scheme):
-    context, page = _open(browser, live_server, PHONE, color_scheme=scheme)
+        browser, live_server, viewport, scheme):
+    context, page = _open(browser, live_server, viewport, color_scheme=scheme)
     header = page.evaluate(BOX, "header.masthead")
+    view = page.evaluate(BOX, "#figure-backprop .widget-view")
+    field = page.evaluate(BOX, "#figure-backprop [data-field='x']")
+    # The held view leaves room below it for a slider's whole field (label, value, track),
+    # at 390 px for two of them.
+    room = viewport["height"] - header["bottom"] - (view["bottom"] - view["top"])
+    fields = 2 if viewport["width"] >= 390 else 1
+    assert room >= fields * (field["bottom"] - field["top"]), (room, view, field)
     for slider in SLIDERS:
-        page.locator(f"#widget-backprop-{slider}").evaluate(
-            "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
-        hold_still(page, f"#widget-backprop-{slider}")
-        plot = page.evaluate(BOX, "#widget-backprop-plot")
-        step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
-        moved = page.evaluate(BOX, f"#widget-backprop-{slider}")
-        assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
-        assert step["bottom"] <= moved["top"] and moved["bottom"] <= PHONE["height"] + 1, slider
-        # Nothing covers the slider where a finger would press it.
-        hit = page.evaluate("""(s) => { const b = document.querySelector(s).getBoundingClientRect();
-            return document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2).id; }""",
-                            f"#widget-backprop-{slider}")
-        assert hit == f"widget-backprop-{slider}", (slider, hit)
+        for block in ("end", "start"):
+            # Scrolled up from below (the slider at the screen's foot), or brought into view
+            # from above (it stops below the held view, never under it).
+            page.locator(f"#widget-backprop-{slider}").evaluate(
+                "(e, block) => e.scrollIntoView({block, behavior: 'instant'})", block)
+            hold_still(page, f"#widget-backprop-{slider}")
+            plot = page.evaluate(BOX, "#widget-backprop-plot")
+            step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
+            moved = page.evaluate(BOX, f"#figure-backprop [data-field='{slider}']")
+            track = page.evaluate(BOX, f"#widget-backprop-{slider}")
+            assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
+            assert step["bottom"] <= moved["top"], (slider, block, step, moved)
+            # (2 px: the browser's subpixel layout may put the track's box just past the edge.)
+            assert track["bottom"] <= viewport["height"] + 2, (slider, block, track)
+            # Nothing covers the slider, nor its label, where a finger would press.
+            for part in (f"#widget-backprop-{slider}", f"label[for='widget-backprop-{slider}']"):
+                hit = page.evaluate(HIT, part)
+                assert hit == part, (slider, block, part, hit)
     ask_for_sweep(page, "backprop", "eta")
     during, _, _ = _drag(page, "eta")
     assert during >= 5
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
     hold_still(page, "#widget-backprop-plot")
-    screenshot(page, f"figure-backprop-phone-drag-{scheme}")
+    screenshot(page, f"figure-backprop-phone-drag-{viewport['width']}-{scheme}")
     context.close()
 
 
@@ -171,4 +192,82 @@ def test_during_a_drag_the_formula_strip_shows_the_drawn_frames_numbers(browser,
     formatted = page.evaluate("(vs) => vs.map((v) => window.SeeingML.formatNumber(v))",
                               [now[name] for name in during])
     assert list(during.values()) == formatted, (shown, during)
+    context.close()
+
+
+def _shown_at_step(built: dict, step: int) -> set[str]:
+    """The words the exact figure shows at ``step`` (as the chart's text reads): every label
+    its step frame does not draw in no colour."""
+    figure = built["figure"]
+    frame = next(f for f in figure["frames"] if f["name"] == f"step-{step}")
+    shown = set()
+    for i, trace in enumerate(figure["data"]):
+        if not isinstance(trace.get("text"), list):
+            continue
+        font = trace.get("textfont", {})
+        if i in frame["traces"]:
+            font = frame["data"][frame["traces"].index(i)].get("textfont", font)
+        inks = font.get("color")
+        inks = inks if isinstance(inks, list) else [inks] * len(trace["text"])
+        shown |= {t.replace("<br>", "") for t, ink in zip(trace["text"], inks, strict=True)
+                  if t and ink != HIDDEN}  # a label's lines, drawn one after the other
+    return shown
+
+
+@pytest.mark.parametrize("nexts", [0, 6])
+def test_a_drag_at_a_step_moves_that_steps_words_and_never_redraws_the_chart_whole(
+        browser, live_server, nexts):
+    """At any step of the pass, a drag keeps the step: the words it shows, its caption and
+    bold line move to the engine's numbers for the slider's value, the words it has not
+    reached stay unseen (to the eye and to a screen reader), and plotly.js never redraws the
+    chart whole during the drag (each frame only moves the drawn words) — the first frame
+    included."""
+    from chapter.figures.backprop import backprop_figure
+
+    context, page = _open(browser, live_server, DESKTOP_1366)
+    for _ in range(nexts):
+        page.click("#figure-backprop [data-action='next']")
+    page.wait_for_function("(n) => document.getElementById('widget-backprop-step')"
+                           ".textContent.startsWith(`Step ${n + 1} of 9`)", arg=nexts)
+    hold_still(page, "#widget-backprop-plot")
+    before = set(drawn_words(page, "backprop"))
+    assert before == _shown_at_step(backprop_figure(), nexts)
+    # An unreached word leaves no trace: no halo blanking the marks behind it, not heard.
+    traces = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '#widget-backprop-plot .textpoint text')).filter((t) => t.style.fillOpacity === '0')
+        .map((t) => [getComputedStyle(t).stroke, t.getAttribute('aria-hidden')])""")
+    assert traces and all(t == ["none", "true"] for t in traces), traces
+    page.locator("#widget-backprop-w1").scroll_into_view_if_needed()
+    ask_for_sweep(page, "backprop", "w1")
+    page.evaluate("""() => { const react = window.Plotly.react; window.__wholeDraws = 0;
+        window.Plotly.react = function (...args) { window.__wholeDraws += 1;
+                                                   return react.apply(this, args); }; }""")
+    box = page.locator("#widget-backprop-w1").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 12, y)
+    page.mouse.down()
+    start = page.evaluate("window.SeeingML.redraws || 0")
+    for i in range(1, 16):
+        page.mouse.move(box["x"] + 12 + (box["width"] - 24) * i / 40, y)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+    page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start}")
+    shown = float(page.eval_on_selector("#widget-backprop-w1", "e => e.value"))
+    during = set(drawn_words(page, "backprop"))
+    said = [page.locator(f"#widget-backprop-{part}").text_content() for part in ("step", "summary")]
+    whole = page.evaluate("window.__wholeDraws")
+    # What a screen reader finds inside the chart, below its own label (the description).
+    inside = page.locator("#widget-backprop-plot").aria_snapshot().split("\n", 1)[1]
+    page.mouse.up()
+    assert whole == 0, f"{whole} whole redraws during the drag"
+    exact = backprop_figure(w1=shown)
+    assert during == _shown_at_step(exact, nexts), (shown, during)
+    # The step's words and bold line are the frame's too, never the value's before the drag.
+    assert said == [f"Step {nexts + 1} of 9: {exact['steps'][nexts]}",
+                    exact["summaries"][nexts]], (shown, said)
+    assert during != before
+    unseen = _shown_at_step(exact, 8) - during
+    assert unseen and not [w for w in unseen if w in inside], inside
+    page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    assert page.locator("#widget-backprop-step").text_content().startswith(f"Step {nexts + 1} of 9")
+    assert not page.watch.errors, page.watch.errors
     context.close()
