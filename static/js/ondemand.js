@@ -1,6 +1,6 @@
 // Scripts a part of the chapter needs only once the reader comes near it or uses it: the
-// questions' (checkpoint, ordering, practice, typed answers), the predictions', the spaced
-// review's and the figures'. A group is fetched when one of its parts comes within a screen
+// questions' (checkpoint, ordering, practice, typed answers), the spaced review's and the
+// figures'. A group is fetched when one of its parts comes within a screen
 // of the viewport, or on a pointer or focus inside one, so a reader of the opening downloads
 // none of them. Without them every form still posts and every figure shows its picture; a
 // submit or button press that comes before its group has arrived waits for it (a few seconds
@@ -16,7 +16,6 @@
   const GROUPS = [
     { near: "[data-checkpoint], [data-practice-item], [data-typed-item]",
       scripts: ["answers", "ordering", "practice", "typed", "checkpoint"] },
-    { near: "[data-predict]", scripts: ["predict"] },
     { near: "[data-role=review], [data-role=review-notice], [data-role=review-toc], time[data-review-time]",
       scripts: ["review"] },
     { near: "figure[data-widget]", scripts: ["plotly-loader", "marks", "figure", "controls", "scrub", "loader"] },
