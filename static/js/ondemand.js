@@ -12,6 +12,7 @@
   const { el, pageData } = window.SeeingML.dom;
   const URLS = pageData("ondemand-scripts");
   const PLOTLY_SRC = pageData("figure-config").plotly || "";
+  const REST_MS = 200; // the page still this long: the parts near it are taken over
   const WAIT_MS = 4000; // a press held for its script longer than this goes on without it
   const GROUPS = [
     { near: "[data-checkpoint], [data-practice-item], [data-typed-item]",
@@ -41,14 +42,26 @@
   const inTime = (group) => Promise.race([
     load(group), new Promise((resolve) => window.setTimeout(resolve, WAIT_MS))]).catch(() => {});
 
-  // Near: within a screen of the viewport.
+  // Near: within a screen of the viewport, once the page is at rest there. Not while it
+  // scrolls past (a jump from the contents): a part that changes as its script takes it over
+  // must not move the page under a reader who is arriving.
   if ("IntersectionObserver" in window) {
-    const observer = new IntersectionObserver((entries) => entries.forEach((entry) => {
-      if (!entry.isIntersecting) return;
-      GROUPS.filter((g) => entry.target.matches(g.near)).forEach(load);
-      observer.unobserve(entry.target);
-    }), { rootMargin: "100% 0px" });
+    const near = new Set();
+    let resting = 0;
+    const rest = () => {
+      window.clearTimeout(resting);
+      resting = window.setTimeout(() => {
+        near.forEach((node) => GROUPS.filter((g) => node.matches(g.near)).forEach(load));
+        near.forEach((node) => observer.unobserve(node));
+        near.clear();
+      }, REST_MS);
+    };
+    const observer = new IntersectionObserver((entries) => {
+      entries.forEach((e) => (e.isIntersecting ? near.add(e.target) : near.delete(e.target)));
+      if (near.size) rest();
+    }, { rootMargin: "100% 0px" });
     GROUPS.forEach((g) => document.querySelectorAll(g.near).forEach((node) => observer.observe(node)));
+    window.addEventListener("scroll", () => { if (near.size) rest(); }, { passive: true });
   } else {
     GROUPS.forEach(load);
   }
@@ -84,6 +97,16 @@
       held.delete(button);
     });
   }, true);
+
+  // The figures' window.SeeingML.highlight (loader.js) is on the page from the start: until
+  // their scripts are here, a call brings them and is then passed on.
+  const figures = GROUPS.find((g) => g.scripts.includes("loader"));
+  if (figures) {
+    const early = (name, link) => load(figures).then(() => {
+      if (window.SeeingML.highlight !== early) window.SeeingML.highlight(name, link);
+    }).catch(() => {});
+    window.SeeingML.highlight = early;
+  }
 
   // On paper every figure's description and data table are open, wired or not.
   window.addEventListener("beforeprint", () => document.querySelectorAll(
