@@ -1,8 +1,11 @@
 """Page weight: the bytes a reader downloads before the first interaction, raw/gzip/brotli.
 
-That is the HTML plus everything it links for the first paint: stylesheets, the icon and
-the deferred scripts. plotly.js is fetched only when a figure nears the viewport, so it is
-reported on its own line, not counted. Target: ≤ 120 KB compressed.
+That is the HTML plus everything it links for the first paint: stylesheets, the icon, the
+deferred scripts and any picture not marked loading="lazy". Reported on their own lines, not
+counted: the scripts static/js/ondemand.js loads when their part of the page comes within a
+screen or is used (the questions', the review's, the figures'), and plotly.js, fetched on the
+reader's first scroll, tap or key press. Target: ≤ 50 KB as sent to a browser (brotli;
+gzip is shown for clients without it).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from app import create_app
 
-TARGET_KB = 120
+TARGET_KB = 50
 ENCODINGS = {"raw": "identity", "gzip": "gzip", "brotli": "br"}
 
 
@@ -24,6 +27,8 @@ class _Links(HTMLParser):
         super().__init__()
         self.urls: list[str] = []
         self.lazy: list[str] = []
+        self.on_demand: list[str] = []
+        self._data: str | None = None  # the id of the JSON block being read
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -32,20 +37,23 @@ class _Links(HTMLParser):
         if url and url.startswith("/") and a.get("loading") != "lazy":
             self.urls.append(url)
         self.lazy += [v for k, v in attrs if k == "data-plotly-src" and v]  # the dashboard's
-        self._config = tag == "script" and a.get("id") == "figure-config"
+        self._data = a.get("id") if tag == "script" else None
 
     def handle_data(self, data):
-        if getattr(self, "_config", False):  # the chapter's figures name plotly.js here
+        if self._data == "figure-config":  # the figures name plotly.js here
             plotly = json.loads(data).get("plotly")
             self.lazy += [plotly] if plotly else []
-            self._config = False
+        elif self._data == "ondemand-scripts":
+            self.on_demand += list(json.loads(data).values())
+        self._data = None
 
 
-def first_load_urls(page: str) -> tuple[list[str], list[str]]:
-    """(what the browser fetches to show the page, what scripts fetch later)."""
+def first_load_urls(page: str) -> tuple[list[str], list[str], list[str]]:
+    """(what the browser fetches to show the page, what scripts fetch later, the scripts
+    loaded when their part of the page comes near)."""
     parser = _Links()
     parser.feed(page)
-    return list(dict.fromkeys(parser.urls)), parser.lazy
+    return list(dict.fromkeys(parser.urls)), parser.lazy, parser.on_demand
 
 
 def run() -> list[tuple[str, str, str, str]]:
@@ -54,7 +62,7 @@ def run() -> list[tuple[str, str, str, str]]:
                           "DATABASE_URL": f"sqlite:///{Path(tmp) / 'w.sqlite'}"})
         client = app.test_client()
         page = client.get("/").get_data(as_text=True)
-        first, lazy = first_load_urls(page)
+        first, lazy, on_demand = first_load_urls(page)
         urls = ["/", *first]
         sizes: dict[str, dict[str, int]] = {}
         for url in urls:
@@ -63,6 +71,8 @@ def run() -> list[tuple[str, str, str, str]]:
                 response = client.get(url, headers={"Accept-Encoding": accept})
                 assert response.status_code == 200, (url, response.status_code)
                 sizes[url][label] = len(response.data)
+        near = {label: sum(len(client.get(url, headers={"Accept-Encoding": accept}).data)
+                           for url in on_demand) for label, accept in ENCODINGS.items()}
         lazy_sizes = {}
         if lazy:
             for label, accept in ENCODINGS.items():
@@ -78,13 +88,17 @@ def run() -> list[tuple[str, str, str, str]]:
         rows.append(("weight", f"{name}", f"{kb(by['raw'])} / {kb(by['gzip'])} / "
                      f"{kb(by['brotli'])}", "raw / gzip / br"))
     total = {label: sum(by[label] for by in sizes.values()) for label in ENCODINGS}
-    worst = max(total["gzip"], total["brotli"])
+    sent = total["brotli"]  # what a browser is sent: every current one asks for brotli
     rows.append(("weight", f"before first interaction ({len(urls)} requests)",
                  f"{kb(total['raw'])} / {kb(total['gzip'])} / {kb(total['brotli'])}",
-                 f"≤ {TARGET_KB} KB compressed "
-                 f"{'ok' if worst <= TARGET_KB * 1024 else 'MISSED'}"))
+                 f"≤ {TARGET_KB} KB brotli "
+                 f"{'ok' if sent <= TARGET_KB * 1024 else 'MISSED'}"))
+    if on_demand:
+        rows.append(("weight", f"{len(on_demand)} scripts loaded when their part comes near "
+                     "(not counted)", f"{kb(near['raw'])} / {kb(near['gzip'])} / "
+                     f"{kb(near['brotli'])}", "on demand"))
     if lazy_sizes:
-        rows.append(("weight", "plotly.js, loaded when a figure nears (not counted)",
+        rows.append(("weight", "plotly.js, fetched on the first interaction (not counted)",
                      f"{kb(lazy_sizes['raw'])} / {kb(lazy_sizes['gzip'])} / "
                      f"{kb(lazy_sizes['brotli'])}", "lazy"))
     return rows

@@ -1,13 +1,14 @@
 // Starting the figures: every figure on the page is wired at once (its controls answer), and
 // drawn when it has stayed near the viewport for a moment, or when a control is used; until
-// then it shows the picture of its default state the server made at start-up. plotly.js is
-// fetched into the cache once the page is idle, and run once the reader has stayed within
-// three screens of a figure for a second. Also the page-wide parts of figure.js's contract:
-// window.SeeingML.highlight and the "seeingml:reset" event.
+// then it shows the picture of its default state the server made at start-up. This file and
+// the figure scripts before it are fetched when a figure comes within a screen of the
+// viewport (ondemand.js, which also fetches plotly.js into the cache on the reader's first
+// interaction); plotly.js is run once the reader has stayed within a screen of a figure for a
+// second. Also the page-wide parts of figure.js's contract: window.SeeingML.highlight and the
+// "seeingml:reset" event.
 (function () {
   "use strict";
 
-  const { el } = window.SeeingML.dom;
   const { Figure, figureConfig } = window.SeeingML;
   const SPECS = figureConfig.figures || {};
   const API = figureConfig.api || {};
@@ -15,7 +16,7 @@
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
   const DWELL_MS = 250;
-  const WARM_MS = 1000; // still, near a figure, this long: plotly.js is run ahead of it
+  const WARM_MS = 1000; // still, within a screen of a figure, this long: plotly.js is run
 
   // Wiring is cheap (the page has the controls); drawing waits until the figure comes near,
   // or until one of its controls is used.
@@ -58,9 +59,10 @@
       });
     }, { rootMargin: "600px 0px" });
     figures.forEach((w) => observer.observe(w.figure));
-    // plotly.js is run (nothing drawn) once the browser is idle while a figure is within
-    // three screens (Figure 1 is, from the top of the page): running it is the slow part on a
-    // weak phone, better done while the reader reads than when they arrive at the figure.
+    // plotly.js is run (nothing drawn) once the browser is idle while a figure is within a
+    // screen (not Figure 1 from the top of the page: running it is one long task on a weak
+    // phone, not to be paid by a reader who has not come near a figure), a little ahead of
+    // the figure's own start.
     // Only while the reader stays put near one for a second: not while the page scrolls
     // past them (a jump to the checkpoint), nor before it has reached its #fragment.
     const near = new Set();
@@ -72,7 +74,7 @@
     const warm = new IntersectionObserver((entries) => {
       entries.forEach((e) => (e.isIntersecting ? near.add(e.target) : near.delete(e.target)));
       arm();
-    }, { rootMargin: "300% 0px" });
+    }, { rootMargin: "100% 0px" });
     function warmUp() {
       warm.disconnect();
       window.removeEventListener("scroll", arm);
@@ -89,18 +91,4 @@
   const settle = () => window.requestAnimationFrame(() => window.setTimeout(watch, 0));
   if (document.readyState === "complete") settle();
   else window.addEventListener("load", settle, { once: true });
-  // Figure 1 sits in the first section, so nearly every reader reaches it: once the page has
-  // loaded and the browser is idle, plotly.js is fetched into the cache — only fetched, not
-  // run (running it is the costly part on a slow phone, and waits for a figure to come
-  // near) — unless the reader asked to save data or the connection is 2G.
-  const prefetchPlotly = () => {
-    const connection = navigator.connection || {};
-    if (!PLOTLY_SRC || window.Plotly || connection.saveData) return;
-    if (/2g$/.test(connection.effectiveType || "")) return;
-    document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
-  };
-  const prefetchWhenIdle = () => whenIdle(prefetchPlotly, 3000);
-  if (figures.length && document.readyState === "complete") prefetchWhenIdle();
-  else if (figures.length) window.addEventListener("load", prefetchWhenIdle, { once: true });
-  window.addEventListener("beforeprint", () => figures.forEach((w) => { w.tableBox.open = true; w.words.open = true; }));
 })();

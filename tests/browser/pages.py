@@ -54,6 +54,15 @@ def open_checkpoint(page, server):
     return page
 
 
+def come_near(page, selector: str):
+    """Scroll a part of the chapter into view, as a reader does before using it: the scripts
+    of the questions, the review and the figures load when their part comes near
+    (static/js/ondemand.js), so a part far down the page is not enhanced before."""
+    part = page.locator(selector)
+    part.scroll_into_view_if_needed()
+    return part
+
+
 # --- waiting on the page ----------------------------------------------------------------
 
 def frames(page, count: int = 2) -> None:

@@ -12,6 +12,7 @@ from tests.browser.pages import (
     DESKTOP_1366,
     PHONE,
     axe_violations,
+    come_near,
     new_page,
     open_chapter,
     shot,
@@ -31,8 +32,8 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
     page.app = live_app
     try:
         open_chapter(page, live_server, "/#plain-english")
-        item = page.locator("#p1")
-        assert item.locator("[data-role=needs-js]").is_hidden()
+        item = come_near(page, "#p1")
+        item.locator("[data-role=needs-js]").wait_for(state="hidden")  # its script came
         item.locator("[data-role=start]").click()
         page.wait_for_selector("#p1-practice .practice-prompt math")
         assert page.evaluate("document.activeElement.id") == "p1-practice-input"
@@ -73,7 +74,7 @@ def test_show_answer_clears_an_earlier_refusal(browser, live_server):
     context, page = new_page(browser, viewport=PHONE)
     try:
         open_chapter(page, live_server, "/#plain-english")
-        page.locator("#p1 [data-role=start]").click()
+        come_near(page, "#p1").locator("[data-role=start]").click()
         page.wait_for_selector("#p1-practice .practice-prompt math")
         panel = page.locator("#p1-practice")
         panel.locator("input").fill("abc")

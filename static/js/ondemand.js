@@ -1,0 +1,136 @@
+// Scripts a part of the chapter needs only once the reader comes near it or uses it: the
+// questions' (checkpoint, ordering, practice, typed answers), the spaced review's and the
+// figures'. A group is fetched when one of its parts comes within a screen
+// of the viewport, or on a pointer or focus inside one, so a reader of the opening downloads
+// none of them. Without them every form still posts and every figure shows its picture; a
+// submit or button press that comes before its group has arrived waits for it (a few seconds
+// at most) and then goes on: through the script if it came, as a plain form post if not.
+// Also: plotly.js is fetched into the cache, not run, on the reader's first interaction.
+(function () {
+  "use strict";
+
+  const { el, pageData } = window.SeeingML.dom;
+  const URLS = pageData("ondemand-scripts");
+  const PLOTLY_SRC = pageData("figure-config").plotly || "";
+  const REST_MS = 200; // the page still this long: the parts near it are taken over
+  const WAIT_MS = 4000; // a press held for its script longer than this goes on without it
+  const GROUPS = [
+    { near: "[data-checkpoint], [data-practice-item], [data-typed-item]",
+      scripts: ["answers", "ordering", "practice", "typed", "checkpoint"] },
+    { near: "[data-role=review], [data-role=review-notice], [data-role=review-toc], time[data-review-time]",
+      scripts: ["review"] },
+    { near: "figure[data-widget]", scripts: ["plotly-loader", "marks", "figure", "controls", "scrub", "loader"] },
+  ].filter((g) => g.scripts.every((name) => URLS[name]) && document.querySelector(g.near));
+
+  // A group's scripts, fetched together and run in their order, once.
+  function load(group) {
+    if (!group.loaded) {
+      group.loaded = new Promise((resolve, reject) => {
+        group.scripts.forEach((name, i) => {
+          const tag = el("script", { src: URLS[name] });
+          tag.async = false; // run in the order added, each after the one before
+          if (i === group.scripts.length - 1) tag.addEventListener("load", () => resolve());
+          tag.addEventListener("error", () => reject(new Error(`${name}.js did not load`)));
+          document.body.appendChild(tag);
+        });
+      }).then(() => { group.ready = true; });
+      group.loaded.catch(() => {});
+    }
+    return group.loaded;
+  }
+  const groupOf = (node) => GROUPS.find((g) => node instanceof Element && node.closest(g.near));
+  const inTime = (group) => Promise.race([
+    load(group), new Promise((resolve) => window.setTimeout(resolve, WAIT_MS))]).catch(() => {});
+
+  // Near: within a screen of the viewport, once the page is at rest there. Not while it
+  // scrolls past (a jump from the contents): a part that changes as its script takes it over
+  // must not move the page under a reader who is arriving.
+  if ("IntersectionObserver" in window) {
+    const near = new Set();
+    let resting = 0;
+    const rest = () => {
+      window.clearTimeout(resting);
+      resting = window.setTimeout(() => {
+        near.forEach((node) => GROUPS.filter((g) => node.matches(g.near)).forEach(load));
+        near.forEach((node) => observer.unobserve(node));
+        near.clear();
+      }, REST_MS);
+    };
+    const observer = new IntersectionObserver((entries) => {
+      entries.forEach((e) => (e.isIntersecting ? near.add(e.target) : near.delete(e.target)));
+      if (near.size) rest();
+    }, { rootMargin: "100% 0px" });
+    GROUPS.forEach((g) => document.querySelectorAll(g.near).forEach((node) => observer.observe(node)));
+    window.addEventListener("scroll", () => { if (near.size) rest(); }, { passive: true });
+  } else {
+    GROUPS.forEach(load);
+  }
+
+  // Used: a pointer or focus inside a part starts its group.
+  ["pointerdown", "focusin"].forEach((type) => document.addEventListener(type, (e) => {
+    const group = groupOf(e.target);
+    if (group) load(group);
+  }, { capture: true, passive: true }));
+
+  // Used before its script arrived: a submit waits for it, then is sent again (the script
+  // takes it, or the form posts); a press on a script-only button is pressed again.
+  const held = new WeakSet(); // submits and presses already held once go through as they are
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    const group = groupOf(form);
+    if (!group || group.ready || held.has(form)) return;
+    e.preventDefault();
+    held.add(form);
+    const submitter = e.submitter && e.submitter.form === form ? e.submitter : null;
+    inTime(group).then(() => {
+      form.requestSubmit(submitter);
+      held.delete(form);
+    });
+  }, true);
+  document.addEventListener("click", (e) => {
+    const button = e.target instanceof Element && e.target.closest("button[type=button]");
+    const group = button && groupOf(button);
+    if (!group || group.ready || held.has(button)) return;
+    held.add(button);
+    inTime(group).then(() => {
+      if (group.ready) button.click();
+      held.delete(button);
+    });
+  }, true);
+
+  // The figures' window.SeeingML.highlight (loader.js) is on the page from the start: until
+  // their scripts are here, a call brings them and is then passed on.
+  const figures = GROUPS.find((g) => g.scripts.includes("loader"));
+  if (figures) {
+    const early = (name, link) => load(figures).then(() => {
+      if (window.SeeingML.highlight !== early) window.SeeingML.highlight(name, link);
+    }).catch(() => {});
+    window.SeeingML.highlight = early;
+  }
+
+  // On paper every figure's description and data table are open, wired or not.
+  window.addEventListener("beforeprint", () => document.querySelectorAll(
+    "figure[data-widget] .widget-data, figure[data-widget] .widget-words").forEach((box) => { box.open = true; }));
+
+  // plotly.js: Figure 1 is a few screens down, so nearly every reader who scrolls reaches it.
+  // Fetched (not run: running it is the costly part on a slow phone, and waits for a figure
+  // to come near) once the reader first scrolls, taps or types, unless they asked to save data
+  // or the connection is 2G. Nothing is fetched for a reader who has not yet touched the page.
+  function prefetchPlotly() {
+    const connection = navigator.connection || {};
+    if (!PLOTLY_SRC || window.Plotly || connection.saveData) return;
+    if (/2g$/.test(connection.effectiveType || "")) return;
+    document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
+  }
+  const FIRST = ["scroll", "pointerdown", "keydown"];
+  function first() {
+    FIRST.forEach((type) => window.removeEventListener(type, first, true));
+    prefetchPlotly();
+  }
+  // From once the page has loaded and settled on its #fragment: landing there is no interaction.
+  const listen = () => window.requestAnimationFrame(() => window.setTimeout(() =>
+    FIRST.forEach((type) => window.addEventListener(type, first, { capture: true, passive: true })), 0));
+  if (!document.querySelector("figure[data-widget]")) return;
+  if (document.readyState === "complete") listen();
+  else window.addEventListener("load", listen, { once: true });
+})();
