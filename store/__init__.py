@@ -22,10 +22,10 @@ from store.attempts import (
     StoreUnavailable,
     Summary,
     database_url,
-    failed_below,
     make_engine,
 )
 from store.limits import share_windows
+from store.request_flags import failed_below
 
 
 def init_app(app) -> Store:

@@ -47,6 +47,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from store import deadline, migrate
+from store.request_flags import request_flags
 from store.schema import attempts, enrolments
 from store.summaries import READ_SUMMARIES, Summary
 from web.errors import ServiceUnavailable
@@ -165,31 +166,6 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-# Set in a WSGI environ by a layer below Flask (chapter/fast_reader.py) whose read already
-# failed: {id(store): True}. The request's own storage calls then fail at once, as after a
-# failure inside Flask, so one request tries storage (and logs its failure) once.
-FAILED_BELOW = "seeingml.store_failed"
-
-
-def failed_below(environ: dict, store: Store) -> None:
-    """Note in ``environ`` that ``store`` failed for this request before Flask saw it."""
-    environ.setdefault(FAILED_BELOW, {})[id(store)] = True
-
-
-def _request_flags() -> dict | None:
-    """Per-request notes (flask.g, seeded from ``FAILED_BELOW``), or None outside a request."""
-    try:
-        from flask import g, has_request_context, request
-    except ImportError:  # pragma: no cover
-        return None
-    if not has_request_context():
-        return None
-    flags = g.__dict__.get("_store_failed")
-    if flags is None:
-        flags = g._store_failed = dict(request.environ.get(FAILED_BELOW, {}))
-    return flags
-
-
 def variant_key(variant: str | None) -> str:
     """A variant's key in ``question_counters``: "" for the base question, else a digest of
     its token (a fixed length, whatever the token's)."""
@@ -275,7 +251,7 @@ class Store:
         """Run one storage operation: refused at once while the breaker is open or after this
         request already saw storage fail; any database failure becomes StoreUnavailable.
         IntegrityError (a constraint, not an outage) passes through unchanged."""
-        flags = _request_flags()
+        flags = request_flags()
         if flags and flags.get(id(self)):
             raise StoreUnavailable(f"{what}: storage already failed in this request")
         if self.breaker_open():
