@@ -162,7 +162,8 @@ def network_setups(depth: int, widths: list[int], init: str, seed: int) -> list[
         readout = 0.0 + 1.0 * stream[width:2 * width]
         readout /= np.linalg.norm(readout)
         std = np.sqrt(INITS[init](width, width))
-        weights = 0.0 + std * stream[2 * width:2 * width + depth * width * width]
+        weights = std * stream[2 * width:2 * width + depth * width * width]
+        weights += 0.0  # loc + scale × z, as normal() draws it (in place: 7 MB fewer at 64)
         setups.append((x, readout, weights.reshape(depth, width, width)))
     return setups
 

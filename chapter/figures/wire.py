@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 
 OPTIONS = orjson.OPT_SERIALIZE_NUMPY
+_IS_STR = str.__instancecheck__
 
 
 def encode(answer) -> bytes:
@@ -31,6 +32,8 @@ def finite(value) -> bool:
     if kind is dict:
         return all(map(finite, value.values()))
     if kind is list or kind is tuple:
+        if value and type(value[0]) is str and all(map(_IS_STR, value)):
+            return True  # labels
         try:  # a list of numbers and gaps at C speed: a sum is finite if every term is
             if math.isfinite(sum(filter(None, value))):
                 return True
