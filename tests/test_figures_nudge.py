@@ -158,3 +158,28 @@ def test_the_outer_derivative_is_said_to_differ_from_x_only_where_u_does():
         assert ("which here equals x" in built["description"]) == same
         seen.add(same)
     assert seen == {True, False}
+
+
+def test_a_zoomed_outer_view_draws_its_marks_where_the_engine_puts_them():
+    """σ near 1 shown over a span of 10⁻⁷: the point, the segments' ends and the curve are
+    drawn within a ten-thousandth of the view of their true values (five significant digits
+    would put them all at 1 and draw the curve as a step), and labels of 8+ digits get room."""
+    for x, w, dx in ((4.2, 4.2, 1.85), (5.0, 5.0, 2.0), (-5.0, -5.0, 0.01), (3.0, 4.0, 0.5)):
+        built = nudge_figure(x=x, w=w, dx=dx)
+        layout, v = built["figure"]["layout"], built["values"]
+        low, high = layout["yaxis2"]["range"]
+        tolerance = (high - low) * 1e-4
+        point = next(t for t in built["figure"]["data"] if t.get("text") == ["(u, y)"])
+        assert abs(point["y"][0] - v["y"]) <= tolerance, (x, w, dx)
+        curve = next(t for t in built["figure"]["data"]
+                     if t.get("name", "").startswith("outer:"))
+        us = curve["x"]
+        for u, y in zip(us, curve["y"], strict=True):
+            if y is not None and low <= y <= high:
+                assert abs(y - _sigmoid(u)) <= tolerance + abs(u) * 1e-4 * abs(  # u: 5 digits
+                    _sigmoid(u) * (1 - _sigmoid(u))), (x, w, dx, u, y)
+        for trace in built["figure"]["data"]:
+            if trace.get("yaxis") == "y2" and trace.get("name") == "actual Δy":
+                assert abs(trace["y"][1] - trace["y"][0] - v["dy_actual"]) <= 2 * tolerance
+        if high - low < 1e-3:
+            assert layout["xaxis2"]["domain"][0] - layout["xaxis"]["domain"][1] > 0.15

@@ -41,13 +41,14 @@ def _built(s: State, a: Arrays, sweeping: bool) -> dict:
     data, ranges = _stage_traces(s, a)
     data += _shrink_traces(s, a)
     first_segment = len(data)
-    data += _segments(s, 3)
+    data += _segments(s, 3, ranges["digits"])
     if sweeping:
         return style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
                                  _values(s, shrink), _summary(s))
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
-               "data": style.changes(_segments(s, i), ("x", "y", "text"))} for i in range(4)]
+               "data": style.changes(_segments(s, i, ranges["digits"]), ("x", "y", "text"))}
+              for i in range(4)]
     return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, s.narrow),
                        "frames": frames},
             "values": _values(s, shrink), "description": _description(s, shrink),
@@ -65,17 +66,17 @@ def _curve(xv: list, yv: list, color, name, axes) -> dict:
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
 
 
-def _tangent(ts: list, values: list, axes, name, link) -> dict:
+def _tangent(ts: list, values: list, axes, name, link, digits: int) -> dict:
     """A tangent line through its two ends (``Arrays.tangents``: small sweeps)."""
     return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
-            "y": round_sig(values), "xaxis": axes[0],
+            "y": round_sig(values, digits), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
 
 
-def _point(px, py, label, axes, color) -> dict:
+def _point(px, py, label, axes, color, digits: int) -> dict:
     return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
-            "y": round_sig([py]), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
+            "y": round_sig([py], digits), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
             "textposition": "top left", "textfont": {"color": style.text_colour(color)},
             "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
             "hoverinfo": "skip", "cliponaxis": False}
@@ -90,22 +91,29 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     g_extent, f_extent, gaps_extent = a.extents
     f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
     f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
-    ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]],
-              "g": style.focus_range(g_extent, min(u_ends), max(u_ends)), "f": f_range,
-              "gaps": gaps_extent}
+    g_range = style.focus_range(g_extent, min(u_ends), max(u_ends))
+    # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
+    # curve, tangent, point and segments with more digits, or rounding would draw steps.
+    digits = (style.digits_for(g_range), style.digits_for(f_range))
+    ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]], "g": g_range,
+              "f": f_range, "gaps": gaps_extent, "digits": digits}
     xs, g, us, f = a.drawn
+    g = g if digits[0] == 5 else round_sig(a.g, digits[0])
+    f = f if digits[1] == 5 else round_sig(a.f, digits[1])
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
-        _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative"),
-        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE),
+        _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative",
+                 digits[0]),
+        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE, digits[0]),
         _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
-        _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative"),
-        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN),
+        _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative",
+                 digits[1]),
+        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN, digits[1]),
     ]
     return data, ranges
 
 
-def _segments(s: State, step: int) -> list[dict]:
+def _segments(s: State, step: int, digits: tuple[int, int]) -> list[dict]:
     """The nudge's stages as segments: Δx, then the real Δu and Δy (solid) with the tangent
     estimates beside them (dotted). Hidden segments have zero length at their start."""
     n, ch, x, dx = s.n, s.ch, s.x, s.dx
@@ -124,19 +132,19 @@ def _segments(s: State, step: int) -> list[dict]:
     seg = style.segment
     return [
         seg(x, n.u, x + (dx if step >= 1 else 0.0), n.u, style.ORANGE,
-            f"Δx = {param(dx)}" if step >= 1 else "", axes=G_AXES,
+            f"Δx = {param(dx)}" if step >= 1 else "", axes=G_AXES, digits=digits[0],
             textposition="bottom center", name="Δx"),
-        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, u_text, axes=G_AXES,
+        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, u_text, axes=G_AXES, digits=digits[0],
             textposition="middle right", name="actual Δu"),
         seg(n.u, n.y, n.u + du_a, n.y, style.VERMILION, u_text if step >= 2 else "",
-            axes=F_AXES, textposition="bottom center", name="actual Δu"),
+            axes=F_AXES, digits=digits[1], textposition="bottom center", name="actual Δu"),
         seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, y_text,
-            axes=F_AXES, textposition="middle right", name="actual Δy"),
+            axes=F_AXES, digits=digits[1], textposition="middle right", name="actual Δy"),
         seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, u_est, dash="dot", width=2,
-            axes=G_AXES, textposition=_beyond(ch.du_linear, ch.du_actual),
+            axes=G_AXES, digits=digits[0], textposition=_beyond(ch.du_linear, ch.du_actual),
             name="tangent estimate of Δu"),
         {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
-               dash="dot", width=2, axes=F_AXES,
+               dash="dot", width=2, axes=F_AXES, digits=digits[1],
                textposition=_beyond(ch.dy_linear, ch.dy_actual),
                name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
     ]
@@ -166,19 +174,22 @@ def _shrink_traces(s: State, a: Arrays) -> list[dict]:
     ]
 
 
-def _domains(narrow: bool) -> dict:
+def _domains(narrow: bool, long_ticks: bool = False) -> dict:
     """g and f side by side above the shrinking-Δx panel. Stacked when narrow, with the
     shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
     sliders: on a phone both stages are on screen with the slider that moves them."""
     if narrow:
         return {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
                 "f": ((0, 1), (0, 0.27))}
+    if long_ticks:  # y labels of 8 or more digits (σ near 1): a wider gap before them
+        return {"g": ((0, 0.4), (0.44, 1)), "f": ((0.58, 1), (0.44, 1)),
+                "s": ((0, 1), (0, 0.28))}
     return {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
             "s": ((0, 1), (0, 0.28))}
 
 
 def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
-    dom = _domains(narrow)
+    dom = _domains(narrow, ranges["digits"][1] > 7)
     annotations = [
         style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
                           dom["g"][1][1]),

@@ -48,6 +48,18 @@ def round_sig(values, digits: int = 5) -> list:
 _SPECS = {4: ".4g", 5: ".5g"}
 
 
+def digits_for(view: list[float], digits: int = 5) -> int:
+    """Significant digits that draw values on an axis showing ``view`` to a ten-thousandth of
+    its span or finer: ``digits`` (5) unless the view is a small span of large values (a
+    saturated sigmoid's y near 1 shown over 10⁻⁷), at most 15."""
+    low, high = float(view[0]), float(view[1])
+    largest = max(abs(low), abs(high))
+    if not (high > low and largest > 0 and np.isfinite(largest)):
+        return digits
+    # 4 digits across the view is a ten-thousandth of its height, finer than a pixel
+    return int(min(15, max(digits, 4 + np.ceil(np.log10(largest / (high - low))))))
+
+
 def round_rows(values, digits: int = 5) -> list[list]:
     """``round_sig`` of each row of a 2-D array, in one NumPy pass (a sweep's frames at once);
     each row is rounded exactly as ``round_sig`` rounds a long list."""
@@ -117,10 +129,11 @@ def panel_title(text: str, xdomain, ytop: float) -> dict:
 
 
 def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y"),
-             textposition="top center", name="") -> dict:
-    """A straight segment from (x0, y0) to (x1, y1), its label at the far end."""
+             textposition="top center", name="", digits: int = 5) -> dict:
+    """A straight segment from (x0, y0) to (x1, y1), its label at the far end (``digits``:
+    of y, more where its axis shows a small span of large values: ``digits_for``)."""
     return {"type": "scatter", "mode": "lines+markers+text", "x": round_sig([x0, x1]),
-            "y": round_sig([y0, y1]), "xaxis": axes[0], "yaxis": axes[1], "name": name,
+            "y": round_sig([y0, y1], digits), "xaxis": axes[0], "yaxis": axes[1], "name": name,
             "line": {"color": color, "width": width, "dash": dash},
             "marker": {"size": [0, 9], "color": color, "symbol": "diamond"},
             "text": ["", label], "textposition": textposition,
