@@ -14,7 +14,7 @@ from chapter.figures.style import round_sig
 from chapter.format import approx, factors, num, param
 
 MAX_TRAINED_WEIGHT = 1e6  # beyond this the steps have diverged; stop drawing them
-HEIGHTS = Heights(wide=600, narrow=400)
+HEIGHTS = Heights(wide=600, narrow=384)
 SATURATED = 1e-3  # σ′(z) below this: the hidden unit is saturated, the gradient vanishes there
 HIDDEN = "rgba(0,0,0,0)"  # the colour of a word the pass has not reached yet
 
@@ -227,7 +227,7 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     graph_dom, loss_dom = ((0, 0.76), (0.87, 1)) if narrow else ((0.36, 1), (0, 0.24))
     # Narrow, nothing sits below the graph: no bottom margin, so the chart held in view on a
     # phone (widgets.css) leaves room beneath it for the slider being dragged.
-    margin = {"margin": {"l": 72, "r": 16, "t": 30, "b": 8}} if narrow else {}
+    margin = {"margin": {"l": 72, "r": 16, "t": 28, "b": 8}} if narrow else {}
     return style.layout(
         HEIGHTS.at(narrow), **margin,
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
