@@ -39,12 +39,15 @@
     return group.loaded;
   }
   const groupOf = (node) => GROUPS.find((g) => node instanceof Element && node.closest(g.near));
+  // Pressed again in a task of its own: not inside the first press's own dispatch, which
+  // would ignore it.
+  const later = (task) => window.setTimeout(task, 0);
   const inTime = (group) => Promise.race([
     load(group), new Promise((resolve) => window.setTimeout(resolve, WAIT_MS))]).catch(() => {});
 
-  // Near: within a screen of the viewport, once the page is at rest there. Not while it
-  // scrolls past (a jump from the contents): a part that changes as its script takes it over
-  // must not move the page under a reader who is arriving.
+  // Near: within a screen of the viewport where the page opens, or later once the page is
+  // at rest there. Not while it scrolls past (a jump from the contents): a part that changes
+  // as its script takes it over must not move the page under a reader who is arriving.
   if ("IntersectionObserver" in window) {
     const near = new Set();
     let resting = 0;
@@ -56,8 +59,13 @@
         near.clear();
       }, REST_MS);
     };
+    let landing = true; // what is near where the page opens is needed at once
     const observer = new IntersectionObserver((entries) => {
       entries.forEach((e) => (e.isIntersecting ? near.add(e.target) : near.delete(e.target)));
+      if (landing) {
+        landing = false;
+        near.forEach((node) => GROUPS.filter((g) => node.matches(g.near)).forEach(load));
+      }
       if (near.size) rest();
     }, { rootMargin: "100% 0px" });
     GROUPS.forEach((g) => document.querySelectorAll(g.near).forEach((node) => observer.observe(node)));
@@ -82,20 +90,20 @@
     e.preventDefault();
     held.add(form);
     const submitter = e.submitter && e.submitter.form === form ? e.submitter : null;
-    inTime(group).then(() => {
+    inTime(group).then(() => later(() => {
       form.requestSubmit(submitter);
       held.delete(form);
-    });
+    }));
   }, true);
   document.addEventListener("click", (e) => {
     const button = e.target instanceof Element && e.target.closest("button[type=button]");
     const group = button && groupOf(button);
     if (!group || group.ready || held.has(button)) return;
     held.add(button);
-    inTime(group).then(() => {
+    inTime(group).then(() => later(() => {
       if (group.ready) button.click();
       held.delete(button);
-    });
+    }));
   }, true);
 
   // The figures' window.SeeingML.highlight (loader.js) is on the page from the start: until

@@ -1,0 +1,97 @@
+"""Scripts that come when their part of the page does (static/js/ondemand.js): a reader of the
+opening downloads none of the questions' or figures' scripts, nor plotly.js; a question
+answered before its script has arrived still gets its result — through the script if it comes
+in time, as a plain form post if it fails or hangs."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.browser.pages import (
+    PHONE,
+    come_near,
+    frames,
+    new_page,
+    open_chapter,
+    page_clock_past,
+)
+
+ON_DEMAND = re.compile(r"/static/js/(answers|ordering|practice|typed|checkpoint|review|marks|"
+                       r"figure|controls|scrub|loader|plotly-loader)\.[0-9a-f]+\.js")
+ANSWERS = re.compile(r"/static/js/answers\.[0-9a-f]+\.js")
+
+
+def fetched(page) -> list[str]:
+    return page.evaluate("() => performance.getEntriesByType('resource').map((e) => e.name)")
+
+
+def answer_q2(page) -> None:
+    form = page.locator("form#q2")
+    form.locator("label[for='q2-true']").click()
+    form.locator("[data-role=submit]").click()
+
+
+def test_the_opening_fetches_no_question_or_figure_script_and_no_plotly(browser, live_server):
+    context, page = new_page(browser, PHONE)
+    try:
+        open_chapter(page, live_server)
+        page_clock_past(page, 3000)  # the page has had time to fetch whatever it would
+        early = [u for u in fetched(page) if ON_DEMAND.search(u) or "/vendor/plotly-" in u]
+        assert early == []
+        # The first scroll fetches plotly.js into the cache; nothing runs it yet.
+        page.mouse.wheel(0, 200)
+        page.wait_for_function("() => performance.getEntriesByType('resource')"
+                               ".some((e) => e.name.includes('/vendor/plotly-'))")
+        assert page.evaluate("() => typeof window.Plotly") == "undefined"
+        assert not [u for u in fetched(page) if ON_DEMAND.search(u)]
+        # The checkpoint comes near: its scripts come and take the questions over.
+        come_near(page, "#checkpoint")
+        page.wait_for_selector("#q4 .step-moves")
+        assert any(ANSWERS.search(u) for u in fetched(page))
+        assert page.watch.errors == []
+    finally:
+        context.close()
+
+
+def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server):
+    held = []
+    page.route(ANSWERS, lambda route: held.append(route))
+    open_chapter(page, live_server, "/#checkpoint", wait_until="load")
+    page.evaluate("() => { window.__samePage = true; }")
+    for _ in range(400):  # the page rests at the checkpoint, so its scripts are asked for
+        if held:
+            break
+        frames(page)
+    assert held, "the checkpoint's scripts were asked for"
+    answer_q2(page)
+    assert page.locator("form#q2 [data-role=result] .result").count() == 0  # still waiting
+    held[0].continue_()
+    page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
+    assert page.evaluate("() => window.__samePage === true"), "answered in place, no page load"
+
+
+def test_a_hung_script_leaves_the_answer_to_a_form_post(page, live_server):
+    held = []
+    page.route(ANSWERS, lambda route: held.append(route))  # never answered
+    open_chapter(page, live_server, "/#checkpoint", wait_until="load")
+    page.evaluate("() => { window.__samePage = true; }")
+    started = time.monotonic()
+    answer_q2(page)
+    page.locator("form#q2 [data-role=result] .result").wait_for(timeout=15000)
+    assert time.monotonic() - started < 10  # 4 s of waiting for the script, then the post
+    assert page.evaluate("() => window.__samePage") is None, "the form posted"
+    page.unroute_all(behavior="ignoreErrors")
+
+
+def test_a_failed_script_leaves_the_answer_to_a_form_post(browser, live_server):
+    context, page = new_page(browser, PHONE)
+    try:
+        page.route(ANSWERS, lambda route: route.abort())
+        open_chapter(page, live_server, "/#checkpoint", wait_until="load")
+        page.evaluate("() => { window.__samePage = true; }")
+        answer_q2(page)
+        page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
+        assert page.evaluate("() => window.__samePage") is None, "the form posted"
+    finally:
+        context.close()
