@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import Boolean, DateTime, bindparam, text
 from sqlalchemy.exc import OperationalError
 
 from store import attempts as attempts_store
 from store import reader as reader_store
 from store import review as review_store
 from store.attempts import (
-    INSERT_ATTEMPT,
     AttemptCapReached,
     NewAttempt,
     Recorded,
@@ -32,6 +32,44 @@ from store.attempts import (
 from store.limits import SharedWindows
 from store.reader import ReaderRecord
 from store.summaries import READ_COUNTERS
+
+# The attempt, with the learner's current class (the class link they opened last) read in the
+# same statement: no route has to know about classes. The database counts it in the
+# learner's summary rows (the trigger of migration 0013) and numbers it: on PostgreSQL the
+# trigger sets the number from the counter it has just locked; on SQLite, whose triggers
+# cannot change the row, the insert reads the counter itself (it holds the write lock
+# before it reads). A right answer's first spaced review goes in the same statement
+# (store/review.py): SQLite's view ``reviewed_attempts`` takes both, PostgreSQL a WITH.
+# Written once per database, so no statement is built per answer.
+_INSERT = """INSERT INTO {table} (learner_id, question_id, variant, answer, score, correct,
+    misconception, created_at, class_id{number}{due})
+VALUES (:learner_id, :question_id, :variant, :answer, :score, :correct, :misconception,
+    :created_at, (SELECT class_id FROM enrolments WHERE learner_id = :class_learner
+                  ORDER BY joined_at DESC, id DESC LIMIT 1){next}{due_value})"""
+_NEXT = """, COALESCE((SELECT attempts FROM question_counters WHERE learner_id = :learner_id
+    AND question_id = :question_id AND variant_key = :variant_key), 0) + 1"""
+_REVIEWED = """WITH attempt AS ({insert})
+INSERT INTO review_items (learner_id, question_id, step, due_at)
+VALUES (:learner_id, :question_id, 0, :due_at) ON CONFLICT (learner_id, question_id) DO NOTHING"""
+_TYPES = (bindparam("created_at", type_=DateTime(timezone=True)),
+          bindparam("correct", type_=Boolean))
+_DUE = bindparam("due_at", type_=DateTime(timezone=True))
+
+
+def _insert(dialect: str, review: bool):
+    if dialect == "postgresql":
+        sql = _INSERT.format(table="attempts", number="", due="", next="", due_value="")
+        return (text(_REVIEWED.format(insert=sql)).bindparams(*_TYPES, _DUE) if review
+                else text(sql).bindparams(*_TYPES))
+    sql = _INSERT.format(table="reviewed_attempts" if review else "attempts",
+                         number=", number", due=", due_at" if review else "", next=_NEXT,
+                         due_value=", :due_at" if review else "")
+    return text(sql).bindparams(*_TYPES, *((_DUE,) if review else ()))
+
+
+# (database, with a review) → the insert
+INSERT_ATTEMPT = {(dialect, review): _insert(dialect, review)
+                  for dialect in ("postgresql", "sqlite") for review in (False, True)}
 
 
 @dataclass(frozen=True)
