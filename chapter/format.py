@@ -29,6 +29,8 @@ def num(value: float) -> str:
         text = f"{value:.3f}"
     else:
         text = f"{value:.3g}"
+        if abs(float(text)) >= 0.01:  # 0.0099999 rounds up: written as 0.01 is, 0.010
+            text = f"{value:.3f}"
     return text.replace("-", "−")
 
 
@@ -57,15 +59,14 @@ def approx(value: float, short: bool = False) -> str:
 
 
 def _written_exactly(value: float, text: str) -> bool:
-    """Whether ``text`` (``num``'s) is the value itself, not a rounding of it: 2, 0.500 and
-    0.125 are; 0.881 for σ(2) is not. Powers of ten are always rounded."""
+    """Whether ``text`` (``num``'s) is the value itself, not a rounding of it: 2, 0.500,
+    0.125 and 5.00 × 10⁻⁴ are; 0.881 for σ(2) is not."""
     value = float(value)
-    if value.is_integer():
-        return abs(value) < 1e4
-    try:
-        return float(text.replace("−", "-")) == value
-    except ValueError:  # 2.78 × 10⁻⁷
-        return False
+    if value.is_integer() and abs(value) < 1e4:
+        return True
+    if "×" in text:  # num's mantissa has three significant digits
+        return float(f"{value:.2e}") == value
+    return float(text.replace("−", "-")) == value
 
 
 

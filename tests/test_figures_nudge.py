@@ -183,3 +183,17 @@ def test_a_zoomed_outer_view_draws_its_marks_where_the_engine_puts_them():
                 assert abs(trace["y"][1] - trace["y"][0] - v["dy_actual"]) <= 2 * tolerance
         if high - low < 1e-3:
             assert layout["xaxis2"]["domain"][0] - layout["xaxis"]["domain"][1] > 0.15
+
+
+def test_a_change_said_to_be_exact_is_never_written_as_approximate():
+    """Where a stage's change is the tangent's exactly, its number is written with "=" (the
+    float difference g(x + Δx) − g(x) is not what is said)."""
+    for fn, x, w, dx in [*GRID, ("double_triple", 5.0, 1.0, 0.01), ("sigmoid", 5.0, 1.0, 0.01),
+                         ("sigmoid", -5.0, 1.0, 0.01), ("double_triple", -5.0, 1.0, 0.01)]:
+        built = nudge_figure(fn=fn, x=x, w=w, dx=dx)
+        words = [*built["steps"], *(t for trace in built["figure"]["data"]
+                                    for t in trace.get("text", []) if t)]
+        for said in words:
+            if "exactly" in said or said.startswith(("Δu = g′·Δx", "Δy = f′·g′·Δx")):
+                head = said.split("exactly")[0]
+                assert "≈" not in head.split(":")[-1], (fn, x, w, dx, said)

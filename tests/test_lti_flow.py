@@ -296,7 +296,10 @@ def test_a_revealed_answer_typed_back_reaches_the_gradebook_as_nothing(world):
     assert student.post(f"{url}/api/checkpoint/q2", json={"answer": "false"}).json()["correct"]
     sent = world.scores_for("li-9", until=lambda got: got and "Right with hints: Q2." in got[
         -1]["comment"])
-    assert sent[0]["scoreGiven"] == 0 and sent[-1]["scoreGiven"] == 1
+    # Scores waiting to be sent are sent as the latest one, so a loaded machine may send only
+    # the last: Q1 (revealed, then right) never counts in any of them.
+    assert [s["scoreGiven"] for s in sent if s["scoreGiven"] not in (0, 1)] == []
+    assert sent[-1]["scoreGiven"] == 1
     assert "Answer revealed before a right answer: Q1." in sent[-1]["comment"]
     assert "Right with hints: Q2." in sent[-1]["comment"]
     assert "1 of 4 checkpoint questions right" in sent[-1]["comment"]

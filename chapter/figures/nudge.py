@@ -6,6 +6,8 @@ chain rule's first-order estimate) say it does, so the estimate is never taken f
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 
 from chapter import calculus
@@ -123,9 +125,9 @@ def _segments(s: State, step: int, digits: tuple[int, int]) -> list[dict]:
     # On a phone the words are shorter (the description and legend say which is which).
     same_u, real, tangent = ("Δu", "", "") if s.narrow else ("Δu = g′·Δx", "actual ", "tangent ")
     same_y = "Δy" if s.narrow else "Δy = f′·g′·Δx"
-    u_text = (f"{same_u} {approx(ch.du_actual, True)}" if u_same else
+    u_text = (f"{same_u} {approx(_product(n.inner_derivative, dx), True)}" if u_same else
               f"{real}Δu {approx(ch.du_actual, True)}") if step >= 2 else ""
-    y_text = (f"{same_y} {approx(ch.dy_actual, True)}" if y_same else
+    y_text = (f"{same_y} {approx(_product(n.dy_dx, dx), True)}" if y_same else
               f"{real}Δy {approx(ch.dy_actual, True)}") if step >= 3 else ""
     u_est = "" if u_same or step < 2 else f"{tangent}g′·Δx {approx(ch.du_linear, True)}"
     y_est = "" if y_same or step < 3 else f"{tangent}f′·g′·Δx {approx(ch.dy_linear, True)}"
@@ -223,17 +225,25 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
 # --- words and numbers ------------------------------------------------------------------------
 
 
+def _product(slope: float, dx: float) -> float:
+    """slope × Δx for a change that is the tangent's exactly: the product of the two numbers
+    as written (6 × 0.1 is 0.6; in floats it is 0.6000000000000001)."""
+    return float(Decimal(repr(float(slope))) * Decimal(repr(float(dx))))
+
+
 def _captions(s: State) -> list[str]:
     """One caption per animation step, each naming real changes and estimates apart."""
     n, ch = s.n, s.ch
+    # Where the change is the tangent's exactly, its number is the tangent's product: the
+    # float difference g(x + Δx) − g(x) can be 0.019999999999999574 for an exact 0.02.
     inner = (f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: Δu "
-             f"{approx(ch.du_actual)}, exactly the tangent's g′(x)·Δx"
+             f"{approx(_product(n.inner_derivative, s.dx))}, exactly the tangent's g′(x)·Δx"
              + (" (a straight stage)." if s.straight[0] else ".")
              if s.u_same else
              f"The inner stage turns it into Δu = g(x + Δx) − g(x) {approx(ch.du_actual)}; "
              f"its tangent estimate g′(x)·Δx is {num(ch.du_linear)}.")
     outer = (f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: Δy "
-             f"{approx(ch.dy_actual)}, exactly {num(n.dy_dx)} × Δx."
+             f"{approx(_product(n.dy_dx, s.dx))}, exactly {num(n.dy_dx)} × Δx."
              if s.y_same else
              f"The outer stage turns that into an actual Δy {approx(ch.dy_actual)}; the "
              f"tangent estimate f′(u)·g′(x)·Δx = {num(n.dy_dx)} × Δx is {num(ch.dy_linear)}.")
