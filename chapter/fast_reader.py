@@ -110,9 +110,10 @@ class ReaderPage:
         self.headers: dict[tuple[str, str], tuple[str, list[tuple[str, str]], int]] = {}
         self.lock = threading.Lock()
         self.payloads: dict[bytes, tuple[object, bytes]] = {}  # as signed → (data, re-dumped)
-        # cookie values whose signature checked out → (payload, when signed): the same bytes
+        # cookie values whose signature checked out → (payload, when signed, by a fallback
+        # key): the same bytes
         # need no second HMAC (only their age is checked again)
-        self.verified: dict[bytes, tuple[bytes, float]] = {}
+        self.verified: dict[bytes, tuple[bytes, float, bool]] = {}  # … and by a fallback key
         self.verified_by: object = None  # the serializer (its keys) they were verified with
         self.cookie_tail: tuple[int, str] = (-1, "")  # (expiry second, "; Expires=…; …")
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
@@ -131,9 +132,6 @@ class ReaderPage:
             data, dumped, signed_at = self._loads(serializer, value.encode())
         except BadData:  # Flask answers it as a reader without a session
             return None
-        interface = self.flask.session_interface
-        if interface.signed_by_fallback(self.flask, value):
-            signed_at = 0.0
         if not (isinstance(data, dict) and data.keys() <= PAGE_SESSION_KEYS
                 and isinstance(data.get(reader.LEARNER), str) and data[reader.LEARNER]
                 and isinstance(data.get(reader.CSRF, ""), str)):
@@ -142,18 +140,20 @@ class ReaderPage:
 
     def _loads(self, serializer, value: bytes) -> tuple[object, bytes, float]:
         """``serializer.loads(value, max_age=…)`` as Flask calls it (every key, the same
-        maximum age): the signature checked every time; the payload decoded once per
-        distinct payload (a returning reader's stays the same)."""
+        maximum age), and when it was signed (0 for a fallback key's: signed again at once,
+        as Flask's interface does): the signature and which key made it checked once per
+        distinct cookie, its age every time; the payload decoded once per distinct payload
+        (a returning reader's stays the same)."""
         max_age = int(self.flask.permanent_session_lifetime.total_seconds())
         if self.verified_by is not serializer:  # the keys changed: verify everything again
             self.verified, self.verified_by = {}, serializer
         verified = self.verified.get(value)
         if verified is not None:  # these very bytes were verified before: only its age
-            payload, signed_at = verified
+            payload, signed_at, by_fallback = verified
             age = int(time.time()) - int(signed_at)  # as itsdangerous counts it
             if age > max_age or age < 0:
                 raise SignatureExpired(f"Signature age {age} > {max_age} seconds")
-            return (*self._payload(serializer, payload), signed_at)
+            return (*self._payload(serializer, payload), 0.0 if by_fallback else signed_at)
         failed: BadSignature | None = None
         for signer in serializer.iter_unsigners():
             try:
@@ -163,10 +163,13 @@ class ReaderPage:
             except BadSignature as exc:
                 failed = exc
                 continue
+            by_fallback = self.flask.session_interface.signed_by_fallback(
+                self.flask, value.decode("ascii", "replace"))
             if len(self.verified) >= KEPT_PAYLOADS:
                 self.verified.clear()
-            self.verified[value] = (payload, signed.timestamp())
-            return (*self._payload(serializer, payload), signed.timestamp())
+            self.verified[value] = (payload, signed.timestamp(), by_fallback)
+            return (*self._payload(serializer, payload),
+                    0.0 if by_fallback else signed.timestamp())
         raise failed or BadSignature("no key")
 
     def _payload(self, serializer, payload: bytes) -> tuple[object, bytes]:

@@ -470,3 +470,19 @@ def test_a_read_that_failed_below_flask_is_not_tried_again_by_flask(app, monkeyp
     assert b"state-wrong" not in body
     assert len(tries) == 1
     assert len([r for r in caplog.records if "progress not read" in r.getMessage()]) == 1
+
+
+def test_with_fallback_keys_a_cookie_is_checked_once_too(app, monkeypatch):
+    """Which key signed a cookie is part of what is kept: with SECRET_KEY_FALLBACKS set, a
+    returning reader's cookie is not verified again (twice, for a fallback's) per request."""
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    app.config["SECRET_KEY_FALLBACKS"] = ["an-old-key-" + "z" * 40]
+    interface, checks = app.session_interface, []
+    original = interface.signed_by_fallback
+    monkeypatch.setattr(interface, "signed_by_fallback",
+                        lambda flask, value: checks.append(value) or original(flask, value))
+    layer = layer_of(app)
+    for _ in range(3):
+        assert layer._session(EnvironBuilder(path="/", headers={
+            "Cookie": f"session={cookie}"}).get_environ()) is not None
+    assert len(checks) == 1
