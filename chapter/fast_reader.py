@@ -111,9 +111,8 @@ class ReaderPage:
         self.lock = threading.Lock()
         self.payloads: dict[bytes, tuple[object, bytes]] = {}  # as signed → (data, re-dumped)
         # cookie values whose signature checked out → (payload, when signed, by a fallback
-        # key): the same bytes
-        # need no second HMAC (only their age is checked again)
-        self.verified: dict[bytes, tuple[bytes, float, bool]] = {}  # … and by a fallback key
+        # key): the same bytes need no second HMAC (only their age is checked again)
+        self.verified: dict[bytes, tuple[bytes, float, bool]] = {}
         self.verified_by: object = None  # the serializer (its keys) they were verified with
         self.cookie_tail: tuple[int, str] = (-1, "")  # (expiry second, "; Expires=…; …")
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
