@@ -124,19 +124,18 @@
   // Fetched (not run: running it is the costly part on a slow phone, and waits for a figure
   // to come near) once the reader first scrolls, taps or types, unless they asked to save data
   // or the connection is 2G. Nothing is fetched for a reader who has not yet touched the page.
-  // The figures' own scripts (small) are fetched with it, so a figure that comes near later
-  // waits for no network before it starts.
+  // The figures' own scripts (small; wiring them is cheap, drawing waits for a figure to come
+  // near) load then too, so a figure that comes near later waits for no network to start.
   function prefetchPlotly() {
     const connection = navigator.connection || {};
     if (!PLOTLY_SRC || window.Plotly || connection.saveData) return;
     if (/2g$/.test(connection.effectiveType || "")) return;
-    const own = figures && !figures.loaded ? figures.scripts.map((name) => URLS[name]) : [];
-    [...own, PLOTLY_SRC].forEach((href) =>
-      document.head.appendChild(el("link", { rel: "prefetch", as: "script", href })));
+    document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
   }
   const FIRST = ["scroll", "pointerdown", "keydown"];
   function first() {
     FIRST.forEach((type) => window.removeEventListener(type, first, true));
+    if (figures) load(figures);
     prefetchPlotly();
   }
   // From once the page has loaded and settled on its #fragment: landing there is no interaction.
