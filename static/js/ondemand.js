@@ -1,11 +1,11 @@
 // Scripts a part of the chapter needs only once the reader comes near it or uses it: the
 // questions' (checkpoint, ordering, practice, typed answers), the spaced review's and the
-// figures'. A group is fetched when one of its parts comes within a screen
-// of the viewport, or on a pointer or focus inside one, so a reader of the opening downloads
-// none of them. Without them every form still posts and every figure shows its picture; a
-// submit or button press that comes before its group has arrived waits for it (a few seconds
-// at most) and then goes on: through the script if it came, as a plain form post if not.
-// Also: plotly.js is fetched into the cache, not run, on the reader's first interaction.
+// figures'. A group is fetched when one of its parts comes within a screen of the viewport,
+// or on a pointer or focus inside one, so a reader of the opening downloads none of them.
+// Without them every form still posts and every figure shows its picture; a submit or button
+// press that comes before its group has arrived waits for it (a few seconds at most) and then
+// goes on: through the script if it came, as a plain form post if not. On the reader's first
+// scroll, tap or key press the figures' scripts load and plotly.js is fetched, not run.
 (function () {
   "use strict";
 
