@@ -1,11 +1,11 @@
 // Scripts a part of the chapter needs only once the reader comes near it or uses it: the
 // questions' (checkpoint, ordering, practice, typed answers), the spaced review's and the
-// figures'. A group is fetched when one of its parts comes within a screen
-// of the viewport, or on a pointer or focus inside one, so a reader of the opening downloads
-// none of them. Without them every form still posts and every figure shows its picture; a
-// submit or button press that comes before its group has arrived waits for it (a few seconds
-// at most) and then goes on: through the script if it came, as a plain form post if not.
-// Also: plotly.js is fetched into the cache, not run, on the reader's first interaction.
+// figures'. A group is fetched when one of its parts comes within a screen of the viewport,
+// or on a pointer or focus inside one, so a reader of the opening downloads none of them.
+// Without them every form still posts and every figure shows its picture; a submit or button
+// press that comes before its group has arrived waits for it (a few seconds at most) and then
+// goes on: through the script if it came, as a plain form post if not. On the reader's first
+// scroll, tap or key press the figures' scripts load and plotly.js is fetched, not run.
 (function () {
   "use strict";
 
@@ -124,6 +124,8 @@
   // Fetched (not run: running it is the costly part on a slow phone, and waits for a figure
   // to come near) once the reader first scrolls, taps or types, unless they asked to save data
   // or the connection is 2G. Nothing is fetched for a reader who has not yet touched the page.
+  // The figures' own scripts (small; wiring them is cheap, drawing waits for a figure to come
+  // near) load then too, so a figure that comes near later waits for no network to start.
   function prefetchPlotly() {
     const connection = navigator.connection || {};
     if (!PLOTLY_SRC || window.Plotly || connection.saveData) return;
@@ -133,6 +135,7 @@
   const FIRST = ["scroll", "pointerdown", "keydown"];
   function first() {
     FIRST.forEach((type) => window.removeEventListener(type, first, true));
+    if (figures) load(figures);
     prefetchPlotly();
   }
   // From once the page has loaded and settled on its #fragment: landing there is no interaction.

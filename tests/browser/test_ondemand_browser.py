@@ -19,6 +19,7 @@ from tests.browser.pages import (
 
 ON_DEMAND = re.compile(r"/static/js/(answers|ordering|practice|typed|checkpoint|review|marks|"
                        r"figure|controls|scrub|loader|plotly-loader)\.[0-9a-f]+\.js")
+FIGURES = re.compile(r"/static/js/(marks|figure|controls|scrub|loader|plotly-loader)\.")
 ANSWERS = re.compile(r"/static/js/answers\.[0-9a-f]+\.js")
 
 
@@ -39,12 +40,14 @@ def test_the_opening_fetches_no_question_or_figure_script_and_no_plotly(browser,
         page_clock_past(page, 3000)  # the page has had time to fetch whatever it would
         early = [u for u in fetched(page) if ON_DEMAND.search(u) or "/vendor/plotly-" in u]
         assert early == []
-        # The first scroll fetches plotly.js into the cache; nothing runs it yet.
+        # The first scroll fetches plotly.js into the cache, unrun, and brings the figures'
+        # scripts (no figure is near, so none starts); the questions' scripts stay away.
         page.mouse.wheel(0, 200)
         page.wait_for_function("() => performance.getEntriesByType('resource')"
                                ".some((e) => e.name.includes('/vendor/plotly-'))")
         assert page.evaluate("() => typeof window.Plotly") == "undefined"
-        assert not [u for u in fetched(page) if ON_DEMAND.search(u)]
+        assert page.locator("figure[data-widget] svg.main-svg").count() == 0
+        assert not [u for u in fetched(page) if ON_DEMAND.search(u) and not FIGURES.search(u)]
         # The checkpoint comes near: its scripts come and take the questions over.
         come_near(page, "#checkpoint")
         page.wait_for_selector("#q4 .step-moves")
