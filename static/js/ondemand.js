@@ -81,28 +81,37 @@
   }, { capture: true, passive: true }));
 
   // Used before its script arrived: a submit waits for it, then is sent again (the script
-  // takes it, or the form posts); a press on a script-only button is pressed again.
-  const held = new WeakSet(); // submits and presses already held once go through as they are
+  // takes it, or the form posts); a press on a script-only button is pressed again. While
+  // one waits, more presses of the same form or button are dropped, so an answer is sent once.
+  const held = new WeakSet();
+  const resending = new WeakSet(); // the one press sent again goes through as it is
+  // True when this event is settled here: the press sent again (it goes through), or
+  // another press while one waits (dropped).
+  const settled = (e, node) => {
+    if (resending.has(node)) { resending.delete(node); return true; }
+    if (!held.has(node)) return false;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    return true;
+  };
+  const resend = (node, send) => { held.delete(node); resending.add(node); send(); resending.delete(node); };
   document.addEventListener("submit", (e) => {
     const form = e.target;
     const group = groupOf(form);
-    if (!group || group.ready || held.has(form)) return;
+    if (settled(e, form) || !group || group.ready) return;
     e.preventDefault();
     held.add(form);
     const submitter = e.submitter && e.submitter.form === form ? e.submitter : null;
-    inTime(group).then(() => later(() => {
-      form.requestSubmit(submitter);
-      held.delete(form);
-    }));
+    inTime(group).then(() => later(() => resend(form, () => form.requestSubmit(submitter))));
   }, true);
   document.addEventListener("click", (e) => {
     const button = e.target instanceof Element && e.target.closest("button[type=button]");
     const group = button && groupOf(button);
-    if (!group || group.ready || held.has(button)) return;
+    if (!group || settled(e, button) || group.ready) return;
     held.add(button);
     inTime(group).then(() => later(() => {
-      if (group.ready) button.click();
-      held.delete(button);
+      if (group.ready) resend(button, () => button.click());
+      else held.delete(button);
     }));
   }, true);
 

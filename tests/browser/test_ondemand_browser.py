@@ -74,6 +74,44 @@ def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server
     assert page.evaluate("() => window.__samePage === true"), "answered in place, no page load"
 
 
+
+def _stored(app, question: str) -> int:
+    from sqlalchemy import text
+
+    with app.extensions["store"].engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM attempts WHERE question_id = :q"),
+                            {"q": question}).scalar()
+
+
+def test_pressing_again_while_the_script_is_on_its_way_sends_the_answer_once(
+        page, live_server, live_app):
+    """Two presses (a double tap, an impatient second press) before the question's script
+    has come: the answer waits once and is stored once, not once by a form post and once
+    by the script."""
+    held = []
+    page.route(ANSWERS, lambda route: held.append(route))
+    open_chapter(page, live_server, "/#checkpoint", wait_until="load")
+    for _ in range(400):
+        if held:
+            break
+        frames(page)
+    before = _stored(live_app, "q2")
+    posts = []  # a plain form post of the answer is held, as a slow network would
+    page.route(lambda url: url.endswith("/checkpoint/q2") and "/api/" not in url,
+               lambda route: posts.append(route))
+    form = page.locator("form#q2")
+    form.locator("label[for='q2-true']").click()
+    for _ in range(2):
+        form.locator("[data-role=submit]").click(no_wait_after=True)
+    held[0].continue_()
+    page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
+    for post in posts:  # were one sent, it reaches the server now
+        post.continue_()
+    page.wait_for_timeout(1500)
+    assert posts == []
+    assert _stored(live_app, "q2") - before == 1
+    assert "Attempt 1" in form.locator("[data-role=result]").inner_text()
+
 def test_a_hung_script_leaves_the_answer_to_a_form_post(page, live_server):
     held = []
     page.route(ANSWERS, lambda route: held.append(route))  # never answered
