@@ -19,9 +19,14 @@ class PageWatch:
 
     def __init__(self, page):
         self.errors: list[str] = []
+        # Requests the browser itself gave up (a link followed while scripts were on their
+        # way, a superseded fetch the page aborted): kept apart, not failures of the app.
+        self.aborted: list[str] = []
         page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("requestfailed", lambda r: (
+            self.aborted if "ERR_ABORTED" in (r.failure or "") else self.errors).append(
+                f"failed: {r.url}"))
         page.on("response", lambda r: r.status >= 400 and self.errors.append(
             f"{r.status}: {r.url}"))
 
