@@ -5,7 +5,7 @@
 // Without them every form still posts and every figure shows its picture; a submit or button
 // press that comes before its group has arrived waits for it (a few seconds at most) and then
 // goes on: through the script if it came, as a plain form post if not. On the reader's first
-// scroll, tap or key press the figures' scripts load and plotly.js is fetched, not run.
+// scroll, tap or key press every group's scripts load and plotly.js is fetched, not run.
 (function () {
   "use strict";
 
@@ -146,6 +146,10 @@
     FIRST.forEach((type) => window.removeEventListener(type, first, true));
     if (figures) load(figures);
     prefetchPlotly();
+    // The questions' and review's scripts too: taken over while still screens away, their
+    // parts change height where the reader cannot see it (taken over in view, the ordering
+    // question's list grew under the reader's eyes).
+    GROUPS.filter((g) => g !== figures).forEach(load);
   }
   // From once the page has loaded and settled on its #fragment: landing there is no interaction.
   const listen = () => window.requestAnimationFrame(() => window.setTimeout(() =>
