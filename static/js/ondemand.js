@@ -4,8 +4,9 @@
 // or on a pointer or focus inside one, so a reader of the opening downloads none of them.
 // Without them every form still posts and every figure shows its picture; a submit or button
 // press that comes before its group has arrived waits for it (a few seconds at most) and then
-// goes on: through the script if it came, as a plain form post if not. On the reader's first
-// scroll, tap or key press every group's scripts load and plotly.js is fetched, not run.
+// goes on: through the script if it came, as a plain form post if not. The questions' and
+// review's scripts come once the page has loaded; on the reader's first scroll, tap or key
+// press the figures' scripts load and plotly.js is fetched, not run.
 (function () {
   "use strict";
 
@@ -146,11 +147,14 @@
     FIRST.forEach((type) => window.removeEventListener(type, first, true));
     if (figures) load(figures);
     prefetchPlotly();
-    // The questions' and review's scripts too: taken over while still screens away, their
-    // parts change height where the reader cannot see it (taken over in view, the ordering
-    // question's list grew under the reader's eyes).
-    GROUPS.filter((g) => g !== figures).forEach(load);
   }
+  // The questions' and review's scripts come once the page has loaded, not on demand: taking
+  // a part over changes its height (the ordering question's list grows by its move buttons,
+  // a practice item shows its start button), so it is done before the reader scrolls or
+  // jumps, never under their eyes or during a jump's smooth scroll.
+  const others = GROUPS.filter((g) => g !== figures);
+  if (document.readyState === "complete") others.forEach(load);
+  else window.addEventListener("load", () => others.forEach(load), { once: true });
   // From once the page has loaded and settled on its #fragment: landing there is no interaction.
   const listen = () => window.requestAnimationFrame(() => window.setTimeout(() =>
     FIRST.forEach((type) => window.addEventListener(type, first, { capture: true, passive: true })), 0));

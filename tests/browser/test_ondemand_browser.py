@@ -1,7 +1,7 @@
-"""Scripts that come when their part of the page does (static/js/ondemand.js): a reader of the
-opening downloads none of the questions' or figures' scripts, nor plotly.js; a question
-answered before its script has arrived still gets its result — through the script if it comes
-in time, as a plain form post if it fails or hangs."""
+"""Scripts that come after the page (static/js/ondemand.js): a reader of the opening downloads
+none of the figures' scripts, nor plotly.js; the questions' come once the page has loaded; a
+question answered before its script has arrived still gets its result — through the script if
+it comes in time, as a plain form post if it fails or hangs — and is sent once."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import time
 
 from tests.browser.pages import (
     PHONE,
-    come_near,
     frames,
     new_page,
     open_chapter,
@@ -33,26 +32,24 @@ def answer_q2(page) -> None:
     form.locator("[data-role=submit]").click()
 
 
-def test_the_opening_fetches_no_question_or_figure_script_and_no_plotly(browser, live_server):
+def test_the_opening_fetches_no_figure_script_and_no_plotly(browser, live_server):
+    """The questions' scripts come once the page has loaded (taking a part over changes its
+    height, which must not happen under the reader); the figures' wait for an interaction."""
     context, page = new_page(browser, PHONE)
     try:
         open_chapter(page, live_server)
         page_clock_past(page, 3000)  # the page has had time to fetch whatever it would
-        early = [u for u in fetched(page) if ON_DEMAND.search(u) or "/vendor/plotly-" in u]
+        early = [u for u in fetched(page) if FIGURES.search(u) or "/vendor/plotly-" in u]
         assert early == []
+        assert any(ANSWERS.search(u) for u in fetched(page))
+        page.locator("#q4 .step-moves").first.wait_for(state="attached")  # taken over unseen
         # The first scroll fetches plotly.js into the cache, unrun, and brings the figures'
-        # scripts (no figure is near, so none starts) and the questions', which take their
-        # parts over while still screens away (no shift where the reader looks).
+        # scripts (no figure is near, so none starts).
         page.mouse.wheel(0, 200)
         page.wait_for_function("() => performance.getEntriesByType('resource')"
                                ".some((e) => e.name.includes('/vendor/plotly-'))")
         assert page.evaluate("() => typeof window.Plotly") == "undefined"
         assert page.locator("figure[data-widget] svg.main-svg").count() == 0
-        page.wait_for_function("() => performance.getEntriesByType('resource')"
-                               ".some((e) => /\\/static\\/js\\/answers\\./.test(e.name))")
-        page.locator("#q4 .step-moves").first.wait_for(state="attached")
-        come_near(page, "#checkpoint")
-        page.wait_for_selector("#q4 .step-moves")
         assert page.watch.errors == []
     finally:
         context.close()
