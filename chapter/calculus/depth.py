@@ -207,16 +207,8 @@ def _depth_layers(act, setup: tuple, depths: list[int], residual: bool) -> list[
         done = bisect.bisect_right(depths, j)  # stacks no deeper than j are through
         delta, first = delta[done - first:], done
         layer = np.array(depths[first:]) - 1 - j
-        local = primes[layer] * delta
-        weight_grad = zip(_dots(local).tolist(), _dots(inputs[layer]).tolist(), strict=True)
-        transposed = np.swapaxes(weights[layer], 1, 2)
-        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
-        for row, norm2, (ll, ii), active in zip(rows[first:], _dots(delta).tolist(),
-                                                weight_grad,
-                                                np.count_nonzero(primes[layer], axis=1).tolist(),
-                                                strict=True):
-            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
-                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+        delta = _step_back(rows[first:], weights[layer], inputs[layer], primes[layer], delta,
+                           residual)
     for row in rows:
         row.reverse()
     return rows
@@ -256,18 +248,25 @@ def _stacked_layers(act, x, readout, weights, residual: bool) -> list[list[Netwo
     rows: list[list[NetworkLayer]] = [[] for _ in range(len(x))]
     delta = readout
     for k in reversed(range(weights.shape[1])):
-        local = primes[k] * delta
-        weight_grad = zip(_dots(local).tolist(), _dots(inputs[k]).tolist(), strict=True)
-        transposed = np.swapaxes(weights[:, k], 1, 2)
-        delta = (transposed @ local[:, :, None])[:, :, 0] + (delta if residual else 0.0)
-        for row, norm2, (ll, ii), active in zip(rows, _dots(delta).tolist(), weight_grad,
-                                                np.count_nonzero(primes[k], axis=1).tolist(),
-                                                strict=True):
-            row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
-                                    weight_gradient_norm=math.sqrt(ll * ii), active=active))
+        delta = _step_back(rows, weights[:, k], inputs[k], primes[k], delta, residual)
     for row in rows:
         row.reverse()
     return rows
+
+
+def _step_back(rows: list, weights, inputs, primes, delta, residual: bool):
+    """One layer of stacked backward passes: each stack's layer (its norms, its active
+    units) appended to its row; returns ∂L/∂aₖ₋₁ for every stack."""
+    local = primes * delta  # ∂L/∂zₖ
+    weight_grad = zip(_dots(local).tolist(), _dots(inputs).tolist(), strict=True)
+    delta = (np.swapaxes(weights, 1, 2) @ local[:, :, None])[:, :, 0] + (
+        delta if residual else 0.0)
+    for row, norm2, (ll, ii), active in zip(rows, _dots(delta).tolist(), weight_grad,
+                                            np.count_nonzero(primes, axis=1).tolist(),
+                                            strict=True):
+        row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
+                                weight_gradient_norm=math.sqrt(ll * ii), active=active))
+    return delta
 
 
 def network_output(weights, x, readout, activation: str, residual: bool = False) -> float:
