@@ -105,7 +105,7 @@ def test_pressing_again_while_the_script_is_on_its_way_sends_the_answer_once(
     page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
     for post in posts:  # were one sent, it reaches the server now
         post.continue_()
-    page.wait_for_timeout(1500)
+    page.wait_for_load_state("networkidle")  # a second answer, were one sent, has landed
     assert posts == []
     assert _stored(live_app, "q2") - before == 1
     assert "Attempt 1" in form.locator("[data-role=result]").inner_text()
