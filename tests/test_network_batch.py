@@ -29,17 +29,30 @@ def test_a_batch_of_seeds_is_each_network_alone_exactly(width, depth, residual):
                                                                residual), (a, init, seed)
 
 
+def normal_draws(depth: int, width: int, init: str, seed: int) -> tuple:
+    """The network as NumPy's normal() draws it, one array after another: what
+    ``network_setup`` and ``network_setups`` scale from a stream of standard normals."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, size=width)
+    readout = rng.normal(0.0, 1.0, size=width)
+    readout /= np.linalg.norm(readout)
+    std = np.sqrt(calculus.INITS[init](width, width))
+    return x, readout, rng.normal(0.0, std, size=(depth, width, width))
+
+
 @pytest.mark.parametrize("seed", [0, 41, 9999])
 @pytest.mark.parametrize("depth", [1, 10, 50])
-def test_every_width_drawn_from_one_stream_is_its_network_bit_for_bit(seed, depth):
+def test_every_network_drawn_from_a_stream_is_normals_draws_bit_for_bit(seed, depth):
     widths = list(range(2, 65))
     for init in calculus.INITS:
         for width, drawn in zip(widths, calculus.network_setups(depth, widths, init, seed),
                                 strict=True):
             alone = calculus.network_setup(depth, width, init, seed)
-            for ours, theirs in zip(drawn, alone, strict=True):
-                assert ours.shape == theirs.shape and np.array_equal(ours, theirs)
-                assert np.array_equal(np.signbit(ours), np.signbit(theirs))  # −0.0 too
+            for ours, single, theirs in zip(drawn, alone, normal_draws(depth, width, init, seed),
+                                            strict=True):
+                for mine in (ours, single):
+                    assert mine.shape == theirs.shape and np.array_equal(mine, theirs)
+                    assert np.array_equal(np.signbit(mine), np.signbit(theirs))  # −0.0 too
 
 
 @pytest.mark.parametrize("width", [2, 16, 64])

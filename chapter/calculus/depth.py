@@ -41,6 +41,21 @@ def gradient_flow(depth: int, activation: str, weight: float, x: float,
     Returned first layer first. The gradient reaching layer k is the product of every local
     derivative after it — which is why it vanishes (or explodes) with depth.
     """
+    return _chain_back(_chain_forward(depth, activation, weight, x, residual), depth, weight,
+                       residual)
+
+
+def gradient_flows(depths: list[int], activation: str, weight: float, x: float,
+                   residual: bool = False) -> list[list[ChainLayer]]:
+    """``gradient_flow`` at each depth in ``depths`` (a sweep along the depth): a deeper chain
+    starts as a shallower one, so one forward pass, the deepest, serves every depth."""
+    forward = _chain_forward(max(depths), activation, weight, x, residual)
+    return [_chain_back(forward, depth, weight, residual) for depth in depths]
+
+
+def _chain_forward(depth: int, activation: str, weight: float, x: float,
+                   residual: bool) -> tuple[list, list, list, list]:
+    """Each layer's input aₖ₋₁, zₖ, output aₖ and φ′(zₖ), first layer first."""
     act = ACTIVATIONS[activation]
     skip = 1.0 if residual else 0.0
     inputs, zs, outputs, primes = [], [], [], []
@@ -53,6 +68,13 @@ def gradient_flow(depth: int, activation: str, weight: float, x: float,
         zs.append(z)
         outputs.append(a)
         primes.append(prime)
+    return inputs, zs, outputs, primes
+
+
+def _chain_back(forward: tuple, depth: int, weight: float, residual: bool) -> list[ChainLayer]:
+    """The chain rule back from layer ``depth`` through the forward pass ``forward``."""
+    inputs, zs, outputs, primes = forward
+    skip = 1.0 if residual else 0.0
     layers: list[ChainLayer] = []
     downstream = 1.0  # ∂a_depth/∂aₖ, starting at the output
     for k in reversed(range(depth)):
@@ -96,16 +118,26 @@ class NetworkLayer:
 def network_setup(depth: int, width: int, init: str, seed: int):
     """(input x, read-out v, weights) drawn from ``seed``: the same seed, the same network.
 
-    Input and read-out come first, then layer by layer, so a deeper stack keeps the same
-    first layers. Cached (read-only) because a comparison runs two activations through the
-    very same weights, and drawing them is most of the work.
+    x ~ N(0, 1), then v ~ N(0, 1) scaled to unit length, then the weights ~ N(0, init's
+    variance) layer by layer, so a deeper stack keeps the same first layers. Cached
+    (read-only) because a comparison runs two activations through the very same weights,
+    and drawing them is most of the work.
     """
-    rng = np.random.default_rng(seed)
-    x = rng.normal(0.0, 1.0, size=width)
-    readout = rng.normal(0.0, 1.0, size=width)
+    stream = np.random.default_rng(seed).standard_normal(2 * width + depth * width * width)
+    return _scaled(stream, depth, width, init)
+
+
+def _scaled(stream: np.ndarray, depth: int, width: int, init: str) -> tuple:
+    """The network at ``width`` from a seed's standard normals: ``normal(loc, scale)`` draws
+    loc + scale × the next one, so these are the arrays ``normal(0, 1, width)``,
+    ``normal(0, 1, width)`` and ``normal(0, std, (depth, width, width))`` draw in turn
+    (tests/test_network_batch.py compares them, bit for bit)."""
+    x = 0.0 + 1.0 * stream[:width]
+    readout = 0.0 + 1.0 * stream[width:2 * width]
     readout /= np.linalg.norm(readout)
-    std = np.sqrt(INITS[init](width, width))
-    weights = rng.normal(0.0, std, size=(depth, width, width))
+    weights = np.sqrt(INITS[init](width, width)) * stream[2 * width:2 * width + depth * width**2]
+    weights += 0.0  # in place: 7 MB fewer at width 64
+    weights = weights.reshape(depth, width, width)
     for array in (x, readout, weights):
         array.flags.writeable = False
     return x, readout, weights
@@ -146,34 +178,107 @@ def _gradients(act, setup: tuple, residual: bool) -> list[NetworkLayer]:
     return layers
 
 
-def network_setups(depth: int, widths: list[int], init: str, seed: int) -> list[tuple]:
-    """``network_setup`` at each width in ``widths`` (a sweep along the width), drawn once.
+# --- many networks at once: a sweep's frames --------------------------------------------------
+#
+# Each pass below is ``_gradients``' arithmetic on many networks at once, the activations side
+# by side: a stacked ``matmul`` multiplies each matrix and vector as ``@`` multiplies one pair,
+# the activations act element by element, and each norm is its own vector's ``v @ v``
+# (``_dots``); so every network's numbers are those it computes alone, bit for bit
+# (tests/test_network_batch.py).
 
-    A seed's generator gives the same sequence of standard normals however they are asked
-    for, and ``normal(loc, scale)`` is loc + scale × the next one; so each width's input,
-    read-out and weights are slices of one stream, scaled as ``network_setup`` scales them
-    (tests/test_network_batch.py compares every width's arrays, bit for bit).
-    """
+
+def network_setups(depth: int, widths: list[int], init: str, seed: int) -> list[tuple]:
+    """``network_setup`` at each width in ``widths`` (a sweep along the width), drawn once:
+    a seed's generator gives the same standard normals however many are asked for, so each
+    width's network is scaled from the start of one stream."""
     top = max(widths)
     stream = np.random.default_rng(seed).standard_normal(2 * top + depth * top * top)
-    setups = []
-    for width in widths:
-        x = 0.0 + 1.0 * stream[:width]
-        readout = 0.0 + 1.0 * stream[width:2 * width]
-        readout /= np.linalg.norm(readout)
-        std = np.sqrt(INITS[init](width, width))
-        weights = std * stream[2 * width:2 * width + depth * width * width]
-        weights += 0.0  # loc + scale × z, as normal() draws it (in place: 7 MB fewer at 64)
-        setups.append((x, readout, weights.reshape(depth, width, width)))
-    return setups
+    return [_scaled(stream, depth, width, init) for width in widths]
+
+
+def _dots(v: np.ndarray) -> np.ndarray:
+    """Each row's v·v, as ``v @ v`` computes it for one row."""
+    return (v[:, None, :] @ v[:, :, None])[:, 0, 0]
+
+
+def _activate(acts: list, z: np.ndarray, inputs: np.ndarray, primes: np.ndarray, k: int,
+              residual: bool) -> None:
+    """Layer k's φ′(z) into ``primes[k]`` and, but at the last layer, its output φ(z)
+    (+ aₖ₋₁) into ``inputs[k + 1]``: z holds each activation's pre-activations first."""
+    for j, act in enumerate(acts):
+        primes[k, j] = act.prime(z[j])
+        if k + 1 < len(inputs):
+            inputs[k + 1, j] = act.fn(z[j]) + (inputs[k, j] if residual else 0.0)
+
+
+def _layers(grad: list, weight_grad: list, active: list) -> list[NetworkLayer]:
+    return list(map(NetworkLayer, grad, weight_grad, active))
+
+
+def _by_net(ll, ii, dd, active, names: list[str], depths: list[int] | None = None) -> list:
+    """{activation: layers} per network from each layer's local·local, input·input,
+    delta·delta and active units, arrays (networks × activations × layers); the first
+    ``depths[i]`` layers of network i where given."""
+    grad, weight_grad = np.sqrt(dd).tolist(), np.sqrt(ll * ii).tolist()
+    active = active.tolist()
+    if depths is None:
+        return [{a: _layers(g[j], w[j], c[j]) for j, a in enumerate(names)}
+                for g, w, c in zip(grad, weight_grad, active, strict=True)]
+    return [{a: _layers(g[j][:d], w[j][:d], c[j][:d]) for j, a in enumerate(names)}
+            for g, w, c, d in zip(grad, weight_grad, active, depths, strict=True)]
 
 
 def network_gradients_widths(depth: int, widths: list[int], activations: list[str],
                              init: str, seed: int, residual: bool = False) -> list[dict]:
     """``network_gradients`` at each width in ``widths``, {activation: layers} per width, the
-    networks drawn once (``network_setups``)."""
-    return [{a: _gradients(ACTIVATIONS[a], setup, residual) for a in activations}
-            for setup in network_setups(depth, widths, init, seed)]
+    networks drawn once (``network_setups``) and run side by side (``_side_by_side``)."""
+    return _side_by_side([tuple(array[None] for array in setup)
+                          for setup in network_setups(depth, widths, init, seed)],
+                         activations, residual)
+
+
+def _side_by_side(groups: list[tuple], activations: list[str], residual: bool) -> list[dict]:
+    """``network_gradients`` for every network in ``groups`` at once, {activation: layers}
+    per network: each group one width, its networks stacked (x and read-out networks × width,
+    weights networks × depth × width × width). One row per activation holds every network's
+    vector end to end; each layer multiplies each group's block by its matrices in one stacked
+    ``matmul`` and applies the activation to the whole row at once."""
+    acts = [ACTIVATIONS[a] for a in activations]
+    depth = groups[0][2].shape[1]
+    ends = np.cumsum([x.size for x, _, _ in groups]).tolist()
+    shape = (depth, len(acts), ends[-1])
+    inputs, primes, local, delta = (np.empty(shape) for _ in range(4))
+    inputs[0] = np.concatenate([x.ravel() for x, _, _ in groups])
+    z = np.empty(shape[1:])
+    blocks, starts = [], []
+    for (x, _, weights), end in zip(groups, ends, strict=True):
+        count, width = x.shape
+        span = slice(end - x.size, end)
+        starts += range(span.start, end, width)
+
+        def cut(v, span=span, count=count, width=width):  # the group's vectors, as columns
+            return v[..., span].reshape(*v.shape[:-1], count, width, 1)
+
+        blocks.append((weights, np.swapaxes(weights, 2, 3), cut(inputs), cut(z), cut(local),
+                       cut(delta), width))
+    for k in range(depth):
+        for weights, _, a, out, _, _, _ in blocks:
+            np.matmul(weights[:, k], a[k], out=out)
+        _activate(acts, z, inputs, primes, k, residual)
+    after = np.broadcast_to(np.concatenate([r.ravel() for _, r, _ in groups]), shape[1:])
+    for k in reversed(range(depth)):  # after: ∂L/∂aₖ
+        np.multiply(primes[k], after, out=local[k])  # ∂L/∂zₖ
+        for _, back, _, _, grad, out, _ in blocks:
+            np.matmul(back[:, k], grad[k], out=out[k])
+        delta[k] += after if residual else 0.0
+        after = delta[k]
+    def norms(i: int) -> np.ndarray:  # every network's v·v at every layer: networks first
+        return np.concatenate([_dots(b[i].reshape(-1, b[6])).reshape(b[i].shape[:3])
+                               .transpose(2, 1, 0) for b in blocks])
+
+    ll, ii, dd = norms(4), norms(2), norms(5)
+    active = np.add.reduceat(primes != 0, starts, axis=2, dtype=np.intp).transpose(2, 1, 0)
+    return _by_net(ll, ii, dd, active, activations)
 
 
 def network_gradients_depths(depths: list[int], width: int, activations: list[str],
@@ -184,89 +289,54 @@ def network_gradients_depths(depths: list[int], width: int, activations: list[st
     A deeper stack keeps the same first layers (``network_setup`` draws them in order), so
     every depth's forward pass is the start of the deepest one's; the backward passes, one
     per depth from its own top, run stacked, step j taking layer depth − 1 − j of every
-    stack that deep, each multiplied as ``@`` multiplies one pair.
+    stack that deep.
     """
-    setup = network_setup(max(depths), width, init, seed)
-    runs = {a: _depth_layers(ACTIVATIONS[a], setup, depths, residual) for a in activations}
-    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(depths))]
-
-
-def _depth_layers(act, setup: tuple, depths: list[int], residual: bool) -> list[list]:
-    a, readout, weights = setup
-    inputs, primes = [], []
-    for k in range(len(weights)):  # the deepest stack's forward pass: every depth's start
-        z = weights[k] @ a
-        inputs.append(a)
-        primes.append(act.prime(z))
-        a = act.fn(z) + (a if residual else 0.0)
-    inputs, primes = np.stack(inputs), np.stack(primes)
-    rows: list[list[NetworkLayer]] = [[] for _ in depths]
-    delta = np.broadcast_to(readout, (len(depths), len(readout))).copy()
+    x, readout, weights = network_setup(max(depths), width, init, seed)
+    acts, deepest, count = [ACTIVATIONS[a] for a in activations], len(weights), len(depths)
+    inputs, primes = np.empty((deepest, len(acts), width)), np.empty((deepest, len(acts), width))
+    inputs[0] = x
+    z = np.empty((len(acts), width))
+    for k in range(deepest):  # the deepest stack's forward pass: every depth's start
+        np.matmul(weights[k], inputs[k, :, :, None], out=z[:, :, None])
+        _activate(acts, z, inputs, primes, k, residual)
+    # ∂L/∂zₖ and ∂L/∂aₖ₋₁ of every stack at every step back (zeros past a stack's first layer)
+    local, delta = np.zeros((2, count, deepest, len(acts), width))
+    after = np.broadcast_to(readout, (count, len(acts), width))
     first = 0  # depths[first:]: the stacks still being run back
-    for j in range(max(depths)):
+    for j in range(deepest):
         done = bisect.bisect_right(depths, j)  # stacks no deeper than j are through
-        delta, first = delta[done - first:], done
+        after, first = after[done - first:], done
         layer = np.array(depths[first:]) - 1 - j
-        delta = _step_back(rows[first:], weights[layer], inputs[layer], primes[layer], delta,
-                           residual)
-    for row in rows:
-        row.reverse()
-    return rows
+        np.multiply(primes[layer], after, out=local[first:, j])
+        np.matmul(np.swapaxes(weights[layer], 1, 2)[:, None], local[first:, j, :, :, None],
+                  out=delta[first:, j, :, :, None])
+        delta[first:, j] += after if residual else 0.0
+        after = delta[first:, j]
+    # step j of a stack d deep is its layer d − 1 − j: each stack's steps, layer by layer
+    step = np.maximum(np.array(depths)[:, None] - 1 - np.arange(deepest), 0)
+    stack = np.arange(count)[:, None]
+    ll, dd = (_dots(v.reshape(-1, width)).reshape(count, deepest, len(acts))[stack, step]
+              .transpose(0, 2, 1) for v in (local, delta))
+    ii = _dots(inputs.reshape(-1, width)).reshape(deepest, len(acts)).T  # every stack's own
+    active = np.broadcast_to(np.count_nonzero(primes, axis=2).T, (count, *ii.shape))
+    return _by_net(ll, ii, dd, active, activations, depths)
+
+
+STACK_UP_TO = 32  # the widest networks a seed sweep copies into one stack
 
 
 def network_gradients_many(depth: int, width: int, activations: list[str], init: str,
                            seeds: list[int], residual: bool = False) -> list[dict]:
     """``network_gradients`` for every seed in ``seeds`` (a sweep along the seed), each
-    activation's layers by name: {activation: layers} per seed, in one batched pass.
-
-    The networks are stacked, one per seed, and each step is the single network's step on
-    the stack: a stacked ``@`` multiplies each seed's matrix and vector exactly as ``@`` does
-    one pair, and the activations act element by element, so every number is the one
-    ``network_gradients`` gives for that seed alone (tests/test_network_batch.py).
-    """
+    activation's layers by name: {activation: layers} per seed, the networks run side by
+    side (``_side_by_side``): narrow ones stacked in one group (a copy of their weights
+    that is cheap beside a call per network and layer), wide ones each its own."""
     setups = [network_setup(depth, width, init, seed) for seed in seeds]
-    x, readout, weights = (np.stack([setup[i] for setup in setups]) for i in range(3))
-    runs = {a: _stacked_layers(ACTIVATIONS[a], x, readout, weights, residual)
-            for a in activations}
-    return [{a: layers[i] for a, layers in runs.items()} for i in range(len(seeds))]
-
-
-def _dots(v: np.ndarray) -> np.ndarray:
-    """Each row's v·v, as ``v @ v`` computes it for one row."""
-    return (v[:, None, :] @ v[:, :, None])[:, 0, 0]
-
-
-def _stacked_layers(act, x, readout, weights, residual: bool) -> list[list[NetworkLayer]]:
-    """``network_gradients``' forward and backward passes on stacked networks: x, readout
-    (seeds × width) and weights (seeds × depth × width × width)."""
-    a, inputs, primes = x, [], []
-    for k in range(weights.shape[1]):
-        z = (weights[:, k] @ a[:, :, None])[:, :, 0]
-        inputs.append(a)
-        primes.append(act.prime(z))
-        a = act.fn(z) + (a if residual else 0.0)
-    rows: list[list[NetworkLayer]] = [[] for _ in range(len(x))]
-    delta = readout
-    for k in reversed(range(weights.shape[1])):
-        delta = _step_back(rows, weights[:, k], inputs[k], primes[k], delta, residual)
-    for row in rows:
-        row.reverse()
-    return rows
-
-
-def _step_back(rows: list, weights, inputs, primes, delta, residual: bool):
-    """One layer of stacked backward passes: each stack's layer (its norms, its active
-    units) appended to its row; returns ∂L/∂aₖ₋₁ for every stack."""
-    local = primes * delta  # ∂L/∂zₖ
-    weight_grad = zip(_dots(local).tolist(), _dots(inputs).tolist(), strict=True)
-    delta = (np.swapaxes(weights, 1, 2) @ local[:, :, None])[:, :, 0] + (
-        delta if residual else 0.0)
-    for row, norm2, (ll, ii), active in zip(rows, _dots(delta).tolist(), weight_grad,
-                                            np.count_nonzero(primes, axis=1).tolist(),
-                                            strict=True):
-        row.append(NetworkLayer(gradient_norm=math.sqrt(norm2),
-                                weight_gradient_norm=math.sqrt(ll * ii), active=active))
-    return delta
+    if width > STACK_UP_TO:
+        return _side_by_side([tuple(a[None] for a in setup) for setup in setups],
+                             activations, residual)
+    return _side_by_side([tuple(np.stack([setup[i] for setup in setups]) for i in range(3))],
+                         activations, residual)
 
 
 def network_output(weights, x, readout, activation: str, residual: bool = False) -> float:
@@ -276,3 +346,4 @@ def network_output(weights, x, readout, activation: str, residual: bool = False)
     for w in weights:
         a = act.fn(w @ a) + (a if residual else 0.0)
     return float(readout @ a)
+

@@ -4,12 +4,14 @@ along the width draws every width's network from one stream, and along the depth
 deepest network forward once and every depth back stacked (``calculus.network_gradients_many``,
 ``_widths``, ``_depths``: each network's numbers exactly those it has computed alone,
 tests/test_network_batch.py); the scalar chain, which neither seed nor width changes, is
-computed once. Any other sweep computes each frame's state as the builder does.
+computed once, and along the depth (in either mode) runs forward once, the deepest
+(``calculus.gradient_flows``). Any other sweep computes each frame's state as the builder
+does.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chapter import calculus
 
@@ -35,18 +37,23 @@ class State:
     acts: list
     chains: dict
     networks: dict
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # magnitudes, zeros
 
     def label(self, a: str) -> str:
         return calculus.ACTIVATIONS[a].label
 
     def magnitudes(self, a: str) -> list[float]:
-        """What the figure plots for activation a, first layer first."""
-        if self.mode == "network":
-            return [layer.gradient_norm for layer in self.networks[a]]
-        return [layer.gradient for layer in self.chains[a]]
+        """What the figure plots for activation a, first layer first (read, never changed)."""
+        if ("m", a) not in self.memo:
+            self.memo["m", a] = ([layer.gradient_norm for layer in self.networks[a]]
+                                 if self.mode == "network" else
+                                 [layer.gradient for layer in self.chains[a]])
+        return self.memo["m", a]
 
     def zero_layers(self, a: str) -> list[int]:
-        return [k + 1 for k, m in enumerate(self.magnitudes(a)) if m == 0]
+        if ("z", a) not in self.memo:
+            self.memo["z", a] = [k + 1 for k, m in enumerate(self.magnitudes(a)) if m == 0]
+        return self.memo["z", a]
 
     @property
     def show_bound(self) -> bool:
@@ -72,16 +79,20 @@ def _acts(activation: str, compare: str) -> list[str]:
 def states(params: dict, param: str, values: list) -> list[State]:
     """``State.at`` the settings in ``params`` with ``param`` at each value."""
     settings = {k: params[k] for k in SETTINGS}
-    if params["mode"] != "network" or param not in BATCHED:
+    network = params["mode"] == "network"
+    if param not in BATCHED or not (network or param == "depth"):
         return [State.at(**{**settings, param: value}) for value in values]
     p, acts = settings, _acts(params["activation"], params["compare"])
+    depths = values if param == "depth" else [p["depth"]]
+    flows = {a: calculus.gradient_flows(depths, a, p["weight"], p["x"], p["residual"])
+             for a in acts}
+    chains = [{a: flows[a][i] for a in acts} for i in range(len(depths))]
     swept = {"seed": (p["depth"], p["width"], acts, p["init"], values),
              "width": (p["depth"], values, acts, p["init"], p["seed"]),
              "depth": (values, p["width"], acts, p["init"], p["seed"])}[param]
-    networks = getattr(calculus, BATCHED[param])(*swept, p["residual"])
-    chains = {depth: {a: calculus.gradient_flow(depth, a, p["weight"], p["x"], p["residual"])
-                      for a in acts} for depth in (values if param == "depth" else [p["depth"]])}
+    networks = (getattr(calculus, BATCHED[param])(*swept, p["residual"]) if network else
+                [{}] * len(values))
     fixed = {k: v for k, v in p.items() if k != "compare"}  # State holds acts instead
     return [State(**{**fixed, param: value, "acts": acts, "networks": nets,
-                     "chains": chains[value if param == "depth" else p["depth"]]})
-            for value, nets in zip(values, networks, strict=True)]
+                     "chains": chains[i if param == "depth" else 0]})
+            for i, (value, nets) in enumerate(zip(values, networks, strict=True))]
