@@ -54,14 +54,15 @@ def _built(s: State, narrow: bool, sweeping: bool) -> dict:
     depth = s.depth
     y_range = _y_range(s)
     floor = 10 ** (y_range[0] + 0.12)
+    plotted = {a: _magnitudes(s.magnitudes(a)) for a in s.acts}  # every step frame's too
     data = [_bound_trace(s)] if s.show_bound else []
     first = len(data)
-    data += _animated(s, depth, floor)
+    data += _animated(s, depth, floor, plotted)
     if sweeping:
         return style.sweep_frame(data, _layout(s, y_range, narrow), _values(s), _summary(s))
     ids = list(range(first, len(data)))
-    frames = [{"name": f"step-{j}", "traces": ids,
-               "data": style.changes(_animated(s, j, floor), ("y",))} for j in range(depth + 1)]
+    frames = [{"name": f"step-{j}", "traces": ids, "data": _reached(s, j, floor, plotted)}
+              for j in range(depth + 1)]
     return {"figure": {"data": data, "layout": _layout(s, y_range, narrow), "frames": frames},
             "values": _values(s), "description": _description(s), "summary": _summary(s),
             "table": _table(s), "steps": _captions(s),
@@ -72,22 +73,34 @@ def _built(s: State, narrow: bool, sweeping: bool) -> dict:
 # --- traces -----------------------------------------------------------------------------------
 
 
-def _animated(s: State, reach: int, floor: float) -> list[dict]:
+def _animated(s: State, reach: int, floor: float, plotted: dict) -> list[dict]:
     """The series, then their zero markers, revealed for the layers the signal has reached."""
-    series = [_series(s, a, i, reach) for i, a in enumerate(s.acts)]
+    series = [_series(s, a, i, reach, plotted[a]) for i, a in enumerate(s.acts)]
     zeros = [_zeros(s, a, i, reach, floor) for i, a in enumerate(s.acts) if s.zero_layers(a)]
     return series + zeros
 
 
-def _series(s: State, a: str, i: int, reach: int) -> dict:
+def _reached(s: State, reach: int, floor: float, plotted: dict) -> list[dict]:
+    """What a step frame changes in ``_animated``'s traces: each one's y at ``reach``."""
+    return ([{"y": _shown(s, plotted[a], reach)} for a in s.acts]
+            + [{"y": _pinned(s, a, reach, floor)} for a in s.acts if s.zero_layers(a)])
+
+
+def _shown(s: State, mags: list, reach: int) -> list:
+    return [m if k >= s.depth - reach else None for k, m in enumerate(mags)]
+
+
+def _series(s: State, a: str, i: int, reach: int, mags: list) -> dict:
     look = SERIES_STYLE[i]
-    mags = _magnitudes(s.magnitudes(a))
-    shown = [m if k >= s.depth - reach else None for k, m in enumerate(mags)]
     return {"type": "scatter", "mode": "lines+markers", "x": list(range(1, s.depth + 1)),
-            "y": shown, "name": s.label(a),
+            "y": _shown(s, mags, reach), "name": s.label(a),
             "line": {"color": look["color"], "dash": look["dash"], "width": 2.5},
             "marker": {"symbol": look["symbol"], "size": 8, "color": look["color"]},
             "hovertemplate": f"{s.label(a)}, layer %{{x}}: %{{y:.3e}}<extra></extra>"}
+
+
+def _pinned(s: State, a: str, reach: int, floor: float) -> list:
+    return [floor if k > s.depth - reach else None for k in s.zero_layers(a)]
 
 
 def _zeros(s: State, a: str, i: int, reach: int, floor: float) -> dict:
@@ -95,7 +108,7 @@ def _zeros(s: State, a: str, i: int, reach: int, floor: float) -> dict:
     layers = s.zero_layers(a)
     label = f"0 ({_zero_cause(s, a)[0]})"
     return {"type": "scatter", "mode": "markers+text", "x": layers,
-            "y": [floor if k > s.depth - reach else None for k in layers],
+            "y": _pinned(s, a, reach, floor),
             "name": f"{s.label(a)}: exactly 0", "showlegend": False, "cliponaxis": False,
             "text": [label if k == layers[-1] else "" for k in layers],
             "textposition": "top center",
