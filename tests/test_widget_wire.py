@@ -75,6 +75,8 @@ def test_words_stay_utf8_and_numpy_numbers_are_numbers():
     np.array([0.5, np.nan]), [1.0, None, math.nan], ["label", math.inf],
     {"layout": {"xaxis": {"range": [0.0, math.nan]}}}, (1, (2, -math.inf)),
     [{"x": [None, 1.0]}, {"y": [math.nan]}],
+    {"values": {"layers": [{"g": 1.0, "w": 2.0}, {"g": 0.5, "w": -math.inf}]}},
+    [{"label": "a", "n": 1}, {"label": "b", "n": math.nan}], ["a", 1.0, [None, math.nan]],
 ])
 def test_a_non_finite_number_anywhere_is_refused_as_the_standard_encoder_refuses_it(bad):
     with pytest.raises(ValueError, match="not JSON compliant"):
