@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,8 +25,7 @@ def chain_product(local_derivative: float, layers: int) -> float:
 # --- a deep chain of one neuron per layer ----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ChainLayer:
+class ChainLayer(NamedTuple):  # an immutable record (a tuple: a sweep makes thousands)
     z: float  # wₖ·aₖ₋₁
     a: float  # φ(zₖ) (+ aₖ₋₁ with a residual connection)
     local_derivative: float  # ∂aₖ/∂aₖ₋₁ = wₖφ′(zₖ) (+ 1)
@@ -81,8 +80,7 @@ def _chain_back(forward: tuple, depth: int, weight: float, residual: bool) -> li
         local = weight * primes[k] + skip
         weight_gradient = downstream * primes[k] * inputs[k]
         downstream = downstream * local
-        layers.append(ChainLayer(z=zs[k], a=outputs[k], local_derivative=local,
-                                 gradient=downstream, weight_gradient=weight_gradient))
+        layers.append(ChainLayer(zs[k], outputs[k], local, downstream, weight_gradient))
     layers.reverse()
     return layers
 
@@ -107,8 +105,7 @@ INITS = {
 }
 
 
-@dataclass(frozen=True)
-class NetworkLayer:
+class NetworkLayer(NamedTuple):
     gradient_norm: float  # ‖∂L/∂aₖ₋₁‖: the signal arriving at the layer's input
     weight_gradient_norm: float  # ‖∂L/∂Wₖ‖ (Frobenius): how hard training pushes the layer
     active: int = -1  # units whose φ′(z) is not 0 (a ReLU unit with z ≤ 0 passes back nothing)
