@@ -129,10 +129,10 @@ def _scaled(stream: np.ndarray, depth: int, width: int, init: str) -> tuple:
     loc + scale × the next one, so these are the arrays ``normal(0, 1, width)``,
     ``normal(0, 1, width)`` and ``normal(0, std, (depth, width, width))`` draw in turn
     (tests/test_network_batch.py compares them, bit for bit)."""
-    x = 0.0 + 1.0 * stream[:width]
-    readout = 0.0 + 1.0 * stream[width:2 * width]
-    readout /= np.linalg.norm(readout)
-    weights = np.sqrt(INITS[init](width, width)) * stream[2 * width:2 * width + depth * width**2]
+    head = stream[:2 * width] + 0.0  # 0 + 1 × z, and 1 × z is z
+    x, readout = head[:width], head[width:]
+    readout /= math.sqrt(readout @ readout)  # np.linalg.norm: √(v·v)
+    weights = math.sqrt(INITS[init](width, width)) * stream[2 * width:2 * width + depth * width**2]
     weights += 0.0  # in place: 7 MB fewer at width 64
     weights = weights.reshape(depth, width, width)
     for array in (x, readout, weights):
@@ -296,24 +296,22 @@ def network_gradients_depths(depths: list[int], width: int, activations: list[st
     for k in range(deepest):  # the deepest stack's forward pass: every depth's start
         np.matmul(weights[k], inputs[k, :, :, None], out=z[:, :, None])
         _activate(acts, z, inputs, primes, k, residual)
-    # ∂L/∂zₖ and ∂L/∂aₖ₋₁ of every stack at every step back (zeros past a stack's first layer)
-    local, delta = np.zeros((2, count, deepest, len(acts), width))
-    after = np.broadcast_to(readout, (count, len(acts), width))
+    ll, dd = np.zeros((2, count, deepest, len(acts)))  # ∂L/∂zₖ·∂L/∂zₖ, ∂L/∂aₖ₋₁·∂L/∂aₖ₋₁
+    delta = np.broadcast_to(readout, (count, len(acts), width))  # ∂L/∂aₖ
     first = 0  # depths[first:]: the stacks still being run back
-    for j in range(deepest):
+    for j in range(deepest):  # step j: every stack's vectors, its norms kept
         done = bisect.bisect_right(depths, j)  # stacks no deeper than j are through
-        after, first = after[done - first:], done
+        delta, first = delta[done - first:], done
         layer = np.array(depths[first:]) - 1 - j
-        np.multiply(primes[layer], after, out=local[first:, j])
-        np.matmul(np.swapaxes(weights[layer], 1, 2)[:, None], local[first:, j, :, :, None],
-                  out=delta[first:, j, :, :, None])
-        delta[first:, j] += after if residual else 0.0
-        after = delta[first:, j]
+        local = primes[layer] * delta
+        delta = (np.swapaxes(weights[layer], 1, 2)[:, None] @ local[..., None])[..., 0] + (
+            delta if residual else 0.0)
+        ll[first:, j] = _dots(local.reshape(-1, width)).reshape(local.shape[:2])
+        dd[first:, j] = _dots(delta.reshape(-1, width)).reshape(delta.shape[:2])
     # step j of a stack d deep is its layer d − 1 − j: each stack's steps, layer by layer
     step = np.maximum(np.array(depths)[:, None] - 1 - np.arange(deepest), 0)
     stack = np.arange(count)[:, None]
-    ll, dd = (_dots(v.reshape(-1, width)).reshape(count, deepest, len(acts))[stack, step]
-              .transpose(0, 2, 1) for v in (local, delta))
+    ll, dd = (v[stack, step].transpose(0, 2, 1) for v in (ll, dd))
     ii = _dots(inputs.reshape(-1, width)).reshape(deepest, len(acts)).T  # every stack's own
     active = np.broadcast_to(np.count_nonzero(primes, axis=2).T, (count, *ii.shape))
     return _by_net(ll, ii, dd, active, activations, depths)
