@@ -40,6 +40,21 @@ def normal_draws(depth: int, width: int, init: str, seed: int) -> tuple:
     return x, readout, rng.normal(0.0, std, size=(depth, width, width))
 
 
+@pytest.mark.parametrize("width", [2, 33, 64])
+@pytest.mark.parametrize("depth", [1, 7])
+@pytest.mark.parametrize("residual", [False, True])
+def test_more_seeds_than_the_cache_holds_drawn_into_one_stack_are_each_network(width, depth,
+                                                                               residual):
+    seeds = list(range(0, 10000, 499))
+    assert len(seeds) > calculus.network_setup.cache_info().maxsize
+    acts = list(calculus.ACTIVATIONS)
+    batch = calculus.network_gradients_many(depth, width, acts, "he", seeds, residual)
+    for seed, layers in zip(seeds, batch, strict=True):
+        for a in acts:
+            assert layers[a] == calculus.network_gradients(depth, width, a, "he", seed,
+                                                           residual), (a, seed)
+
+
 @pytest.mark.parametrize("seed", [0, 41, 9999])
 @pytest.mark.parametrize("depth", [1, 10, 50])
 def test_every_network_drawn_from_a_stream_is_normals_draws_bit_for_bit(seed, depth):

@@ -125,16 +125,17 @@ def network_setup(depth: int, width: int, init: str, seed: int):
 
 
 def _scaled(stream: np.ndarray, depth: int, width: int, init: str) -> tuple:
-    """The network at ``width`` from a seed's standard normals: ``normal(loc, scale)`` draws
-    loc + scale × the next one, so these are the arrays ``normal(0, 1, width)``,
-    ``normal(0, 1, width)`` and ``normal(0, std, (depth, width, width))`` draw in turn
-    (tests/test_network_batch.py compares them, bit for bit)."""
-    head = stream[:2 * width] + 0.0  # 0 + 1 × z, and 1 × z is z
-    x, readout = head[:width], head[width:]
-    readout /= math.sqrt(readout @ readout)  # np.linalg.norm: √(v·v)
-    weights = math.sqrt(INITS[init](width, width)) * stream[2 * width:2 * width + depth * width**2]
+    """The network at ``width`` from a seed's standard normals (or each row's, for a stack of
+    seeds): ``normal(loc, scale)`` draws loc + scale × the next one, so these are the arrays
+    ``normal(0, 1, width)``, ``normal(0, 1, width)`` and ``normal(0, std, (depth, width,
+    width))`` draw in turn (tests/test_network_batch.py compares them, bit for bit)."""
+    head = stream[..., :2 * width] + 0.0  # 0 + 1 × z, and 1 × z is z
+    x, readout = head[..., :width], head[..., width:]
+    readout /= np.sqrt((readout[..., None, :] @ readout[..., :, None])[..., 0])  # √(v·v)
+    weights = math.sqrt(INITS[init](width, width)) * stream[..., 2 * width:
+                                                            2 * width + depth * width**2]
     weights += 0.0  # in place: 7 MB fewer at width 64
-    weights = weights.reshape(depth, width, width)
+    weights = weights.reshape(*stream.shape[:-1], depth, width, width)
     for array in (x, readout, weights):
         array.flags.writeable = False
     return x, readout, weights
@@ -324,8 +325,14 @@ def network_gradients_many(depth: int, width: int, activations: list[str], init:
                            seeds: list[int], residual: bool = False) -> list[dict]:
     """``network_gradients`` for every seed in ``seeds`` (a sweep along the seed), each
     activation's layers by name: {activation: layers} per seed, the networks run side by
-    side (``_side_by_side``): narrow ones stacked in one group (a copy of their weights
-    that is cheap beside a call per network and layer), wide ones each its own."""
+    side (``_side_by_side``) in one group, or wide ones (from the cache) each its own: a
+    copy of their weights would cost more than a call per network and layer. More seeds
+    than ``network_setup`` caches are drawn into one stack and not cached."""
+    if len(seeds) > network_setup.cache_info().maxsize:  # they would only evict each other
+        stream = np.empty((len(seeds), 2 * width + depth * width * width))
+        for row, seed in zip(stream, seeds, strict=True):  # each drawn straight into place
+            np.random.default_rng(seed).standard_normal(out=row)
+        return _side_by_side([_scaled(stream, depth, width, init)], activations, residual)
     setups = [network_setup(depth, width, init, seed) for seed in seeds]
     if width > STACK_UP_TO:
         return _side_by_side([tuple(a[None] for a in setup) for setup in setups],
