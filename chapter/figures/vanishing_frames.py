@@ -1,7 +1,7 @@
 """Figure 3's numbers: the state the engine computes at one setting, and every frame's state
-along a sweep at once. A real network's sweep along the seed runs every seed's network stacked,
-along the width draws every width's network from one stream, and along the depth runs the
-deepest network forward once and every depth back stacked (``calculus.network_gradients_many``,
+along a sweep at once. A real network's sweeps along the seed and the width run every frame's
+network side by side, layer by layer (the widths drawn from one stream), and along the depth
+run the deepest network forward once and every depth back stacked (``calculus.network_gradients_many``,
 ``_widths``, ``_depths``: each network's numbers exactly those it has computed alone,
 tests/test_network_batch.py); the scalar chain, which neither seed nor width changes, is
 computed once, and along the depth (in either mode) runs forward once, the deepest
