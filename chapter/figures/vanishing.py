@@ -310,9 +310,10 @@ def _table(s: State) -> dict:
     return style.table(f"Per-layer gradients, first layer first ({_setting(s)})", columns, rows)
 
 
-def _layer_dict(layer) -> dict:
-    return {"local_derivative": layer.local_derivative, "gradient": layer.gradient,
-            "weight_gradient": layer.weight_gradient}
+def _chain_dicts(layers: list) -> list[dict]:
+    """Each ChainLayer's gradients by name (a depth sweep writes thousands: unpacked)."""
+    return [{"local_derivative": local, "gradient": gradient, "weight_gradient": weight}
+            for _, _, local, gradient, weight in layers]
 
 
 def _values(s: State) -> dict:
@@ -320,18 +321,16 @@ def _values(s: State) -> dict:
     values = {
         "depth": s.depth, "activation": s.activation, "weight": s.weight, "x": s.x,
         "residual": int(s.residual), "output": main[-1].a,
-        "layers": [_layer_dict(layer) for layer in main],
-        "compare": ({"activation": s.acts[1],
-                     "layers": [_layer_dict(la) for la in s.chains[s.acts[1]]]}
+        "layers": _chain_dicts(main),
+        "compare": ({"activation": s.acts[1], "layers": _chain_dicts(s.chains[s.acts[1]])}
                     if len(s.acts) > 1 else None),
         "mode": s.mode,
     }
-    if s.mode == "network":
+    if s.mode == "network":  # each NetworkLayer: gradient_norm, weight_gradient_norm, active
         values["network"] = {
             "width": s.width, "init": s.init, "seed": s.seed,
-            "layers": {a: [{"gradient_norm": n.gradient_norm,
-                            "weight_gradient_norm": n.weight_gradient_norm}
-                           for n in s.networks[a]] for a in s.acts}}
+            "layers": {a: [{"gradient_norm": norm, "weight_gradient_norm": weight_norm}
+                           for norm, weight_norm, _ in s.networks[a]] for a in s.acts}}
     return values
 
 

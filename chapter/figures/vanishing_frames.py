@@ -1,12 +1,12 @@
 """Figure 3's numbers: the state the engine computes at one setting, and every frame's state
 along a sweep at once. A real network's sweeps along the seed and the width run every frame's
 network side by side, layer by layer (the widths drawn from one stream), and along the depth
-run the deepest network forward once and every depth back stacked (``calculus.network_gradients_many``,
-``_widths``, ``_depths``: each network's numbers exactly those it has computed alone,
-tests/test_network_batch.py); the scalar chain, which neither seed nor width changes, is
-computed once, and along the depth (in either mode) runs forward once, the deepest
-(``calculus.gradient_flows``). Any other sweep computes each frame's state as the builder
-does.
+run the deepest network forward once and every depth back stacked
+(``calculus.network_gradients_many``, ``_widths``, ``_depths``: each network's numbers
+exactly those it has computed alone, tests/test_network_batch.py); the scalar chain, which
+neither seed nor width changes, is computed once, and along the depth (in either mode) runs
+forward once, the deepest (``calculus.gradient_flows``). Any other sweep computes each
+frame's state as the builder does.
 """
 
 from __future__ import annotations
