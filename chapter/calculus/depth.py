@@ -235,6 +235,23 @@ def network_gradients_widths(depth: int, widths: list[int], activations: list[st
                          activations, residual)
 
 
+class _Block(NamedTuple):
+    """One group's share of ``_side_by_side``'s rows: views of them as (…, networks, width, 1)
+    columns, which a stacked ``matmul`` multiplies by the group's matrices."""
+    weights: np.ndarray  # networks × depth × width × width
+    back: np.ndarray  # the same, each matrix transposed
+    inputs: np.ndarray
+    z: np.ndarray
+    local: np.ndarray
+    delta: np.ndarray
+    width: int
+
+    def norms(self, rows: np.ndarray) -> np.ndarray:
+        """Each network's v·v of ``rows`` (one of the views) at every layer, networks first."""
+        return (_dots(rows.reshape(-1, self.width)).reshape(rows.shape[:3])
+                .transpose(2, 1, 0))
+
+
 def _side_by_side(groups: list[tuple], activations: list[str], residual: bool) -> list[dict]:
     """``network_gradients`` for every network in ``groups`` at once, {activation: layers}
     per network: each group one width, its networks stacked (x and read-out networks × width,
@@ -253,28 +270,22 @@ def _side_by_side(groups: list[tuple], activations: list[str], residual: bool) -
         count, width = x.shape
         span = slice(end - x.size, end)
         starts += range(span.start, end, width)
-
-        def cut(v, span=span, count=count, width=width):  # the group's vectors, as columns
-            return v[..., span].reshape(*v.shape[:-1], count, width, 1)
-
-        blocks.append((weights, np.swapaxes(weights, 2, 3), cut(inputs), cut(z), cut(local),
-                       cut(delta), width))
+        cut = [v[..., span].reshape(*v.shape[:-1], count, width, 1)
+               for v in (inputs, z, local, delta)]
+        blocks.append(_Block(weights, np.swapaxes(weights, 2, 3), *cut, width))
     for k in range(depth):
-        for weights, _, a, out, _, _, _ in blocks:
-            np.matmul(weights[:, k], a[k], out=out)
+        for b in blocks:
+            np.matmul(b.weights[:, k], b.inputs[k], out=b.z)
         _activate(acts, z, inputs, primes, k, residual)
     after = np.broadcast_to(np.concatenate([r.ravel() for _, r, _ in groups]), shape[1:])
     for k in reversed(range(depth)):  # after: ∂L/∂aₖ
         np.multiply(primes[k], after, out=local[k])  # ∂L/∂zₖ
-        for _, back, _, _, grad, out, _ in blocks:
-            np.matmul(back[:, k], grad[k], out=out[k])
+        for b in blocks:
+            np.matmul(b.back[:, k], b.local[k], out=b.delta[k])
         delta[k] += after if residual else 0.0
         after = delta[k]
-    def norms(i: int) -> np.ndarray:  # every network's v·v at every layer: networks first
-        return np.concatenate([_dots(b[i].reshape(-1, b[6])).reshape(b[i].shape[:3])
-                               .transpose(2, 1, 0) for b in blocks])
-
-    ll, ii, dd = norms(4), norms(2), norms(5)
+    ll, ii, dd = (np.concatenate([b.norms(getattr(b, name)) for b in blocks])
+                  for name in ("local", "inputs", "delta"))
     active = np.add.reduceat(primes != 0, starts, axis=2, dtype=np.intp).transpose(2, 1, 0)
     return _by_net(ll, ii, dd, active, activations)
 
