@@ -17,7 +17,9 @@ storage again, and a failure that looks like an unreachable, hung or locked data
 circuit breaker: for ``BREAKER_SECONDS`` every call raises ``StoreUnavailable`` at once,
 without waiting on the database. On PostgreSQL the breaker then stays open until a thread of
 its own has reached the server again (``deadline.probe_until_back``), so no reader's request
-pays a connect timeout to learn that the server is still gone.
+pays a connect timeout to learn that the server is still gone. A row held by another
+transaction for longer than ``PG_LOCK_TIMEOUT_MS`` fails only the request waiting on it: the
+server answered, so no breaker opens for everyone else.
 """
 
 from __future__ import annotations
@@ -48,10 +50,15 @@ DEFAULT_FILE = "checkpoint.sqlite"
 SQLITE_BUSY_TIMEOUT_MS = 400  # workers queue for the write lock, but a request never stalls
 PG_CONNECT_TIMEOUT_S = 2  # psycopg 3 raises any connect_timeout below 2 s to 2 s
 PG_STATEMENT_TIMEOUT_MS = 1000  # a slow query is cancelled by the server
+# A row another transaction holds (one learner's counters, an address's answer window) is
+# waited on this long, then that one answer is refused: the server answered, so it is no outage.
+PG_LOCK_TIMEOUT_MS = 500
+ROW_BUSY_SQLSTATE = "55P03"  # lock_not_available: what PostgreSQL raises at the lock timeout
 # A server that stops answering cannot cancel anything: the client's deadline (deadline.py)
 # cuts the connection; keepalives and tcp_user_timeout notice a peer gone from the network.
 PG_CONNECT_ARGS = {"connect_timeout": PG_CONNECT_TIMEOUT_S,
-                   "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}",
+                   "options": f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS} "
+                              f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}",
                    "tcp_user_timeout": int(deadline.DEADLINE_S * 1000),
                    "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 1,
                    "keepalives_count": 3}
@@ -228,6 +235,8 @@ class Store:
     def _failed(self, exc: Exception, took: float, flags: dict | None) -> None:
         if flags is not None:
             flags[id(self)] = True
+        if getattr(getattr(exc, "orig", None), "sqlstate", None) == ROW_BUSY_SQLSTATE:
+            return  # one row held by another transaction: this request fails, no one else
         message = str(exc).lower()
         if took >= SLOW_FAILURE_S or any(word in message for word in OUTAGE_WORDS):
             with self._lock:

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chapter.figures.nudge import nudge_figure
+from chapter.figures.svg import abscissae
 
 
 def _sigmoid(u: float) -> float:
@@ -173,7 +174,7 @@ def test_a_zoomed_outer_view_draws_its_marks_where_the_engine_puts_them():
         assert abs(point["y"][0] - v["y"]) <= tolerance, (x, w, dx)
         curve = next(t for t in built["figure"]["data"]
                      if t.get("name", "").startswith("outer:"))
-        us = curve["x"]
+        us = abscissae(curve)
         for u, y in zip(us, curve["y"], strict=True):
             if y is not None and low <= y <= high:
                 assert abs(y - _sigmoid(u)) <= tolerance + abs(u) * 1e-4 * abs(  # u: 5 digits

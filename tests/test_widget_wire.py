@@ -46,7 +46,11 @@ def test_every_default_sweep_parses_to_what_the_standard_encoder_writes(
 
 @pytest.mark.parametrize(("name", "slider", "state"), [
     *[(name, slider, "") for name, slider in SWEEPS],
-    *[("vanishing", slider, "&mode=network") for slider in FIGURES["vanishing"].sliders]])
+    *[("vanishing", slider, "&mode=network") for slider in FIGURES["vanishing"].sliders],
+    # Figure 1's other compositions: eˣ² and sin(x²) were the largest sweeps (up to 193 KB
+    # while each frame carried its curves' 282 abscissae; now their first value and step).
+    *[("nudge", slider, f"&fn={fn}") for fn in ("sin_square", "exp_square", "double_triple")
+      for slider in ("x", "dx")]])
 def test_every_default_sweep_is_at_most_150_kb_of_brotli(client, name, slider, state):
     response = client.get(f"/api/widgets/{name}?sweep={slider}{state}",
                           headers={"Accept-Encoding": "br"})

@@ -236,7 +236,9 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
         yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s)),
-        annotations=[style.panel_title("Loss after each gradient step", (0, 1), loss_dom[1]),
+        annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
+                         "Loss after each step" if narrow else "Loss after each gradient step",
+                         (0, 1), loss_dom[1]),
                      *_flow_arrows(geo, narrow)],
     )
 

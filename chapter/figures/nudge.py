@@ -61,8 +61,9 @@ def _built(s: State, a: Arrays, sweeping: bool) -> dict:
 # --- the two stages ---------------------------------------------------------------------------
 
 
-def _curve(xv: list, yv: list, color, name, axes) -> dict:
-    return {"type": "scatter", "mode": "lines", "x": xv, "y": yv,
+def _curve(spacing: tuple[float, float], yv: list, color, name, axes) -> dict:
+    """A stage's curve: its values ``yv`` at the evenly spaced ``x0 + k·dx``."""
+    return {"type": "scatter", "mode": "lines", "x0": spacing[0], "dx": spacing[1], "y": yv,
             "xaxis": axes[0], "yaxis": axes[1], "name": name,
             "line": {"color": color, "width": 3},
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}

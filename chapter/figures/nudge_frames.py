@@ -74,13 +74,15 @@ class State:
 @dataclass(frozen=True)
 class Arrays:
     """One setting's arrays: the curves as computed (``xs``, ``g``: u along x; ``us``, ``f``:
-    y along u) and as drawn (``drawn``: the four rounded), and the shrinking-Δx panel."""
+    y along u) and as drawn (``drawn``: each curve's evenly spaced abscissae as their first
+    value and step, ``(x0, dx)``, which plotly.js spreads out itself, and its values rounded),
+    and the shrinking-Δx panel."""
 
     xs: np.ndarray
     g: np.ndarray
     us: np.ndarray
     f: np.ndarray
-    drawn: tuple[list, list, list, list]
+    drawn: tuple[tuple, list, tuple, list]
     shrink: dict
     gaps_drawn: list
     extents: tuple  # (g, f, the drawn gaps): each (smallest, largest) finite value, or None
@@ -103,7 +105,7 @@ def arrays(states: list[State]) -> list[Arrays]:
     count = len(SHRINK_DXS)
     exact = gaps[:, :count] <= floors[:, :count]  # no gap bigger than rounding: none drawn
     shown = np.where(exact, np.nan, gaps[:, :count])
-    drawn = zip(round_rows(xs), round_rows(g), round_rows(us), round_rows(f), strict=True)
+    drawn = zip(_spacing(xs), round_rows(g), _spacing(us), round_rows(f), strict=True)
     extents = zip(_extents(g), _extents(f), _extents(np.where(shown > 0, shown, np.nan)),
                   strict=True)
     ends = (xs[:, [0, -1]], us[:, [0, -1]])  # a straight line: its two ends draw it
@@ -124,6 +126,14 @@ def _extents(rows: np.ndarray) -> list:
     highs = np.where(finite, rows, -np.inf).max(axis=1)
     return [(lo, hi) if any_ else None
             for lo, hi, any_ in zip(lows, highs, finite.any(axis=1).tolist(), strict=True)]
+
+
+def _spacing(rows: np.ndarray) -> list[tuple[float, float]]:
+    """Each evenly spaced row as (its first value, its step): ``x0 + k·dx`` is its k-th value
+    to a few units in the last place, which is how plotly.js reads a trace's ``x0`` and
+    ``dx``. Two numbers, not 121 or 161, in every figure and sweep frame."""
+    steps = (rows[:, -1] - rows[:, 0]) / (rows.shape[1] - 1)
+    return list(zip(rows[:, 0].tolist(), steps.tolist(), strict=True))
 
 
 def _rows(starts: np.ndarray, stops: np.ndarray, count: int) -> np.ndarray:

@@ -192,12 +192,21 @@ def _point_text(text, x: float, y: float, position: str, size: float, fill: str,
     return rich_text(text, x + dx, y + sign * gap, size, fill, anchor, baseline)
 
 
+def abscissae(trace: dict) -> list:
+    """A trace's x values: its ``x``, or, as plotly.js reads a trace without one, ``x0 + k·dx``
+    for each of its y values (both default to 0 and 1 there)."""
+    if trace.get("x") is not None:
+        return trace["x"]
+    x0, dx = trace.get("x0", 0), trace.get("dx", 1)
+    return [x0 + k * dx for k in range(len(trace.get("y") or []))]
+
+
 def draw_trace(canvas: Canvas, trace: dict) -> list[str]:
     """A scatter (lines, markers, text) or bar trace on its axes."""
     xa, ya = canvas.axis(trace.get("xaxis", "x")), canvas.axis(trace.get("yaxis", "y"))
     if xa is None or ya is None or trace.get("visible") is False:
         return []
-    xs, ys = trace.get("x") or [], trace.get("y") or []
+    xs, ys = abscissae(trace), trace.get("y") or []
     points = [(xa.pos(x), ya.pos(y)) for x, y in zip(xs, ys, strict=False)]
     line = trace.get("line") or {}
     marker = trace.get("marker") or {}

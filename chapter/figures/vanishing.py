@@ -150,8 +150,9 @@ def _layout(s: State, y_range: list[float], narrow: bool) -> dict:
         HEIGHTS.at(narrow), showlegend=True,
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom",
                 "font": {"size": style.TEXT_MIN}},
-        margin={"l": 76, "r": 16, "t": 40, "b": 60},
-        xaxis=style.axis("layer k (the gradient enters on the right)" if narrow else
+        margin={"l": 76, "r": 16, "t": 40, "b": 74 if narrow else 60},
+        # Two lines on a phone: one is wider than a 320 px screen's plot.
+        xaxis=style.axis("layer k<br>(gradient enters on the right)" if narrow else
                          "layer k (first layer on the left; the gradient enters on the right)",
                          (0, 1), "y", range=[0.5, depth + 0.5],
                          dtick=1 if depth <= 12 else 5 if depth <= 30 else 10),

@@ -170,14 +170,29 @@
     });
   }
 
-  // A figure's held view (sticky on a tall phone, widgets.css): its height, so a control
-  // brought into view stops below it (scroll-margin-top), not under it.
+  // A figure's held view (sticky on a phone, widgets.css): its height, so a control brought
+  // into view stops below it (scroll-margin-top), not under it; and its formula strip's with
+  // the gap below it, which a shorter phone lets scroll on under the masthead.
   if ("ResizeObserver" in window) {
     const views = new ResizeObserver((entries) => entries.forEach((e) => {
-      const figure = e.target.closest(".widget");
-      if (figure) figure.style.setProperty("--view-h", `${Math.ceil(e.target.offsetHeight)}px`);
+      const view = e.target.closest(".widget-view");
+      const figure = view && view.closest(".widget");
+      if (!figure) return;
+      figure.style.setProperty("--view-h", `${Math.ceil(view.offsetHeight)}px`);
+      const strip = view.querySelector(".formula-strip");
+      const gap = parseFloat(getComputedStyle(view).rowGap) || 0;
+      if (strip) figure.style.setProperty("--strip-h", `${Math.ceil(strip.offsetHeight + gap)}px`);
     }));
-    document.querySelectorAll(".widget-view").forEach((view) => views.observe(view));
+    const masthead = document.querySelector("header.masthead"); // its words may wrap
+    if (masthead) {
+      new ResizeObserver(() => document.documentElement.style.setProperty(
+        "--masthead-h", `${Math.ceil(masthead.offsetHeight)}px`)).observe(masthead);
+    }
+    document.querySelectorAll(".widget-view").forEach((view) => {
+      views.observe(view);
+      const strip = view.querySelector(".formula-strip");
+      if (strip) views.observe(strip);
+    });
   }
 
   // Intuition: keep what the reader wrote, on this device only.

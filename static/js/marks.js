@@ -76,11 +76,13 @@
 
   function pixels(trace, px, py) {
     // Each point with that mapping; null where it is not drawn (missing, or not positive on
-    // a log axis), as plotly.js leaves such points out.
+    // a log axis), as plotly.js leaves such points out. A trace without x is at x0 + k·dx.
     const points = [];
-    const n = Math.min(trace.x.length, trace.y.length);
+    const xs = trace.x || { length: Infinity };
+    const n = Math.min(xs.length, trace.y.length);
     for (let k = 0; k < n; k++) {
-      const x = trace.x[k] == null ? NaN : px(trace.x[k]);
+      const at = trace.x ? trace.x[k] : trace.x0 + k * trace.dx;
+      const x = at == null ? NaN : px(at);
       const y = trace.y[k] == null ? NaN : py(trace.y[k]);
       if (Number.isFinite(x) && Number.isFinite(y)) points.push([x, y, k]);
       else points.push(null);
@@ -210,7 +212,8 @@
     for (const [index, trace] of traces) {
       const full = fullData[index];
       const nodes = drawn[index];
-      if (!full || !nodes || !trace.x || !trace.y) return false;
+      const spaced = typeof trace.x0 === "number" && typeof trace.dx === "number";
+      if (!full || !nodes || !(trace.x || spaced) || !trace.y) return false;
       const at = (id) => mapping(axisOf(layout, id), ranges && ranges[`${id.charAt(0)}axis${id.slice(1)}`]);
       const points = pixels(trace, at(full.xaxis), at(full.yaxis));
       const placed = points.filter(Boolean);

@@ -14,7 +14,7 @@
   // annotations or text relaid out): the changed traces' x and y and the axes' range and tick
   // spacing. Annotations and the other layout keys settle with the exact figure on release.
   const SCRUB = { mode: "immediate", transition: { duration: 0 }, frame: { duration: 0, redraw: false } };
-  const MARKS_KEYS = ["x", "y", "text", "textposition"]; // what marks.js redraws; a frame changing more goes to plotly.js
+  const MARKS_KEYS = ["x", "x0", "dx", "y", "text", "textposition"]; // what marks.js redraws; a frame changing more goes to plotly.js
   const DRAWN_KEYS = new Set([...MARKS_KEYS, "hovertext", "hovertemplate", "customdata", "name"]);
 
   function frameTrace(base, frame, i) {
@@ -72,7 +72,7 @@
     // The width held fixed while scrubbing: autosize would measure the page on every frame.
     const layout = Object.assign({ autosize: false, width: plot._fullLayout.width }, axes);
     const data = traces.map(([, t, keys]) => {
-      const changed = { x: t.x, y: t.y };
+      const changed = t.x ? { x: t.x, y: t.y } : { x0: t.x0, dx: t.dx, y: t.y };
       keys.forEach((k) => { changed[k] = t[k]; });
       return changed;
     });

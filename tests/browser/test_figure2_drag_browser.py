@@ -95,19 +95,24 @@ HIT = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
     return hit && (hit.closest(s) ? s : hit.id || hit.className.baseVal || hit.className); }"""
 
 
-@pytest.mark.parametrize(("viewport", "scheme"), [(PHONE, "light"), (PHONE, "dark"),
-                                                  ({"width": 320, "height": 844}, "light")],
-                         ids=["390-light", "390-dark", "320-light"])
+@pytest.mark.parametrize(("viewport", "scheme"), [
+    (PHONE, "light"), (PHONE, "dark"), ({"width": 320, "height": 844}, "light"),
+    # Shorter phones (under 52rem tall) hold the graph and step buttons, not the strip.
+    ({"width": 360, "height": 740}, "light"), ({"width": 375, "height": 667}, "dark")],
+    ids=["390-light", "390-dark", "320-light", "360x740-light", "375x667-dark"])
 def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_screen(
         browser, live_server, viewport, scheme):
     context, page = _open(browser, live_server, viewport, color_scheme=scheme)
     header = page.evaluate(BOX, "header.masthead")
     view = page.evaluate(BOX, "#figure-backprop .widget-view")
+    graph = page.evaluate(BOX, "#widget-backprop-plot")
     field = page.evaluate(BOX, "#figure-backprop [data-field='x']")
     # The held view leaves room below it for a slider's whole field (label, value, track),
-    # at 390 px for two of them.
-    room = viewport["height"] - header["bottom"] - (view["bottom"] - view["top"])
-    fields = 2 if viewport["width"] >= 390 else 1
+    # at 390 × 844 for two of them; a shorter phone's held view starts at the graph.
+    short = viewport["height"] < 52 * 16
+    held = view["bottom"] - (graph["top"] if short else view["top"])
+    room = viewport["height"] - header["bottom"] - held
+    fields = 2 if viewport["width"] >= 390 and not short else 1
     assert room >= fields * (field["bottom"] - field["top"]), (room, view, field)
     for slider in SLIDERS:
         for block in ("end", "start"):
@@ -148,6 +153,11 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
     assert page.eval_on_selector("#widget-backprop-w1", "e => Number(e.value)") < -4
     assert abs(held["top"] - before["top"]) < 1, (before, held)
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    # A factor of the formula strip given the focus is in view, not under the masthead.
+    factor = "#figure-backprop .formula-factor"
+    page.locator(factor).first.focus()
+    hold_still(page, factor)
+    assert page.evaluate(HIT, factor) == factor
     context.close()
 
 

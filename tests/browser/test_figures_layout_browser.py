@@ -201,3 +201,32 @@ def test_dragging_a_slider_scrubs_through_the_sweep(browser, live_server):
     assert rate["perSecond"] >= 15 and three["perSecond"] >= 15, (rate, three)
     assert rate["inputs"] >= 40 and three["inputs"] >= 40, (rate, three)  # each value painted
     context.close()
+
+
+# Each word a chart draws (tick labels, titles, legend, labels) that runs past the edge of
+# the chart's own drawing (the svg that clips it) or of the window: cut off for the reader.
+CUT_WORDS = """(id) => {
+  const svg = document.querySelector(`#${id} svg.main-svg`);
+  const box = svg.getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  return Array.from(document.querySelectorAll(`#${id} svg text`)).filter((t) => {
+    const r = t.getBoundingClientRect();
+    const inked = getComputedStyle(t).fillOpacity !== "0";
+    if (r.width < 1 || !t.textContent.trim() || !inked) return false;
+    return r.left < Math.max(box.left, 0) - 1 || r.right > Math.min(box.right, width) + 1;
+  }).map((t) => t.textContent);
+}"""
+
+
+@pytest.mark.parametrize("name", WIDGETS)
+def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name):
+    """WCAG 1.4.10 for the charts themselves: at 320 CSS px every title, tick label, legend
+    entry and label is drawn whole (Figure 3's axis title on two lines, Figure 2's loss panel
+    titled shorter on a phone)."""
+    context, page = new_page(browser, {"width": 320, "height": 640}, is_mobile=True)
+    open_chapter(page, live_server, wait_until="load")
+    page.mouse.wheel(0, 40)  # the first interaction: the figures' scripts load
+    figure_ready(page, name, drawn=True)
+    idle(page)
+    assert page.evaluate(CUT_WORDS, f"widget-{name}-plot") == []
+    context.close()

@@ -1,0 +1,84 @@
+"""A row another transaction holds costs only the answer that waits on it.
+
+One learner's summary rows (``question_counters``) and an address's answer window
+(``rate_windows``) are locked by each answer's transaction. A transaction that holds one and
+stalls (its worker frozen mid-answer, a session left open by hand) must not make the store
+look down: PostgreSQL refuses the waiting statement at ``PG_LOCK_TIMEOUT_MS``, that answer is
+honestly unsaved, and everyone else's answers are saved as before (no breaker opens).
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from store import attempts as store_module
+from tests.apps import assert_honestly_unsaved, make_app
+
+pytestmark = [pytest.mark.postgres]
+
+
+@pytest.fixture
+def pg_app(pg_database, tmp_path):
+    from tests.conftest import empty_database
+
+    empty_database(pg_database)
+    app = make_app(tmp_path, DATABASE_URL=pg_database)
+    yield app, app.extensions["store"], create_engine(pg_database)
+    app.extensions["store"].dispose()
+
+
+def _answer(client, qid: str = "q1", answer: str = "4e4"):
+    started = time.monotonic()
+    response = client.post(f"/api/checkpoint/{qid}", json={"answer": answer})
+    return response, time.monotonic() - started
+
+
+@pytest.mark.parametrize("held", ["learner", "window"])
+def test_a_held_row_fails_only_the_answer_waiting_on_it(pg_app, held):
+    app, store, engine = pg_app
+    stuck, other = app.test_client(), app.test_client()
+    assert _answer(stuck)[0].json["saved"] is True  # its rows exist now
+    with engine.connect() as conn:
+        learner = conn.execute(text("SELECT DISTINCT learner_id FROM question_counters")).scalar()
+    hold = engine.connect()
+    try:
+        transaction = hold.begin()
+        if held == "learner":  # a transaction of that learner's, stalled while holding them
+            hold.execute(text("SELECT 1 FROM question_counters WHERE learner_id = :l FOR UPDATE"),
+                         {"l": learner})
+        else:  # every window row: the address the whole class shares is among them
+            hold.execute(text("SELECT 1 FROM rate_windows FOR UPDATE"))
+        response, took = _answer(stuck)
+        assert_honestly_unsaved(response)
+        limit = store_module.PG_LOCK_TIMEOUT_MS / 1000
+        assert limit <= took < limit + 0.5, f"the answer took {took:.2f} s"
+        assert not store.breaker_open(), "one held row opened the breaker for everyone"
+        if held == "learner":  # another learner is not held up at all
+            response, took = _answer(other)
+            assert response.json["saved"] is True and took < 0.25, took
+        transaction.rollback()
+    finally:
+        hold.close()
+    response, _ = _answer(stuck)
+    assert response.json["saved"] is True  # released: that learner saves again at once
+    with engine.connect() as conn:  # the refused answer left nothing half-written
+        stored = conn.execute(text("SELECT count(*) FROM attempts WHERE learner_id = :l"),
+                              {"l": learner}).scalar()
+        counted = conn.execute(text("SELECT attempts FROM question_counters WHERE learner_id"
+                                    " = :l AND question_id = '' AND variant_key = ''"),
+                               {"l": learner}).scalar()  # the row that sums the learner up
+    assert stored == counted == 2
+    engine.dispose()
+
+
+def test_postgresql_gets_the_lock_timeout(pg_app):
+    _, store, _ = pg_app
+    with store.engine.connect() as conn:
+        shown = conn.execute(text("SELECT current_setting('lock_timeout')::interval "
+                                  "= make_interval(secs => :ms / 1000.0)"),
+                             {"ms": store_module.PG_LOCK_TIMEOUT_MS}).scalar()
+    assert shown is True
+    assert store_module.PG_LOCK_TIMEOUT_MS < store_module.PG_STATEMENT_TIMEOUT_MS
