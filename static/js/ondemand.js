@@ -35,7 +35,12 @@
           document.body.appendChild(tag);
         });
       }).then(() => { group.ready = true; });
-      group.loaded.catch(() => {});
+      // Not come: its parts go back to the no-script page's controls (the position menus, the
+      // own-page link), which post as forms, instead of buttons nothing will answer.
+      group.loaded.catch(() => document.querySelectorAll(group.near).forEach((part) => {
+        part.querySelectorAll("[data-js]").forEach((node) => { node.hidden = true; node.removeAttribute("data-js"); });
+        part.querySelectorAll("[data-no-js]").forEach((node) => node.removeAttribute("data-no-js"));
+      }));
     }
     return group.loaded;
   }

@@ -216,6 +216,11 @@ def test_a_failed_script_leaves_the_answer_to_a_form_post(browser, live_server):
         page.route(ANSWERS, lambda route: route.abort())
         open_chapter(page, live_server, "/#checkpoint", wait_until="load")
         page.evaluate("() => { window.__samePage = true; }")
+        # The ordering question goes back to its position menus, which post; no dead buttons.
+        page.locator("#q4 select[name=position]").first.wait_for()
+        assert page.locator("#q4 .step-move").first.is_hidden()
+        assert page.locator("#q4 .steps-hint").inner_text() == (
+            "Give each step its position, 1 for the first.")
         answer_q2(page)
         page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
         assert page.evaluate("() => window.__samePage") is None, "the form posted"
