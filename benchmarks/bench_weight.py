@@ -1,11 +1,12 @@
 """Page weight: the bytes a reader downloads before the first interaction, raw/gzip/brotli.
 
 That is the HTML plus everything it links for the first paint: stylesheets, the icon, the
-deferred scripts, any picture not marked loading="lazy", and the questions' and review's
-scripts, which static/js/ondemand.js loads once the page has loaded. Reported on their own
-lines, not counted: the figures' scripts, which it loads on the reader's first scroll, tap or
-key press (or when a figure is used), and plotly.js, fetched then too. Target: ≤ 50 KB as
-sent to a browser (brotli; gzip is shown for clients without it).
+deferred scripts, any picture not marked loading="lazy", and the review's script, which
+static/js/ondemand.js loads once the page has loaded when the page holds a review (a reader
+with none due has none). Reported on their own lines, not counted: the questions' and the
+figures' scripts, which it loads on the reader's first scroll, tap or key press (or when a
+part is near or used), and plotly.js, fetched then too. Target: ≤ 50 KB as sent to a browser
+(brotli; gzip is shown for clients without it).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from app import create_app
 
 TARGET_KB = 50
 ENCODINGS = {"raw": "identity", "gzip": "gzip", "brotli": "br"}
-# ondemand.js loads these once the page has loaded, before any interaction (counted)
-AFTER_LOAD = {"answers", "ordering", "practice", "typed", "checkpoint", "review"}
+# ondemand.js loads these once the page has loaded, before any interaction (counted), when
+# the page holds one of their parts (its GROUPS' `near` selectors)
+AFTER_LOAD = {"review": re.compile(r'data-role="review(-notice|-toc)?"|data-review-time')}
 
 
 class _Links(HTMLParser):
@@ -65,7 +67,8 @@ def run() -> list[tuple[str, str, str, str]]:
         client = app.test_client()
         page = client.get("/").get_data(as_text=True)
         first, lazy, scripts = first_load_urls(page)
-        after_load = [url for name, url in scripts if name in AFTER_LOAD]
+        after_load = [url for name, url in scripts
+                      if name in AFTER_LOAD and AFTER_LOAD[name].search(page)]
         on_demand = [url for name, url in scripts if name not in AFTER_LOAD]
         urls = ["/", *first, *after_load]
         sizes: dict[str, dict[str, int]] = {}
@@ -98,8 +101,8 @@ def run() -> list[tuple[str, str, str, str]]:
                  f"≤ {TARGET_KB} KB brotli "
                  f"{'ok' if sent <= TARGET_KB * 1024 else 'MISSED'}"))
     if on_demand:
-        rows.append(("weight", f"{len(on_demand)} figure scripts, loaded on the first interaction "
-                     "(not counted)", f"{kb(near['raw'])} / {kb(near['gzip'])} / "
+        rows.append(("weight", f"{len(on_demand)} question and figure scripts, loaded on the "
+                     "first interaction (not counted)", f"{kb(near['raw'])} / {kb(near['gzip'])} / "
                      f"{kb(near['brotli'])}", "on demand"))
     if lazy_sizes:
         rows.append(("weight", "plotly.js, fetched on the first interaction (not counted)",

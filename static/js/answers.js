@@ -133,8 +133,16 @@
     return data;
   }
 
+  // A part taken over: what the server drew for scripting ([data-js], shown from the start
+  // whenever scripting is on, static/css/checkpoint.css) is its own now, and what it drew for
+  // a reader without it ([data-no-js], never shown then) goes. Neither changes the page's height.
+  function takeOver(part) {
+    part.querySelectorAll("[data-js]").forEach((node) => { node.hidden = false; node.removeAttribute("data-js"); });
+    part.querySelectorAll("[data-no-js]").forEach((node) => { node.hidden = true; node.removeAttribute("data-no-js"); });
+  }
+
   window.SeeingML.answers = {
     root, announce, send, postJSON, resultBlock, showError, setCsrf, setState, setEnding,
-    addHint, takeHint, dropRevealButton, showAnswer,
+    addHint, takeHint, dropRevealButton, showAnswer, takeOver,
   };
 })();

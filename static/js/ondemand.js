@@ -4,9 +4,9 @@
 // or on a pointer or focus inside one, so a reader of the opening downloads none of them.
 // Without them every form still posts and every figure shows its picture; a submit or button
 // press that comes before its group has arrived waits for it (a few seconds at most) and then
-// goes on: through the script if it came, as a plain form post if not. The questions' and
-// review's scripts come once the page has loaded; on the reader's first scroll, tap or key
-// press the figures' scripts load and plotly.js is fetched, not run.
+// goes on: through the script if it came, as a plain form post if not. On the reader's first
+// scroll, tap or key press the questions' and figures' scripts load and plotly.js is fetched,
+// not run; the review's scripts come once the page has loaded.
 (function () {
   "use strict";
 
@@ -35,7 +35,12 @@
           document.body.appendChild(tag);
         });
       }).then(() => { group.ready = true; });
-      group.loaded.catch(() => {});
+      // Not come: its parts go back to the no-script page's controls (the position menus, the
+      // own-page link), which post as forms, instead of buttons nothing will answer.
+      group.loaded.catch(() => document.querySelectorAll(group.near).forEach((part) => {
+        part.querySelectorAll("[data-js]").forEach((node) => { node.hidden = true; node.removeAttribute("data-js"); });
+        part.querySelectorAll("[data-no-js]").forEach((node) => node.removeAttribute("data-no-js"));
+      }));
     }
     return group.loaded;
   }
@@ -143,22 +148,25 @@
     document.head.appendChild(el("link", { rel: "prefetch", as: "script", href: PLOTLY_SRC }));
   }
   const FIRST = ["scroll", "pointerdown", "keydown"];
+  // The questions' parts are drawn as their scripts leave them whenever scripting is on
+  // (static/css/checkpoint.css), so taking one over changes no height: their scripts come on
+  // the first interaction, or when a part is near or used, wherever the reader is looking.
+  const questions = GROUPS.find((g) => g.scripts.includes("checkpoint"));
   function first() {
     FIRST.forEach((type) => window.removeEventListener(type, first, true));
+    if (questions) load(questions);
     if (figures) load(figures);
     prefetchPlotly();
   }
-  // The questions' and review's scripts come once the page has loaded, not on demand: taking
-  // a part over changes its height (the ordering question's list grows by its move buttons,
-  // a practice item shows its start button), so it is done before the reader scrolls or
-  // jumps, never under their eyes or during a jump's smooth scroll.
-  const others = GROUPS.filter((g) => g !== figures);
+  // The review's script comes once the page has loaded: it rewrites each review time in the
+  // reader's own words (a line may grow), which must not happen under the reader's eyes.
+  const others = GROUPS.filter((g) => g.scripts.includes("review"));
   if (document.readyState === "complete") others.forEach(load);
   else window.addEventListener("load", () => others.forEach(load), { once: true });
   // From once the page has loaded and settled on its #fragment: landing there is no interaction.
   const listen = () => window.requestAnimationFrame(() => window.setTimeout(() =>
     FIRST.forEach((type) => window.addEventListener(type, first, { capture: true, passive: true })), 0));
-  if (!document.querySelector("figure[data-widget]")) return;
+  if (!figures && !questions) return;
   if (document.readyState === "complete") listen();
   else window.addEventListener("load", listen, { once: true });
 })();

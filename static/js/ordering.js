@@ -1,10 +1,9 @@
 // The checkpoint's ordering question, enhanced: a step is moved by dragging its handle, or with
-// Move up / Move down (no drag needed, WCAG 2.5.7). Without this file each step has a
+// Move up / Move down (no drag needed, WCAG 2.5.7). Without scripting each step has a
 // position menu and the form posts as it is.
 (function () {
   "use strict";
 
-  const { el } = window.SeeingML.dom;
   const announce = (message) => window.SeeingML.answers.announce(message);
 
   function stepText(li) {
@@ -74,30 +73,19 @@
     handle.addEventListener("pointercancel", end);
   }
 
-  function moveButton(direction, label) {
-    const arrow = direction === "up" ? "↑ " : "↓ ";
-    return el("button", { type: "button", class: "step-move", "data-move": direction, "aria-describedby": label.id }, [
-      el("span", { "aria-hidden": "true", text: arrow }), document.createTextNode(direction === "up" ? "Move up" : "Move down")]);
-  }
-
+  // The server drew the handles, numbers and Move buttons (shown whenever scripting is on, so
+  // taking the list over changes no height); here they are wired, and the no-script position
+  // menus and hint give way.
   function enhance(form) {
     const list = form.querySelector("[data-steps]");
     if (!list) return;
-    const hint = form.querySelector("[data-role=steps-hint]");
-    if (hint) hint.textContent = "Drag a step by its handle, or use Move up and Move down.";
+    window.SeeingML.answers.takeOver(form);
     Array.from(list.children).forEach((li) => {
       const position = li.querySelector("[data-role=position]");
-      if (position) position.remove(); // the no-script position menus give way to moving
-      const label = li.querySelector(".step-label");
-      const handle = el("span", { class: "step-handle", "aria-hidden": "true", title: "Drag to reorder" });
-      const number = el("span", { class: "step-number", "aria-hidden": "true" });
-      const up = moveButton("up", label);
-      const down = moveButton("down", label);
-      up.addEventListener("click", () => move(list, li, "up"));
-      down.addEventListener("click", () => move(list, li, "down"));
-      li.prepend(handle, number);
-      li.appendChild(el("span", { class: "step-moves" }, [up, down]));
-      enableDrag(list, li, handle);
+      if (position) position.remove(); // a plain post would send its menus too
+      li.querySelector("[data-move=up]").addEventListener("click", () => move(list, li, "up"));
+      li.querySelector("[data-move=down]").addEventListener("click", () => move(list, li, "down"));
+      enableDrag(list, li, li.querySelector(".step-handle"));
     });
     list.classList.add("is-enhanced");
     refreshMoves(list);

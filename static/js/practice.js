@@ -10,12 +10,17 @@
   const template = (form, role) => document.querySelector(
     `template[data-role=practice-${role}][data-question="${CSS.escape(form.dataset.question)}"]`);
 
+  // The offer is the server's: drawn in place for a question answered before the page came
+  // (shown whenever scripting is on), or from its <template> after an answer here.
   function offer(form) {
     const offered = template(form, "offer");
     const actions = form.querySelector(".question-actions");
-    if (!offered || actions.querySelector("[data-role=try-another]")) return;
-    actions.appendChild(cloned(offered));
-    actions.querySelector("[data-role=try-another]").addEventListener("click", () => loadVariant(form));
+    if (!offered || actions.querySelector("[data-role=try-another][data-offered]")) return;
+    if (!actions.querySelector("[data-role=try-another]")) actions.appendChild(cloned(offered));
+    answers().takeOver(actions);
+    const button = actions.querySelector("[data-role=try-another]");
+    button.dataset.offered = "";
+    button.addEventListener("click", () => loadVariant(form));
   }
 
   function panelFor(form) {
@@ -108,8 +113,7 @@
 
   document.querySelectorAll("[data-practice-item]").forEach((item) => {
     const start = item.querySelector("[data-role=start]");
-    item.querySelector("[data-role=needs-js]").hidden = true;
-    start.hidden = false;
+    answers().takeOver(item); // the Start button shown, the no-script note gone: as drawn
     start.addEventListener("click", async () => {
       await loadVariant(item);
       // Once the panel holds a question, its own "Try another" brings the next one.

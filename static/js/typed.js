@@ -183,9 +183,8 @@
   document.querySelectorAll("[data-typed-item]").forEach((item) => {
     const template = item.nextElementSibling;
     if (!template || template.dataset.role !== "typed-panel") return;
-    item.querySelector("[data-role=needs-js]").hidden = true;
+    answers().takeOver(item); // the Start button shown, the no-script link gone: as drawn
     const start = item.querySelector("[data-role=start]");
-    start.hidden = false;
     start.addEventListener("click", async () => {
       await open(item, template);
       // Once the panel holds a question, its own "Try another" brings the next one.

@@ -55,7 +55,7 @@ def open_chapter(page, server, path: str = "/", wait_until: str = "networkidle",
 def open_checkpoint(page, server):
     """The chapter at its checkpoint, once the script has enhanced the forms."""
     open_chapter(page, server, "/#checkpoint")
-    page.wait_for_selector("#q4 .step-moves")
+    page.wait_for_selector("#q4 .steps.is-enhanced")
     return page
 
 

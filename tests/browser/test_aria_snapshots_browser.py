@@ -108,7 +108,7 @@ def _answer(page, qid: str, choice: str) -> None:
 
 def test_a_wrong_answer_then_a_hint_then_the_revealed_answer(fresh, live_server):
     open_chapter(fresh, live_server, "/#checkpoint")
-    fresh.wait_for_selector("#q4 .step-moves")
+    fresh.wait_for_selector("#q4 .steps.is-enhanced")
     _answer(fresh, "q2", "true")
     matches_stored("q2-wrong", tree(fresh, "#q2", ANNOUNCER))
     q2 = fresh.locator("#q2")
@@ -123,7 +123,7 @@ def test_a_wrong_answer_then_a_hint_then_the_revealed_answer(fresh, live_server)
 
 def test_the_ending(fresh, live_server):
     open_chapter(fresh, live_server, "/#checkpoint")
-    fresh.wait_for_selector("#q4 .step-moves")
+    fresh.wait_for_selector("#q4 .steps.is-enhanced")
     for qid, body in (("q1", "4e4"), ("q2", "false"), ("q3", "1e-10")):
         status = fresh.evaluate("""([qid, answer]) => fetch('/api/checkpoint/' + qid, {
             method: 'POST', headers: {'Content-Type': 'application/json'},

@@ -132,7 +132,7 @@ def test_every_slider_is_set_by_keys_and_by_one_press_without_a_drag(page, live_
 def test_the_ordering_question_moves_steps_with_buttons_as_well_as_by_drag(page, live_server):
     """The one drag in the checkpoint (q4's order) has Move up / Move down buttons."""
     open_chapter(page, live_server, "/#checkpoint")
-    page.wait_for_selector("#q4 .step-moves")
+    page.wait_for_selector("#q4 .steps.is-enhanced")
     steps = page.locator("#q4 .step")
     assert steps.count() >= 3
     for i in range(steps.count()):

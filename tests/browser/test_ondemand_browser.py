@@ -1,14 +1,18 @@
 """Scripts that come after the page (static/js/ondemand.js): a reader of the opening downloads
-none of the figures' scripts, nor plotly.js; the questions' come once the page has loaded; a
-question answered before its script has arrived still gets its result — through the script if
-it comes in time, as a plain form post if it fails or hangs — and is sent once."""
+none of the questions' or figures' scripts, nor plotly.js; the first interaction brings them.
+A question's part is drawn as its script leaves it, so taking it over changes no height; a
+question answered (or a button pressed) before its script has arrived still gets its result —
+through the script if it comes in time, as a plain form post if it fails or hangs — once."""
 
 from __future__ import annotations
 
 import re
 import time
 
+import pytest
+
 from tests.browser.pages import (
+    DESKTOP,
     PHONE,
     frames,
     new_page,
@@ -18,7 +22,6 @@ from tests.browser.pages import (
 
 ON_DEMAND = re.compile(r"/static/js/(answers|ordering|practice|typed|checkpoint|review|marks|"
                        r"figure|controls|scrub|loader|plotly-loader)\.[0-9a-f]+\.js")
-FIGURES = re.compile(r"/static/js/(marks|figure|controls|scrub|loader|plotly-loader)\.")
 ANSWERS = re.compile(r"/static/js/answers\.[0-9a-f]+\.js")
 
 
@@ -32,27 +35,111 @@ def answer_q2(page) -> None:
     form.locator("[data-role=submit]").click()
 
 
-def test_the_opening_fetches_no_figure_script_and_no_plotly(browser, live_server):
-    """The questions' scripts come once the page has loaded (taking a part over changes its
-    height, which must not happen under the reader); the figures' wait for an interaction."""
+QUESTIONS = re.compile(r"/static/js/(answers|ordering|practice|typed|checkpoint)\.[0-9a-f]+\.js")
+# Every part a question's script takes over, and the page's height around them.
+TAKEN_OVER = ["[data-checkpoint]", "form.question", "[data-practice-item]", "[data-typed-item]",
+              "#q4 .step", "#q4 .steps-hint"]
+MEASURE = """(selectors) => [document.documentElement.scrollHeight].concat(selectors.map((s) =>
+  Array.from(document.querySelectorAll(s)).map((n) => {
+    const box = n.getBoundingClientRect();
+    return [Math.round(box.top + window.scrollY), Math.round(box.height)];
+  })))"""
+# Layout shifts in the chapter, leaving out the side contents' own (its current-section marker
+# moves as chapter.js follows the reading, the questions' scripts or not).
+CLS_OBSERVER = """() => {
+  window.__cls = 0;
+  const inContents = (s) => { const n = s.node && (s.node.closest ? s.node : s.node.parentElement);
+    return Boolean(n && n.closest("nav.toc-side")); };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput && !e.sources.every(inContents)) window.__cls += e.value;
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+}"""
+
+
+def test_the_opening_fetches_no_question_or_figure_script_and_no_plotly(browser, live_server):
     context, page = new_page(browser, PHONE)
     try:
         open_chapter(page, live_server)
         page_clock_past(page, 3000)  # the page has had time to fetch whatever it would
-        early = [u for u in fetched(page) if FIGURES.search(u) or "/vendor/plotly-" in u]
+        early = [u for u in fetched(page) if ON_DEMAND.search(u) or "/vendor/plotly-" in u]
         assert early == []
-        assert any(ANSWERS.search(u) for u in fetched(page))
-        page.locator("#q4 .step-moves").first.wait_for(state="attached")  # taken over unseen
+        assert page.locator("#q4 .steps.is-enhanced").count() == 0
         # The first scroll fetches plotly.js into the cache, unrun, and brings the figures'
-        # scripts (no figure is near, so none starts).
+        # scripts (no figure is near, so none starts) and the questions', which take their
+        # parts over without moving anything.
         page.mouse.wheel(0, 200)
         page.wait_for_function("() => performance.getEntriesByType('resource')"
                                ".some((e) => e.name.includes('/vendor/plotly-'))")
         assert page.evaluate("() => typeof window.Plotly") == "undefined"
         assert page.locator("figure[data-widget] svg.main-svg").count() == 0
+        page.locator("#q4 .steps.is-enhanced").wait_for(state="attached")
+        assert any(ANSWERS.search(u) for u in fetched(page))
         assert page.watch.errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, PHONE, DESKTOP],
+                         ids=["320", "390", "1280"])
+def test_taking_the_questions_over_in_view_changes_no_height(browser, live_server, viewport):
+    """The reader looks at the ordering question when its scripts arrive: the list, its
+    hint, the practice items and everything below keep their place (no layout shift)."""
+    context, page = new_page(browser, viewport)
+    held = []
+    try:
+        page.route(QUESTIONS, lambda route: held.append(route))
+        open_chapter(page, live_server, "/#q4", wait_until="load")
+        page.evaluate(CLS_OBSERVER)
+        for _ in range(400):  # the page rests at the question, so its scripts are asked for
+            if len(held) == 5:
+                break
+            frames(page)
+        assert len(held) == 5, "the questions' five scripts were asked for"
+        before = page.evaluate(MEASURE, TAKEN_OVER)
+        assert page.locator("#q4 .step-move").first.is_visible()  # drawn before its script
+        assert page.locator("#q4 select[name=position]").first.is_hidden()
+        for route in held:
+            route.continue_()
+        page.locator("#q4 .steps.is-enhanced").wait_for(state="attached")
+        page.locator("[data-typed-item] [data-role=start]:not([data-js])").wait_for()
+        frames(page)
+        assert page.evaluate(MEASURE, TAKEN_OVER) == before
+        assert page.locator("#q4 [data-role=position]").count() == 0  # the menus gave way
+        assert page.evaluate("window.__cls") == 0
+        assert page.watch.errors == []
+    finally:
+        context.close()
+
+
+def test_a_move_pressed_twice_before_its_script_arrives_moves_the_step_once(page, live_server):
+    held = []
+    page.route(QUESTIONS, lambda route: held.append(route))
+    open_chapter(page, live_server, "/#q4", wait_until="load")
+    for _ in range(400):
+        if len(held) == 5:
+            break
+        frames(page)
+    order = page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
+                          " (li) => li.dataset.step)")
+    first = page.locator(f"#q4 [data-step={order[0]}] [data-move=down]")
+    for _ in range(2):  # an impatient second press while the script is on its way
+        first.click(no_wait_after=True)
+    for route in held:
+        route.continue_()
+    page.locator("#q4 .steps.is-enhanced").wait_for(state="attached")
+    moved = [order[1], order[0], *order[2:]]
+    for _ in range(400):
+        now = page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
+                            " (li) => li.dataset.step)")
+        if now != order:
+            break
+        frames(page)
+    frames(page, 10)  # a second move, were one made, has happened
+    assert page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
+                         " (li) => li.dataset.step)") == moved
+    assert page.locator("#q4 .step-number").all_inner_texts() == ["1", "2", "3", "4"]
 
 
 def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server):
@@ -129,8 +216,49 @@ def test_a_failed_script_leaves_the_answer_to_a_form_post(browser, live_server):
         page.route(ANSWERS, lambda route: route.abort())
         open_chapter(page, live_server, "/#checkpoint", wait_until="load")
         page.evaluate("() => { window.__samePage = true; }")
+        # The ordering question goes back to its position menus, which post; no dead buttons.
+        page.locator("#q4 select[name=position]").first.wait_for()
+        assert page.locator("#q4 .step-move").first.is_hidden()
+        assert page.locator("#q4 .steps-hint").inner_text() == (
+            "Give each step its position, 1 for the first.")
         answer_q2(page)
         page.locator("form#q2 [data-role=result] .result").wait_for(timeout=10000)
         assert page.evaluate("() => window.__samePage") is None, "the form posted"
+    finally:
+        context.close()
+
+
+def test_a_returning_readers_answered_question_keeps_its_height_when_taken_over(
+        browser, live_server):
+    """Answered before the page came, a question with practice shows "Try another" from the
+    start (drawn by the server whenever scripting is on): its script only wires it."""
+    context, page = new_page(browser, PHONE)
+    try:
+        open_chapter(page, live_server, "/#checkpoint")
+        page.locator("#q4 .steps.is-enhanced").wait_for(state="attached")
+        page.click("label[for=q1-e4]")
+        page.click("#q1 [data-role=submit]")
+        page.locator("#q1 [data-role=try-another]").wait_for()
+        held = []
+        page.route(QUESTIONS, lambda route: held.append(route))
+        open_chapter(page, live_server, "/#q1", wait_until="load")
+        page.evaluate(CLS_OBSERVER)
+        for _ in range(400):
+            if len(held) == 5:
+                break
+            frames(page)
+        offer = page.locator("#q1 [data-role=try-another]")
+        assert offer.is_visible()  # before its script
+        before = page.evaluate(MEASURE, [*TAKEN_OVER, "#q1 .question-actions"])
+        for route in held:
+            route.continue_()
+        page.locator("#q1 [data-role=try-another][data-offered]").wait_for(state="attached")
+        frames(page)
+        assert page.evaluate(MEASURE, [*TAKEN_OVER, "#q1 .question-actions"]) == before
+        assert page.evaluate("window.__cls") == 0
+        assert page.locator("#q1 [data-role=try-another]").count() == 1
+        offer.click()
+        page.locator("#q1-practice .practice-prompt math").first.wait_for()
+        assert page.watch.errors == []
     finally:
         context.close()

@@ -33,7 +33,7 @@ def test_a_reader_practises_the_sum_over_paths_where_it_is_taught(browser, live_
     try:
         open_chapter(page, live_server, "/#plain-english")
         item = come_near(page, "#p1")
-        item.locator("[data-role=needs-js]").wait_for(state="hidden")  # its script came
+        item.locator("[data-role=start]:not([data-js])").wait_for()  # its script took it over
         item.locator("[data-role=start]").click()
         page.wait_for_selector("#p1-practice .practice-prompt math")
         assert page.evaluate("document.activeElement.id") == "p1-practice-input"

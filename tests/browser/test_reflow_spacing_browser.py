@@ -74,7 +74,7 @@ def test_the_checkpoint_results_and_dashboard_reflow(browser, live_server, live_
     viewport, scale = WINDOWS[window]
     context, page = new_page(browser, viewport, device_scale_factor=scale, is_mobile=True)
     open_chapter(page, live_server, "/#checkpoint")
-    page.wait_for_selector("#q4 .step-moves")
+    page.wait_for_selector("#q4 .steps.is-enhanced")
     form = page.locator("form#q2")
     form.locator("label[for='q2-true']").click()
     form.locator("[data-role=submit]").click()

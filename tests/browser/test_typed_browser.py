@@ -31,7 +31,7 @@ def test_a_reader_types_a_derivative_sees_it_read_and_gets_the_slip_named(
     try:
         open_chapter(page, live_server, "/#q1")
         item = page.locator("#d1")
-        item.locator("[data-role=needs-js]").wait_for(state="hidden")  # its script came
+        item.locator("[data-role=start]:not([data-js])").wait_for()  # its script took it over
         item.locator("[data-role=start]").click()
         panel = page.locator("#d1-practice")
         panel.locator("[data-role=prompt] math").wait_for()
