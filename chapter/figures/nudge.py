@@ -44,9 +44,9 @@ def _built(s: State, a: Arrays, sweeping: bool) -> dict:
     data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3, ranges["digits"])
-    if sweeping:
-        return style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
-                                 _values(s, shrink), _summary(s))
+    if sweeping:  # with the steps' words, so a drag reads the frame's numbers
+        return {**style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
+                                    _values(s, shrink), _summary(s)), "steps": _captions(s)}
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
                "data": style.changes(_segments(s, i, ranges["digits"]), ("x", "y", "text"))}

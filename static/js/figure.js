@@ -231,7 +231,8 @@
     }
 
     showStep(n, frame) { // a sweep frame's own words (scrub.js), where it carries them
-      const total = this.steps.length;
+      const total = ((frame && frame.steps) || this.steps).length;
+      this.stepText.classList.remove("is-stale");
       this.step = Math.max(0, Math.min(n, total - 1));
       this.back.disabled = this.step <= 0 || this.playing;
       this.next.disabled = this.step >= total - 1 || this.playing;

@@ -137,8 +137,13 @@
       this.scrubSweep = entry.sweep;
       this.root.dataset.state = "scrubbing";
       this.summary.textContent = frames[best].summary || "";
-      // A figure with steps keeps the reader's step, its words now the frame's (Figure 2).
-      if (frames[best].steps && frames[best].steps.length === this.steps.length) this.showStep(this.step, frames[best]);
+      // The step's words are the frame's: at the reader's step where the figure keeps it
+      // (Figure 2), else at the last, which the frame draws (Figure 1). A frame without words
+      // (Figure 3) hides the exact figure's until release: they would be another state's.
+      const f = frames[best];
+      const keeps = this.payload && this.payload.start != null;
+      if (f.steps && (!keeps || f.steps.length === this.steps.length)) this.showStep(keeps ? this.step : f.steps.length - 1, f);
+      else if (!f.steps) this.stepText.classList.add("is-stale");
       document.dispatchEvent(new CustomEvent("seeingml:frame", {
         detail: { name: this.name, values: frames[best].values || {} } }));
       // Coalesce: however many input events arrive, one draw per animation frame.

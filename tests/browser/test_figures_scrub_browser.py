@@ -157,6 +157,10 @@ def test_on_release_the_held_axes_ticks_return_and_the_summary_is_the_exact_figu
     ask_for_sweep(page, "vanishing", "depth")
     moving = page.evaluate(DRAG_TO, ["widget-vanishing-depth", 30])
     assert moving != ""  # dragging: the held ranges are not the drawn axes'
+    # Its frames carry no step words: the exact figure's, about depth 10, hide meanwhile.
+    step = "#widget-vanishing-step"
+    assert page.evaluate(f"getComputedStyle(document.querySelector('{step}')).visibility")\
+        == "hidden"
     page.dispatch_event("#widget-vanishing-depth", "change")
     page.wait_for_function("""() => document.querySelector('#figure-vanishing .widget')
         .dataset.state === 'ready' && !document.getElementById('widget-vanishing-plot')
@@ -169,4 +173,33 @@ def test_on_release_the_held_axes_ticks_return_and_the_summary_is_the_exact_figu
         { headers: { Accept: "application/json" } })).json()).summary""",
                           VANISHING.replace("depth=10", "depth=30") + "&narrow=0")
     assert page.text_content("#figure-vanishing .widget-summary") == exact
+    assert page.evaluate(f"getComputedStyle(document.querySelector('{step}')).visibility")\
+        == "visible"
+    assert page.text_content(step).startswith("Step 31 of 31: ")
+    context.close()
+
+
+@pytest.mark.parametrize(("control", "value"), [("x", 3.0), ("dx", 1.7), ("w", -1.5)])
+def test_while_figure_1_is_dragged_its_step_words_are_the_drawn_frames(
+        browser, live_server, control, value):
+    """Figure 1's sweep frames draw its last step and carry every step's words at their
+    value: mid-drag the words under the step buttons are that frame's, not the numbers of
+    the setting the drag started from."""
+    context, page = new_page(browser, DESKTOP_1366)
+    watch_sweeps(page)
+    open_chapter(page, live_server, wait_until="load")
+    figure_ready(page, "nudge")
+    ask_for_sweep(page, "nudge", control)
+    before = page.text_content("#widget-nudge-step")
+    page.evaluate(DRAG_TO, [f"widget-nudge-{control}", value])
+    words = page.evaluate("""async ([url, value]) => {
+        const body = await (await fetch(url, { headers: { Accept: "application/json" } })).json();
+        const { values, frames } = body.sweep;
+        let best = 0;
+        values.forEach((v, i) => {
+          if (Math.abs(v - value) < Math.abs(values[best] - value)) best = i; });
+        return frames[best].steps; }""",
+                          [f"/api/widgets/nudge?{NUDGE}&narrow=0&sweep={control}", value])
+    shown = page.text_content("#widget-nudge-step")
+    assert shown == f"Step 4 of 4: {words[3]}" != before
     context.close()
