@@ -90,6 +90,29 @@ def test_a_drag_after_training_starts_the_untrained_sweep(browser, live_server):
     context.close()
 
 
+def _scrolled(page) -> None:
+    """Wait until the page has stopped scrolling (the same position for 3 readings 100 ms
+    apart)."""
+    readings = []
+    while len(readings) < 3 or len(set(readings[-3:])) > 1:
+        readings.append(page.evaluate("window.scrollY"))
+        page.wait_for_timeout(100)
+        assert len(readings) < 50, readings
+
+
+# The focused element of Figure 2 (null once the focus has left it): what it is, and what
+# covers the middle of it, if anything does.
+FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || !e.closest('#figure-backprop')) return null;
+  const b = e.getBoundingClientRect();
+  const x = b.left + b.width / 2, y = b.top + Math.min(b.height / 2, 12);
+  const hit = y >= 0 && y < innerHeight ? document.elementFromPoint(x, y) : null;
+  const mine = hit && (hit === e || e.contains(hit));
+  const cover = hit ? hit.getAttribute('class') || hit.tagName : `off screen (${Math.round(y)} px)`;
+  return {what: e.tagName, covered_by: mine ? null : cover};
+}"""
+
 HIT = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
     const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
     return hit && (hit.closest(s) ? s : hit.id || hit.className.baseVal || hit.className); }"""
@@ -153,6 +176,19 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
     assert page.eval_on_selector("#widget-backprop-w1", "e => Number(e.value)") < -4
     assert abs(held["top"] - before["top"]) < 1, (before, held)
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
+    # Tabbing on from W₁ through the rest of the figure (its settings, disclosures, data
+    # table): whatever has the focus is on screen and not under the held view or masthead.
+    page.locator("#widget-backprop-w1").focus()
+    seen = set()
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        _scrolled(page)  # the focus's scroll into view is smooth
+        focused = page.evaluate(FOCUSED)
+        if focused is None:  # the focus has left the figure
+            break
+        seen.add(focused["what"])
+        assert focused["covered_by"] is None, (focused, viewport)
+    assert {"SUMMARY", "INPUT"} <= seen, seen
     # A factor of the formula strip given the focus is in view, not under the masthead.
     factor = "#figure-backprop .formula-factor"
     page.locator(factor).first.focus()
