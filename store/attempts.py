@@ -19,7 +19,8 @@ without waiting on the database. On PostgreSQL the breaker then stays open until
 its own has reached the server again (``deadline.probe_until_back``), so no reader's request
 pays a connect timeout to learn that the server is still gone. A row held by another
 transaction for longer than ``PG_LOCK_TIMEOUT_MS`` fails only the request waiting on it: the
-server answered, so no breaker opens for everyone else.
+server answered, so no breaker opens for everyone else (on PostgreSQL; SQLite's one lock is
+the whole database's, and waiting on it still counts as an outage).
 """
 
 from __future__ import annotations
@@ -52,7 +53,11 @@ PG_CONNECT_TIMEOUT_S = 2  # psycopg 3 raises any connect_timeout below 2 s to 2 
 PG_STATEMENT_TIMEOUT_MS = 1000  # a slow query is cancelled by the server
 # A row another transaction holds (one learner's counters, an address's answer window) is
 # waited on this long, then that one answer is refused: the server answered, so it is no outage.
-PG_LOCK_TIMEOUT_MS = 500
+# PostgreSQL times each wait on its own, and an answer may wait on up to five rows in turn (its
+# two counters, a review, two windows): 5 × 0.2 s stays inside the client's deadline, which
+# would otherwise cut the connection and open the breaker after all.
+PG_LOCK_TIMEOUT_MS = 200
+MOST_ROWS_AN_ANSWER_WAITS_ON = 5
 ROW_BUSY_SQLSTATE = "55P03"  # lock_not_available: what PostgreSQL raises at the lock timeout
 # A server that stops answering cannot cancel anything: the client's deadline (deadline.py)
 # cuts the connection; keepalives and tcp_user_timeout notice a peer gone from the network.

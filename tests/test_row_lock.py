@@ -4,17 +4,20 @@ One learner's summary rows (``question_counters``) and an address's answer windo
 (``rate_windows``) are locked by each answer's transaction. A transaction that holds one and
 stalls (its worker frozen mid-answer, a session left open by hand) must not make the store
 look down: PostgreSQL refuses the waiting statement at ``PG_LOCK_TIMEOUT_MS``, that answer is
-honestly unsaved, and everyone else's answers are saved as before (no breaker opens).
+honestly unsaved, and everyone else's answers are saved as before (no breaker opens) — also
+when several of its rows are held in turn, each for a little less than that.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from store import attempts as store_module
+from store import deadline
 from tests.apps import assert_honestly_unsaved, make_app
 
 pytestmark = [pytest.mark.postgres]
@@ -74,6 +77,50 @@ def test_a_held_row_fails_only_the_answer_waiting_on_it(pg_app, held):
     engine.dispose()
 
 
+def _hold(engine, statement: str, params: dict, seconds: float, ready) -> None:
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        conn.execute(text(statement), params)
+        ready.release()
+        time.sleep(seconds)
+        transaction.rollback()
+
+
+def test_rows_released_one_after_another_never_cost_everyone(pg_app):
+    """Each of an answer's rows held just under the lock timeout, released in turn: the
+    waits add up, yet stay inside the client's deadline, so the answer is saved (or, at
+    worst, honestly not) and no breaker opens for the other learners."""
+    app, store, engine = pg_app
+    stuck, other = app.test_client(), app.test_client()
+    assert _answer(stuck)[0].json["saved"] is True
+    assert _answer(other)[0].json["saved"] is True
+    with engine.connect() as conn:
+        learner = conn.execute(text("SELECT learner_id FROM attempts ORDER BY id LIMIT 1")
+                               ).scalar()
+    step = store_module.PG_LOCK_TIMEOUT_MS / 1000 * 0.9
+    rows = ["SELECT 1 FROM question_counters WHERE learner_id = :l AND question_id = '' "
+            "FOR UPDATE",
+            "SELECT 1 FROM question_counters WHERE learner_id = :l AND question_id = 'q1' "
+            "FOR UPDATE",
+            "SELECT 1 FROM rate_windows FOR UPDATE"]
+    ready = threading.Semaphore(0)
+    holds = [threading.Thread(target=_hold, args=(engine, row, {"l": learner}, (i + 1) * step,
+                                                  ready)) for i, row in enumerate(rows)]
+    for hold in holds:
+        hold.start()
+    for _ in holds:
+        ready.acquire()
+    response, took = _answer(stuck)
+    for hold in holds:
+        hold.join()
+    if response.status_code != 200:
+        assert_honestly_unsaved(response)
+    assert took < deadline.DEADLINE_S, took
+    assert not store.breaker_open(), "rows held in turn opened the breaker for everyone"
+    assert _answer(other)[0].json["saved"] is True
+    engine.dispose()
+
+
 def test_postgresql_gets_the_lock_timeout(pg_app):
     _, store, _ = pg_app
     with store.engine.connect() as conn:
@@ -82,3 +129,6 @@ def test_postgresql_gets_the_lock_timeout(pg_app):
                              {"ms": store_module.PG_LOCK_TIMEOUT_MS}).scalar()
     assert shown is True
     assert store_module.PG_LOCK_TIMEOUT_MS < store_module.PG_STATEMENT_TIMEOUT_MS
+    # Every wait an answer can make, one after another, ends before the client's deadline.
+    assert (store_module.MOST_ROWS_AN_ANSWER_WAITS_ON * store_module.PG_LOCK_TIMEOUT_MS / 1000
+            < deadline.DEADLINE_S)
