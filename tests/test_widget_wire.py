@@ -4,6 +4,7 @@ non-finite number is refused, never sent as a null or as the invalid JSON ``NaN`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -74,6 +75,12 @@ def test_words_stay_utf8_and_numpy_numbers_are_numbers():
                              "gap": [1.0, None], "t": [1, 2]}
 
 
+@dataclasses.dataclass
+class _Point:
+    x: float
+    y: float
+
+
 @pytest.mark.parametrize("bad", [
     math.nan, math.inf, -math.inf, np.float64("nan"), np.float32("inf"),
     np.array([0.5, np.nan]), [1.0, None, math.nan], ["label", math.inf],
@@ -81,6 +88,8 @@ def test_words_stay_utf8_and_numpy_numbers_are_numbers():
     [{"x": [None, 1.0]}, {"y": [math.nan]}],
     {"values": {"layers": [{"g": 1.0, "w": 2.0}, {"g": 0.5, "w": -math.inf}]}},
     [{"label": "a", "n": 1}, {"label": "b", "n": math.nan}], ["a", 1.0, [None, math.nan]],
+    [np.array([1.0, 2.0]), np.array([np.inf])],  # arrays in a list: no truth value to sum on
+    _Point(1.0, math.nan), [_Point(0.0, 1.0), {"p": _Point(math.inf, 0.0)}],  # dataclasses
 ])
 def test_a_non_finite_number_anywhere_is_refused_as_the_standard_encoder_refuses_it(bad):
     with pytest.raises(ValueError, match="not JSON compliant"):
@@ -95,6 +104,11 @@ def test_a_non_finite_number_anywhere_is_refused_as_the_standard_encoder_refuses
 def test_finite_numbers_whose_sum_overflows_or_that_are_falsy_are_sent(fine):
     assert _strict(wire.encode({"v": fine})) == json.loads(_reference(
         {"v": fine.tolist() if isinstance(fine, np.ndarray) else fine}))
+
+
+def test_an_int_too_big_for_a_float_and_arrays_in_a_list_are_finite_not_an_error():
+    assert wire.finite([2, 10**400]) is True
+    assert wire.finite([np.array([1.0, 2.0]), np.array([3.0])]) is True
 
 
 def test_a_non_finite_number_in_a_figure_never_reaches_the_reader(app, monkeypatch):

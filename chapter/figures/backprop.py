@@ -237,7 +237,7 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
                           dtick=1 if s.steps <= 12 else 5),
         yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s)),
         annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
-                         "Loss after each step" if narrow else "Loss after each gradient step",
+                         "Loss at each step" if narrow else "Loss at each gradient step",
                          (0, 1), loss_dom[1]),
                      *_flow_arrows(geo, narrow)],
     )

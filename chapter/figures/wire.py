@@ -10,6 +10,7 @@ silent null nor the invalid JSON ``NaN``.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -37,8 +38,8 @@ def finite(value) -> bool:
         try:  # a list of numbers and gaps at C speed: a sum is finite if every term is
             if math.isfinite(sum(filter(None, value))):
                 return True
-        except TypeError:  # strings or containers among them
-            pass
+        except (TypeError, ValueError, OverflowError):  # words, containers or arrays among
+            pass  # them (an array has no truth value), or an int too big for a float
         return _each_finite(value)  # one by one (also where a finite sum overflowed)
     if kind is float:
         return math.isfinite(value)
@@ -74,4 +75,6 @@ def _other_finite(value) -> bool:
         return math.isfinite(value)
     if isinstance(value, np.ndarray | np.generic) and value.dtype.kind in "fc":
         return bool(np.isfinite(value).all())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # orjson writes them
+        return all(finite(getattr(value, f.name)) for f in dataclasses.fields(value))
     return True
