@@ -30,6 +30,9 @@
     return { data: frame.data.map((_, i) => frameTrace(base, frame, i)), layout, frames: [] };
   }
 
+  // Where a layout puts its panels: every axis's domain.
+  const domains = (layout) => Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
+    .map((k) => `${k}:${JSON.stringify((layout[k] && layout[k].domain) || null)}`).join();
   const axesOf = (t) => [`xaxis${(t.xaxis || "x").slice(1)}`, `yaxis${(t.yaxis || "y").slice(1)}`];
 
   function movedTraces(base, frame, previous, touched, moving) {
@@ -176,8 +179,11 @@
         if (unshown) { this.scrubFull(base, frame); return; }
       }
       const whole = (f) => Boolean(f && f.whole && f.whole.length);
-      if (whole(frame) || whole(this.scrubDrawn) || frame.data.length !== this.drawn.data.length) {
-        this.scrubFull(base, frame); // other traces than on screen: plotly.js draws it all
+      // Other traces than on screen, or panels laid out elsewhere (Figure 1 widens the gap
+      // between its panels for long tick labels): plotly.js draws it all, marks.js cannot.
+      const moved = domains(Object.assign({}, base.layout, frame.layout)) !== domains(this.plot.layout || {});
+      if (whole(frame) || whole(this.scrubDrawn) || frame.data.length !== this.drawn.data.length || moved) {
+        this.scrubFull(base, frame);
         return;
       }
       const own = frameAxes(base, frame, held); // the frame's own ranges on the moving axes
