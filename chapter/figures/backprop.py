@@ -111,7 +111,7 @@ def _geometry(narrow: bool) -> dict:
         geo.update(
             fwd=[(0.55, y + 0.24) for _, y in chain], grad=[(0.55, y - 0.24) for _, y in chain],
             edge=[(0.55, -(i + 0.5) * gap - 0.05) for i in range(4)],
-            anchor="middle right", xr=[-2.7, 3.9], yr=[-4 * gap - 0.45, 0.45],
+            anchor="middle right", xr=[-2.25, 4.35], yr=[-4 * gap - 0.45, 0.45],
             side_labels=[(px - 0.6, py) for px, py in side.values()],
             side_anchor="middle left", dw2=(side["W₂"][0] - 0.65, side["W₂"][1] - 0.5))
     else:

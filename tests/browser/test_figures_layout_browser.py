@@ -230,3 +230,18 @@ def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name):
     idle(page)
     assert page.evaluate(CUT_WORDS, f"widget-{name}-plot") == []
     context.close()
+
+
+def test_figure_2s_backward_pass_is_drawn_whole_on_a_360_px_phone(browser, live_server):
+    """At its last step Figure 2 labels every edge and node with its number; at 360 CSS px
+    (most phones) none of them runs past the chart, so no number reads shorter than it is."""
+    context, page = new_page(browser, {"width": 360, "height": 740}, is_mobile=True)
+    open_chapter(page, live_server, wait_until="load")
+    page.mouse.wheel(0, 40)
+    figure_ready(page, "backprop", drawn=True)
+    while page.locator("#figure-backprop [data-action='next']").is_enabled():
+        page.click("#figure-backprop [data-action='next']")
+    idle(page)
+    assert page.text_content("#widget-backprop-step").startswith("Step 9 of 9")
+    assert page.evaluate(CUT_WORDS, "widget-backprop-plot") == []
+    context.close()
