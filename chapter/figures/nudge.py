@@ -192,6 +192,7 @@ def _domains(narrow: bool, long_ticks: bool = False) -> dict:
 
 
 def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
+    long_labels = max(ranges["digits"]) > 7
     dom = _domains(narrow, ranges["digits"][1] > 7)
     annotations = [
         style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
@@ -203,7 +204,9 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
                           dom["s"][1][1]),
     ]
     if shrink["exact"]:
-        annotations.append({"text": "Gap is 0 for every Δx: a straight line has no curvature."
+        annotations.append({"text": ("Gap is 0 for every Δx:<br>a straight line never curves."
+                                     if narrow else
+                                     "Gap is 0 for every Δx: a straight line has no curvature.")
                             if _line(s) or _flat(s) else "Gap below rounding for every Δx.",
                             "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED}})
@@ -211,8 +214,11 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
     drawn = ranges["gaps"]  # the smallest and largest gap drawn (finite, above 0)
     gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
                  if drawn else [-6.0, 0.0])
+    # A phone's stacked panels share the left margin: y labels of 8 or more digits need more.
+    wide_labels = ({"margin": {"l": 108, "r": 16, "t": 36, "b": 52}}
+                   if narrow and long_labels else {})
     return style.layout(
-        HEIGHTS.at(narrow),
+        HEIGHTS.at(narrow), **wide_labels,
         xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),
         yaxis=style.axis("u", dom["g"][1], "x", range=ranges["g"]),
         xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"]),

@@ -30,9 +30,10 @@
     return { data: frame.data.map((_, i) => frameTrace(base, frame, i)), layout, frames: [] };
   }
 
-  // Where a layout puts its panels: every axis's domain.
+  // Where a layout puts its panels: its margins and every axis's domain.
   const domains = (layout) => Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
-    .map((k) => `${k}:${JSON.stringify((layout[k] && layout[k].domain) || null)}`).join();
+    .map((k) => `${k}:${JSON.stringify((layout[k] && layout[k].domain) || null)}`)
+    .concat(JSON.stringify(layout.margin || null)).join();
   const axesOf = (t) => [`xaxis${(t.xaxis || "x").slice(1)}`, `yaxis${(t.yaxis || "y").slice(1)}`];
 
   function movedTraces(base, frame, previous, touched, moving) {

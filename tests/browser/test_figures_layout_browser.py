@@ -218,15 +218,35 @@ CUT_WORDS = """(id) => {
 }"""
 
 
-@pytest.mark.parametrize("name", WIDGETS)
-def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name):
+SET_CONTROLS = """([name, values]) => Object.entries(values).forEach(([field, value]) => {
+  const control = document.getElementById(`widget-${name}-${field}`);
+  control.value = String(value);
+  control.dispatchEvent(new Event("input", { bubbles: true }));
+  control.dispatchEvent(new Event("change", { bubbles: true }));
+})"""
+
+
+@pytest.mark.parametrize(("name", "settings"), [
+    *[(name, {}) for name in WIDGETS],
+    # A straight line's note, and σ so near 1 that its tick labels take 12 digits.
+    ("nudge", {"fn": "double_triple", "x": 5, "dx": 2}),
+    ("nudge", {"x": -5, "w": -5, "dx": 0.01}),
+])
+def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name, settings):
     """WCAG 1.4.10 for the charts themselves: at 320 CSS px every title, tick label, legend
     entry and label is drawn whole (Figure 3's axis title on two lines, Figure 2's loss panel
-    titled shorter on a phone)."""
+    titled shorter on a phone, Figure 1's note on two lines and its margin wider for long
+    tick labels)."""
     context, page = new_page(browser, {"width": 320, "height": 640}, is_mobile=True)
     open_chapter(page, live_server, wait_until="load")
     page.mouse.wheel(0, 40)  # the first interaction: the figures' scripts load
     figure_ready(page, name, drawn=True)
+    if settings:
+        page.evaluate(SET_CONTROLS, [name, settings])
+        page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']")
+        for field, value in settings.items():
+            assert page.evaluate(f"document.getElementById('widget-{name}-{field}').value")\
+                == str(value)
     idle(page)
     assert page.evaluate(CUT_WORDS, f"widget-{name}-plot") == []
     context.close()
