@@ -47,7 +47,22 @@ def test_each_asset_is_served_in_the_encoding_the_browser_accepts(client, accept
         source = STATIC / plain
         if not source.is_file():  # made at start-up (the figures' pictures): the built file
             source = STATIC / "build" / url.removeprefix("/static/")
-        assert decode(response.data) == source.read_bytes()
+        expected = source.read_bytes()
+        if source.suffix == ".css":  # a style sheet is served without its comments
+            expected = assets.css_without_comments(expected)
+        assert decode(response.data) == expected
+
+
+def test_a_style_sheet_is_served_without_its_comments_its_strings_whole():
+    sheet = (b'a { x: 1; } /* why */\n\n\n/* more,\nover lines */\n'
+             b'b::before { content: "/* kept */"; }\n  \nc::after { content: \'\\\'/*\'; }\n')
+    assert assets.css_without_comments(sheet) == (
+        b'a { x: 1; } \nb::before { content: "/* kept */"; }\nc::after { content: \'\\\'/*\'; }\n')
+    for source in sorted(STATIC.glob("css/*.css")):  # every sheet: only comments go
+        served = assets.css_without_comments(source.read_bytes()).decode()
+        assert "/*" not in served.replace('"/*', "") and "*/" not in served, source.name
+        words = re.sub(r"/\*.*?\*/", "", source.read_text(), flags=re.S).split()
+        assert served.split() == words, source.name
 
 
 def test_compressed_variants_are_much_smaller(client):
