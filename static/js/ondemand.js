@@ -23,15 +23,20 @@
     { near: "figure[data-widget]", scripts: ["plotly-loader", "marks", "figure", "controls", "scrub", "loader"] },
   ].filter((g) => g.scripts.every((name) => URLS[name]) && document.querySelector(g.near));
 
-  // A group's scripts, fetched together and run in their order, once.
+  // A group's scripts, fetched together and run in their order, once. One that fails does
+  // not stop the others, so the group fails only once every one has run or failed: a part a
+  // later script took over keeps its controls, and only the parts left go back below.
   function load(group) {
     if (!group.loaded) {
       group.loaded = new Promise((resolve, reject) => {
-        group.scripts.forEach((name, i) => {
+        let left = group.scripts.length;
+        let failed = null;
+        const settle = () => { left -= 1; if (!left) (failed ? reject(failed) : resolve()); };
+        group.scripts.forEach((name) => {
           const tag = el("script", { src: URLS[name] });
           tag.async = false; // run in the order added, each after the one before
-          if (i === group.scripts.length - 1) tag.addEventListener("load", () => resolve());
-          tag.addEventListener("error", () => reject(new Error(`${name}.js did not load`)));
+          tag.addEventListener("load", settle);
+          tag.addEventListener("error", () => { failed = failed || new Error(`${name}.js did not load`); settle(); });
           document.body.appendChild(tag);
         });
       }).then(() => { group.ready = true; });

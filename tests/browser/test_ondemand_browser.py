@@ -262,3 +262,34 @@ def test_a_returning_readers_answered_question_keeps_its_height_when_taken_over(
         assert page.watch.errors == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("missing", ["practice", "typed"])
+def test_one_script_failing_leaves_the_ordering_question_a_way_to_reorder(
+        browser, live_server, missing):
+    # The scripts after a failed one still run: the ordering question is either taken over
+    # (its Move buttons shown and wired) or back to its position menus, never left with neither.
+    context, page = new_page(browser, DESKTOP)
+    try:
+        page.route(re.compile(rf"/static/js/{missing}\.[0-9a-f]+\.js"),
+                   lambda route: route.fulfill(status=404, body=""))
+        open_chapter(page, live_server, "/#checkpoint", wait_until="load")
+        page.mouse.wheel(0, 10)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and page.evaluate(
+                "() => Boolean(document.querySelector('#q4 [data-js]'))"):
+            time.sleep(0.1)
+        time.sleep(0.5)
+        menus = page.locator("#q4 select[name=position]")
+        down = page.locator("#q4 .step-move[data-move=down]").first
+        assert (menus.count() and menus.first.is_visible()) or down.is_visible()
+        if down.is_visible():
+            first = page.locator("#q4 input[name=order]").first.get_attribute("value")
+            down.click()
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline and page.locator(
+                    "#q4 input[name=order]").nth(1).get_attribute("value") != first:
+                time.sleep(0.1)
+            assert page.locator("#q4 input[name=order]").nth(1).get_attribute("value") == first
+    finally:
+        context.close()
