@@ -293,3 +293,18 @@ def test_one_script_failing_leaves_the_ordering_question_a_way_to_reorder(
             assert page.locator("#q4 input[name=order]").nth(1).get_attribute("value") == first
     finally:
         context.close()
+
+
+def test_without_scripting_no_part_drawn_for_the_scripts_shows(browser, live_server):
+    # Without scripting, the Start buttons and Move buttons drawn for the scripts stay hidden:
+    # no button shows that nothing would answer.
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        open_chapter(page, live_server, "/", wait_until="load")
+        shown = page.evaluate("""() => Array.from(document.querySelectorAll(
+          "[data-checkpoint] [hidden], [data-practice-item] [hidden], [data-typed-item] [hidden]"))
+          .filter((n) => n.getClientRects().length).map((n) => n.outerHTML.slice(0, 80))""")
+        assert shown == []
+    finally:
+        context.close()
