@@ -40,8 +40,9 @@
     return checked ? checked.value : null;
   }
 
-  function offerPractice(form) {
-    if (form.dataset.variantUrl) window.SeeingML.practice.offer(form);
+  function offerPractice(form) { // practice.js may not have come: the answer stands alone
+    const practice = window.SeeingML.practice;
+    if (form.dataset.variantUrl && practice) practice.offer(form);
   }
 
   function showResult(form, data) {

@@ -295,6 +295,32 @@ def test_one_script_failing_leaves_the_ordering_question_a_way_to_reorder(
         context.close()
 
 
+def test_an_answer_graded_without_the_practice_script_shows_its_result(browser, live_server):
+    # practice.js missing: the answer is graded and saved, and says so — not "the server
+    # could not be reached" because offering practice after it failed.
+    context, page = new_page(browser, DESKTOP)
+    try:
+        page.route(re.compile(r"/static/js/practice\.[0-9a-f]+\.js"),
+                   lambda route: route.fulfill(status=404, body=""))
+        open_chapter(page, live_server, "/#q3", wait_until="load")
+        page.mouse.wheel(0, 10)
+        deadline = time.monotonic() + 8
+        while time.monotonic() < deadline and not page.evaluate(
+                "() => Boolean(window.SeeingML && window.SeeingML.ordering)"):
+            time.sleep(0.1)
+        page.locator("#q3 input[name=answer]").first.check()
+        with page.expect_response(lambda r: "/api/checkpoint/q3" in r.url):
+            page.locator("#q3 [data-role=submit]").click()
+        result = page.locator("#q3 [data-role=result]")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not result.inner_text().strip():
+            time.sleep(0.1)
+        words = result.inner_text()
+        assert words.strip() and "could not be reached" not in words, words
+    finally:
+        context.close()
+
+
 def test_without_scripting_no_part_drawn_for_the_scripts_shows(browser, live_server):
     # Without scripting, the Start buttons and Move buttons drawn for the scripts stay hidden:
     # no button shows that nothing would answer.
