@@ -106,23 +106,40 @@
     return true;
   };
   const resend = (node, send) => { held.delete(node); resending.add(node); send(); resending.delete(node); };
+  // A press that waits says so: its button is busy meanwhile, and one whose script has not come
+  // in time says so aloud and beside it, instead of doing nothing without a word.
+  const busy = (node, on) => (on ? node.setAttribute("aria-busy", "true") : node.removeAttribute("aria-busy"));
+  const STILL_LOADING = "This part of the page is still loading: press again in a moment.";
+  const notLoaded = (button) => {
+    const region = button.closest("[data-checkpoint]");
+    const say = region && region.querySelector("[data-role=announce]");
+    if (say) say.textContent = STILL_LOADING;
+    button.title = STILL_LOADING;
+  };
   document.addEventListener("submit", (e) => {
     const form = e.target;
     const group = groupOf(form);
     if (settled(e, form) || !group || group.ready) return;
     e.preventDefault();
     held.add(form);
+    busy(form, true);
     const submitter = e.submitter && e.submitter.form === form ? e.submitter : null;
-    inTime(group).then(() => later(() => resend(form, () => form.requestSubmit(submitter))));
+    inTime(group).then(() => later(() => {
+      busy(form, false);
+      resend(form, () => form.requestSubmit(submitter));
+    }));
   }, true);
   document.addEventListener("click", (e) => {
     const button = e.target instanceof Element && e.target.closest("button[type=button]");
     const group = button && groupOf(button);
+    if (button && button.title === STILL_LOADING) button.removeAttribute("title");
     if (!group || settled(e, button) || group.ready) return;
     held.add(button);
+    busy(button, true);
     inTime(group).then(() => later(() => {
+      busy(button, false);
       if (group.ready) resend(button, () => button.click());
-      else held.delete(button);
+      else { held.delete(button); notLoaded(button); }
     }));
   }, true);
 

@@ -142,6 +142,31 @@ def test_a_move_pressed_twice_before_its_script_arrives_moves_the_step_once(page
     assert page.locator("#q4 .step-number").all_inner_texts() == ["1", "2", "3", "4"]
 
 
+def test_a_move_whose_script_never_comes_says_the_page_is_still_loading(page, live_server):
+    """The question's scripts hang: a Move pressed shows it is waiting (busy), and when the
+    wait runs out says, aloud and on the button, that the page is still loading — never a
+    press that does nothing without a word. Nothing moved meanwhile."""
+    held = []
+    page.route(QUESTIONS, lambda route: held.append(route))  # never answered
+    open_chapter(page, live_server, "/#q4", wait_until="load")
+    for _ in range(400):
+        if len(held) == 5:
+            break
+        frames(page)
+    order = page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
+                          " (li) => li.dataset.step)")
+    down = page.locator(f"#q4 [data-step={order[0]}] [data-move=down]")
+    down.click(no_wait_after=True)
+    assert down.get_attribute("aria-busy") == "true"
+    deadline = time.monotonic() + 8
+    while time.monotonic() < deadline and down.get_attribute("aria-busy"):
+        time.sleep(0.1)
+    said = page.locator("[data-checkpoint] [data-role=announce]").inner_text()
+    assert "still loading" in said and "still loading" in (down.get_attribute("title") or "")
+    assert page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
+                         " (li) => li.dataset.step)") == order
+
+
 def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server):
     held = []
     page.route(ANSWERS, lambda route: held.append(route))
