@@ -93,3 +93,14 @@ def test_each_sweep_frame_carries_every_steps_words_at_its_value(slider):
     hidden = [c for d in figure["frames"][0]["data"]
               for c in (d.get("textfont") or {}).get("color", []) if c == HIDDEN]
     assert len(hidden) == 14  # step 1: every value but W₁'s, every factor and gradient unseen
+
+
+@pytest.mark.parametrize("steps", [0, 5, 50])
+def test_a_phones_loss_panel_has_three_ticks_at_most_in_the_chart_and_its_picture(steps):
+    from chapter.figures.svg_axis import Axis
+
+    layout = backprop_figure(steps=steps, narrow=True)["figure"]["layout"]
+    assert layout["yaxis2"]["nticks"] == 3
+    drawn = Axis("yaxis2", layout["yaxis2"], (0.0, 0.0, 300.0, 50.0)).ticks()
+    assert 2 <= len(drawn) <= 3, drawn
+    assert "nticks" not in backprop_figure(steps=steps)["figure"]["layout"]["yaxis2"]

@@ -235,7 +235,9 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
         xaxis2=style.axis("gradient steps taken", (0, 1), "y2",
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
-        yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s)),
+        # A phone's loss panel is ~50 px tall: three ticks at most, not five packed together.
+        yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s),
+                          **({"nticks": 3} if narrow else {})),
         annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
                          "Loss at each step" if narrow else "Loss at each gradient step",
                          (0, 1), loss_dom[1]),

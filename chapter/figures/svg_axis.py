@@ -42,7 +42,8 @@ class Axis:
             step = max(1, math.ceil((hi - lo + 1) / 8))
             return [(10.0 ** k, "1" if k == 0 else "10" if k == 1 else f"10<sup>{k}</sup>"
                      .replace("-", "−")) for k in range(lo, hi + 1) if (k - lo) % step == 0]
-        step = self.spec.get("dtick") or _nice((r1 - r0) / 6)
+        # At most ``nticks`` where the axis asks for that few (plotly.js's own rule).
+        step = self.spec.get("dtick") or _nice((r1 - r0) / min(6, self.spec.get("nticks") or 6))
         first = math.ceil(r0 / step - 1e-9)
         values = [(first + i) * step for i in range(int((r1 - r0) / step + 1e-9) + 2)]
         decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
