@@ -93,7 +93,7 @@
 
   // Used before its script arrived: a submit waits for it, then is sent again (the script
   // takes it, or the form posts); a press on a script-only button is pressed again. While
-  // one waits, more presses of the same form or button are dropped, so an answer is sent once.
+  // one waits, more presses of the same button are dropped, so an answer is sent once.
   const held = new WeakSet();
   const resending = new WeakSet(); // the one press sent again goes through as it is
   // True when this event is settled here: the press sent again (it goes through), or
@@ -116,17 +116,20 @@
     if (say) say.textContent = STILL_LOADING;
     button.title = STILL_LOADING;
   };
+  // A submit is held by the button that sent it (Check, Hint, Show answer: each waits once),
+  // or by the form when none did.
   document.addEventListener("submit", (e) => {
     const form = e.target;
     const group = groupOf(form);
-    if (settled(e, form) || !group || group.ready) return;
-    e.preventDefault();
-    held.add(form);
-    busy(form, true);
     const submitter = e.submitter && e.submitter.form === form ? e.submitter : null;
+    const key = submitter || form;
+    if (settled(e, key) || !group || group.ready) return;
+    e.preventDefault();
+    held.add(key);
+    busy(form, true);
     inTime(group).then(() => later(() => {
       busy(form, false);
-      resend(form, () => form.requestSubmit(submitter));
+      resend(key, () => form.requestSubmit(submitter));
     }));
   }, true);
   document.addEventListener("click", (e) => {

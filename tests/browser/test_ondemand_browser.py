@@ -185,6 +185,29 @@ def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server
 
 
 
+def test_a_hint_and_an_answer_pressed_before_the_script_both_go_through(page, live_server):
+    """Hint pressed, then an answer checked, both while the question's script is on its way:
+    each waits for it once and then goes through, the hint shown and the answer graded in
+    place — the Check is not dropped as a second press of the same form."""
+    held = []
+    page.route(QUESTIONS, lambda route: held.append(route))
+    open_chapter(page, live_server, "/#q2", wait_until="load")
+    page.evaluate("() => { window.__samePage = true; }")
+    for _ in range(400):
+        if len(held) == 5:
+            break
+        frames(page)
+    form = page.locator("form#q2")
+    form.locator("[data-role=hint]").click(no_wait_after=True)
+    answer_q2(page)
+    assert form.locator("[data-role=result] .result").count() == 0  # both still waiting
+    for route in held:
+        route.continue_()
+    form.locator("[data-role=result] .result").wait_for(timeout=10000)
+    form.locator("[data-role=hints] .hint").first.wait_for(timeout=10000)
+    assert page.evaluate("() => window.__samePage === true"), "answered in place, no page load"
+
+
 def _stored(app, question: str) -> int:
     from sqlalchemy import text
 
