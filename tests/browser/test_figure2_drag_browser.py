@@ -91,13 +91,20 @@ def test_a_drag_after_training_starts_the_untrained_sweep(browser, live_server):
 
 
 def _scrolled(page) -> None:
-    """Wait until the page has stopped scrolling (the same position for 3 readings 100 ms
-    apart)."""
-    readings = []
-    while len(readings) < 3 or len(set(readings[-3:])) > 1:
-        readings.append(page.evaluate("window.scrollY"))
-        page.wait_for_timeout(100)
-        assert len(readings) < 50, readings
+    """Wait until the page has stopped scrolling: the same position for 10 animation frames
+    in a row (a smooth scroll moves it every frame)."""
+    page.evaluate("""() => new Promise((resolve, reject) => {
+      let last = null, still = 0, seen = 0;
+      const look = () => {
+        still = window.scrollY === last ? still + 1 : 0;
+        last = window.scrollY;
+        seen += 1;
+        if (still >= 10) resolve();
+        else if (seen > 600) reject(new Error("the page kept scrolling"));
+        else requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    })""")
 
 
 # The focused element of Figure 2 (null once the focus has left it): what it is, and what

@@ -29,6 +29,16 @@ def fetched(page) -> list[str]:
     return page.evaluate("() => performance.getEntriesByType('resource').map((e) => e.name)")
 
 
+def until(page, check, frames_at_most: int = 600) -> None:
+    """Wait on the page's own state: ``check()`` looked at once an animation frame until it
+    holds (at most ``frames_at_most`` frames, about 10 s)."""
+    for _ in range(frames_at_most):
+        if check():
+            return
+        frames(page)
+    assert check(), "the page never reached the state waited for"
+
+
 def answer_q2(page) -> None:
     form = page.locator("form#q2")
     form.locator("label[for='q2-true']").click()
@@ -92,11 +102,8 @@ def test_taking_the_questions_over_in_view_changes_no_height(browser, live_serve
         page.route(QUESTIONS, lambda route: held.append(route))
         open_chapter(page, live_server, "/#q4", wait_until="load")
         page.evaluate(CLS_OBSERVER)
-        for _ in range(400):  # the page rests at the question, so its scripts are asked for
-            if len(held) == 5:
-                break
-            frames(page)
-        assert len(held) == 5, "the questions' five scripts were asked for"
+        # the page rests at the question, so its scripts are asked for
+        until(page, lambda: len(held) == 5)
         before = page.evaluate(MEASURE, TAKEN_OVER)
         assert page.locator("#q4 .step-move").first.is_visible()  # drawn before its script
         assert page.locator("#q4 select[name=position]").first.is_hidden()
@@ -117,10 +124,7 @@ def test_a_move_pressed_twice_before_its_script_arrives_moves_the_step_once(page
     held = []
     page.route(QUESTIONS, lambda route: held.append(route))
     open_chapter(page, live_server, "/#q4", wait_until="load")
-    for _ in range(400):
-        if len(held) == 5:
-            break
-        frames(page)
+    until(page, lambda: len(held) == 5)  # the question's five scripts are asked for
     order = page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
                           " (li) => li.dataset.step)")
     first = page.locator(f"#q4 [data-step={order[0]}] [data-move=down]")
@@ -149,18 +153,13 @@ def test_a_move_whose_script_never_comes_says_the_page_is_still_loading(page, li
     held = []
     page.route(QUESTIONS, lambda route: held.append(route))  # never answered
     open_chapter(page, live_server, "/#q4", wait_until="load")
-    for _ in range(400):
-        if len(held) == 5:
-            break
-        frames(page)
+    until(page, lambda: len(held) == 5)  # the question's five scripts are asked for
     order = page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
                           " (li) => li.dataset.step)")
     down = page.locator(f"#q4 [data-step={order[0]}] [data-move=down]")
     down.click(no_wait_after=True)
     assert down.get_attribute("aria-busy") == "true"
-    deadline = time.monotonic() + 8
-    while time.monotonic() < deadline and down.get_attribute("aria-busy"):
-        time.sleep(0.1)
+    until(page, lambda: down.get_attribute("aria-busy") is None)  # the wait ran out
     said = page.locator("[data-checkpoint] [data-role=announce]").inner_text()
     assert "still loading" in said and "still loading" in (down.get_attribute("title") or "")
     assert page.evaluate("() => Array.from(document.querySelectorAll('#q4 [data-step]'),"
@@ -172,11 +171,7 @@ def test_an_answer_sent_before_its_script_arrives_waits_for_it(page, live_server
     page.route(ANSWERS, lambda route: held.append(route))
     open_chapter(page, live_server, "/#checkpoint", wait_until="load")
     page.evaluate("() => { window.__samePage = true; }")
-    for _ in range(400):  # the page rests at the checkpoint, so its scripts are asked for
-        if held:
-            break
-        frames(page)
-    assert held, "the checkpoint's scripts were asked for"
+    until(page, lambda: bool(held))  # the page rests at the checkpoint: its scripts are asked for
     answer_q2(page)
     assert page.locator("form#q2 [data-role=result] .result").count() == 0  # still waiting
     held[0].continue_()
@@ -193,10 +188,7 @@ def test_a_hint_and_an_answer_pressed_before_the_script_both_go_through(page, li
     page.route(QUESTIONS, lambda route: held.append(route))
     open_chapter(page, live_server, "/#q2", wait_until="load")
     page.evaluate("() => { window.__samePage = true; }")
-    for _ in range(400):
-        if len(held) == 5:
-            break
-        frames(page)
+    until(page, lambda: len(held) == 5)  # the question's five scripts are asked for
     form = page.locator("form#q2")
     form.locator("[data-role=hint]").click(no_wait_after=True)
     answer_q2(page)
@@ -224,10 +216,7 @@ def test_pressing_again_while_the_script_is_on_its_way_sends_the_answer_once(
     held = []
     page.route(ANSWERS, lambda route: held.append(route))
     open_chapter(page, live_server, "/#checkpoint", wait_until="load")
-    for _ in range(400):
-        if held:
-            break
-        frames(page)
+    until(page, lambda: bool(held))
     before = _stored(live_app, "q2")
     posts = []  # a plain form post of the answer is held, as a slow network would
     page.route(lambda url: url.endswith("/checkpoint/q2") and "/api/" not in url,
@@ -323,21 +312,18 @@ def test_one_script_failing_leaves_the_ordering_question_a_way_to_reorder(
                    lambda route: route.fulfill(status=404, body=""))
         open_chapter(page, live_server, "/#checkpoint", wait_until="load")
         page.mouse.wheel(0, 10)
-        deadline = time.monotonic() + 8
-        while time.monotonic() < deadline and page.evaluate(
-                "() => Boolean(document.querySelector('#q4 [data-js]'))"):
-            time.sleep(0.1)
-        time.sleep(0.5)
+        # Taken over by its script, or given back to the no-script controls: either way the
+        # parts drawn for the script are no longer marked.
+        until(page, lambda: not page.evaluate(
+            "() => Boolean(document.querySelector('#q4 [data-js]'))"))
         menus = page.locator("#q4 select[name=position]")
         down = page.locator("#q4 .step-move[data-move=down]").first
         assert (menus.count() and menus.first.is_visible()) or down.is_visible()
         if down.is_visible():
             first = page.locator("#q4 input[name=order]").first.get_attribute("value")
             down.click()
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline and page.locator(
-                    "#q4 input[name=order]").nth(1).get_attribute("value") != first:
-                time.sleep(0.1)
+            until(page, lambda: page.locator("#q4 input[name=order]").nth(1)
+                  .get_attribute("value") == first)
             assert page.locator("#q4 input[name=order]").nth(1).get_attribute("value") == first
     finally:
         context.close()
@@ -352,17 +338,13 @@ def test_an_answer_graded_without_the_practice_script_shows_its_result(browser, 
                    lambda route: route.fulfill(status=404, body=""))
         open_chapter(page, live_server, "/#q3", wait_until="load")
         page.mouse.wheel(0, 10)
-        deadline = time.monotonic() + 8
-        while time.monotonic() < deadline and not page.evaluate(
-                "() => Boolean(window.SeeingML && window.SeeingML.ordering)"):
-            time.sleep(0.1)
+        until(page, lambda: page.evaluate(
+            "() => Boolean(window.SeeingML && window.SeeingML.ordering)"))
         page.locator("#q3 input[name=answer]").first.check()
         with page.expect_response(lambda r: "/api/checkpoint/q3" in r.url):
             page.locator("#q3 [data-role=submit]").click()
         result = page.locator("#q3 [data-role=result]")
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and not result.inner_text().strip():
-            time.sleep(0.1)
+        until(page, lambda: bool(result.inner_text().strip()))
         words = result.inner_text()
         assert words.strip() and "could not be reached" not in words, words
     finally:
