@@ -238,3 +238,40 @@ def test_a_typed_answer_is_one_transaction_and_refused_whole_over_the_limit(limi
     refused = answer(client, token, "2x cos(x^2)")
     assert refused.status_code == 429 and "correct" not in refused.json
     assert attempts_stored(client) == LIMIT
+
+
+@pytest.mark.parametrize("cache_control", [None, "no-store", "public, max-age=60",
+                                           "Public", "private, no-cache"])
+@pytest.mark.parametrize("change", ["unchanged", "read", "written", "emptied", "none"])
+def test_saving_a_session_sends_what_flask_sends(app, cache_control, change):
+    """The interface's short way for a session it does not send gives the same headers as
+    Flask's own save_session (behind the same public-response rule)."""
+    from flask import Response
+    from flask.sessions import SecureCookieSessionInterface
+
+    interface = app.session_interface
+
+    def ours(session, response) -> None:
+        interface.save_session(app, session, response)
+
+    def flasks(session, response) -> None:
+        if not response.cache_control.public:
+            SecureCookieSessionInterface.save_session(interface, app, session, response)
+
+    sent = []
+    for save in (ours, flasks):
+        session = interface.session_class(
+            {} if change == "none" else {"learner": "a", "csrf": "t", "_permanent": True})
+        session.signed_at = time.time()  # a fresh cookie: not due to be signed again
+        if change == "read":
+            session.accessed = True  # as reading it through flask.session marks it
+        elif change == "written":
+            session["csrf"] = "u"
+        elif change == "emptied":
+            session.clear()
+        response = Response(b"{}", headers={"Cache-Control": cache_control}
+                            if cache_control else {})
+        with app.test_request_context():
+            save(session, response)
+        sent.append([(name, value.split("Expires=")[0]) for name, value in response.headers])
+    assert sent[0] == sent[1]

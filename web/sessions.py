@@ -136,6 +136,18 @@ class SigningOnceSessionInterface(SecureCookieSessionInterface):
         return time.time() - getattr(session, "signed_at", 0.0) >= resign_after(app)
 
     def save_session(self, app: Flask, session, response: Response) -> None:
-        if response.cache_control.public:
+        """Flask's, but a session that is not sent (public, or unchanged and not due to be
+        signed again) costs no cookie settings: only Flask's ``Vary: Cookie`` if it was read."""
+        if _public(response):
+            return
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
+
+
+def _public(response: Response) -> bool:
+    """``response.cache_control.public``, without parsing a header that cannot say so."""
+    value = response.headers.get("Cache-Control")
+    return value is not None and "public" in value.lower() and response.cache_control.public
