@@ -19,6 +19,7 @@ from sqlalchemy import Boolean, DateTime, bindparam, text
 from sqlalchemy.exc import OperationalError
 
 from store import attempts as attempts_store
+from store import driver
 from store import reader as reader_store
 from store import review as review_store
 from store.attempts import (
@@ -143,7 +144,7 @@ def _dialect(store: Store) -> str:
 def _once(store: Store, insert, row: dict, limits: Limits | None,
           read_back: bool) -> Answered:
     base = row["variant"] is None
-    with store.engine.begin() as conn:
+    with driver.transaction(store.engine) as conn:  # each statement compiled once
         conn.execute(insert, row)  # counted and numbered by the database (migration 0013)
         if read_back and base:
             read = reader_store.parse(conn.execute(reader_store.READ, row).all())

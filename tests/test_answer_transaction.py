@@ -189,6 +189,41 @@ def test_a_forged_cookie_still_starts_a_new_reader(app):
     assert "session=" in reply.headers.get("Set-Cookie", "")
 
 
+def test_a_cookie_verified_before_still_expires(app, monkeypatch):
+    """The session interface checks a cookie's signature once per process, its age every
+    time: past its lifetime the same cookie is a reader without a session again."""
+    client = app.test_client()
+    first = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]}).json["attempt"] == 2
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + lifetime + 60)
+    late = client.post("/api/checkpoint/q1", json={"answer": WRONG["q1"]})
+    assert late.json["attempt"] == 1 and late.json["csrf"] != first.json["csrf"]
+
+
+def test_a_session_holding_a_mutable_value_is_decoded_for_each_request(app):
+    """Only plain values are kept between requests: a nested value changed in place by one
+    request is never what the next request with the same cookie opens."""
+    interface = app.session_interface
+    serializer = interface.get_signing_serializer(app)
+    for data in ({"learner": "a", "lti": {"frame": ["https://lms.example.edu"]}},
+                 {"learner": "b", "csrf": "t"}):
+        cookie = serializer.dumps(data)
+        opened = []
+        for _ in range(2):
+            with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+                opened.append(interface.open_session(app, ctx.request))
+        assert opened[0] == opened[1] == data
+        if "lti" in data:
+            opened[0]["lti"]["frame"].append("https://elsewhere.example")
+            with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+                assert interface.open_session(app, ctx.request) == data
+        opened[0]["learner"] = "changed"
+        with app.test_request_context(headers={"Cookie": f"session={cookie}"}) as ctx:
+            assert interface.open_session(app, ctx.request)["learner"] == data["learner"]
+
+
 def test_a_typed_answer_is_one_transaction_and_refused_whole_over_the_limit(limited):
     """d1 (typed derivatives) stores through the same transaction: a wrong try commits once
     with its windows; past the limit a right one is refused, stored nowhere, told nothing."""
@@ -203,3 +238,40 @@ def test_a_typed_answer_is_one_transaction_and_refused_whole_over_the_limit(limi
     refused = answer(client, token, "2x cos(x^2)")
     assert refused.status_code == 429 and "correct" not in refused.json
     assert attempts_stored(client) == LIMIT
+
+
+@pytest.mark.parametrize("cache_control", [None, "no-store", "public, max-age=60",
+                                           "Public", "private, no-cache"])
+@pytest.mark.parametrize("change", ["unchanged", "read", "written", "emptied", "none"])
+def test_saving_a_session_sends_what_flask_sends(app, cache_control, change):
+    """The interface's short way for a session it does not send gives the same headers as
+    Flask's own save_session (behind the same public-response rule)."""
+    from flask import Response
+    from flask.sessions import SecureCookieSessionInterface
+
+    interface = app.session_interface
+
+    def ours(session, response) -> None:
+        interface.save_session(app, session, response)
+
+    def flasks(session, response) -> None:
+        if not response.cache_control.public:
+            SecureCookieSessionInterface.save_session(interface, app, session, response)
+
+    sent = []
+    for save in (ours, flasks):
+        session = interface.session_class(
+            {} if change == "none" else {"learner": "a", "csrf": "t", "_permanent": True})
+        session.signed_at = time.time()  # a fresh cookie: not due to be signed again
+        if change == "read":
+            session.accessed = True  # as reading it through flask.session marks it
+        elif change == "written":
+            session["csrf"] = "u"
+        elif change == "emptied":
+            session.clear()
+        response = Response(b"{}", headers={"Cache-Control": cache_control}
+                            if cache_control else {})
+        with app.test_request_context():
+            save(session, response)
+        sent.append([(name, value.split("Expires=")[0]) for name, value in response.headers])
+    assert sent[0] == sent[1]

@@ -51,19 +51,19 @@ def test_the_breaker_closes_again_after_a_few_seconds(tmp_path, monkeypatch):
     store = Store(f"sqlite:///{tmp_path / 'b.sqlite'}", clock=clock)
     store.upgrade()
     calls = []
-    real_begin = store.engine.begin
 
     def failing_begin():
         calls.append(1)
         raise OperationalError("INSERT", {}, Exception("could not connect to server"))
 
-    monkeypatch.setattr(store.engine, "begin", failing_begin)
-    with pytest.raises(StoreUnavailable):
-        store.record_attempt(ATTEMPT)
-    with pytest.raises(StoreUnavailable):
-        store.record_attempt(ATTEMPT)
+    with monkeypatch.context() as broken:  # every way to a connection (an answer's: the
+        for way in ("begin", "connect", "raw_connection"):  # pool's own, store/driver.py)
+            broken.setattr(store.engine, way, failing_begin)
+        with pytest.raises(StoreUnavailable):
+            store.record_attempt(ATTEMPT)
+        with pytest.raises(StoreUnavailable):
+            store.record_attempt(ATTEMPT)
     assert len(calls) == 1  # the second never reached the database
-    monkeypatch.setattr(store.engine, "begin", real_begin)
     clock.now += store_module.BREAKER_SECONDS + 0.1
     assert store.record_attempt(ATTEMPT) == 1
     store.dispose()
@@ -77,6 +77,8 @@ def test_a_request_never_touches_storage_twice_after_it_failed(tmp_path, monkeyp
     monkeypatch.setattr(store.engine, "begin", lambda: touched.append("begin") or (
         _ for _ in ()).throw(OperationalError("x", {}, Exception("disk I/O error"))))
     monkeypatch.setattr(store.engine, "connect", lambda: touched.append("connect") or (
+        _ for _ in ()).throw(OperationalError("x", {}, Exception("disk I/O error"))))
+    monkeypatch.setattr(store.engine, "raw_connection", lambda: touched.append("raw") or (
         _ for _ in ()).throw(OperationalError("x", {}, Exception("disk I/O error"))))
     client = app.test_client()
     response = client.post("/api/checkpoint/q1", json={"answer": "4e4"})
