@@ -207,13 +207,15 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     # Narrow, nothing sits below the graph: no bottom margin, so the chart held in view on a
     # phone (widgets.css) leaves room beneath it for the slider being dragged.
     # Its side margins are slim, so the graph's words have the chart's whole width; the loss
-    # panel starts a little in from the left instead, leaving its ticks and title their room.
+    # panel starts in from the left instead, leaving its ticks (2×10⁻²⁴ at their longest) and
+    # its axis title their room.
     margin = {"margin": NARROW["margin"]} if narrow else {}
+    loss_x = (NARROW["loss_left"] if narrow else 0, 1)  # the title is centred over it too
     return style.layout(
         HEIGHTS.at(narrow), **margin,
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
         yaxis=style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
-        xaxis2=style.axis("gradient steps taken", (NARROW["loss_left"] if narrow else 0, 1), "y2",
+        xaxis2=style.axis("gradient steps taken", loss_x, "y2",
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
         # A phone's loss panel is ~50 px tall: three ticks at most, not five packed together.
@@ -221,7 +223,7 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
                           **({"nticks": 3} if narrow else {})),
         annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
                          "Loss at each step" if narrow else "Loss at each gradient step",
-                         (0, 1), loss_dom[1]),
+                         loss_x, loss_dom[1]),
                      *flow_arrows(geo, narrow)],
     )
 

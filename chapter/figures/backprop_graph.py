@@ -17,7 +17,7 @@ from chapter.figures import style
 # px a unit): each input's value ``under`` its node (the target's ``below`` the last row),
 # ∂L/∂W₂'s two lines ``over`` W₂; the nodes are 30 px, a step's pulse around one 32 px.
 NARROW = {"x": (-4.25, 6.1), "node": 30, "pulse": 32, "under": 0.58, "below": 0.8,
-          "over": 0.74, "margin": {"l": 2, "r": 4, "t": 28, "b": 8}, "loss_left": 0.21}
+          "over": 0.74, "margin": {"l": 2, "r": 4, "t": 28, "b": 8}, "loss_left": 0.28}
 
 
 def geometry(narrow: bool) -> dict:

@@ -29,15 +29,17 @@ SET_CONTROLS = """(values) => Object.entries(values).forEach(([field, value]) =>
   control.dispatchEvent(new Event("input", { bubbles: true }));
   control.dispatchEvent(new Event("change", { bubbles: true }));
 })"""
-# What goes wrong with the chart's drawn words: a line of words (each line of a label of
-# several) outside the chart's box, or over another word, a node or an arrow.
+# What goes wrong with the chart's drawn words (the graph's labels and the loss panel's ticks
+# and titles): a line of words (each line of a label of several) outside the chart's box, or
+# over another word, a node or an arrow.
 FAULTS = """() => {
   const plot = document.getElementById('widget-backprop-plot');
   const chart = plot.querySelector('svg.main-svg').getBoundingClientRect();
   const boxOf = (e) => { const b = e.getBoundingClientRect();
     return {l: b.left, r: b.right, t: b.top, b: b.bottom}; };
   const words = [];
-  plot.querySelectorAll('.textpoint text').forEach((t) => {
+  // The graph's labels, and the loss panel's ticks, axis titles and panel title.
+  plot.querySelectorAll('svg text').forEach((t) => {
     if (!t.textContent.trim() || Number(getComputedStyle(t).fillOpacity) === 0) return;
     const lines = t.querySelectorAll('tspan.line');
     (lines.length ? Array.from(lines) : [t]).forEach((line) =>
@@ -91,7 +93,8 @@ PULSE = "#widget-backprop-plot .scatterlayer .trace:last-of-type .points path"
 
 SETTINGS = [
     {},
-    {"x": -5, "w1": -5, "w2": 0.1, "target": 0.1},  # ŷ − t ≈ −2.8 × 10⁻¹²: the longest words
+    # ŷ − t ≈ −2.8 × 10⁻¹²: the longest words, and loss ticks as long as 2×10⁻²⁴
+    {"x": -5, "w1": -5, "w2": 0.1, "target": 0.1},
     {"x": -4.9, "w1": -4.9, "w2": -4.9, "target": -4.9},
     {"x": 5, "w1": -5, "w2": -5, "target": 5},  # a saturated hidden unit
 ]
