@@ -49,12 +49,15 @@ def param(value: float) -> str:
 
 
 def approx(value: float, short: bool = False) -> str:
-    """"= 2" for exact-looking numbers, "≈ 0.881" otherwise (``short``: 2 digits, no spaces,
-    for labels inside the chart)."""
+    """"= 2" for exact-looking numbers, "≈ 0.881" otherwise (``short``: for labels inside a
+    chart, a power of ten from 1000 up, with 2 digits and no spaces: ≈ −2.2×10³)."""
     text = num(value)
-    if short and " × " in text:
-        mantissa, power = text.split(" × ")
-        text = f"{float(mantissa.replace('−', '-')):.1f}×{power}".replace("-", "−")
+    if short and (" × " in text or abs(float(value)) >= 1e3):  # −2.2×10³, not −2177.835
+        # Rounded to two digits from the value itself: −9.96 × 10⁻¹⁴ is −1.0×10⁻¹³, not −10.0×10⁻¹⁴.
+        mantissa, exponent = f"{float(value):.1e}".split("e")
+        text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}".replace("-", "−")
+        exact = float(f"{float(value):.1e}") == float(value)
+        return f"= {text}" if exact else f"≈ {text}"
     return f"= {text}" if _written_exactly(value, text) else f"≈ {text}"
 
 

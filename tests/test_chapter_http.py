@@ -181,13 +181,13 @@ def test_figure_texts_name_the_state_and_the_layout_the_reader_sees(page):
     """Figure 1 opens on σ(wx), so its text does not speak as if it opened on "double, then
     triple"; Figure 2 runs left to right on a wide screen and top to bottom on a phone, and
     its caption says both."""
-    from chapter.figures import backprop
+    from chapter.figures.backprop_graph import geometry
 
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     text = re.sub(r"\s+", " ", text)
     assert FIGURES["nudge"].schema["fn"].default == "sigmoid"
     assert "It opens on the worked neuron" in text and "choose “double, then triple”" in text
-    wide, narrow = backprop._geometry(False)["chain"], backprop._geometry(True)["chain"]
+    wide, narrow = geometry(False)["chain"], geometry(True)["chain"]
     assert len({y for _, y in wide}) == 1 and len({x for x, _ in narrow}) == 1
     assert "left to right on a wide screen, top to bottom on a narrow one" in text
     assert "values flow from left to right" not in text

@@ -34,3 +34,15 @@ def test_equals_is_said_exactly_when_the_written_number_is_the_value(value):
         assert said.startswith("= ") == (float(f"{value:.2e}") == value), (value, said)
     else:
         assert said.startswith("= ") == (float(written) == value), (value, said)
+
+
+def test_a_charts_short_number_rounds_its_two_digits_from_the_value_itself():
+    """Inside a chart a power of ten has two digits: −9.96 × 10⁻¹⁴ is −1.0×10⁻¹³ (not
+    −10.0×10⁻¹⁴), 2.78 × 10⁻⁷ is ≈ 2.8×10⁻⁷ (rounded, so not "="), and from 1000 up a number
+    is written so too (≈ −2.2×10³), short enough for a phone's chart."""
+    assert approx(-9.96e-14, True) == "≈ −1.0×10⁻¹³"
+    assert approx(2.78e-7, True) == "≈ 2.8×10⁻⁷"
+    assert approx(5e-4, True) == "= 5.0×10⁻⁴"
+    assert approx(-2177.835, True) == "≈ −2.2×10³"
+    assert approx(999.25, True) == "= 999.250"  # below 1000: as the prose writes it
+    assert approx(0.881, True) == approx(0.881)  # between them, as the prose writes it

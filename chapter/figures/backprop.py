@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from chapter import calculus
 from chapter.figures import style
+from chapter.figures.backprop_graph import NARROW, flow_arrows, geometry
 from chapter.figures.figure import Figure, Heights
 from chapter.figures.params import UNIT, Flag, Number
 from chapter.figures.style import round_sig
@@ -43,6 +44,11 @@ class _State:
     def wnum(self, value: float) -> str:
         return param(value) if len(self.history) == 1 else num(value)  # reader's or trained
 
+    def wlabel(self, name: str, value: float) -> str:
+        """A weight inside the chart: the reader's as set (W₂ = 1.2), a trained one as the
+        chart's other numbers are (W₂ ≈ 1.3, W₂ ≈ −1.2×10⁵), short enough for a phone."""
+        return f"{name} = {param(value)}" if len(self.history) == 1 else f"{name} {_short(value)}"
+
 
 def _short(v) -> str:
     return approx(v, True)
@@ -69,7 +75,7 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     """Figure 2: the forward values then the gradients flowing back along W₁ → z → h → ŷ → L,
     and the loss over the gradient steps taken (cut short where training diverges)."""
     s = _trained(x, w1, w2, target, eta, steps)
-    geo = _geometry(narrow)
+    geo = geometry(narrow)
     data = [*_static_traces(s, geo), _loss_trace(s)]
     first_animated = len(data)
     data += _animated(s, geo, 8)
@@ -95,35 +101,6 @@ def _step_frames(s: _State, geo, ids: list[int]) -> list[dict]:
 # --- the graph --------------------------------------------------------------------------------
 
 
-def _geometry(narrow: bool) -> dict:
-    """Where everything sits. The graph runs W₁ → z → h → ŷ → L (the path ∂L/∂W₁ takes back);
-    x, W₂ and the target t feed in from the side. Wide: left to right. Narrow: top to bottom,
-    labels on the right."""
-    gap = 1.15 if narrow else 1.0
-
-    def at(along: float, across: float) -> tuple[float, float]:
-        return (across, -along * gap) if narrow else (along, -across)
-
-    chain = [at(i, 0) for i in range(5)]
-    side = {k: at(i, -1.3 if narrow else -1.25) for k, i in (("x", 1), ("W₂", 3), ("t", 4))}
-    geo = {"chain": chain, "side": side, "sep": " " if narrow else "<br>"}
-    if narrow:
-        geo.update(
-            fwd=[(0.55, y + 0.24) for _, y in chain], grad=[(0.55, y - 0.24) for _, y in chain],
-            edge=[(0.55, -(i + 0.5) * gap - 0.05) for i in range(4)],
-            anchor="middle right", xr=[-2.25, 4.35], yr=[-4 * gap - 0.45, 0.45],
-            side_labels=[(px - 0.6, py) for px, py in side.values()],
-            side_anchor="middle left", dw2=(side["W₂"][0] - 0.65, side["W₂"][1] - 0.5))
-    else:
-        geo.update(
-            fwd=[(px, -0.45) for px, _ in chain], grad=[(px, -1.6) for px, _ in chain],
-            edge=[(i + 0.5, -0.95) for i in range(4)], anchor="middle center",
-            xr=[-0.55, 4.55], yr=[-2.05, 1.85],
-            side_labels=[(px, py + 0.32) for px, py in side.values()],
-            side_anchor="top center", dw2=(side["W₂"][0] - 0.55, side["W₂"][1]))
-    return geo
-
-
 def _text_trace(pos, texts, color, name, anchor, size=13, shown=None) -> dict:
     """Words at ``pos``; those ``shown`` marks False are drawn in no colour (see _animated)."""
     ink = style.text_colour(color)
@@ -135,10 +112,10 @@ def _text_trace(pos, texts, color, name, anchor, size=13, shown=None) -> dict:
             "hoverinfo": "skip", "cliponaxis": False, "xaxis": "x", "yaxis": "y"}
 
 
-def _pulse(position, color, symbol) -> dict:
+def _pulse(position, color, symbol, size) -> dict:
     return {"type": "scatter", "mode": "markers", "x": round_sig([position[0]]),
             "y": round_sig([position[1]]), "name": "signal", "hoverinfo": "skip",
-            "marker": {"size": 40, "color": "rgba(0,0,0,0)", "symbol": symbol,
+            "marker": {"size": size, "color": "rgba(0,0,0,0)", "symbol": symbol,
                        "line": {"color": color, "width": 3}}, "xaxis": "x", "yaxis": "y"}
 
 
@@ -159,9 +136,10 @@ def _static_traces(s: _State, geo: dict) -> list[dict]:
          "y": round_sig([p[1] for p in nodes]), "text": ["W₁", "z", "h", "ŷ", "L", *side],
          "textposition": "middle center",
          "textfont": {"size": 15, "color": style.INK}, "hoverinfo": "skip", "name": "nodes",
-         "marker": {"size": 34, "color": style.WHITE, "line": {"color": style.INK, "width": 1.5}},
+         "marker": {"size": geo["node"], "color": style.WHITE,
+                    "line": {"color": style.INK, "width": 1.5}},
          "xaxis": "x", "yaxis": "y"},
-        _text_trace(geo["side_labels"], [f"x = {param(s.x)}", f"W₂ = {s.wnum(s.now.w2)}",
+        _text_trace(geo["side_labels"], [f"x = {param(s.x)}", s.wlabel("W₂", s.now.w2),
                                          f"t = {param(s.target)}"], style.INK, "inputs",
                     geo["side_anchor"]),
     ]
@@ -173,22 +151,23 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
     (and a linked one answers no hover), so a step has the same traces and words as the whole
     pass and a dragged slider only moves them (scrub.js), never redraws the chart whole."""
     now, sep, chain = s.now, geo["sep"], geo["chain"]
-    forward = [f"W₁ = {s.wnum(now.w1)}", f"z {_short(now.z)}", f"h {_short(now.h)}",
+    forward = [s.wlabel("W₁", now.w1), f"z {_short(now.z)}", f"h {_short(now.h)}",
                f"ŷ {_short(now.y_hat)}", f"L {_short(now.loss)}"]
     grads = [f"∂L/∂W₁{sep}{_short(now.dL_dw1)}", f"∂L/∂z{sep}{_short(now.dL_dz)}",
              f"∂L/∂h{sep}{_short(now.dL_dh)}", f"∂L/∂ŷ{sep}{_short(now.dL_dyhat)}",
              f"∂L/∂L{sep}= 1"]
     # Narrow: one line, so the graph fits a phone's screen with its step buttons and sliders
-    # (the chain sits left of centre to leave the line its room).
+    # (the chain sits left of centre to leave the line its room: NARROW).
     locals_ = [f"× x{sep}= {param(now.dz_dw1)}", f"× σ′(z){sep}{_short(now.dh_dz)}",
-               f"× W₂{sep}= {s.wnum(now.w2)}", f"× 2(ŷ − t){sep}{_short(now.dL_dyhat)}"]
+               f"× {s.wlabel('W₂', now.w2).replace(' ', sep, 1)}",
+               f"× 2({geo['residual']}){sep}{_short(now.dL_dyhat)}"]
     shown_fwd = min(step, 4)
     back = max(step - 4, 0)
     fwd_on = [i == 0 or i <= shown_fwd for i in range(5)]
     grad_on = [back >= 1 and i >= 4 - back for i in range(5)]
     local_on = grad_on[:4]
-    sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle") if step <= 4 else
-           _pulse(chain[4 - back], style.VERMILION, "square"))
+    sig = (_pulse(chain[max(min(step, 4), 0)], style.BLUE, "circle", geo["pulse"]) if step <= 4
+           else _pulse(chain[4 - back], style.VERMILION, "square", geo["pulse"]))
     locals_traces = [_linked(_text_trace([geo["edge"][i]], [locals_[i]], style.VERMILION,
                                          "local derivative", geo["anchor"],
                                          shown=local_on[i:i + 1]), link, local_on[i])
@@ -201,8 +180,8 @@ def _animated(s: _State, geo: dict, step: int) -> list[dict]:
                             geo["anchor"], shown=grad_on[:1]), "dL_dw1", grad_on[0]),
         _text_trace(geo["grad"][1:], grads[1:], style.VERMILION, "gradients", geo["anchor"],
                     shown=grad_on[1:]),
-        _text_trace([geo["dw2"]], [f"∂L/∂W₂{geo['sep']}{_short(now.dL_dw2)}"],
-                    style.VERMILION, "weight gradient", "middle center", shown=[back >= 4]),
+        _text_trace([geo["dw2"]], [f"∂L/∂W₂<br>{_short(now.dL_dw2)}"],
+                    style.VERMILION, "weight gradient", geo["dw2_anchor"], shown=[back >= 4]),
         sig,
     ]
 
@@ -227,12 +206,16 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     graph_dom, loss_dom = ((0, 0.76), (0.87, 1)) if narrow else ((0.36, 1), (0, 0.24))
     # Narrow, nothing sits below the graph: no bottom margin, so the chart held in view on a
     # phone (widgets.css) leaves room beneath it for the slider being dragged.
-    margin = {"margin": {"l": 72, "r": 16, "t": 28, "b": 8}} if narrow else {}
+    # Its side margins are slim, so the graph's words have the chart's whole width; the loss
+    # panel starts in from the left instead, leaving its ticks (2×10⁻²⁴ at their longest) and
+    # its axis title their room.
+    margin = {"margin": NARROW["margin"]} if narrow else {}
+    loss_x = (NARROW["loss_left"] if narrow else 0, 1)  # the title is centred over it too
     return style.layout(
         HEIGHTS.at(narrow), **margin,
         xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
         yaxis=style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
-        xaxis2=style.axis("gradient steps taken", (0, 1), "y2",
+        xaxis2=style.axis("gradient steps taken", loss_x, "y2",
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
         # A phone's loss panel is ~50 px tall: three ticks at most, not five packed together.
@@ -240,8 +223,8 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
                           **({"nticks": 3} if narrow else {})),
         annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
                          "Loss at each step" if narrow else "Loss at each gradient step",
-                         (0, 1), loss_dom[1]),
-                     *_flow_arrows(geo, narrow)],
+                         loss_x, loss_dom[1]),
+                     *flow_arrows(geo, narrow)],
     )
 
 
@@ -250,28 +233,6 @@ def _loss_range(s: _State) -> list[float]:
     autorange), so a drag holds it still while the loss moves (sweep.py)."""
     top = max(h.loss for h in s.history)
     return [0.0, round_sig([top * 1.1])[0] if top > 0 else 1.0]
-
-
-def _flow_arrows(geo: dict, narrow: bool) -> list[dict]:
-    """Arrowheads along each edge of W₁ → z → h → ŷ → L: forward (blue) on one side, pointing
-    to the loss; backward (vermilion) on the other, pointing back to W₁."""
-    arrows = []
-    for a, b in itertools.pairwise(geo["chain"]):
-        for forward, side in ((True, 1), (False, -1)):
-            tail, head = (a, b) if forward else (b, a)
-            off = (side * 0.16, 0) if narrow else (0, side * 0.14)
-
-            def at(t, tail=tail, head=head, off=off):
-                return (tail[0] + (head[0] - tail[0]) * t + off[0],
-                        tail[1] + (head[1] - tail[1]) * t + off[1])
-            (x0, y0), (x1, y1) = at(0.3), at(0.7)
-            arrows.append({
-                "x": round(x1, 3), "y": round(y1, 3), "ax": round(x0, 3), "ay": round(y0, 3),
-                "xref": "x", "yref": "y", "axref": "x", "ayref": "y", "text": "",
-                "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 2,
-                "arrowcolor": style.BLUE if forward else style.VERMILION,
-                "name": "forward" if forward else "backward"})
-    return arrows
 
 
 # --- words and numbers ------------------------------------------------------------------------

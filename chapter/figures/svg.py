@@ -272,7 +272,7 @@ def draw_annotation(canvas: Canvas, a: dict) -> list[str]:
         if None not in tail:
             stroke = colour(a.get("arrowcolor", style.INK))
             out.append(_line(*tail, x, y, stroke, a.get("arrowwidth", 1.5),
-                             marker_end=f"url(#head-{_css_id(stroke)})"))
+                             marker_end=f"url(#{_head_id(stroke, a.get('arrowsize', 1))})"))
             x, y = tail
     if a.get("text"):
         anchor = {"left": "start", "right": "end"}.get(a.get("xanchor"), "middle")
@@ -328,11 +328,17 @@ def _legend_item(t: dict, x: float, y: float, size: float) -> list[str]:
     return out
 
 
-def _arrowheads(colours: set[str]) -> str:
+def _head_id(stroke: str, size: float) -> str:
+    return f"head-{_css_id(stroke)}-{round(size * 100)}"
+
+
+def _arrowheads(heads: set[tuple[str, float]]) -> str:
+    """An arrowhead per colour and size, as big as plotly.js draws it (its ``arrowsize`` times
+    the line's width, about five widths long at size 1)."""
     return "".join(
-        f'<marker id="head-{_css_id(c)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
-        f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{c}"/>'
-        f"</marker>" for c in sorted(colours))
+        f'<marker id="{_head_id(c, size)}" viewBox="0 0 10 10" refX="9" refY="5" '
+        f'markerWidth="{5 * size:g}" markerHeight="{5 * size:g}" orient="auto-start-reverse">'
+        f'<path d="M0,0L10,5L0,10z" fill="{c}"/></marker>' for c, size in sorted(heads))
 
 
 def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
@@ -357,8 +363,8 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
     for a in layout.get("annotations", []):
         body += draw_annotation(canvas, a)
     body += draw_legend(canvas, data)
-    heads = {colour(a.get("arrowcolor", style.INK)) for a in layout.get("annotations", [])
-             if a.get("showarrow", True)}
+    heads = {(colour(a.get("arrowcolor", style.INK)), a.get("arrowsize", 1))
+             for a in layout.get("annotations", []) if a.get("showarrow", True)}
     family = escape(canvas.font.get("family", "sans-serif"))
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {canvas.height}" '
             f'width="{width}" height="{canvas.height}" role="img" font-family="{family}">'
