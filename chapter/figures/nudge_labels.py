@@ -83,14 +83,14 @@ def frame(height: int, narrow: bool, g_range: list, f_range: list) -> Frame:
                    "f": ((0, 1), (0, 0.27))}
         ticks = max(tick_px(g_range, 0.26 * plot_h), tick_px(f_range, 0.27 * plot_h),
                     text_px("10⁻¹⁸"))
-        left = max(72, math.ceil(ticks + title_px))
+        left = _step_up(ticks + title_px)
         width = MIN_WIDTH[True] - left - MARGIN_R
         widths = {"g": width, "f": width, "s": width}
     else:
-        left = max(72, math.ceil(tick_px(g_range, 0.56 * plot_h) + title_px))
+        left = _step_up(tick_px(g_range, 0.56 * plot_h) + title_px)
         plot_w = MIN_WIDTH[False] - left - MARGIN_R
         # the outer panel's tick labels and title, and half the inner panel's last x tick
-        gap = (tick_px(f_range, 0.56 * plot_h) + title_px + 12) / plot_w
+        gap = _step_up(tick_px(f_range, 0.56 * plot_h) + title_px + 12, 88) / plot_w
         half = (1 - gap) / 2
         domains = {"g": ((0, half), (0.44, 1)), "f": ((1 - half, 1), (0.44, 1)),
                    "s": ((0, 1), (0, 0.28))}
@@ -98,6 +98,13 @@ def frame(height: int, narrow: bool, g_range: list, f_range: list) -> Frame:
     heights = {k: plot_h * (domains[k][1][1] - domains[k][1][0]) for k in ("g", "f")}
     margin = {"l": left, "r": MARGIN_R, "t": MARGIN_T, "b": MARGIN_B}
     return Frame(margin, domains, heights, widths)
+
+
+def _step_up(px: float, least: int = 72, step: int = 24) -> int:
+    """``px`` rounded up to ``least`` or a whole step beyond it: along a dragged slider the
+    panels keep their places until a tick label needs a step more (plotly.js draws a frame
+    whose domains moved whole, slower than moving its marks)."""
+    return least + step * max(0, math.ceil((px - least) / step))
 
 
 def lines(entries: list[tuple[str, str]], width_px: float) -> list[str]:
