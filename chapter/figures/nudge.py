@@ -189,10 +189,11 @@ def _note(s: State, narrow: bool) -> str:
 
 
 def _decade_ticks(view: list[float]) -> dict:
-    """Over two decades or more, a gap tick at powers of ten only (at most six): plotly.js's
-    own 2s and 5s between them would crowd a short panel's labels."""
+    """Over two decades or more, a gap tick at powers of ten only (at most five, so none at
+    the middle of the six decades a gapless panel shows, where its note is): plotly.js's own
+    2s and 5s between them would crowd a short panel's labels."""
     span = view[1] - view[0]
-    return {"dtick": max(1, math.ceil(span / 6))} if span >= 2 else {}
+    return {"dtick": max(1, math.ceil(span / 4))} if span >= 2 else {}
 
 
 def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
