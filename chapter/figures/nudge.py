@@ -218,8 +218,9 @@ def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
     gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
                  if drawn else [-6.0, 0.0])
     # x tick labels a little lower, clear of the y tick label at a panel's corner; on a phone
-    # fewer, upright, none crowding the next.
-    few = {"ticklabelstandoff": 6, **({"nticks": 4} if narrow else {})}
+    # one per 48 px at most (labels such as −4.95 are 40 px), so none turns or meets the next.
+    few = {"ticklabelstandoff": 6,
+           **({"nticks": max(2, int(frame.widths["g"] // 48))} if narrow else {})}
     # a phone's Δx ticks every 2 decades (3 in a panel narrowed by long tick labels), upright
     decades = ({"dtick": 2 if frame.widths["s"] >= 120 else 3, "tickangle": 0} if narrow
                else {})
