@@ -6,11 +6,12 @@ chain rule's first-order estimate) say it does, so the estimate is never taken f
 
 from __future__ import annotations
 
-from decimal import Decimal
+import math
 
 import numpy as np
 
 from chapter import calculus
+from chapter.figures import nudge_labels as words
 from chapter.figures import style
 from chapter.figures.figure import Figure, Heights
 from chapter.figures.nudge_frames import SHRINK_DXS, Arrays, State, arrays
@@ -43,13 +44,13 @@ def _built(s: State, a: Arrays, sweeping: bool) -> dict:
     data, ranges = _stage_traces(s, a)
     data += _shrink_traces(s, a)
     first_segment = len(data)
-    data += _segments(s, 3, ranges["digits"])
+    data += _segments(s, 3, ranges)
     if sweeping:  # with the steps' words, so a drag reads the frame's numbers
         return {**style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
                                     _values(s, shrink), _summary(s)), "steps": _captions(s)}
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
-               "data": style.changes(_segments(s, i, ranges["digits"]), ("x", "y", "text"))}
+               "data": style.changes(_segments(s, i, ranges), ("x", "y", "text"))}
               for i in range(4)]
     return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, s.narrow),
                        "frames": frames},
@@ -77,10 +78,10 @@ def _tangent(ts: list, values: list, axes, name, link, digits: int) -> dict:
             "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
 
 
-def _point(px, py, label, axes, color, digits: int) -> dict:
+def _point(px, py, label, axes, color, digits: int, place: str) -> dict:
     return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
             "y": round_sig([py], digits), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
-            "textposition": "top left", "textfont": {"color": style.text_colour(color)},
+            "textposition": place, "textfont": {"color": style.text_colour(color)},
             "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
             "hoverinfo": "skip", "cliponaxis": False}
 
@@ -93,13 +94,15 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
     g_extent, f_extent, gaps_extent = a.extents
     f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
-    f_range[1] += 0.1 * (f_range[1] - f_range[0])  # room for the estimate's label on top
     g_range = style.focus_range(g_extent, min(u_ends), max(u_ends))
+    frame = words.frame(HEIGHTS.at(s.narrow), s.narrow, g_range, f_range)
+    blocks = words.place_blocks(s, frame, g_range, f_range)  # grows the two views
     # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
     # curve, tangent, point and segments with more digits, or rounding would draw steps.
     digits = (style.digits_for(g_range), style.digits_for(f_range))
     ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]], "g": g_range,
-              "f": f_range, "gaps": gaps_extent, "digits": digits}
+              "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
+              "blocks": blocks}
     xs, g, us, f = a.drawn
     g = g if digits[0] == 5 else round_sig(a.g, digits[0])
     f = f if digits[1] == 5 else round_sig(a.f, digits[1])
@@ -107,56 +110,43 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
         _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative",
                  digits[0]),
-        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE, digits[0]),
+        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE, digits[0],
+               words.point_place(ranges["xs"], s.x, frame.widths["g"], "(x, u)")),
         _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
         _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative",
                  digits[1]),
-        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN, digits[1]),
+        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN, digits[1],
+               words.point_place(ranges["us"], n.u, frame.widths["f"], "(u, y)")),
     ]
     return data, ranges
 
 
-def _segments(s: State, step: int, digits: tuple[int, int]) -> list[dict]:
+def _segments(s: State, step: int, ranges: dict) -> list[dict]:
     """The nudge's stages as segments: Δx, then the real Δu and Δy (solid) with the tangent
-    estimates beside them (dotted). Hidden segments have zero length at their start."""
-    n, ch, x, dx = s.n, s.ch, s.x, s.dx
+    estimates beside them (dotted), their numbers in each panel's block of words. Hidden
+    segments have zero length at their start."""
+    n, ch, x, dx, digits = s.n, s.ch, s.x, s.dx, ranges["digits"]
     du_a, du_l = (ch.du_actual, ch.du_linear) if step >= 2 else (0.0, 0.0)
     dy_a, dy_l = (ch.dy_actual, ch.dy_linear) if step >= 3 else (0.0, 0.0)
-    u_same, y_same = s.u_same, s.y_same
-    # On a phone the words are shorter (the description and legend say which is which).
-    same_u, real, tangent = ("Δu", "", "") if s.narrow else ("Δu = g′·Δx", "actual ", "tangent ")
-    same_y = "Δy" if s.narrow else "Δy = f′·g′·Δx"
-    u_text = (f"{same_u} {approx(_product(n.inner_derivative, dx), True)}" if u_same else
-              f"{real}Δu {approx(ch.du_actual, True)}") if step >= 2 else ""
-    y_text = (f"{same_y} {approx(_product(n.dy_dx, dx), True)}" if y_same else
-              f"{real}Δy {approx(ch.dy_actual, True)}") if step >= 3 else ""
-    u_est = "" if u_same or step < 2 else f"{tangent}g′·Δx {approx(ch.du_linear, True)}"
-    y_est = "" if y_same or step < 3 else f"{tangent}f′·g′·Δx {approx(ch.dy_linear, True)}"
     seg = style.segment
     return [
         seg(x, n.u, x + (dx if step >= 1 else 0.0), n.u, style.ORANGE,
             f"Δx = {param(dx)}" if step >= 1 else "", axes=G_AXES, digits=digits[0],
             textposition="bottom center", name="Δx"),
-        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, u_text, axes=G_AXES, digits=digits[0],
-            textposition="middle right", name="actual Δu"),
-        seg(n.u, n.y, n.u + du_a, n.y, style.VERMILION, u_text if step >= 2 else "",
-            axes=F_AXES, digits=digits[1], textposition="bottom center", name="actual Δu"),
-        seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, y_text,
-            axes=F_AXES, digits=digits[1], textposition="middle right", name="actual Δy"),
-        seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, u_est, dash="dot", width=2,
-            axes=G_AXES, digits=digits[0], textposition=_beyond(ch.du_linear, ch.du_actual),
-            name="tangent estimate of Δu"),
-        {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, y_est,
+        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, "", axes=G_AXES,
+            digits=digits[0], name="actual Δu"),
+        seg(n.u, n.y, n.u + du_a, n.y, style.VERMILION, "", axes=F_AXES, digits=digits[1],
+            name="actual Δu"),
+        seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, "",
+            axes=F_AXES, digits=digits[1], name="actual Δy"),
+        seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, "", dash="dot", width=2,
+            axes=G_AXES, digits=digits[0], name="tangent estimate of Δu"),
+        {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, "",
                dash="dot", width=2, axes=F_AXES, digits=digits[1],
-               textposition=_beyond(ch.dy_linear, ch.dy_actual),
                name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
+        words.block(ranges, "g", G_AXES, ranges["xs"], step >= 2),
+        words.block(ranges, "f", F_AXES, ranges["us"], step >= 3),
     ]
-
-
-def _beyond(estimate: float, actual: float) -> str:
-    """An estimate's label past its own end, away from the real change's segment beside it
-    (the real change's label sits to its right): above when the estimate is the larger."""
-    return "top center" if estimate >= actual else "bottom center"
 
 
 # --- the shrinking-Δx panel -------------------------------------------------------------------
@@ -177,65 +167,78 @@ def _shrink_traces(s: State, a: Arrays) -> list[dict]:
     ]
 
 
-def _domains(narrow: bool, long_ticks: bool = False) -> dict:
-    """g and f side by side above the shrinking-Δx panel. Stacked when narrow, with the
-    shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
-    sliders: on a phone both stages are on screen with the slider that moves them."""
+def _title(text: str, domain, narrow: bool, margin_l: int) -> dict:
+    """A panel's title: on a phone from the chart's left edge, over the tick labels' column
+    and raised clear of a tick label at the panel's top, so a long title stays whole."""
+    title = style.panel_title(text, domain[0], domain[1][1])
     if narrow:
-        return {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
-                "f": ((0, 1), (0, 0.27))}
-    if long_ticks:  # y labels of 8 or more digits (σ near 1): a wider gap before them
-        return {"g": ((0, 0.4), (0.44, 1)), "f": ((0.58, 1), (0.44, 1)),
-                "s": ((0, 1), (0, 0.28))}
-    return {"g": ((0, 0.46), (0.44, 1)), "f": ((0.56, 1), (0.44, 1)),
-            "s": ((0, 1), (0, 0.28))}
+        title.update(x=0, xanchor="left", xshift=4 - margin_l, yshift=11)
+    return title
+
+
+def _note(s: State, narrow: bool) -> str:
+    """What the shrinking-Δx panel says when it draws no gap, true of the setting: a
+    straight composition, σ(0·x) (flat, though σ itself curves), or rounding."""
+    if _line(s):
+        return ("Gap is 0 for every Δx:<br>y is a straight line." if narrow else
+                "Gap is 0 for every Δx: a straight line has no curvature.")
+    if _flat(s):
+        return ("Gap is 0 for every Δx:<br>w = 0, so y is 0.5 for all x." if narrow else
+                "Gap is 0 for every Δx: with w = 0, y is 0.5 for every x.")
+    return "Gap below rounding<br>for every Δx." if narrow else "Gap below rounding for every Δx."
+
+
+def _decade_ticks(view: list[float]) -> dict:
+    """Over two decades or more, a gap tick at powers of ten only (at most five, so none at
+    the middle of the six decades a gapless panel shows, where its note is): plotly.js's own
+    2s and 5s between them would crowd a short panel's labels."""
+    span = view[1] - view[0]
+    return {"dtick": max(1, math.ceil(span / 4))} if span >= 2 else {}
 
 
 def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
-    long_labels = max(ranges["digits"]) > 7
-    dom = _domains(narrow, ranges["digits"][1] > 7)
+    """g and f side by side above the shrinking-Δx panel; stacked when narrow, with the
+    shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
+    sliders: on a phone both stages are on screen with the slider that moves them. The
+    margins and the gap between the stages hold their tick labels (nudge_labels.frame)."""
+    frame = ranges["frame"]
+    dom, left = frame.domains, frame.margin["l"]
     annotations = [
-        style.panel_title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"][0],
-                          dom["g"][1][1]),
-        style.panel_title(f"Outer stage {s.formula('outer_formula', True)}", dom["f"][0],
-                          dom["f"][1][1]),
-        style.panel_title("The gap as Δx shrinks" if narrow else
-                          "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"][0],
-                          dom["s"][1][1]),
+        _title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"], narrow, left),
+        _title(f"Outer stage {s.formula('outer_formula', True)}", dom["f"], narrow, left),
+        _title("The gap as Δx shrinks" if narrow else
+               "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"], narrow, left),
     ]
     if shrink["exact"]:
-        annotations.append({"text": ("Gap is 0 for every Δx:<br>a straight line never curves."
-                                     if narrow else
-                                     "Gap is 0 for every Δx: a straight line has no curvature.")
-                            if _line(s) or _flat(s) else "Gap below rounding for every Δx.",
-                            "xref": "x3 domain", "yref": "y3 domain", "x": 0.5, "y": 0.5,
-                            "showarrow": False, "font": {"color": style.MUTED}})
+        annotations.append({"text": _note(s, narrow), "xref": "x3 domain", "yref": "y3 domain",
+                            "x": 0.5, "y": 0.5, "showarrow": False,
+                            "font": {"color": style.MUTED}})
     # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
     drawn = ranges["gaps"]  # the smallest and largest gap drawn (finite, above 0)
     gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
                  if drawn else [-6.0, 0.0])
-    # A phone's stacked panels share the left margin: y labels of 8 or more digits need more.
-    wide_labels = ({"margin": {"l": 108, "r": 16, "t": 36, "b": 52}}
-                   if narrow and long_labels else {})
+    # x tick labels a little lower, clear of the y tick label at a panel's corner; on a phone
+    # one per 48 px at most (labels such as −4.95 are 40 px), so none turns or meets the next.
+    few = {"ticklabelstandoff": 6,
+           **({"nticks": max(2, int(frame.widths["g"] // 48))} if narrow else {})}
+    # a phone's Δx ticks every 2 decades (3 in a panel narrowed by long tick labels), upright
+    decades = ({"dtick": 2 if frame.widths["s"] >= 120 else 3, "tickangle": 0} if narrow
+               else {})
     return style.layout(
-        HEIGHTS.at(narrow), **wide_labels,
-        xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"]),
+        HEIGHTS.at(narrow), margin=frame.margin,
+        xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"], **few),
         yaxis=style.axis("u", dom["g"][1], "x", range=ranges["g"]),
-        xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"]),
+        xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"], **few),
         yaxis2=style.axis("y", dom["f"][1], "x2", range=ranges["f"]),
-        xaxis3=style.axis("Δx (log scale)", dom["s"][0], "y3", type="log", range=[-5.2, 0.4]),
-        yaxis3=style.axis("gap (log)", dom["s"][1], "x3", type="log", range=gap_range),
+        xaxis3=style.axis("Δx (log scale)", dom["s"][0], "y3", type="log", range=[-5.2, 0.4],
+                          **decades),
+        yaxis3=style.axis("gap (log)", dom["s"][1], "x3", type="log", range=gap_range,
+                          **_decade_ticks(gap_range)),
         annotations=annotations,
     )
 
 
 # --- words and numbers ------------------------------------------------------------------------
-
-
-def _product(slope: float, dx: float) -> float:
-    """slope × Δx for a change that is the tangent's exactly: the product of the two numbers
-    as written (6 × 0.1 is 0.6; in floats it is 0.6000000000000001)."""
-    return float(Decimal(repr(float(slope))) * Decimal(repr(float(dx))))
 
 
 def _captions(s: State) -> list[str]:
@@ -244,13 +247,14 @@ def _captions(s: State) -> list[str]:
     # Where the change is the tangent's exactly, its number is the tangent's product: the
     # float difference g(x + Δx) − g(x) can be 0.019999999999999574 for an exact 0.02.
     inner = (f"The inner stage scales it by g′(x) {approx(n.inner_derivative)}: Δu "
-             f"{approx(_product(n.inner_derivative, s.dx))}, exactly the tangent's g′(x)·Δx"
+             f"{approx(words.product(n.inner_derivative, s.dx))}, exactly the tangent's "
+             f"g′(x)·Δx"
              + (" (a straight stage)." if s.straight[0] else ".")
              if s.u_same else
              f"The inner stage turns it into Δu = g(x + Δx) − g(x) {approx(ch.du_actual)}; "
              f"its tangent estimate g′(x)·Δx is {num(ch.du_linear)}.")
     outer = (f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: Δy "
-             f"{approx(_product(n.dy_dx, s.dx))}, exactly {num(n.dy_dx)} × Δx."
+             f"{approx(words.product(n.dy_dx, s.dx))}, exactly {num(n.dy_dx)} × Δx."
              if s.y_same else
              f"The outer stage turns that into an actual Δy {approx(ch.dy_actual)}; the "
              f"tangent estimate f′(u)·g′(x)·Δx = {num(n.dy_dx)} × Δx is {num(ch.dy_linear)}.")

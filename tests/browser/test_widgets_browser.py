@@ -104,7 +104,7 @@ def test_widgets_load_plotly_after_the_page_and_respond_to_keyboard(browser, str
     page.keyboard.press("Enter")
     step = page.locator("#widget-nudge-step")
     assert step.inner_text().startswith("Step 3 of 4")
-    assert trace(page, "nudge", 11, "text")[1] == ""  # the Δy segment is not drawn yet
+    assert trace(page, "nudge", 15, "text")[0] == ""  # the Δy numbers are not written yet
     page.keyboard.press("Enter")
     assert step.inner_text().startswith("Step 2 of 4")
     page.focus("#figure-nudge .widget-stepper button:text('Next')")
@@ -112,7 +112,7 @@ def test_widgets_load_plotly_after_the_page_and_respond_to_keyboard(browser, str
     page.keyboard.press("Enter")
     assert step.inner_text().startswith("Step 4 of 4")
     page.wait_for_function(
-        "() => document.getElementById('widget-nudge-plot').data[11].text[1] !== ''")
+        "() => document.getElementById('widget-nudge-plot').data[15].text[0] !== ''")
 
     # Figure 2: the chapter's backward pass, then a gradient step taken with the keyboard.
     ready(page, "backprop")

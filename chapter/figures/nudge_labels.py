@@ -1,0 +1,224 @@
+"""Where Figure 1 puts its words, so that at every setting the sliders allow each is whole,
+inside the chart and clear of every other.
+
+The chart's height is fixed (``HEIGHTS``), so a panel's height in pixels is known here; its
+width is not (the page decides it), so every horizontal room is taken at the narrowest chart
+the page draws in that layout (``MIN_WIDTH``). Words are measured with the chart's own type
+(13 px system-ui) by ``text_px``, a little wider than they draw.
+
+The nudge's changes are written in a block of lines at the right edge of each stage's panel,
+above or below the point (whichever side has room: the point's own label sits above it, the
+Δx label below it), not at the segments' ends, where the real change and its estimate meet
+and their words would cover each other.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from chapter.figures import style
+from chapter.figures.nudge_frames import State
+from chapter.figures.style import round_sig
+from chapter.format import approx
+
+MIN_WIDTH = {True: 260, False: 560}  # px: the narrowest chart drawn narrow (a 320 px phone) / wide
+MARGIN_T, MARGIN_B, MARGIN_R = 36, 52, 24  # r: half the widest x tick label at the right edge
+LINE_PX = 17  # one line of 13 px words
+POINT_WORDS_PX = 26  # a point's label (above it) or the Δx label (below it), with its offset
+INSET_PX = 6
+# Advance widths of the chart's type at 13 px (digits 8.3 px); anything else is 8.2.
+_WIDTHS = {**dict.fromkeys("0123456789", 8.3), **dict.fromkeys(" .·,:", 4.1),
+           **dict.fromkeys("−×≈=+", 10.9), **dict.fromkeys("⁰¹²³⁴⁵⁶⁷⁸⁹", 5.5), "⁻": 6.9,
+           "′": 3.0, "(": 5.1, ")": 5.1, "l": 3.6, "i": 3.6, "t": 5.1, "Δ": 8.9}
+
+
+def text_px(text: str, slack: float = 1.06) -> float:
+    """The width of one line of chart words, a little over what the browser draws (digits
+    alone, as tick labels are, measure exactly: ``slack`` 1)."""
+    return slack * sum(_WIDTHS.get(c, 8.2) for c in text)
+
+
+def _nice_step(span: float, count: float) -> float:
+    raw = span / max(count, 2)
+    power = 10.0 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def tick_px(view: list[float], length_px: float) -> float:
+    """The widest tick label plotly.js writes on an axis showing ``view`` over ``length_px``
+    (a tick every 40 px or so; large and tiny values written as powers of ten)."""
+    low, high = float(view[0]), float(view[1])
+    top = max(abs(low), abs(high))
+    if not (high > low and math.isfinite(top)):
+        return text_px("−0.000")
+    step = _nice_step(high - low, length_px / 40)
+    sign = "−" if low < 0 else ""
+    power = text_px(f"{sign}8.8×10⁻⁸⁸")
+    if top >= 1e5 or top < 1e-3 or step < 1e-12:
+        return power
+    decimals = max(0, -math.floor(math.log10(step)))
+    plain = text_px(f"{sign}{top:.{decimals}f}", 1.0)
+    return max(plain, power) if top >= 1e4 else plain
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The panels' places: the margins, the wide layout's domains, each panel's height."""
+
+    margin: dict
+    domains: dict
+    heights: dict  # px: "g", "f"
+    widths: dict  # px at the narrowest chart: "g", "f", "s"
+
+
+def frame(height: int, narrow: bool, g_range: list, f_range: list) -> Frame:
+    """Margins wide enough for the y tick labels, and (side by side) a gap between the inner
+    and the outer panel wide enough for the outer panel's tick labels and title."""
+    plot_h = height - MARGIN_T - MARGIN_B
+    title_px = 8 + 16 + 4  # standoff, a rotated title's height, a little air
+    if narrow:
+        domains = {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
+                   "f": ((0, 1), (0, 0.27))}
+        ticks = max(tick_px(g_range, 0.26 * plot_h), tick_px(f_range, 0.27 * plot_h),
+                    text_px("10⁻¹⁸"))
+        left = _step_up(ticks + title_px)
+        width = MIN_WIDTH[True] - left - MARGIN_R
+        widths = {"g": width, "f": width, "s": width}
+    else:
+        left = _step_up(tick_px(g_range, 0.56 * plot_h) + title_px)
+        plot_w = MIN_WIDTH[False] - left - MARGIN_R
+        # the outer panel's tick labels and title, and half the inner panel's last x tick
+        gap = _step_up(tick_px(f_range, 0.56 * plot_h) + title_px + 12, 88) / plot_w
+        half = (1 - gap) / 2
+        domains = {"g": ((0, half), (0.44, 1)), "f": ((1 - half, 1), (0.44, 1)),
+                   "s": ((0, 1), (0, 0.28))}
+        widths = {"g": half * plot_w, "f": half * plot_w, "s": plot_w}
+    heights = {k: plot_h * (domains[k][1][1] - domains[k][1][0]) for k in ("g", "f")}
+    margin = {"l": left, "r": MARGIN_R, "t": MARGIN_T, "b": MARGIN_B}
+    return Frame(margin, domains, heights, widths)
+
+
+def _step_up(px: float, least: int = 72, step: int = 24) -> int:
+    """``px`` rounded up to ``least`` or a whole step beyond it: along a dragged slider the
+    panels keep their places until a tick label needs a step more (plotly.js draws a frame
+    whose domains moved whole, slower than moving its marks)."""
+    return least + step * max(0, math.ceil((px - least) / step))
+
+
+def lines(entries: list[tuple[str, str]], width_px: float) -> list[str]:
+    """Each (name, "≈ value") as one line, or as two ("name ≈", "value") where one would not
+    fit ``width_px``."""
+    out = []
+    for name, value in entries:
+        whole = f"{name} {value}"
+        relation, number = value.split(" ", 1)
+        out += [whole] if text_px(whole) <= width_px - INSET_PX else [f"{name} {relation}",
+                                                                      number]
+    return out
+
+
+def room(view: list[float], at: float, height_px: float, above_px: float,
+         below_px: float) -> list[float]:
+    """``view`` grown, if need be, so that ``above_px`` pixels are free above the value ``at``
+    and ``below_px`` below it, in a panel ``height_px`` tall."""
+    low, high = float(view[0]), float(view[1])
+    up, down = max(high - at, 0.0), max(at - low, 0.0)
+    top, bottom = above_px / height_px, below_px / height_px  # fractions, top + bottom < 1
+    span = max(up + down, up / (1 - bottom), down / (1 - top))
+    up = max(up, top * span)
+    return [at - (span - up), at + up]
+
+
+def block_side(view: list[float], at: float, height_px: float, block_px: float,
+               below_point_px: float) -> str:
+    """"top" or "bottom": the side of the point (at ``at``) where a block of ``block_px``
+    fits with the least growth of the view (the point's label is above it, and
+    ``below_point_px`` of words below it)."""
+    span = view[1] - view[0]
+    above = (view[1] - at) / span * height_px
+    below = (at - view[0]) / span * height_px
+    short_top = max(0.0, block_px + POINT_WORDS_PX - above)
+    short_bottom = max(0.0, block_px + below_point_px - below)
+    return "top" if short_top <= short_bottom else "bottom"
+
+
+def block_y(view: list[float], height_px: float, side: str, count: int) -> list[float]:
+    """The heights (in the view's units) of ``count`` lines stacked at the panel's ``side``."""
+    per_px = (view[1] - view[0]) / height_px
+    offsets = [INSET_PX + LINE_PX * (k + 0.5) for k in range(count)]
+    if side == "top":
+        return [view[1] - o * per_px for o in offsets]
+    return [view[0] + o * per_px for o in reversed(offsets)]
+
+
+def place_blocks(s: State, frame: Frame, g_view: list, f_view: list) -> dict:
+    """Each stage's block of the changes' words: its side of the point and its lines, each
+    view (changed in place) grown so the block and the point's words fit (below the inner
+    point is the Δx label; below the outer one, only its marker)."""
+    blocks = {}
+    for key, view, at, entries, below in (("g", g_view, s.n.u, u_entries(s), POINT_WORDS_PX),
+                                          ("f", f_view, s.n.y, y_entries(s), 8)):
+        words = lines(entries, frame.widths[key])
+        height, block = frame.heights[key], len(words) * LINE_PX + INSET_PX
+        side = block_side(view, at, height, block, below)
+        above_px, below_px = ((block + POINT_WORDS_PX, below) if side == "top" else
+                              (POINT_WORDS_PX, block + below))
+        view[:] = room(view, at, height, above_px, below_px)
+        blocks[key] = (side, words)
+    return blocks
+
+
+def point_place(view: list[float], at: float, width_px: float, label: str) -> str:
+    """A point's label above it: to its left, off the nudge's segments that leave it to the
+    right, where the panel has room for it there; else to its right."""
+    left_px = (at - view[0]) / (view[1] - view[0]) * width_px
+    return "top left" if left_px >= text_px(label) + 2 * INSET_PX else "top right"
+
+
+# --- the changes' words ---------------------------------------------------------------------
+
+
+def product(slope: float, dx: float) -> float:
+    """slope × Δx for a change that is the tangent's exactly: the product of the two numbers
+    as written (6 × 0.1 is 0.6; in floats it is 0.6000000000000001)."""
+    return float(Decimal(repr(float(slope))) * Decimal(repr(float(dx))))
+
+
+def u_entries(s: State) -> list[tuple[str, str]]:
+    """The change in u as the inner panel writes it: the one change where the tangent's is
+    exact, else the actual change and the estimate (on a phone without the words "actual"
+    and "tangent": the description and the dash say which is which)."""
+    n, ch = s.n, s.ch
+    if s.u_same:
+        return [("Δu" if s.narrow else "Δu = g′·Δx",
+                 approx(product(n.inner_derivative, s.dx), True))]
+    real, tangent = ("", "") if s.narrow else ("actual ", "tangent ")
+    return [(f"{real}Δu", approx(ch.du_actual, True)),
+            (f"{tangent}g′·Δx", approx(ch.du_linear, True))]
+
+
+def y_entries(s: State) -> list[tuple[str, str]]:
+    """The change in y as the outer panel writes it (as ``u_entries``)."""
+    n, ch = s.n, s.ch
+    if s.y_same:
+        return [("Δy" if s.narrow else "Δy = f′·g′·Δx", approx(product(n.dy_dx, s.dx), True))]
+    real, tangent = ("", "") if s.narrow else ("actual ", "tangent ")
+    return [(f"{real}Δy", approx(ch.dy_actual, True)),
+            (f"{tangent}f′·g′·Δx", approx(ch.dy_linear, True))]
+
+
+def block(ranges: dict, key: str, axes, xs: list, shown: bool) -> dict:
+    """A panel's block of words, one line a point, right-aligned at the panel's right edge
+    (``place_blocks``: the side of the point with room for it)."""
+    side, rows = ranges["blocks"][key]
+    view, height = ranges[key], ranges["frame"].heights[key]
+    ys = block_y(view, height, side, len(rows))
+    right = xs[1] - (xs[1] - xs[0]) * INSET_PX / ranges["frame"].widths[key]
+    return {"type": "scatter", "mode": "text", "x": round_sig([right] * len(rows)),
+            "y": round_sig(ys, ranges["digits"][0 if key == "g" else 1]),
+            "xaxis": axes[0], "yaxis": axes[1], "name": "the changes in numbers",
+            "text": rows if shown else [""] * len(rows), "textposition": "middle left",
+            "textfont": {"color": style.INK, "size": 13}, "hoverinfo": "skip",
+            "cliponaxis": False}
