@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from chapter.figures import style
 from chapter.figures.nudge_frames import State
@@ -34,10 +35,19 @@ _WIDTHS = {**dict.fromkeys("0123456789", 8.3), **dict.fromkeys(" .·,:", 4.1),
            "′": 3.0, "(": 5.1, ")": 5.1, "l": 3.6, "i": 3.6, "t": 5.1, "Δ": 8.9}
 
 
+class _Advances(dict):
+    def __missing__(self, _char: str) -> float:
+        return 8.2
+
+
+_ADVANCES = _Advances(_WIDTHS)
+
+
+@lru_cache(maxsize=4096)  # a sweep measures the same few words in frame after frame
 def text_px(text: str, slack: float = 1.06) -> float:
     """The width of one line of chart words, a little over what the browser draws (digits
     alone, as tick labels are, measure exactly: ``slack`` 1)."""
-    return slack * sum(_WIDTHS.get(c, 8.2) for c in text)
+    return slack * sum(map(_ADVANCES.__getitem__, text))
 
 
 def _nice_step(span: float, count: float) -> float:
