@@ -252,12 +252,13 @@ def _captions(s: State) -> list[str]:
              + (" (a straight stage)." if s.straight[0] else ".")
              if s.u_same else
              f"The inner stage turns it into Δu = g(x + Δx) − g(x) {approx(ch.du_actual)}; "
-             f"its tangent estimate g′(x)·Δx is {num(ch.du_linear)}.")
+             f"its tangent estimate g′(x)·Δx {approx(ch.du_linear)}.")
     outer = (f"The outer stage scales that by f′(u) {approx(n.outer_derivative)}: Δy "
              f"{approx(words.product(n.dy_dx, s.dx))}, exactly {num(n.dy_dx)} × Δx."
              if s.y_same else
              f"The outer stage turns that into an actual Δy {approx(ch.dy_actual)}; the "
-             f"tangent estimate f′(u)·g′(x)·Δx = {num(n.dy_dx)} × Δx is {num(ch.dy_linear)}.")
+             f"tangent estimate f′(u)·g′(x)·Δx {approx(ch.dy_linear)}, with f′(u)·g′(x) "
+             f"{approx(n.dy_dx)}.")
     return [
         f"The point: x = {param(s.x)} goes in, the inner stage gives u {approx(n.u)}, "
         f"the outer stage gives y {approx(n.y)}.",
