@@ -162,6 +162,7 @@ def _shrink_traces(s: State, a: Arrays) -> list[dict]:
         {"type": "scatter", "mode": "markers", "x": round_sig([s.dx]),
          "y": round_sig([np.nan if shrink["exact"] else shrink["current"]]), "xaxis": "x3",
          "yaxis": "y3", "name": "your Δx", "hoverinfo": "skip",
+         "cliponaxis": False,  # whole at Δx = 2, near a narrow panel's right edge
          "marker": {"size": 13, "symbol": "diamond", "color": style.ORANGE,
                     "line": {"color": style.INK, "width": 1}}},
     ]
