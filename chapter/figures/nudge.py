@@ -96,7 +96,11 @@ def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
     f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
     g_range = style.focus_range(g_extent, min(u_ends), max(u_ends))
     frame = words.frame(HEIGHTS.at(s.narrow), s.narrow, g_range, f_range)
-    blocks = words.place_blocks(s, frame, g_range, f_range)  # grows the two views
+    t = a.tangents
+    curves = {"g": (a.xs, a.g, (t[0], t[1])), "f": (a.us, a.f, (t[2], t[3]))}
+    blocks = words.place_blocks(  # grows the two views
+        s, frame, g_range, f_range,
+        lambda key, wide: words.under_block(*curves[key], frame.widths[key], wide))
     # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
     # curve, tangent, point and segments with more digits, or rounding would draw steps.
     digits = (style.digits_for(g_range), style.digits_for(f_range))

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+import numpy as np
+
 from chapter.figures import style
 from chapter.figures.nudge_frames import State
 from chapter.figures.style import round_sig
@@ -142,16 +144,38 @@ def room(view: list[float], at: float, height_px: float, above_px: float,
 
 
 def block_side(view: list[float], at: float, height_px: float, block_px: float,
-               below_point_px: float) -> str:
+               below_point_px: float, lines_under: tuple[float, float] | None = None) -> str:
     """"top" or "bottom": the side of the point (at ``at``) where a block of ``block_px``
     fits with the least growth of the view (the point's label is above it, and
-    ``below_point_px`` of words below it)."""
+    ``below_point_px`` of words below it); where both fit as they are, the side whose corner
+    the curve and tangent (``lines_under``: their lowest and highest value under the block)
+    leave free."""
     span = view[1] - view[0]
     above = (view[1] - at) / span * height_px
     below = (at - view[0]) / span * height_px
     short_top = max(0.0, block_px + POINT_WORDS_PX - above)
     short_bottom = max(0.0, block_px + below_point_px - below)
+    if short_top == short_bottom == 0 and lines_under is not None:
+        band = (block_px + INSET_PX) / height_px * span
+        low, high = lines_under
+        top_free = high < view[1] - band or low > view[1]
+        bottom_free = low > view[0] + band or high < view[0]
+        if top_free != bottom_free:
+            return "top" if top_free else "bottom"
     return "top" if short_top <= short_bottom else "bottom"
+
+
+def under_block(xs: np.ndarray, values: np.ndarray, tangent: tuple, width_px: float,
+                block_width_px: float) -> tuple[float, float]:
+    """The lowest and highest value of a curve (``values`` over ``xs``) and its tangent line
+    (``tangent``: its two ends) over the panel's right ``block_width_px`` of ``width_px``."""
+    start = xs[-1] - (xs[-1] - xs[0]) * min(1.0, block_width_px / width_px)
+    shown = values[(xs >= start) & np.isfinite(values)]
+    (t0, t1), (v0, v1) = tangent
+    tangent_at = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, xs[-1])] \
+        if t1 != t0 else [v0, v1]
+    found = [*tangent_at, *([float(shown.min()), float(shown.max())] if shown.size else [])]
+    return min(found), max(found)
 
 
 def block_y(view: list[float], height_px: float, side: str, count: int) -> list[float]:
@@ -163,16 +187,20 @@ def block_y(view: list[float], height_px: float, side: str, count: int) -> list[
     return [view[0] + o * per_px for o in reversed(offsets)]
 
 
-def place_blocks(s: State, frame: Frame, g_view: list, f_view: list) -> dict:
+def place_blocks(s: State, frame: Frame, g_view: list, f_view: list,
+                 lines_under=None) -> dict:
     """Each stage's block of the changes' words: its side of the point and its lines, each
     view (changed in place) grown so the block and the point's words fit (below the inner
-    point is the Δx label; below the outer one, only its marker)."""
+    point is the Δx label; below the outer one, only its marker). ``lines_under(key,
+    block_width_px)``: where the panel's curve and tangent run under such a block."""
     blocks = {}
     for key, view, at, entries, below in (("g", g_view, s.n.u, u_entries(s), POINT_WORDS_PX),
                                           ("f", f_view, s.n.y, y_entries(s), 8)):
         words = lines(entries, frame.widths[key])
         height, block = frame.heights[key], len(words) * LINE_PX + INSET_PX
-        side = block_side(view, at, height, block, below)
+        wide = max(text_px(line) for line in words) + 2 * INSET_PX
+        side = block_side(view, at, height, block, below,
+                          lines_under(key, wide) if lines_under else None)
         above_px, below_px = ((block + POINT_WORDS_PX, below) if side == "top" else
                               (POINT_WORDS_PX, block + below))
         view[:] = room(view, at, height, above_px, below_px)
