@@ -144,12 +144,12 @@ def room(view: list[float], at: float, height_px: float, above_px: float,
 
 
 def block_side(view: list[float], at: float, height_px: float, block_px: float,
-               below_point_px: float, lines_under: tuple[float, float] | None = None) -> str:
+               below_point_px: float, lines_under=None) -> str:
     """"top" or "bottom": the side of the point (at ``at``) where a block of ``block_px``
     fits with the least growth of the view (the point's label is above it, and
     ``below_point_px`` of words below it); where both fit as they are, the side whose corner
-    the curve and tangent (``lines_under``: their lowest and highest value under the block)
-    leave free."""
+    the curve and tangent leave free (``lines_under()``: their lowest and highest value
+    under the block)."""
     span = view[1] - view[0]
     above = (view[1] - at) / span * height_px
     below = (at - view[0]) / span * height_px
@@ -157,7 +157,7 @@ def block_side(view: list[float], at: float, height_px: float, block_px: float,
     short_bottom = max(0.0, block_px + below_point_px - below)
     if short_top == short_bottom == 0 and lines_under is not None:
         band = (block_px + INSET_PX) / height_px * span
-        low, high = lines_under
+        low, high = lines_under()
         top_free = high < view[1] - band or low > view[1]
         bottom_free = low > view[0] + band or high < view[0]
         if top_free != bottom_free:
@@ -170,12 +170,16 @@ def under_block(xs: np.ndarray, values: np.ndarray, tangent: tuple, width_px: fl
     """The lowest and highest value of a curve (``values`` over ``xs``) and its tangent line
     (``tangent``: its two ends) over the panel's right ``block_width_px`` of ``width_px``."""
     start = xs[-1] - (xs[-1] - xs[0]) * min(1.0, block_width_px / width_px)
-    shown = values[(xs >= start) & np.isfinite(values)]
+    shown = values[int(np.searchsorted(xs, start)):]
+    low, high = (float(shown.min()), float(shown.max())) if shown.size else (math.inf, -math.inf)
+    if not (math.isfinite(low) and math.isfinite(high)):  # a curve that leaves the reals
+        shown = shown[np.isfinite(shown)]
+        low, high = (float(shown.min()), float(shown.max())) if shown.size else (math.inf,
+                                                                                -math.inf)
     (t0, t1), (v0, v1) = tangent
-    tangent_at = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, xs[-1])] \
+    ends = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, xs[-1])] \
         if t1 != t0 else [v0, v1]
-    found = [*tangent_at, *([float(shown.min()), float(shown.max())] if shown.size else [])]
-    return min(found), max(found)
+    return min(low, *ends), max(high, *ends)
 
 
 def block_y(view: list[float], height_px: float, side: str, count: int) -> list[float]:
@@ -199,8 +203,8 @@ def place_blocks(s: State, frame: Frame, g_view: list, f_view: list,
         words = lines(entries, frame.widths[key])
         height, block = frame.heights[key], len(words) * LINE_PX + INSET_PX
         wide = max(text_px(line) for line in words) + 2 * INSET_PX
-        side = block_side(view, at, height, block, below,
-                          lines_under(key, wide) if lines_under else None)
+        measure = (lambda key=key, wide=wide: lines_under(key, wide)) if lines_under else None
+        side = block_side(view, at, height, block, below, measure)
         above_px, below_px = ((block + POINT_WORDS_PX, below) if side == "top" else
                               (POINT_WORDS_PX, block + below))
         view[:] = room(view, at, height, above_px, below_px)
