@@ -112,40 +112,44 @@ def _rows(engine: Engine, compiled: _Compiled, description, fetched: list) -> li
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Cursor]:
-    """One transaction on a pooled connection: committed when the block ends, rolled back if
-    it raises; the driver's errors raised as SQLAlchemy's."""
+def pooled_cursor(engine: Engine, named=lambda: (None, None)) -> Iterator[tuple]:
+    """A pooled connection and its cursor, given back when the block ends (the pool rolls
+    back whatever was not committed); the driver's errors raised as SQLAlchemy's, as
+    ``execute`` makes them (a lost connection is dropped, not pooled), named by ``named()``:
+    the statement and parameters that failed."""
     dialect = engine.dialect
     error = dialect.loaded_dbapi.Error
     try:
         pooled = engine.raw_connection()
     except error as exc:
-        raise DBAPIError.instance(None, None, exc, error) from exc
-    cursor = running = None
+        raise DBAPIError.instance(*named(), exc, error) from exc
+    cursor = None
     try:
         cursor = pooled.cursor()
-        running = Cursor(engine, cursor)
-        yield running
-        running.sql = running.sent = None
-        for listen in engine.dispatch.commit:  # e.g. a test's count, or its frozen server
-            listen(None)
-        pooled.commit()
+        yield pooled, cursor
     except error as exc:
         lost = dialect.is_disconnect(exc, pooled.dbapi_connection, cursor)
         if lost:
             pooled.invalidate(exc)
-        else:
-            with suppress(error):
-                pooled.rollback()
-        sql, sent = (running.sql, running.sent) if running else (None, None)
-        raise DBAPIError.instance(sql, sent, exc, error, connection_invalidated=lost) from exc
-    except BaseException:
-        with suppress(error):
-            pooled.rollback()
-        raise
+        raise DBAPIError.instance(*named(), exc, error, connection_invalidated=lost) from exc
     finally:
         if cursor is not None:
             with suppress(error):  # a cut connection's cursor
                 cursor.close()
         with suppress(error):  # back to the pool (rolled back there if still open)
             pooled.close()
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Cursor]:
+    """One transaction on a pooled connection: committed when the block ends, rolled back if
+    it raises; the driver's errors raised as SQLAlchemy's."""
+    running = None
+    with pooled_cursor(engine, lambda: (running.sql, running.sent) if running else (None, None)
+                       ) as (pooled, cursor):
+        running = Cursor(engine, cursor)
+        yield running
+        running.sql = running.sent = None
+        for listen in engine.dispatch.commit:  # e.g. a test's count, or its frozen server
+            listen(None)
+        pooled.commit()

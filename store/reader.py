@@ -6,7 +6,6 @@ whatever the learner's history."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -25,8 +24,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.exc import DBAPIError
 
+from store import driver
 from store.attempts import Store, Summary
 from store.help import HINT, Help
 from store.schema import (
@@ -112,31 +111,10 @@ def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> l
 
 def _fetch(engine, sql: str, sent) -> list[tuple]:
     """The rows straight from a pooled connection's cursor (the pool's checkout, deadline
-    and ping as for any statement; no result object to build). The driver's errors become
-    SQLAlchemy's, as ``execute`` makes them (a lost connection is dropped, not pooled), so
-    the store's guard treats them as any other."""
-    dialect = engine.dialect
-    error = dialect.loaded_dbapi.Error
-    try:
-        pooled = engine.raw_connection()
-    except error as exc:
-        raise DBAPIError.instance(sql, sent, exc, error) from exc
-    cursor = None
-    try:
-        cursor = pooled.cursor()
+    and ping as for any statement; no result object to build; store/driver.py's errors)."""
+    with driver.pooled_cursor(engine, lambda: (sql, sent)) as (_, cursor):
         cursor.execute(sql, sent)
         return cursor.fetchall()
-    except error as exc:
-        lost = dialect.is_disconnect(exc, pooled.dbapi_connection, cursor)
-        if lost:
-            pooled.invalidate(exc)
-        raise DBAPIError.instance(sql, sent, exc, error, connection_invalidated=lost) from exc
-    finally:
-        if cursor is not None:
-            with suppress(error):  # a cut connection's cursor
-                cursor.close()
-        with suppress(error):  # back to the pool (rolled back there)
-            pooled.close()
 
 
 def _page_read(store: Store, practice_ids: tuple[str, ...]) -> tuple[str, tuple | None, dict]:
