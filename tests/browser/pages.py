@@ -86,6 +86,22 @@ def idle(page, timeout_ms: int = 5000) -> None:
                   timeout_ms)
 
 
+def box(page, selector: str) -> dict:
+    """The first element matching ``selector``: its top, bottom, left and right on screen."""
+    return page.evaluate("""(s) => { const b = document.querySelector(s).getBoundingClientRect();
+  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right}; }""", selector)
+
+
+def set_controls(page, name: str, values: dict) -> None:
+    """Set figure ``name``'s controls to ``values`` (field → value) as a reader's input does."""
+    page.evaluate("""([name, values]) => Object.entries(values).forEach(([field, value]) => {
+  const control = document.getElementById(`widget-${name}-${field}`);
+  control.value = String(value);
+  control.dispatchEvent(new Event("input", { bubbles: true }));
+  control.dispatchEvent(new Event("change", { bubbles: true }));
+})""", [name, values])
+
+
 def hold_still(page, selector: str, still_frames: int = 5, timeout: float = 10000) -> None:
     """Wait until ``selector``'s box has not moved or changed size for ``still_frames``
     animation frames in a row (a scroll landed, a chart finished drawing)."""

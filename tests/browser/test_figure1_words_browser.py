@@ -8,7 +8,15 @@ import itertools
 
 import pytest
 
-from tests.browser.pages import DESKTOP_1366, PHONE, figure_ready, frames, new_page, open_chapter
+from tests.browser.pages import (
+    DESKTOP_1366,
+    PHONE,
+    figure_ready,
+    frames,
+    new_page,
+    open_chapter,
+    set_controls,
+)
 
 SMALL_PHONE = {"width": 320, "height": 640}
 
@@ -46,13 +54,6 @@ WORDS_APART = """(id) => {
   return { outside, meeting, count: words.length };
 }"""
 
-SET_CONTROLS = """(values) => Object.entries(values).forEach(([field, value]) => {
-  const control = document.getElementById(`widget-nudge-${field}`);
-  control.value = String(value);
-  control.dispatchEvent(new Event("input", { bubbles: true }));
-  control.dispatchEvent(new Event("change", { bubbles: true }));
-})"""
-
 # The settings the figure last drew (its own event, with the server's parsed values).
 REMEMBER_DRAWN = """document.addEventListener("seeingml:figure", (e) => {
   if (e.detail.name === "nudge") window.__nudgeDrawn = e.detail.params;
@@ -82,7 +83,7 @@ def test_at_every_extreme_setting_figure_1s_words_are_inside_and_apart(browser, 
     figure_ready(page, "nudge", drawn=True)
     found = {}
     for settings in EXTREMES:
-        page.evaluate(SET_CONTROLS, settings)
+        set_controls(page, "nudge", settings)
         page.wait_for_function(DRAWN_AT, arg=settings, timeout=20000)
         frames(page)
         words = page.evaluate(WORDS_APART, "widget-nudge-plot")

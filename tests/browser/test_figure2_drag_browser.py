@@ -13,6 +13,7 @@ from tests.browser.pages import (
     DESKTOP_1366,
     PHONE,
     ask_for_sweep,
+    box,
     drawn_words,
     figure_ready,
     hold_still,
@@ -23,8 +24,6 @@ from tests.browser.pages import (
 )
 
 SLIDERS = FIGURES["backprop"].sliders
-BOX = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
-  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right}; }"""
 
 
 def _drag(page, slider: str) -> tuple[int, str, str]:
@@ -133,10 +132,10 @@ HIT = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
 def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_screen(
         browser, live_server, viewport, scheme):
     context, page = _open(browser, live_server, viewport, color_scheme=scheme)
-    header = page.evaluate(BOX, "header.masthead")
-    view = page.evaluate(BOX, "#figure-backprop .widget-view")
-    graph = page.evaluate(BOX, "#widget-backprop-plot")
-    field = page.evaluate(BOX, "#figure-backprop [data-field='x']")
+    header = box(page, "header.masthead")
+    view = box(page, "#figure-backprop .widget-view")
+    graph = box(page, "#widget-backprop-plot")
+    field = box(page, "#figure-backprop [data-field='x']")
     # The held view leaves room below it for a slider's whole field (label, value, track),
     # at 390 × 844 for two of them; a shorter phone's held view starts at the graph.
     short = viewport["height"] < 52 * 16
@@ -151,10 +150,10 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
             page.locator(f"#widget-backprop-{slider}").evaluate(
                 "(e, block) => e.scrollIntoView({block, behavior: 'instant'})", block)
             hold_still(page, f"#widget-backprop-{slider}")
-            plot = page.evaluate(BOX, "#widget-backprop-plot")
-            step = page.evaluate(BOX, "#figure-backprop [data-action='next']")
-            moved = page.evaluate(BOX, f"#figure-backprop [data-field='{slider}']")
-            track = page.evaluate(BOX, f"#widget-backprop-{slider}")
+            plot = box(page, "#widget-backprop-plot")
+            step = box(page, "#figure-backprop [data-action='next']")
+            moved = box(page, f"#figure-backprop [data-field='{slider}']")
+            track = box(page, f"#widget-backprop-{slider}")
             assert header["bottom"] - 1 <= plot["top"] and plot["bottom"] <= step["top"], slider
             assert step["bottom"] <= moved["top"], (slider, block, step, moved)
             # (2 px: the browser's subpixel layout may put the track's box just past the edge.)
@@ -169,7 +168,7 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
         "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
     hold_still(page, "#widget-backprop-w1")
     ask_for_sweep(page, "backprop", "w1")
-    before = page.evaluate(BOX, "#widget-backprop-w1")
+    before = box(page, "#widget-backprop-w1")
     y = (before["top"] + before["bottom"]) / 2
     page.mouse.move(before["left"] + (before["right"] - before["left"]) * 0.55, y)
     page.mouse.down()
@@ -177,7 +176,7 @@ def test_on_a_phone_the_graph_step_buttons_and_the_dragged_slider_share_the_scre
         page.mouse.move(before["left"] + 2 + (before["right"] - before["left"]) * 0.55
                         * (1 - i / 20), y)
         page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
-    held = page.evaluate(BOX, "#widget-backprop-w1")
+    held = box(page, "#widget-backprop-w1")
     screenshot(page, f"figure-backprop-phone-drag-{viewport['width']}-{scheme}")
     page.mouse.up()
     assert page.eval_on_selector("#widget-backprop-w1", "e => Number(e.value)") < -4

@@ -11,6 +11,7 @@ import pytest
 
 from chapter.figures import FIGURES
 from tests.browser.pages import (
+    box,
     figure_ready,
     frames,
     hold_still,
@@ -18,17 +19,10 @@ from tests.browser.pages import (
     new_page,
     open_chapter,
     screenshot,
+    set_controls,
 )
 
 SLIDERS = FIGURES["backprop"].sliders
-BOX = """(s) => { const b = document.querySelector(s).getBoundingClientRect();
-  return {top: b.top, bottom: b.bottom, left: b.left, right: b.right}; }"""
-SET_CONTROLS = """(values) => Object.entries(values).forEach(([field, value]) => {
-  const control = document.getElementById(`widget-backprop-${field}`);
-  control.value = String(value);
-  control.dispatchEvent(new Event("input", { bubbles: true }));
-  control.dispatchEvent(new Event("change", { bubbles: true }));
-})"""
 # What goes wrong with the chart's drawn words (the graph's labels and the loss panel's ticks
 # and titles): a line of words (each line of a label of several) outside the chart's box, or
 # over another word, a node or an arrow.
@@ -108,7 +102,7 @@ def test_every_word_of_the_last_step_is_whole_and_clear_on_a_small_phone(
     context, page = _open(browser, live_server, viewport)
     for settings in SETTINGS:
         if settings:
-            page.evaluate(SET_CONTROLS, settings)
+            set_controls(page, "backprop", settings)
             page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
         _to_step(page, 9)
         found = page.evaluate(FAULTS)
@@ -117,7 +111,7 @@ def test_every_word_of_the_last_step_is_whole_and_clear_on_a_small_phone(
     screenshot(page, f"figure-backprop-words-{viewport['width']}x{viewport['height']}")
     # Trained with the largest learning rate until the weights run away: long numbers and
     # powers of ten in the weights' own labels too.
-    page.evaluate(SET_CONTROLS, {"x": -5, "w1": 0.5, "w2": 0.5, "target": 5, "eta": 2})
+    set_controls(page, "backprop", {"x": -5, "w1": 0.5, "w2": 0.5, "target": 5, "eta": 2})
     page.wait_for_selector("#figure-backprop .widget[data-state='ready']")
     for _ in range(6):
         page.click("#figure-backprop [data-action='step']")
@@ -135,8 +129,8 @@ def test_every_word_of_the_last_step_is_whole_and_clear_on_a_small_phone(
 def _strip_over_chart(page, name: str = "backprop") -> list:
     """Where a figure's formula strip and its chart are both on screen and overlap (empty if
     not)."""
-    strip = page.evaluate(BOX, f"#figure-{name} .formula-strip")
-    plot = page.evaluate(BOX, f"#widget-{name}-plot")
+    strip = box(page, f"#figure-{name} .formula-strip")
+    plot = box(page, f"#widget-{name}-plot")
     across = min(strip["bottom"], plot["bottom"]) - max(strip["top"], plot["top"])
     on_screen = strip["bottom"] > 0 and strip["top"] < page.viewport_size["height"]
     return [round(strip["top"]), round(strip["bottom"]), round(plot["top"])] \
@@ -157,7 +151,7 @@ def test_on_a_short_phone_the_formula_strip_never_covers_the_chart(browser, live
                                                                  viewport, scheme):
     context, page = _open(browser, live_server, viewport, color_scheme=scheme)
     page.evaluate("document.querySelector('#figure-backprop .widget-more').open = true")
-    header = page.evaluate(BOX, "header.masthead")
+    header = box(page, "header.masthead")
     for step in (1, 9):
         _to_step(page, step)
         # Scrolled through the whole figure, a screen's fifth at a time.
@@ -178,14 +172,14 @@ def test_on_a_short_phone_the_formula_strip_never_covers_the_chart(browser, live
             assert _strip_over_chart(page) == [], (step, slider)
             for part in (control, f"label[for='widget-backprop-{slider}']"):
                 assert page.evaluate(HIT, part) == part, (step, slider, part)
-            assert page.evaluate(BOX, control)["top"] >= header["bottom"] - 1
+            assert box(page, control)["top"] >= header["bottom"] - 1
     # Dragged (at the first step, whose words keep their lines): the strip stays off the
     # chart, the slider under the finger.
     _to_step(page, 1)
     page.locator("#widget-backprop-w1").evaluate(
         "e => e.scrollIntoView({block: 'end', behavior: 'instant'})")
     hold_still(page, "#widget-backprop-w1")
-    before = page.evaluate(BOX, "#widget-backprop-w1")
+    before = box(page, "#widget-backprop-w1")
     y = (before["top"] + before["bottom"]) / 2
     page.mouse.move(before["left"] + 12, y)
     page.mouse.down()
@@ -193,7 +187,7 @@ def test_on_a_short_phone_the_formula_strip_never_covers_the_chart(browser, live
         page.mouse.move(before["left"] + 12 + (before["right"] - before["left"] - 24) * i / 15, y)
         frames(page, 1)
         assert _strip_over_chart(page) == [], i
-    after = page.evaluate(BOX, "#widget-backprop-w1")
+    after = box(page, "#widget-backprop-w1")
     size = f"{viewport['width']}x{viewport['height']}"
     screenshot(page, f"figure-backprop-short-drag-{size}-{scheme}")
     page.mouse.up()

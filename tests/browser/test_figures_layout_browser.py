@@ -19,6 +19,7 @@ from tests.browser.pages import (
     open_chapter,
     pace,
     screenshot,
+    set_controls,
     watch_sweeps,
 )
 
@@ -218,14 +219,6 @@ CUT_WORDS = """(id) => {
 }"""
 
 
-SET_CONTROLS = """([name, values]) => Object.entries(values).forEach(([field, value]) => {
-  const control = document.getElementById(`widget-${name}-${field}`);
-  control.value = String(value);
-  control.dispatchEvent(new Event("input", { bubbles: true }));
-  control.dispatchEvent(new Event("change", { bubbles: true }));
-})"""
-
-
 @pytest.mark.parametrize(("name", "settings"), [
     *[(name, {}) for name in WIDGETS],
     # A straight line's note, and σ so near 1 that its tick labels take 12 digits.
@@ -242,7 +235,7 @@ def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name, 
     page.mouse.wheel(0, 40)  # the first interaction: the figures' scripts load
     figure_ready(page, name, drawn=True)
     if settings:
-        page.evaluate(SET_CONTROLS, [name, settings])
+        set_controls(page, name, settings)
         page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']")
         for field, value in settings.items():
             assert page.evaluate(f"document.getElementById('widget-{name}-{field}').value")\
