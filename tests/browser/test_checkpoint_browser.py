@@ -18,6 +18,7 @@ from tests.browser.pages import (
     screenshot,
     shot,
     tab_to,
+    tap,
     touch_drag,
 )
 
@@ -177,7 +178,7 @@ def test_all_four_by_touch_on_a_phone(phone_page, live_server):
     # The page at rest first: a finger lifted while the page still moved flings it, and a tap
     # during a fling only stops it.
     hold_still(page, "#q4 [data-step=d] [data-move=up]")
-    page.locator("#q4 [data-step=d] [data-move=up]").tap()
+    tap(page, "#q4 [data-step=d] [data-move=up]")
     page.locator("#q4 .step:nth-child(3)[data-step=d]").wait_for(timeout=5000)
     assert order(page) == TARGET
     screenshot(page, "checkpoint-phone-ordering")
