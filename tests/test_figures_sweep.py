@@ -7,7 +7,7 @@ import json
 import brotli
 import pytest
 
-from chapter.figures import FIGURES
+from chapter.figures import FIGURES, nudge
 from chapter.figures.params import parse_params
 from chapter.figures.sweep import MAX_FRAMES, grid
 
@@ -26,8 +26,11 @@ def test_a_sweep_frame_is_the_exact_figure_at_its_value(client):
     assert sweep["values"][0] == -5 and sweep["values"][-1] == 5
     i = sweep["values"].index(2.5)
     frame = sweep["frames"][i]
-    base = FIGURES["nudge"].build(**parse_params(FIGURES["nudge"].schema, {"x": "1"}))
-    exact = FIGURES["nudge"].build(**parse_params(FIGURES["nudge"].schema, {"x": "2.5"}))
+    params = parse_params(FIGURES["nudge"].schema, {"x": "1"})
+    base = FIGURES["nudge"].build(**params)
+    # in the sweep's one set of panels (nudge.sweep_frames), the figure built alone at 2.5
+    room = nudge.sweep_room(params, "x", sweep["values"])
+    exact = FIGURES["nudge"].build(**{**params, "x": 2.5}, least=room)
     merged = [dict(b, **d) if d else b for b, d in zip(base["figure"]["data"], frame["data"],
                                                        strict=True)]
     assert merged == exact["figure"]["data"]
@@ -96,8 +99,11 @@ def test_every_sweep_frame_is_the_builder_alone_at_its_value(client, name, slide
     sweep, drawn = body["sweep"], body["params"]
     assert sweep["values"] == [f["value"] for f in sweep["frames"]]
     assert len(sweep["frames"]) >= 1
+    # Figure 1 lays a sweep's frames out in one set of panels (nudge.sweep_frames)
+    room = ({"least": nudge.sweep_room(drawn, slider, sweep["values"])} if name == "nudge"
+            else {})
     for frame in sweep["frames"]:
-        exact = figure.build(**{**drawn, slider: frame["value"]})
+        exact = figure.build(**{**drawn, slider: frame["value"]}, **room)
         data, layout = _merged(body["figure"], frame)
         assert data == exact["figure"]["data"], (slider, frame["value"])
         assert layout == exact["figure"]["layout"], (slider, frame["value"])

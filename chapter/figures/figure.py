@@ -58,8 +58,9 @@ class Figure:
     # the most a sweep may do); None: every frame is cheap, a sweep has MAX_FRAMES.
     frame_work: Callable[[dict], float] | None = None
     # A sweep's frames in one pass: (params, slider, values) → what ``build(**params,
-    # sweeping=True)`` answers at each value, computed together (nudge.sweep_frames); None:
-    # sweep.py calls the builder once per value.
+    # sweeping=True)`` answers at each value, computed together (nudge.sweep_frames: laid out
+    # in the one set of panels that holds them all); None: sweep.py calls the builder once
+    # per value.
     sweep_frames: Callable[[dict, str, list], list[dict]] | None = None
 
     def __post_init__(self):

@@ -25,23 +25,48 @@ SHRINK_DXS_DRAWN = round_sig(SHRINK_DXS)
 
 
 def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
-                 narrow: bool = False, sweeping: bool = False) -> dict:
+                 narrow: bool = False, sweeping: bool = False,
+                 least: tuple[int, int] = (0, 0)) -> dict:
     """Figure 1: the nudge's stages as an animation, the real changes beside the tangent
-    estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks."""
+    estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks. ``least``:
+    the panels' smallest room (``nudge_labels.frame``), for a sweep's frames."""
     s = State.at(fn, x, w, dx, narrow)
-    return _built(s, arrays([s])[0], sweeping)
+    return _built(s, arrays([s])[0], sweeping, least)
 
 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
-    """What ``nudge_figure(**params, sweeping=True)`` answers with ``param`` at each value,
-    every frame's arrays computed in one pass (sweep.py)."""
+    """What ``nudge_figure(**params, sweeping=True, least=room)`` answers with ``param`` at
+    each value, every frame's arrays computed in one pass (sweep.py), ``room`` being
+    ``sweep_room``'s: every frame is laid out in the same panels, within those of the exact
+    figure at any of these values, so a drag moves the marks in the panels on screen
+    (scrub.js) and plotly.js never lays the chart out again because a tick label grew."""
+    states, computed, views, room = _swept(params, param, values)
+    return [_built(s, a, True, room, v) for s, a, v in zip(states, computed, views,
+                                                                    strict=True)]
+
+
+def sweep_room(params: dict, param: str, values: list) -> tuple[int, int]:
+    """The panels' room (``nudge_labels.frame``) that holds the tick labels of the exact
+    figure at each of ``values`` and at ``params``: the widest any of them needs."""
+    return _swept(params, param, values)[3]
+
+
+def _swept(params: dict, param: str, values: list) -> tuple[list, list, list, tuple]:
+    """The frames' states, arrays and views, and the room that holds them all."""
     states = [State.at(**{**params, param: value}) for value in values]
-    return [_built(s, a, True) for s, a in zip(states, arrays(states), strict=True)]
+    states.append(State.at(**params))  # the figure on screen when a drag starts
+    computed = arrays(states)
+    views = [_views(s, a) for s, a in zip(states, computed, strict=True)]
+    height = HEIGHTS.at(states[0].narrow)
+    room = words.widest(words.frame(height, s.narrow, *v).room
+                        for s, v in zip(states, views, strict=True))
+    return states[:-1], computed[:-1], views[:-1], room
 
 
-def _built(s: State, a: Arrays, sweeping: bool) -> dict:
+def _built(s: State, a: Arrays, sweeping: bool, least: tuple[int, int],
+           views: tuple | None = None) -> dict:
     shrink = a.shrink
-    data, ranges = _stage_traces(s, a)
+    data, ranges = _stage_traces(s, a, least, views or _views(s, a))
     data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3, ranges)
@@ -86,16 +111,26 @@ def _point(px, py, label, axes, color, digits: int, place: str) -> dict:
             "hoverinfo": "skip", "cliponaxis": False}
 
 
-def _stage_traces(s: State, a: Arrays) -> tuple[list[dict], dict]:
-    """Inner stage g around x, outer stage f around u, each with its tangent line; and the
-    axis ranges that keep both the real change and the estimate in view."""
+def _views(s: State, a: Arrays) -> tuple[list, list]:
+    """The inner and the outer panel's value ranges, holding the curves near the point and
+    both the real change and the estimate (before room is made for the words)."""
     n, ch = s.n, s.ch
     u_ends = (n.u, n.u + ch.du_actual, n.u + ch.du_linear)
     y_ends = (n.y, n.y + ch.dy_actual, n.y + ch.dy_linear)
-    g_extent, f_extent, gaps_extent = a.extents
-    f_range = style.focus_range(f_extent, min(y_ends), max(y_ends))
-    g_range = style.focus_range(g_extent, min(u_ends), max(u_ends))
-    frame = words.frame(HEIGHTS.at(s.narrow), s.narrow, g_range, f_range)
+    g_extent, f_extent, _ = a.extents
+    return (style.focus_range(g_extent, min(u_ends), max(u_ends)),
+            style.focus_range(f_extent, min(y_ends), max(y_ends)))
+
+
+def _stage_traces(s: State, a: Arrays, least: tuple[int, int],
+                  views: tuple) -> tuple[list[dict], dict]:
+    """Inner stage g around x, outer stage f around u, each with its tangent line; and the
+    axis ranges that keep both the real change and the estimate in view (``views``, grown
+    here: copies)."""
+    n = s.n
+    g_range, f_range = list(views[0]), list(views[1])
+    gaps_extent = a.extents[2]
+    frame = words.frame(HEIGHTS.at(s.narrow), s.narrow, g_range, f_range, least)
     t = a.tangents
     curves = {"g": (a.xs, a.g, (t[0], t[1])), "f": (a.us, a.f, (t[2], t[3]))}
     blocks = words.place_blocks(  # grows the two views

@@ -83,33 +83,43 @@ class Frame:
     domains: dict
     heights: dict  # px: "g", "f"
     widths: dict  # px at the narrowest chart: "g", "f", "s"
+    room: tuple[int, int] = (0, 0)  # px: the left margin, and the gap between wide panels
 
 
-def frame(height: int, narrow: bool, g_range: list, f_range: list) -> Frame:
+def frame(height: int, narrow: bool, g_range: list, f_range: list,
+          least: tuple[int, int] = (0, 0)) -> Frame:
     """Margins wide enough for the y tick labels, and (side by side) a gap between the inner
-    and the outer panel wide enough for the outer panel's tick labels and title."""
+    and the outer panel wide enough for the outer panel's tick labels and title; each at
+    least ``least`` (another frame's ``room``: a sweep lays every frame out in the panels of
+    the one that needs the most, see ``nudge.sweep_frames``)."""
     plot_h = height - MARGIN_T - MARGIN_B
     title_px = 8 + 16 + 4  # standoff, a rotated title's height, a little air
     if narrow:
-        domains = {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
-                   "f": ((0, 1), (0, 0.27))}
         ticks = max(tick_px(g_range, 0.26 * plot_h), tick_px(f_range, 0.27 * plot_h),
                     text_px("10⁻¹⁸"))
-        left = _step_up(ticks + title_px)
+        left, gap = max(_step_up(ticks + title_px), least[0]), 0
+        domains = {"s": ((0, 1), (0.72, 1)), "g": ((0, 1), (0.37, 0.63)),
+                   "f": ((0, 1), (0, 0.27))}
         width = MIN_WIDTH[True] - left - MARGIN_R
         widths = {"g": width, "f": width, "s": width}
     else:
-        left = _step_up(tick_px(g_range, 0.56 * plot_h) + title_px)
+        left = max(_step_up(tick_px(g_range, 0.56 * plot_h) + title_px), least[0])
         plot_w = MIN_WIDTH[False] - left - MARGIN_R
         # the outer panel's tick labels and title, and half the inner panel's last x tick
-        gap = _step_up(tick_px(f_range, 0.56 * plot_h) + title_px + 12, 88) / plot_w
-        half = (1 - gap) / 2
+        gap = max(_step_up(tick_px(f_range, 0.56 * plot_h) + title_px + 12, 88), least[1])
+        half = (1 - gap / plot_w) / 2
         domains = {"g": ((0, half), (0.44, 1)), "f": ((1 - half, 1), (0.44, 1)),
                    "s": ((0, 1), (0, 0.28))}
         widths = {"g": half * plot_w, "f": half * plot_w, "s": plot_w}
     heights = {k: plot_h * (domains[k][1][1] - domains[k][1][0]) for k in ("g", "f")}
     margin = {"l": left, "r": MARGIN_R, "t": MARGIN_T, "b": MARGIN_B}
-    return Frame(margin, domains, heights, widths)
+    return Frame(margin, domains, heights, widths, (left, gap))
+
+
+def widest(rooms) -> tuple[int, int]:
+    """The room that holds each of ``rooms``: the widest left margin and the widest gap."""
+    rooms = list(rooms)
+    return max(r[0] for r in rooms), max(r[1] for r in rooms)
 
 
 def _step_up(px: float, least: int = 72, step: int = 24) -> int:

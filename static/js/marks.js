@@ -144,15 +144,33 @@
     if (mode.includes("lines") && placed.length > 1 && (!nodes.line || nodes.lines > 1)) return false;
     if (mode.includes("markers") && placed.length && !nodes.points.length) return false;
     if (mode.includes("text")) {
-      // A label is moved, reworded or emptied; one plotly.js did not draw is not made here.
+      // A label is moved, reworded or emptied; one plotly.js did not draw (a block of words
+      // that grew a line) is made as a copy of one it did, if the words fit that copy.
+      const model = modelLabel(nodes);
       const ok = placed.every((p) => {
         const words = wordsAt(trace, p);
         const l = nodes.labels.get(p[2]);
-        return words === "" || (l && l.node && rewordable(l.node, words));
+        const drawn = l && l.node ? l : model;
+        return words === "" || Boolean(drawn && rewordable(drawn.node, words));
       });
       if (!ok) return false;
     }
     return true;
+  }
+
+  function modelLabel(nodes) {
+    for (const l of nodes.labels.values()) if (l.node) return l;
+    return null;
+  }
+
+  function copyLabel(nodes, index) {
+    // A new point's label: a copy of a drawn one (its font, colour and offset), beside it.
+    const model = modelLabel(nodes);
+    const holder = model.holder.cloneNode(true);
+    model.holder.parentNode.appendChild(holder);
+    const l = Object.assign({}, model, { index, holder, node: holder.querySelector("text") });
+    nodes.labels.set(index, l);
+    return l;
   }
 
   function movePoints(nodes, placed) {
@@ -182,6 +200,10 @@
     const at = new Map(placed.map((p) => [p[2], p]));
     const positions = trace.textposition;
     const size = full.textfont && full.textfont.size;
+    placed.forEach((p) => {
+      const l = nodes.labels.get(p[2]);
+      if (!(l && l.node) && wordsAt(trace, p) !== "") copyLabel(nodes, p[2]);
+    });
     nodes.labels.forEach((l) => {
       if (!l.node) return;
       const p = at.get(l.index);

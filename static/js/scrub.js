@@ -34,6 +34,20 @@
   const domains = (layout) => Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
     .map((k) => `${k}:${JSON.stringify((layout[k] && layout[k].domain) || null)}`)
     .concat(JSON.stringify(layout.margin || null)).join();
+  // Whether a frame's panels lie within those on screen: margins no narrower, every axis's
+  // domain inside the shown one. Its words, placed for panels no bigger, fit there, and a drag
+  // hides the ticks of the axes it moves (a Figure 1 sweep lays all its frames out in the
+  // panels of the one with the longest tick labels, sweep_frames in nudge.py).
+  const within = (layout, shown) => {
+    const m = layout.margin || {};
+    const s = shown.margin || {};
+    if (["l", "r", "t", "b"].some((k) => (m[k] || 0) < (s[k] || 0))) return false;
+    return Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).every((k) => {
+      const d = (layout[k] && layout[k].domain) || [0, 1];
+      const e = (shown[k] && shown[k].domain) || [0, 1];
+      return d[0] >= e[0] && d[1] <= e[1];
+    });
+  };
   const axesOf = (t) => [`xaxis${(t.xaxis || "x").slice(1)}`, `yaxis${(t.yaxis || "y").slice(1)}`];
 
   function movedTraces(base, frame, previous, touched, moving) {
@@ -181,8 +195,11 @@
       }
       const whole = (f) => Boolean(f && f.whole && f.whole.length);
       // Other traces than on screen, or panels laid out elsewhere (Figure 1 widens the gap
-      // between its panels for long tick labels): plotly.js draws it all, marks.js cannot.
-      const moved = domains(Object.assign({}, base.layout, frame.layout)) !== domains(this.plot.layout || {});
+      // between its panels for long tick labels): plotly.js draws it all, marks.js cannot —
+      // except in a drag, where a frame whose panels lie within those on screen is moved there.
+      const layout = Object.assign({}, base.layout, frame.layout);
+      const shownLayout = this.plot.layout || {};
+      const moved = this.dragging ? !within(layout, shownLayout) : domains(layout) !== domains(shownLayout);
       if (whole(frame) || whole(this.scrubDrawn) || frame.data.length !== this.drawn.data.length || moved) {
         this.scrubFull(base, frame);
         return;

@@ -13,8 +13,10 @@ import pytest
 
 from tests.browser.pages import (
     DESKTOP_1366,
+    PHONE,
     ask_for_sweep,
     figure_ready,
+    hold_still,
     new_page,
     open_chapter,
     watch_sweeps,
@@ -45,7 +47,7 @@ MARKS = """(id) => {
 }"""
 
 # plotly.js drawing the frame nearest `value` from scratch, on the held ranges or its own.
-REDRAW = """async ([id, url, value, hold]) => {
+REDRAW = r"""async ([id, url, value, hold]) => {
   const plot = document.getElementById(id);
   const body = await (await fetch(url, { headers: { Accept: "application/json" } })).json();
   const { values, frames, axes } = body.sweep;
@@ -55,6 +57,13 @@ REDRAW = """async ([id, url, value, hold]) => {
   const frame = frames[best];
   const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i], d) : base.data[i]));
   const layout = Object.assign({}, base.layout, frame.layout, { width: plot._fullLayout.width });
+  // In the panels on screen, where a drag moves a frame whose panels lie within them
+  // (Figure 1's sweep is laid out in the panels of its frame with the longest tick labels).
+  const shown = plot.layout;
+  layout.margin = shown.margin;
+  Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).forEach((k) => {
+    layout[k] = Object.assign({}, layout[k], { domain: shown[k].domain });
+  });
   if (hold) {
     Object.entries(axes).forEach(([k, a]) => { layout[k] = Object.assign({}, layout[k], a); });
   }
@@ -107,8 +116,8 @@ BACKPROP = "x=2&w1=0.5&w2=1.2&target=1&eta=0.2&steps=0"
 @pytest.mark.parametrize(("name", "control", "value", "hold", "query", "hidden"), [
     ("nudge", "x", 3.0, False, NUDGE, True),
     ("nudge", "x", -1.5, False, NUDGE, True),
-    # On the way to x = 5, σ's tick labels grow long and the panels move apart (their
-    # domains): plotly.js draws that frame whole, and marks.js moves the later ones in it.
+    # Near x = 5 σ's tick labels grow long: the sweep's panels are those of that frame, and
+    # its blocks of words wrap into more lines than the figure on screen drew.
     ("nudge", "x", 5.0, False, NUDGE, True),
     ("nudge", "w", 3.5, False, NUDGE, True),
     ("nudge", "w", -1.5, False, NUDGE, True),
@@ -205,4 +214,58 @@ def test_while_figure_1_is_dragged_its_step_words_are_the_drawn_frames(
                           [f"/api/widgets/nudge?{NUDGE}&narrow=0&sweep={control}", value])
     shown = page.text_content("#widget-nudge-step")
     assert shown == f"Step 4 of 4: {words[3]}" != before
+    context.close()
+
+
+# A real pointer drag across the whole slider: each of Figure 1's sliders from its default to
+# one end and back to the other, on a desktop and a phone (stacked panels). Every frame is
+# moved by marks.js in the panels on screen: plotly.js never draws during the drag, even where
+# a frame's tick labels are longer than the figure's on screen or its words take more lines.
+WHOLE_DRAWS = """() => { window.__wholeDraws = [];
+  for (const name of ["react", "newPlot", "animate"]) {
+    const f = window.Plotly[name];
+    window.Plotly[name] = function (...args) { window.__wholeDraws.push(name);
+                                               return f.apply(this, args); };
+  } }"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_whole_drag_of_each_figure_1_slider_is_moved_without_plotly(browser, live_server,
+                                                                      viewport):
+    context, page = (new_page(browser, PHONE, is_mobile=True, has_touch=True)
+                     if viewport == "phone" else new_page(browser, DESKTOP_1366))
+    watch_sweeps(page)
+    open_chapter(page, live_server, wait_until="load")
+    figure_ready(page, "nudge", drawn=True)
+    page.evaluate("document.querySelector('#figure-nudge .widget-more').open = true")  # Δx
+    for control in ("x", "w", "dx"):
+        selector = f"#widget-nudge-{control}"
+        page.locator(selector).evaluate("e => e.scrollIntoView({block: 'end'})")
+        ask_for_sweep(page, "nudge", control)
+        page.wait_for_selector("#figure-nudge .widget[data-state='ready']")
+        hold_still(page, selector)
+        page.evaluate(WHOLE_DRAWS)
+        box = page.locator(selector).bounding_box()
+        y = box["y"] + box["height"] / 2
+        low, high, value = page.eval_on_selector(
+            selector, "i => [Number(i.min), Number(i.max), Number(i.value)]")
+
+        def at(v, box=box, low=low, high=high):
+            return box["x"] + 8 + (box["width"] - 16) * (v - low) / (high - low)
+        start = page.evaluate("window.SeeingML.redraws || 0")
+        page.mouse.move(at(value), y)
+        page.mouse.down()
+        path = [value + (high - value) * i / 20 for i in range(1, 21)]
+        path += [high + (low - high) * i / 40 for i in range(1, 41)]
+        for v in path:
+            page.mouse.move(at(v), y)
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+        page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start + 10}")
+        whole = page.evaluate("window.__wholeDraws")
+        page.mouse.up()
+        assert whole == [], (control, whole)
+        page.wait_for_function("""() => document.querySelector('#figure-nudge .widget')
+            .dataset.state === 'ready' && !document.getElementById('widget-nudge-plot')
+            .dataset.moving""")
+    assert not page.watch.errors, page.watch.errors
     context.close()
