@@ -41,8 +41,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     figure at any of these values, so a drag moves the marks in the panels on screen
     (scrub.js) and plotly.js never lays the chart out again because a tick label grew."""
     states, computed, views, room = _swept(params, param, values)
-    return [_built(s, a, True, room, v) for s, a, v in zip(states, computed, views,
-                                                                    strict=True)]
+    return [_built(s, a, True, room, v)
+            for s, a, v in zip(states, computed, views, strict=True)]
 
 
 def sweep_room(params: dict, param: str, values: list) -> tuple[int, int]:
