@@ -31,7 +31,9 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     estimates, and the difference quotient closing on f′(u)·g′(x) as Δx shrinks. ``least``:
     the panels' smallest room (``nudge_labels.frame``), for a sweep's frames."""
     s = State.at(fn, x, w, dx, narrow)
-    return _built(s, arrays([s])[0], sweeping, least)
+    a = arrays([s])[0]
+    views = _views(s, a)
+    return _built(s, a, sweeping, _frame(s, views, least), views)
 
 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
@@ -41,7 +43,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     figure at any of these values, so a drag moves the marks in the panels on screen
     (scrub.js) and plotly.js never lays the chart out again because a tick label grew."""
     states, computed, views, room = _swept(params, param, values)
-    return [_built(s, a, True, room, v)
+    frame = _frame(states[0], views[0], room)  # every frame's: room holds each one's labels
+    return [_built(s, a, True, frame, v)
             for s, a, v in zip(states, computed, views, strict=True)]
 
 
@@ -63,10 +66,14 @@ def _swept(params: dict, param: str, values: list) -> tuple[list, list, list, tu
     return states[:-1], computed[:-1], views[:-1], room
 
 
-def _built(s: State, a: Arrays, sweeping: bool, least: tuple[int, int],
-           views: tuple | None = None) -> dict:
+def _frame(s: State, views: tuple, least: tuple[int, int]) -> words.Frame:
+    """The panels' places for the views ``views``, with at least ``least`` room."""
+    return words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least)
+
+
+def _built(s: State, a: Arrays, sweeping: bool, frame: words.Frame, views: tuple) -> dict:
     shrink = a.shrink
-    data, ranges = _stage_traces(s, a, least, views or _views(s, a))
+    data, ranges = _stage_traces(s, a, frame, views)
     data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3, ranges)
@@ -122,15 +129,14 @@ def _views(s: State, a: Arrays) -> tuple[list, list]:
             style.focus_range(f_extent, min(y_ends), max(y_ends)))
 
 
-def _stage_traces(s: State, a: Arrays, least: tuple[int, int],
+def _stage_traces(s: State, a: Arrays, frame: words.Frame,
                   views: tuple) -> tuple[list[dict], dict]:
-    """Inner stage g around x, outer stage f around u, each with its tangent line; and the
-    axis ranges that keep both the real change and the estimate in view (``views``, grown
-    here: copies)."""
+    """Inner stage g around x, outer stage f around u, each with its tangent line, in the
+    panels ``frame`` places; and the axis ranges that keep both the real change and the
+    estimate in view (``views``, grown here: copies)."""
     n = s.n
     g_range, f_range = list(views[0]), list(views[1])
     gaps_extent = a.extents[2]
-    frame = words.frame(HEIGHTS.at(s.narrow), s.narrow, g_range, f_range, least)
     t = a.tangents
     curves = {"g": (a.xs, a.g, (t[0], t[1])), "f": (a.us, a.f, (t[2], t[3]))}
     blocks = words.place_blocks(  # grows the two views
@@ -163,25 +169,31 @@ def _stage_traces(s: State, a: Arrays, least: tuple[int, int],
 def _segments(s: State, step: int, ranges: dict) -> list[dict]:
     """The nudge's stages as segments: Δx, then the real Δu and Δy (solid) with the tangent
     estimates beside them (dotted), their numbers in each panel's block of words. Hidden
-    segments have zero length at their start."""
-    n, ch, x, dx, digits = s.n, s.ch, s.x, s.dx, ranges["digits"]
+    segments have zero length at their start. Their ends are rounded in one pass for each
+    panel's digits (``style.round_each``)."""
+    n, ch, x, dx, (g_digits, f_digits) = s.n, s.ch, s.x, s.dx, ranges["digits"]
     du_a, du_l = (ch.du_actual, ch.du_linear) if step >= 2 else (0.0, 0.0)
     dy_a, dy_l = (ch.dy_actual, ch.dy_linear) if step >= 3 else (0.0, 0.0)
-    seg = style.segment
+    u_a, u_l = n.u + ch.du_actual, n.u + ch.du_linear
+    xs = style.round_each([x, x + (dx if step >= 1 else 0.0), x + dx, x + dx, n.u, n.u + du_a,
+                           u_a, u_a, x + dx, x + dx, u_l, u_l])
+    g_ys = [n.u, n.u, n.u, n.u + du_a, n.u, n.u + du_l]
+    f_ys = [n.y, n.y, n.y, n.y + dy_a, n.y, n.y + dy_l]
+    if g_digits == f_digits:
+        ys = style.round_each(g_ys + f_ys, g_digits)
+        g_ys, f_ys = ys[:6], ys[6:]
+    else:
+        g_ys, f_ys = style.round_each(g_ys, g_digits), style.round_each(f_ys, f_digits)
+    seg = style.drawn_segment
     return [
-        seg(x, n.u, x + (dx if step >= 1 else 0.0), n.u, style.ORANGE,
-            f"Δx = {param(dx)}" if step >= 1 else "", axes=G_AXES, digits=digits[0],
-            textposition="bottom center", name="Δx"),
-        seg(x + dx, n.u, x + dx, n.u + du_a, style.VERMILION, "", axes=G_AXES,
-            digits=digits[0], name="actual Δu"),
-        seg(n.u, n.y, n.u + du_a, n.y, style.VERMILION, "", axes=F_AXES, digits=digits[1],
-            name="actual Δu"),
-        seg(n.u + ch.du_actual, n.y, n.u + ch.du_actual, n.y + dy_a, style.PURPLE, "",
-            axes=F_AXES, digits=digits[1], name="actual Δy"),
-        seg(x + dx, n.u, x + dx, n.u + du_l, style.VERMILION, "", dash="dot", width=2,
-            axes=G_AXES, digits=digits[0], name="tangent estimate of Δu"),
-        {**seg(n.u + ch.du_linear, n.y, n.u + ch.du_linear, n.y + dy_l, style.PURPLE, "",
-               dash="dot", width=2, axes=F_AXES, digits=digits[1],
+        seg(xs[0:2], g_ys[0:2], style.ORANGE, f"Δx = {param(dx)}" if step >= 1 else "",
+            axes=G_AXES, textposition="bottom center", name="Δx"),
+        seg(xs[2:4], g_ys[2:4], style.VERMILION, "", axes=G_AXES, name="actual Δu"),
+        seg(xs[4:6], f_ys[0:2], style.VERMILION, "", axes=F_AXES, name="actual Δu"),
+        seg(xs[6:8], f_ys[2:4], style.PURPLE, "", axes=F_AXES, name="actual Δy"),
+        seg(xs[8:10], g_ys[4:6], style.VERMILION, "", dash="dot", width=2, axes=G_AXES,
+            name="tangent estimate of Δu"),
+        {**seg(xs[10:12], f_ys[4:6], style.PURPLE, "", dash="dot", width=2, axes=F_AXES,
                name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
         words.block(ranges, "g", G_AXES, ranges["xs"], step >= 2),
         words.block(ranges, "f", F_AXES, ranges["us"], step >= 3),

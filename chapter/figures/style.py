@@ -9,6 +9,7 @@ marker shape or dash style.
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 import numpy as np
@@ -39,10 +40,16 @@ TEXT_MIN = 13  # px: no chart text is smaller
 def round_sig(values, digits: int = 5) -> list:
     """Figure coordinates to a few significant digits (the JSON stays small); None is a gap."""
     if len(values) <= 24:  # NumPy's per-call overhead outweighs a short loop
-        spec = _SPECS.get(digits) or f".{digits}g"  # f - f is NaN for NaN and ±inf
-        return [None if v is None or (f := float(v)) - f != 0 else float(f.__format__(spec))
-                for v in values]
+        return round_each(values, digits)
     return [None if v != v else v for v in _rounded(values, digits).tolist()]  # v != v: NaN
+
+
+def round_each(values, digits: int = 5) -> list:
+    """``round_sig`` of a short list, one value at a time: the rounding of each value is its
+    own, so a builder may round many short lists' values in one call and split the result."""
+    spec = _SPECS.get(digits) or f".{digits}g"  # f - f is NaN for NaN and ±inf
+    return [None if v is None or (f := float(v)) - f != 0 else float(f.__format__(spec))
+            for v in values]
 
 
 _SPECS = {4: ".4g", 5: ".5g"}
@@ -54,10 +61,13 @@ def digits_for(view: list[float], digits: int = 5) -> int:
     saturated sigmoid's y near 1 shown over 10⁻⁷), at most 15."""
     low, high = float(view[0]), float(view[1])
     largest = max(abs(low), abs(high))
-    if not (high > low and largest > 0 and np.isfinite(largest)):
+    if not (high > low and largest > 0 and math.isfinite(largest)):
+        return digits
+    ratio = largest / (high - low)
+    if ratio <= 10 and digits >= 5:  # the usual view: its log10 is at most 1, 4 + 1 digits
         return digits
     # 4 digits across the view is a ten-thousandth of its height, finer than a pixel
-    return int(min(15, max(digits, 4 + np.ceil(np.log10(largest / (high - low))))))
+    return int(min(15, max(digits, 4 + np.ceil(np.log10(ratio)))))
 
 
 def round_rows(values, digits: int = 5) -> list[list]:
@@ -132,8 +142,15 @@ def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y")
              textposition="top center", name="", digits: int = 5) -> dict:
     """A straight segment from (x0, y0) to (x1, y1), its label at the far end (``digits``:
     of y, more where its axis shows a small span of large values: ``digits_for``)."""
-    return {"type": "scatter", "mode": "lines+markers+text", "x": round_sig([x0, x1]),
-            "y": round_sig([y0, y1], digits), "xaxis": axes[0], "yaxis": axes[1], "name": name,
+    return drawn_segment(round_sig([x0, x1]), round_sig([y0, y1], digits), color, label, dash,
+                         width, axes, textposition, name)
+
+
+def drawn_segment(xs: list, ys: list, color, label, dash="solid", width=4, axes=("x", "y"),
+                  textposition="top center", name="") -> dict:
+    """``segment`` through ends already rounded (``round_each``): its two x and two y."""
+    return {"type": "scatter", "mode": "lines+markers+text", "x": xs,
+            "y": ys, "xaxis": axes[0], "yaxis": axes[1], "name": name,
             "line": {"color": color, "width": width, "dash": dash},
             "marker": {"size": [0, 9], "color": color, "symbol": "diamond"},
             "text": ["", label], "textposition": textposition,
