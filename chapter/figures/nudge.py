@@ -138,14 +138,14 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
     g_range, f_range = list(views[0]), list(views[1])
     gaps_extent = a.extents[2]
     t = a.tangents
-    curves = {"g": (a.xs, a.g, (t[0], t[1])), "f": (a.us, a.f, (t[2], t[3]))}
+    curves = {"g": (a.xs, a.tails[:2], (t[0], t[1])), "f": (a.us, a.tails[2:], (t[2], t[3]))}
     blocks = words.place_blocks(  # grows the two views
         s, frame, g_range, f_range,
         lambda key, wide: words.under_block(*curves[key], frame.widths[key], wide))
     # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
     # curve, tangent, point and segments with more digits, or rounding would draw steps.
     digits = (style.digits_for(g_range), style.digits_for(f_range))
-    ranges = {"xs": [a.xs[0], a.xs[-1]], "us": [a.us[0], a.us[-1]], "g": g_range,
+    ranges = {"xs": a.xs[[0, -1]].tolist(), "us": a.us[[0, -1]].tolist(), "g": g_range,
               "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
               "blocks": blocks}
     xs, g, us, f = a.drawn

@@ -87,6 +87,7 @@ class Arrays:
     gaps_drawn: list
     extents: tuple  # (g, f, the drawn gaps): each (smallest, largest) finite value, or None
     tangents: tuple  # the two tangent lines' ends: (g's t, g's value, f's t, f's value)
+    tails: tuple  # g's and f's ``_tail_extents``: (g's lows, g's highs, f's lows, f's highs)
 
 
 def arrays(states: list[State]) -> list[Arrays]:
@@ -112,11 +113,24 @@ def arrays(states: list[State]) -> list[Arrays]:
     tangents = zip(ends[0].tolist(), calculus.tangent(x, u, inner_slope, ends[0]).tolist(),
                    ends[1].tolist(), calculus.tangent(u, y, outer_slope, ends[1]).tolist(),
                    strict=True)
+    tails = (*_tail_extents(g), *_tail_extents(f))
     return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(
         shown[i], bool(exact[i].all()), quotients[i, count:], gaps[i, count:],
-        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn, e, t)
+        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn, e, t,
+        tuple(tail[i] for tail in tails))
         for i, (d, gaps_drawn, e, t) in enumerate(zip(drawn, round_rows(shown), extents,
                                                       tangents, strict=True))]
+
+
+def _tail_extents(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each row and each k, the smallest and the largest finite value from its k-th on
+    (±inf where none is, and at k = the row's length), so the curve under a block of words
+    at a panel's right edge is two look-ups (``nudge_labels.under_block``), not a pass."""
+    finite = np.isfinite(rows)
+    edge = np.full((len(rows), 1), np.inf)
+    lows = np.minimum.accumulate(np.where(finite, rows, np.inf)[:, ::-1], axis=1)[:, ::-1]
+    highs = np.maximum.accumulate(np.where(finite, rows, -np.inf)[:, ::-1], axis=1)[:, ::-1]
+    return np.hstack([lows, edge]), np.hstack([highs, -edge])
 
 
 def _extents(rows: np.ndarray) -> list:

@@ -175,17 +175,15 @@ def block_side(view: list[float], at: float, height_px: float, block_px: float,
     return "top" if short_top <= short_bottom else "bottom"
 
 
-def under_block(xs: np.ndarray, values: np.ndarray, tangent: tuple, width_px: float,
+def under_block(xs: np.ndarray, tails: tuple, tangent: tuple, width_px: float,
                 block_width_px: float) -> tuple[float, float]:
-    """The lowest and highest value of a curve (``values`` over ``xs``) and its tangent line
-    (``tangent``: its two ends) over the panel's right ``block_width_px`` of ``width_px``."""
+    """The lowest and highest value of a curve over ``xs`` (``tails``: its smallest and
+    largest finite value from each point on, ``nudge_frames.Arrays.tails``) and its tangent
+    line (``tangent``: its two ends) over the panel's right ``block_width_px`` of
+    ``width_px``."""
     start = xs[-1] - (xs[-1] - xs[0]) * min(1.0, block_width_px / width_px)
-    shown = values[int(np.searchsorted(xs, start)):]
-    low, high = (float(shown.min()), float(shown.max())) if shown.size else (math.inf, -math.inf)
-    if not (math.isfinite(low) and math.isfinite(high)):  # a curve that leaves the reals
-        shown = shown[np.isfinite(shown)]
-        low, high = (float(shown.min()), float(shown.max())) if shown.size else (math.inf,
-                                                                                -math.inf)
+    first = int(np.searchsorted(xs, start))
+    low, high = float(tails[0][first]), float(tails[1][first])
     (t0, t1), (v0, v1) = tangent
     ends = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, xs[-1])] \
         if t1 != t0 else [v0, v1]
