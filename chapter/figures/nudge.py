@@ -6,21 +6,19 @@ chain rule's first-order estimate) say it does, so the estimate is never taken f
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from chapter import calculus
 from chapter.figures import nudge_labels as words
 from chapter.figures import style
-from chapter.figures.figure import Figure, Heights
+from chapter.figures.figure import Figure
 from chapter.figures.nudge_frames import SHRINK_DXS, Arrays, State, arrays
+from chapter.figures.nudge_layout import HEIGHTS, Panels, layout, panels
 from chapter.figures.params import UNIT, Choice, Flag, Number
 from chapter.figures.style import round_sig
 from chapter.format import approx, factors, num, param
 
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
-HEIGHTS = Heights(wide=640, narrow=900)
 SHRINK_DXS_DRAWN = round_sig(SHRINK_DXS)
 
 
@@ -33,7 +31,7 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     s = State.at(fn, x, w, dx, narrow)
     a = arrays([s])[0]
     views = _views(s, a)
-    return _built(s, a, sweeping, _frame(s, views, least), views)
+    return _built(s, a, sweeping, _panels(s, views, least), views)
 
 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
@@ -43,8 +41,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     figure at any of these values, so a drag moves the marks in the panels on screen
     (scrub.js) and plotly.js never lays the chart out again because a tick label grew."""
     states, computed, views, room = _swept(params, param, values)
-    frame = _frame(states[0], views[0], room)  # every frame's: room holds each one's labels
-    return [_built(s, a, True, frame, v)
+    shared = _panels(states[0], views[0], room)  # every frame's: room holds their labels
+    return [_built(s, a, True, shared, v)
             for s, a, v in zip(states, computed, views, strict=True)]
 
 
@@ -66,25 +64,26 @@ def _swept(params: dict, param: str, values: list) -> tuple[list, list, list, tu
     return states[:-1], computed[:-1], views[:-1], room
 
 
-def _frame(s: State, views: tuple, least: tuple[int, int]) -> words.Frame:
-    """The panels' places for the views ``views``, with at least ``least`` room."""
-    return words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least)
+def _panels(s: State, views: tuple, least: tuple[int, int]) -> Panels:
+    """The panels for the views ``views``, with at least ``least`` room, and the parts of
+    the layout that depend on them alone (``nudge_layout.panels``)."""
+    return panels(s, words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least))
 
 
-def _built(s: State, a: Arrays, sweeping: bool, frame: words.Frame, views: tuple) -> dict:
+def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
     shrink = a.shrink
-    data, ranges = _stage_traces(s, a, frame, views)
+    data, ranges = _stage_traces(s, a, shared.frame, views)
     data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3, ranges)
     if sweeping:  # with the steps' words, so a drag reads the frame's numbers
-        return {**style.sweep_frame(data, _layout(s, ranges, shrink, s.narrow),
+        return {**style.sweep_frame(data, layout(s, ranges, shrink, shared),
                                     _values(s, shrink), _summary(s)), "steps": _captions(s)}
     segment_ids = list(range(first_segment, len(data)))
     frames = [{"name": f"step-{i}", "traces": segment_ids,
                "data": style.changes(_segments(s, i, ranges), ("x", "y", "text"))}
               for i in range(4)]
-    return {"figure": {"data": data, "layout": _layout(s, ranges, shrink, s.narrow),
+    return {"figure": {"data": data, "layout": layout(s, ranges, shrink, shared),
                        "frames": frames},
             "values": _values(s, shrink), "description": _description(s, shrink),
             "summary": _summary(s), "table": _table(s, shrink), "steps": _captions(s),
@@ -219,77 +218,6 @@ def _shrink_traces(s: State, a: Arrays) -> list[dict]:
     ]
 
 
-def _title(text: str, domain, narrow: bool, margin_l: int) -> dict:
-    """A panel's title: on a phone from the chart's left edge, over the tick labels' column
-    and raised clear of a tick label at the panel's top, so a long title stays whole."""
-    title = style.panel_title(text, domain[0], domain[1][1])
-    if narrow:
-        title.update(x=0, xanchor="left", xshift=4 - margin_l, yshift=11)
-    return title
-
-
-def _note(s: State, narrow: bool) -> str:
-    """What the shrinking-Δx panel says when it draws no gap, true of the setting: a
-    straight composition, σ(0·x) (flat, though σ itself curves), or rounding."""
-    if _line(s):
-        return ("Gap is 0 for every Δx:<br>y is a straight line." if narrow else
-                "Gap is 0 for every Δx: a straight line has no curvature.")
-    if _flat(s):
-        return ("Gap is 0 for every Δx:<br>w = 0, so y is 0.5 for all x." if narrow else
-                "Gap is 0 for every Δx: with w = 0, y is 0.5 for every x.")
-    return "Gap below rounding<br>for every Δx." if narrow else "Gap below rounding for every Δx."
-
-
-def _decade_ticks(view: list[float]) -> dict:
-    """Over two decades or more, a gap tick at powers of ten only (at most five, so none at
-    the middle of the six decades a gapless panel shows, where its note is): plotly.js's own
-    2s and 5s between them would crowd a short panel's labels."""
-    span = view[1] - view[0]
-    return {"dtick": max(1, math.ceil(span / 4))} if span >= 2 else {}
-
-
-def _layout(s: State, ranges: dict, shrink: dict, narrow: bool) -> dict:
-    """g and f side by side above the shrinking-Δx panel; stacked when narrow, with the
-    shrinking-Δx panel on top, so the two stages sit right above the step buttons and the
-    sliders: on a phone both stages are on screen with the slider that moves them. The
-    margins and the gap between the stages hold their tick labels (nudge_labels.frame)."""
-    frame = ranges["frame"]
-    dom, left = frame.domains, frame.margin["l"]
-    annotations = [
-        _title(f"Inner stage {s.formula('inner_formula', True)}", dom["g"], narrow, left),
-        _title(f"Outer stage {s.formula('outer_formula', True)}", dom["f"], narrow, left),
-        _title("The gap as Δx shrinks" if narrow else
-               "Shrinking Δx: the quotient's gap to f′(u)·g′(x)", dom["s"], narrow, left),
-    ]
-    if shrink["exact"]:
-        annotations.append({"text": _note(s, narrow), "xref": "x3 domain", "yref": "y3 domain",
-                            "x": 0.5, "y": 0.5, "showarrow": False,
-                            "font": {"color": style.MUTED}})
-    # Log ranges fixed here: an axis with nothing to autorange on (an exact line) breaks.
-    drawn = ranges["gaps"]  # the smallest and largest gap drawn (finite, above 0)
-    gap_range = ([float(np.log10(drawn[0])) - 0.3, float(np.log10(drawn[1])) + 0.3]
-                 if drawn else [-6.0, 0.0])
-    # x tick labels a little lower, clear of the y tick label at a panel's corner; on a phone
-    # one per 48 px at most (labels such as −4.95 are 40 px), so none turns or meets the next.
-    few = {"ticklabelstandoff": 6,
-           **({"nticks": max(2, int(frame.widths["g"] // 48))} if narrow else {})}
-    # a phone's Δx ticks every 2 decades (3 in a panel narrowed by long tick labels), upright
-    decades = ({"dtick": 2 if frame.widths["s"] >= 120 else 3, "tickangle": 0} if narrow
-               else {})
-    return style.layout(
-        HEIGHTS.at(narrow), margin=frame.margin,
-        xaxis=style.axis("x", dom["g"][0], "y", range=ranges["xs"], **few),
-        yaxis=style.axis("u", dom["g"][1], "x", range=ranges["g"]),
-        xaxis2=style.axis("u", dom["f"][0], "y2", range=ranges["us"], **few),
-        yaxis2=style.axis("y", dom["f"][1], "x2", range=ranges["f"]),
-        xaxis3=style.axis("Δx (log scale)", dom["s"][0], "y3", type="log", range=[-5.2, 0.4],
-                          **decades),
-        yaxis3=style.axis("gap (log)", dom["s"][1], "x3", type="log", range=gap_range,
-                          **_decade_ticks(gap_range)),
-        annotations=annotations,
-    )
-
-
 # --- words and numbers ------------------------------------------------------------------------
 
 
@@ -358,21 +286,12 @@ def _dx(row: dict) -> str:
     return f"{row['dx']:.5f}".rstrip("0")  # 0.1 … 0.00001, as the table's Δx are written
 
 
-def _line(s: State) -> bool:
-    return all(s.straight)
-
-
-def _flat(s: State) -> bool:
-    """σ(wx) with w = 0: y = 0.5 for every x, a flat line."""
-    return s.fn == "sigmoid" and s.w == 0
-
-
 def _shrinking(s: State, shrink: dict) -> str:
     """The shrinking-Δx panel in words; gaps under the rounding floor are not gaps."""
     rows, target = shrink["rows"], num(s.n.dy_dx)
     if shrink["exact"]:
-        what = ("this composition is a straight line" if _line(s) else
-                "with w = 0, y = σ(0) = 0.5 whatever x is" if _flat(s)
+        what = ("this composition is a straight line" if s.line else
+                "with w = 0, y = σ(0) = 0.5 whatever x is" if s.flat
                 else "the gap is below rounding at every Δx shown")
         return f"The difference quotient is exact for every Δx (it equals {target}): {what}."
     seen = [r for r in rows if not r["rounding"]]

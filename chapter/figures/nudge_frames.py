@@ -63,6 +63,16 @@ class State:
         return STRAIGHT[self.fn]
 
     @property
+    def line(self) -> bool:
+        """Both stages straight: the composition is a line."""
+        return all(self.straight)
+
+    @property
+    def flat(self) -> bool:
+        """σ(wx) with w = 0: y = 0.5 for every x, a flat line."""
+        return self.fn == "sigmoid" and self.w == 0
+
+    @property
     def half_u(self) -> float:
         """Half the outer stage's u-window: the nudge's larger change, never under 1.5."""
         return max(2.5 * max(abs(self.ch.du_actual), abs(self.ch.du_linear)), 1.5)
