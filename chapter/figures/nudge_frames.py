@@ -123,13 +123,14 @@ def arrays(states: list[State]) -> list[Arrays]:
     tangents = zip(ends[0].tolist(), calculus.tangent(x, u, inner_slope, ends[0]).tolist(),
                    ends[1].tolist(), calculus.tangent(u, y, outer_slope, ends[1]).tolist(),
                    strict=True)
-    tails = (*_tail_extents(g), *_tail_extents(f))
-    return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(
-        shown[i], bool(exact[i].all()), quotients[i, count:], gaps[i, count:],
-        floors[i, count:], (current[i, 0], current_floor[i, 0])), gaps_drawn, e, t,
-        tuple(tail[i] for tail in tails))
-        for i, (d, gaps_drawn, e, t) in enumerate(zip(drawn, round_rows(shown), extents,
-                                                      tangents, strict=True))]
+    (g_lows, g_highs), (f_lows, f_highs) = _tail_extents(g), _tail_extents(f)
+    table = zip(quotients[:, count:].tolist(), gaps[:, count:].tolist(),
+                floors[:, count:].tolist(), current[:, 0].tolist(), current_floor[:, 0].tolist(),
+                exact.all(axis=1).tolist(), strict=True)
+    return [Arrays(xs[i], g[i], us[i], f[i], d, _shrink(shown[i], *row), gaps_drawn, e, t,
+                   (g_lows[i], g_highs[i], f_lows[i], f_highs[i]))
+            for i, (d, gaps_drawn, e, t, row) in enumerate(zip(
+                drawn, round_rows(shown), extents, tangents, table, strict=True))]
 
 
 def _tail_extents(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -165,14 +166,14 @@ def _rows(starts: np.ndarray, stops: np.ndarray, count: int) -> np.ndarray:
     return np.ascontiguousarray(np.linspace(starts[:, 0], stops[:, 0], count, axis=-1))
 
 
-def _shrink(shown, exact: bool, quotients, gaps, floors, current) -> dict:
+def _shrink(shown, quotients: list, gaps: list, floors: list, current: float,
+            current_floor: float, exact: bool) -> dict:
     """The difference quotient's gap to f′(u)·g′(x) along shrinking Δx (NaN where it is no
     bigger than rounding: nothing to draw there), at the reader's Δx, and at the table's."""
     rows = []
     for small, q, gap, floor in zip(SHRINK_TABLE_DXS, quotients, gaps, floors, strict=True):
-        noise = bool(gap <= floor)  # rounding's own size: shown as 0, not as a gap
-        rows.append({"dx": small, "quotient": float(q), "gap": 0.0 if noise else float(gap),
+        noise = gap <= floor  # rounding's own size: shown as 0, not as a gap
+        rows.append({"dx": small, "quotient": q, "gap": 0.0 if noise else gap,
                      "rounding": noise})
     return {"gaps": shown, "exact": exact,
-            "current": float(current[0]) if current[0] > current[1] else float("nan"),
-            "rows": rows}
+            "current": current if current > current_floor else float("nan"), "rows": rows}

@@ -230,6 +230,7 @@ def point_place(view: list[float], at: float, width_px: float, label: str) -> st
 # --- the changes' words ---------------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)  # the words and the captions of a frame write the same product
 def product(slope: float, dx: float) -> float:
     """slope × Δx for a change that is the tangent's exactly: the product of the two numbers
     as written (6 × 0.1 is 0.6; in floats it is 0.6000000000000001)."""

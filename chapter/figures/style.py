@@ -47,9 +47,17 @@ def round_sig(values, digits: int = 5) -> list:
 def round_each(values, digits: int = 5) -> list:
     """``round_sig`` of a short list, one value at a time: the rounding of each value is its
     own, so a builder may round many short lists' values in one call and split the result."""
-    spec = _SPECS.get(digits) or f".{digits}g"  # f - f is NaN for NaN and ±inf
-    return [None if v is None or (f := float(v)) - f != 0 else float(f.__format__(spec))
-            for v in values]
+    spec = _SPECS.get(digits) or f".{digits}g"
+    try:
+        if math.isfinite(sum(values)):  # no gap, NaN nor infinity: no value needs a look
+            return [float(_FORMAT(f, spec)) for f in map(float, values)]
+    except TypeError:  # None among them: a gap
+        pass
+    return [None if v is None or (f := float(v)) - f != 0 else float(_FORMAT(f, spec))
+            for v in values]  # f - f is NaN for NaN and ±inf
+
+
+_FORMAT = float.__format__
 
 
 _SPECS = {4: ".4g", 5: ".5g"}
