@@ -144,7 +144,8 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
     # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
     # curve, tangent, point and segments with more digits, or rounding would draw steps.
     digits = (style.digits_for(g_range), style.digits_for(f_range))
-    ranges = {"xs": a.xs[[0, -1]].tolist(), "us": a.us[[0, -1]].tolist(), "g": g_range,
+    # the curves' ends are the tangents' (Arrays.tangents), as floats
+    ranges = {"xs": list(t[0]), "us": list(t[2]), "g": g_range,
               "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
               "blocks": blocks}
     xs, g, us, f = a.drawn

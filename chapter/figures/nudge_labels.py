@@ -181,11 +181,11 @@ def under_block(xs: np.ndarray, tails: tuple, tangent: tuple, width_px: float,
     largest finite value from each point on, ``nudge_frames.Arrays.tails``) and its tangent
     line (``tangent``: its two ends) over the panel's right ``block_width_px`` of
     ``width_px``."""
-    start = xs[-1] - (xs[-1] - xs[0]) * min(1.0, block_width_px / width_px)
-    first = int(np.searchsorted(xs, start))
+    (t0, t1), (v0, v1) = tangent  # its ends are the curve's: t0, t1 = xs[0], xs[-1]
+    start = t1 - (t1 - t0) * min(1.0, block_width_px / width_px)
+    first = int(xs.searchsorted(start))
     low, high = float(tails[0][first]), float(tails[1][first])
-    (t0, t1), (v0, v1) = tangent
-    ends = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, xs[-1])] \
+    ends = [v0 + (v1 - v0) * (x - t0) / (t1 - t0) for x in (start, t1)] \
         if t1 != t0 else [v0, v1]
     return min(low, *ends), max(high, *ends)
 
