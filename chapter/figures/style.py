@@ -72,7 +72,7 @@ def digits_for(view: list[float], digits: int = 5) -> int:
     if not (high > low and largest > 0 and math.isfinite(largest)):
         return digits
     ratio = largest / (high - low)
-    if ratio <= 10 and digits >= 5:  # the usual view: its log10 is at most 1, 4 + 1 digits
+    if ratio <= 10 and 5 <= digits <= 15:  # the usual view: log10 at most 1, 4 + 1 digits
         return digits
     # 4 digits across the view is a ten-thousandth of its height, finer than a pixel
     return int(min(15, max(digits, 4 + np.ceil(np.log10(ratio)))))
