@@ -35,24 +35,27 @@ def test_one_pass_frames_are_the_builder_at_each_value(settings, slider):
 
 @pytest.mark.parametrize("settings", SETTINGS)
 @pytest.mark.parametrize("slider", NUDGE.sliders)
-def test_a_sweep_lays_every_frame_out_in_the_panels_of_the_one_needing_most(settings, slider):
-    """One margin and one gap for the whole sweep: the widest that the exact figure at any
-    frame's value, or at the sweep's own parameters, has. Each frame's panels then lie within
-    the panels of whichever of those figures is on screen when a drag starts."""
+def test_every_frame_lies_within_the_panels_of_the_figure_a_drag_starts_from(settings, slider):
+    """Each frame's panels lie within those of the exact figure at the sweep's parameters
+    (on screen when a drag starts) and within the exact figure's at its own value: its left
+    margin is the larger of the two, and where the figure at its value needs no less room
+    than the one on screen, its panels are that figure's own."""
     params = parse_params(NUDGE.schema, settings)
     values = grid(NUDGE.schema[slider])
     frames = NUDGE.sweep_frames(params, slider, values)
-    panels = {_panels(frame["figure"]["layout"]) for frame in frames}
-    assert len(panels) == 1
-    ((left, g_domain, f_domain),) = panels
-    exact = [_panels(NUDGE.build(**{**params, slider: v})["figure"]["layout"])
-             for v in [*values, params[slider]]]
-    assert left == max(e[0] for e in exact)
-    for e_left, e_g, e_f in exact:
-        assert left >= e_left and e_g[0] <= g_domain[0] and g_domain[1] <= e_g[1]
-        assert e_f[0] <= f_domain[0] and f_domain[1] <= e_f[1]
-    if not params["narrow"]:  # the gap: as wide as the widest any of them needs
-        assert f_domain[0] - g_domain[1] >= max(e[2][0] - e[1][1] for e in exact) - 1e-12
+    base = _panels(NUDGE.build(**params)["figure"]["layout"])
+    for value, frame in zip(values, frames, strict=True):
+        mine = _panels(frame["figure"]["layout"])
+        exact = _panels(NUDGE.build(**{**params, slider: value})["figure"]["layout"])
+        assert mine[0] == max(exact[0], base[0]), value
+        assert _within(mine, base) and _within(mine, exact), (value, mine, base, exact)
+        if _within(exact, base):
+            assert mine == exact, value
+
+
+def _within(inner: tuple, outer: tuple) -> bool:
+    return inner[0] >= outer[0] and all(
+        o[0] <= i[0] and i[1] <= o[1] for i, o in zip(inner[1:], outer[1:], strict=True))
 
 
 def _panels(layout: dict) -> tuple:

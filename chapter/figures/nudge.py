@@ -37,30 +37,34 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     """What ``nudge_figure(**params, sweeping=True, least=room)`` answers with ``param`` at
     each value, every frame's arrays computed in one pass (sweep.py), ``room`` being
-    ``sweep_room``'s: every frame is laid out in the same panels, within those of the exact
-    figure at any of these values, so a drag moves the marks in the panels on screen
-    (scrub.js) and plotly.js never lays the chart out again because a tick label grew."""
+    ``sweep_room``'s, the room of the figure on screen when a drag starts: each frame's
+    panels lie within that figure's (its own where its tick labels need more room), so a
+    drag moves its marks in the panels on screen (scrub.js), and plotly.js never lays the
+    chart out during a drag because a tick label grew."""
     states, computed, views, room = _swept(params, param, values)
-    shared = _panels(states[0], views[0], room)  # every frame's: room holds their labels
-    return [_built(s, a, True, shared, v)
-            for s, a, v in zip(states, computed, views, strict=True)]
+    height, shared, frames = HEIGHTS.at(states[0].narrow), {}, []
+    for s, a, v in zip(states, computed, views, strict=True):
+        own = words.frame(height, s.narrow, *v, room).room  # at least ``room``
+        if own not in shared:  # a few distinct panels along a sweep, each laid out once
+            shared[own] = _panels(s, v, own)
+        frames.append(_built(s, a, True, shared[own], v))
+    return frames
 
 
 def sweep_room(params: dict, param: str, values: list) -> tuple[int, int]:
-    """The panels' room (``nudge_labels.frame``) that holds the tick labels of the exact
-    figure at each of ``values`` and at ``params``: the widest any of them needs."""
+    """The room (``nudge_labels.frame``) of the exact figure at ``params``: the least any
+    frame of the sweep along ``param`` is laid out with."""
     return _swept(params, param, values)[3]
 
 
 def _swept(params: dict, param: str, values: list) -> tuple[list, list, list, tuple]:
-    """The frames' states, arrays and views, and the room that holds them all."""
+    """The frames' states, arrays and views, and the room of the figure at ``params``."""
     states = [State.at(**{**params, param: value}) for value in values]
     states.append(State.at(**params))  # the figure on screen when a drag starts
     computed = arrays(states)
     views = [_views(s, a) for s, a in zip(states, computed, strict=True)]
-    height = HEIGHTS.at(states[0].narrow)
-    room = words.widest(words.frame(height, s.narrow, *v).room
-                        for s, v in zip(states, views, strict=True))
+    base = states[-1]
+    room = words.frame(HEIGHTS.at(base.narrow), base.narrow, *views[-1]).room
     return states[:-1], computed[:-1], views[:-1], room
 
 

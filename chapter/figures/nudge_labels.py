@@ -90,8 +90,8 @@ def frame(height: int, narrow: bool, g_range: list, f_range: list,
           least: tuple[int, int] = (0, 0)) -> Frame:
     """Margins wide enough for the y tick labels, and (side by side) a gap between the inner
     and the outer panel wide enough for the outer panel's tick labels and title; each at
-    least ``least`` (another frame's ``room``: a sweep lays every frame out in the panels of
-    the one that needs the most, see ``nudge.sweep_frames``)."""
+    least ``least`` (another frame's ``room``: a sweep's frames have at least the room of
+    the figure on screen when a drag starts, see ``nudge.sweep_frames``)."""
     plot_h = height - MARGIN_T - MARGIN_B
     title_px = 8 + 16 + 4  # standoff, a rotated title's height, a little air
     if narrow:
@@ -114,12 +114,6 @@ def frame(height: int, narrow: bool, g_range: list, f_range: list,
     heights = {k: plot_h * (domains[k][1][1] - domains[k][1][0]) for k in ("g", "f")}
     margin = {"l": left, "r": MARGIN_R, "t": MARGIN_T, "b": MARGIN_B}
     return Frame(margin, domains, heights, widths, (left, gap))
-
-
-def widest(rooms) -> tuple[int, int]:
-    """The room that holds each of ``rooms``: the widest left margin and the widest gap."""
-    rooms = list(rooms)
-    return max(r[0] for r in rooms), max(r[1] for r in rooms)
 
 
 def _step_up(px: float, least: int = 72, step: int = 24) -> int:

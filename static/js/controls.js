@@ -71,7 +71,11 @@
           if (output) output.textContent = minus(input.value);
           this.changed(c.name, input.value, true);
         });
+        // Released: settled on the value. No change event comes where the value at release
+        // is the one the drag started from, so the pointer's own end settles it too.
         input.addEventListener("change", () => this.settle(c.name));
+        input.addEventListener("pointerup", () => this.settle(c.name));
+        input.addEventListener("pointercancel", () => this.settle(c.name));
         const prefetch = () => this.sweepFor(c.name);
         input.addEventListener("pointerdown", () => { this.dragging = c.name; prefetch(); });
         input.addEventListener("focus", prefetch);

@@ -74,6 +74,11 @@
     };
   }
 
+  // A point far off the chart (eˣ² reaches 10³⁸ px) is drawn at most this far out: SVG
+  // path data has no exponents, and plotly.js clips such points too.
+  const FAR = 1e6;
+  const near = (v) => Math.max(-FAR, Math.min(FAR, v));
+
   function pixels(trace, px, py) {
     // Each point with that mapping; null where it is not drawn (missing, or not positive on
     // a log axis), as plotly.js leaves such points out. A trace without x is at x0 + k·dx.
@@ -84,7 +89,7 @@
       const at = trace.x ? trace.x[k] : trace.x0 + k * trace.dx;
       const x = at == null ? NaN : px(at);
       const y = trace.y[k] == null ? NaN : py(trace.y[k]);
-      if (Number.isFinite(x) && Number.isFinite(y)) points.push([x, y, k]);
+      if (Number.isFinite(x) && Number.isFinite(y)) points.push([near(x), near(y), k]);
       else points.push(null);
     }
     return points;

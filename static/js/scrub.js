@@ -108,7 +108,10 @@
     },
 
     sweepKey(name) {
-      return `${name}|${this.sweepQuery(name).toString()}`;
+      // A sweep is asked for again when the exact figure's panels moved since (Figure 1's
+      // frames are laid out within the panels of the figure a drag starts from: nudge.py).
+      const drawn = this.payload && this.payload.figure;
+      return `${name}|${this.sweepQuery(name).toString()}|${drawn ? domains(drawn.layout) : ""}`;
     },
 
     sweepFor(name) {

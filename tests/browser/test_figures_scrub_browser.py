@@ -19,6 +19,7 @@ from tests.browser.pages import (
     hold_still,
     new_page,
     open_chapter,
+    set_controls,
     watch_sweeps,
 )
 
@@ -229,43 +230,100 @@ WHOLE_DRAWS = """() => { window.__wholeDraws = [];
   } }"""
 
 
-@pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_a_whole_drag_of_each_figure_1_slider_is_moved_without_plotly(browser, live_server,
-                                                                      viewport):
+def _open_figure_1(browser, live_server, viewport: str):
     context, page = (new_page(browser, PHONE, is_mobile=True, has_touch=True)
                      if viewport == "phone" else new_page(browser, DESKTOP_1366))
     watch_sweeps(page)
     open_chapter(page, live_server, wait_until="load")
     figure_ready(page, "nudge", drawn=True)
     page.evaluate("document.querySelector('#figure-nudge .widget-more').open = true")  # Δx
-    for control in ("x", "w", "dx"):
-        selector = f"#widget-nudge-{control}"
-        page.locator(selector).evaluate("e => e.scrollIntoView({block: 'end'})")
-        ask_for_sweep(page, "nudge", control)
-        page.wait_for_selector("#figure-nudge .widget[data-state='ready']")
-        hold_still(page, selector)
-        page.evaluate(WHOLE_DRAWS)
-        box = page.locator(selector).bounding_box()
-        y = box["y"] + box["height"] / 2
-        low, high, value = page.eval_on_selector(
-            selector, "i => [Number(i.min), Number(i.max), Number(i.value)]")
+    return context, page
 
-        def at(v, box=box, low=low, high=high):
-            return box["x"] + 8 + (box["width"] - 16) * (v - low) / (high - low)
-        start = page.evaluate("window.SeeingML.redraws || 0")
-        page.mouse.move(at(value), y)
-        page.mouse.down()
-        path = [value + (high - value) * i / 20 for i in range(1, 21)]
-        path += [high + (low - high) * i / 40 for i in range(1, 41)]
-        for v in path:
-            page.mouse.move(at(v), y)
-            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
-        page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start + 10}")
-        whole = page.evaluate("window.__wholeDraws")
-        page.mouse.up()
+
+def _pointer_drag(page, control: str, path, during=None) -> list:
+    """Press on slider ``control``'s thumb, move through the values ``path`` (each move
+    painted), call ``during()`` while still pressed, release: what ``during`` gave."""
+    selector = f"#widget-nudge-{control}"
+    page.locator(selector).evaluate("e => e.scrollIntoView({block: 'center'})")
+    ask_for_sweep(page, "nudge", control)
+    page.wait_for_selector("#figure-nudge .widget[data-state='ready']")
+    hold_still(page, selector)
+    box = page.locator(selector).bounding_box()
+    y = box["y"] + box["height"] / 2
+    low, high, value = page.eval_on_selector(
+        selector, "i => [Number(i.min), Number(i.max), Number(i.value)]")
+
+    def at(v):
+        return box["x"] + 8 + (box["width"] - 16) * (v - low) / (high - low)
+    start = page.evaluate("window.SeeingML.redraws || 0")
+    page.mouse.move(at(value), y)
+    page.mouse.down()
+    for v in path(low, high, value):
+        page.mouse.move(at(v), y)
+        page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+    page.wait_for_function(f"() => (window.SeeingML.redraws || 0) > {start + 3}")
+    seen = during() if during else None
+    page.mouse.up()
+    return seen
+
+
+SETTLED = """() => document.querySelector('#figure-nudge .widget').dataset.state === 'ready'
+    && !document.getElementById('widget-nudge-plot').dataset.moving
+    && Array.from(document.querySelectorAll('#widget-nudge-plot g[class$="tick"]'))
+        .every((t) => getComputedStyle(t).visibility !== 'hidden')"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_whole_drag_of_each_figure_1_slider_is_moved_without_plotly(browser, live_server,
+                                                                      viewport):
+    context, page = _open_figure_1(browser, live_server, viewport)
+    for control in ("x", "w", "dx"):
+        page.evaluate(WHOLE_DRAWS)
+        whole = _pointer_drag(
+            page, control,
+            lambda low, high, value: [value + (high - value) * i / 20 for i in range(1, 21)]
+            + [high + (low - high) * i / 40 for i in range(1, 41)],
+            lambda: page.evaluate("window.__wholeDraws"))
         assert whole == [], (control, whole)
-        page.wait_for_function("""() => document.querySelector('#figure-nudge .widget')
-            .dataset.state === 'ready' && !document.getElementById('widget-nudge-plot')
-            .dataset.moving""")
+        page.wait_for_function(SETTLED)
+    assert not page.watch.errors, page.watch.errors
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_drag_released_where_it_started_settles_the_figure(browser, live_server, viewport):
+    """A slider dragged away and back to its starting value gets no change event on release;
+    the figure settles all the same: the exact figure drawn, its ticks shown again."""
+    context, page = _open_figure_1(browser, live_server, viewport)
+    for control in ("dx", "w", "x"):
+        _pointer_drag(page, control, lambda low, high, value: [
+            *(value + (high - value) * i / 10 for i in range(1, 11)),
+            *(high + (value - high) * i / 10 for i in range(1, 11))])
+        page.wait_for_function(SETTLED, timeout=10000)
+    assert not page.watch.errors, page.watch.errors
+    context.close()
+
+
+def test_a_curve_far_off_the_chart_is_still_drawn_while_dragged(browser, live_server):
+    """eˣ² at x = 4.9 and a Δx dragged to 2: the outer curve reaches 10³⁸ px off the chart.
+    marks.js still draws it (valid path data: no exponents), and the page logs no error."""
+    context, page = _open_figure_1(browser, live_server, "desktop")
+    set_controls(page, "nudge", {"fn": "exp_square"})
+    page.wait_for_selector("#figure-nudge .widget[data-state='ready']")
+    set_controls(page, "nudge", {"x": 4.9})
+    page.wait_for_function(SETTLED)
+    # x's own sweep, asked for by that change: one sweep is built at a time
+    page.wait_for_function("() => window.__sweepsParsed.some((u) => u.includes('sweep=x'))")
+    outer = """() => {  // the outer stage's curve: trace 3
+      const g = Array.from(document.querySelectorAll('#widget-nudge-plot g.trace'))
+        .find((t) => t.__data__ && t.__data__[0].trace.index === 3);
+      const p = g.querySelector('path.js-line');
+      return [p.getAttribute('d'), p.getBBox().height];
+    }"""
+    drawn = _pointer_drag(page, "dx", lambda low, high, value: [
+        value + (high - value) * i / 15 for i in range(1, 16)], lambda: page.evaluate(outer))
+    path, height = drawn
+    assert path and "e" not in path.lower() and height > 0, drawn[0][:200]
+    page.wait_for_function(SETTLED)
     assert not page.watch.errors, page.watch.errors
     context.close()
