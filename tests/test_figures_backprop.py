@@ -104,3 +104,16 @@ def test_a_phones_loss_panel_has_three_ticks_at_most_in_the_chart_and_its_pictur
     drawn = Axis("yaxis2", layout["yaxis2"], (0.0, 0.0, 300.0, 50.0)).ticks()
     assert 2 <= len(drawn) <= 3, drawn
     assert "nticks" not in backprop_figure(steps=steps)["figure"]["layout"]["yaxis2"]
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_every_step_frame_lists_a_trace_of_each_panel(narrow):
+    """plotly.js animates only the panels of the traces a frame lists and removes what it drew
+    in any other: each step frame lists the loss trace too, changing nothing in it."""
+    figure = backprop_figure(steps=3, narrow=narrow)["figure"]
+    data = figure["data"]
+    panels = {(t["xaxis"], t["yaxis"]) for t in data}
+    loss = next(i for i, t in enumerate(data) if t["name"] == "loss")
+    for frame in figure["frames"]:
+        assert {(data[i]["xaxis"], data[i]["yaxis"]) for i in frame["traces"]} == panels
+        assert frame["data"][frame["traces"].index(loss)] == {}

@@ -4,6 +4,7 @@ figure declares (its heights, whether it trains) — nothing else lists the figu
 
 from __future__ import annotations
 
+import html
 import re
 import types
 from pathlib import Path
@@ -92,6 +93,22 @@ def test_the_page_reserves_each_figures_heights_and_shows_step_buttons_only_wher
         assert plot.group(1) == (f"--plot-h-wide: {figure.heights.wide}px; "
                                  f"--plot-h-narrow: {figure.heights.narrow}px"), name
         assert ('data-action="step"' in block.group(0)) == figure.trains, name
+
+
+def test_the_page_holds_room_for_every_steps_words_hidden_from_eye_and_ear(client):
+    """Each step's words (and Figure 2's bold line at each step) at the defaults, written
+    hidden beside the ones the script fills in, so the room they take is there at first paint."""
+    page = client.get("/").get_data(as_text=True)
+    for name, figure in FIGURES.items():
+        built = figure.build()
+        block = re.search(rf'<figure class="figure" id="figure-{name}".*?</figure>', page, re.S)
+        for part, held in (("step", [f"Step {k + 1} of {len(built['steps'])}: {words}"
+                                     for k, words in enumerate(built["steps"])]),
+                           ("summary", built.get("summaries") or [])):
+            cell = re.search(rf'<div class="widget-held"><p class="widget-{part}" id="widget-'
+                             rf'{name}-{part}"></p><div class="widget-room" aria-hidden="true">'
+                             r'(.*?)</div></div>', block.group(0), re.S)
+            assert html.unescape(cell.group(1)) == "".join(f"<span>{w}</span>" for w in held)
 
 
 def test_a_layout_higher_than_declared_stops_start_up(tmp_path, monkeypatch):

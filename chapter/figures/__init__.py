@@ -73,7 +73,8 @@ def _page_for(fig_id: str) -> dict:
     figure = FIGURES.get(fig_id)
     if figure is None:
         return {}
-    return page.figure_page(figure, figure_params()[fig_id], picture.picture_for(figure))
+    return page.figure_page(figure, figure_params()[fig_id], picture.picture_for(figure),
+                            page.held_words(figure.build()))
 
 
 page.register(_page_for)

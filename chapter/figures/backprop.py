@@ -77,13 +77,13 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     s = _trained(x, w1, w2, target, eta, steps)
     geo = geometry(narrow)
     data = [*_static_traces(s, geo), _loss_trace(s)]
-    first_animated = len(data)
+    loss, first_animated = len(data) - 1, len(data)
     data += _animated(s, geo, 8)
     if sweeping:  # with each step's words, so a drag at any step reads the frame's numbers
         return {**style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s)),
                 "steps": _captions(s), "summaries": _summaries(s)}
     figure = {"data": data, "layout": _layout(s, geo, narrow), "frames": _step_frames(
-        s, geo, list(range(first_animated, len(data))))}
+        s, geo, loss, list(range(first_animated, len(data))))}
     return {"figure": figure,
             "values": _values(s), "description": _description(s), "summary": _summary(s),
             "table": _table(s), "steps": _captions(s), "summaries": _summaries(s),
@@ -91,10 +91,14 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
             "start": 0}  # the script opens this figure on its first step, not its last
 
 
-def _step_frames(s: _State, geo, ids: list[int]) -> list[dict]:
-    return [{"name": f"step-{i}", "traces": ids,
-             "data": style.changes(_animated(s, geo, i), ("x", "y", "textfont", "marker",
-                                                        "hoverinfo"))}
+def _step_frames(s: _State, geo, loss: int, ids: list[int]) -> list[dict]:
+    """Each step's changes to the graph's words and pulse. Every frame lists the loss trace
+    too, changing nothing in it: plotly.js animates only the panels of the traces a frame
+    lists and removes what it drew in any other, so without it the loss panel's curve and
+    points would vanish at the first step."""
+    return [{"name": f"step-{i}", "traces": [loss, *ids],
+             "data": [{}, *style.changes(_animated(s, geo, i), ("x", "y", "textfont", "marker",
+                                                              "hoverinfo"))]}
             for i in range(9)]
 
 

@@ -24,10 +24,20 @@ def _shown(control: dict, defaults: dict) -> bool:
     return not when or defaults.get(when["field"]) in when["options"]
 
 
-def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
+def held_words(payload: dict) -> dict:
+    """Every step's words and bold line at the defaults, written hidden into the cell of the
+    ones shown (``.widget-held`` in widgets.css; figure.js keeps them the drawn figure's): the
+    room the longest takes is kept from the first paint, so nothing below moves."""
+    steps = payload.get("steps") or []
+    return {"step": [f"Step {k + 1} of {len(steps)}: {words}" for k, words in enumerate(steps)],
+            "summary": payload.get("summaries") or []}
+
+
+def figure_page(figure, spec: dict, picture: dict | None = None,
+                held: dict | None = None) -> dict:
     """The figure's controls for the template: each with its value, shown or hidden, main or
     secondary (the main ones in the order the figure lists them); its step buttons and
-    presets; the chart's heights; the picture of its default state."""
+    presets; the chart's heights; the picture of its default state; its step words there."""
     defaults = {c["name"]: c["default"] for c in spec["controls"]}
     controls = [{**c, "value": c["default"], "text": _text(c["default"]),
                  "shown": _shown(c, defaults), "main": c["name"] in figure.main}
@@ -36,7 +46,7 @@ def figure_page(figure, spec: dict, picture: dict | None = None) -> dict:
     return {"label": spec["label"], "main": main,  # in the figure's order
             "more": [c for c in controls if not c["main"]], "presets": spec["presets"],
             "training": figure.trains, "title": figure.label, "picture": picture,
-            "heights": figure.heights._asdict()}
+            "heights": figure.heights._asdict(), "held": held or {"step": [], "summary": []}}
 
 
 def register(lookup: Callable[[str], dict]) -> None:

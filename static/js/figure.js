@@ -22,7 +22,7 @@
   // The page's figure config: {figures: each figure's controls, presets and step limit (the
   // server's parameter schemas), api: {figure: its URL}, plotly: plotly.js's URL, palette:
   // {light-theme colour the server writes: the CSS variable that carries its role}}.
-  const { el, pageData, $ } = window.SeeingML.dom;
+  const { el, pageData, $, holdRoom } = window.SeeingML.dom;
   const figureConfig = pageData("figure-config");
   const THEME = figureConfig.palette || {};
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -231,16 +231,18 @@
     }
 
     showStep(n, frame) { // a sweep frame's own words (scrub.js), where it carries them
-      const total = ((frame && frame.steps) || this.steps).length;
-      this.stepText.classList.remove("is-stale");
-      this.step = Math.max(0, Math.min(n, total - 1));
-      this.back.disabled = this.step <= 0 || this.playing;
-      this.next.disabled = this.step >= total - 1 || this.playing;
-      this.play.disabled = total < 2;
       const words = (frame && frame.steps) || this.steps;
-      this.stepText.textContent = total ? `Step ${this.step + 1} of ${total}: ${words[this.step]}` : "";
+      this.stepText.classList.remove("is-stale");
+      this.step = Math.max(0, Math.min(n, words.length - 1));
+      this.back.disabled = this.step <= 0 || this.playing;
+      this.next.disabled = this.step >= words.length - 1 || this.playing;
+      this.play.disabled = words.length < 2;
+      const lines = words.map((w, k) => `Step ${k + 1} of ${words.length}: ${w}`);
+      this.stepText.textContent = lines.length ? lines[this.step] : "";
       const summaries = frame ? frame.summaries : this.payload && this.payload.summaries;
       if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
+      // Room for every step's words, so nothing below moves; a drag's frames keep the room.
+      if (!frame) { holdRoom(this.stepText, lines); holdRoom(this.summary, summaries || []); }
     }
 
     applyEarly() {
