@@ -105,3 +105,18 @@ def test_a_change_written_with_equals_is_the_tangents_exactly():
     curve = nudge.nudge_figure("sin_square", 5.0, 2.0, 2.0)["figure"]["data"]
     assert next(t["text"] for t in line if t["mode"] == "text") == ["Δu = g′·Δx = 10"]
     assert next(t["text"] for t in curve if t["mode"] == "text")[0].startswith("actual Δu")
+
+
+@pytest.mark.parametrize("narrow", [False, True])
+def test_every_step_frame_lists_a_trace_of_each_panel(narrow):
+    """plotly.js animates only the panels of the traces a frame lists and removes what it drew
+    in any other (the shrinking-Δx panel lost its curve at Back): each step frame lists a
+    trace of every panel, one of them changing nothing."""
+    figure = nudge.nudge_figure(narrow=narrow)["figure"]
+    data = figure["data"]
+    panels = {(t["xaxis"], t["yaxis"]) for t in data}
+    assert len(panels) == 3
+    for frame in figure["frames"]:
+        assert {(data[i]["xaxis"], data[i]["yaxis"]) for i in frame["traces"]} == panels
+        assert len(frame["traces"]) == len(frame["data"])
+        assert {} in frame["data"]

@@ -77,15 +77,18 @@ def _panels(s: State, views: tuple, least: tuple[int, int]) -> Panels:
 def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
     shrink = a.shrink
     data, ranges = _stage_traces(s, a, shared.frame, views)
+    shrinking = len(data)  # the first trace of the shrinking-Δx panel
     data += _shrink_traces(s, a)
     first_segment = len(data)
     data += _segments(s, 3, ranges)
     if sweeping:  # with the steps' words, so a drag reads the frame's numbers
         return {**style.sweep_frame(data, layout(s, ranges, shrink, shared),
                                     _values(s, shrink), _summary(s)), "steps": _captions(s)}
+    # plotly.js animates only the panels of the traces a frame lists and removes what it drew
+    # in the others: each step lists a trace of the shrinking-Δx panel too, changing nothing.
     segment_ids = list(range(first_segment, len(data)))
-    frames = [{"name": f"step-{i}", "traces": segment_ids,
-               "data": style.changes(_segments(s, i, ranges), ("x", "y", "text"))}
+    frames = [{"name": f"step-{i}", "traces": [shrinking, *segment_ids],
+               "data": [{}, *style.changes(_segments(s, i, ranges), ("x", "y", "text"))]}
               for i in range(4)]
     return {"figure": {"data": data, "layout": layout(s, ranges, shrink, shared),
                        "frames": frames},

@@ -94,7 +94,18 @@
       keys.forEach((k) => { changed[k] = t[k]; });
       return changed;
     });
-    return { data, traces: traces.map(([i]) => i), layout };
+    // plotly.js animates only the panels of the traces listed and removes what it drew in
+    // the others: one trace of every other panel is listed too, changing nothing.
+    const ids = traces.map(([i]) => i);
+    const full = plot._fullData || [];
+    const panels = new Set(ids.map((i) => full[i] && full[i].xaxis + full[i].yaxis));
+    full.forEach((t, i) => {
+      if (panels.has(t.xaxis + t.yaxis)) return;
+      panels.add(t.xaxis + t.yaxis);
+      ids.push(i);
+      data.push({});
+    });
+    return { data, traces: ids, layout };
   }
 
   Object.assign(Figure.prototype, {

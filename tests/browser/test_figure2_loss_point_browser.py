@@ -119,3 +119,26 @@ def test_the_loss_points_stay_drawn_through_every_step(browser, live_server, pho
     assert seen == [(when, expected.get(when, 1)) for when, _ in seen]
     assert not page.watch.errors, page.watch.errors
     context.close()
+
+
+# Figure 1's steps animate its two stages' segments; its shrinking-Δx panel keeps its curve.
+SHRINK_DRAWN = """() => Array.from(document.querySelectorAll(
+    '#widget-nudge-plot .subplot.x3y3 .scatterlayer .trace path.js-line'))
+    .filter((p) => (p.getAttribute('d') || '').length > 10 && p.getBBox().width > 0).length"""
+
+
+def test_figure_1s_shrinking_dx_panel_keeps_its_curve_through_the_steps(browser, live_server):
+    context, page = new_page(browser, DESKTOP_1366)
+    open_chapter(page, live_server, wait_until="load")
+    figure_ready(page, "nudge", drawn=True)
+    page.evaluate("""() => { window.__animated = 0; document.getElementById('widget-nudge-plot')
+        .on('plotly_animated', () => { window.__animated += 1; }); }""")
+    seen = [("opened", page.evaluate(SHRINK_DRAWN))]
+    for action in ("back", "back", "next", "back"):
+        before = page.evaluate("window.__animated")
+        page.click(f"#figure-nudge [data-action='{action}']")
+        page.wait_for_function("(n) => window.__animated > n", arg=before)
+        seen.append((action, page.evaluate(SHRINK_DRAWN)))
+    assert seen[0][1] >= 1 and all(n == seen[0][1] for _, n in seen), seen
+    assert not page.watch.errors, page.watch.errors
+    context.close()
