@@ -178,13 +178,15 @@
     return l;
   }
 
-  function movePoints(nodes, placed) {
-    // Markers: the last drawn one cloned for new points, the extra ones dropped.
+  function movePoints(nodes, placed, shown) {
+    // Markers: the last drawn one cloned for new points, the extra ones dropped; one that
+    // ``shown`` says is off its panel hidden, as plotly.js hides it.
     const { holder, points } = nodes;
     while (points.length < placed.length) points.push(holder.appendChild(points[points.length - 1].cloneNode(true)));
     while (points.length > placed.length) points.pop().remove();
     points.forEach((node, k) => {
       node.setAttribute("transform", `translate(${placed[k][0].toFixed(2)},${placed[k][1].toFixed(2)})`);
+      node.style.display = shown(placed[k]) ? "" : "none";
     });
   }
 
@@ -249,7 +251,12 @@
     }
     jobs.forEach(([full, nodes, trace, points, placed]) => {
       if (nodes.line) nodes.line.setAttribute("d", linePath(points));
-      if ((full.mode || "").includes("markers") && placed.length) movePoints(nodes, placed);
+      const [w, h] = [axisOf(layout, full.xaxis)._length, axisOf(layout, full.yaxis)._length];
+      // A trace drawn past its axes (cliponaxis false) has its points outside the panel
+      // hidden by plotly.js; a clipped one is cut by the panel's clip path.
+      const shown = full.cliponaxis !== false ? () => true
+        : ([x, y]) => x >= -1 && x <= w + 1 && y >= -1 && y <= h + 1;
+      if ((full.mode || "").includes("markers") && placed.length) movePoints(nodes, placed, shown);
       if ((full.mode || "").includes("text")) moveLabels(nodes, full, trace, placed);
     });
     return true;

@@ -327,3 +327,40 @@ def test_a_curve_far_off_the_chart_is_still_drawn_while_dragged(browser, live_se
     page.wait_for_function(SETTLED)
     assert not page.watch.errors, page.watch.errors
     context.close()
+
+
+@pytest.mark.parametrize(("settings", "control", "path"), [
+    ({"x": 0}, "dx", lambda low, high, value: [value + (high - value) * i / 10
+                                               for i in range(1, 11)]),  # σ at x = 0, Δx → 2
+    ({"dx": 2}, "x",
+     lambda low, high, value: [value - 0.1 * i for i in range(1, 11)]),  # σ, x 1 → 0
+    ({"fn": "exp_square", "dx": 2}, "x",
+     lambda low, high, value: [value - 0.6 * i for i in range(1, 11)]),  # eˣ², x 1 → −5
+])
+def test_a_moved_marker_outside_its_panel_is_hidden_as_plotly_hides_it(browser, live_server,
+                                                                        settings, control, path):
+    """The shrinking-Δx panel's marker for the reader's Δx is drawn past the panel's axes
+    (cliponaxis off), and plotly.js hides it where it lies outside their ranges: so does a
+    drag's frame, at these settings and wherever it would be off the panel."""
+    context, page = _open_figure_1(browser, live_server, "desktop")
+    for field, value in settings.items():
+        set_controls(page, "nudge", {field: value})
+        page.wait_for_function(SETTLED)
+    page.wait_for_function("() => window.__sweepsParsed.length > 0")
+    outside = """() => {
+      const plot = document.getElementById('widget-nudge-plot');
+      const box = plot.getBoundingClientRect();
+      const [xa, ya] = [plot._fullLayout.xaxis3, plot._fullLayout.yaxis3];
+      const [left, top] = [box.left + xa._offset, box.top + ya._offset];
+      return Array.from(plot.querySelectorAll('.subplot.x3y3 .points path.point'))
+        .filter((p) => getComputedStyle(p).display !== 'none').map((p) => {
+          const r = p.getBoundingClientRect();
+          return [(r.left + r.right) / 2 - left, (r.top + r.bottom) / 2 - top];
+        }).filter(([x, y]) => x < -2 || x > xa._length + 2 || y < -2 || y > ya._length + 2);
+    }"""
+    shown = _pointer_drag(page, control, path, lambda: page.evaluate(outside))
+    assert shown == [], shown
+    page.wait_for_function(SETTLED)
+    assert page.evaluate(outside) == []
+    assert not page.watch.errors, page.watch.errors
+    context.close()
