@@ -25,12 +25,18 @@ def _shown(control: dict, defaults: dict) -> bool:
 
 
 def held_words(payload: dict) -> dict:
-    """Every step's words and bold line at the defaults, written hidden into the cell of the
-    ones shown (``.widget-held`` in widgets.css; figure.js keeps them the drawn figure's): the
-    room the longest takes is kept from the first paint, so nothing below moves."""
+    """The longest of the steps' words and of the bold lines at the defaults, written hidden
+    into the cell of the ones shown (``.widget-held`` in widgets.css; figure.js holds every
+    step's once it draws): the room the longest takes is kept from the first paint, so
+    nothing below moves, for the fewest bytes before the first interaction."""
     steps = payload.get("steps") or []
-    return {"step": [f"Step {k + 1} of {len(steps)}: {words}" for k, words in enumerate(steps)],
-            "summary": payload.get("summaries") or []}
+    return {"step": _longest([f"Step {k + 1} of {len(steps)}: {words}"
+                              for k, words in enumerate(steps)]),
+            "summary": _longest(payload.get("summaries") or [])}
+
+
+def _longest(texts: list[str]) -> list[str]:
+    return [max(texts, key=len)] if texts else []
 
 
 def figure_page(figure, spec: dict, picture: dict | None = None,

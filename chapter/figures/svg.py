@@ -71,11 +71,16 @@ def rich_text(text: str, x: float, y: float, size: float, fill: str, anchor: str
                 continue
             shift = "super" if state["sup"] else "sub" if state["sub"] else None
             small = size * 0.7 if shift else None
-            parts.append(f"<tspan{_attrs(font_weight='bold' if state['b'] else None)}"
-                         f"{_attrs(baseline_shift=shift, font_size=small)}>"
-                         f"{escape(token, quote=False)}</tspan>")
+            style = (_attrs(font_weight='bold' if state['b'] else None)
+                     + _attrs(baseline_shift=shift, font_size=small))
+            words = escape(token, quote=False)
+            parts.append(f"<tspan{style}>{words}</tspan>" if style else words)
+        if len(lines) == 1:  # one line: its words alone, at the text's own x and y
+            out.append("".join(parts))
+            continue
         dy = "0" if n == 0 else f"{size * 1.2:g}"
         out.append(f'<tspan x="{x:.1f}" dy="{dy}">{"".join(parts)}</tspan>')
+    baseline = None if baseline == "auto" else baseline  # SVG's own default
     return (f"<text{_attrs(x=f'{x:.1f}', y=f'{y:.1f}', font_size=size, fill=fill)}"
             f"{_attrs(text_anchor=anchor, dominant_baseline=baseline, font_weight=weight)}>"
             f"{''.join(out)}</text>")
@@ -284,7 +289,7 @@ def draw_annotation(canvas: Canvas, a: dict) -> list[str]:
 
 def _line(x1, y1, x2, y2, stroke, width=1, **extra) -> str:
     return (f"<line{_attrs(x1=f'{x1:.1f}', y1=f'{y1:.1f}', x2=f'{x2:.1f}', y2=f'{y2:.1f}')}"
-            f"{_attrs(stroke=stroke, stroke_width=width, **extra)}/>")
+            f"{_attrs(stroke=stroke, stroke_width=None if width == 1 else width, **extra)}/>")
 
 
 def _css_id(value: str) -> str:
