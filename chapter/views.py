@@ -29,6 +29,7 @@ from flask import (
     request,
     url_for,
 )
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from chapter import fast_reader
@@ -145,6 +146,15 @@ def _state_parts(reader: dict) -> dict[str, str]:
         while len(parts) > CACHED_STATES:
             parts.popitem(last=False)
     return found
+
+
+@bp.app_template_filter("page_json")
+def page_json(value) -> Markup:
+    """A page's JSON block (``<script type="application/json">``): compact, its characters as
+    they are (the page is UTF-8), and safe inside HTML (<, >, & and ' written as \\u escapes,
+    as ``|tojson`` writes them)."""
+    return htmlsafe_json_dumps(value, dumps=json.dumps, separators=(",", ":"),
+                               ensure_ascii=False, sort_keys=True)
 
 
 def figure_config() -> dict:

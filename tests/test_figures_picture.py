@@ -48,7 +48,8 @@ def test_lines_markers_and_text_are_drawn_where_the_data_says():
                          "xaxis": {"range": [0, 2], "domain": [0, 1], "anchor": "y"},
                          "yaxis": {"range": [0, 1], "domain": [0, 1], "anchor": "x"}}}
     root = ET.fromstring(svg.to_svg(figure, 200, "t"))
-    path = next(p for p in root.iter(f"{NS}path") if p.get("fill") == "none")
+    path = next(p for p in root.iter(f"{NS}path")  # the trace's line, not the grid
+                if p.get("fill") == "none" and "widget-blue" in p.get("stroke", ""))
     assert path.get("d") == "M0.0,200.0L100.0,0.0M200.0,200.0"  # a gap at None
     assert path.get("stroke") == "var(--widget-blue, #0072B2)"
     assert len(list(root.iter(f"{NS}circle"))) == 3

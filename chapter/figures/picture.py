@@ -22,7 +22,7 @@ from web import assets
 ROOT = Path(__file__).resolve().parents[2]
 CSS = (ROOT / "static" / "css" / "chapter.css", ROOT / "static" / "css" / "widgets.css")
 SIZES = {"wide": (640, False), "narrow": (360, True)}  # px wide, the builder's narrow layout
-VERSION = "4"  # bump when svg.py draws differently: the hash names a new file
+VERSION = "9"  # bump when svg.py draws differently: the hash names a new file
 _VAR = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);")
 
 

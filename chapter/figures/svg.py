@@ -133,18 +133,20 @@ def draw_axis(canvas: Canvas, axis: Axis) -> list[str]:
     tsize = (title.get("font") or {}).get("size", canvas.size)
     ink, muted = colour(style.INK), colour(spec.get("linecolor", style.MUTED))
     grid = colour(spec.get("gridcolor", style.RULE))
-    out = []
+    out, lines = [], []  # the grid: one path of all its lines
     across = (other.p0, other.p1)
     for value, label in axis.ticks() if spec.get("showticklabels", True) else ():
         p = axis.pos(value)
         if p is None:
             continue
         if axis.letter == "x":
-            out.append(_line(p, across[0], p, across[1], grid))
+            lines.append(f"M{p:.1f} {across[0]:.1f}V{across[1]:.1f}")
             out.append(rich_text(label, p, across[0] + size + 4, size, ink, "middle"))
         else:
-            out.append(_line(across[0], p, across[1], p, grid))
+            lines.append(f"M{across[0]:.1f} {p:.1f}H{across[1]:.1f}")
             out.append(rich_text(label, across[0] - 6, p, size, ink, "end", "central"))
+    if lines:
+        out.insert(0, f'<path d="{"".join(lines)}"{_attrs(stroke=grid)} fill="none"/>')
     zero = axis.pos(0.0) if not axis.log and min(axis.range) < 0 < max(axis.range) else None
     if zero is not None:
         zc = colour(spec.get("zerolinecolor", style.MUTED))
@@ -352,7 +354,8 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
     layout, data = figure["layout"], figure["data"]
     canvas = Canvas(layout, width)
     body = [p for axis in canvas.axes.values() for p in draw_axis(canvas, axis)]
-    clips = []
+    clips: dict[str, str] = {}  # a subplot's rectangle → its clip path's id
+    clipped = None  # the clip path of the group the body ends in, if any
     for i, trace in enumerate(data):
         if trace.get("type") not in TRACE_TYPES:
             raise UnknownTrace(title, i, trace.get("type"))
@@ -361,9 +364,17 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
         if parts and xa and ya and trace.get("cliponaxis", True) and "lines" in trace.get(
                 "mode", ""):
             x0, x1, y0, y1 = sorted((xa.p0, xa.p1)) + sorted((ya.p0, ya.p1))
-            clips.append(f'<clipPath id="clip{i}"><rect x="{x0:.1f}" y="{y0:.1f}" '
-                         f'width="{x1 - x0:.1f}" height="{y1 - y0:.1f}"/></clipPath>')
-            parts = [f'<g clip-path="url(#clip{i})">', *parts, "</g>"]
+            rect = (f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+                    f'height="{y1 - y0:.1f}"/>')
+            clip = clips.setdefault(rect, f"clip{len(clips)}")
+            if clipped == clip:  # the same subplot's group goes on
+                body.pop()
+                parts = [*parts, "</g>"]
+            else:
+                parts = [f'<g clip-path="url(#{clip})">', *parts, "</g>"]
+            clipped = clip
+        elif parts:
+            clipped = None
         body += parts
     for a in layout.get("annotations", []):
         body += draw_annotation(canvas, a)
@@ -371,7 +382,11 @@ def to_svg(figure: dict, width: int, title: str, variables: str = "") -> str:
     heads = {(colour(a.get("arrowcolor", style.INK)), a.get("arrowsize", 1))
              for a in layout.get("annotations", []) if a.get("showarrow", True)}
     family = escape(canvas.font.get("family", "sans-serif"))
+    defs = "".join(f'<clipPath id="{clip}">{rect}</clipPath>' for rect, clip in clips.items())
+    # The figure's own type size set once on the <svg>: its texts say only another size.
+    size = f'{canvas.size:g}'
+    drawn = "".join(body).replace(f' font-size="{size}"', "")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {canvas.height}" '
-            f'width="{width}" height="{canvas.height}" role="img" font-family="{family}">'
-            f"<title>{escape(title)}</title><style>{variables}{HALO}</style>"
-            f"<defs>{''.join(clips)}{_arrowheads(heads)}</defs>{''.join(body)}</svg>")
+            f'width="{width}" height="{canvas.height}" role="img" font-family="{family}" '
+            f'font-size="{size}"><title>{escape(title)}</title><style>{variables}{HALO}</style>'
+            f"<defs>{defs}{_arrowheads(heads)}</defs>{drawn}</svg>")

@@ -6,7 +6,7 @@
 (function () {
   "use strict";
 
-  const { minus, $ } = window.SeeingML.dom;
+  const { el, minus, $ } = window.SeeingML.dom;
   const { Figure, figureConfig } = window.SeeingML;
   const NARROW_BELOW = 560; // px of figure width: stack the panels instead of side by side
   const DEBOUNCE_MS = 150;
@@ -16,6 +16,17 @@
     ? window.requestIdleCallback(done, { timeout: 300 }) : window.setTimeout(done, 50)));
 
   Object.assign(Figure.prototype, {
+    // Room for the tallest of the words an element shows in turn (a step's words, the bold
+    // line): a copy of each in the element's next sibling, which shares its grid cell and is
+    // hidden from eye and ear (.widget-held, widgets.css), so nothing below moves as they change.
+    holdRoom(node, texts) {
+      const room = node && node.nextElementSibling;
+      const key = texts.join("\n");
+      if (!room || room.heldFor === key) return;
+      room.heldFor = key;
+      room.replaceChildren(...texts.map((text) => el("span", { text })));
+    },
+
     id(suffix) { return `widget-${this.name}-${suffix}`; },
 
     wire() {

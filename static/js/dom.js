@@ -40,18 +40,7 @@
   // The first element under `root` that `selector` matches.
   const $ = (root, selector) => root.querySelector(selector);
 
-  // Room for the tallest of the words an element shows in turn (a figure's step words): a
-  // copy of each in the element's next sibling, which shares its grid cell and is hidden from
-  // eye and ear (.widget-held, widgets.css), so what follows never moves as the words change.
-  function holdRoom(node, texts) {
-    const room = node && node.nextElementSibling;
-    const key = texts.join("\n");
-    if (!room || room.heldFor === key) return;
-    room.heldFor = key;
-    room.replaceChildren(...texts.map((text) => el("span", { text })));
-  }
-
   window.SeeingML = Object.assign(window.SeeingML || {}, {
-    dom: { el, minus, fromHTML, cloned, pageData, $, holdRoom },
+    dom: { el, minus, fromHTML, cloned, pageData, $ },
   });
 })();

@@ -22,7 +22,7 @@
   // The page's figure config: {figures: each figure's controls, presets and step limit (the
   // server's parameter schemas), api: {figure: its URL}, plotly: plotly.js's URL, palette:
   // {light-theme colour the server writes: the CSS variable that carries its role}}.
-  const { el, pageData, $, holdRoom } = window.SeeingML.dom;
+  const { el, pageData, $ } = window.SeeingML.dom;
   const figureConfig = pageData("figure-config");
   const THEME = figureConfig.palette || {};
   const reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -242,7 +242,7 @@
       const summaries = frame ? frame.summaries : this.payload && this.payload.summaries;
       if (summaries && summaries[this.step]) this.summary.textContent = summaries[this.step];
       // Room for every step's words, so nothing below moves; a drag's frames keep the room.
-      if (!frame) { holdRoom(this.stepText, lines); holdRoom(this.summary, summaries || []); }
+      if (!frame) { this.holdRoom(this.stepText, lines); this.holdRoom(this.summary, summaries || []); }
     }
 
     applyEarly() {
