@@ -31,7 +31,7 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     s = State.at(fn, x, w, dx, narrow)
     a = arrays([s])[0]
     views = _views(s, a)
-    return _built(s, a, sweeping, _panels(s, views, least), views)
+    return _built(s, a, sweeping, panels(s, _frame(s, views, least)), views)
 
 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
@@ -42,11 +42,11 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
     drag moves its marks in the panels on screen (scrub.js), and plotly.js never lays the
     chart out during a drag because a tick label grew."""
     states, computed, views, room = _swept(params, param, values)
-    height, shared, frames = HEIGHTS.at(states[0].narrow), {}, []
+    shared, frames = {}, []
     for s, a, v in zip(states, computed, views, strict=True):
-        own = words.frame(height, s.narrow, *v, room).room  # at least ``room``
+        own = _frame(s, v, room).room  # at least ``room``
         if own not in shared:  # a few distinct panels along a sweep, each laid out once
-            shared[own] = _panels(s, v, own)
+            shared[own] = panels(s, _frame(s, v, own))
         frames.append(_built(s, a, True, shared[own], v))
     return frames
 
@@ -58,20 +58,19 @@ def sweep_room(params: dict, param: str, values: list) -> tuple[int, int]:
 
 
 def _swept(params: dict, param: str, values: list) -> tuple[list, list, list, tuple]:
-    """The frames' states, arrays and views, and the room of the figure at ``params``."""
+    """The frames' states, arrays and views, and the room of the figure at ``params`` (its
+    arrays computed in the frames' one pass)."""
     states = [State.at(**{**params, param: value}) for value in values]
     states.append(State.at(**params))  # the figure on screen when a drag starts
     computed = arrays(states)
     views = [_views(s, a) for s, a in zip(states, computed, strict=True)]
-    base = states[-1]
-    room = words.frame(HEIGHTS.at(base.narrow), base.narrow, *views[-1]).room
+    room = _frame(states[-1], views[-1]).room
     return states[:-1], computed[:-1], views[:-1], room
 
 
-def _panels(s: State, views: tuple, least: tuple[int, int]) -> Panels:
-    """The panels for the views ``views``, with at least ``least`` room, and the parts of
-    the layout that depend on them alone (``nudge_layout.panels``)."""
-    return panels(s, words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least))
+def _frame(s: State, views: tuple, least: tuple[int, int] = (0, 0)) -> words.Frame:
+    """The panels' places for the views ``views``, with at least ``least`` room."""
+    return words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least)
 
 
 def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:

@@ -31,18 +31,19 @@
   }
 
   // Where a layout puts its panels: its margins and every axis's domain.
-  const domains = (layout) => Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).sort()
+  const axisKeys = (layout) => Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
+  const domains = (layout) => axisKeys(layout).sort()
     .map((k) => `${k}:${JSON.stringify((layout[k] && layout[k].domain) || null)}`)
     .concat(JSON.stringify(layout.margin || null)).join();
   // Whether a frame's panels lie within those on screen: margins no narrower, every axis's
   // domain inside the shown one. Its words, placed for panels no bigger, fit there, and a drag
-  // hides the ticks of the axes it moves (a Figure 1 sweep lays all its frames out in the
-  // panels of the one with the longest tick labels, sweep_frames in nudge.py).
+  // hides the ticks of the axes it moves (a Figure 1 sweep lays its frames out within the
+  // panels of the figure a drag starts from: sweep_frames in nudge.py).
   const within = (layout, shown) => {
     const m = layout.margin || {};
     const s = shown.margin || {};
     if (["l", "r", "t", "b"].some((k) => (m[k] || 0) < (s[k] || 0))) return false;
-    return Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).every((k) => {
+    return axisKeys(layout).every((k) => {
       const d = (layout[k] && layout[k].domain) || [0, 1];
       const e = (shown[k] && shown[k].domain) || [0, 1];
       return d[0] >= e[0] && d[1] <= e[1];

@@ -59,7 +59,7 @@ REDRAW = r"""async ([id, url, value, hold]) => {
   const data = frame.data.map((d, i) => (d ? Object.assign({}, base.data[i], d) : base.data[i]));
   const layout = Object.assign({}, base.layout, frame.layout, { width: plot._fullLayout.width });
   // In the panels on screen, where a drag moves a frame whose panels lie within them
-  // (Figure 1's sweep is laid out in the panels of its frame with the longest tick labels).
+  // (Figure 1's sweep lays its frames out within the panels of the figure it starts from).
   const shown = plot.layout;
   layout.margin = shown.margin;
   Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k)).forEach((k) => {
@@ -117,8 +117,8 @@ BACKPROP = "x=2&w1=0.5&w2=1.2&target=1&eta=0.2&steps=0"
 @pytest.mark.parametrize(("name", "control", "value", "hold", "query", "hidden"), [
     ("nudge", "x", 3.0, False, NUDGE, True),
     ("nudge", "x", -1.5, False, NUDGE, True),
-    # Near x = 5 σ's tick labels grow long: the sweep's panels are those of that frame, and
-    # its blocks of words wrap into more lines than the figure on screen drew.
+    # Near x = 5 σ's tick labels grow long: that frame has panels of its own, within those on
+    # screen, and its blocks of words wrap into more lines than the figure on screen drew.
     ("nudge", "x", 5.0, False, NUDGE, True),
     ("nudge", "w", 3.5, False, NUDGE, True),
     ("nudge", "w", -1.5, False, NUDGE, True),
