@@ -9,9 +9,10 @@ serving it, so this WSGI layer does the same work without them:
 2. the session must hold nothing but what the page reads from it: the learner, the CSRF
    token, ``_permanent`` and the class banner's ``class``. Anything else (an LMS launch, a
    review's last result, …) goes to Flask;
-3. one statement reads the learner's record (store/reader.py ``page_rows``); storage
-   down, reviews scheduled (their words and tokens depend on the clock) or any practice-only
-   item touched go to Flask;
+3. one statement reads the learner's record (store/reader.py ``page_rows``; on SQLite not
+   sent again while nothing was committed: store/page_read.py); storage down, reviews
+   scheduled (their words and tokens depend on the clock) or any practice-only item touched
+   go to Flask;
 4. the parts for that record (and banner, and with or without a token) were kept the first
    time Flask rendered them; the page is the frame joined with them, the reader's token put
    in (with gzip, when the reader accepts it, the state's page compressed once and the
@@ -52,6 +53,7 @@ WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's rout
 PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
 KEPT = 256  # distinct states kept per process
 KEPT_PAYLOADS = 4096  # distinct session payloads decoded, per process
+KEPT_HEADERS = 1024  # distinct Cookie headers parsed, per process (each at most ~8 KB)
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,3000}")  # a signed session: nothing to quote
 
 
@@ -116,6 +118,10 @@ class ReaderPage:
         self.verified_by: object = None  # the serializer (its keys) they were verified with
         self.cookie_tail: tuple[int, str] = (-1, "")  # (expiry second, "; Expires=…; …")
         self.max_cookie_size = app.config.get("MAX_COOKIE_SIZE", Response.max_cookie_size)
+        # learner → (the rows read last, (banner, with a token), their state's key): rows the
+        # store kept unchanged (store/page_read.py) are the same object, their key the same
+        self.last_keys: dict[str, tuple[object, tuple, bytes]] = {}
+        self.cookie_values: dict[str, tuple[str | None]] = {}  # Cookie header → the session's
 
     # --- the session, as Flask would open it ---------------------------------------------
 
@@ -123,7 +129,7 @@ class ReaderPage:
         """The session's data, its payload as Flask dumps it and when its cookie was signed
         (0 for a fallback key's: signed again at once, as Flask's interface does), when the
         page may be served here."""
-        value = parse_cookie(environ.get("HTTP_COOKIE", "")).get(self.cookie_name)
+        value = self._cookie_value(environ.get("HTTP_COOKIE", ""))
         serializer = self.flask.session_interface.get_signing_serializer(self.flask)
         if not value or serializer is None:
             return None
@@ -136,6 +142,17 @@ class ReaderPage:
                 and isinstance(data.get(reader.CSRF, ""), str)):
             return None
         return data, dumped, signed_at
+
+    def _cookie_value(self, header: str) -> str | None:
+        """The session cookie's value in a Cookie header, as Flask reads it (werkzeug's
+        parser), parsed once per distinct header (a returning reader sends the same one)."""
+        found = self.cookie_values.get(header)
+        if found is None:
+            found = (parse_cookie(header).get(self.cookie_name),)
+            if len(self.cookie_values) >= KEPT_HEADERS:
+                self.cookie_values.clear()
+            self.cookie_values[header] = found
+        return found[0]
 
     def _loads(self, serializer, value: bytes) -> tuple[object, bytes, float]:
         """``serializer.loads(value, max_age=…)`` as Flask calls it (every key, the same
@@ -227,10 +244,19 @@ class ReaderPage:
         except StoreUnavailable:
             failed_below(environ, store)  # Flask's page says so at once, without a second try
             return None
+        banner, tokened = data.get("class"), bool(data.get(reader.CSRF))
+        learner = data[reader.LEARNER]
+        last = self.last_keys.get(learner)
+        if last is not None and last[0] is rows and last[1] == (banner, tokened):
+            return last[2]  # the very rows read last (kept: nothing committed since)
         if any(row[0] in ("review", "practised") for row in rows):
             return None
-        state = (sorted(map(repr, rows)), repr(data.get("class")), bool(data.get(reader.CSRF)))
-        return hashlib.blake2b(repr(state).encode(), digest_size=20).digest()
+        state = (sorted(map(repr, rows)), repr(banner), tokened)
+        key = hashlib.blake2b(repr(state).encode(), digest_size=20).digest()
+        if len(self.last_keys) >= KEPT_PAYLOADS:
+            self.last_keys.clear()
+        self.last_keys[learner] = (rows, (banner, tokened), key)
+        return key
 
     # --- WSGI --------------------------------------------------------------------------
 

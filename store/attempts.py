@@ -39,7 +39,7 @@ from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from store import deadline, migrate
+from store import deadline, migrate, page_read
 from store.request_flags import request_flags
 from store.schema import attempts, enrolments
 from store.summaries import READ_SUMMARIES, Summary
@@ -188,6 +188,7 @@ class Store:
                  clock=time.monotonic):
         self.url = url
         self.engine = make_engine(url)
+        self.page_reads = page_read.kept_reads(self.engine)  # SQLite: the page's read, kept
         self._schema_ready = False
         self.breaker_seconds = breaker_seconds
         self._clock = clock

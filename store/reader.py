@@ -6,6 +6,7 @@ whatever the learner's history."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -96,7 +97,7 @@ def _practised(practice_ids: tuple[str, ...]):
 _PAGE_READS: dict[tuple, tuple[str, tuple | None, dict]] = {}  # (dialect, items): compiled
 
 
-def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> list[tuple]:
+def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> Sequence[tuple]:
     """The same statement's rows as the driver gives them, with a fifth part when the learner
     has touched any of the practice-only items (kind "practised"): for the page's fast path
     (chapter/fast_reader.py), which needs only to tell one state from another. Compiled
@@ -106,6 +107,8 @@ def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> l
     sent = tuple(values[name] for name in order) if order else values
     with store.guard("progress not read"):
         store.ensure_schema()
+        if store.page_reads is not None:  # SQLite: a kept connection, not read again while
+            return store.page_reads.rows(sql, sent)  # nothing was committed
         return _fetch(store.engine, sql, sent)
 
 

@@ -368,6 +368,11 @@ def test_a_driver_error_in_the_one_read_is_the_stores_outage_not_a_500(app, monk
         def close(self):
             pass
 
+        def detach(self):  # kept by a thread for the page's read (store/page_read.py)
+            pass
+
+    if store.page_reads is not None:
+        store.page_reads.close()  # the next read opens a connection: this one
     with monkeypatch.context() as patched:
         patched.setattr(store.engine, "raw_connection", Broken)
         with pytest.raises(StoreUnavailable):
@@ -462,6 +467,11 @@ def test_a_read_that_failed_below_flask_is_not_tried_again_by_flask(app, monkeyp
         def close(self):
             pass
 
+        def detach(self):  # kept by a thread for the page's read (store/page_read.py)
+            pass
+
+    if store.page_reads is not None:
+        store.page_reads.close()  # the next read opens a connection: this one
     with monkeypatch.context() as patched, caplog.at_level("WARNING", logger="store.attempts"):
         patched.setattr(store.engine, "raw_connection", Broken)
         patched.setattr(store, "breaker_open", lambda: False)  # not refused up front

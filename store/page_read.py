@@ -1,0 +1,116 @@
+"""The reader's page's one read on an SQLite file, on a connection each thread keeps for it,
+and not sent again while nothing has been committed since.
+
+SQLite counts commits for each connection: ``PRAGMA data_version`` returns a different number
+once any other connection, in this process or another, has committed since this one last
+asked. A connection kept for this read alone never writes, so while its number stays the same
+the rows it read last for a learner are still that learner's rows, whoever else reads or
+writes. Each thread keeps one such connection (taken from the engine, so the engine's connect
+hooks ran on it, then detached from the pool, which it never takes room in), with the rows it
+read for each statement and learner and the number they were read under.
+
+A driver error drops the connection (the next read opens another) and is raised as
+SQLAlchemy raises it, so ``Store.guard`` counts it as any other. Disposing of the engine
+closes every kept connection. Other databases, and SQLite in memory, read on a pooled
+connection each time (store/reader.py ``_fetch``).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from contextlib import suppress
+
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import DBAPIError
+
+KEPT_ROWS = 4096  # statements × learners remembered per thread; forgotten all at once past it
+
+
+class _Held:
+    """One thread's connection, the process it was opened in, and its rows by statement."""
+
+    def __init__(self, pooled, generation: int) -> None:
+        self.pooled, self.pid, self.generation = pooled, os.getpid(), generation
+        self.rows: dict[tuple, tuple[int, tuple]] = {}
+
+
+class KeptReads:
+    """One engine's kept connections, one per thread."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.error = engine.dialect.loaded_dbapi.Error
+        self._local = threading.local()
+        self._open: list[_Held] = []
+        self._lock = threading.Lock()
+        self._generation = 0  # moved on by close(): every thread opens a new connection
+        event.listen(engine, "engine_disposed", self.close)
+
+    def rows(self, sql: str, sent: tuple) -> tuple:
+        """The rows ``sql`` gives for ``sent``: those read under the current data version
+        when this thread read them before, else read now."""
+        held = self._held()
+        try:
+            cursor = held.pooled.cursor()
+            try:
+                version = cursor.execute("PRAGMA data_version").fetchone()[0]
+                key = (sql, sent)
+                found = held.rows.get(key)
+                if found is not None and found[0] == version:
+                    return found[1]
+                cursor.execute(sql, sent)
+                rows = tuple(cursor.fetchall())
+            finally:
+                cursor.close()
+        except self.error as exc:
+            self._drop(held)
+            raise DBAPIError.instance(sql, sent, exc, self.error) from exc
+        if len(held.rows) >= KEPT_ROWS:
+            held.rows.clear()
+        held.rows[key] = (version, rows)
+        return rows
+
+    def _held(self) -> _Held:
+        held = getattr(self._local, "held", None)
+        if held is not None and held.pid == os.getpid() and (
+                held.generation == self._generation):
+            return held
+        # none yet, one closed, or one inherited across a fork (never used nor closed here)
+        pooled = self.engine.raw_connection()
+        try:
+            pooled.detach()
+        except BaseException:
+            pooled.close()
+            raise
+        held = self._local.held = _Held(pooled, self._generation)
+        with self._lock:
+            self._open.append(held)
+        return held
+
+    def _drop(self, held: _Held) -> None:
+        self._local.held = None
+        with self._lock:
+            if held in self._open:
+                self._open.remove(held)
+        with suppress(self.error):
+            held.pooled.close()
+
+    def close(self, _engine=None) -> None:
+        """Close every thread's kept connection (each opens another at its next read)."""
+        with self._lock:
+            self._generation += 1
+            open_, self._open = self._open, []
+        for held in open_:
+            if held.pid == os.getpid():
+                with suppress(self.error):
+                    held.pooled.close()
+
+
+def kept_reads(engine: Engine) -> KeptReads | None:
+    """Kept reads for an engine on an SQLite file, else None."""
+    url = engine.url
+    if engine.dialect.name != "sqlite" or url.database in (None, "", ":memory:") or (
+            url.query.get("mode") == "memory"):
+        return None
+    return KeptReads(engine)
