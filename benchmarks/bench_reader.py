@@ -45,21 +45,27 @@ def rebuild(store) -> None:
     rebuild_summaries(store.engine)
 
 
-def warm(port: int, cookies: list[str], visits: int = 4) -> None:
-    """Request each reader's page a few times, so every worker has seen each state once (a
-    new state's first view is rendered by Flask; bench_reader_cpu times both)."""
+def warm(port: int, cookies: list[str], visits: int = 4,
+         headers: dict[str, str] | None = None) -> None:
+    """Request each reader's page a few times as the timed requests will (``headers``), so
+    every worker has seen each state once in that encoding (a new state's first view is
+    rendered by Flask, and its first gzipped view compresses it: bench_reader_cpu times
+    both)."""
     for cookie in cookies:
         for _ in range(visits):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             try:
-                conn.request("GET", "/", headers={"Cookie": f"session={cookie}"})
+                conn.request("GET", "/", headers={**(headers or {}),
+                                                  "Cookie": f"session={cookie}"})
                 conn.getresponse().read()
             finally:
                 conn.close()
 
 
-def measure(seconds: int, rounds: int,
-            headers: dict[str, str] | None = None) -> dict[str, list[wrk.WrkResult]]:
+def measure(seconds: int, rounds: int, headers: dict[str, str] | None = None
+            ) -> tuple[dict[str, list[wrk.WrkResult]], dict[str, list[float]]]:
+    """Each arm's wrk results and its worker CPU per request (ms, from /proc: what a busy
+    neighbour on the machine moves far less than req/s), round by round."""
     from benchmarks.bench_grading import (
         answer_once,
         attempt_rows,
@@ -87,18 +93,25 @@ def measure(seconds: int, rounds: int,
                 groups[name] = cookies
             rebuild(store)
             for cookies in groups.values():  # each reader's page seen once by each worker:
-                warm(app.port, cookies)      # what is timed is the returning reader
+                warm(app.port, cookies, headers=headers)  # timed: the returning reader
             results: dict[str, list[wrk.WrkResult]] = {"anonymous": [], **{g: [] for g in groups}}
+            cpu: dict[str, list[float]] = {name: [] for name in results}
+            arms = {"anonymous": "", **{n: rotate_cookies(c) for n, c in groups.items()}}
+            for lua in arms.values():  # one untimed second each: the workers' steady state
+                wrk.run(app.url + "/", 1, CONNECTIONS, headers=headers, lua=lua)
             for _ in range(rounds):
-                results["anonymous"].append(wrk.run(app.url + "/", seconds, CONNECTIONS,
-                                                      headers=headers))
-                for name, cookies in groups.items():
-                    results[name].append(wrk.run(app.url + "/", seconds, CONNECTIONS,
-                                                 headers=headers, lua=rotate_cookies(cookies)))
-                print("  " + ", ".join(f"{n} {r[-1].requests_per_s:,.0f} req/s"
+                for name, lua in arms.items():
+                    used = servers.workers_cpu_s(app.proc.pid)
+                    result = wrk.run(app.url + "/", seconds, CONNECTIONS, headers=headers,
+                                     lua=lua)
+                    used = servers.workers_cpu_s(app.proc.pid) - used
+                    results[name].append(result)
+                    cpu[name].append(used * 1000 / max(result.requests, 1))
+                print("  " + ", ".join(f"{n} {r[-1].requests_per_s:,.0f} req/s "
+                                       f"({cpu[n][-1]:.3f} ms of worker CPU)"
                                        for n, r in results.items()), file=sys.stderr, flush=True)
         store.dispose()
-    return results
+    return results, cpu
 
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # what a browser asks for
@@ -107,21 +120,27 @@ BROWSER = {"Accept-Encoding": "gzip, deflate, br"}  # what a browser asks for
 def run(seconds: int = 4, rounds: int = 2,
         browser: bool = False) -> list[tuple[str, str, str, str]]:
     from benchmarks.bench_grading import load
-    results = measure(seconds, rounds, BROWSER if browser else None)
+    results, cpu = measure(seconds, rounds, BROWSER if browser else None)
     asked = ", compressed as a browser asks" if browser else ""
     rps = {name: statistics.mean(r.requests_per_s for r in runs) for name, runs in results.items()}
+    ms = {name: statistics.mean(costs) for name, costs in cpu.items()}
     anonymous = rps["anonymous"]
     short, long = rps[f"history {SHORT}"], rps[f"history {LONG}"]
     rows = [("reader page", f"anonymous GET /{asked}, gunicorn 2 sync workers, wrk {CONNECTIONS} "
              "conns",
-             f"{anonymous:,.0f} req/s", "")]
+             f"{anonymous:,.0f} req/s, {ms['anonymous']:.3f} ms of worker CPU a request", "")]
     for name in (f"history {SHORT}", f"history {LONG}"):
         runs = results[name]
-        ratio = rps[name] / anonymous
+        ratio, cpu_ratio = rps[name] / anonymous, ms["anonymous"] / ms[name]
         rows.append(("reader page", f"GET / with a session cookie{asked}, {name} attempts",
                      f"{rps[name]:,.0f} req/s = {ratio:.3f}× anonymous, p99 "
                      f"{max(r.p99_ms for r in runs):.1f} ms, errors {sum(r.errors for r in runs)}",
                      f"≥ {TARGET_RATIO}× {'ok' if ratio >= TARGET_RATIO else 'MISSED'}"))
+        rows.append(("reader page", f"worker CPU a request, {name} attempts{asked}",
+                     f"{ms[name]:.3f} ms: anonymous's is {cpu_ratio:.3f}× it (by round: "
+                     + " / ".join(f"{a / r:.3f}" for a, r in zip(cpu["anonymous"], cpu[name],
+                                                                  strict=True)) + ")",
+                     f"≥ {TARGET_RATIO}× {'ok' if cpu_ratio >= TARGET_RATIO else 'MISSED'}"))
     change = abs(long - short) / short
     rows.append(("reader page", f"history {LONG} vs {SHORT}", f"{change * 100:.0f} % apart",
                  f"≤ {TARGET_FLAT * 100:.0f} % {'ok' if change <= TARGET_FLAT else 'MISSED'}"))

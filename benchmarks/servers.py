@@ -88,6 +88,19 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
 
+def workers_cpu_s(master: int) -> float:
+    """CPU seconds (user and system) the master's worker processes have used so far."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    used = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # a worker gone since
+            continue
+        used += int(fields[11]) + int(fields[12])  # utime, stime
+    return used / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def gunicorn(target: str, env: dict[str, str], workers: int = 2, port: int | None = None,
              extra_args: tuple[str, ...] = (), ready_path: str = "/") -> Iterator[Gunicorn]:

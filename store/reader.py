@@ -94,7 +94,9 @@ def _practised(practice_ids: tuple[str, ...]):
                   _none(Text), _none(Text)).where(tried | helped)
 
 
-_PAGE_READS: dict[tuple, tuple[str, tuple | None, dict]] = {}  # (dialect, items): compiled
+# (dialect, items) → the statement's text and its parameters, the learner's left out: in the
+# driver's order (a tuple, with the places the learner goes) or by name (a dict)
+_PAGE_READS: dict[tuple, tuple[str, tuple | dict, tuple[int, ...]]] = {}
 
 
 def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> Sequence[tuple]:
@@ -102,9 +104,7 @@ def page_rows(store: Store, learner_id: str, practice_ids: tuple[str, ...]) -> S
     has touched any of the practice-only items (kind "practised"): for the page's fast path
     (chapter/fast_reader.py), which needs only to tell one state from another. Compiled
     once per dialect and set of items, and sent as text, so no statement is built per call."""
-    sql, order, params = _page_read(store, practice_ids)
-    values = {**params, "learner_id": learner_id}
-    sent = tuple(values[name] for name in order) if order else values
+    sql, sent = page_statement(store, practice_ids, learner_id)
     with store.guard("progress not read"):
         store.ensure_schema()
         if store.page_reads is not None:  # SQLite: a kept connection, not read again while
@@ -120,15 +120,26 @@ def _fetch(engine, sql: str, sent) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _page_read(store: Store, practice_ids: tuple[str, ...]) -> tuple[str, tuple | None, dict]:
+def page_statement(store: Store, practice_ids: tuple[str, ...],
+                   learner_id: str) -> tuple[str, tuple | dict]:
+    """``page_rows``'s statement as text and the parameters it is sent with."""
     key = (store.engine.dialect.name, practice_ids)
     found = _PAGE_READS.get(key)
     if found is None:
         parts = [*READ.selects, _practised(practice_ids)] if practice_ids else READ.selects
         compiled = union_all(*parts).compile(dialect=store.engine.dialect)
-        found = _PAGE_READS.setdefault(key, (str(compiled), compiled.positiontup,
-                                             compiled.construct_params({"learner_id": ""})))
-    return found
+        params = compiled.construct_params({"learner_id": ""})
+        order = compiled.positiontup
+        found = _PAGE_READS.setdefault(key, (
+            str(compiled), tuple(params[name] for name in order) if order else params,
+            tuple(n for n, name in enumerate(order or ()) if name == "learner_id")))
+    sql, fixed, places = found
+    if isinstance(fixed, dict):
+        return sql, {**fixed, "learner_id": learner_id}
+    sent = list(fixed)
+    for place in places:
+        sent[place] = learner_id
+    return sql, tuple(sent)
 
 
 def read(store: Store, learner_id: str) -> ReaderRecord:

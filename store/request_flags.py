@@ -4,6 +4,8 @@ its own deadline and logging the same failure again."""
 
 from __future__ import annotations
 
+from flask import g, has_request_context, request
+
 # Set in a WSGI environ by a layer below Flask (chapter/fast_reader.py) whose read already
 # failed: {id(store): True}. The request's own storage calls then fail at once, as after a
 # failure inside Flask, so one request tries storage (and logs its failure) once.
@@ -17,10 +19,6 @@ def failed_below(environ: dict, store) -> None:
 
 def request_flags() -> dict | None:
     """Per-request notes (flask.g, seeded from ``FAILED_BELOW``), or None outside a request."""
-    try:
-        from flask import g, has_request_context, request
-    except ImportError:  # pragma: no cover
-        return None
     if not has_request_context():
         return None
     flags = g.__dict__.get("_store_failed")

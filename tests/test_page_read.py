@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from store import StoreUnavailable
 from store import page_read as page_read_module
-from store.reader import _fetch, _page_read, page_rows
+from store.reader import _fetch, page_rows, page_statement
 from tests.apps import make_app
 from tests.test_fast_reader import WRONG, assert_same, call, cookie_of
 
@@ -38,9 +38,7 @@ def answering(app, answers: dict):
 
 
 def pooled_rows(store, learner: str) -> list[tuple]:
-    sql, order, params = _page_read(store, PRACTICE)
-    values = {**params, "learner_id": learner}
-    return _fetch(store.engine, sql, tuple(values[name] for name in order))
+    return _fetch(store.engine, *page_statement(store, PRACTICE, learner))
 
 
 def database_file(store) -> str:
@@ -214,6 +212,4 @@ def test_sqlite_in_memory_and_other_databases_read_on_the_pool():
 
 
 def _sql_and_sent(store, learner: str) -> tuple[str, tuple]:
-    sql, order, params = _page_read(store, PRACTICE)
-    values = {**params, "learner_id": learner}
-    return sql, tuple(values[name] for name in order)
+    return page_statement(store, PRACTICE, learner)
