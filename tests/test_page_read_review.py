@@ -1,0 +1,172 @@
+"""A hostile review of the page's kept read (store/page_read.py) and the fast path's caches
+(chapter/fast_reader.py): connections of threads that ended, a kept connection that cannot be
+opened, the threaded development server, and how much of a Cookie header is kept.
+
+Each of these tests failed on main at d5b8cb6 (REVIEW-attackread.md says how)."""
+
+from __future__ import annotations
+
+import gc
+import http.client
+import os
+import threading
+
+import pytest
+from sqlalchemy import event
+from werkzeug.serving import make_server
+from werkzeug.test import EnvironBuilder
+
+from quizzes.progress import NOT_LOADED
+from store import StoreUnavailable
+from store.reader import page_rows
+from tests.apps import make_app
+from tests.test_fast_reader import WRONG, answered, assert_same, call, layer_of
+
+PRACTICE = ("p1",)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path)
+
+
+def files_open_on(path: str) -> int:
+    """This process's file descriptors on the database file and its -wal and -shm."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith(path)
+        except OSError:  # the listing's own descriptor, closed since
+            pass
+    return count
+
+
+def read_in_a_thread_that_ends(store) -> None:
+    worker = threading.Thread(target=page_rows, args=(store, "nobody", PRACTICE))
+    worker.start()
+    worker.join()
+
+
+# --- resources: one connection per live thread, not per thread that ever read ---------------
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd")
+def test_a_thread_that_ended_does_not_keep_its_connection_open(app):
+    """A threaded server that starts a thread per request (the development server, socketserver's
+    ThreadingMixIn) must not leave a connection, and two descriptors, per request it served."""
+    store = app.extensions["store"]
+    path = store.engine.url.database
+    read_in_a_thread_that_ends(store)
+    gc.collect()
+    before = files_open_on(path)
+    for _ in range(40):
+        read_in_a_thread_that_ends(store)
+    gc.collect()
+    assert files_open_on(path) <= before + 2  # main: before + 80
+    store.dispose()
+    assert files_open_on(path) <= before + 2
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd")
+def test_the_threaded_development_server_serves_the_fast_page_without_leaking(app):
+    store = app.extensions["store"]
+    path = store.engine.url.database
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+
+    def get() -> bytes:
+        connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        try:
+            connection.request("GET", "/", headers={"Cookie": f"session={cookie}"})
+            response = connection.getresponse()
+            assert response.status == 200
+            return response.read()
+        finally:
+            connection.close()
+
+    try:
+        get()
+        gc.collect()
+        before = files_open_on(path)
+        for _ in range(40):
+            assert b"state-wrong" in get()
+        gc.collect()
+        assert files_open_on(path) <= before + 2  # main: before + 80
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- slow cases: a kept connection that cannot be opened --------------------------------------
+
+def failing_connects(store, message: str):
+    """Every new connection's set-up fails in the driver from now on, as the engine's own
+    connect hook (store/attempts.py ``_sqlite_pragmas``) fails when ``PRAGMA journal_mode``
+    cannot open the -wal file (too many open files) or is kept waiting (database is locked)."""
+    error = store.engine.dialect.loaded_dbapi.OperationalError
+
+    def fail(_dbapi_connection, _record):
+        raise error(message)
+    event.listen(store.engine, "connect", fail)
+    return fail
+
+
+@pytest.mark.parametrize("message", ["unable to open database file", "database is locked"])
+def test_a_kept_connection_that_cannot_be_set_up_is_storage_unavailable(app, message):
+    store = app.extensions["store"]
+    page_rows(store, "nobody", PRACTICE)
+    store.page_reads.close()  # the next read opens a connection (a new thread's first read)
+    store.engine.pool.dispose()  # and no idle pooled connection is there to be taken
+    fail = failing_connects(store, message)
+    try:
+        with pytest.raises(StoreUnavailable):  # main: sqlite3.OperationalError, unguarded
+            page_rows(store, "nobody", PRACTICE)
+    finally:
+        event.remove(store.engine, "connect", fail)
+
+
+def test_a_kept_connection_that_cannot_be_set_up_gives_flasks_honest_page(app, monkeypatch):
+    store = app.extensions["store"]
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    assert assert_same(app, cookie) is True
+    store.page_reads.close()
+    store.engine.pool.dispose()  # no idle pooled connection to take: one is opened
+    fail = failing_connects(store, "unable to open database file")
+    monkeypatch.setattr(store, "breaker_open", lambda: False)  # not refused up front
+    try:
+        status, _, body = call(app, cookie)  # main: the driver's error, a 500
+    finally:
+        event.remove(store.engine, "connect", fail)
+    assert status.startswith("200") and NOT_LOADED.encode() in body
+    assert b"state-wrong" not in body
+
+
+# --- abuse: what a Cookie header costs the process --------------------------------------------
+
+def test_cookie_headers_far_longer_than_a_session_are_not_kept(app):
+    """A server in front may pass Cookie headers far longer than 8 KB (the development server
+    takes a 64 KB line, and joins repeated headers); keeping KEPT_HEADERS of them would hold
+    that many times their size for good."""
+    cookie = answered(app, {"q1": WRONG["q1"]})
+    layer = layer_of(app)
+    for n in range(20):
+        padding = f"pad{n}=" + "x" * 64_000
+        environ = EnvironBuilder(path="/", headers={
+            "Cookie": f"{padding}; session={cookie}"}).get_environ()
+        assert layer._session(environ) is not None  # still read, as Flask reads it
+    kept = sum(len(header) for header in layer.cookie_values)
+    assert kept <= 20 * 8192  # main: 20 × 64 KB
+
+
+def test_a_kept_rows_object_never_answers_for_another_learner_with_the_same_rows(app):
+    """Two learners with no record share one empty tuple; their keys stay their own."""
+    layer = layer_of(app)
+    store = app.extensions["store"]
+    first = page_rows(store, "learner-a", PRACTICE)
+    second = page_rows(store, "learner-b", PRACTICE)
+    assert first == second == ()
+    key_a = layer._key({"learner": "learner-a", "csrf": "t"}, {})
+    key_b = layer._key({"learner": "learner-b", "csrf": "t", "class": "ML"}, {})
+    key_a_banner = layer._key({"learner": "learner-a", "csrf": "t", "class": "ML"}, {})
+    assert key_a != key_b and key_b == key_a_banner  # the key is the state's, not the learner's
