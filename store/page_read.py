@@ -9,9 +9,12 @@ writes. Each thread keeps one such connection (taken from the engine, so the eng
 hooks ran on it, then detached from the pool, which it never takes room in), with the rows it
 read for each statement and learner and the number they were read under.
 
-A driver error drops the connection (the next read opens another) and is raised as
-SQLAlchemy raises it, so ``Store.guard`` counts it as any other. Disposing of the engine
-closes every kept connection. Other databases, and SQLite in memory, read on a pooled
+A driver error, in the read or in opening the connection (the engine's connect hooks run
+SQL of their own), drops the connection (the next read opens another) and is raised as
+SQLAlchemy raises it, so ``Store.guard`` counts it as any other. Opening a connection closes
+those of this process's threads that have ended (a server may start a thread per request,
+as the development server does), so at most one stays open per live thread. Disposing of the
+engine closes every kept connection. Other databases, and SQLite in memory, read on a pooled
 connection each time (store/reader.py ``_fetch``).
 """
 
@@ -32,6 +35,7 @@ class _Held:
 
     def __init__(self, pooled, generation: int) -> None:
         self.pooled, self.pid, self.generation = pooled, os.getpid(), generation
+        self.thread = threading.current_thread()
         self.rows: dict[tuple, tuple[int, tuple]] = {}
 
 
@@ -50,7 +54,10 @@ class KeptReads:
     def rows(self, sql: str, sent: tuple) -> tuple:
         """The rows ``sql`` gives for ``sent``: those read under the current data version
         when this thread read them before, else read now."""
-        held = self._held()
+        try:
+            held = self._held()
+        except self.error as exc:  # a connect hook's statement failed (nothing kept)
+            raise DBAPIError.instance(sql, sent, exc, self.error) from exc
         try:
             cursor = held.pooled.cursor()
             try:
@@ -85,7 +92,13 @@ class KeptReads:
             raise
         held = self._local.held = _Held(pooled, self._generation)
         with self._lock:
+            ended = [other for other in self._open
+                     if other.pid == held.pid and not other.thread.is_alive()]
+            self._open = [other for other in self._open if other not in ended]
             self._open.append(held)
+        for other in ended:  # no thread will read on these again
+            with suppress(self.error):
+                other.pooled.close()
         return held
 
     def _drop(self, held: _Held) -> None:
