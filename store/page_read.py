@@ -14,7 +14,8 @@ SQL of their own), drops the connection (the next read opens another) and is rai
 SQLAlchemy raises it, so ``Store.guard`` counts it as any other. Opening a connection closes
 those of this process's threads that have ended (a server may start a thread per request,
 as the development server does), so at most one stays open per live thread. Disposing of the
-engine closes every kept connection. Other databases, and SQLite in memory, read on a pooled
+engine closes every kept connection, each once a read on it is done (never under a thread
+reading on it). Other databases, and SQLite in memory, read on a pooled
 connection each time (store/reader.py ``_fetch``).
 """
 
@@ -31,12 +32,15 @@ KEPT_ROWS = 4096  # statements × learners remembered per thread; forgotten all 
 
 
 class _Held:
-    """One thread's connection, the process it was opened in, and its rows by statement."""
+    """One thread's connection, the process it was opened in, and its rows by statement;
+    its lock held while the thread reads on it, and by whoever closes it."""
 
     def __init__(self, pooled, generation: int) -> None:
         self.pooled, self.pid, self.generation = pooled, os.getpid(), generation
         self.thread = threading.current_thread()
         self.rows: dict[tuple, tuple[int, tuple]] = {}
+        self.lock = threading.Lock()
+        self.closed = False
 
 
 class KeptReads:
@@ -54,10 +58,16 @@ class KeptReads:
     def rows(self, sql: str, sent: tuple) -> tuple:
         """The rows ``sql`` gives for ``sent``: those read under the current data version
         when this thread read them before, else read now."""
-        try:
-            held = self._held()
-        except self.error as exc:  # a connect hook's statement failed (nothing kept)
-            raise DBAPIError.instance(sql, sent, exc, self.error) from exc
+        while True:  # again only when close() took this thread's connection meanwhile
+            try:
+                held = self._held()
+            except self.error as exc:  # a connect hook's statement failed (nothing kept)
+                raise DBAPIError.instance(sql, sent, exc, self.error) from exc
+            with held.lock:
+                if not held.closed:
+                    return self._read(held, sql, sent)
+
+    def _read(self, held: _Held, sql: str, sent: tuple) -> tuple:
         try:
             cursor = held.pooled.cursor()
             try:
@@ -97,27 +107,33 @@ class KeptReads:
             self._open = [other for other in self._open if other not in ended]
             self._open.append(held)
         for other in ended:  # no thread will read on these again
-            with suppress(self.error):
-                other.pooled.close()
+            with other.lock:
+                self._close(other)
         return held
 
     def _drop(self, held: _Held) -> None:
+        """Forget and close this thread's connection (its lock held)."""
         self._local.held = None
         with self._lock:
             if held in self._open:
                 self._open.remove(held)
+        self._close(held)
+
+    def _close(self, held: _Held) -> None:
+        held.closed = True
         with suppress(self.error):
             held.pooled.close()
 
     def close(self, _engine=None) -> None:
-        """Close every thread's kept connection (each opens another at its next read)."""
+        """Close every thread's kept connection (each opens another at its next read), each
+        once its thread's read on it, if any, is done."""
         with self._lock:
             self._generation += 1
             open_, self._open = self._open, []
         for held in open_:
             if held.pid == os.getpid():
-                with suppress(self.error):
-                    held.pooled.close()
+                with held.lock:
+                    self._close(held)
 
 
 def kept_reads(engine: Engine) -> KeptReads | None:
