@@ -69,6 +69,19 @@ def test_a_thread_that_ended_does_not_keep_its_connection_open(app):
     assert files_open_on(path) <= before + 2
 
 
+def test_a_new_thread_takes_over_the_connection_of_one_that_ended(app):
+    """Connecting runs five PRAGMAs and registers a function (~0.7 ms): a server with a
+    thread per request should not pay that on every request, as the pooled read never did."""
+    store = app.extensions["store"]
+    read_in_a_thread_that_ends(store)
+    connects = []
+    event.listen(store.engine, "connect", lambda *_: connects.append(1))
+    for _ in range(20):
+        read_in_a_thread_that_ends(store)
+    assert len(connects) <= 1  # main: 20
+    assert list(page_rows(store, "nobody", PRACTICE)) == []
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd")
 def test_the_threaded_development_server_serves_the_fast_page_without_leaking(app):
     store = app.extensions["store"]
