@@ -11,9 +11,10 @@ read for each statement and learner and the number they were read under.
 
 A driver error, in the read or in opening the connection (the engine's connect hooks run
 SQL of their own), drops the connection (the next read opens another) and is raised as
-SQLAlchemy raises it, so ``Store.guard`` counts it as any other. Opening a connection closes
-those of this process's threads that have ended (a server may start a thread per request,
-as the development server does), so at most one stays open per live thread. Disposing of the
+SQLAlchemy raises it, so ``Store.guard`` counts it as any other. A thread without a
+connection takes over one whose thread has ended (a server may start a thread per request, as
+the development server does) and closes any others, so at most one stays open per live
+thread and a new thread seldom connects. Disposing of the
 engine closes every kept connection, each once a read on it is done (never under a thread
 reading on it). Other databases, and SQLite in memory, read on a pooled
 connection each time (store/reader.py ``_fetch``).
@@ -93,22 +94,32 @@ class KeptReads:
         if held is not None and held.pid == os.getpid() and (
                 held.generation == self._generation):
             return held
-        # none yet, one closed, or one inherited across a fork (never used nor closed here)
+        # none yet, one closed, or one inherited across a fork (never used nor closed here):
+        # a thread that has ended leaves its connection (and the rows it read) to this one
+        pid, generation = os.getpid(), self._generation
+        with self._lock:
+            ended = [other for other in self._open
+                     if other.pid == pid and not other.thread.is_alive()]
+            taken = next((other for other in ended if other.generation == generation), None)
+            if taken is not None:
+                taken.thread = threading.current_thread()
+                ended.remove(taken)
+            self._open = [other for other in self._open if other not in ended]
+        for other in ended:  # no thread will read on these again
+            with other.lock:
+                self._close(other)
+        if taken is not None:
+            self._local.held = taken
+            return taken
         pooled = self.engine.raw_connection()
         try:
             pooled.detach()
         except BaseException:
             pooled.close()
             raise
-        held = self._local.held = _Held(pooled, self._generation)
+        held = self._local.held = _Held(pooled, generation)
         with self._lock:
-            ended = [other for other in self._open
-                     if other.pid == held.pid and not other.thread.is_alive()]
-            self._open = [other for other in self._open if other not in ended]
             self._open.append(held)
-        for other in ended:  # no thread will read on these again
-            with other.lock:
-                self._close(other)
         return held
 
     def _drop(self, held: _Held) -> None:
