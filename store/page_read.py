@@ -12,12 +12,12 @@ read for each statement and learner and the number they were read under.
 A driver error, in the read or in opening the connection (the engine's connect hooks run
 SQL of their own), drops the connection (the next read opens another) and is raised as
 SQLAlchemy raises it, so ``Store.guard`` counts it as any other. A thread without a
-connection takes over one whose thread has ended (a server may start a thread per request, as
-the development server does) and closes any others, so at most one stays open per live
-thread and a new thread seldom connects. Disposing of the
-engine closes every kept connection, each once a read on it is done (never under a thread
-reading on it). Other databases, and SQLite in memory, read on a pooled
-connection each time (store/reader.py ``_fetch``).
+connection takes over one whose thread has ended (a server may start a thread per request,
+as the development server does) and closes any others, so at most one stays open per live
+thread and a new thread seldom connects. Disposing of the engine closes every kept
+connection, each once a read on it is done (never under a thread reading on it). Other
+databases, and SQLite in memory, read on a pooled connection each time (store/reader.py
+``_fetch``).
 """
 
 from __future__ import annotations
