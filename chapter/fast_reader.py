@@ -53,7 +53,8 @@ WANTED = "seeingml.reader_parts"  # environ key: the fast path asks Flask's rout
 PAGE_SESSION_KEYS = frozenset({reader.LEARNER, reader.CSRF, "_permanent", "class"})
 KEPT = 256  # distinct states kept per process
 KEPT_PAYLOADS = 4096  # distinct session payloads decoded, per process
-KEPT_HEADERS = 1024  # distinct Cookie headers parsed, per process (each at most ~8 KB)
+KEPT_HEADERS = 1024  # distinct Cookie headers parsed, per process
+KEPT_HEADER_LENGTH = 8192  # longer ones (a server may pass 64 KB and more) parsed each time
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]{1,3000}")  # a signed session: nothing to quote
 
 
@@ -145,10 +146,13 @@ class ReaderPage:
 
     def _cookie_value(self, header: str) -> str | None:
         """The session cookie's value in a Cookie header, as Flask reads it (werkzeug's
-        parser), parsed once per distinct header (a returning reader sends the same one)."""
+        parser), parsed once per distinct header of at most KEPT_HEADER_LENGTH characters (a
+        returning reader sends the same one)."""
         found = self.cookie_values.get(header)
         if found is None:
             found = (parse_cookie(header).get(self.cookie_name),)
+            if len(header) > KEPT_HEADER_LENGTH:
+                return found[0]
             if len(self.cookie_values) >= KEPT_HEADERS:
                 self.cookie_values.clear()
             self.cookie_values[header] = found
