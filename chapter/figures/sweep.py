@@ -111,8 +111,10 @@ def _traces(new: list[dict], old: list[dict]) -> tuple[list, list[int]]:
         elif before is None or not before.keys() <= trace.keys():
             whole.append(i)
             data.append(trace)
-        else:
-            data.append(_changed(trace, before) or None)
+        else:  # _changed, inlined: a sweep has thousands of traces
+            get = before.get
+            data.append({k: v for k, v in trace.items()
+                         if (was := get(k)) is not v and was != v} or None)
     return data, whole
 
 
