@@ -39,17 +39,19 @@ def _json(answer: dict, status: int = 200) -> Response:
     return Response(wire.encode(answer), status=status, mimetype="application/json")
 
 
-BROTLI_AT_MOST = 140_000  # bytes: a sweep over this at brotli quality 4 is made again at 5
+BROTLI_QUALITY = 3  # a new sweep's; one over BROTLI_AT_MOST bytes at it is made again at 5
+BROTLI_AT_MOST = 140_000
 
 
 def _encoded(body: bytes, encoding: str) -> bytes:
     """A sweep is hundreds of kilobytes of numbers: brotli or gzip it (made once per distinct
-    sweep and encoding, then served from the cache). Brotli at quality 4, in about half the
-    time quality 5 takes; an answer that comes out over ``BROTLI_AT_MOST`` at 4 is made again
-    at 5, a few per cent smaller, so none goes over 150 KB (every sweep the page asks for by
-    default is 80–125 KB at 4: tests/test_widget_wire.py)."""
+    sweep and encoding, then served from the cache). Brotli at quality 3: three quarters of
+    the time quality 4 takes (3 ms of 4 for Figure 1's sweeps) for 1–2 % more bytes, under
+    half what quality 5 takes; an answer that comes out over ``BROTLI_AT_MOST`` at 3 is made
+    again at 5, several per cent smaller (every sweep the page asks for by default is at most
+    123 KB at 3: tests/test_widget_wire.py holds them under 150)."""
     if encoding == "br":
-        packed = brotli.compress(body, quality=4)
+        packed = brotli.compress(body, quality=BROTLI_QUALITY)
         return packed if len(packed) <= BROTLI_AT_MOST else brotli.compress(body, quality=5)
     if encoding == "gzip":
         return gzip.compress(body, compresslevel=6, mtime=0)
@@ -63,13 +65,20 @@ def _build(figure, params: dict, swept: str, encoding: str) -> bytes:
         raise ClientError(f"Too many new sweeps from this address; try again in "
                           f"{int(wait) + 1} s (the figure still answers without one).",
                           "sweep", status=429, headers={"Retry-After": str(int(wait) + 1)})
-    with no_collection():
-        built = figure.build(**params)
-        exact = {"data": built["figure"]["data"], "layout": built["figure"]["layout"]}
-        frames = sweep(figure, params, swept, base=exact)  # each frame: what differs from it
-        answer: payload.Widget = {**built, "params": params,
-                                  "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
-        return _encoded(wire.encode(answer), encoding)
+    with no_collection():  # the answer is freed before collection resumes: see _encoded_sweep
+        return _encoded_sweep(figure, params, swept, encoding)
+
+
+def _encoded_sweep(figure, params: dict, swept: str, encoding: str) -> bytes:
+    """The figure and its sweep, encoded. Its thousands of lists and dicts are freed on
+    return, so collection resumes (``no_collection``) with none of them alive: otherwise the
+    first collection after walks them all (1–2 ms)."""
+    built = figure.build(**params)
+    exact = {"data": built["figure"]["data"], "layout": built["figure"]["layout"]}
+    frames = sweep(figure, params, swept, base=exact)  # each frame: what differs from it
+    answer: payload.Widget = {**built, "params": params,
+                              "sweep": {**frames, "hold": figure.sweep_view == "hold"}}
+    return _encoded(wire.encode(answer), encoding)
 
 
 def _sweep_response(figure, params: dict, swept: str) -> Response:

@@ -127,13 +127,14 @@ def test_a_non_finite_number_in_a_figure_never_reaches_the_reader(app, monkeypat
         assert len(app.extensions["sweep_cache"]) == 0  # nothing half-made is kept
 
 
-def test_a_sweep_over_the_brotli_limit_at_quality_4_is_made_again_at_5(monkeypatch):
+def test_a_sweep_over_the_brotli_limit_at_its_quality_is_made_again_at_5(monkeypatch):
     import brotli
 
     from chapter import api
 
     body = json.dumps([[i * 0.001 + (i % 7) * 1e-9 for i in range(4000)]] * 3).encode()
-    assert api._encoded(body, "br") == brotli.compress(body, quality=4)
-    monkeypatch.setattr(api, "BROTLI_AT_MOST", len(brotli.compress(body, quality=4)) - 1)
+    assert api._encoded(body, "br") == brotli.compress(body, quality=api.BROTLI_QUALITY)
+    monkeypatch.setattr(api, "BROTLI_AT_MOST",
+                        len(brotli.compress(body, quality=api.BROTLI_QUALITY)) - 1)
     assert api._encoded(body, "br") == brotli.compress(body, quality=5)
     assert brotli.decompress(api._encoded(body, "br")) == body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -76,13 +77,13 @@ def backprop_figure(x: float = 2.0, w1: float = 0.5, w2: float = 1.2, target: fl
     and the loss over the gradient steps taken (cut short where training diverges)."""
     s = _trained(x, w1, w2, target, eta, steps)
     geo = geometry(narrow)
-    data = [*_static_traces(s, geo), _loss_trace(s)]
+    data = [*_static_traces(s, geo, narrow), _loss_trace(s)]
     loss, first_animated = len(data) - 1, len(data)
     data += _animated(s, geo, 8)
     if sweeping:  # with each step's words, so a drag at any step reads the frame's numbers
-        return {**style.sweep_frame(data, _layout(s, geo, narrow), _values(s), _summary(s)),
+        return {**style.sweep_frame(data, _layout(s, narrow), _values(s), _summary(s)),
                 "steps": _captions(s), "summaries": _summaries(s)}
-    figure = {"data": data, "layout": _layout(s, geo, narrow), "frames": _step_frames(
+    figure = {"data": data, "layout": _layout(s, narrow), "frames": _step_frames(
         s, geo, loss, list(range(first_animated, len(data))))}
     return {"figure": figure,
             "values": _values(s), "description": _description(s), "summary": _summary(s),
@@ -110,21 +111,38 @@ def _text_trace(pos, texts, color, name, anchor, size=13, shown=None) -> dict:
     ink = style.text_colour(color)
     if shown is not None and not all(shown):
         ink = [ink if on else HIDDEN for on in shown]
-    return {"type": "scatter", "mode": "text", "x": round_sig([p[0] for p in pos]),
-            "y": round_sig([p[1] for p in pos]), "text": texts, "name": name,
+    xs, ys = _placed(tuple(pos))
+    return {"type": "scatter", "mode": "text", "x": xs, "y": ys, "text": texts, "name": name,
             "textposition": anchor, "textfont": {"color": ink, "size": size},
             "hoverinfo": "skip", "cliponaxis": False, "xaxis": "x", "yaxis": "y"}
 
 
 def _pulse(position, color, symbol, size) -> dict:
-    return {"type": "scatter", "mode": "markers", "x": round_sig([position[0]]),
-            "y": round_sig([position[1]]), "name": "signal", "hoverinfo": "skip",
+    xs, ys = _placed((position,))
+    return {"type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": "signal",
+            "hoverinfo": "skip",
             "marker": {"size": size, "color": "rgba(0,0,0,0)", "symbol": symbol,
                        "line": {"color": color, "width": 3}}, "xaxis": "x", "yaxis": "y"}
 
 
-def _static_traces(s: _State, geo: dict) -> list[dict]:
+@functools.cache  # a few places per layout, the same in every figure and sweep frame
+def _placed(pos: tuple) -> tuple[list, list]:
+    """The points ``pos`` as drawn: their x and their y, rounded (read, never changed)."""
+    return round_sig([p[0] for p in pos]), round_sig([p[1] for p in pos])
+
+
+def _static_traces(s: _State, geo: dict, narrow: bool) -> list[dict]:
     """Edges, nodes and the inputs' labels: what every step of the animation shares."""
+    return [*_graph(narrow),
+            _text_trace(geo["side_labels"], [f"x = {param(s.x)}", s.wlabel("W₂", s.now.w2),
+                                             f"t = {param(s.target)}"], style.INK, "inputs",
+                        geo["side_anchor"])]
+
+
+@functools.cache  # the geometry's alone: made once per layout, read, never changed
+def _graph(narrow: bool) -> tuple[dict, dict]:
+    """The edges and the nodes."""
+    geo = geometry(narrow)
     chain, side = geo["chain"], geo["side"]
     edges_x, edges_y = [], []
     for a, b in [*itertools.pairwise(chain), (side["x"], chain[1]),
@@ -132,7 +150,7 @@ def _static_traces(s: _State, geo: dict) -> list[dict]:
         edges_x += [a[0], b[0], None]
         edges_y += [a[1], b[1], None]
     nodes = [*chain, *side.values()]
-    return [
+    return (
         {"type": "scatter", "mode": "lines", "x": round_sig(edges_x), "y": round_sig(edges_y),
          "line": {"color": style.MUTED, "width": 2}, "hoverinfo": "skip", "name": "edges",
          "xaxis": "x", "yaxis": "y"},
@@ -143,10 +161,7 @@ def _static_traces(s: _State, geo: dict) -> list[dict]:
          "marker": {"size": geo["node"], "color": style.WHITE,
                     "line": {"color": style.INK, "width": 1.5}},
          "xaxis": "x", "yaxis": "y"},
-        _text_trace(geo["side_labels"], [f"x = {param(s.x)}", s.wlabel("W₂", s.now.w2),
-                                         f"t = {param(s.target)}"], style.INK, "inputs",
-                    geo["side_anchor"]),
-    ]
+    )
 
 
 def _animated(s: _State, geo: dict, step: int) -> list[dict]:
@@ -204,10 +219,14 @@ def _loss_trace(s: _State) -> dict:
             "hovertemplate": "step %{x}: L = %{y:.4g}<extra></extra>"}
 
 
-def _layout(s: _State, geo: dict, narrow: bool) -> dict:
-    # On a phone the loss sits on top and the graph right above the step buttons, so the
-    # graph and Back/Next are on screen together.
-    graph_dom, loss_dom = ((0, 0.76), (0.87, 1)) if narrow else ((0.36, 1), (0, 0.24))
+# The graph's and the loss panel's heights (paper), wide and narrow: on a phone the loss sits
+# on top and the graph right above the step buttons, so the graph and Back/Next are on screen
+# together.
+_DOMAINS = {False: ((0.36, 1), (0, 0.24)), True: ((0, 0.76), (0.87, 1))}
+
+
+def _layout(s: _State, narrow: bool) -> dict:
+    loss_dom = _DOMAINS[narrow][1]
     # Narrow, nothing sits below the graph: no bottom margin, so the chart held in view on a
     # phone (widgets.css) leaves room beneath it for the slider being dragged.
     # Its side margins are slim, so the graph's words have the chart's whole width; the loss
@@ -215,21 +234,30 @@ def _layout(s: _State, geo: dict, narrow: bool) -> dict:
     # its axis title their room.
     margin = {"margin": NARROW["margin"]} if narrow else {}
     loss_x = (NARROW["loss_left"] if narrow else 0, 1)  # the title is centred over it too
+    xaxis, yaxis, annotations = _fixed_layout(narrow)
     return style.layout(
-        HEIGHTS.at(narrow), **margin,
-        xaxis=style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
-        yaxis=style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
+        HEIGHTS.at(narrow), **margin, xaxis=xaxis, yaxis=yaxis,
         xaxis2=style.axis("gradient steps taken", loss_x, "y2",
                           range=[-0.3, max(len(s.history) - 1, 5) + 0.3],
                           dtick=1 if s.steps <= 12 else 5),
         # A phone's loss panel is ~50 px tall: three ticks at most, not five packed together.
         yaxis2=style.axis("loss L", loss_dom, "x2", range=_loss_range(s),
                           **({"nticks": 3} if narrow else {})),
-        annotations=[style.panel_title(  # a phone's is shorter: it fits a 320 px screen
-                         "Loss at each step" if narrow else "Loss at each gradient step",
-                         loss_x, loss_dom[1]),
-                     *flow_arrows(geo, narrow)],
+        annotations=annotations,
     )
+
+
+@functools.cache  # the geometry's alone: made once per layout, read, never changed
+def _fixed_layout(narrow: bool) -> tuple[dict, dict, list]:
+    """The graph's two hidden axes, and the annotations: the loss panel's title and the flow
+    arrows."""
+    geo, (graph_dom, loss_dom) = geometry(narrow), _DOMAINS[narrow]
+    loss_x = (NARROW["loss_left"] if narrow else 0, 1)
+    return (style.axis("", (0, 1), "y", range=geo["xr"], visible=False),
+            style.axis("", graph_dom, "x", range=geo["yr"], visible=False),
+            [style.panel_title(  # a phone's is shorter: it fits a 320 px screen
+                "Loss at each step" if narrow else "Loss at each gradient step",
+                loss_x, loss_dom[1]), *flow_arrows(narrow)])
 
 
 def _loss_range(s: _State) -> list[float]:

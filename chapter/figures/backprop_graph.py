@@ -4,6 +4,7 @@ words; this module only places them."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 from chapter.figures import style
@@ -20,6 +21,7 @@ NARROW = {"x": (-4.25, 6.1), "node": 30, "pulse": 32, "under": 0.58, "below": 0.
           "over": 0.74, "margin": {"l": 2, "r": 4, "t": 28, "b": 8}, "loss_left": 0.28}
 
 
+@functools.cache  # two layouts, shared by every figure and sweep frame: read, never changed
 def geometry(narrow: bool) -> dict:
     """Where everything sits. The graph runs W₁ → z → h → ŷ → L (the path ∂L/∂W₁ takes back);
     x, W₂ and the target t feed in from the side. Wide: left to right. Narrow: top to bottom,
@@ -55,10 +57,11 @@ def geometry(narrow: bool) -> dict:
     return geo
 
 
-def flow_arrows(geo: dict, narrow: bool) -> list[dict]:
+@functools.cache  # the geometry's alone: made once per layout, read, never changed
+def flow_arrows(narrow: bool) -> tuple[dict, ...]:
     """Arrowheads along each edge of W₁ → z → h → ŷ → L: forward (blue) on one side, pointing
     to the loss; backward (vermilion) on the other, pointing back to W₁."""
-    arrows = []
+    geo, arrows = geometry(narrow), []
     for a, b in itertools.pairwise(geo["chain"]):
         for forward, side in ((True, 1), (False, -1)):
             tail, head = (a, b) if forward else (b, a)
@@ -75,4 +78,4 @@ def flow_arrows(geo: dict, narrow: bool) -> list[dict]:
                 "arrowwidth": 2,
                 "arrowcolor": style.BLUE if forward else style.VERMILION,
                 "name": "forward" if forward else "backward"})
-    return arrows
+    return tuple(arrows)

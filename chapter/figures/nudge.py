@@ -20,6 +20,17 @@ from chapter.format import approx, factors, num, param
 
 G_AXES, F_AXES = ("x", "y"), ("x2", "y2")
 SHRINK_DXS_DRAWN = round_sig(SHRINK_DXS)
+# The traces' styles, made once and shared by the figure and every frame of a sweep, which then
+# allocate, compare (sweep.py: the same object is the same value) and free them once. Read,
+# never changed.
+_EDGE = {"color": style.INK, "width": 1}
+_CURVE_LINES = {c: {"color": c, "width": 3} for c in (style.BLUE, style.GREEN)}
+_POINT_STYLES = {c: ({"color": style.text_colour(c)}, {"size": 11, "color": c, "line": _EDGE})
+                 for c in (style.BLUE, style.GREEN)}
+_TANGENT_LINE = {"color": style.MUTED, "width": 1.5, "dash": "dash"}
+_LINKS = {link: {"link": link} for link in ("inner_derivative", "outer_derivative", "dy_dx")}
+_GAP_LINE, _GAP_MARKER = {"color": style.BLUE, "width": 2}, {"size": 6, "symbol": "circle"}
+_YOUR_DX_MARKER = {"size": 13, "symbol": "diamond", "color": style.ORANGE, "line": _EDGE}
 
 
 def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float = 0.5,
@@ -103,23 +114,23 @@ def _curve(spacing: tuple[float, float], yv: list, color, name, axes) -> dict:
     """A stage's curve: its values ``yv`` at the evenly spaced ``x0 + k·dx``."""
     return {"type": "scatter", "mode": "lines", "x0": spacing[0], "dx": spacing[1], "y": yv,
             "xaxis": axes[0], "yaxis": axes[1], "name": name,
-            "line": {"color": color, "width": 3},
+            "line": _CURVE_LINES[color],
             "hovertemplate": "%{x:.3g}, %{y:.3g}<extra>" + name + "</extra>"}
 
 
 def _tangent(ts: list, values: list, axes, name, link, digits: int) -> dict:
     """A tangent line through its two ends (``Arrays.tangents``: small sweeps)."""
-    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": {"link": link},
+    return {"type": "scatter", "mode": "lines", "x": round_sig(ts), "meta": _LINKS[link],
             "y": round_sig(values, digits), "xaxis": axes[0],
             "yaxis": axes[1], "name": name, "hoverinfo": "skip",
-            "line": {"color": style.MUTED, "width": 1.5, "dash": "dash"}}
+            "line": _TANGENT_LINE}
 
 
 def _point(px, py, label, axes, color, digits: int, place: str) -> dict:
+    font, marker = _POINT_STYLES[color]
     return {"type": "scatter", "mode": "markers+text", "x": round_sig([px]),
             "y": round_sig([py], digits), "xaxis": axes[0], "yaxis": axes[1], "text": [label],
-            "textposition": place, "textfont": {"color": style.text_colour(color)},
-            "marker": {"size": 11, "color": color, "line": {"color": style.INK, "width": 1}},
+            "textposition": place, "textfont": font, "marker": marker,
             "hoverinfo": "skip", "cliponaxis": False}
 
 
@@ -200,7 +211,7 @@ def _segments(s: State, step: int, ranges: dict) -> list[dict]:
         seg(xs[8:10], g_ys[4:6], style.VERMILION, "", dash="dot", width=2, axes=G_AXES,
             name="tangent estimate of Δu"),
         {**seg(xs[10:12], f_ys[4:6], style.PURPLE, "", dash="dot", width=2, axes=F_AXES,
-               name="tangent estimate of Δy"), "meta": {"link": "dy_dx"}},
+               name="tangent estimate of Δy"), "meta": _LINKS["dy_dx"]},
         words.block(ranges, "g", G_AXES, ranges["xs"], step >= 2),
         words.block(ranges, "f", F_AXES, ranges["us"], step >= 3),
     ]
@@ -212,16 +223,15 @@ def _segments(s: State, step: int, ranges: dict) -> list[dict]:
 def _shrink_traces(s: State, a: Arrays) -> list[dict]:
     shrink = a.shrink
     return [
-        {"type": "scatter", "mode": "lines+markers", "x": list(SHRINK_DXS_DRAWN),
+        {"type": "scatter", "mode": "lines+markers", "x": SHRINK_DXS_DRAWN,
          "y": a.gaps_drawn, "xaxis": "x3", "yaxis": "y3", "name": "gap",
-         "line": {"color": style.BLUE, "width": 2}, "marker": {"size": 6, "symbol": "circle"},
+         "line": _GAP_LINE, "marker": _GAP_MARKER,
          "hovertemplate": "Δx = %{x:.1e}: gap %{y:.2e}<extra></extra>"},
         {"type": "scatter", "mode": "markers", "x": round_sig([s.dx]),
          "y": round_sig([np.nan if shrink["exact"] else shrink["current"]]), "xaxis": "x3",
          "yaxis": "y3", "name": "your Δx", "hoverinfo": "skip",
          "cliponaxis": False,  # whole at Δx = 2, near a narrow panel's right edge
-         "marker": {"size": 13, "symbol": "diamond", "color": style.ORANGE,
-                    "line": {"color": style.INK, "width": 1}}},
+         "marker": _YOUR_DX_MARKER},
     ]
 
 

@@ -254,6 +254,9 @@ def y_entries(s: State) -> list[tuple[str, str]]:
             (f"{tangent}f′·g′·Δx", approx(ch.dy_linear, True))]
 
 
+_FONT = {"color": style.INK, "size": 13}  # shared by every block drawn (read, never changed)
+
+
 def block(ranges: dict, key: str, axes, xs: list, shown: bool) -> dict:
     """A panel's block of words, one line a point, right-aligned at the panel's right edge
     (``place_blocks``: the side of the point with room for it)."""
@@ -265,5 +268,5 @@ def block(ranges: dict, key: str, axes, xs: list, shown: bool) -> dict:
             "y": round_sig(ys, ranges["digits"][0 if key == "g" else 1]),
             "xaxis": axes[0], "yaxis": axes[1], "name": "the changes in numbers",
             "text": rows if shown else [""] * len(rows), "textposition": "middle left",
-            "textfont": {"color": style.INK, "size": 13}, "hoverinfo": "skip",
+            "textfont": _FONT, "hoverinfo": "skip",
             "cliponaxis": False}

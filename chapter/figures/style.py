@@ -116,15 +116,33 @@ def font(size: int = TEXT_MIN) -> dict:
 def axis(title: str, domain, anchor: str, **extra) -> dict:
     """One axis, fixed (no zoom on a phone's scroll), powers of ten written as powers."""
     # A set standoff puts the title clear of the tick labels, however wide they are.
-    axis = {"title": {"text": title, "font": {"size": TEXT_MIN}, "standoff": 8},
-            "domain": list(domain),
+    axis = {"title": _axis_title(title), "domain": list(domain),
             "anchor": anchor, "gridcolor": RULE, "linecolor": MUTED, "zerolinecolor": MUTED,
-            "tickfont": {"size": TEXT_MIN}, "fixedrange": True, "exponentformat": "power",
+            "tickfont": _TICK_FONT, "fixedrange": True, "exponentformat": "power",
             # Fixed margins, labels never hidden: each costs a relayout or a measuring pass
             # per redraw, and a scrubbed slider redraws forty times a second.
             "automargin": False, "ticklabeloverflow": "allow"}
     axis.update(extra)
     return axis
+
+
+# Parts many figures and frames draw alike are made once and shared: a sweep's frames then
+# allocate, compare (sweep.py: the same object is the same value) and free them once. Read,
+# never changed.
+_TICK_FONT = {"size": TEXT_MIN}
+_SEGMENT_FONT = {"color": INK, "size": 13}
+
+
+@functools.cache
+def _axis_title(title: str) -> dict:
+    return {"text": title, "font": _TICK_FONT, "standoff": 8}
+
+
+@functools.cache
+def _segment_style(color: str, width: float, dash: str) -> tuple[dict, dict]:
+    """A segment's line and its end's marker (shared, as ``_TICK_FONT``)."""
+    return ({"color": color, "width": width, "dash": dash},
+            {"size": [0, 9], "color": color, "symbol": "diamond"})
 
 
 def layout(height: int, **extra) -> dict:
@@ -157,12 +175,11 @@ def segment(x0, y0, x1, y1, color, label, dash="solid", width=4, axes=("x", "y")
 def drawn_segment(xs: list, ys: list, color, label, dash="solid", width=4, axes=("x", "y"),
                   textposition="top center", name="") -> dict:
     """``segment`` through ends already rounded (``round_each``): its two x and two y."""
+    line, marker = _segment_style(color, width, dash)
     return {"type": "scatter", "mode": "lines+markers+text", "x": xs,
             "y": ys, "xaxis": axes[0], "yaxis": axes[1], "name": name,
-            "line": {"color": color, "width": width, "dash": dash},
-            "marker": {"size": [0, 9], "color": color, "symbol": "diamond"},
-            "text": ["", label], "textposition": textposition,
-            "textfont": {"color": INK, "size": 13}, "hoverinfo": "skip", "cliponaxis": False}
+            "line": line, "marker": marker, "text": ["", label], "textposition": textposition,
+            "textfont": _SEGMENT_FONT, "hoverinfo": "skip", "cliponaxis": False}
 
 
 def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:

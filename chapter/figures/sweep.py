@@ -92,18 +92,29 @@ def normalised(schema: dict, params: dict) -> dict:
     return out
 
 
+def _changed(new: dict, old: dict) -> dict:
+    """The items of ``new`` whose values differ from ``old``'s. A builder shares the parts
+    that depend on nothing a slider moves (one object in the base and every frame), which
+    are the same without a look."""
+    get = old.get
+    return {k: v for k, v in new.items() if (before := get(k)) is not v and before != v}
+
+
 def _traces(new: list[dict], old: list[dict]) -> tuple[list, list[int]]:
     """Each trace as what differs from the base's (None: nothing), and the indices of those
     sent whole: a trace the base lacks, or one without some key the base's has."""
     data, whole = [], []
     for i, trace in enumerate(new):
         before = old[i] if i < len(old) else None
-        if before is None or not before.keys() <= trace.keys():
+        if before is trace:
+            data.append(None)
+        elif before is None or not before.keys() <= trace.keys():
             whole.append(i)
             data.append(trace)
-        else:
+        else:  # _changed, inlined: a sweep has thousands of traces
             get = before.get
-            data.append({k: v for k, v in trace.items() if get(k) != v} or None)
+            data.append({k: v for k, v in trace.items()
+                         if (was := get(k)) is not v and was != v} or None)
     return data, whole
 
 
@@ -113,8 +124,7 @@ def _frame(payload: dict, base: dict, value) -> SweepFrame:
     figure = payload["figure"]
     old_layout = base["layout"]
     data, whole = _traces(figure["data"], base["data"])
-    get = old_layout.get
-    layout = {k: v for k, v in figure["layout"].items() if get(k) != v}
+    layout = _changed(figure["layout"], old_layout)
     return {"value": value, "data": data, "layout": layout, "whole": whole,
             "unset": sorted(old_layout.keys() - figure["layout"].keys()),
             "values": payload["values"], "summary": payload.get("summary", ""),
