@@ -484,9 +484,8 @@ def sweep_flood(tmp: Path, seconds: float, limited: bool) -> dict:
 
 
 def worker_rss_mib(master: int) -> list[float]:
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     sizes = []
-    for pid in children:
+    for pid in servers.worker_pids(master):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 sizes.append(round(int(line.split()[1]) / 1024, 1))

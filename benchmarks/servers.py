@@ -88,11 +88,15 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}"
 
 
+def worker_pids(master: int) -> list[str]:
+    """The process ids of a server's workers (its master's children)."""
+    return Path(f"/proc/{master}/task/{master}/children").read_text().split()
+
+
 def workers_cpu_s(master: int) -> float:
     """CPU seconds (user and system) the master's worker processes have used so far."""
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     used = 0
-    for pid in children:
+    for pid in worker_pids(master):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:  # a worker gone since
