@@ -50,7 +50,23 @@ def test_each_asset_is_served_in_the_encoding_the_browser_accepts(client, accept
         expected = source.read_bytes()
         if source.suffix == ".css":  # a style sheet is served without its comments
             expected = assets.css_without_comments(expected)
+        elif source.suffix == ".js":  # a script without its comment lines
+            expected = assets.js_without_comment_lines(expected)
         assert decode(response.data) == expected
+
+
+def test_a_script_is_served_without_its_comment_lines_its_lines_where_they_were():
+    script = b'// why\nconst a = "//kept"; // kept too\n  // more\nf(a);\n'
+    served = b'\nconst a = "//kept"; // kept too\n\nf(a);\n'
+    assert assets.js_without_comment_lines(script) == served
+
+
+@pytest.mark.parametrize("script", sorted(STATIC.glob("js/*.js")), ids=lambda p: p.name)
+def test_no_script_holds_a_string_over_several_lines(script):
+    """So a line that opens with // is a comment: no template literal spans lines (an even
+    number of backticks on each) and no string is continued with a backslash."""
+    for number, line in enumerate(script.read_text().splitlines(), 1):
+        assert line.count("`") % 2 == 0 and not line.endswith("\\"), (script.name, number)
 
 
 def test_a_style_sheet_is_served_without_its_comments_its_strings_whole():

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from chapter.figures import FIGURES, collect, figure_params, picture, svg
+from chapter.figures import page as page_module
 from chapter.figures.figure import Figure, FigureError, Heights
 from chapter.figures.params import Flag, Number
 from chapter.figures.style import layout
@@ -95,22 +96,47 @@ def test_the_page_reserves_each_figures_heights_and_shows_step_buttons_only_wher
         assert ('data-action="step"' in block.group(0)) == figure.trains, name
 
 
+def _words(payloads) -> tuple[list[str], list[str]]:
+    steps, summaries = [], []
+    for built in payloads:
+        words = built.get("steps") or []
+        steps += [f"Step {k + 1} of {len(words)}: {w}" for k, w in enumerate(words)]
+        summaries += built.get("summaries") or []
+    return steps, summaries
+
+
 def test_the_page_holds_room_for_every_steps_words_hidden_from_eye_and_ear(client):
-    """The longest of the steps' words (and of Figure 2's bold lines) at the defaults, written
-    hidden beside the ones the script fills in, so the room they take is there at first paint
-    (the script holds every step's once it draws)."""
+    """The longest of the steps' words (and of Figure 2's bold lines) at the defaults, and
+    beside it, marked as reached, the longest the figure answers at its presets and every
+    frame of a drag on each slider from there where that is longer, written hidden beside the
+    ones the script fills in, so the room they take is there at first paint (the script holds
+    every step's beside them once it draws)."""
     page = client.get("/").get_data(as_text=True)
     for name, figure in FIGURES.items():
-        built = figure.build()
+        near = _words([figure.build()])
+        far = _words(page_module.reachable(figure))
         block = re.search(rf'<figure class="figure" id="figure-{name}".*?</figure>', page, re.S)
-        for part, held in (("step", [f"Step {k + 1} of {len(built['steps'])}: {words}"
-                                     for k, words in enumerate(built["steps"])]),
-                           ("summary", built.get("summaries") or [])):
+        for part, held, reached in (("step", near[0], far[0]), ("summary", near[1], far[1])):
             cell = re.search(rf'<div class="widget-held"><p class="widget-{part}" id="widget-'
                              rf'{name}-{part}"></p><div class="widget-room" aria-hidden="true">'
                              r'(.*?)</div></div>', block.group(0), re.S)
-            longest = [max(held, key=len)] if held else []
-            assert html.unescape(cell.group(1)) == "".join(f"<span>{w}</span>" for w in longest)
+            longest = [f"<span>{max(held, key=len)}</span>"] if held else []
+            if reached and len(max(reached, key=len)) > len(max(held, key=len, default="")):
+                longest.append(f'<span class="widget-reached">{max(reached, key=len)}</span>')
+            assert html.unescape(cell.group(1)) == "".join(longest), (name, part)
+
+
+def test_the_room_held_for_figure_2_holds_a_saturated_units_note():
+    """W₁ dragged to its end saturates the hidden unit; the page holds room for the step
+    that says so from the first paint (not only for the defaults' words), so the drag into
+    it moves nothing below."""
+    figure = FIGURES["backprop"]
+    saturated = figure.build(w1=figure.schema["w1"].low)["steps"]
+    note = next(words for words in saturated if "saturated" in words)
+    held = page_module.held_words(figure.build(), page_module.reachable(figure))["step"]
+    (near, _), (far, reached) = held
+    assert "saturated" not in near and reached, held
+    assert "saturated" in far and len(far) >= len(note), held
 
 
 def test_a_layout_higher_than_declared_stops_start_up(tmp_path, monkeypatch):

@@ -4,7 +4,8 @@ At start-up every file under ``static/`` is hashed; templates ask ``asset('css/c
 and get ``/static/css/chapter.<hash>.css``. A changed file gets a new name, so the old name can
 be cached ``immutable`` forever. Each text file is compressed once — brotli (quality 11) and
 gzip (level 9) — and the variant a browser accepts is served from memory with
-``Vary: Accept-Encoding``; a style sheet is served without its comments. Compression results
+``Vary: Accept-Encoding``; a style sheet is served without its comments, a script without
+its comment lines. Compression results
 are kept in ``static/build/`` (git-ignored; or ``ASSET_BUILD_DIR``), named by content hash, so
 a restart, a second gunicorn worker or the next test's app reuses them instead of compressing
 again, and nginx can serve the same files directly (``gzip_static``/``brotli_static``, see
@@ -160,6 +161,18 @@ def css_without_comments(data: bytes) -> bytes:
     return re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n", text).encode("utf-8")
 
 
+# A line of a script that is a comment and nothing else (the page's scripts hold no string
+# or template literal over several lines: tests/test_assets.py checks each).
+_JS_COMMENT_LINE = re.compile(rb"^[ \t]*//.*$", re.M)
+
+
+def js_without_comment_lines(data: bytes) -> bytes:
+    """A script as served: each line that is only a comment left empty (a quarter of the
+    bytes the page's scripts take before a reader's first interaction); the line itself
+    stays, so a browser's line numbers are the source's."""
+    return _JS_COMMENT_LINE.sub(b"", data)
+
+
 def hashed_name(name: str, digest: str) -> str:
     stem, dot, ext = name.rpartition(".")
     if not dot or "/" in ext:
@@ -188,6 +201,8 @@ class Assets:
         data = path.read_bytes()
         if path.suffix == ".css":
             data = css_without_comments(data)
+        elif path.suffix == ".js":
+            data = js_without_comment_lines(data)
         digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
         hashed = hashed_name(name, digest)
         built = self.build_dir / hashed if self.build_dir else None

@@ -74,7 +74,7 @@ def _page_for(fig_id: str) -> dict:
     if figure is None:
         return {}
     return page.figure_page(figure, figure_params()[fig_id], picture.picture_for(figure),
-                            page.held_words(figure.build()))
+                            page.held_words(figure.build(), page.reachable(figure)))
 
 
 page.register(_page_for)

@@ -8,8 +8,10 @@ written into the page as the CSS custom properties ``--plot-h-wide`` and ``--plo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
+from chapter.figures.params import parse_params
+from chapter.figures.sweep import applies, grid
 from chapter.render_partials import environment
 
 
@@ -24,19 +26,49 @@ def _shown(control: dict, defaults: dict) -> bool:
     return not when or defaults.get(when["field"]) in when["options"]
 
 
-def held_words(payload: dict) -> dict:
-    """The longest of the steps' words and of the bold lines at the defaults, written hidden
-    into the cell of the ones shown (``.widget-held`` in widgets.css; figure.js holds every
-    step's once it draws): the room the longest takes is kept from the first paint, so
-    nothing below moves, for the fewest bytes before the first interaction."""
-    steps = payload.get("steps") or []
-    return {"step": _longest([f"Step {k + 1} of {len(steps)}: {words}"
-                              for k, words in enumerate(steps)]),
-            "summary": _longest(payload.get("summaries") or [])}
+def reachable(figure) -> Iterator[dict]:
+    """What the figure answers where a reader takes it with one press and one drag: at the
+    defaults and at each preset, and at every frame of a drag on each slider from there (the
+    sweep's grid, each frame with its steps' words)."""
+    for values in ({}, *(values for _, values in figure.presets)):
+        params = parse_params(figure.schema, values)
+        yield figure.build(**params)
+        for name in figure.sliders:
+            spec = figure.schema[name]
+            if applies(spec, params):
+                yield from (figure.sweep_frames(params, name, grid(spec)) if figure.sweep_frames
+                            else (figure.build(**{**params, name: v}, sweeping=True)
+                                  for v in grid(spec)))
 
 
-def _longest(texts: list[str]) -> list[str]:
-    return [max(texts, key=len)] if texts else []
+def held_words(defaults: dict, reached: Iterable[dict]) -> dict:
+    """The words written hidden into the cell of the ones shown (``.widget-held`` in
+    widgets.css; controls.js holds every step's beside them once it draws), each as (text,
+    reached): the longest of the steps' words and of the bold lines at the defaults, and, where
+    longer, the longest among ``reached`` (the figure's ``reachable`` answers). The room the
+    longest takes is kept from the first paint, so nothing below moves as the step changes or
+    a slider is dragged, for the fewest bytes before the first interaction. A phone's held
+    view leaves the reached copy out (widgets.css): its screen is kept for the slider."""
+    steps, summaries = _words([defaults])
+    far_steps, far_summaries = _words(reached)
+    return {"step": _held(steps, far_steps), "summary": _held(summaries, far_summaries)}
+
+
+def _words(payloads: Iterable[dict]) -> tuple[list[str], list[str]]:
+    steps, summaries = [], []
+    for payload in payloads:
+        words = payload.get("steps") or []
+        steps += [f"Step {k + 1} of {len(words)}: {w}" for k, w in enumerate(words)]
+        summaries += payload.get("summaries") or []
+    return steps, summaries
+
+
+def _held(near: list[str], far: list[str]) -> list[tuple[str, bool]]:
+    held = [(max(near, key=len), False)] if near else []
+    farthest = max(far, key=len, default="")
+    if len(farthest) > max((len(text) for text, _ in held), default=0):
+        held.append((farthest, True))
+    return held
 
 
 def figure_page(figure, spec: dict, picture: dict | None = None,

@@ -19,12 +19,24 @@
     // Room for the tallest of the words an element shows in turn (a step's words, the bold
     // line): a copy of each in the element's next sibling, which shares its grid cell and is
     // hidden from eye and ear (.widget-held, widgets.css), so nothing below moves as they change.
+    // The page's own copies (the longest a press and a drag reach, page.held_words) stay: the
+    // room never shrinks below them, so a drag into long words moves nothing.
     holdRoom(node, texts) {
       const room = node && node.nextElementSibling;
       const key = texts.join("\n");
       if (!room || room.heldFor === key) return;
+      room.served = room.served || [...room.children];
       room.heldFor = key;
-      room.replaceChildren(...texts.map((text) => el("span", { text })));
+      room.replaceChildren(...room.served, ...texts.map((text) => el("span", { text })));
+    },
+
+    // While a finger or pointer drags a slider the words' cells keep their height: a frame's
+    // words longer than the room held (a phone's held view keeps less) are cut at the cell's
+    // foot rather than push the slider away under the finger; released, they settle.
+    holdWords(on) {
+      this.root.querySelectorAll(".widget-held").forEach((cell) => {
+        cell.style.cssText = on ? `height: ${cell.getBoundingClientRect().height}px; overflow: hidden` : "";
+      });
     },
 
     id(suffix) { return `widget-${this.name}-${suffix}`; },
@@ -88,7 +100,7 @@
         input.addEventListener("pointerup", () => this.settle(c.name));
         input.addEventListener("pointercancel", () => this.settle(c.name));
         const prefetch = () => this.sweepFor(c.name);
-        input.addEventListener("pointerdown", () => { this.dragging = c.name; prefetch(); });
+        input.addEventListener("pointerdown", () => { this.dragging = c.name; this.holdWords(true); prefetch(); });
         input.addEventListener("focus", prefetch);
       } else if (c.kind === "select") {
         input.addEventListener("change", () => this.changed(c.name, input.value, false));
@@ -128,6 +140,7 @@
     settle(name) {
       if (this.dragging !== name) return; // a key's change: the debounce settles it
       this.dragging = null;
+      this.holdWords(false);
       window.clearTimeout(this.timer);
       this.load(true);
     },

@@ -147,6 +147,8 @@ def test_the_figure_highlights_the_matching_factors(page, live_server):
     selector = '#figure-backprop g.trace[data-link="dL_dyhat"] text'
     label = page.locator(selector).first
     label.wait_for()
+    # Clear of the sticky formula strip: stepping may leave the graph's top under it.
+    label.evaluate("e => e.scrollIntoView({block: 'center'})")
     hold_still(page, selector)  # drawn where the last step puts it
     box = label.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
