@@ -166,8 +166,10 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
               "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
               "blocks": blocks}
     xs, g, us, f = a.drawn
-    g = g if digits[0] == 5 else round_sig(a.g, digits[0])
-    f = f if digits[1] == 5 else round_sig(a.f, digits[1])
+    g = style.beyond_view(g if digits[0] == 5 else round_sig(a.g, digits[0]), a.extents[0],
+                          g_range)
+    f = style.beyond_view(f if digits[1] == 5 else round_sig(a.f, digits[1]), a.extents[1],
+                          f_range)
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
         _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative",

@@ -194,6 +194,32 @@ def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
     return [c_lo - pad, c_hi + pad]
 
 
+def beyond_view(drawn: list, extent: tuple | None, view: list[float]) -> list:
+    """A curve's drawn values ``drawn`` with each point that lies past one edge of the y-range
+    ``view``, and whose neighbours lie past the same edge or are gaps, set to one short
+    number past that edge. No segment from such a point reaches the panel, so the curve is
+    drawn as before; but a curve rising off the chart (eᵘ up to 10⁵ over a view of 20) is then
+    a run of one repeated number, not 161 distinct ones: a third of a sweep's bytes. The first
+    point past the edge keeps its value, so the segment that leaves the panel keeps its slope.
+    ``extent`` (the curve's smallest and largest finite value, or None): nothing to do when it
+    is within the view."""
+    lo, hi = view
+    if extent is None or (lo <= extent[0] and extent[1] <= hi):
+        return drawn
+    values = np.array(drawn, dtype=float)  # None (a gap) → NaN
+    span = hi - lo
+    out = list(drawn)
+    for past, edge in ((values > hi, hi + span), (values < lo, lo - span)):
+        side = np.concatenate(([True], past | np.isnan(values), [True]))
+        hidden = past & side[:-2] & side[2:]
+        if hidden.any():
+            short = float(f"{edge:.2g}")
+            mark = short if (short > hi if edge > hi else short < lo) else edge
+            for i in np.flatnonzero(hidden).tolist():
+                out[i] = mark
+    return out
+
+
 def sweep_frame(data: list[dict], layout: dict, values: dict, summary: str) -> dict:
     """What a builder called with ``sweeping=True`` answers: the figure's data and layout,
     its values and summary — all a sweep frame carries (sweep.py), without the step frames,
