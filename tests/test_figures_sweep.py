@@ -9,7 +9,7 @@ import pytest
 
 from chapter.figures import FIGURES, nudge
 from chapter.figures.params import parse_params
-from chapter.figures.sweep import MAX_FRAMES, grid
+from chapter.figures.sweep import MAX_FRAMES, drag_values, grid
 
 
 def _sweep(client, query: str) -> dict:
@@ -107,7 +107,8 @@ def test_every_sweep_frame_is_the_builder_alone_at_its_value(client, name, slide
         data, layout = _merged(body["figure"], frame)
         assert data == exact["figure"]["data"], (slider, frame["value"])
         assert layout == exact["figure"]["layout"], (slider, frame["value"])
-        assert frame["values"] == exact["values"] and frame["summary"] == exact["summary"]
+        assert frame["values"] == drag_values(exact["values"])
+        assert frame["summary"] == exact["summary"]
 
 
 @pytest.mark.parametrize(("name", "slider"), [(n, s) for n, f in FIGURES.items()

@@ -85,7 +85,9 @@ class SweepFrame(TypedDict):
     whole: Annotated[list[int], Doc(
         "the traces given whole (they replace the exact figure's: a key of it is gone)")]
     unset: Annotated[list[str], Doc("the exact figure's top-level layout keys this frame lacks")]
-    values: dict[str, Any]
+    values: Annotated[dict[str, Any], Doc(
+        "the figure's numbers, words and flags at this value, and its `now`; not its lists "
+        "and tables, which come with the exact figure")]
     summary: str
     steps: NotRequired[Annotated[list[str], Doc(
         "a figure with steps: each step's words at this value, as the figure's `steps`")]]

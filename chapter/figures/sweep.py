@@ -10,8 +10,9 @@ compact: ``data`` has one entry per trace, null where the trace is the same as i
 figure at the request's parameters and otherwise only the keys that differ; ``layout``
 only the top-level layout keys that differ, ``unset`` the top-level keys it lacks; a trace
 the exact figure lacks, or one without a key the exact figure's has, comes whole and is
-listed in ``whole``; ``values`` and ``summary`` as the builder gives them (and for a figure
-with steps, Figure 2, ``steps`` and ``summaries``: each step's words at that value). The script
+listed in ``whole``; ``summary`` as the builder gives it and ``values`` as ``drag_values``
+keeps them (and for a figure with steps, Figure 2, ``steps`` and ``summaries``: each step's
+words at that value). The script
 merges a frame onto that exact figure (a frame with other traces than the figure on screen
 is drawn by plotly.js in full).
 
@@ -118,6 +119,15 @@ def _traces(new: list[dict], old: list[dict]) -> tuple[list, list[int]]:
     return data, whole
 
 
+def drag_values(values: dict) -> dict:
+    """A frame's ``values``: the builder's numbers, words and flags, and its ``now`` — what the
+    formula strip's readouts follow during a drag (links.js, on ``seeingml:frame``) — without
+    its lists and tables (Figure 3's gradients layer by layer, Figure 2's training run,
+    Figure 1's shrinking-Δx rows), which no frame's reader reads: the exact figure, drawn on
+    release, brings them. Those were 1.0 of Figure 3's 1.2 MB sweeps."""
+    return {k: v for k, v in values.items() if k == "now" or not isinstance(v, list | dict)}
+
+
 def _frame(payload: dict, base: dict, value) -> SweepFrame:
     """The builder's answer at ``value`` (``sweeping=True``: data, layout, values, summary)
     as what differs from ``base``."""
@@ -127,7 +137,7 @@ def _frame(payload: dict, base: dict, value) -> SweepFrame:
     layout = _changed(figure["layout"], old_layout)
     return {"value": value, "data": data, "layout": layout, "whole": whole,
             "unset": sorted(old_layout.keys() - figure["layout"].keys()),
-            "values": payload["values"], "summary": payload.get("summary", ""),
+            "values": drag_values(payload["values"]), "summary": payload.get("summary", ""),
             **{k: payload[k] for k in ("steps", "summaries") if k in payload}}
 
 
