@@ -51,8 +51,16 @@ def test_every_default_sweep_parses_to_what_the_standard_encoder_writes(
     # Figure 1's other compositions: eˣ² and sin(x²) were the largest sweeps (up to 193 KB
     # while each frame carried its curves' 282 abscissae; now their first value and step).
     *[("nudge", slider, f"&fn={fn}") for fn in ("sin_square", "exp_square", "double_triple")
-      for slider in ("x", "dx")]])
-def test_every_default_sweep_is_at_most_150_kb_of_brotli(client, name, slider, state):
+      for slider in ("x", "dx")],
+    # The largest found by benchmarks/bench_sweep_bytes.py: eˣ² rising 10⁴ times off its view
+    # (174 KB while each point past the view was sent), and Figure 3's deepest chains (190 KB
+    # while each frame carried its gradients layer by layer).
+    ("nudge", "x", "&fn=exp_square&x=3.3&w=0.1&dx=1.37&narrow=1"),
+    ("nudge", "x", "&fn=sin_square&x=-2.8&w=1.8&dx=0.83"),
+    ("vanishing", "weight", "&depth=50&compare=linear&weight=-0.6&x=1.6&residual=1&narrow=1"),
+    ("vanishing", "seed", "&mode=network&depth=41&compare=tanh&width=13&residual=1")])
+def test_each_default_sweep_and_the_largest_found_is_at_most_150_kb_of_brotli(
+        client, name, slider, state):
     response = client.get(f"/api/widgets/{name}?sweep={slider}{state}",
                           headers={"Accept-Encoding": "br"})
     assert response.headers["Content-Encoding"] == "br"
