@@ -53,7 +53,7 @@ def test_each_curve_is_the_engines_wherever_a_segment_of_it_shows(fn, x, w, dx, 
 
 def test_a_run_past_an_edge_keeps_its_ends_and_sends_one_short_number_between():
     drawn = [0.0, 5.0, 30.0, 50.0, None, 70.0, 45.0, 8.0, -30.0, -60.0, -40.0]
-    out = beyond_view(drawn, (-60.0, 70.0), [0.0, 20.0])
+    out = beyond_view([drawn], [(-60.0, 70.0)], [[0.0, 20.0]])[0]
     # 30 and 45 end segments that cross the top, -30 one that crosses the bottom: kept.
     assert out == [0.0, 5.0, 30.0, 40.0, None, 40.0, 45.0, 8.0, -30.0, -20.0, -20.0]
     assert drawn[3] == 50.0  # the builder's list is not changed in place
@@ -61,10 +61,23 @@ def test_a_run_past_an_edge_keeps_its_ends_and_sends_one_short_number_between():
 
 def test_a_curve_within_its_view_is_the_same_list():
     drawn = [0.0, 1.0, 2.0]
-    assert beyond_view(drawn, (0.0, 2.0), [-1.0, 3.0]) is drawn
-    assert beyond_view(drawn, None, [-1.0, 3.0]) is drawn
+    assert beyond_view([drawn], [(0.0, 2.0)], [[-1.0, 3.0]])[0] is drawn
+    assert beyond_view([drawn], [None], [[-1.0, 3.0]])[0] is drawn
 
 
 def test_the_short_number_is_past_the_edge_even_where_rounding_would_bring_it_back():
-    out = beyond_view([1000.5, 1002.0, 1003.0, 1004.0], (1000.5, 1004.0), [999.0, 1001.0])
+    out = beyond_view([[1000.5, 1002.0, 1003.0, 1004.0]], [(1000.5, 1004.0)],
+                      [[999.0, 1001.0]])[0]
     assert out == [1000.5, 1002.0, 1003.0, 1003.0]  # 1003 written short is 1e+03
+
+
+def test_many_curves_at_once_are_each_cut_as_alone():
+    rising = [1.0, 10.0, 30.0, 90.0, 270.0]
+    within, crossing = [1.0, 2.0, 3.0, 4.0, 5.0], [5.0, 25.0, 50.0, None, 75.0]
+    rows, extents = [rising, within, crossing], [(1.0, 270.0), (1.0, 5.0), (5.0, 75.0)]
+    views = [[0.0, 20.0], [0.0, 20.0], [0.0, 20.0]]
+    together = beyond_view(rows, extents, views)
+    alone = [beyond_view([r], [e], [v])[0] for r, e, v in zip(rows, extents, views, strict=True)]
+    assert together == alone == [[1.0, 10.0, 30.0, 40.0, 40.0], within,
+                                 [5.0, 25.0, 40.0, None, 40.0]]
+    assert together[1] is within

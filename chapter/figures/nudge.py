@@ -58,7 +58,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
         own = _frame(s, v, room).room  # at least ``room``
         if own not in shared:  # a few distinct panels along a sweep, each laid out once
             shared[own] = panels(s, _frame(s, v, own))
-        frames.append(_built(s, a, True, shared[own], v))
+        frames.append(_built(s, a, True, shared[own], v, cut=False))
+    _cut_curves([frame["figure"] for frame in frames], computed)
     return frames
 
 
@@ -84,7 +85,33 @@ def _frame(s: State, views: tuple, least: tuple[int, int] = (0, 0)) -> words.Fra
     return words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least)
 
 
-def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
+def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple,
+           cut: bool = True) -> dict:
+    """The figure (``cut``: its curves past their views cut short here; a sweep cuts all its
+    frames' at once, ``_cut_curves``)."""
+    built = _uncut(s, a, sweeping, shared, views)
+    if cut:
+        _cut_curves([built["figure"]], [a])
+    return built
+
+
+# (trace, Arrays.extents entry, y-axis) of the inner and the outer curve
+_CURVES = ((0, 0, "yaxis"), (3, 1, "yaxis2"))
+
+
+def _cut_curves(figures: list[dict], computed: list[Arrays]) -> None:
+    """Each figure's two curves with the points that draw nothing past their views sent as
+    one short number (style.beyond_view), every figure in one pass."""
+    for trace, entry, axis in _CURVES:
+        curves = [figure["data"][trace] for figure in figures]
+        cut = style.beyond_view([curve["y"] for curve in curves],
+                                [a.extents[entry] for a in computed],
+                                [figure["layout"][axis]["range"] for figure in figures])
+        for curve, ys in zip(curves, cut, strict=True):
+            curve["y"] = ys
+
+
+def _uncut(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
     shrink = a.shrink
     data, ranges = _stage_traces(s, a, shared.frame, views)
     shrinking = len(data)  # the first trace of the shrinking-Δx panel
@@ -166,10 +193,8 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
               "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
               "blocks": blocks}
     xs, g, us, f = a.drawn
-    g = style.beyond_view(g if digits[0] == 5 else round_sig(a.g, digits[0]), a.extents[0],
-                          g_range)
-    f = style.beyond_view(f if digits[1] == 5 else round_sig(a.f, digits[1]), a.extents[1],
-                          f_range)
+    g = g if digits[0] == 5 else round_sig(a.g, digits[0])
+    f = f if digits[1] == 5 else round_sig(a.f, digits[1])
     data = [
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
         _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative",

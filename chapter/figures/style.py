@@ -194,30 +194,47 @@ def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
     return [c_lo - pad, c_hi + pad]
 
 
-def beyond_view(drawn: list, extent: tuple | None, view: list[float]) -> list:
-    """A curve's drawn values ``drawn`` with each point that lies past one edge of the y-range
-    ``view``, and whose neighbours lie past the same edge or are gaps, set to one short
-    number past that edge. No segment from such a point reaches the panel, so the curve is
-    drawn as before; but a curve rising off the chart (eᵘ up to 10⁵ over a view of 20) is then
-    a run of one repeated number, not 161 distinct ones: a third of a sweep's bytes. The first
-    point past the edge keeps its value, so the segment that leaves the panel keeps its slope.
-    ``extent`` (the curve's smallest and largest finite value, or None): nothing to do when it
-    is within the view."""
-    lo, hi = view
-    if extent is None or (lo <= extent[0] and extent[1] <= hi):
-        return drawn
-    values = np.array(drawn, dtype=float)  # None (a gap) → NaN
-    span = hi - lo
-    out = list(drawn)
-    for past, edge in ((values > hi, hi + span), (values < lo, lo - span)):
-        side = np.concatenate(([True], past | np.isnan(values), [True]))
-        hidden = past & side[:-2] & side[2:]
-        if hidden.any():
-            short = float(f"{edge:.2g}")
-            mark = short if (short > hi if edge > hi else short < lo) else edge
-            for i in np.flatnonzero(hidden).tolist():
-                out[i] = mark
+def beyond_view(rows: list[list], extents: list, views: list) -> list[list]:
+    """Curves' drawn values (``rows``, each as long) with each point that lies past one edge
+    of its curve's y-range (``views``: [low, high] each), and whose neighbours lie past the
+    same edge or are gaps, set to one short number past that edge. No segment from such a
+    point reaches the panel, so each curve is drawn as before; but a curve rising off the
+    chart (eᵘ up to 10⁵ over a view of 20) is then a run of one repeated number, not 161
+    distinct ones: a third of a sweep's bytes. The first point past an edge keeps its value,
+    so the segment that leaves the panel keeps its slope. ``extents`` (each curve's smallest
+    and largest finite value, or None): a curve within its view is the same list. One pass
+    for all of a sweep's frames (nudge.sweep_frames), the same arithmetic for one figure."""
+    todo = [i for i, (extent, (lo, hi)) in enumerate(zip(extents, views, strict=True))
+            if extent is not None and (extent[0] < lo or extent[1] > hi)]
+    if not todo:
+        return rows
+    values = np.array([rows[i] for i in todo], dtype=float)  # None (a gap) → NaN
+    view = np.array([views[i] for i in todo], dtype=float)
+    lows, highs = view[:, :1], view[:, 1:]
+    gaps, ends = np.isnan(values), np.ones((len(todo), 1), dtype=bool)
+    above, below = values > highs, values < lows
+    hidden = [past & side[:, :-2] & side[:, 2:] for past in (above, below)
+              for side in [np.hstack([ends, past | gaps, ends])]]
+    out = list(rows)
+    for k, (i, up, down, any_gap) in enumerate(zip(
+            todo, *(h.any(axis=1).tolist() for h in hidden), gaps.any(axis=1).tolist(),
+            strict=True)):
+        if not (up or down):
+            continue
+        row, (lo, hi) = values[k], views[i]
+        if up:
+            row[hidden[0][k]] = _short_past(hi + (hi - lo), hi, above=True)
+        if down:
+            row[hidden[1][k]] = _short_past(lo - (hi - lo), lo, above=False)
+        out[i] = [None if v != v else v for v in row.tolist()] if any_gap else row.tolist()
     return out
+
+
+def _short_past(edge: float, limit: float, above: bool) -> float:
+    """``edge`` with two significant digits where that is still past ``limit`` (above or
+    below it), else as it is."""
+    short = float(f"{edge:.2g}")
+    return short if (short > limit if above else short < limit) else edge
 
 
 def sweep_frame(data: list[dict], layout: dict, values: dict, summary: str) -> dict:
