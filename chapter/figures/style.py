@@ -194,30 +194,51 @@ def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
     return [c_lo - pad, c_hi + pad]
 
 
+# How far past its view a curve's point must lie, with its neighbours, before beyond_view
+# sends a short number for it: a quarter of the view, 55 px at the shortest panel (a phone's
+# Figure 1, 219 px), past plotly.js's hover reach (20 px beyond a point's 3 px radius) and a
+# 3 px line's half width. A pointer then labels, and the eye sees, the same points as before.
+BEYOND = 0.25
+
+
 def beyond_view(drawn: list, extent: tuple | None, view: list[float]) -> list:
-    """A curve's drawn values ``drawn`` with each point that lies past one edge of the y-range
-    ``view``, and whose neighbours lie past the same edge or are gaps, set to one short
-    number past that edge. No segment from such a point reaches the panel, so the curve is
-    drawn as before; but a curve rising off the chart (eᵘ up to 10⁵ over a view of 20) is then
-    a run of one repeated number, not 161 distinct ones: a third of a sweep's bytes. The first
-    point past the edge keeps its value, so the segment that leaves the panel keeps its slope.
+    """A curve's drawn values ``drawn`` with each point that lies out of reach past one edge
+    of the y-range ``view`` (``BEYOND`` of it past the edge), and whose neighbours lie as far
+    past the same edge or are gaps, set to one short number past that edge (at least half
+    the view past it, ``_short_past``). No segment from such a point comes within reach of
+    the panel, before or after, so the curve is drawn and hovered as before; but a curve
+    rising off the chart (eᵘ up to 10⁵ over a view of 20) is then a run of one repeated
+    number, not 161 distinct ones: a third of a sweep's bytes. The points either side of a
+    run keep their values, so the segment that leaves the panel keeps its slope.
     ``extent`` (the curve's smallest and largest finite value, or None): nothing to do when it
-    is within the view."""
+    is within reach of the view."""
     lo, hi = view
-    if extent is None or (lo <= extent[0] and extent[1] <= hi):
+    span = hi - lo
+    reach = BEYOND * span
+    if extent is None or (lo - reach <= extent[0] and extent[1] <= hi + reach):
         return drawn
     values = np.array(drawn, dtype=float)  # None (a gap) → NaN
-    span = hi - lo
     out = list(drawn)
-    for past, edge in ((values > hi, hi + span), (values < lo, lo - span)):
+    for past, edge, step in ((values > hi + reach, hi, span), (values < lo - reach, lo, -span)):
         side = np.concatenate(([True], past | np.isnan(values), [True]))
         hidden = past & side[:-2] & side[2:]
         if hidden.any():
-            short = float(f"{edge:.2g}")
-            mark = short if (short > hi if edge > hi else short < lo) else edge
+            mark = _short_past(edge, step)
             for i in np.flatnonzero(hidden).tolist():
                 out[i] = mark
     return out
+
+
+def _short_past(edge: float, step: float) -> float:
+    """The fewest significant digits of ``edge + step`` that still lie at least half of
+    ``step`` past ``edge``: two digits of 1.0329 would be 1.0, 0.002 over a view up to
+    0.99792, within a pointer's reach of its panel."""
+    target = edge + step
+    for digits in range(2, 18):
+        short = float(f"{target:.{digits}g}")
+        if (short - edge) / step >= 0.5:
+            return short
+    return target
 
 
 def sweep_frame(data: list[dict], layout: dict, values: dict, summary: str) -> dict:
