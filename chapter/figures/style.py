@@ -195,9 +195,9 @@ def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
 
 
 # How far past its view a curve's point must lie, with its neighbours, before beyond_view
-# sends a short number for it: a quarter of the view, 55 px at the shortest panel (a phone's
-# Figure 1, 219 px), past plotly.js's hover reach (20 px beyond a point's 3 px radius) and a
-# 3 px line's half width. A pointer then labels, and the eye sees, the same points as before.
+# sends a short number for it: a quarter of the view, over 50 px at the shortest panel (a
+# phone's Figure 1, 211 px), past plotly.js's hover reach (20 px beyond a point's 3 px radius)
+# and a 3 px line's half width. A pointer then labels, and the eye sees, the same points.
 BEYOND = 0.25
 
 
