@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from chapter.figures import FIGURES
 from chapter.figures.nudge import nudge_figure
 from chapter.figures.style import beyond_view
 from chapter.figures.svg import abscissae
+from chapter.figures.sweep import normalised, sweep
 from tests.test_figures_nudge import REFERENCE
 
 CURVES = (("inner:", "yaxis", 0), ("outer:", "yaxis2", 2))  # name, y-axis, REFERENCE's entry
@@ -129,3 +132,41 @@ def test_a_curve_within_its_view_is_the_same_list():
 def test_the_short_number_is_past_the_edge_even_where_rounding_would_bring_it_back():
     out = beyond_view([1000.5, 1002.0, 1003.0, 1004.0], (1000.5, 1004.0), [999.0, 1001.0])
     assert out == [1000.5, 1002.0, 1003.0, 1003.0]  # 1003 written short is 1e+03
+
+
+@pytest.mark.parametrize(("setting", "slider"), [
+    ({"fn": "exp_square", "x": 1.0, "dx": 0.05}, "x"),  # eᵘ off its view in most frames
+    ({"fn": "sigmoid", "x": -4.9, "w": -0.8, "dx": 0.01, "narrow": True}, "dx"),
+    ({"fn": "sigmoid", "x": -2.4, "w": -1.7, "dx": 0.18}, "w"),
+])
+def test_a_drag_draws_no_stand_in_within_reach_of_the_ranges_it_draws_at(setting, slider):
+    """A drag draws each sweep frame at its own ranges (Figure 1 follows) or at the sweep's
+    held ones: within reach of whichever it draws at, every point of a frame's curves is the
+    engine's. (The held ranges hold every frame's view, so a stand-in past one frame's view
+    is inside them: Figure 1 could not hold its axes without sending the curves whole.)"""
+    figure = FIGURES["nudge"]
+    defaults = {field: spec.default for field, spec in figure.schema.items()}
+    params = normalised(figure.schema, {**defaults, **setting})
+    base = figure.build(**params, sweeping=True)["figure"]
+    swept = sweep(figure, params, slider, base)
+    checked = 0
+    for frame in swept["frames"]:
+        w = params["w"] if slider != "w" else frame["value"]
+        layout = {**base["layout"], **frame["layout"]}
+        for prefix, axis, entry in CURVES:
+            index = next(k for k, t in enumerate(base["data"])
+                         if t.get("name", "").startswith(prefix))
+            change = frame["data"][index] or {}
+            curve = change if index in frame["whole"] else {**base["data"][index], **change}
+            view = (swept["axes"].get(axis, layout[axis]) if figure.sweep_view == "hold"
+                    else layout[axis])["range"]
+            low, high = view
+            reach = HOVER_PX * (high - low) / _panel_px(layout, axis)
+            for t, y in zip(abscissae(curve), curve["y"], strict=True):
+                exact = _exact(params["fn"], entry, t, w)
+                if y is None or _side(exact, low - reach, high + reach) in (1, -1):
+                    continue
+                checked += 1
+                assert abs(y - exact) <= (high - low) * 1e-4 + 1e-4 * abs(exact), (
+                    frame["value"], prefix, t, y, exact, view)
+    assert checked > 100
