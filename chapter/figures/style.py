@@ -194,26 +194,37 @@ def focus_range(extent: tuple | None, lo: float, hi: float) -> list[float]:
     return [c_lo - pad, c_hi + pad]
 
 
+# How far past its view a curve's point must lie, with its neighbours, before beyond_view
+# sends a short number for it: a quarter of the view, over 50 px at the shortest panel (a
+# phone's Figure 1, 211 px), past plotly.js's hover reach (20 px beyond a point's 3 px radius)
+# and a 3 px line's half width. A pointer then labels, and the eye sees, the same points.
+BEYOND = 0.25
+
+
 def beyond_view(rows: list[list], extents: list, views: list) -> list[list]:
-    """Curves' drawn values (``rows``, each as long) with each point that lies past one edge
-    of its curve's y-range (``views``: [low, high] each), and whose neighbours lie past the
-    same edge or are gaps, set to one short number past that edge. No segment from such a
-    point reaches the panel, so each curve is drawn as before; but a curve rising off the
-    chart (eᵘ up to 10⁵ over a view of 20) is then a run of one repeated number, not 161
-    distinct ones: a third of a sweep's bytes. The first point past an edge keeps its value,
-    so the segment that leaves the panel keeps its slope. ``extents`` (each curve's smallest
-    and largest finite value, or None): a curve within its view is the same list. One pass
-    for all of a sweep's frames (nudge.sweep_frames), the same arithmetic for one figure."""
+    """Curves' drawn values (``rows``, each as long) with each point that lies out of reach
+    past one edge of its curve's y-range (``views``: [low, high] each; ``BEYOND`` of it past
+    the edge), and whose neighbours lie as far past the same edge or are gaps, set to one
+    short number past that edge (at least half the view past it, ``_short_past``). No segment
+    from such a point comes within reach of the panel, before or after, so each curve is
+    drawn and hovered as before; but a curve rising off the chart (eᵘ up to 10⁵ over a view
+    of 20) is then a run of one repeated number, not 161 distinct ones: a third of a sweep's
+    bytes. The points either side of a run keep their values, so the segment that leaves the
+    panel keeps its slope. ``extents`` (each curve's smallest and largest finite value, or
+    None): a curve within reach of its view is the same list. One pass for all of a sweep's
+    frames (nudge.sweep_frames), the same arithmetic for one figure."""
     todo = [i for i, (extent, (lo, hi)) in enumerate(zip(extents, views, strict=True))
-            if extent is not None and (extent[0] < lo or extent[1] > hi)]
+            if extent is not None and (extent[0] < lo - BEYOND * (hi - lo)
+                                       or extent[1] > hi + BEYOND * (hi - lo))]
     if not todo:
         return rows
     values = np.array([rows[i] for i in todo], dtype=float)  # None (a gap) → NaN
     view = np.array([views[i] for i in todo], dtype=float)
     lows, highs = view[:, :1], view[:, 1:]
+    reach = BEYOND * (highs - lows)
     gaps, ends = np.isnan(values), np.ones((len(todo), 1), dtype=bool)
-    above, below = values > highs, values < lows
-    hidden = [past & side[:, :-2] & side[:, 2:] for past in (above, below)
+    hidden = [past & side[:, :-2] & side[:, 2:]
+              for past in (values > highs + reach, values < lows - reach)
               for side in [np.hstack([ends, past | gaps, ends])]]
     out = list(rows)
     for k, (i, up, down, any_gap) in enumerate(zip(
@@ -223,18 +234,23 @@ def beyond_view(rows: list[list], extents: list, views: list) -> list[list]:
             continue
         row, (lo, hi) = values[k], views[i]
         if up:
-            row[hidden[0][k]] = _short_past(hi + (hi - lo), hi, above=True)
+            row[hidden[0][k]] = _short_past(hi, hi - lo)
         if down:
-            row[hidden[1][k]] = _short_past(lo - (hi - lo), lo, above=False)
+            row[hidden[1][k]] = _short_past(lo, lo - hi)
         out[i] = [None if v != v else v for v in row.tolist()] if any_gap else row.tolist()
     return out
 
 
-def _short_past(edge: float, limit: float, above: bool) -> float:
-    """``edge`` with two significant digits where that is still past ``limit`` (above or
-    below it), else as it is."""
-    short = float(f"{edge:.2g}")
-    return short if (short > limit if above else short < limit) else edge
+def _short_past(edge: float, step: float) -> float:
+    """The fewest significant digits of ``edge + step`` that still lie at least half of
+    ``step`` past ``edge``: two digits of 1.0329 would be 1.0, 0.002 over a view up to
+    0.99792, within a pointer's reach of its panel."""
+    target = edge + step
+    for digits in range(2, 18):
+        short = float(f"{target:.{digits}g}")
+        if (short - edge) / step >= 0.5:
+            return short
+    return target
 
 
 def sweep_frame(data: list[dict], layout: dict, values: dict, summary: str) -> dict:
