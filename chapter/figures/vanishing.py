@@ -107,11 +107,14 @@ def _zeros(s: State, a: str, i: int, reach: int, floor: float) -> dict:
     """Exactly-zero gradients, pinned at the axis floor and labelled, never silently absent."""
     layers = s.zero_layers(a)
     label = f"0 ({_zero_cause(s, a)[0]})"
+    # The label sits on the last zero; in the right half of the axis it ends there, as the
+    # narrow right margin has no room for half of it (weight 0: at the deepest layer).
+    side = "top left" if layers[-1] > s.depth / 2 else "top center"
     return {"type": "scatter", "mode": "markers+text", "x": layers,
             "y": _pinned(s, a, reach, floor),
             "name": f"{s.label(a)}: exactly 0", "showlegend": False, "cliponaxis": False,
             "text": [label if k == layers[-1] else "" for k in layers],
-            "textposition": "top center",
+            "textposition": side,
             "textfont": {"color": style.text_colour(SERIES_STYLE[i]["color"])},
             "marker": {"symbol": "x-thin-open", "size": 11, "color": SERIES_STYLE[i]["color"],
                        "line": {"width": 2, "color": SERIES_STYLE[i]["color"]}},
@@ -140,8 +143,12 @@ def _layout(s: State, y_range: list[float], narrow: bool) -> dict:
     annotations = []
     nothing = not any(m != 0 for a in s.acts for m in s.magnitudes(a))
     if nothing:  # a log axis has no place for 0: no tick labels that suggest a size
-        annotations.append({"text": "Every gradient here is exactly 0: no signal gets back, "
-                                    "and no nonzero gradient to plot.",
+        # In lines that fit the panel: on one line it is wider than a phone's chart.
+        lines = (["Every gradient here is", "exactly 0: no signal", "gets back, and no",
+                  "nonzero gradient to plot."] if narrow else
+                 ["Every gradient here is exactly 0: no signal gets back,",
+                  "and no nonzero gradient to plot."])
+        annotations.append({"text": "<br>".join(lines),
                             "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
                             "showarrow": False, "font": {"color": style.MUTED, "size": 14}})
     quantity = NETWORK_QUANTITY if s.mode == "network" else CHAIN_QUANTITY

@@ -224,19 +224,28 @@ CUT_WORDS = """(id) => {
     # A straight line's note, and σ so near 1 that its tick labels take 12 digits.
     ("nudge", {"fn": "double_triple", "x": 5, "dx": 2}),
     ("nudge", {"x": -5, "w": -5, "dx": 0.01}),
+    # Weight 0: every gradient exactly 0, the note on four lines and the zero label ending
+    # at the deepest layer, at the default depth and the deepest.
+    ("vanishing", {"weight": 0}),
+    ("vanishing", {"depth": 50, "weight": 0}),
 ])
 def test_no_word_a_chart_draws_is_cut_off_at_320_px(browser, live_server, name, settings):
     """WCAG 1.4.10 for the charts themselves: at 320 CSS px every title, tick label, legend
     entry and label is drawn whole (Figure 3's axis title on two lines, Figure 2's loss panel
     titled shorter on a phone, Figure 1's note on two lines and its margin wider for long
-    tick labels)."""
+    tick labels, Figure 3's note that every gradient is 0 on four lines)."""
     context, page = new_page(browser, {"width": 320, "height": 640}, is_mobile=True)
     open_chapter(page, live_server, wait_until="load")
     page.mouse.wheel(0, 40)  # the first interaction: the figures' scripts load
     figure_ready(page, name, drawn=True)
     if settings:
+        plot = f"widget-{name}-plot"
+        page.evaluate("(id) => { window.__drawn = document.getElementById(id).data; }", plot)
         set_controls(page, name, settings)
-        page.wait_for_selector(f"#figure-{name} .widget[data-state='ready']")
+        # Drawn at the new settings: plotly.js holds the new answer's data, and it is ready.
+        page.wait_for_function("""([id, name]) => document.getElementById(id).data
+            !== window.__drawn && document.querySelector(`#figure-${name} .widget`)
+            .dataset.state === 'ready'""", arg=[plot, name])
         for field, value in settings.items():
             assert page.evaluate(f"document.getElementById('widget-{name}-{field}').value")\
                 == str(value)
