@@ -24,7 +24,9 @@ SHRINK_DXS_DRAWN = round_sig(SHRINK_DXS)
 # allocate, compare (sweep.py: the same object is the same value) and free them once. Read,
 # never changed.
 _EDGE = {"color": style.INK, "width": 1}
-_CURVE_LINES = {c: {"color": c, "width": 3} for c in (style.BLUE, style.GREEN)}
+# Unsimplified: plotly.js would join nearly collinear points, choosing by the points past the
+# panel too (beyond_view's stand-ins); through every point, as a drag's frames draw them.
+_CURVE_LINES = {c: {"color": c, "width": 3, "simplify": False} for c in (style.BLUE, style.GREEN)}
 _POINT_STYLES = {c: ({"color": style.text_colour(c)}, {"size": 11, "color": c, "line": _EDGE})
                  for c in (style.BLUE, style.GREEN)}
 _TANGENT_LINE = {"color": style.MUTED, "width": 1.5, "dash": "dash"}

@@ -75,3 +75,50 @@ def test_a_pointer_at_the_outer_panels_edges_reads_sigmas_own_values(browser, li
     assert wrong == [], wrong
     assert page.watch.errors == []
     context.close()
+
+
+# Every point of the outer curve inside its view, as a vertex of the drawn line (to 0.5 px).
+VERTICES_MISSING = """() => {
+  const plot = document.getElementById("widget-nudge-plot");
+  const group = Array.from(plot.querySelectorAll("g.trace"))
+    .find((t) => t.__data__ && t.__data__[0].trace.index === 3);
+  const d = group.querySelector("path.js-line").getAttribute("d");
+  const vertices = (d.match(/-?[\\d.]+(?:e-?\\d+)?,-?[\\d.]+(?:e-?\\d+)?/g) || [])
+    .map((pair) => pair.split(",").map(Number));
+  const trace = plot._fullData[3];
+  const xa = plot._fullLayout.xaxis2;
+  const ya = plot._fullLayout.yaxis2;
+  const [low, high] = ya.range;
+  const missing = [];
+  let inView = 0;
+  trace.y.forEach((y, k) => {
+    if (y == null || y < low || y > high) return;
+    inView += 1;
+    const px = xa.c2p(trace.x0 + k * trace.dx);
+    const py = ya.c2p(y);
+    const near = ([a, b]) => Math.abs(a - px) < 0.5 && Math.abs(b - py) < 0.5;
+    if (!vertices.some(near)) missing.push(k);
+  });
+  return { missing, inView };
+}"""
+
+
+def test_the_outer_curve_is_drawn_through_each_of_its_points_in_view(browser, live_server):
+    """plotly.js simplifies a line by joining nearly collinear points into one segment, and
+    which it joins depends on the points past the panel too: with a run of them sent as one
+    number (style.beyond_view), eˣ²'s rise leant 3.5 px on a phone. The curves are drawn
+    unsimplified, through every point, as a drag's frames draw them (marks.js)."""
+    context, page = new_page(browser, PHONE)
+    page.add_init_script(REMEMBER_DRAWN)
+    page.route("**/api/widgets/nudge?*sweep=*", lambda route: route.abort("aborted"))
+    open_chapter(page, live_server, wait_until="load")
+    page.mouse.wheel(0, 40)
+    figure_ready(page, "nudge", drawn=True)
+    for setting in ({"fn": "exp_square", "x": -4.5}, {"fn": "sigmoid", "x": 1.0}):
+        set_controls(page, "nudge", setting)
+        page.wait_for_function(DRAWN_AT, arg=setting, timeout=20000)
+        frames(page)
+        drawn = page.evaluate(VERTICES_MISSING)
+        assert drawn["inView"] > 10 and drawn["missing"] == [], (setting, drawn)
+    assert page.watch.errors == []
+    context.close()
