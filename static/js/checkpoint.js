@@ -59,6 +59,20 @@
     setState(form, data.state);
     setEnding(data.ending_html, "focus");
     offerPractice(form);
+    return block;
+  }
+
+  // The result lies under the button: on a phone often below the screen. The page scrolls to
+  // show it as far as the button (with focus) stays under the masthead and in view; not where
+  // focus went elsewhere (the chapter's ending, after the last question).
+  function bringUp(block, button) {
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && focused !== button) return;
+    const masthead = document.querySelector(".masthead");
+    const top = masthead ? masthead.getBoundingClientRect().bottom : 0;
+    const below = block.getBoundingClientRect().bottom + 16 - window.innerHeight;
+    const by = Math.min(below, button.getBoundingClientRect().top - top - 16);
+    if (by > 0) window.scrollBy(0, by);
   }
 
   async function submit(form, event) {
@@ -79,10 +93,11 @@
         showError(region, (data && data.error) || "That answer could not be graded. Reload the page and try again.");
         return;
       }
-      showResult(form, data);
+      const block = showResult(form, data);
       setCsrf(data.csrf);
       setSummary(data.summary);
       setNotice(data.saved ? null : data.notice);
+      bringUp(block, form.querySelector("[data-role=submit]")); // once all above has grown
     } catch (e) {
       showError(region, "The server could not be reached. Check your connection, then try again.");
     } finally {
