@@ -152,6 +152,11 @@
     },
 
     scrub(name) {
+      // Another setting changed and not drawn yet: a sweep is of the drawn settings, so its
+      // frames would be another state's figure. The drag waits for the exact one (changed()).
+      const drawn = this.drawnParams || {};
+      const same = (a, b) => String(a) === b || (b != null && b !== "" && Number(a) === Number(b));
+      if (Object.keys(this.params).some((k) => k !== name && k !== "steps" && !same(this.params[k], drawn[k]))) return false;
       const entry = this.sweepFor(name);
       if (!entry || !entry.sweep || entry.key !== this.sweepKey(name) || !window.Plotly) return false;
       const target = Number(this.params[name]);
