@@ -44,7 +44,9 @@ def nudge_figure(fn: str = "sigmoid", x: float = 1.0, w: float = 2.0, dx: float 
     s = State.at(fn, x, w, dx, narrow)
     a = arrays([s])[0]
     views = _views(s, a)
-    return _built(s, a, sweeping, panels(s, _frame(s, views, least)), views)
+    built = _built(s, a, sweeping, panels(s, _frame(s, views, least)), views)
+    _cut_curves([built["figure"]], [a])
+    return built
 
 
 def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
@@ -60,8 +62,8 @@ def sweep_frames(params: dict, param: str, values: list) -> list[dict]:
         own = _frame(s, v, room).room  # at least ``room``
         if own not in shared:  # a few distinct panels along a sweep, each laid out once
             shared[own] = panels(s, _frame(s, v, own))
-        frames.append(_built(s, a, True, shared[own], v, cut=False))
-    _cut_curves([frame["figure"] for frame in frames], computed)
+        frames.append(_built(s, a, True, shared[own], v))
+    _cut_curves([frame["figure"] for frame in frames], computed)  # every frame in one pass
     return frames
 
 
@@ -87,16 +89,6 @@ def _frame(s: State, views: tuple, least: tuple[int, int] = (0, 0)) -> words.Fra
     return words.frame(HEIGHTS.at(s.narrow), s.narrow, *views, least)
 
 
-def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple,
-           cut: bool = True) -> dict:
-    """The figure (``cut``: its curves past their views cut short here; a sweep cuts all its
-    frames' at once, ``_cut_curves``)."""
-    built = _uncut(s, a, sweeping, shared, views)
-    if cut:
-        _cut_curves([built["figure"]], [a])
-    return built
-
-
 # (trace, Arrays.extents entry, y-axis) of the inner and the outer curve
 _CURVES = ((0, 0, "yaxis"), (3, 1, "yaxis2"))
 
@@ -113,7 +105,8 @@ def _cut_curves(figures: list[dict], computed: list[Arrays]) -> None:
             curve["y"] = ys
 
 
-def _uncut(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
+def _built(s: State, a: Arrays, sweeping: bool, shared: Panels, views: tuple) -> dict:
+    """The figure, its curves whole (its callers cut them: ``_cut_curves``)."""
     shrink = a.shrink
     data, ranges = _stage_traces(s, a, shared.frame, views)
     shrinking = len(data)  # the first trace of the shrinking-Δx panel
