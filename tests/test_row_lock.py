@@ -40,12 +40,14 @@ def _answer(client, qid: str = "q1", answer: str = "4e4"):
 
 
 @pytest.mark.parametrize("held", ["learner", "window"])
-def test_a_held_row_fails_only_the_answer_waiting_on_it(pg_app, held):
+def test_a_held_row_fails_only_the_answer_waiting_on_it(pg_app, held, caplog):
     app, store, engine = pg_app
     stuck, other = app.test_client(), app.test_client()
     assert _answer(stuck)[0].json["saved"] is True  # its rows exist now
+    assert _answer(other)[0].json["saved"] is True  # and the other learner's
     with engine.connect() as conn:
-        learner = conn.execute(text("SELECT DISTINCT learner_id FROM question_counters")).scalar()
+        learner = conn.execute(text("SELECT learner_id FROM attempts ORDER BY id LIMIT 1")
+                               ).scalar()
     hold = engine.connect()
     try:
         transaction = hold.begin()
@@ -54,14 +56,20 @@ def test_a_held_row_fails_only_the_answer_waiting_on_it(pg_app, held):
                          {"l": learner})
         else:  # every window row: the address the whole class shares is among them
             hold.execute(text("SELECT 1 FROM rate_windows FOR UPDATE"))
+        caplog.clear()
         response, took = _answer(stuck)
         assert_honestly_unsaved(response)
-        limit = store_module.PG_LOCK_TIMEOUT_MS / 1000
-        assert limit <= took < limit + 0.5, f"the answer took {took:.2f} s"
+        # Refused by the lock timeout (not cut at the client's deadline, which would open the
+        # breaker): it waited that long at least, and PostgreSQL said why.
+        assert store_module.PG_LOCK_TIMEOUT_MS / 1000 <= took < deadline.DEADLINE_S, took
+        assert "lock timeout" in caplog.text, caplog.text
         assert not store.breaker_open(), "one held row opened the breaker for everyone"
-        if held == "learner":  # another learner is not held up at all
-            response, took = _answer(other)
-            assert response.json["saved"] is True and took < 0.25, took
+        if held == "learner":
+            # Another learner is saved while the row is still held. Had its answer waited on
+            # that row, PostgreSQL would have refused it at the lock timeout. (Not timed: a
+            # commit's flush to a busy disk can take longer than any fair bound.)
+            response, _ = _answer(other)
+            assert response.json["saved"] is True
         transaction.rollback()
     finally:
         hold.close()
