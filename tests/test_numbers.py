@@ -136,10 +136,10 @@ def test_any_text_either_parses_to_a_finite_number_or_is_refused(text):
 ])
 def test_the_longest_inputs_of_each_kind_are_read_or_refused_within_milliseconds(text):
     text = text[:100]
-    start = time.perf_counter()
+    start = time.process_time()  # CPU, not wall: a loaded machine may pause the test
     for _ in range(20):
         try:
             parse_number(text)
         except NumberFormatError:
             pass
-    assert (time.perf_counter() - start) / 20 < 0.005, text
+    assert (time.process_time() - start) / 20 < 0.005, text
