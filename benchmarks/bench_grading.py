@@ -22,6 +22,10 @@ most of this; each server's ``instance/config.py`` raises ANSWERS_PER_MINUTE_LEA
 ANSWERS_PER_MINUTE_ADDRESS to 10⁹ (the app reads them from its config, not the environment).
 Every run counts the rows the database gained: "stored/s" (durable answers) is that count over
 the run's seconds; it is what the ratio to the constant route uses, except at the cap.
+Each run also reads the CPU its server's workers used (``/proc``), a request: a shared
+machine moves requests a second far more than that, and the constant route's CPU over an
+answer's is the ratio the answers could reach with the machine to themselves (on PostgreSQL,
+without the server's own CPU, which runs in its processes).
 PostgreSQL: a throwaway database on ``BENCH_DATABASE_URL`` (default the local test server),
 dropped afterwards; ANALYZE (every table) after seeding, as autovacuum would soon do.
 """
@@ -156,17 +160,22 @@ def measure(label: str, url: str, instance: Path, seed_rows: int, seconds: int,
 
         def hit(name: str, target: str, lua: str = "", stored_expected: bool = True) -> None:
             before = count_rows(store) if target == "app" else 0
+            server = app if target == "app" else constant
             base = app.url + "/api/checkpoint/q1" if target == "app" else constant.url + "/post"
+            cpu_before = servers.workers_cpu_s(server.proc.pid)
             r = wrk.run(base, seconds, CONNECTIONS, method="POST", body=body, lua=lua)
+            cpu = (servers.workers_cpu_s(server.proc.pid) - cpu_before) / max(r.requests, 1)
             time.sleep(1.0)  # answers in flight when wrk stopped commit before the count
             gained = count_rows(store) - before if target == "app" else None
             results.append({"db": label, "case": name, "rps": r.requests_per_s,
                             "p50": r.p50_ms, "p99": r.p99_ms, "requests": r.requests,
                             "errors": r.errors, "stored": gained, "load": load(),
+                            "cpu_ms": cpu * 1000,
                             "seconds": seconds, "workers": worker,
                             "stored_expected": stored_expected})
             print(f"  {label} {name}: {r.requests_per_s:,.0f} req/s p50 {r.p50_ms:.1f} "
-                  f"p99 {r.p99_ms:.1f} ms, {r.requests} answers, stored {gained}, "
+                  f"p99 {r.p99_ms:.1f} ms, {cpu * 1000:.3f} ms of worker CPU a request, "
+                  f"{r.requests} answers, stored {gained}, "
                   f"errors {r.errors}, load {load()}", file=sys.stderr, flush=True)
 
         for _ in range(rounds):
@@ -226,8 +235,10 @@ def summarise(results: list[dict]) -> list[tuple[str, str, str, str]]:
                   "after seeding": mine[[r["case"] for r in mine].index("1M") - 1:]}
         for phase, runs in phases.items():
             constant = statistics.mean(r["rps"] for r in runs if r["case"] == "constant")
+            constant_cpu = statistics.mean(r["cpu_ms"] for r in runs if r["case"] == "constant")
             rows.append((f"grading {db}", f"constant POST route ({phase})",
-                         f"{constant:,.0f} req/s", ""))
+                         f"{constant:,.0f} req/s, {constant_cpu:.3f} ms of worker CPU a "
+                         "request", ""))
             for case in dict.fromkeys(r["case"] for r in runs if r["case"] != "constant"):
                 these = [r for r in runs if r["case"] == case]
                 rps = statistics.mean(r["rps"] for r in these)
@@ -237,12 +248,16 @@ def summarise(results: list[dict]) -> list[tuple[str, str, str, str]]:
                 durable = stored / sum(r["seconds"] for r in these)
                 # the durable rate counts stored answers; at the cap none is stored by design
                 ratio = (rps if case == "at cap" else durable) / constant
+                # steadier on a shared machine than requests a second: how many times the
+                # constant route's worker CPU one answer costs (the ceiling of the ratio)
+                cpu = statistics.mean(r["cpu_ms"] for r in these)
                 rows.append((
                     f"grading {db} ({these[0]['workers']})",
                     f"{case}, {these[0]['rows']:,} rows",
                     f"{rps:,.0f} answers/s, {durable:,.0f} stored/s = {ratio:.2f}× constant, p50 "
                     f"{statistics.mean(r['p50'] for r in these):.1f} ms, p99 "
-                    f"{max(r['p99'] for r in these):.1f} ms; {answered} answers, {stored} "
+                    f"{max(r['p99'] for r in these):.1f} ms; worker CPU {cpu:.3f} ms an "
+                    f"answer = {constant_cpu / cpu:.2f}× by CPU; {answered} answers, {stored} "
                     f"stored, {errors} errors; load {these[-1]['load']}",
                     f"≥ {TARGET_RATIO.get(db, 0.3)}× "
                     f"{'ok' if ratio >= TARGET_RATIO.get(db, 0.3) else 'MISSED'}"))
