@@ -177,16 +177,22 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
     gaps_extent = a.extents[2]
     t = a.tangents
     curves = {"g": (a.xs, a.tails[:2], (t[0], t[1])), "f": (a.us, a.tails[2:], (t[2], t[3]))}
+    places = {"g": words.point_place(t[0], s.x, frame.widths["g"], "(x, u)",
+                                     n.inner_derivative, lambda v: s.comp.inner_prime(v, s.w)),
+              "f": words.point_place(t[2], n.u, frame.widths["f"], "(u, y)",
+                                     n.outer_derivative, s.comp.outer_prime)}
     blocks = words.place_blocks(  # grows the two views
         s, frame, g_range, f_range,
-        lambda key, wide: words.under_block(*curves[key], frame.widths[key], wide))
+        lambda key, wide: words.under_block(*curves[key], frame.widths[key], wide),
+        {"g": words.words_around(places["g"], words.POINT_WORDS_PX),
+         "f": words.words_around(places["f"], 8)})
     # A view zoomed into a small span of large values (σ near 1 at saturation) draws its
     # curve, tangent, point and segments with more digits, or rounding would draw steps.
     digits = (style.digits_for(g_range), style.digits_for(f_range))
     # the curves' ends are the tangents' (Arrays.tangents), as floats
     ranges = {"xs": list(t[0]), "us": list(t[2]), "g": g_range,
               "f": f_range, "gaps": gaps_extent, "digits": digits, "frame": frame,
-              "blocks": blocks}
+              "blocks": blocks, "places": places}
     xs, g, us, f = a.drawn
     g = g if digits[0] == 5 else round_sig(a.g, digits[0])
     f = f if digits[1] == 5 else round_sig(a.f, digits[1])
@@ -194,13 +200,11 @@ def _stage_traces(s: State, a: Arrays, frame: words.Frame,
         _curve(xs, g, style.BLUE, f"inner: {s.formula('inner_formula', True)}", G_AXES),
         _tangent(*a.tangents[:2], G_AXES, "tangent, slope g′(x)", "inner_derivative",
                  digits[0]),
-        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE, digits[0],
-               words.point_place(ranges["xs"], s.x, frame.widths["g"], "(x, u)")),
+        _point(s.x, n.u, "(x, u)", G_AXES, style.BLUE, digits[0], places["g"]),
         _curve(us, f, style.GREEN, f"outer: {s.formula('outer_formula', True)}", F_AXES),
         _tangent(*a.tangents[2:], F_AXES, "tangent, slope f′(u)", "outer_derivative",
                  digits[1]),
-        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN, digits[1],
-               words.point_place(ranges["us"], n.u, frame.widths["f"], "(u, y)")),
+        _point(n.u, n.y, "(u, y)", F_AXES, style.GREEN, digits[1], places["f"]),
     ]
     return data, ranges
 
@@ -223,10 +227,12 @@ def _segments(s: State, step: int, ranges: dict) -> list[dict]:
         g_ys, f_ys = ys[:6], ys[6:]
     else:
         g_ys, f_ys = style.round_each(g_ys, g_digits), style.round_each(f_ys, f_digits)
-    seg = style.drawn_segment
+    seg, dx_label = style.drawn_segment, f"Δx = {param(dx)}"
+    dx_place = words.dx_place(ranges["xs"], x + dx, ranges["frame"].widths["g"], dx_label,
+                              ranges["places"]["g"])
     return [
-        seg(xs[0:2], g_ys[0:2], style.ORANGE, f"Δx = {param(dx)}" if step >= 1 else "",
-            axes=G_AXES, textposition="bottom center", name="Δx"),
+        seg(xs[0:2], g_ys[0:2], style.ORANGE, dx_label if step >= 1 else "",
+            axes=G_AXES, textposition=dx_place, name="Δx"),
         seg(xs[2:4], g_ys[2:4], style.VERMILION, "", axes=G_AXES, name="actual Δu"),
         seg(xs[4:6], f_ys[0:2], style.VERMILION, "", axes=F_AXES, name="actual Δu"),
         seg(xs[6:8], f_ys[2:4], style.PURPLE, "", axes=F_AXES, name="actual Δy"),

@@ -7,9 +7,11 @@ the page draws in that layout (``MIN_WIDTH``). Words are measured with the chart
 (13 px system-ui) by ``text_px``, a little wider than they draw.
 
 The nudge's changes are written in a block of lines at the right edge of each stage's panel,
-above or below the point (whichever side has room: the point's own label sits above it, the
-Δx label below it), not at the segments' ends, where the real change and its estimate meet
-and their words would cover each other.
+above or below the point (whichever side has room beside the point's own label and, in the
+inner panel, the Δx label, on either side of it: ``words_around``), not at the segments'
+ends, where the real change and its estimate meet and their words would cover each other.
+The points' labels and the Δx label sit on the sides that the stage's tangent and curve leave
+free (``point_place``, ``dx_place``).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from chapter.format import approx
 MIN_WIDTH = {True: 260, False: 560}  # px: the narrowest chart drawn narrow (a 320 px phone) / wide
 MARGIN_T, MARGIN_B, MARGIN_R = 36, 52, 24  # r: half the widest x tick label at the right edge
 LINE_PX = 17  # one line of 13 px words
-POINT_WORDS_PX = 26  # a point's label (above it) or the Δx label (below it), with its offset
+POINT_WORDS_PX = 26  # a point's label or the Δx label, above or below it, with its offset
 INSET_PX = 6
 # Advance widths of the chart's type at 13 px (digits 8.3 px); anything else is 8.2.
 _WIDTHS = {**dict.fromkeys("0123456789", 8.3), **dict.fromkeys(" .·,:", 4.1),
@@ -148,16 +150,17 @@ def room(view: list[float], at: float, height_px: float, above_px: float,
 
 
 def block_side(view: list[float], at: float, height_px: float, block_px: float,
-               below_point_px: float, lines_under=None) -> str:
+               below_point_px: float, lines_under=None,
+               above_point_px: float = POINT_WORDS_PX) -> str:
     """"top" or "bottom": the side of the point (at ``at``) where a block of ``block_px``
-    fits with the least growth of the view (the point's label is above it, and
-    ``below_point_px`` of words below it); where both fit as they are, the side whose corner
-    the curve and tangent leave free (``lines_under()``: their lowest and highest value
-    under the block)."""
+    fits with the least growth of the view (with ``above_point_px`` of words above the
+    point and ``below_point_px`` below it); where both fit as they are, the side whose
+    corner the curve and tangent leave free (``lines_under()``: their lowest and highest
+    value under the block)."""
     span = view[1] - view[0]
     above = (view[1] - at) / span * height_px
     below = (at - view[0]) / span * height_px
-    short_top = max(0.0, block_px + POINT_WORDS_PX - above)
+    short_top = max(0.0, block_px + above_point_px - above)
     short_bottom = max(0.0, block_px + below_point_px - below)
     if short_top == short_bottom == 0 and lines_under is not None:
         band = (block_px + INSET_PX) / height_px * span
@@ -194,31 +197,64 @@ def block_y(view: list[float], height_px: float, side: str, count: int) -> list[
 
 
 def place_blocks(s: State, frame: Frame, g_view: list, f_view: list,
-                 lines_under=None) -> dict:
+                 lines_under=None, around: dict | None = None) -> dict:
     """Each stage's block of the changes' words: its side of the point and its lines, each
-    view (changed in place) grown so the block and the point's words fit (below the inner
-    point is the Δx label; below the outer one, only its marker). ``lines_under(key,
+    view (changed in place) grown so the block and the point's words fit (``around``: the
+    px of words each point has above and below it, ``words_around``; by default its label
+    above, and below it the inner's Δx label or the outer's marker). ``lines_under(key,
     block_width_px)``: where the panel's curve and tangent run under such a block."""
     blocks = {}
-    for key, view, at, entries, below in (("g", g_view, s.n.u, u_entries(s), POINT_WORDS_PX),
-                                          ("f", f_view, s.n.y, y_entries(s), 8)):
+    around = around or {"g": (POINT_WORDS_PX, POINT_WORDS_PX), "f": (POINT_WORDS_PX, 8)}
+    for key, view, at, entries in (("g", g_view, s.n.u, u_entries(s)),
+                                   ("f", f_view, s.n.y, y_entries(s))):
         words = lines(entries, frame.widths[key])
         height, block = frame.heights[key], len(words) * LINE_PX + INSET_PX
         wide = max(text_px(line) for line in words) + 2 * INSET_PX
         measure = (lambda key=key, wide=wide: lines_under(key, wide)) if lines_under else None
-        side = block_side(view, at, height, block, below, measure)
-        above_px, below_px = ((block + POINT_WORDS_PX, below) if side == "top" else
-                              (POINT_WORDS_PX, block + below))
+        above, below = around[key]
+        side = block_side(view, at, height, block, below, measure, above)
+        above_px, below_px = ((block + above, below) if side == "top" else
+                              (above, block + below))
         view[:] = room(view, at, height, above_px, below_px)
         blocks[key] = (side, words)
     return blocks
 
 
-def point_place(view: list[float], at: float, width_px: float, label: str) -> str:
-    """A point's label above it: to its left, off the nudge's segments that leave it to the
-    right, where the panel has room for it there; else to its right."""
+def point_place(view: list[float], at: float, width_px: float, label: str,
+                slope: float = 0.0, prime=None) -> str:
+    """A point's label to its left, off the nudge's segments that leave it to the right, on
+    the side its tangent (of ``slope``) leaves free there: above a rising tangent, below a
+    falling one; to its upper right where the panel has no room on the left, or where a
+    falling curve bends down under its tangent (``prime``: the curve's slope, read a
+    hundredth of the view either side), as the upper right is free of both."""
     left_px = (at - view[0]) / (view[1] - view[0]) * width_px
-    return "top left" if left_px >= text_px(label) + 2 * INSET_PX else "top right"
+    room = left_px >= text_px(label) + 2 * INSET_PX
+    if slope >= 0:
+        return "top left" if room else "top right"
+    h = (view[1] - view[0]) / 100
+    before, after = prime(np.array([at - h, at + h], dtype=float)).tolist()
+    return "bottom left" if room and after >= before else "top right"
+
+
+def dx_place(view: list[float], end: float, width_px: float, label: str, point: str) -> str:
+    """The Δx label at the Δx segment's end, on the other side of the segment from the
+    point's label (above it where that is below, as the line falls): to the end's right,
+    where the inner line has left the segment's level, if the panel has room; else centred
+    over or under the end."""
+    above = point == "bottom left"
+    right_px = (view[1] - end) / (view[1] - view[0]) * width_px
+    if right_px < text_px(label) + 2 * INSET_PX:
+        return "top center" if above else "bottom center"
+    return "top right" if above else "bottom right"
+
+
+def words_around(place: str, below: float) -> tuple[float, float]:
+    """The room (px) a point with its label at ``place`` needs above and below it, beside
+    ``below`` that its panel keeps under it anyway (the inner's Δx label, the outer's
+    marker)."""
+    if place.startswith("bottom"):
+        return max(below, 8), POINT_WORDS_PX
+    return POINT_WORDS_PX, below
 
 
 # --- the changes' words ---------------------------------------------------------------------
