@@ -55,9 +55,12 @@ def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(fr
 
     relay.frozen.set()
     pages: list[tuple[int, float]] = []
+    held: list[bool] = []
 
     def meanwhile() -> None:
-        time.sleep(0.2)  # the answer is waiting on the frozen database by now
+        # Once the answer's bytes are held it waits on the frozen database (on a loaded
+        # machine that may be later than any fixed pause would assume).
+        held.append(relay.holding.wait(5))
         for path in ("/", "/api/widgets/nudge"):
             response, took = timed(lambda path=path: visitor.get(path))
             pages.append((response.status_code, took))
@@ -66,6 +69,7 @@ def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(fr
     side.start()
     response, took = timed(answer)
     side.join()
+    assert held == [True]  # the pages below were asked for while the answer waited
     assert_honestly_unsaved(response)
     assert took < 1.5, f"an answer waited {took:.2f} s on a frozen database"
     assert store.breaker_open()
