@@ -105,3 +105,18 @@ def assert_honestly_unsaved(response) -> None:
     else:
         page = response.get_data(as_text=True)
         assert NOT_SAVED in page and "Correct" not in page and "Explanation" not in page
+
+
+@contextmanager
+def connections_asked(store):
+    """Every connection ``store`` asks its engine for meanwhile: a list, empty if none was.
+    Each way to the database (``connect``, ``begin``, an answer's own, the page's read) asks
+    ``raw_connection``, and each ask may wait on the database; so an empty list shows a call
+    did not wait on it, whatever a loaded machine's clock says."""
+    asked: list[int] = []
+    real = store.engine.raw_connection
+    store.engine.raw_connection = lambda *args, **kwargs: asked.append(1) or real(*args, **kwargs)
+    try:
+        yield asked
+    finally:
+        del store.engine.raw_connection  # the engine's own method again

@@ -34,13 +34,19 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def pg_database():
-    """A throwaway PostgreSQL database for this test run, so parallel runs never collide."""
+    """A throwaway PostgreSQL database for this test run, so parallel runs never collide.
+
+    Its commits do not wait for their flush to disk (``synchronous_commit`` off: committed and
+    seen by every later query all the same, only not kept through a crash of the server,
+    which no test makes). A test of the store's time budgets is about the code's waits, not
+    the disk of a busy machine, where one flush has taken 0.7 s."""
     if not PG_ADMIN_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
     admin = create_engine(database_url(PG_ADMIN_URL, ""), isolation_level="AUTOCOMMIT")
     name = f"seeingml_t_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     url = database_url(PG_ADMIN_URL, "").rsplit("/", 1)[0] + f"/{name}"
     yield url
     with admin.connect() as conn:

@@ -15,6 +15,7 @@ class Relay:
     def __init__(self, host: str, port: int, listen_port: int = 0):
         self.upstream = (host, port)
         self.frozen = threading.Event()
+        self.holding = threading.Event()  # set once bytes in flight are held by a freeze
         self.listener = socket.create_server(("127.0.0.1", listen_port))
         self.port = self.listener.getsockname()[1]
         self.sockets: list[socket.socket] = [self.listener]
@@ -36,6 +37,7 @@ class Relay:
         try:
             while data := source.recv(65536):
                 while self.frozen.is_set() and not self.closed:
+                    self.holding.set()
                     time.sleep(0.01)
                 target.sendall(data)
         except OSError:

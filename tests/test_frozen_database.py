@@ -55,9 +55,12 @@ def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(fr
 
     relay.frozen.set()
     pages: list[tuple[int, float]] = []
+    held: list[bool] = []
 
     def meanwhile() -> None:
-        time.sleep(0.2)  # the answer is waiting on the frozen database by now
+        # Once the answer's bytes are held it waits on the frozen database (on a loaded
+        # machine that may be later than any fixed pause would assume).
+        held.append(relay.holding.wait(5))
         for path in ("/", "/api/widgets/nudge"):
             response, took = timed(lambda path=path: visitor.get(path))
             pages.append((response.status_code, took))
@@ -66,6 +69,7 @@ def test_an_answer_to_a_frozen_database_is_honestly_unsaved_within_the_budget(fr
     side.start()
     response, took = timed(answer)
     side.join()
+    assert held == [True]  # the pages below were asked for while the answer waited
     assert_honestly_unsaved(response)
     assert took < 1.5, f"an answer waited {took:.2f} s on a frozen database"
     assert store.breaker_open()
@@ -155,24 +159,25 @@ def test_a_new_sweeps_shared_count_waits_on_a_frozen_database_less_than_a_reques
 
 def test_a_connection_that_arrives_after_its_deadline_is_closed_not_handed_out():
     class Late:
-        closed = False
+        def __init__(self) -> None:
+            self.closed = threading.Event()
 
         def close(self) -> None:
-            self.closed = True
+            self.closed.set()
 
     late = Late()
-    arrived = threading.Event()
+    given_up = threading.Event()
 
     def slow_connect():
-        time.sleep(0.3)
-        arrived.set()
+        given_up.wait(5)  # arrives only once the caller has given up on it
         return late
 
     with pytest.raises(TimeoutError):
         deadline.connect_within(slow_connect, 0.05, lambda: TimeoutError("deadline"))
-    assert arrived.wait(2)
-    time.sleep(0.05)
-    assert late.closed
+    given_up.set()
+    # Closed by the helper thread it arrives on, whenever that thread runs (a loaded machine
+    # may hold it back): waited for, not given a fixed pause.
+    assert late.closed.wait(5)
     assert deadline.connect_within(lambda: "made", 1.0, lambda: TimeoutError()) == "made"
     with pytest.raises(ValueError):
         deadline.connect_within(lambda: int("x"), 1.0, lambda: TimeoutError())

@@ -234,11 +234,19 @@ def test_a_platform_whose_keys_hang_delays_no_other_platform_and_one_launch_brie
     try:
         side = threading.Thread(target=hung_launch)
         side.start()
-        time.sleep(0.2)  # the hung fetch holds its platform's lock by now
+        # Once the silent platform has the hung fetch's connection, that fetch holds its
+        # platform's lock (waited for: a fixed pause may be too short on a loaded machine).
+        reached = time.monotonic() + 10
+        while not hole.held and time.monotonic() < reached:
+            time.sleep(0.01)
+        assert hole.held, "the hung launch never reached its platform"
         with app.app_context():
-            started = time.monotonic()
             assert platform_keys.key("https://healthy.example/jwks", "k1") == {"kid": "k1"}
-            assert time.monotonic() - started < 0.1
+        # Answered while the hung launch still waits on its platform, which it gives up only
+        # at the read timeout: had this waited on that platform's lock, it would have answered
+        # only after the hung launch had given up. (Not timed: a pause of a loaded machine is
+        # no wait on another platform.)
+        assert took == [] and side.is_alive()
         side.join(10)
         assert took and took[0] < sum(regs.JWKS_TIMEOUT) + 0.5, took
     finally:

@@ -118,12 +118,16 @@ def test_rows_released_one_after_another_never_cost_everyone(pg_app):
         hold.start()
     for _ in holds:
         ready.acquire()
-    response, took = _answer(stuck)
+    cut_before = deadline.WATCHDOG.fired
+    response, _ = _answer(stuck)
     for hold in holds:
         hold.join()
     if response.status_code != 200:
         assert_honestly_unsaved(response)
-    assert took < deadline.DEADLINE_S, took
+    # Inside the client's deadline: its watchdog never cut the connection. (Not the request's
+    # wall time: besides the transaction the deadline covers, it holds the request's work
+    # around it, grading and the reply, which a loaded machine stretches.)
+    assert deadline.WATCHDOG.fired == cut_before
     assert not store.breaker_open(), "rows held in turn opened the breaker for everyone"
     assert _answer(other)[0].json["saved"] is True
     engine.dispose()

@@ -51,7 +51,7 @@ def test_contents_reach_a_section_by_keyboard(page, live_server):
     # the masthead and stays there while the figures it passed finish loading.
     page.wait_for_function(
         "() => { const t = document.querySelector('#concrete-backward-pass-h')"
-        ".getBoundingClientRect().top; return t > 0 && t < 200; }", timeout=5000)
+        ".getBoundingClientRect().top; return t > 0 && t < 200; }")
     near_figures_ready(page)
     hold_still(page, "#concrete-backward-pass-h", still_frames=10)
     top = page.locator("#concrete-backward-pass-h").bounding_box()["y"]

@@ -179,7 +179,7 @@ def test_all_four_by_touch_on_a_phone(phone_page, live_server):
     # during a fling only stops it.
     hold_still(page, "#q4 [data-step=d] [data-move=up]")
     tap(page, "#q4 [data-step=d] [data-move=up]")
-    page.locator("#q4 .step:nth-child(3)[data-step=d]").wait_for(timeout=5000)
+    page.locator("#q4 .step:nth-child(3)[data-step=d]").wait_for()
     assert order(page) == TARGET
     screenshot(page, "checkpoint-phone-ordering")
     page.locator("#q4 [data-role=submit]").tap()

@@ -59,7 +59,7 @@ def test_the_chapter_keeps_highlights_focus_and_marks(browser, live_server):
         page.wait_for_function("""() => { const e = document.querySelector(
             '.link-factor[data-highlight]'); const s = getComputedStyle(e);
             return !['transparent', 'rgba(0, 0, 0, 0)'].includes(s.backgroundColor)
-                || parseFloat(s.borderTopWidth) > 0; }""", timeout=5000)
+                || parseFloat(s.borderTopWidth) > 0; }""")
         marked = styled(page.locator(".link-factor[data-highlight]").first)
         assert marked != plain
         assert marked["background"] not in CLEAR or float(marked["border"][:-2]) > 0

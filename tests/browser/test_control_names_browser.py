@@ -142,11 +142,13 @@ def test_a_step_pressed_before_the_figure_data_arrives_is_applied(page, live_ser
                 break
             frames(page)
         assert held, f"{name} asked for its data"
-    # The data has not arrived, yet the buttons take presses (no waiting on a disabled one).
+    # The data has not arrived, yet the buttons take presses (no waiting on a disabled one:
+    # each is enabled as it is pressed; the press itself may wait on a loaded machine).
     assert page.locator("#widget-nudge-step").inner_text() == ""
-    page.locator("#figure-nudge [data-action='back']").click(timeout=3000)
-    page.locator("#figure-backprop [data-action='next']").click(timeout=3000)
-    page.locator("#figure-backprop [data-action='next']").click(timeout=3000)
+    for button in ("#figure-nudge [data-action='back']", "#figure-backprop [data-action='next']",
+                   "#figure-backprop [data-action='next']"):
+        assert page.locator(button).is_enabled(), button
+        page.locator(button).click()
     for route in nudge + backprop:
         route.continue_()
     figure_ready(page, "nudge")

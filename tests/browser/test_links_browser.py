@@ -265,7 +265,7 @@ def test_every_linked_pair_is_on_screen_together(browser, live_server, viewport)
             page.keyboard.press("Enter")  # show in figure
             page.wait_for_function(
                 "([f, l]) => document.getElementById('figure-' + f).dataset.highlight === l",
-                arg=[figure, link], timeout=5000)
+                arg=[figure, link])
             assert assert_pair_on_screen(page, link, figure) == "figure"
             assert page.evaluate(STATE)["active"] == link  # the strip's factor has focus
         page.evaluate("() => document.activeElement.blur()")

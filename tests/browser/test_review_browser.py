@@ -84,7 +84,7 @@ def test_a_review_with_storage_locked_says_not_saved(browser, live_server, live_
     try:
         q2.get_by_role("button", name="Check").click()
         error = q2.locator("[data-role=review-error]")
-        error.filter(has_text="not saved").wait_for(timeout=3000)
+        error.filter(has_text="not saved").wait_for()
     finally:
         other.execute("ROLLBACK")
         other.close()

@@ -285,7 +285,7 @@ def test_each_change_is_said_in_one_short_sentence_and_the_words_wait_behind_a_d
     region.focus()
     page.keyboard.press("ArrowRight")  # the focused region scrolls by keyboard (smoothly:
     region.element_handle().wait_for_element_state("stable")  # let the scroll land)
-    page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle(), timeout=5000)
+    page.wait_for_function("r => r.scrollLeft > 0", arg=region.element_handle())
     region.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
     last = table_box.locator("thead th").last.bounding_box()
     box = region.bounding_box()
