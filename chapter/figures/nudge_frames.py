@@ -104,7 +104,7 @@ def arrays(states: list[State]) -> list[Arrays]:
     """Each state's arrays, every state at once (all share ``fn`` and ``narrow``)."""
     first = states[0]
     # The outer point over a third of its panel from the left, with room for its label there
-    # (nudge_labels.point_place), off the tangent that rises through its upper right.
+    # (nudge_labels.point_place), on the side of the point a rising tangent leaves free.
     column = np.array([[s.x, s.w, s.dx, s.n.u - 1.5 * s.half_u, s.n.u + 2.6 * s.half_u,
                         s.n.dy_dx, s.n.u, s.n.inner_derivative, s.n.y, s.n.outer_derivative]
                        for s in states], dtype=float).T[:, :, None]

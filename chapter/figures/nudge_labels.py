@@ -224,9 +224,12 @@ def point_place(view: list[float], at: float, width_px: float, label: str,
                 slope: float = 0.0, prime=None) -> str:
     """A point's label to its left, off the nudge's segments that leave it to the right, on
     the side its tangent (of ``slope``) leaves free there: above a rising tangent, below a
-    falling one; to its upper right where the panel has no room on the left, or where a
-    falling curve bends down under its tangent (``prime``: the curve's slope, read a
-    hundredth of the view either side), as the upper right is free of both."""
+    falling one, as long as the curve keeps rising or falling across the label. A falling
+    curve that bends down (``prime``, its slope, falls across a hundredth of the view) may
+    rise to a peak just left of the point, as sin does past π/2, and cross the words below
+    it: its label goes to the upper right, which the falling tangent and the curve under it
+    leave free. Where the panel has no room on the left, also the upper right (on the
+    narrowest phone a rising tangent or the segments may then cross it)."""
     left_px = (at - view[0]) / (view[1] - view[0]) * width_px
     room = left_px >= text_px(label) + 2 * INSET_PX
     if slope >= 0:
@@ -238,9 +241,10 @@ def point_place(view: list[float], at: float, width_px: float, label: str,
 
 def dx_place(view: list[float], end: float, width_px: float, label: str, point: str) -> str:
     """The Δx label at the Δx segment's end, on the other side of the segment from the
-    point's label (above it where that is below, as the line falls): to the end's right,
-    where the inner line has left the segment's level, if the panel has room; else centred
-    over or under the end."""
+    point's label: under it, which a rising line leaves free to the end's right, or over it
+    where the point's label went below a falling line; to the end's right if the panel has
+    room, else centred under or over the end. (A falling line whose point's label had no
+    room on the left has its Δx label under the segment, on the line's side.)"""
     above = point == "bottom left"
     right_px = (view[1] - end) / (view[1] - view[0]) * width_px
     if right_px < text_px(label) + 2 * INSET_PX:
