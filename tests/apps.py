@@ -10,9 +10,11 @@ instance folder instead of migrating from nothing again.
 from __future__ import annotations
 
 import atexit
+import gc
 import shutil
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -120,3 +122,21 @@ def connections_asked(store):
         yield asked
     finally:
         del store.engine.raw_connection  # the engine's own method again
+
+
+@contextmanager
+def own_cpu():
+    """The CPU seconds this thread spends in the block, with the garbage collector paused: a
+    list holding one float when the block ends. Not wall time (a loaded machine pauses the
+    test), nor the process's (another test's threads may still run, and a full collection
+    walks every object the whole test run holds): the work the block asked for itself."""
+    spent: list[float] = []
+    collecting = gc.isenabled()
+    gc.disable()
+    started = time.thread_time()
+    try:
+        yield spent
+    finally:
+        spent.append(time.thread_time() - started)
+        if collecting:
+            gc.enable()
