@@ -253,9 +253,10 @@ def dx_place(view: list[float], end: float, width_px: float, label: str, point: 
 
 
 def words_around(place: str, below: float) -> tuple[float, float]:
-    """The room (px) a point with its label at ``place`` needs above and below it, beside
-    ``below`` that its panel keeps under it anyway (the inner's Δx label, the outer's
-    marker)."""
+    """The room (px) a point with its label at ``place`` needs above and below it. ``below``
+    is what its panel keeps under the point while the label is above (the inner's Δx label,
+    the outer's marker); a label below takes that side, and those words cross to the point's
+    other side (``dx_place``), where a marker needs 8 px at least."""
     if place.startswith("bottom"):
         return max(below, 8), POINT_WORDS_PX
     return POINT_WORDS_PX, below
